@@ -1,0 +1,18 @@
+# The image compose.yaml builds: planner installed from uv.lock, run as an unprivileged user.
+FROM python:3.12-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy \
+    UV_PROJECT_ENVIRONMENT=/opt/planner PATH="/opt/planner/bin:$PATH"
+RUN pip install --no-cache-dir uv && useradd --create-home --uid 10001 planner
+WORKDIR /app
+COPY pyproject.toml uv.lock README.md alembic.ini ./
+RUN uv sync --locked --no-dev --no-install-project
+COPY domain ./domain
+COPY application ./application
+COPY adapters ./adapters
+COPY entrypoints ./entrypoints
+COPY migrations ./migrations
+RUN uv sync --locked --no-dev --no-editable
+USER planner
+EXPOSE 8000
+CMD ["planner", "run", "--host", "0.0.0.0", "--port", "8000", "--workers", "2"]

@@ -1,0 +1,1 @@
+"""PostgreSQL adapters: engine, models, repositories, unit of work, migrations."""

@@ -1,0 +1,1 @@
+"""Redis adapters: clients, cache, pub/sub, rate-limit store."""

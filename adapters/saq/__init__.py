@@ -1,0 +1,1 @@
+"""SAQ adapters: the job queue on Redis."""

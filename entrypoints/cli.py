@@ -1,0 +1,260 @@
+"""The `planner` command: up, run, worker, db upgrade."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import multiprocessing
+import os
+import signal
+import socket
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import FrameType
+from typing import NoReturn
+
+import click
+import structlog
+
+from entrypoints.logs import configure_logging
+from entrypoints.settings import Settings, SettingsError
+
+log = structlog.get_logger(__name__)
+
+
+class Stopped(Exception):
+    """SIGINT or SIGTERM arrived while starting or stopping."""
+
+
+def fail(message: str) -> NoReturn:
+    click.echo(f"planner: {message}", err=True)
+    sys.exit(1)
+
+
+def load_settings() -> Settings:
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        fail(str(exc))
+    configure_logging(settings.log_level, json=settings.is_production)
+    return settings
+
+
+@contextlib.contextmanager
+def signals_raise_stopped() -> Iterator[None]:
+    """Turn SIGINT/SIGTERM into an exception, so `finally` blocks stop what was started."""
+
+    def handler(signum: int, _: FrameType | None) -> None:
+        raise Stopped(signal.Signals(signum).name)
+
+    previous = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old)
+
+
+def ignore_signals() -> None:
+    """While stopping servers, a second Ctrl-C must not leave them half-stopped."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_IGN)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """planner: team calendars and meeting rooms."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option(
+    "--data-dir",
+    default=".planner",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where the embedded PostgreSQL and Redis keep their data.",
+)
+def up(host: str, port: int, data_dir: Path) -> None:
+    """Start everything: embedded servers (unless DATABASE_URL/REDIS_URL are set), migrations, web and worker."""
+    from adapters.embedded.data_dir import DataDirLock
+    from adapters.embedded.errors import EmbeddedServerError
+    from adapters.embedded.postgres import EmbeddedPostgres
+    from adapters.embedded.redis import EmbeddedRedis
+    from entrypoints.preflight import PreflightError, check_servers
+    from entrypoints.serve import serve_with_worker
+
+    settings = load_settings()
+    lock = DataDirLock(data_dir)
+    postgres = EmbeddedPostgres(data_dir) if not settings.database.url else None
+    redis = EmbeddedRedis(data_dir) if not settings.redis.url else None
+    try:
+        with signals_raise_stopped():
+            if postgres or redis:
+                lock.acquire()
+            sock = _bind_or_fail(host, port)
+            database_url = postgres.start() if postgres else settings.database.url
+            redis_url = redis.start() if redis else settings.redis.url
+            settings = settings.with_servers(database_url or "", redis_url or "")
+            asyncio.run(check_servers(settings))
+            _migrate(settings)
+        shown_host = f"[{host}]" if ":" in host else host
+        url = f"http://{shown_host}:{sock.getsockname()[1]}"
+
+        def announce(ready_url: str) -> None:
+            where = f"data in {data_dir}" if postgres or redis else "servers from DATABASE_URL/REDIS_URL"
+            click.echo(f"planner is ready at {ready_url} ({where}; Ctrl-C to stop)", err=False)
+
+        asyncio.run(serve_with_worker(settings, sock, url, announce))
+    except (EmbeddedServerError, PreflightError) as exc:
+        fail(str(exc))
+    except Stopped:
+        log.info("up.interrupted")
+    finally:
+        ignore_signals()
+        if redis:
+            redis.stop()
+        if postgres:
+            postgres.stop()
+        lock.release()
+
+
+def _bind_or_fail(host: str, port: int) -> socket.socket:
+    from entrypoints.serve import bind_socket
+
+    try:
+        return bind_socket(host, port)
+    except OSError as exc:
+        fail(f"cannot listen on {host}:{port}: {exc.strerror}; is another planner running? pass --port")
+
+
+def _migrate(settings: Settings) -> None:
+    from sqlalchemy.exc import DBAPIError
+
+    from adapters.postgres.migrate import upgrade
+    from entrypoints.preflight import shown_url
+
+    try:
+        upgrade(settings.database.url or "")
+    except (DBAPIError, OSError) as exc:
+        fail(f"migrations failed on {shown_url(settings.database.url or '')}: {str(exc).splitlines()[0]}")
+
+
+def _require_servers(settings: Settings) -> None:
+    from entrypoints.preflight import PreflightError, check_servers
+
+    if not settings.database.url or not settings.redis.url:
+        fail("DATABASE_URL and REDIS_URL must be set; `planner up` starts embedded servers when they are not")
+    try:
+        asyncio.run(check_servers(settings))
+    except PreflightError as exc:
+        fail(str(exc))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="uvicorn processes.")
+def run(host: str, port: int, workers: int) -> None:
+    """Serve the web app only (uvicorn), on the servers at DATABASE_URL and REDIS_URL."""
+    import uvicorn
+
+    settings = load_settings()
+    _require_servers(settings)
+    try:
+        from entrypoints.serve import bind_socket
+
+        bind_socket(host, port).close()
+    except OSError as exc:
+        fail(f"cannot listen on {host}:{port}: {exc.strerror}; pass --port")
+    uvicorn.run(
+        "entrypoints.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        access_log=not settings.is_production,
+        proxy_headers=True,
+        server_header=False,
+        timeout_graceful_shutdown=10,
+    )
+
+
+@main.command()
+@click.option("--processes", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
+def worker(processes: int) -> None:
+    """Run SAQ workers only, on the Redis at REDIS_URL."""
+    settings = load_settings()
+    _require_servers(settings)
+    if processes == 1:
+        _run_worker()
+        return
+    context = multiprocessing.get_context("spawn")
+    children = [context.Process(target=_run_worker, name=f"planner-worker-{i + 1}") for i in range(processes)]
+    for child in children:
+        child.start()
+
+    def forward(signum: int, _: FrameType | None) -> None:
+        for child in children:
+            if child.pid is not None and child.is_alive():
+                os.kill(child.pid, signum)
+
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    for child in children:
+        child.join()
+    sys.exit(max((child.exitcode or 0) for child in children))
+
+
+def _run_worker() -> None:
+    from adapters.saq.queue import create_queue
+    from entrypoints.worker.settings import build_worker, saq_config
+
+    settings = load_settings()
+
+    async def work() -> None:
+        queue = create_queue(settings.redis.url or "")
+        await queue.connect()
+        worker = build_worker(saq_config(settings, queue))
+        loop = asyncio.get_running_loop()
+        stop = asyncio.Event()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        running = asyncio.create_task(worker.start())
+        await asyncio.wait({running, asyncio.create_task(stop.wait())}, return_when=asyncio.FIRST_COMPLETED)
+        await worker.stop()
+        await asyncio.gather(running, return_exceptions=True)
+        await queue.disconnect()
+
+    asyncio.run(work())
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Apply migrations to the database at DATABASE_URL."""
+    settings = load_settings()
+    if not settings.database.url:
+        fail("DATABASE_URL must be set (`planner up` migrates its embedded database by itself)")
+    from entrypoints.preflight import PreflightError, check_servers
+
+    try:
+        asyncio.run(check_servers(Settings(database=settings.database)))
+    except PreflightError as exc:
+        fail(str(exc))
+    from adapters.postgres.migrate import upgrade
+
+    upgrade(settings.database.url, revision)
+    click.echo(f"database at revision {revision}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The HTTP API: one controller per resource, schemas, error mapping."""

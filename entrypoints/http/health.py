@@ -1,0 +1,103 @@
+"""GET /health: database, redis and queue, each bounded so the answer comes within 2 s."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import msgspec
+from litestar import Controller, Response, get
+from litestar.datastructures import State
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
+from redis.asyncio import Redis
+from saq.queue.base import Queue
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+CHECK_TIMEOUT_S = 1.5
+
+
+class Check(msgspec.Struct):
+    status: str
+    latency_ms: float
+    detail: str | None = None
+
+
+class Health(msgspec.Struct):
+    status: str
+    checks: dict[str, Check]
+    failing: list[str]
+
+
+async def _run(probe: Callable[[], Awaitable[str | None]]) -> Check:
+    started = time.perf_counter()
+    try:
+        detail = await asyncio.wait_for(probe(), CHECK_TIMEOUT_S)
+    except TimeoutError:
+        return Check("fail", _ms(started), f"no answer within {CHECK_TIMEOUT_S} s")
+    except Exception as exc:  # noqa: BLE001 - a health check reports every failure
+        return Check("fail", _ms(started), f"{type(exc).__name__}: {exc}"[:300])
+    return Check("ok", _ms(started), detail)
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)
+
+
+def database_probe(engine: AsyncEngine) -> Callable[[], Awaitable[str | None]]:
+    async def probe() -> str | None:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+        return None
+
+    return probe
+
+
+def redis_probe(redis: Redis) -> Callable[[], Awaitable[str | None]]:
+    async def probe() -> str | None:
+        await redis.ping()
+        return None
+
+    return probe
+
+
+def queue_probe(queue: Queue) -> Callable[[], Awaitable[str | None]]:
+    async def probe() -> str | None:
+        info: dict[str, Any] = dict(await queue.info())
+        workers = len(info.get("workers", {}))
+        if workers == 0:
+            raise RuntimeError("no SAQ worker has reported in the last minute; start one with `planner worker`")
+        return f"{workers} worker(s), {info.get('queued', 0)} queued, {info.get('active', 0)} active"
+
+    return probe
+
+
+class HealthController(Controller):
+    path = "/health"
+    tags = ["Operations"]
+
+    @get(
+        "/",
+        operation_id="getHealth",
+        summary="Readiness of database, redis and queue",
+        exclude_from_auth=True,
+        responses={503: ResponseSpec(Health, description="A dependency failed; `failing` names it")},
+    )
+    async def health(self, state: State) -> Response[Health]:
+        probes = {
+            "database": database_probe(state.engine),
+            "redis": redis_probe(state.redis),
+            "queue": queue_probe(state.queue),
+        }
+        results = await asyncio.gather(*(_run(p) for p in probes.values()))
+        checks = dict(zip(probes, results, strict=True))
+        failing = [name for name, check in checks.items() if check.status != "ok"]
+        body = Health(status="fail" if failing else "ok", checks=checks, failing=failing)
+        return Response(
+            body,
+            status_code=HTTP_503_SERVICE_UNAVAILABLE if failing else HTTP_200_OK,
+            headers={"Cache-Control": "no-store"},
+        )

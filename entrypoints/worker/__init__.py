@@ -1,0 +1,1 @@
+"""The SAQ worker: settings, tasks and cron jobs."""

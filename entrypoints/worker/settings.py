@@ -1,0 +1,77 @@
+"""SAQ configured in one place: the queue, its tasks and cron jobs, and the worker's context."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from litestar_saq import QueueConfig, SAQConfig, Worker
+from litestar_saq.base import CronJob
+from saq.queue.redis import RedisQueue
+from saq.types import Context
+
+from adapters.saq.queue import QUEUE_NAME
+from entrypoints.guards import admins_only
+from entrypoints.infrastructure import Infrastructure
+from entrypoints.settings import Settings
+from entrypoints.worker import tasks
+
+log = structlog.get_logger(__name__)
+
+TASKS: list[Any] = [tasks.ping]
+CRON_JOBS: list[CronJob] = []
+
+
+def saq_config(settings: Settings, queue: RedisQueue) -> SAQConfig:
+    """The SAQ config shared by the web app (monitor, enqueueing) and the worker processes."""
+
+    async def startup(ctx: Context) -> None:
+        ctx["infrastructure"] = Infrastructure.from_settings(settings)  # type: ignore[typeddict-unknown-key]
+        ctx["settings"] = settings  # type: ignore[typeddict-unknown-key]
+        log.info("worker.started", queue=QUEUE_NAME)
+
+    async def shutdown(ctx: Context) -> None:
+        infrastructure: Infrastructure | None = ctx.get("infrastructure")  # type: ignore[assignment]
+        if infrastructure is not None:
+            await infrastructure.close()
+        log.info("worker.stopped", queue=QUEUE_NAME)
+
+    async def before_process(ctx: Context) -> None:
+        job = ctx.get("job")
+        structlog.contextvars.clear_contextvars()
+        if job is not None:
+            structlog.contextvars.bind_contextvars(job_id=job.id, task=job.function)
+
+    async def after_process(_: Context) -> None:
+        structlog.contextvars.clear_contextvars()
+
+    return SAQConfig(
+        queue_instances={QUEUE_NAME: queue},
+        queue_configs=[
+            QueueConfig(
+                broker_instance=queue.redis,
+                name=QUEUE_NAME,
+                tasks=TASKS,
+                scheduled_tasks=CRON_JOBS,
+                startup=startup,
+                shutdown=shutdown,
+                before_process=before_process,
+                after_process=after_process,
+                concurrency=20,
+                shutdown_grace_period_s=5,
+            )
+        ],
+        web_enabled=True,
+        web_path="/saq",
+        web_guards=[admins_only],
+        use_server_lifespan=False,
+    )
+
+
+def build_worker(config: SAQConfig) -> Worker:
+    """A worker for the one queue, built from the same config the web app uses."""
+    from litestar_saq import SAQPlugin
+
+    worker = SAQPlugin(config).get_workers()[QUEUE_NAME]
+    worker.SIGNALS = []  # the CLI owns signal handling, so shutdown happens in a known order
+    return worker

@@ -1,0 +1,1 @@
+"""Alembic migrations of planner's PostgreSQL schema."""

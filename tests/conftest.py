@@ -1,0 +1,114 @@
+"""Session-wide real servers, per-test isolation, and an HTTP client on the real app."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from redis.asyncio import Redis
+from saq.queue.redis import RedisQueue
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.postgres.engine import create_engine
+from adapters.saq.queue import create_queue
+from entrypoints.app import create_app
+from entrypoints.settings import AppEnv, Settings
+from entrypoints.worker.settings import build_worker, saq_config
+from tests.support.servers import ServerUrls, test_servers
+from tests.support.waiting import wait_for
+
+
+@pytest.fixture(scope="session")
+def _session_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerUrls]:
+    with test_servers(tmp_path_factory.mktemp("servers")) as found:
+        yield found
+
+
+@pytest.fixture(scope="session")
+async def _session_engine(_session_servers: ServerUrls) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(_session_servers.database_url, pool_size=5, max_overflow=5)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+async def _session_redis(_session_servers: ServerUrls) -> AsyncIterator[Redis]:
+    client = Redis.from_url(_session_servers.redis_url)
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+async def servers(_session_servers: ServerUrls, _session_engine: AsyncEngine, _session_redis: Redis) -> ServerUrls:
+    """The real servers, emptied: each test that uses them starts from empty tables and an empty Redis."""
+    await _empty_tables(_session_engine)
+    await _session_redis.flushdb()
+    return _session_servers
+
+
+@pytest.fixture
+def settings(servers: ServerUrls) -> Settings:
+    return Settings(env=AppEnv.TEST, log_level="WARNING").with_servers(servers.database_url, servers.redis_url)
+
+
+@pytest.fixture
+def engine(servers: ServerUrls, _session_engine: AsyncEngine) -> AsyncEngine:
+    return _session_engine
+
+
+@pytest.fixture
+def redis(servers: ServerUrls, _session_redis: Redis) -> Redis:
+    return _session_redis
+
+
+async def _empty_tables(engine: AsyncEngine) -> None:
+    async with engine.begin() as conn:
+        names = (
+            await conn.execute(
+                text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'")
+            )
+        ).scalars()
+        tables = ", ".join(f'"{name}"' for name in names)
+        if tables:
+            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+async def worker(settings: Settings, servers: ServerUrls) -> AsyncIterator[None]:
+    """A real SAQ worker on the test Redis, in the test's event loop."""
+    queue = create_queue(settings.redis.url or "")
+    await queue.connect()
+    running = build_worker(saq_config(settings, queue))
+    task = asyncio.create_task(running.start())
+    await wait_for(lambda: _has_workers(queue), timeout=10, what="the worker to report in")
+    yield
+    await running.stop()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    await queue.disconnect()
+
+
+async def _has_workers(queue: RedisQueue) -> bool:
+    return bool((await queue.info())["workers"])
+
+
+@pytest.fixture
+def app(settings: Settings, servers: ServerUrls) -> Litestar:
+    return create_app(settings, configure_logs=False)
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    async with AsyncTestClient(app=app) as client:
+        yield client
+
+
+@pytest.fixture
+def project_root() -> Path:
+    return Path(__file__).resolve().parents[1]

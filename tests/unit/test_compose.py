@@ -1,0 +1,75 @@
+"""There is no container engine here: check compose.yaml against the real CLI and settings instead."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+import pytest
+import yaml
+
+from entrypoints.cli import main
+from entrypoints.settings import SETTING_NAMES
+
+
+def compose(project_root: Path) -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((project_root / "compose.yaml").read_text())
+    return loaded
+
+
+def planner_services(project_root: Path) -> dict[str, dict[str, Any]]:
+    return {name: svc for name, svc in compose(project_root)["services"].items() if "build" in svc}
+
+
+def resolve(args: list[str]) -> click.Command:
+    """Find the command and parse its options the way `planner` would, without running it."""
+    assert args[0] == "planner", f"not a planner command: {args}"
+    command: click.Command = main
+    rest = args[1:]
+    while isinstance(command, click.Group):
+        assert rest, "a group needs a sub-command"
+        sub = command.commands.get(rest[0])
+        if sub is None:
+            raise click.UsageError(f"no such command {rest[0]!r}")
+        command, rest = sub, rest[1:]
+    command.make_context(command.name or "", list(rest))
+    return command
+
+
+def test_compose_has_the_production_shape(project_root: Path) -> None:
+    services = compose(project_root)["services"]
+    assert {"postgres", "redis", "redis-cache", "migrate", "web", "worker"} <= set(services)
+    assert services["postgres"]["image"].startswith("postgres:16")
+    assert services["redis"]["image"].startswith("redis:7")
+    assert "noeviction" in services["redis"]["command"]
+    cache = services["redis-cache"]["command"]
+    assert "allkeys-lru" in cache
+    assert "512mb" in cache
+    assert services["web"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert "--workers" in services["web"]["command"]
+    assert "2" in services["web"]["command"]
+    assert "--processes" in services["worker"]["command"]
+    assert "2" in services["worker"]["command"]
+    for name in ("postgres", "redis", "redis-cache", "web"):
+        assert "healthcheck" in services[name], f"{name} has no health check"
+
+
+@pytest.mark.parametrize("service", ["migrate", "web", "worker"])
+def test_every_planner_service_runs_a_real_planner_command(project_root: Path, service: str) -> None:
+    svc = planner_services(project_root)[service]
+    command = resolve(svc["command"])
+    assert command.callback is not None
+
+
+def test_a_made_up_command_would_be_caught() -> None:
+    with pytest.raises((click.UsageError, AssertionError)):
+        resolve(["planner", "serve-everything"])
+    with pytest.raises(click.UsageError):
+        resolve(["planner", "run", "--threads", "4"])
+
+
+def test_every_environment_variable_is_a_real_setting(project_root: Path) -> None:
+    for name, svc in planner_services(project_root).items():
+        unknown = set(svc["environment"]) - set(SETTING_NAMES)
+        assert not unknown, f"{name} sets variables planner does not read: {unknown}"

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import pytest
+
+from entrypoints.settings import AppEnv, Settings, SettingsError
+
+
+def settings_from(**env: str) -> Settings:
+    return Settings.from_env(env)
+
+
+def test_defaults_describe_a_development_install() -> None:
+    settings = settings_from()
+    assert settings.env is AppEnv.DEVELOPMENT
+    assert settings.cache_ttl_seconds == 360
+    assert (settings.database.pool_size, settings.database.max_overflow) == (20, 40)
+    assert settings.database.url is None
+    assert settings.redis.url is None
+
+
+def test_production_logs_errors_only_unless_told_otherwise() -> None:
+    secret = "s" * 40
+    assert settings_from(APP_ENV="production", SECRET_KEY=secret).log_level == "ERROR"
+    assert settings_from(APP_ENV="production", SECRET_KEY=secret, LOG_LEVEL="warning").log_level == "WARNING"
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"APP_ENV": "staging"}, "APP_ENV"),
+        ({"LOG_LEVEL": "loud"}, "LOG_LEVEL"),
+        ({"DATABASE_URL": "mysql://root@localhost/planner"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "postgresql://u@localhost:notaport/db"}, "DATABASE_URL"),
+        ({"REDIS_URL": "http://localhost:6379"}, "REDIS_URL"),
+        ({"REDIS_CACHE_URL": "memcached://x"}, "REDIS_CACHE_URL"),
+        ({"CACHE_TTL_SECONDS": "soon"}, "CACHE_TTL_SECONDS"),
+        ({"DB_POOL_SIZE": "0"}, "DB_POOL_SIZE"),
+        ({"PUBLIC_BASE_URL": "ftp://example.com"}, "PUBLIC_BASE_URL"),
+        ({"APP_ENV": "production"}, "SECRET_KEY"),
+    ],
+)
+def test_bad_settings_are_refused_naming_the_variable(env: dict[str, str], named: str) -> None:
+    with pytest.raises(SettingsError, match=named):
+        settings_from(**env)
+
+
+def test_accepts_postgres_and_redis_urls_of_every_supported_shape() -> None:
+    settings = settings_from(
+        DATABASE_URL="postgresql://postgres@/planner?host=/tmp/pg",
+        REDIS_URL="unix:///tmp/redis.sock?db=0",
+        REDIS_CACHE_URL="redis://cache:6379/1",
+    )
+    assert settings.database.url == "postgresql://postgres@/planner?host=/tmp/pg"
+    assert settings.redis.cache_url == "redis://cache:6379/1"
+
+
+def test_exported_settings_read_back_identically() -> None:
+    settings = settings_from(DATABASE_URL="postgresql://u:p@db:5432/planner", REDIS_URL="redis://r:6379/0")
+    assert Settings.from_env(settings.export()) == settings
