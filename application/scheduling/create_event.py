@@ -1,0 +1,54 @@
+"""Create an event, book its room and invite its participants."""
+
+from uuid import UUID
+
+from application.scheduling.access import signed_in_user
+from application.scheduling.dto import CreateEvent
+from application.scheduling.references import bookable_room, invitees_with_emails
+from application.unit_of_work import UnitOfWork
+from domain.clock import Clock
+from domain.errors import InvalidInput, PermissionDenied
+from domain.scheduling.calendar import Calendar
+from domain.scheduling.event import Event
+from domain.scheduling.reminders import DEFAULT_REMINDERS
+
+
+async def create_event(command: CreateEvent, *, uow: UnitOfWork, clock: Clock) -> Event:
+    """Create the event in a calendar the actor may write to; RoomAlreadyBooked if its room is taken."""
+    async with uow:
+        organizer = await signed_in_user(uow, command.actor_id)
+        calendar = await _target_calendar(uow, command.calendar_id, organizer.id)
+        if command.room_id is not None:
+            await bookable_room(uow, command.room_id)
+        invitees = await invitees_with_emails(uow, command.participants)
+        event = Event.create(
+            calendar_id=calendar.id,
+            organizer_id=organizer.id,
+            title=command.title,
+            starts_at=command.starts_at,
+            ends_at=command.ends_at,
+            description=command.description,
+            location=command.location,
+            all_day=command.all_day,
+            timezone=organizer.timezone if command.timezone is None else command.timezone,
+            room_id=command.room_id,
+            invitees=invitees,
+            reminders=DEFAULT_REMINDERS if command.reminders is None else command.reminders,
+            now=clock.now(),
+        )
+        await uow.events.add(event)
+        await uow.commit()
+    return event
+
+
+async def _target_calendar(uow: UnitOfWork, calendar_id: UUID | None, organizer_id: UUID) -> Calendar:
+    if calendar_id is None:
+        calendar = await uow.calendars.personal_calendar_of(organizer_id)
+    else:
+        calendar = await uow.calendars.get(calendar_id)
+    # A calendar the organizer cannot see is reported like one that does not exist.
+    if calendar is None or not calendar.can_read(organizer_id):
+        raise InvalidInput("calendar_id", "no such calendar")
+    if not calendar.can_write(organizer_id):
+        raise PermissionDenied("viewers cannot add events to this calendar")
+    return calendar

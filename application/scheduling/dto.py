@@ -1,0 +1,209 @@
+"""Commands (what a caller asks for, in the imperative) and query results of the scheduling use cases.
+
+`actor_id` is always the signed-in user the entrypoint authenticated. Fields typed `str` for a
+role or status take the raw value from the request; the use case turns it into the domain's enum
+and answers InvalidInput naming the field when it is not one.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from uuid import UUID
+
+from domain.changes import UNSET, UnsetType
+from domain.scheduling.calendar import DEFAULT_COLOR
+from domain.scheduling.room import Room, RoomBooking
+from domain.scheduling.time_range import TimeRange
+from domain.scheduling.user import DEFAULT_TIMEZONE
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegisterUser:
+    """Sign up; the first user ever becomes an administrator."""
+
+    email: str
+    password: str = field(repr=False)
+    name: str
+    timezone: str = DEFAULT_TIMEZONE
+
+
+@dataclass(frozen=True, kw_only=True)
+class SignIn:
+    """Prove who you are with email and password."""
+
+    email: str
+    password: str = field(repr=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PromoteUser:
+    """Make someone an administrator; `actor_id` None means an operator on the command line."""
+
+    email: str
+    actor_id: UUID | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateCalendar:
+    """Create a calendar owned by the actor."""
+
+    actor_id: UUID
+    name: str
+    color: str = DEFAULT_COLOR
+    description: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RenameCalendar:
+    """Change a calendar's name, color or description; UNSET fields stay."""
+
+    actor_id: UUID
+    calendar_id: UUID
+    name: str | UnsetType = UNSET
+    color: str | UnsetType = UNSET
+    description: str | UnsetType = UNSET
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeleteCalendar:
+    """Delete a calendar and its events."""
+
+    actor_id: UUID
+    calendar_id: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShareCalendar:
+    """Give the user with `email` a role (owner, editor or viewer) on a calendar."""
+
+    actor_id: UUID
+    calendar_id: UUID
+    email: str
+    role: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnshareCalendar:
+    """Take a member off a calendar (or leave it, when `user_id` is the actor)."""
+
+    actor_id: UUID
+    calendar_id: UUID
+    user_id: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateEvent:
+    """Put an event in a calendar (the actor's personal one without `calendar_id`) and invite people by email.
+
+    `timezone` None means the organizer's own time zone; `reminders` None means the default, 15 minutes.
+    """
+
+    actor_id: UUID
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    calendar_id: UUID | None = None
+    description: str = ""
+    location: str = ""
+    timezone: str | None = None
+    all_day: bool = False
+    room_id: UUID | None = None
+    participants: Sequence[str] = ()
+    reminders: Sequence[int] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateEvent:
+    """Change an event; UNSET fields stay, `participants` (emails) replaces the guest list.
+
+    `expected_version` comes from If-Match; None means no precondition.
+    """
+
+    actor_id: UUID
+    event_id: UUID
+    expected_version: int | None = None
+    title: str | UnsetType = UNSET
+    description: str | UnsetType = UNSET
+    location: str | UnsetType = UNSET
+    starts_at: datetime | UnsetType = UNSET
+    ends_at: datetime | UnsetType = UNSET
+    all_day: bool | UnsetType = UNSET
+    timezone: str | UnsetType = UNSET
+    room_id: UUID | UnsetType | None = UNSET
+    participants: Sequence[str] | UnsetType = UNSET
+    reminders: Sequence[int] | UnsetType = UNSET
+
+
+@dataclass(frozen=True, kw_only=True)
+class CancelEvent:
+    """Call an event off (what deleting it means); `expected_version` as in UpdateEvent."""
+
+    actor_id: UUID
+    event_id: UUID
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddParticipant:
+    """Invite the user with `email` to an event."""
+
+    actor_id: UUID
+    event_id: UUID
+    email: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RemoveParticipant:
+    """Take someone off an event's guest list (or leave it, when `user_id` is the actor)."""
+
+    actor_id: UUID
+    event_id: UUID
+    user_id: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class Respond:
+    """Answer an invitation: accepted, declined or tentative."""
+
+    actor_id: UUID
+    event_id: UUID
+    status: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateRoom:
+    """Add a meeting room (administrators only)."""
+
+    actor_id: UUID
+    name: str
+    capacity: int
+    location: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateRoom:
+    """Change a room (administrators only); UNSET fields stay."""
+
+    actor_id: UUID
+    room_id: UUID
+    name: str | UnsetType = UNSET
+    capacity: int | UnsetType = UNSET
+    location: str | UnsetType = UNSET
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeleteRoom:
+    """Remove a room (administrators only)."""
+
+    actor_id: UUID
+    room_id: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class RoomAvailability:
+    """When a room is taken and free within a window."""
+
+    room: Room
+    window: TimeRange
+    bookings: list[RoomBooking]
+    free: list[TimeRange]

@@ -1,0 +1,1 @@
+"""Scheduling: people, calendars, rooms, events and the people invited to them."""

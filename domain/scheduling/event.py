@@ -1,0 +1,375 @@
+"""Events: the aggregate people book rooms and invite colleagues with."""
+
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Self
+from uuid import UUID
+
+from domain.changes import UNSET, UnsetType
+from domain.errors import EventIsCancelled, InvalidInput, NotFound, PermissionDenied, StaleVersion
+from domain.events import Aggregate
+from domain.identity import new_id
+from domain.scheduling.calendar import Calendar
+from domain.scheduling.events import (
+    EventCancelled,
+    EventCreated,
+    EventUpdated,
+    ParticipantInvited,
+    ParticipantRemoved,
+    ParticipantResponded,
+    audience,
+)
+from domain.scheduling.participant import ANSWERS, Invitee, Participant, ParticipantStatus
+from domain.scheduling.reminders import DEFAULT_REMINDERS, reminder_offsets
+from domain.scheduling.time_range import TimeRange
+from domain.scheduling.timezone import time_zone
+from domain.text import bounded_text, label
+
+MAX_TITLE_LENGTH = 200
+MAX_DESCRIPTION_LENGTH = 10_000
+MAX_LOCATION_LENGTH = 500
+MAX_PARTICIPANTS = 200
+
+
+class EventStatus(enum.StrEnum):
+    """Whether the event still takes place."""
+
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+
+
+def event_slot(starts_at: datetime, ends_at: datetime, *, all_day: bool, timezone: str) -> TimeRange:
+    """Return the slot an event takes; an all-day event is widened to local midnights of its zone."""
+    zone = time_zone(timezone)
+    slot = TimeRange(starts_at, ends_at)
+    if all_day:
+        slot = slot.whole_days_in(zone)
+    return TimeRange.for_event(slot.starts_at, slot.ends_at)
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventChanges:
+    """What an editor changes; UNSET fields stay as they are, `invitees` replaces the guest list."""
+
+    title: str | UnsetType = UNSET
+    description: str | UnsetType = UNSET
+    location: str | UnsetType = UNSET
+    starts_at: datetime | UnsetType = UNSET
+    ends_at: datetime | UnsetType = UNSET
+    all_day: bool | UnsetType = UNSET
+    timezone: str | UnsetType = UNSET
+    room_id: UUID | UnsetType | None = UNSET
+    reminders: Sequence[int] | UnsetType = UNSET
+    invitees: Sequence[Invitee] | UnsetType = UNSET
+
+
+@dataclass(kw_only=True, eq=False)
+class Event(Aggregate):
+    """A meeting in a calendar; `version` starts at 1 and grows with every change."""
+
+    id: UUID
+    calendar_id: UUID
+    organizer_id: UUID
+    title: str
+    description: str = ""
+    location: str = ""
+    time_range: TimeRange
+    all_day: bool = False
+    timezone: str = "UTC"
+    room_id: UUID | None = None
+    status: EventStatus = EventStatus.CONFIRMED
+    version: int = 1
+    participants: list[Participant] = field(default_factory=list)
+    reminders: tuple[int, ...] = DEFAULT_REMINDERS
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        calendar_id: UUID,
+        organizer_id: UUID,
+        title: str,
+        starts_at: datetime,
+        ends_at: datetime,
+        now: datetime,
+        description: str = "",
+        location: str = "",
+        all_day: bool = False,
+        timezone: str = "UTC",
+        room_id: UUID | None = None,
+        invitees: Sequence[Invitee] = (),
+        reminders: Sequence[int] = DEFAULT_REMINDERS,
+    ) -> Self:
+        """Create an event and invite `invitees`; the organizer, if listed, is in and has accepted."""
+        _check_guest_count(invitees)
+        event = cls(
+            id=new_id(now),
+            calendar_id=calendar_id,
+            organizer_id=organizer_id,
+            title=label(title, field="title", max_length=MAX_TITLE_LENGTH),
+            description=bounded_text(description, field="description", max_length=MAX_DESCRIPTION_LENGTH),
+            location=bounded_text(location, field="location", max_length=MAX_LOCATION_LENGTH),
+            time_range=event_slot(starts_at, ends_at, all_day=all_day, timezone=timezone),
+            all_day=all_day,
+            timezone=timezone,
+            room_id=room_id,
+            reminders=reminder_offsets(reminders),
+            created_at=now,
+            updated_at=now,
+        )
+        event.record(
+            EventCreated(
+                occurred_at=now,
+                event_id=event.id,
+                calendar_id=calendar_id,
+                organizer_id=organizer_id,
+                title=event.title,
+                starts_at=event.starts_at,
+                ends_at=event.ends_at,
+                room_id=room_id,
+                reminders=event.reminders,
+            )
+        )
+        for invitee in invitees:
+            event._invite(invitee, by_user_id=organizer_id, now=now)
+        return event
+
+    @property
+    def starts_at(self) -> datetime:
+        """When the event starts (UTC)."""
+        return self.time_range.starts_at
+
+    @property
+    def ends_at(self) -> datetime:
+        """When the event ends (UTC)."""
+        return self.time_range.ends_at
+
+    @property
+    def is_cancelled(self) -> bool:
+        """Tell whether the event was called off."""
+        return self.status is EventStatus.CANCELLED
+
+    @property
+    def participant_ids(self) -> tuple[UUID, ...]:
+        """The invitees' user ids, in invitation order."""
+        return tuple(participant.user_id for participant in self.participants)
+
+    def participant(self, user_id: UUID) -> Participant | None:
+        """Return the user's invitation, or None if they are not invited."""
+        return next((p for p in self.participants if p.user_id == user_id), None)
+
+    def visible_to(self, user_id: UUID, calendar: Calendar) -> bool:
+        """Members of the event's calendar and its participants see it."""
+        return calendar.can_read(user_id) or self.participant(user_id) is not None
+
+    def editable_by(self, user_id: UUID, calendar: Calendar) -> bool:
+        """The organizer and the calendar's owners and editors change it."""
+        return user_id == self.organizer_id or calendar.can_write(user_id)
+
+    def ensure_visible_to(self, user_id: UUID, calendar: Calendar) -> None:
+        """Refuse with NotFound anyone who may not see the event, so they cannot tell it exists."""
+        if not self.visible_to(user_id, calendar):
+            raise NotFound("event", self.id)
+
+    def ensure_editable_by(self, user_id: UUID, calendar: Calendar) -> None:
+        """Refuse with NotFound those who cannot see it and with PermissionDenied those who only see it."""
+        self.ensure_visible_to(user_id, calendar)
+        if not self.editable_by(user_id, calendar):
+            raise PermissionDenied("only the organizer and the calendar's editors can change this event")
+
+    def check_version(self, expected: int | None) -> None:
+        """Refuse a change made against another version than the stored one (None: no precondition)."""
+        if expected is not None and expected != self.version:
+            raise StaleVersion(expected=expected, actual=self.version)
+
+    def update(self, changes: EventChanges, *, by_user_id: UUID, now: datetime) -> tuple[str, ...]:
+        """Apply an editor's changes, all or none; return the names of the event's own fields that changed."""
+        self._ensure_not_cancelled()
+        title = (
+            self.title if changes.title is UNSET else label(changes.title, field="title", max_length=MAX_TITLE_LENGTH)
+        )
+        description = _unless_unset(changes.description, self.description, "description", MAX_DESCRIPTION_LENGTH)
+        location = _unless_unset(changes.location, self.location, "location", MAX_LOCATION_LENGTH)
+        all_day = self.all_day if changes.all_day is UNSET else changes.all_day
+        timezone = self.timezone if changes.timezone is UNSET else changes.timezone
+        time_range = event_slot(
+            self.starts_at if changes.starts_at is UNSET else changes.starts_at,
+            self.ends_at if changes.ends_at is UNSET else changes.ends_at,
+            all_day=all_day,
+            timezone=timezone,
+        )
+        room_id = self.room_id if changes.room_id is UNSET else changes.room_id
+        reminders = self.reminders if changes.reminders is UNSET else reminder_offsets(changes.reminders)
+        if changes.invitees is not UNSET:
+            _check_guest_count(changes.invitees)
+
+        changed = tuple(
+            name
+            for name, old, new in (
+                ("title", self.title, title),
+                ("description", self.description, description),
+                ("location", self.location, location),
+                ("starts_at", self.starts_at, time_range.starts_at),
+                ("ends_at", self.ends_at, time_range.ends_at),
+                ("all_day", self.all_day, all_day),
+                ("timezone", self.timezone, timezone),
+                ("room_id", self.room_id, room_id),
+                ("reminders", self.reminders, reminders),
+            )
+            if old != new
+        )
+        self.title, self.description, self.location = title, description, location
+        self.time_range, self.all_day, self.timezone = time_range, all_day, timezone
+        self.room_id, self.reminders = room_id, reminders
+        guests_changed = False
+        if changes.invitees is not UNSET:
+            guests_changed = self._replace_guests(changes.invitees, by_user_id=by_user_id, now=now)
+        if changed or guests_changed:
+            self._bump(now)
+        if changed:
+            self.record(
+                EventUpdated(
+                    occurred_at=now,
+                    affected_user_ids=self._audience(excluding=by_user_id),
+                    event_id=self.id,
+                    calendar_id=self.calendar_id,
+                    by_user_id=by_user_id,
+                    title=self.title,
+                    starts_at=self.starts_at,
+                    ends_at=self.ends_at,
+                    changed_fields=changed,
+                    version=self.version,
+                )
+            )
+        return changed
+
+    def cancel(self, *, by_user_id: UUID, now: datetime) -> None:
+        """Call the event off, which frees its room; cancelling twice changes nothing."""
+        if self.is_cancelled:
+            return
+        self.status = EventStatus.CANCELLED
+        self._bump(now)
+        self.record(
+            EventCancelled(
+                occurred_at=now,
+                affected_user_ids=self._audience(excluding=by_user_id),
+                event_id=self.id,
+                calendar_id=self.calendar_id,
+                by_user_id=by_user_id,
+                title=self.title,
+                starts_at=self.starts_at,
+                ends_at=self.ends_at,
+            )
+        )
+
+    def add_participant(self, invitee: Invitee, *, by_user_id: UUID, now: datetime) -> bool:
+        """Invite someone; return False (and change nothing) if they already are invited."""
+        self._ensure_not_cancelled()
+        if self.participant(invitee.user_id) is not None:
+            return False
+        _check_guest_count([*self.participants, invitee])
+        self._invite(invitee, by_user_id=by_user_id, now=now)
+        self._bump(now)
+        return True
+
+    def remove_participant(self, user_id: UUID, *, by_user_id: UUID, now: datetime) -> None:
+        """Take someone off the guest list."""
+        self._ensure_not_cancelled()
+        if self.participant(user_id) is None:
+            raise NotFound("participant", user_id)
+        self._uninvite(user_id, by_user_id=by_user_id, now=now)
+        self._bump(now)
+
+    def respond(self, user_id: UUID, status: ParticipantStatus, *, now: datetime) -> None:
+        """Record an invitee's answer: accepted, declined or tentative."""
+        self._ensure_not_cancelled()
+        if status not in ANSWERS:
+            raise InvalidInput("status", "status must be accepted, declined or tentative")
+        current = self.participant(user_id)
+        if current is None:
+            raise PermissionDenied("only invited participants can respond to this event")
+        if current.status is status:
+            return
+        self.participants = [replace(p, status=status) if p.user_id == user_id else p for p in self.participants]
+        self._bump(now)
+        self.record(
+            ParticipantResponded(
+                occurred_at=now,
+                affected_user_ids=audience([self.organizer_id], excluding=user_id),
+                event_id=self.id,
+                user_id=user_id,
+                organizer_id=self.organizer_id,
+                status=status,
+                title=self.title,
+            )
+        )
+
+    def _ensure_not_cancelled(self) -> None:
+        if self.is_cancelled:
+            raise EventIsCancelled(self.id)
+
+    def _bump(self, now: datetime) -> None:
+        self.version += 1
+        self.updated_at = now
+
+    def _audience(self, *, excluding: UUID) -> tuple[UUID, ...]:
+        return audience([self.organizer_id, *self.participant_ids], excluding=excluding)
+
+    def _invite(self, invitee: Invitee, *, by_user_id: UUID, now: datetime) -> None:
+        if self.participant(invitee.user_id) is not None:
+            return
+        is_organizer = invitee.user_id == self.organizer_id
+        status = ParticipantStatus.ACCEPTED if is_organizer else ParticipantStatus.NEEDS_ACTION
+        self.participants.append(
+            Participant(user_id=invitee.user_id, email=invitee.email, name=invitee.name, status=status)
+        )
+        if is_organizer:
+            return
+        self.record(
+            ParticipantInvited(
+                occurred_at=now,
+                affected_user_ids=audience([invitee.user_id], excluding=by_user_id),
+                event_id=self.id,
+                user_id=invitee.user_id,
+                by_user_id=by_user_id,
+                title=self.title,
+                starts_at=self.starts_at,
+                ends_at=self.ends_at,
+            )
+        )
+
+    def _uninvite(self, user_id: UUID, *, by_user_id: UUID, now: datetime) -> None:
+        self.participants = [p for p in self.participants if p.user_id != user_id]
+        self.record(
+            ParticipantRemoved(
+                occurred_at=now,
+                affected_user_ids=audience([user_id], excluding=by_user_id),
+                event_id=self.id,
+                user_id=user_id,
+                by_user_id=by_user_id,
+                title=self.title,
+            )
+        )
+
+    def _replace_guests(self, invitees: Iterable[Invitee], *, by_user_id: UUID, now: datetime) -> bool:
+        wanted = {invitee.user_id: invitee for invitee in invitees}
+        leaving = [user_id for user_id in self.participant_ids if user_id not in wanted]
+        arriving = [invitee for user_id, invitee in wanted.items() if self.participant(user_id) is None]
+        for user_id in leaving:
+            self._uninvite(user_id, by_user_id=by_user_id, now=now)
+        for invitee in arriving:
+            self._invite(invitee, by_user_id=by_user_id, now=now)
+        return bool(leaving or arriving)
+
+
+def _unless_unset(value: str | UnsetType, current: str, field: str, max_length: int) -> str:
+    return current if value is UNSET else bounded_text(value, field=field, max_length=max_length)
+
+
+def _check_guest_count(invitees: Sequence[object]) -> None:
+    if len(invitees) > MAX_PARTICIPANTS:
+        raise InvalidInput("participants", f"an event has at most {MAX_PARTICIPANTS} participants")

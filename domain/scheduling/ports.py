@@ -1,0 +1,154 @@
+"""Ports of scheduling: where aggregates are kept, and how passwords are hashed.
+
+Repositories return None for an unknown id and never check permissions (use cases do).
+The user, calendar and event repositories' `add`, `save` and `remove` also hand the aggregate to
+the unit of work, which collects the domain events it recorded (see application.unit_of_work).
+"""
+
+from collections.abc import Collection
+from typing import Protocol
+from uuid import UUID
+
+from domain.scheduling.calendar import Calendar
+from domain.scheduling.event import Event
+from domain.scheduling.room import Room, RoomBooking
+from domain.scheduling.time_range import TimeRange
+from domain.scheduling.user import User
+
+
+class UserRepository(Protocol):
+    """Registered users."""
+
+    async def get(self, user_id: UUID) -> User | None:
+        """Return the user with this id."""
+        ...
+
+    async def get_by_email(self, email: str) -> User | None:
+        """Return the user with this (normalized, lower-case) email."""
+        ...
+
+    async def list_by_emails(self, emails: Collection[str]) -> list[User]:
+        """Return the users having any of these (normalized) emails; unknown emails are skipped."""
+        ...
+
+    async def count(self) -> int:
+        """Return how many users there are."""
+        ...
+
+    async def add(self, user: User) -> None:
+        """Store a new user; raises EmailAlreadyRegistered if the email is taken."""
+        ...
+
+    async def save(self, user: User) -> None:
+        """Store the changes made to a user."""
+        ...
+
+
+class CalendarRepository(Protocol):
+    """Calendars with their members."""
+
+    async def get(self, calendar_id: UUID) -> Calendar | None:
+        """Return the calendar with its members."""
+        ...
+
+    async def personal_calendar_of(self, user_id: UUID) -> Calendar | None:
+        """Return the personal calendar the user got on registration."""
+        ...
+
+    async def list_for_member(self, user_id: UUID) -> list[Calendar]:
+        """Return the calendars the user is a member of: the personal one first, then by name."""
+        ...
+
+    async def add(self, calendar: Calendar) -> None:
+        """Store a new calendar and its members."""
+        ...
+
+    async def save(self, calendar: Calendar) -> None:
+        """Store the changes made to a calendar: its fields and its whole member list."""
+        ...
+
+    async def remove(self, calendar: Calendar) -> None:
+        """Delete the calendar, its members and its events."""
+        ...
+
+
+class RoomRepository(Protocol):
+    """Meeting rooms."""
+
+    async def get(self, room_id: UUID) -> Room | None:
+        """Return the room."""
+        ...
+
+    async def list_all(self) -> list[Room]:
+        """Return every room, by name."""
+        ...
+
+    async def list_free(self, slot: TimeRange, min_capacity: int) -> list[Room]:
+        """Return rooms seating at least `min_capacity` with no confirmed event overlapping `slot`.
+
+        Sorted by capacity, then name: the snuggest fit first.
+        """
+        ...
+
+    async def add(self, room: Room) -> None:
+        """Store a new room."""
+        ...
+
+    async def save(self, room: Room) -> None:
+        """Store the changes made to a room."""
+        ...
+
+    async def remove(self, room: Room) -> None:
+        """Delete the room; events that booked it keep their slot and lose the room."""
+        ...
+
+
+class EventRepository(Protocol):
+    """Events with their participants and reminders.
+
+    `add` and `save` raise RoomAlreadyBooked when a confirmed event would overlap another confirmed
+    event in the same room (slots are half-open, so back-to-back bookings are fine). PostgreSQL's
+    exclusion constraint is the authority; the error may surface at `add`/`save` or at commit.
+    """
+
+    async def get(self, event_id: UUID) -> Event | None:
+        """Return the event, to read."""
+        ...
+
+    async def get_for_update(self, event_id: UUID) -> Event | None:
+        """Return the event locked until the unit of work ends, so concurrent writers queue up."""
+        ...
+
+    async def add(self, event: Event) -> None:
+        """Store a new event with its participants and reminders."""
+        ...
+
+    async def save(self, event: Event) -> None:
+        """Store the changes made to an event: fields, status, version, participants, reminders."""
+        ...
+
+    async def list_visible_in_window(
+        self, user_id: UUID, window: TimeRange, calendar_id: UUID | None = None
+    ) -> list[Event]:
+        """Return confirmed events overlapping `window` that the user sees, sorted by start.
+
+        The user sees an event if they are a member of its calendar or one of its participants;
+        with `calendar_id`, only that calendar's events.
+        """
+        ...
+
+    async def room_bookings(self, room_id: UUID, window: TimeRange) -> list[RoomBooking]:
+        """Return the confirmed events' bookings of the room overlapping `window`, sorted by start."""
+        ...
+
+
+class PasswordHasher(Protocol):
+    """Hashes passwords one way and checks a password against a hash (async: hashing is slow on purpose)."""
+
+    async def hash(self, password: str) -> str:
+        """Return a salted hash of `password` to store."""
+        ...
+
+    async def verify(self, password_hash: str, password: str) -> bool:
+        """Tell whether `password` is the one `password_hash` was made from."""
+        ...

@@ -1,0 +1,289 @@
+"""In-memory implementations of the scheduling ports, behaving like the PostgreSQL ones.
+
+Each unit of work works on a private copy of the committed tables and publishes it on commit,
+so a refused or abandoned use case leaves the store exactly as it was; aggregates go in and out
+as copies, so a change that was never saved is never stored. Like the exclusion constraint,
+the event repository refuses a second confirmed booking of a room for an overlapping slot.
+"""
+
+import copy
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, Self, TypeVar
+from uuid import UUID
+
+from application.unit_of_work import SeenAggregates
+from domain.errors import EmailAlreadyRegistered, RoomAlreadyBooked
+from domain.events import Aggregate, DomainEvent
+from domain.scheduling.calendar import Calendar
+from domain.scheduling.event import Event
+from domain.scheduling.room import Room, RoomBooking
+from domain.scheduling.time_range import TimeRange
+from domain.scheduling.user import User
+
+Stored = TypeVar("Stored")
+
+
+def _copy(item: Stored) -> Stored:
+    duplicate = copy.deepcopy(item)
+    if isinstance(duplicate, Aggregate):
+        duplicate.pull_events()
+    return duplicate
+
+
+@dataclass
+class Tables:
+    """The rows of every table, keyed by id."""
+
+    users: dict[UUID, User] = field(default_factory=dict)
+    calendars: dict[UUID, Calendar] = field(default_factory=dict)
+    rooms: dict[UUID, Room] = field(default_factory=dict)
+    events: dict[UUID, Event] = field(default_factory=dict)
+
+    def snapshot(self) -> "Tables":
+        """Return a deep copy, as a transaction would see the data."""
+        return copy.deepcopy(self)
+
+    def contents(self) -> dict[str, dict[UUID, dict[str, object]]]:
+        """Return every row's fields, to compare two states (entities compare by identity)."""
+        tables: dict[str, dict[UUID, Any]] = {
+            "users": self.users,
+            "calendars": self.calendars,
+            "rooms": self.rooms,
+            "events": self.events,
+        }
+        return {name: {row_id: dict(vars(row)) for row_id, row in rows.items()} for name, rows in tables.items()}
+
+    def load(self, other: "Tables") -> None:
+        """Replace every table with `other`'s."""
+        self.users, self.calendars, self.rooms, self.events = other.users, other.calendars, other.rooms, other.events
+
+
+class FakeDatabase:
+    """What was committed, shared by every unit of work built on it."""
+
+    def __init__(self) -> None:
+        self.tables = Tables()
+        self.committed_events: list[DomainEvent] = []
+        """Every event stored 'in the outbox', in commit order."""
+
+
+class InMemoryUserRepository:
+    """Users in memory; emails are unique, like the database's unique index."""
+
+    def __init__(self, tables: Tables, seen: SeenAggregates) -> None:
+        self._tables, self._seen = tables, seen
+
+    async def get(self, user_id: UUID) -> User | None:
+        user = self._tables.users.get(user_id)
+        return None if user is None else _copy(user)
+
+    async def get_by_email(self, email: str) -> User | None:
+        return next((_copy(user) for user in self._tables.users.values() if user.email == email), None)
+
+    async def list_by_emails(self, emails: Collection[str]) -> list[User]:
+        wanted = set(emails)
+        return [_copy(user) for user in self._tables.users.values() if user.email in wanted]
+
+    async def count(self) -> int:
+        return len(self._tables.users)
+
+    async def add(self, user: User) -> None:
+        if any(other.email == user.email for other in self._tables.users.values()):
+            raise EmailAlreadyRegistered(user.email)
+        self._seen.remember(user)
+        self._tables.users[user.id] = _copy(user)
+
+    async def save(self, user: User) -> None:
+        self._seen.remember(user)
+        self._tables.users[user.id] = _copy(user)
+
+
+class InMemoryCalendarRepository:
+    """Calendars in memory; removing one removes its events, like ON DELETE CASCADE."""
+
+    def __init__(self, tables: Tables, seen: SeenAggregates) -> None:
+        self._tables, self._seen = tables, seen
+
+    async def get(self, calendar_id: UUID) -> Calendar | None:
+        calendar = self._tables.calendars.get(calendar_id)
+        return None if calendar is None else _copy(calendar)
+
+    async def personal_calendar_of(self, user_id: UUID) -> Calendar | None:
+        calendars = self._tables.calendars.values()
+        return next((_copy(c) for c in calendars if c.is_personal and c.owner_id == user_id), None)
+
+    async def list_for_member(self, user_id: UUID) -> list[Calendar]:
+        mine = [_copy(c) for c in self._tables.calendars.values() if user_id in c.members]
+        return sorted(mine, key=lambda calendar: (not calendar.is_personal, calendar.name, calendar.id))
+
+    async def add(self, calendar: Calendar) -> None:
+        self._seen.remember(calendar)
+        self._tables.calendars[calendar.id] = _copy(calendar)
+
+    async def save(self, calendar: Calendar) -> None:
+        self._seen.remember(calendar)
+        self._tables.calendars[calendar.id] = _copy(calendar)
+
+    async def remove(self, calendar: Calendar) -> None:
+        self._seen.remember(calendar)
+        self._tables.calendars.pop(calendar.id, None)
+        for event_id in [e.id for e in self._tables.events.values() if e.calendar_id == calendar.id]:
+            del self._tables.events[event_id]
+
+
+class InMemoryRoomRepository:
+    """Rooms in memory; removing one leaves its events without a room, like ON DELETE SET NULL."""
+
+    def __init__(self, tables: Tables) -> None:
+        self._tables = tables
+
+    async def get(self, room_id: UUID) -> Room | None:
+        room = self._tables.rooms.get(room_id)
+        return None if room is None else _copy(room)
+
+    async def list_all(self) -> list[Room]:
+        return sorted((_copy(room) for room in self._tables.rooms.values()), key=lambda room: (room.name, room.id))
+
+    async def list_free(self, slot: TimeRange, min_capacity: int) -> list[Room]:
+        taken = {event.room_id for event in _confirmed_bookings(self._tables.events.values()) if event.overlaps(slot)}
+        free = [
+            _copy(room)
+            for room in self._tables.rooms.values()
+            if room.capacity >= min_capacity and room.id not in taken
+        ]
+        return sorted(free, key=lambda room: (room.capacity, room.name, room.id))
+
+    async def add(self, room: Room) -> None:
+        self._tables.rooms[room.id] = _copy(room)
+
+    async def save(self, room: Room) -> None:
+        self._tables.rooms[room.id] = _copy(room)
+
+    async def remove(self, room: Room) -> None:
+        self._tables.rooms.pop(room.id, None)
+        for event in self._tables.events.values():
+            if event.room_id == room.id:
+                event.room_id = None
+
+
+@dataclass(frozen=True)
+class _Booking:
+    event_id: UUID
+    room_id: UUID
+    slot: TimeRange
+
+    def overlaps(self, slot: TimeRange) -> bool:
+        return self.slot.overlaps(slot)
+
+
+def _confirmed_bookings(events: Iterable[Event]) -> list[_Booking]:
+    return [
+        _Booking(event.id, event.room_id, event.time_range)
+        for event in events
+        if event.room_id is not None and not event.is_cancelled
+    ]
+
+
+class InMemoryEventRepository:
+    """Events in memory, refusing double bookings the way the exclusion constraint does."""
+
+    def __init__(self, tables: Tables, seen: SeenAggregates) -> None:
+        self._tables, self._seen = tables, seen
+        self.locked: set[UUID] = set()
+        """Ids loaded with get_for_update, so tests can check that writers lock."""
+
+    async def get(self, event_id: UUID) -> Event | None:
+        event = self._tables.events.get(event_id)
+        return None if event is None else _copy(event)
+
+    async def get_for_update(self, event_id: UUID) -> Event | None:
+        self.locked.add(event_id)
+        return await self.get(event_id)
+
+    async def add(self, event: Event) -> None:
+        self._refuse_double_booking(event)
+        self._seen.remember(event)
+        self._tables.events[event.id] = _copy(event)
+
+    async def save(self, event: Event) -> None:
+        self._refuse_double_booking(event)
+        self._seen.remember(event)
+        self._tables.events[event.id] = _copy(event)
+
+    async def list_visible_in_window(
+        self, user_id: UUID, window: TimeRange, calendar_id: UUID | None = None
+    ) -> list[Event]:
+        calendars = self._tables.calendars
+        visible = [
+            _copy(event)
+            for event in self._tables.events.values()
+            if not event.is_cancelled
+            and event.time_range.overlaps(window)
+            and (calendar_id is None or event.calendar_id == calendar_id)
+            and (user_id in calendars[event.calendar_id].members or user_id in event.participant_ids)
+        ]
+        return sorted(visible, key=lambda event: (event.starts_at, event.id))
+
+    async def room_bookings(self, room_id: UUID, window: TimeRange) -> list[RoomBooking]:
+        bookings = [
+            RoomBooking(room_id=room_id, event_id=booking.event_id, slot=booking.slot)
+            for booking in _confirmed_bookings(self._tables.events.values())
+            if booking.room_id == room_id and booking.overlaps(window)
+        ]
+        return sorted(bookings, key=lambda booking: (booking.slot.starts_at, booking.event_id))
+
+    def _refuse_double_booking(self, event: Event) -> None:
+        if event.room_id is None or event.is_cancelled:
+            return
+        for booking in _confirmed_bookings(self._tables.events.values()):
+            if booking.room_id == event.room_id and booking.event_id != event.id and booking.overlaps(event.time_range):
+                raise RoomAlreadyBooked(
+                    event.room_id, booking.slot.starts_at, booking.slot.ends_at, conflicting_event_id=booking.event_id
+                )
+
+
+class FakeUnitOfWork:
+    """A unit of work over a FakeDatabase; `commits` counts commits, events land in `database.committed_events`."""
+
+    def __init__(self, database: FakeDatabase | None = None) -> None:
+        self.database = database or FakeDatabase()
+        self._tables = Tables()
+        self._seen = SeenAggregates()
+        self.users = InMemoryUserRepository(self._tables, self._seen)
+        self.calendars = InMemoryCalendarRepository(self._tables, self._seen)
+        self.rooms = InMemoryRoomRepository(self._tables)
+        self.events = InMemoryEventRepository(self._tables, self._seen)
+        self.commits = 0
+        self.rollbacks = 0
+
+    async def __aenter__(self) -> Self:
+        self._begin()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.rollback()
+
+    async def commit(self) -> None:
+        events = self.collect_new_events()
+        self.database.tables = self._tables.snapshot()
+        self.database.committed_events.extend(events)
+        self.commits += 1
+        self._begin()
+
+    async def rollback(self) -> None:
+        self.rollbacks += 1
+        self._begin()
+
+    def collect_new_events(self) -> list[DomainEvent]:
+        return self._seen.collect_new_events()
+
+    def _begin(self) -> None:
+        self._seen.forget()
+        self._tables.load(self.database.tables.snapshot())

@@ -1,0 +1,1 @@
+"""Unit tests of scheduling: domain rules and use cases, in memory."""

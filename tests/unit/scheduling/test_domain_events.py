@@ -1,0 +1,74 @@
+import json
+from datetime import timedelta
+
+import pytest
+
+from domain.events import DomainEvent, domain_event_from_dict
+from domain.scheduling.calendar import Calendar, CalendarChanges, CalendarRole
+from domain.scheduling.event import Event, EventChanges
+from domain.scheduling.participant import ParticipantStatus
+from domain.scheduling.user import User
+from tests.unit.scheduling.factories import NOW, a_room, a_user, an_event, an_invitee, at
+
+
+def a_bit_of_everything() -> list[DomainEvent]:
+    """Return one of each kind of scheduling event, as aggregates record them."""
+    admin = User.register(email="admin@example.com", name="Admin", password_hash="h", now=NOW)
+    owner, guest = a_user(), a_user()
+    admin.promote(by_user_id=None, now=NOW)
+    guest.promote(by_user_id=admin.id, now=NOW)
+    calendar = Calendar.create(owner=owner, name="Team", now=NOW)
+    calendar.change(CalendarChanges(name="Crew"), by_user_id=owner.id, now=NOW)
+    calendar.share(guest, CalendarRole.EDITOR, by_user_id=owner.id, now=NOW)
+    calendar.unshare(guest.id, by_user_id=owner.id, now=NOW)
+    calendar.delete(by_user_id=owner.id, now=NOW)
+    event = Event.create(
+        calendar_id=calendar.id, organizer_id=owner.id, title="Retro", starts_at=at(10), ends_at=at(11), now=NOW
+    )
+    event.add_participant(an_invitee(guest), by_user_id=owner.id, now=NOW)
+    event.respond(guest.id, ParticipantStatus.ACCEPTED, now=NOW)
+    event.update(EventChanges(room_id=a_room().id, ends_at=at(12)), by_user_id=owner.id, now=NOW)
+    event.remove_participant(guest.id, by_user_id=owner.id, now=NOW)
+    event.cancel(by_user_id=owner.id, now=NOW + timedelta(hours=1))
+    return [*admin.pull_events(), *guest.pull_events(), *calendar.pull_events(), *event.pull_events()]
+
+
+def test_the_round_trip_below_covers_every_kind_of_event() -> None:
+    names = {event.name for event in a_bit_of_everything()}
+    assert names == {
+        "user_registered",
+        "user_promoted",
+        "calendar_created",
+        "calendar_updated",
+        "calendar_shared",
+        "calendar_unshared",
+        "calendar_deleted",
+        "event_created",
+        "participant_invited",
+        "participant_responded",
+        "event_updated",
+        "participant_removed",
+        "event_cancelled",
+    }
+
+
+@pytest.mark.parametrize("event", a_bit_of_everything(), ids=lambda event: event.name)
+def test_event_survives_a_trip_through_json(event: DomainEvent) -> None:
+    stored = json.dumps(event.to_dict())
+    assert domain_event_from_dict(event.name, json.loads(stored)) == event
+
+
+def test_payload_spells_ids_and_times_as_strings() -> None:
+    guest = a_user()
+    event = an_event(invitees=[an_invitee(guest)])
+    event.cancel(by_user_id=event.organizer_id, now=NOW)
+    [cancelled] = event.pull_events()
+    payload = cancelled.to_dict()
+    assert payload["event_id"] == str(event.id)
+    assert payload["starts_at"] == "2026-11-23T10:00:00+00:00"
+    assert payload["affected_user_ids"] == [str(guest.id)]
+
+
+def test_unknown_event_name_is_refused() -> None:
+    with pytest.raises(LookupError):
+        domain_event_from_dict("meteor_struck", {})
