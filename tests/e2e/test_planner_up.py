@@ -162,7 +162,9 @@ def test_a_port_in_use_is_reported_in_one_line(data_dir: Path) -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen(1)
         port = taken.getsockname()[1]
-        one_clear_line(run_cli("up", "--port", str(port), "--data-dir", str(data_dir)), f"cannot listen on 127.0.0.1:{port}")
+        one_clear_line(
+            run_cli("up", "--port", str(port), "--data-dir", str(data_dir)), f"cannot listen on 127.0.0.1:{port}"
+        )
 
 
 def test_a_malformed_database_url_is_reported_in_one_line() -> None:
@@ -180,13 +182,17 @@ def test_an_unreachable_database_is_reported_in_one_line() -> None:
 
 def test_an_unreachable_redis_is_reported_in_one_line(data_dir: Path) -> None:
     env = {**planner_env(), "REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"}
-    one_clear_line(run_cli("up", "--port", str(free_port()), "--data-dir", str(data_dir), env=env), "cannot reach Redis")
+    one_clear_line(
+        run_cli("up", "--port", str(free_port()), "--data-dir", str(data_dir), env=env), "cannot reach Redis"
+    )
 
 
 def test_an_unwritable_data_dir_is_reported_in_one_line(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("in the way")
-    one_clear_line(run_cli("up", "--port", str(free_port()), "--data-dir", str(blocker / "data")), "cannot use data dir")
+    one_clear_line(
+        run_cli("up", "--port", str(free_port()), "--data-dir", str(blocker / "data")), "cannot use data dir"
+    )
 
 
 def test_a_killed_planner_leaves_nothing_that_breaks_the_next_start(data_dir: Path, tmp_path: Path) -> None:
