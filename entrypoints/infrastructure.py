@@ -15,7 +15,6 @@ from adapters.redis.client import create_redis
 from adapters.saq.queue import create_queue
 from entrypoints.settings import Settings
 
-
 CLOSE_TIMEOUT_S = 2.0
 
 
