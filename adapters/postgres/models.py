@@ -1,7 +1,179 @@
-"""ORM models (advanced-alchemy); mapped to and from domain entities by the repositories."""
+"""ORM models (advanced-alchemy); mapped to and from domain entities by the repositories.
+
+Ids are the domain's UUIDv7s, so no id column has a default: a row without one fails loudly.
+Times are timestamptz holding UTC. Roles and statuses are text with CHECK constraints, which
+are easier to extend in a migration than PostgreSQL enum types.
+"""
 
 from __future__ import annotations
 
-from advanced_alchemy.base import orm_registry
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from advanced_alchemy.base import DefaultBase, orm_registry
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, ExcludeConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from domain.scheduling import calendar, event, room, user
+from domain.scheduling.email import MAX_EMAIL_LENGTH
+from domain.scheduling.timezone import MAX_TIMEZONE_LENGTH
 
 metadata = orm_registry.metadata
+
+ROOM_BOOKING_CONSTRAINT = "ex_events_room_slot"
+"""The exclusion constraint that keeps a room from being booked twice for overlapping slots."""
+EMAIL_CONSTRAINT = "uq_users_email"
+"""The unique constraint on users' (lower-cased) emails."""
+EVENT_ROOM_FOREIGN_KEY = "fk_events_room_id_rooms"
+"""The foreign key from an event to the room it books."""
+SLOT_RANGE = "tstzrange(starts_at, ends_at, '[)')"
+"""An event's slot as PostgreSQL sees it: half-open, so back-to-back bookings do not overlap."""
+
+
+class UserRow(DefaultBase):
+    """A registered user."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        UniqueConstraint("email"),
+        CheckConstraint("email = lower(email)", name="email_lower_case"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(MAX_EMAIL_LENGTH))
+    name: Mapped[str] = mapped_column(String(user.MAX_NAME_LENGTH))
+    password_hash: Mapped[str] = mapped_column(Text)
+    timezone: Mapped[str] = mapped_column(String(MAX_TIMEZONE_LENGTH))
+    is_admin: Mapped[bool]
+    created_at: Mapped[datetime]
+
+
+class CalendarRow(DefaultBase):
+    """A calendar; its members are CalendarMemberRows."""
+
+    __tablename__ = "calendars"
+    __table_args__ = (
+        # Everyone has exactly one personal calendar, and this is how it is found.
+        Index("ix_calendars_personal_owner", "owner_id", unique=True, postgresql_where=text("is_personal")),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(calendar.MAX_NAME_LENGTH))
+    color: Mapped[str] = mapped_column(String(7))
+    description: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[UUID] = mapped_column(ForeignKey("users.id"))
+    is_personal: Mapped[bool]
+    created_at: Mapped[datetime]
+
+
+class CalendarMemberRow(DefaultBase):
+    """A user's role on a calendar."""
+
+    __tablename__ = "calendar_members"
+    __table_args__ = (
+        CheckConstraint("role IN ('owner', 'editor', 'viewer')", name="role"),
+        Index("ix_calendar_members_user_id", "user_id"),
+    )
+
+    calendar_id: Mapped[UUID] = mapped_column(ForeignKey("calendars.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+
+
+class RoomRow(DefaultBase):
+    """A bookable meeting room."""
+
+    __tablename__ = "rooms"
+    __table_args__ = (CheckConstraint("capacity >= 1", name="capacity_positive"),)
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(room.MAX_NAME_LENGTH))
+    capacity: Mapped[int]
+    location: Mapped[str] = mapped_column(String(room.MAX_LOCATION_LENGTH))
+    created_at: Mapped[datetime]
+
+
+class EventRow(DefaultBase):
+    """An event; its participants are EventParticipantRows, its reminders an array of minutes."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("status IN ('confirmed', 'cancelled')", name="status"),
+        CheckConstraint("version >= 1", name="version_positive"),
+        ExcludeConstraint(
+            ("room_id", "="),
+            (text(SLOT_RANGE), "&&"),
+            name=ROOM_BOOKING_CONSTRAINT,
+            using="gist",
+            where=text("room_id IS NOT NULL AND status = 'confirmed'"),
+        ),
+        Index("ix_events_calendar_slot", "calendar_id", "starts_at", "ends_at"),
+        Index("ix_events_room_starts_at", "room_id", "starts_at"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    calendar_id: Mapped[UUID] = mapped_column(ForeignKey("calendars.id", ondelete="CASCADE"))
+    organizer_id: Mapped[UUID] = mapped_column(ForeignKey("users.id"))
+    title: Mapped[str] = mapped_column(String(event.MAX_TITLE_LENGTH))
+    description: Mapped[str] = mapped_column(Text)
+    location: Mapped[str] = mapped_column(String(event.MAX_LOCATION_LENGTH))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    all_day: Mapped[bool]
+    timezone: Mapped[str] = mapped_column(String(MAX_TIMEZONE_LENGTH))
+    room_id: Mapped[UUID | None] = mapped_column(ForeignKey("rooms.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int]
+    reminders: Mapped[list[int]] = mapped_column(ARRAY(Integer))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class EventParticipantRow(DefaultBase):
+    """An invitee of an event; `position` keeps the invitation order."""
+
+    __tablename__ = "event_participants"
+    __table_args__ = (
+        CheckConstraint("status IN ('needs_action', 'accepted', 'declined', 'tentative')", name="status"),
+        Index("ix_event_participants_user_id", "user_id"),
+    )
+
+    # The primary key is the unique (event_id, user_id) index the window query loads participants by.
+    event_id: Mapped[UUID] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    position: Mapped[int] = mapped_column(SmallInteger)
+
+
+class OutboxRow(DefaultBase):
+    """A domain event committed with the change that caused it, waiting to be handed to the queue."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        # The sweeper looks only for what was never handed over; that set stays small.
+        Index("ix_outbox_pending", "created_at", postgresql_where=text("enqueued_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    occurred_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    enqueued_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(server_default=text("0"))

@@ -2,10 +2,14 @@ from __future__ import annotations
 
 import asyncio
 
-from sqlalchemy import text
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.postgres.migrate import current_head, upgrade
+from adapters.postgres.migrate import alembic_config, current_head, upgrade
+from adapters.postgres.models import metadata
 from tests.support.servers import ServerUrls
 
 
@@ -22,3 +26,45 @@ async def test_upgrading_an_up_to_date_database_changes_nothing(servers: ServerU
     async with engine.connect() as conn:
         versions = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalars().all()
     assert versions == [current_head()]
+
+
+SCHEDULING_TABLES = {"users", "calendars", "calendar_members", "rooms", "events", "event_participants", "outbox"}
+
+
+async def _tables(engine: AsyncEngine) -> set[str]:
+    async with engine.connect() as conn:
+        return set((await conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))).scalars())
+
+
+async def _schema_objects(engine: AsyncEngine) -> set[str]:
+    async with engine.connect() as conn:
+        indexes = (await conn.execute(text("SELECT indexname FROM pg_indexes WHERE schemaname = 'public'"))).scalars()
+        constraints = (
+            await conn.execute(text("SELECT conname FROM pg_constraint WHERE connamespace = 'public'::regnamespace"))
+        ).scalars()
+        return {*indexes, *constraints}
+
+
+async def test_the_scheduling_migration_downgrades_and_upgrades_again(servers: ServerUrls, engine: AsyncEngine) -> None:
+    objects_at_head = await _schema_objects(engine)
+    try:
+        await asyncio.to_thread(command.downgrade, alembic_config(servers.database_url), "0001")
+        assert await _tables(engine) == {"alembic_version"}
+        assert {name for name in await _schema_objects(engine) if not name.startswith("alembic_version")} == set()
+    finally:
+        await asyncio.to_thread(upgrade, servers.database_url)
+        # Pooled connections may hold statements prepared against the dropped tables.
+        await engine.dispose()
+
+    assert await _tables(engine) == {"alembic_version", *SCHEDULING_TABLES}
+    assert await _schema_objects(engine) == objects_at_head
+    assert {"ex_events_room_slot", "ix_events_calendar_slot", "ix_outbox_pending"} <= objects_at_head
+
+
+async def test_the_migrations_build_exactly_the_tables_the_models_describe(engine: AsyncEngine) -> None:
+    def differences(conn: Connection) -> list[object]:
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": True})
+        return list(compare_metadata(context, metadata))
+
+    async with engine.connect() as conn:
+        assert await conn.run_sync(differences) == []

@@ -1,0 +1,27 @@
+"""The transactional outbox: domain events stored in the same commit as the change that caused them."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.postgres.models import OutboxRow
+from domain.events import DomainEvent
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    """A domain event as stored in the outbox; `id` grows with every message and suits a queue job key."""
+
+    id: int
+    event: DomainEvent
+
+
+async def store_in_outbox(session: AsyncSession, events: Sequence[DomainEvent]) -> list[OutboxMessage]:
+    """Insert one outbox row per event (in the session's transaction), in order; return them with their ids."""
+    if not events:
+        return []
+    rows = [{"name": event.name, "payload": event.to_dict(), "occurred_at": event.occurred_at} for event in events]
+    result = await session.execute(insert(OutboxRow).returning(OutboxRow.id, sort_by_parameter_order=True), rows)
+    return [OutboxMessage(id=outbox_id, event=event) for outbox_id, event in zip(result.scalars(), events, strict=True)]

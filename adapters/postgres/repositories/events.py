@@ -1,0 +1,267 @@
+"""Events, their participants and reminders on PostgreSQL; the database refuses double bookings."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Insert, Row, Select, Update, delete, insert, select, union, update
+from sqlalchemy.dialects.postgresql import insert as upsert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.postgres.models import (
+    EVENT_ROOM_FOREIGN_KEY,
+    ROOM_BOOKING_CONSTRAINT,
+    CalendarMemberRow,
+    EventParticipantRow,
+    EventRow,
+    UserRow,
+)
+from adapters.postgres.repositories.arrays import is_any_id
+from adapters.postgres.repositories.bookings import is_confirmed, slot_overlaps, starts_and_ends_overlap
+from adapters.postgres.repositories.refusals import violated_constraint
+from application.unit_of_work import SeenAggregates
+from domain.errors import DomainError, InvalidInput, RoomAlreadyBooked
+from domain.scheduling.event import Event, EventStatus
+from domain.scheduling.participant import Participant, ParticipantStatus
+from domain.scheduling.room import RoomBooking
+from domain.scheduling.time_range import TimeRange
+
+_EVENTS = select(EventRow.__table__)
+_PARTICIPANTS = (
+    select(
+        EventParticipantRow.event_id,
+        EventParticipantRow.user_id,
+        EventParticipantRow.status,
+        UserRow.email,
+        UserRow.name,
+    )
+    .join(UserRow, UserRow.id == EventParticipantRow.user_id)
+    .order_by(EventParticipantRow.event_id, EventParticipantRow.position)
+)
+
+
+@dataclass(frozen=True)
+class _Booking:
+    event_id: UUID
+    room_id: UUID
+    slot: TimeRange
+
+
+class SqlEventRepository:
+    """Events with their participants (email and name from `users`) and reminders (an array of minutes).
+
+    Writes that book a room run in a savepoint: when the exclusion constraint refuses one, the
+    transaction stays usable, long enough to look up the booking in the way and name it.
+    """
+
+    def __init__(self, session: AsyncSession, seen: SeenAggregates) -> None:
+        self._session, self._seen = session, seen
+        self._bookings: list[_Booking] = []
+
+    async def get(self, event_id: UUID) -> Event | None:
+        """Return the event, to read."""
+        found = await self._load(_EVENTS.where(EventRow.id == event_id))
+        return found[0] if found else None
+
+    async def get_for_update(self, event_id: UUID) -> Event | None:
+        """Return the event, its row locked until the transaction ends, so concurrent writers queue up."""
+        found = await self._load(_EVENTS.where(EventRow.id == event_id).with_for_update())
+        return found[0] if found else None
+
+    async def add(self, event: Event) -> None:
+        """Store a new event with its participants and reminders; RoomAlreadyBooked if its room is taken."""
+        await self._write(insert(EventRow).values(id=event.id, **_fields(event)), event)
+        if event.participants:
+            await self._session.execute(insert(EventParticipantRow), _participant_rows(event))
+        self._seen.remember(event)
+
+    async def save(self, event: Event) -> None:
+        """Store the changes made to an event: fields, status, version, participants, reminders."""
+        await self._write(
+            update(EventRow)
+            .where(EventRow.id == event.id)
+            .values(**_fields(event))
+            .execution_options(synchronize_session=False),
+            event,
+        )
+        await self._session.execute(
+            delete(EventParticipantRow)
+            .where(
+                EventParticipantRow.event_id == event.id, ~is_any_id(EventParticipantRow.user_id, event.participant_ids)
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if event.participants:
+            participants = upsert(EventParticipantRow)
+            changed = (EventParticipantRow.status != participants.excluded.status) | (
+                EventParticipantRow.position != participants.excluded.position
+            )
+            await self._session.execute(
+                participants.on_conflict_do_update(
+                    index_elements=[EventParticipantRow.event_id, EventParticipantRow.user_id],
+                    set_={"status": participants.excluded.status, "position": participants.excluded.position},
+                    # An answer changes one row: leave the others alone instead of rewriting them all.
+                    where=changed,
+                ),
+                _participant_rows(event),
+            )
+        self._seen.remember(event)
+
+    async def list_visible_in_window(
+        self, user_id: UUID, window: TimeRange, calendar_id: UUID | None = None
+    ) -> list[Event]:
+        """Return confirmed events overlapping `window` that the user sees, sorted by start.
+
+        One query finds the events (through the user's memberships and invitations, each branch on
+        its own index), one more loads all their participants.
+        """
+        in_my_calendars = (
+            select(EventRow.id)
+            .join(CalendarMemberRow, CalendarMemberRow.calendar_id == EventRow.calendar_id)
+            .where(CalendarMemberRow.user_id == user_id, is_confirmed(), starts_and_ends_overlap(window))
+        )
+        invited_to = (
+            select(EventRow.id)
+            .join(EventParticipantRow, EventParticipantRow.event_id == EventRow.id)
+            .where(EventParticipantRow.user_id == user_id, is_confirmed(), starts_and_ends_overlap(window))
+        )
+        if calendar_id is not None:
+            in_my_calendars = in_my_calendars.where(EventRow.calendar_id == calendar_id)
+            invited_to = invited_to.where(EventRow.calendar_id == calendar_id)
+        visible = union(in_my_calendars, invited_to).subquery()
+        return await self._load(
+            _EVENTS.join(visible, visible.c.id == EventRow.id).order_by(EventRow.starts_at, EventRow.id)
+        )
+
+    async def room_bookings(self, room_id: UUID, window: TimeRange) -> list[RoomBooking]:
+        """Return the confirmed events' bookings of the room overlapping `window`, sorted by start."""
+        rows = await self._session.execute(
+            select(EventRow.id, EventRow.starts_at, EventRow.ends_at)
+            .where(EventRow.room_id == room_id, is_confirmed(), slot_overlaps(window))
+            .order_by(EventRow.starts_at, EventRow.id)
+        )
+        return [
+            RoomBooking(room_id=room_id, event_id=row.id, slot=TimeRange(row.starts_at, row.ends_at)) for row in rows
+        ]
+
+    async def explain_refused_commit(self, error: IntegrityError) -> DomainError | None:
+        """Turn a booking refused only at commit into RoomAlreadyBooked, naming the booking in the way."""
+        if violated_constraint(error) != ROOM_BOOKING_CONSTRAINT or not self._bookings:
+            return None
+        for booking in self._bookings:
+            conflict = await self._booking_in_the_way(booking)
+            if conflict.conflicting_event_id is not None:
+                return conflict
+        first = self._bookings[0]
+        return RoomAlreadyBooked(first.room_id, first.slot.starts_at, first.slot.ends_at)
+
+    async def _write(self, statement: Insert | Update, event: Event) -> None:
+        if event.room_id is None or event.is_cancelled:
+            await self._session.execute(statement)
+            return
+        booking = _Booking(event.id, event.room_id, event.time_range)
+        try:
+            async with self._session.begin_nested():
+                await self._session.execute(statement)
+        except IntegrityError as error:
+            refusal = await self._explain(error, booking)
+            if refusal is None:
+                raise
+            raise refusal from error
+        self._bookings.append(booking)
+
+    async def _explain(self, error: IntegrityError, booking: _Booking) -> DomainError | None:
+        constraint = violated_constraint(error)
+        if constraint == ROOM_BOOKING_CONSTRAINT:
+            return await self._booking_in_the_way(booking)
+        if constraint == EVENT_ROOM_FOREIGN_KEY:
+            # The room was deleted after the use case checked that it exists.
+            return InvalidInput("room_id", "no such room")
+        return None
+
+    async def _booking_in_the_way(self, booking: _Booking) -> RoomAlreadyBooked:
+        row = (
+            await self._session.execute(
+                select(EventRow.id, EventRow.starts_at, EventRow.ends_at)
+                .where(
+                    EventRow.room_id == booking.room_id,
+                    EventRow.id != booking.event_id,
+                    is_confirmed(),
+                    slot_overlaps(booking.slot),
+                )
+                .order_by(EventRow.starts_at, EventRow.id)
+                .limit(1)
+            )
+        ).one_or_none()
+        if row is None:
+            # The booking in the way is gone already (cancelled or rolled back): name the slot asked for.
+            return RoomAlreadyBooked(booking.room_id, booking.slot.starts_at, booking.slot.ends_at)
+        return RoomAlreadyBooked(booking.room_id, row.starts_at, row.ends_at, conflicting_event_id=row.id)
+
+    async def _load(self, statement: Select[Any]) -> list[Event]:
+        rows = (await self._session.execute(statement)).all()
+        if not rows:
+            return []
+        participants: dict[UUID, list[Participant]] = {row.id: [] for row in rows}
+        for participant in await self._session.execute(
+            _PARTICIPANTS.where(is_any_id(EventParticipantRow.event_id, participants))
+        ):
+            participants[participant.event_id].append(
+                Participant(
+                    user_id=participant.user_id,
+                    email=participant.email,
+                    name=participant.name,
+                    status=ParticipantStatus(participant.status),
+                )
+            )
+        return [_event(row, participants[row.id]) for row in rows]
+
+
+def _fields(event: Event) -> dict[str, Any]:
+    return {
+        "calendar_id": event.calendar_id,
+        "organizer_id": event.organizer_id,
+        "title": event.title,
+        "description": event.description,
+        "location": event.location,
+        "starts_at": event.starts_at,
+        "ends_at": event.ends_at,
+        "all_day": event.all_day,
+        "timezone": event.timezone,
+        "room_id": event.room_id,
+        "status": event.status.value,
+        "version": event.version,
+        "reminders": list(event.reminders),
+        "created_at": event.created_at,
+        "updated_at": event.updated_at,
+    }
+
+
+def _participant_rows(event: Event) -> Sequence[dict[str, Any]]:
+    return [
+        {"event_id": event.id, "user_id": participant.user_id, "status": participant.status.value, "position": position}
+        for position, participant in enumerate(event.participants)
+    ]
+
+
+def _event(row: Row[Any], participants: list[Participant]) -> Event:
+    return Event(
+        id=row.id,
+        calendar_id=row.calendar_id,
+        organizer_id=row.organizer_id,
+        title=row.title,
+        description=row.description,
+        location=row.location,
+        time_range=TimeRange(row.starts_at, row.ends_at),
+        all_day=row.all_day,
+        timezone=row.timezone,
+        room_id=row.room_id,
+        status=EventStatus(row.status),
+        version=row.version,
+        participants=participants,
+        reminders=tuple(row.reminders),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )

@@ -1,0 +1,65 @@
+"""Meeting rooms on PostgreSQL."""
+
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Row, delete, exists, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.postgres.models import EventRow, RoomRow
+from adapters.postgres.repositories.bookings import is_confirmed, slot_overlaps
+from domain.scheduling.room import Room
+from domain.scheduling.time_range import TimeRange
+
+_ROOMS = select(RoomRow.__table__)
+
+
+class SqlRoomRepository:
+    """Meeting rooms; whether one is free is read from the events that booked it."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, room_id: UUID) -> Room | None:
+        """Return the room."""
+        row = (await self._session.execute(_ROOMS.where(RoomRow.id == room_id))).one_or_none()
+        return None if row is None else _room(row)
+
+    async def list_all(self) -> list[Room]:
+        """Return every room, by name."""
+        return [_room(row) for row in await self._session.execute(_ROOMS.order_by(RoomRow.name, RoomRow.id))]
+
+    async def list_free(self, slot: TimeRange, min_capacity: int) -> list[Room]:
+        """Return rooms seating at least `min_capacity` with no confirmed event overlapping `slot`, snuggest first."""
+        taken = exists().where(EventRow.room_id == RoomRow.id, is_confirmed(), slot_overlaps(slot))
+        statement = _ROOMS.where(RoomRow.capacity >= min_capacity, ~taken).order_by(
+            RoomRow.capacity, RoomRow.name, RoomRow.id
+        )
+        return [_room(row) for row in await self._session.execute(statement)]
+
+    async def add(self, room: Room) -> None:
+        """Store a new room."""
+        await self._session.execute(insert(RoomRow).values(id=room.id, **_fields(room)))
+
+    async def save(self, room: Room) -> None:
+        """Store the changes made to a room."""
+        await self._session.execute(
+            update(RoomRow)
+            .where(RoomRow.id == room.id)
+            .values(**_fields(room))
+            .execution_options(synchronize_session=False)
+        )
+
+    async def remove(self, room: Room) -> None:
+        """Delete the room; events that booked it keep their slot and lose the room (ON DELETE SET NULL)."""
+        await self._session.execute(
+            delete(RoomRow).where(RoomRow.id == room.id).execution_options(synchronize_session=False)
+        )
+
+
+def _fields(room: Room) -> dict[str, Any]:
+    return {"name": room.name, "capacity": room.capacity, "location": room.location, "created_at": room.created_at}
+
+
+def _room(row: Row[Any]) -> Room:
+    return Room(id=row.id, name=row.name, capacity=row.capacity, location=row.location, created_at=row.created_at)

@@ -1,0 +1,109 @@
+"""Users on PostgreSQL."""
+
+from collections.abc import Collection
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Insert, Row, Update, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.postgres.models import EMAIL_CONSTRAINT, UserRow
+from adapters.postgres.repositories.arrays import is_any_text
+from adapters.postgres.repositories.refusals import violated_constraint
+from application.unit_of_work import SeenAggregates
+from domain.errors import DomainError, EmailAlreadyRegistered
+from domain.scheduling.user import User
+
+_USERS = select(UserRow.__table__)
+
+
+FIRST_USER_LOCK_ID = 0x706C6E75  # "plnu": serialises the sign-ups that might be the first
+
+
+class SqlUserRepository:
+    """Registered users; the unique index on `users.email` is what refuses a second sign-up."""
+
+    def __init__(self, session: AsyncSession, seen: SeenAggregates) -> None:
+        self._session, self._seen = session, seen
+        self._added_emails: list[str] = []
+
+    async def get(self, user_id: UUID) -> User | None:
+        """Return the user with this id."""
+        row = (await self._session.execute(_USERS.where(UserRow.id == user_id))).one_or_none()
+        return None if row is None else _user(row)
+
+    async def get_by_email(self, email: str) -> User | None:
+        """Return the user with this (normalized, lower-case) email."""
+        row = (await self._session.execute(_USERS.where(UserRow.email == email))).one_or_none()
+        return None if row is None else _user(row)
+
+    async def list_by_emails(self, emails: Collection[str]) -> list[User]:
+        """Return the users having any of these (normalized) emails; unknown emails are skipped."""
+        if not emails:
+            return []
+        rows = await self._session.execute(_USERS.where(is_any_text(UserRow.email, emails)).order_by(UserRow.email))
+        return [_user(row) for row in rows]
+
+    async def count(self) -> int:
+        """Return how many users there are; a count of zero is made exact for this transaction."""
+        counted = await self._count()
+        if counted == 0:
+            # Two first sign-ups at once must not both see an empty table (and both become admins):
+            # the lock queues them, and the recount sees whoever committed first.
+            await self._session.execute(select(func.pg_advisory_xact_lock(FIRST_USER_LOCK_ID)))
+            counted = await self._count()
+        return counted
+
+    async def _count(self) -> int:
+        return (await self._session.execute(select(func.count()).select_from(UserRow))).scalar_one()
+
+    async def add(self, user: User) -> None:
+        """Store a new user; raises EmailAlreadyRegistered if the email is taken."""
+        await self._write(insert(UserRow).values(id=user.id, **_fields(user)), user)
+        self._added_emails.append(user.email)
+        self._seen.remember(user)
+
+    async def save(self, user: User) -> None:
+        """Store the changes made to a user."""
+        await self._write(update(UserRow).where(UserRow.id == user.id).values(**_fields(user)), user)
+        self._seen.remember(user)
+
+    async def explain_refused_commit(self, error: IntegrityError) -> DomainError | None:
+        """Turn a refusal PostgreSQL gave only at commit into the domain's error, if it was about an email."""
+        if violated_constraint(error) != EMAIL_CONSTRAINT or not self._added_emails:
+            return None
+        return EmailAlreadyRegistered(self._added_emails[0])
+
+    async def _write(self, statement: Insert | Update, user: User) -> None:
+        try:
+            # A savepoint, so a refused email leaves the rest of the transaction usable.
+            async with self._session.begin_nested():
+                await self._session.execute(statement.execution_options(synchronize_session=False))
+        except IntegrityError as error:
+            if violated_constraint(error) == EMAIL_CONSTRAINT:
+                raise EmailAlreadyRegistered(user.email) from error
+            raise
+
+
+def _fields(user: User) -> dict[str, Any]:
+    return {
+        "email": user.email,
+        "name": user.name,
+        "password_hash": user.password_hash,
+        "timezone": user.timezone,
+        "is_admin": user.is_admin,
+        "created_at": user.created_at,
+    }
+
+
+def _user(row: Row[Any]) -> User:
+    return User(
+        id=row.id,
+        email=row.email,
+        name=row.name,
+        password_hash=row.password_hash,
+        timezone=row.timezone,
+        is_admin=row.is_admin,
+        created_at=row.created_at,
+    )

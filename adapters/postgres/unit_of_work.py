@@ -1,0 +1,169 @@
+"""The unit of work on PostgreSQL: one AsyncSession transaction per `async with`, the outbox in the same commit."""
+
+from collections.abc import Awaitable, Callable, Sequence
+from types import TracebackType
+from typing import Self
+
+import structlog
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from adapters.postgres.outbox import OutboxMessage, store_in_outbox
+from adapters.postgres.repositories import (
+    SqlCalendarRepository,
+    SqlEventRepository,
+    SqlRoomRepository,
+    SqlUserRepository,
+)
+from application.unit_of_work import SeenAggregates
+from domain.errors import DomainError
+from domain.events import DomainEvent
+
+log = structlog.get_logger(__name__)
+
+AfterCommit = Callable[[Sequence[OutboxMessage]], Awaitable[None]]
+"""Called with the outbox messages of a commit right after it succeeded (e.g. to hand them to SAQ)."""
+
+
+class PostgresUnitOfWork:
+    """Implements application.unit_of_work.UnitOfWork on an async_sessionmaker.
+
+    Use one instance per request or task (it holds the open session), never from two tasks at once.
+    After each successful commit, `committed` holds that commit's outbox messages (id + domain event)
+    and `after_commit`, if given, is awaited with them; if it fails, the failure is logged and the
+    messages stay in the outbox for a sweeper (enqueued_at is NULL): the commit itself stands.
+    """
+
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], *, after_commit: AfterCommit | None = None
+    ) -> None:
+        self._session_factory = session_factory
+        self._after_commit = after_commit
+        self._seen = SeenAggregates()
+        self._session: AsyncSession | None = None
+        self._repositories: _Repositories | None = None
+        self.committed: list[OutboxMessage] = []
+        """The outbox messages of the latest successful commit of this (or the last) `async with`, in order."""
+
+    @property
+    def committed_events(self) -> list[DomainEvent]:
+        """The domain events of the latest successful commit."""
+        return [message.event for message in self.committed]
+
+    @property
+    def session(self) -> AsyncSession:
+        """The session of the current transaction, for other adapters that must write in it."""
+        if self._session is None:
+            raise RuntimeError("the unit of work is used outside `async with`")
+        return self._session
+
+    @property
+    def users(self) -> SqlUserRepository:
+        """Registered users."""
+        return self._current().users
+
+    @property
+    def calendars(self) -> SqlCalendarRepository:
+        """Calendars with their members."""
+        return self._current().calendars
+
+    @property
+    def rooms(self) -> SqlRoomRepository:
+        """Meeting rooms."""
+        return self._current().rooms
+
+    @property
+    def events(self) -> SqlEventRepository:
+        """Events with their participants and reminders."""
+        return self._current().events
+
+    async def __aenter__(self) -> Self:
+        """Open a session; its transaction begins with the first statement."""
+        if self._session is not None:
+            raise RuntimeError("the unit of work is already in use: make one per request or task")
+        self._session = self._session_factory()
+        self.committed = []
+        self._begin()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """Roll back whatever was not committed and give the connection back."""
+        session = self.session
+        try:
+            await self.rollback()
+        finally:
+            self._session, self._repositories = None, None
+            await session.close()
+
+    async def commit(self) -> None:
+        """Store the collected domain events in the outbox, commit everything at once, then run `after_commit`."""
+        session = self.session
+        messages = await store_in_outbox(session, self.collect_new_events())
+        try:
+            await session.commit()
+        except IntegrityError as error:
+            refusal = await self._explain_refused_commit(error)
+            if refusal is None:
+                raise
+            raise refusal from error
+        self._begin()
+        self.committed = messages
+        if messages and self._after_commit is not None:
+            await _hand_over(self._after_commit, messages)
+
+    async def rollback(self) -> None:
+        """Drop uncommitted changes and the events recorded with them."""
+        await self.session.rollback()
+        self._begin()
+
+    def collect_new_events(self) -> list[DomainEvent]:
+        """Pull the events recorded by the aggregates seen since the last commit or rollback."""
+        return self._seen.collect_new_events()
+
+    def _begin(self) -> None:
+        # Fresh repositories per transaction: what they noted about the last one must not leak into this one.
+        self._seen.forget()
+        self._repositories = _Repositories(self.session, self._seen)
+
+    def _current(self) -> "_Repositories":
+        if self._repositories is None:
+            raise RuntimeError("the unit of work is used outside `async with`")
+        return self._repositories
+
+    async def _explain_refused_commit(self, error: IntegrityError) -> DomainError | None:
+        # Only deferred constraints refuse at commit; ours are immediate, but a commit-time refusal
+        # must still read as the domain's error. Ask the repositories of the failed transaction,
+        # which remember what it wrote, then look at the committed data in a fresh transaction.
+        repositories = self._current()
+        await self.rollback()
+        try:
+            for explained in (repositories.events, repositories.users):
+                refusal = await explained.explain_refused_commit(error)
+                if refusal is not None:
+                    return refusal
+            return None
+        finally:
+            await self.rollback()
+
+
+async def _hand_over(after_commit: AfterCommit, messages: Sequence[OutboxMessage]) -> None:
+    try:
+        await after_commit(messages)
+    # What committed stays committed: a failed hand-over is the outbox sweeper's to retry.
+    except Exception:
+        log.warning("outbox.hand_over_failed", outbox_ids=[message.id for message in messages], exc_info=True)
+
+
+class _Repositories:
+    """The repositories of one transaction, sharing its session and its seen aggregates."""
+
+    def __init__(self, session: AsyncSession, seen: SeenAggregates) -> None:
+        self.users = SqlUserRepository(session, seen)
+        self.calendars = SqlCalendarRepository(session, seen)
+        self.rooms = SqlRoomRepository(session)
+        self.events = SqlEventRepository(session, seen)

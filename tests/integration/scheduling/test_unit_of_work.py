@@ -1,0 +1,181 @@
+"""The unit of work on PostgreSQL: one transaction, the outbox in the same commit, refusals as domain errors."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import pytest
+from sqlalchemy import text
+
+from adapters.postgres.outbox import OutboxMessage
+from application.scheduling.dto import RegisterUser
+from application.scheduling.register_user import register_user
+from domain.errors import EmailAlreadyRegistered, RoomAlreadyBooked
+from domain.events import domain_event_from_dict
+from domain.scheduling.time_range import TimeRange
+from tests.integration.scheduling.office import PostgresOffice
+from tests.unit.scheduling.factories import a_calendar, a_room, a_user, an_event, at
+from tests.unit.scheduling.office import PASSWORD
+
+
+async def test_outbox_rows_are_written_in_the_same_commit_as_the_change(office: PostgresOffice) -> None:
+    ada = await office.person(name="Ada")
+
+    outbox = await office.outbox()
+
+    assert [row.name for row in outbox] == ["user_registered", "calendar_created"]
+    assert [row.name for row in outbox] == [event.name for event in office.uow.committed_events]
+    registered = domain_event_from_dict(outbox[0].name, outbox[0].payload)
+    assert registered == office.uow.committed_events[0]
+    assert outbox[0].payload["user_id"] == str(ada.id)
+    assert isinstance(outbox[0].occurred_at, datetime)
+    assert (outbox[0].occurred_at, outbox[0].enqueued_at, outbox[0].attempts) == (office.clock.now(), None, 0)
+    assert [message.id for message in office.uow.committed] == [row.id for row in outbox]
+
+
+async def test_leaving_without_commit_rolls_back_the_change_and_its_events(office: PostgresOffice) -> None:
+    user = a_user()
+    async with office.uow as uow:
+        await uow.users.add(user)
+        assert [event.name for event in user.pending_events] == ["user_registered"]
+
+    assert all(rows == [] for rows in (await office.dump()).values())
+    assert user.pending_events == ()
+
+
+async def test_a_refused_use_case_leaves_the_database_exactly_as_it_was(office: PostgresOffice) -> None:
+    ada = await office.person()
+    room = await office.room()
+    await office.event(ada, room_id=room.id)
+    before = await office.dump()
+
+    with pytest.raises(RoomAlreadyBooked):
+        await office.event(ada, room_id=room.id, participants=[ada.email])
+
+    assert await office.dump() == before
+
+
+async def test_the_after_commit_hook_gets_the_committed_messages(office: PostgresOffice) -> None:
+    handed: list[OutboxMessage] = []
+
+    async def hand_over(messages: Sequence[OutboxMessage]) -> None:
+        handed.extend(messages)
+
+    uow = office.unit_of_work(after_commit=hand_over)
+    await register_user(
+        RegisterUser(email="ada@example.com", password=PASSWORD, name="Ada"),
+        uow=uow,
+        hasher=office.hasher,
+        clock=office.clock,
+    )
+
+    assert handed == uow.committed
+    assert [message.id for message in handed] == [row.id for row in await office.outbox()]
+
+
+async def test_a_failing_hand_over_leaves_the_commit_and_the_outbox_in_place(office: PostgresOffice) -> None:
+    async def redis_is_down(messages: Sequence[OutboxMessage]) -> None:
+        raise ConnectionError("redis is down")
+
+    uow = office.unit_of_work(after_commit=redis_is_down)
+    ada = await register_user(
+        RegisterUser(email="ada@example.com", password=PASSWORD, name="Ada"),
+        uow=uow,
+        hasher=office.hasher,
+        clock=office.clock,
+    )
+
+    assert [row.id for row in await office.rows("SELECT id FROM users")] == [ada.id]
+    assert [row.enqueued_at for row in await office.outbox()] == [None, None]
+
+
+async def test_a_second_registration_with_the_same_email_is_refused(office: PostgresOffice) -> None:
+    await office.person(email="ada@example.com")
+    before = await office.dump()
+
+    with pytest.raises(EmailAlreadyRegistered):
+        await office.person(email="ADA@example.com ")
+
+    assert await office.dump() == before
+
+
+async def test_the_unique_email_index_refuses_a_racing_sign_up_and_the_transaction_goes_on(
+    office: PostgresOffice,
+) -> None:
+    first, racing = a_user(email="ada@example.com"), a_user(email="ada@example.com")
+    async with office.uow as uow:
+        await uow.users.add(first)
+        await uow.commit()
+
+    async with office.uow as uow:
+        with pytest.raises(EmailAlreadyRegistered) as refused:
+            await uow.users.add(racing)
+        # The refusal was confined to a savepoint: the rest of the transaction still commits.
+        other = a_user()
+        await uow.users.add(other)
+        await uow.commit()
+
+    assert refused.value.email == "ada@example.com"
+    assert {row.id for row in await office.rows("SELECT id FROM users")} == {first.id, other.id}
+    assert [row.name for row in await office.outbox()] == ["user_registered", "user_registered"]
+
+
+async def test_a_booking_refused_only_at_commit_is_still_room_already_booked(office: PostgresOffice) -> None:
+    organizer = a_user()
+    calendar = a_calendar(organizer)
+    room = a_room()
+    first = an_event(calendar, organizer, room_id=room.id, starts_at=at(10), ends_at=at(11))
+    async with office.uow as uow:
+        await uow.users.add(organizer)
+        await uow.calendars.add(calendar)
+        await uow.rooms.add(room)
+        await uow.events.add(first)
+        await uow.commit()
+    before = await office.dump()
+
+    async with office.uow as uow:
+        # A deferred twin of the constraint (undone with the transaction) moves the refusal to COMMIT.
+        await uow.session.execute(
+            text(
+                "ALTER TABLE events DROP CONSTRAINT ex_events_room_slot, ADD CONSTRAINT ex_events_room_slot "
+                "EXCLUDE USING gist (room_id WITH =, tstzrange(starts_at, ends_at, '[)') WITH &&) "
+                "WHERE (room_id IS NOT NULL AND status = 'confirmed') DEFERRABLE INITIALLY DEFERRED"
+            )
+        )
+        await uow.events.add(an_event(calendar, organizer, room_id=room.id, starts_at=at(10, 30), ends_at=at(12)))
+        with pytest.raises(RoomAlreadyBooked) as refused:
+            await uow.commit()
+
+    assert (refused.value.conflicting_event_id, refused.value.starts_at, refused.value.ends_at) == (
+        first.id,
+        at(10),
+        at(11),
+    )
+    assert await office.dump() == before
+
+
+async def test_a_unit_of_work_serves_one_transaction_after_another(office: PostgresOffice) -> None:
+    ada = await office.person()
+    await office.event(ada, title="One", starts_at=at(9))
+    await office.event(ada, title="Two", starts_at=at(10))
+
+    async with office.uow as uow:
+        events = await uow.events.list_visible_in_window(ada.id, TimeRange(at(0), at(23)))
+
+    assert [event.title for event in events] == ["One", "Two"]
+
+
+async def test_a_unit_of_work_is_used_inside_async_with_only(office: PostgresOffice) -> None:
+    with pytest.raises(RuntimeError):
+        office.uow.users  # noqa: B018
+    async with office.uow:
+        with pytest.raises(RuntimeError):
+            await office.uow.__aenter__()
+
+
+async def test_events_created_through_a_use_case_reach_the_outbox_in_order(office: PostgresOffice) -> None:
+    ada, bob = await office.person(), await office.person()
+    await office.event(ada, participants=[bob.email])
+
+    names = [row.name for row in await office.outbox()]
+
+    assert names[-2:] == ["event_created", "participant_invited"]
