@@ -5,12 +5,24 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from adapters.passwords import Argon2PasswordHasher
+from adapters.postgres.unit_of_work import PostgresUnitOfWork
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from application.unit_of_work import UnitOfWork
+from domain.clock import SystemClock
+from entrypoints.http.auth import jwt_auth
+from entrypoints.http.controllers.admin import AdminController
+from entrypoints.http.controllers.auth import AuthController, MeController
+from entrypoints.http.controllers.calendars import CalendarController
+from entrypoints.http.controllers.events import EventController
+from entrypoints.http.controllers.rooms import RoomController
+from entrypoints.http.dependencies import Services, dependencies
 from entrypoints.http.errors import exception_handlers, problem_details_plugin
 from entrypoints.http.health import HealthController
 from entrypoints.http.monitor import monitor_router
@@ -22,12 +34,24 @@ from entrypoints.worker.settings import saq_config
 VERSION = "0.1.0"
 
 
+def build_services(infrastructure: Infrastructure) -> Services:
+    """Which adapter serves which port of the use cases."""
+    sessions = async_sessionmaker(infrastructure.engine, class_=AsyncSession, expire_on_commit=False)
+
+    def unit_of_work() -> UnitOfWork:
+        return PostgresUnitOfWork(sessions)
+
+    return Services(unit_of_work=unit_of_work, clock=SystemClock(), hasher=Argon2PasswordHasher())
+
+
 def create_app(settings: Settings | None = None, *, configure_logs: bool = True) -> Litestar:
     """Build the web app for `settings` (read from the environment when not given)."""
     settings = settings or get_settings()
     if configure_logs:
         configure_logging(settings.log_level, json=settings.is_production)
     infrastructure = Infrastructure.from_settings(settings)
+    services = build_services(infrastructure)
+    auth = jwt_auth(settings)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -37,7 +61,18 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             await infrastructure.close()
 
     return Litestar(
-        route_handlers=[HealthController, monitor_router(saq_config(settings, infrastructure.queue))],
+        route_handlers=[
+            HealthController,
+            AuthController,
+            MeController,
+            CalendarController,
+            RoomController,
+            EventController,
+            AdminController,
+            monitor_router(saq_config(settings, infrastructure.queue)),
+        ],
+        dependencies=dependencies(services),
+        on_app_init=[auth.on_app_init],
         plugins=[problem_details_plugin()],
         middleware=[DefineMiddleware(RequestIdMiddleware)],
         before_send=[send_request_id],
@@ -49,6 +84,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
                 "engine": infrastructure.engine,
                 "redis": infrastructure.redis,
                 "queue": infrastructure.queue,
+                "jwt_auth": auth,
             }
         ),
         openapi_config=OpenAPIConfig(

@@ -256,5 +256,52 @@ def db_upgrade(revision: str) -> None:
     click.echo(f"database at revision {revision}")
 
 
+@main.group()
+def users() -> None:
+    """People and their roles."""
+
+
+@users.command("promote")
+@click.argument("email")
+@click.option(
+    "--data-dir",
+    default=".planner",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The running `planner up` whose embedded database to use when DATABASE_URL is unset.",
+)
+def users_promote(email: str, data_dir: Path) -> None:
+    """Make the user with EMAIL an administrator."""
+    from adapters.postgres.unit_of_work import PostgresUnitOfWork
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+    from adapters.embedded.postgres import running_database_url
+    from adapters.postgres.engine import create_engine
+    from application.scheduling.dto import PromoteUser
+    from application.scheduling.promote_user import promote_user
+    from domain.clock import SystemClock
+    from domain.errors import DomainError
+
+    settings = load_settings()
+    database_url = settings.database.url or running_database_url(data_dir)
+    if database_url is None:
+        fail(f"no planner is running on data dir {data_dir}; start `planner up` or set DATABASE_URL")
+
+    async def promote() -> str:
+        engine = create_engine(database_url, pool_size=1, max_overflow=0)
+        try:
+            sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+            user = await promote_user(PromoteUser(email=email), uow=PostgresUnitOfWork(sessions), clock=SystemClock())
+        finally:
+            await engine.dispose()
+        return user.email
+
+    try:
+        promoted = asyncio.run(promote())
+    except DomainError as exc:
+        fail(exc.detail)
+    click.echo(f"{promoted} is now an administrator")
+
+
 if __name__ == "__main__":
     main()

@@ -65,6 +65,19 @@ class EmbeddedPostgres:
         self._server = None
 
 
+def running_database_url(data_dir: Path) -> str | None:
+    """The URL of the planner database of a cluster already running in `<data_dir>/postgres`, if any."""
+    pid_file = (data_dir / "postgres" / "postmaster.pid").resolve()
+    try:
+        lines = pid_file.read_text().splitlines()
+        pid, socket_dir = int(lines[0]), lines[4]
+    except (OSError, ValueError, IndexError):
+        return None
+    if not Path(f"/proc/{pid}").exists() or not socket_dir:
+        return None
+    return f"postgresql://postgres@/{DATABASE_NAME}?host={quote(socket_dir)}"
+
+
 async def _ensure_database(socket_dir: str, name: str) -> None:
     conn = await asyncpg.connect(host=socket_dir, user="postgres", database="postgres")
     try:

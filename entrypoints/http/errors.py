@@ -6,18 +6,68 @@ from typing import Any
 
 import structlog
 from litestar import Request, Response
-from litestar.exceptions import HTTPException
+from litestar.exceptions import HTTPException, ValidationException
 from litestar.plugins.problem_details import ProblemDetailsConfig, ProblemDetailsException, ProblemDetailsPlugin
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import (
+    HTTP_400_BAD_REQUEST,
+    HTTP_401_UNAUTHORIZED,
+    HTTP_403_FORBIDDEN,
+    HTTP_404_NOT_FOUND,
+    HTTP_409_CONFLICT,
+    HTTP_412_PRECONDITION_FAILED,
+    HTTP_422_UNPROCESSABLE_ENTITY,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+)
 from litestar.types import ExceptionHandlersMap
+
+from domain.errors import (
+    Conflict,
+    DomainError,
+    InvalidCredentials,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    StaleVersion,
+)
 
 log = structlog.get_logger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
 
 
+# One place decides the status of every domain error family.
+DOMAIN_STATUS: dict[type[DomainError], int] = {
+    NotFound: HTTP_404_NOT_FOUND,
+    PermissionDenied: HTTP_403_FORBIDDEN,
+    InvalidInput: HTTP_422_UNPROCESSABLE_ENTITY,
+    InvalidCredentials: HTTP_401_UNAUTHORIZED,
+    StaleVersion: HTTP_412_PRECONDITION_FAILED,
+    Conflict: HTTP_409_CONFLICT,
+}
+
+
+def domain_status(exc: DomainError) -> int:
+    for family, status in DOMAIN_STATUS.items():
+        if isinstance(exc, family):
+            return status
+    return HTTP_400_BAD_REQUEST
+
+
+def domain_error_to_problem(exc: DomainError) -> ProblemDetailsException:
+    """A refused request: its status from DOMAIN_STATUS, its members from the error itself."""
+    return ProblemDetailsException(
+        status_code=domain_status(exc),
+        title=exc.title,
+        detail=exc.detail,
+        type_=f"urn:planner:problem:{exc.code}",
+        extra=dict(exc.extensions()) or None,
+    )
+
+
 def http_exception_to_problem(exc: HTTPException) -> ProblemDetailsException:
-    """Litestar's own errors (404 route, 405, 401, validation) as problem details."""
+    """Litestar's own errors (unknown route, 405, 401, validation) as problem details."""
+    if isinstance(exc, ValidationException):
+        return _validation_problem(exc)
     extra: dict[str, Any] | list[Any] | None = exc.extra
     if isinstance(extra, list):
         extra = {"errors": extra}
@@ -28,6 +78,32 @@ def http_exception_to_problem(exc: HTTPException) -> ProblemDetailsException:
         headers=exc.headers,
         extra=extra,
     )
+
+
+def _validation_problem(exc: ValidationException) -> ProblemDetailsException:
+    """A body or parameter that does not parse: 400 for malformed JSON, 422 naming the field otherwise."""
+    errors = exc.extra if isinstance(exc.extra, list) else []
+    invalid = [
+        {"name": _field_name(error), "reason": str(error.get("message", "invalid value"))}
+        for error in errors
+        if isinstance(error, dict)
+    ]
+    malformed = not invalid and "json" in (exc.detail or "").lower()
+    status = HTTP_400_BAD_REQUEST if malformed else HTTP_422_UNPROCESSABLE_ENTITY
+    detail = exc.detail if malformed or not invalid else f"{invalid[0]['name']}: {invalid[0]['reason']}"
+    return ProblemDetailsException(
+        status_code=status,
+        title="Malformed request body" if malformed else "Invalid input",
+        detail=detail,
+        type_="urn:planner:problem:invalid_input",
+        extra={"field": invalid[0]["name"], "invalid_params": invalid} if invalid else None,
+    )
+
+
+def _field_name(error: dict[str, Any]) -> str:
+    """`$.participants[0]` -> `participants[0]`; a query or header parameter keeps its own name."""
+    key = str(error.get("key", ""))
+    return key.removeprefix("$.").removeprefix("$") or key or "body"
 
 
 def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
@@ -57,7 +133,12 @@ def _reason(status: int) -> str:
 
 def problem_details_plugin() -> ProblemDetailsPlugin:
     return ProblemDetailsPlugin(
-        ProblemDetailsConfig(exception_to_problem_detail_map={HTTPException: http_exception_to_problem})
+        ProblemDetailsConfig(
+            exception_to_problem_detail_map={
+                HTTPException: http_exception_to_problem,
+                DomainError: domain_error_to_problem,
+            }
+        )
     )
 
 

@@ -1,0 +1,1 @@
+"""One controller per resource; handlers stay thin and call one use case."""

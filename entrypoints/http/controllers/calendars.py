@@ -1,0 +1,101 @@
+"""Calendars: mine, shared with me, and their members."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from litestar import Controller, delete, get, patch, post
+from litestar.params import JSONBody, Parameter
+from litestar.status_codes import HTTP_204_NO_CONTENT
+
+from application.scheduling.create_calendar import create_calendar
+from application.scheduling.delete_calendar import delete_calendar
+from application.scheduling.dto import CreateCalendar, DeleteCalendar, RenameCalendar, ShareCalendar, UnshareCalendar
+from application.scheduling.get_calendar import get_calendar
+from application.scheduling.list_calendars import list_calendars
+from application.scheduling.rename_calendar import rename_calendar
+from application.scheduling.share_calendar import share_calendar
+from application.scheduling.unshare_calendar import unshare_calendar
+from entrypoints.http.dependencies import Actor, ClockDep, UoW
+from entrypoints.http.problems import problems
+from entrypoints.http.schemas.calendars import Calendar, CalendarCreate, CalendarList, CalendarUpdate, MemberAdd
+from entrypoints.http.unset import unset_to_domain
+
+CalendarId = Annotated[UUID, Parameter(description="Calendar id")]
+UserId = Annotated[UUID, Parameter(description="User id")]
+
+
+class CalendarController(Controller):
+    path = "/api/calendars"
+    tags = ["Calendars"]
+
+    @get("/", operation_id="listCalendars", responses=problems(401), summary="Calendars I am a member of")
+    async def list_calendars(self, actor: Actor, uow: UoW) -> CalendarList:
+        return CalendarList(items=[Calendar.of(c) for c in await list_calendars(actor_id=actor.id, uow=uow)])
+
+    @post("/", operation_id="createCalendar", responses=problems(401, 422), summary="Create a calendar I own")
+    async def create_calendar(
+        self, data: JSONBody[CalendarCreate], actor: Actor, uow: UoW, clock: ClockDep
+    ) -> Calendar:
+        command = CreateCalendar(actor_id=actor.id, name=data.name, color=data.color, description=data.description)
+        return Calendar.of(await create_calendar(command, uow=uow, clock=clock))
+
+    @get(
+        "/{calendar_id:uuid}",
+        operation_id="getCalendar",
+        responses=problems(401, 404),
+        summary="One calendar I am a member of",
+    )
+    async def get_calendar(self, calendar_id: CalendarId, actor: Actor, uow: UoW) -> Calendar:
+        return Calendar.of(await get_calendar(calendar_id, actor_id=actor.id, uow=uow))
+
+    @patch(
+        "/{calendar_id:uuid}",
+        operation_id="updateCalendar",
+        responses=problems(401, 403, 404, 422),
+        summary="Rename or recolor a calendar",
+    )
+    async def update_calendar(
+        self, calendar_id: CalendarId, data: JSONBody[CalendarUpdate], actor: Actor, uow: UoW, clock: ClockDep
+    ) -> Calendar:
+        command = RenameCalendar(
+            actor_id=actor.id,
+            calendar_id=calendar_id,
+            name=unset_to_domain(data.name),
+            color=unset_to_domain(data.color),
+            description=unset_to_domain(data.description),
+        )
+        return Calendar.of(await rename_calendar(command, uow=uow, clock=clock))
+
+    @delete(
+        "/{calendar_id:uuid}",
+        operation_id="deleteCalendar",
+        responses=problems(401, 403, 404, 409),
+        summary="Delete a calendar and its events",
+    )
+    async def delete_calendar(self, calendar_id: CalendarId, actor: Actor, uow: UoW, clock: ClockDep) -> None:
+        await delete_calendar(DeleteCalendar(actor_id=actor.id, calendar_id=calendar_id), uow=uow, clock=clock)
+
+    @post(
+        "/{calendar_id:uuid}/members",
+        operation_id="shareCalendar",
+        responses=problems(401, 403, 404, 422),
+        summary="Share a calendar with someone",
+    )
+    async def share(
+        self, calendar_id: CalendarId, data: JSONBody[MemberAdd], actor: Actor, uow: UoW, clock: ClockDep
+    ) -> Calendar:
+        command = ShareCalendar(actor_id=actor.id, calendar_id=calendar_id, email=data.email, role=data.role)
+        return Calendar.of(await share_calendar(command, uow=uow, clock=clock))
+
+    @delete(
+        "/{calendar_id:uuid}/members/{user_id:uuid}",
+        operation_id="unshareCalendar",
+        responses=problems(401, 403, 404, 409),
+        summary="Take a member off a calendar",
+        status_code=HTTP_204_NO_CONTENT,
+    )
+    async def unshare(self, calendar_id: CalendarId, user_id: UserId, actor: Actor, uow: UoW, clock: ClockDep) -> None:
+        command = UnshareCalendar(actor_id=actor.id, calendar_id=calendar_id, user_id=user_id)
+        await unshare_calendar(command, uow=uow, clock=clock)

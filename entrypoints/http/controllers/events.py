@@ -1,0 +1,170 @@
+"""Events: the window query, the event itself, its participants and RSVPs."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from litestar import Controller, Response, delete, get, patch, post
+from litestar.params import HeaderParameter, JSONBody, Parameter, QueryParameter
+from litestar.status_codes import HTTP_201_CREATED
+
+from application.scheduling.add_participant import add_participant
+from application.scheduling.cancel_event import cancel_event
+from application.scheduling.create_event import create_event
+from application.scheduling.dto import AddParticipant, CancelEvent, CreateEvent, RemoveParticipant, Respond, UpdateEvent
+from application.scheduling.get_event import get_event
+from application.scheduling.list_events import list_events
+from application.scheduling.remove_participant import remove_participant
+from application.scheduling.respond import respond
+from application.scheduling.update_event import update_event
+from domain.scheduling.event import Event as DomainEvent
+from entrypoints.http.dependencies import Actor, ClockDep, UoW
+from entrypoints.http.etags import etag, expected_version
+from entrypoints.http.problems import problems
+from entrypoints.http.schemas.common import AwareDateTime
+from entrypoints.http.schemas.events import Event, EventCreate, EventList, EventUpdate, ParticipantAdd, ResponseIn
+from entrypoints.http.unset import unset_to_domain
+
+EventId = Annotated[UUID, Parameter(description="Event id")]
+UserId = Annotated[UUID, Parameter(description="User id")]
+IfMatch = Annotated[
+    str | None, HeaderParameter(name="If-Match", required=False, description="The ETag of the version you edited")
+]
+
+
+def with_etag(event: DomainEvent, status_code: int = 200) -> Response[Event]:
+    return Response(Event.of(event), status_code=status_code, headers={"ETag": etag(event.version)})
+
+
+class EventController(Controller):
+    path = "/api/events"
+    tags = ["Events"]
+
+    @get(
+        "/",
+        operation_id="listEvents",
+        responses=problems(401, 404, 422),
+        summary="Events I see that overlap [start, end), sorted by start",
+    )
+    async def list_events(
+        self,
+        actor: Actor,
+        uow: UoW,
+        start: Annotated[AwareDateTime, QueryParameter(name="start", description="Window start (ISO 8601, offset)")],
+        end: Annotated[
+            AwareDateTime, QueryParameter(name="end", description="Window end; at most 366 days after start")
+        ],
+        calendar_id: Annotated[UUID | None, QueryParameter(name="calendar_id", required=False)] = None,
+    ) -> EventList:
+        events = await list_events(actor_id=actor.id, start=start, end=end, calendar_id=calendar_id, uow=uow)
+        return EventList(items=[Event.of(e) for e in events])
+
+    @post(
+        "/",
+        operation_id="createEvent",
+        responses=problems(401, 403, 409, 422),
+        summary="Create an event, book its room, invite people",
+    )
+    async def create_event(
+        self, data: JSONBody[EventCreate], actor: Actor, uow: UoW, clock: ClockDep
+    ) -> Response[Event]:
+        command = CreateEvent(
+            actor_id=actor.id,
+            title=data.title,
+            starts_at=data.starts_at,
+            ends_at=data.ends_at,
+            calendar_id=data.calendar_id,
+            description=data.description,
+            location=data.location,
+            timezone=data.timezone,
+            all_day=data.all_day,
+            room_id=data.room_id,
+            participants=data.participants,
+            reminders=data.reminders,
+        )
+        return with_etag(await create_event(command, uow=uow, clock=clock), HTTP_201_CREATED)
+
+    @get("/{event_id:uuid}", operation_id="getEvent", responses=problems(401, 404), summary="One event, with its ETag")
+    async def get_event(self, event_id: EventId, actor: Actor, uow: UoW) -> Response[Event]:
+        return with_etag(await get_event(event_id, actor_id=actor.id, uow=uow))
+
+    @patch(
+        "/{event_id:uuid}",
+        operation_id="updateEvent",
+        responses=problems(401, 403, 404, 409, 412, 422),
+        summary="Change an event (If-Match guards against races)",
+    )
+    async def update_event(
+        self,
+        event_id: EventId,
+        data: JSONBody[EventUpdate],
+        actor: Actor,
+        uow: UoW,
+        clock: ClockDep,
+        if_match: IfMatch = None,
+    ) -> Response[Event]:
+        command = UpdateEvent(
+            actor_id=actor.id,
+            event_id=event_id,
+            expected_version=expected_version(if_match),
+            title=unset_to_domain(data.title),
+            description=unset_to_domain(data.description),
+            location=unset_to_domain(data.location),
+            starts_at=unset_to_domain(data.starts_at),
+            ends_at=unset_to_domain(data.ends_at),
+            all_day=unset_to_domain(data.all_day),
+            timezone=unset_to_domain(data.timezone),
+            room_id=unset_to_domain(data.room_id),
+            participants=unset_to_domain(data.participants),
+            reminders=unset_to_domain(data.reminders),
+        )
+        return with_etag(await update_event(command, uow=uow, clock=clock))
+
+    @delete(
+        "/{event_id:uuid}",
+        operation_id="cancelEvent",
+        responses=problems(401, 403, 404, 412),
+        summary="Cancel an event and tell its participants",
+    )
+    async def cancel_event(
+        self, event_id: EventId, actor: Actor, uow: UoW, clock: ClockDep, if_match: IfMatch = None
+    ) -> None:
+        command = CancelEvent(actor_id=actor.id, event_id=event_id, expected_version=expected_version(if_match))
+        await cancel_event(command, uow=uow, clock=clock)
+
+    @post(
+        "/{event_id:uuid}/participants",
+        operation_id="addParticipant",
+        responses=problems(401, 403, 404, 409, 422),
+        summary="Invite someone",
+    )
+    async def add_participant(
+        self, event_id: EventId, data: JSONBody[ParticipantAdd], actor: Actor, uow: UoW, clock: ClockDep
+    ) -> Response[Event]:
+        command = AddParticipant(actor_id=actor.id, event_id=event_id, email=data.email)
+        return with_etag(await add_participant(command, uow=uow, clock=clock), HTTP_201_CREATED)
+
+    @delete(
+        "/{event_id:uuid}/participants/{user_id:uuid}",
+        operation_id="removeParticipant",
+        responses=problems(401, 403, 404),
+        summary="Take someone off the guest list",
+    )
+    async def remove_participant(
+        self, event_id: EventId, user_id: UserId, actor: Actor, uow: UoW, clock: ClockDep
+    ) -> None:
+        command = RemoveParticipant(actor_id=actor.id, event_id=event_id, user_id=user_id)
+        await remove_participant(command, uow=uow, clock=clock)
+
+    @post(
+        "/{event_id:uuid}/response",
+        operation_id="respondToEvent",
+        responses=problems(401, 404, 409, 422),
+        summary="Answer an invitation",
+    )
+    async def respond(
+        self, event_id: EventId, data: JSONBody[ResponseIn], actor: Actor, uow: UoW, clock: ClockDep
+    ) -> Response[Event]:
+        command = Respond(actor_id=actor.id, event_id=event_id, status=data.status)
+        return with_etag(await respond(command, uow=uow, clock=clock))

@@ -1,0 +1,96 @@
+"""Meeting rooms: administrators manage them, everyone books them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from litestar import Controller, delete, get, patch, post
+from litestar.params import JSONBody, Parameter, QueryParameter
+
+from application.scheduling.create_room import create_room
+from application.scheduling.delete_room import delete_room
+from application.scheduling.dto import CreateRoom, DeleteRoom, UpdateRoom
+from application.scheduling.find_free_rooms import find_free_rooms
+from application.scheduling.get_room import get_room
+from application.scheduling.list_rooms import list_rooms
+from application.scheduling.room_availability import room_availability
+from application.scheduling.update_room import update_room
+from entrypoints.http.dependencies import Actor, ClockDep, UoW
+from entrypoints.http.problems import problems
+from entrypoints.http.schemas.common import AwareDateTime
+from entrypoints.http.schemas.rooms import Availability, Room, RoomCreate, RoomList, RoomUpdate
+from entrypoints.http.unset import unset_to_domain
+
+RoomId = Annotated[UUID, Parameter(description="Room id")]
+Start = Annotated[AwareDateTime, QueryParameter(name="start", description="Window start, ISO 8601 with an offset")]
+End = Annotated[AwareDateTime, QueryParameter(name="end", description="Window end, ISO 8601 with an offset")]
+
+
+class RoomController(Controller):
+    path = "/api/rooms"
+    tags = ["Rooms"]
+
+    @get("/", operation_id="listRooms", responses=problems(401), summary="Every meeting room")
+    async def list_rooms(self, actor: Actor, uow: UoW) -> RoomList:
+        return RoomList(items=[Room.of(r) for r in await list_rooms(uow=uow)])
+
+    @post("/", operation_id="createRoom", responses=problems(401, 403, 422), summary="Add a room (administrators)")
+    async def create_room(self, data: JSONBody[RoomCreate], actor: Actor, uow: UoW, clock: ClockDep) -> Room:
+        command = CreateRoom(actor_id=actor.id, name=data.name, capacity=data.capacity, location=data.location)
+        return Room.of(await create_room(command, uow=uow, clock=clock))
+
+    @get(
+        "/available",
+        operation_id="listAvailableRooms",
+        responses=problems(401, 422),
+        summary="Rooms free for a whole slot, big enough",
+    )
+    async def available(
+        self,
+        actor: Actor,
+        uow: UoW,
+        start: Start,
+        end: End,
+        capacity: Annotated[int, QueryParameter(name="capacity", ge=1, le=10_000)] = 1,
+    ) -> RoomList:
+        rooms = await find_free_rooms(start=start, end=end, capacity=capacity, uow=uow)
+        return RoomList(items=[Room.of(r) for r in rooms])
+
+    @get("/{room_id:uuid}", operation_id="getRoom", responses=problems(401, 404), summary="One room")
+    async def get_room(self, room_id: RoomId, actor: Actor, uow: UoW) -> Room:
+        return Room.of(await get_room(room_id, uow=uow))
+
+    @patch(
+        "/{room_id:uuid}",
+        operation_id="updateRoom",
+        responses=problems(401, 403, 404, 422),
+        summary="Change a room (administrators)",
+    )
+    async def update_room(self, room_id: RoomId, data: JSONBody[RoomUpdate], actor: Actor, uow: UoW) -> Room:
+        command = UpdateRoom(
+            actor_id=actor.id,
+            room_id=room_id,
+            name=unset_to_domain(data.name),
+            capacity=unset_to_domain(data.capacity),
+            location=unset_to_domain(data.location),
+        )
+        return Room.of(await update_room(command, uow=uow))
+
+    @delete(
+        "/{room_id:uuid}",
+        operation_id="deleteRoom",
+        responses=problems(401, 403, 404),
+        summary="Remove a room (administrators)",
+    )
+    async def delete_room(self, room_id: RoomId, actor: Actor, uow: UoW) -> None:
+        await delete_room(DeleteRoom(actor_id=actor.id, room_id=room_id), uow=uow)
+
+    @get(
+        "/{room_id:uuid}/availability",
+        operation_id="getRoomAvailability",
+        responses=problems(401, 404, 422),
+        summary="A room's bookings and gaps",
+    )
+    async def availability(self, room_id: RoomId, actor: Actor, uow: UoW, start: Start, end: End) -> Availability:
+        return Availability.of(await room_availability(room_id, start=start, end=end, uow=uow))

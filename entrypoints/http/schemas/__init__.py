@@ -1,0 +1,1 @@
+"""msgspec schemas of the public JSON contract, one module per resource."""

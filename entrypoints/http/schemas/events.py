@@ -1,0 +1,114 @@
+"""Events, their participants and RSVPs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+import msgspec
+
+from domain.scheduling.event import Event as DomainEvent
+from entrypoints.http.schemas.common import (
+    AwareDateTime,
+    Description,
+    Email,
+    Location,
+    ReminderMinutes,
+    TimeZoneName,
+    Title,
+)
+
+Participants = Annotated[list[Email], msgspec.Meta(max_length=200)]
+Reminders = Annotated[list[ReminderMinutes], msgspec.Meta(max_length=10)]
+
+
+class Participant(msgspec.Struct):
+    user_id: UUID
+    email: str
+    name: str
+    status: str
+
+
+class Event(msgspec.Struct):
+    id: UUID
+    calendar_id: UUID
+    organizer_id: UUID
+    title: str
+    description: str
+    location: str
+    starts_at: datetime
+    ends_at: datetime
+    all_day: bool
+    timezone: str
+    room_id: UUID | None
+    status: str
+    version: int
+    participants: list[Participant]
+    reminders: list[int]
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, event: DomainEvent) -> Event:
+        return cls(
+            id=event.id,
+            calendar_id=event.calendar_id,
+            organizer_id=event.organizer_id,
+            title=event.title,
+            description=event.description,
+            location=event.location,
+            starts_at=event.time_range.starts_at,
+            ends_at=event.time_range.ends_at,
+            all_day=event.all_day,
+            timezone=event.timezone,
+            room_id=event.room_id,
+            status=event.status.value,
+            version=event.version,
+            participants=[
+                Participant(user_id=p.user_id, email=p.email, name=p.name, status=p.status.value)
+                for p in event.participants
+            ],
+            reminders=list(event.reminders),
+            created_at=event.created_at,
+            updated_at=event.updated_at,
+        )
+
+
+class EventList(msgspec.Struct):
+    items: list[Event]
+
+
+class EventCreate(msgspec.Struct, forbid_unknown_fields=True):
+    title: Title
+    starts_at: AwareDateTime
+    ends_at: AwareDateTime
+    calendar_id: UUID | None = None
+    description: Description = ""
+    location: Location = ""
+    timezone: TimeZoneName | None = None
+    all_day: bool = False
+    room_id: UUID | None = None
+    participants: Participants = msgspec.field(default_factory=list)
+    reminders: Reminders | None = None
+
+
+class EventUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    title: Title | msgspec.UnsetType = msgspec.UNSET
+    starts_at: AwareDateTime | msgspec.UnsetType = msgspec.UNSET
+    ends_at: AwareDateTime | msgspec.UnsetType = msgspec.UNSET
+    description: Description | msgspec.UnsetType = msgspec.UNSET
+    location: Location | msgspec.UnsetType = msgspec.UNSET
+    timezone: TimeZoneName | msgspec.UnsetType = msgspec.UNSET
+    all_day: bool | msgspec.UnsetType = msgspec.UNSET
+    room_id: UUID | msgspec.UnsetType | None = msgspec.UNSET
+    participants: Participants | msgspec.UnsetType = msgspec.UNSET
+    reminders: Reminders | msgspec.UnsetType = msgspec.UNSET
+
+
+class ParticipantAdd(msgspec.Struct, forbid_unknown_fields=True):
+    email: Email
+
+
+class ResponseIn(msgspec.Struct, forbid_unknown_fields=True):
+    status: Literal["accepted", "declined", "tentative"]

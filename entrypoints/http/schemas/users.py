@@ -1,0 +1,54 @@
+"""Accounts: sign-up, sign-in, the signed-in user."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+import msgspec
+
+from domain.scheduling.user import User as DomainUser
+from entrypoints.http.schemas.common import Email, Name, Password, TimeZoneName
+
+
+class Register(msgspec.Struct, forbid_unknown_fields=True):
+    email: Email
+    password: Password
+    name: Name
+    timezone: TimeZoneName = "UTC"
+
+
+class Login(msgspec.Struct, forbid_unknown_fields=True):
+    email: Email
+    password: Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
+
+
+class Token(msgspec.Struct):
+    access_token: str
+    token_type: str
+    expires_in: int
+
+
+class User(msgspec.Struct):
+    id: UUID
+    email: str
+    name: str
+    timezone: str
+    is_admin: bool
+    created_at: datetime
+
+    @classmethod
+    def of(cls, user: DomainUser) -> User:
+        return cls(
+            id=user.id,
+            email=user.email,
+            name=user.name,
+            timezone=user.timezone,
+            is_admin=user.is_admin,
+            created_at=user.created_at,
+        )
+
+
+class UserPromote(msgspec.Struct, forbid_unknown_fields=True):
+    email: Email
