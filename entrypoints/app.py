@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from adapters.passwords import Argon2PasswordHasher
-from adapters.postgres.unit_of_work import PostgresUnitOfWork
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.middleware import DefineMiddleware
@@ -14,6 +12,8 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from adapters.passwords import Argon2PasswordHasher
+from adapters.postgres.unit_of_work import PostgresUnitOfWork
 from application.unit_of_work import UnitOfWork
 from domain.clock import SystemClock
 from entrypoints.http.auth import jwt_auth

@@ -272,11 +272,11 @@ def users() -> None:
 )
 def users_promote(email: str, data_dir: Path) -> None:
     """Make the user with EMAIL an administrator."""
-    from adapters.postgres.unit_of_work import PostgresUnitOfWork
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
     from adapters.embedded.postgres import running_database_url
     from adapters.postgres.engine import create_engine
+    from adapters.postgres.unit_of_work import PostgresUnitOfWork
     from application.scheduling.dto import PromoteUser
     from application.scheduling.promote_user import promote_user
     from domain.clock import SystemClock
