@@ -18,7 +18,8 @@ def create_engine(url: str, *, pool_size: int = 20, max_overflow: int = 40, echo
         asyncpg_url(url),
         pool_size=pool_size,
         max_overflow=max_overflow,
-        pool_pre_ping=True,
+        # No pre-ping: it costs a round trip per request; stale connections are recycled instead.
+        pool_recycle=1800,
         pool_timeout=10,
         echo=echo,
         connect_args={"timeout": 5, "command_timeout": 30, "server_settings": {"application_name": "planner"}},

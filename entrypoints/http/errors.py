@@ -17,8 +17,11 @@ from litestar.status_codes import (
     HTTP_412_PRECONDITION_FAILED,
     HTTP_422_UNPROCESSABLE_ENTITY,
     HTTP_500_INTERNAL_SERVER_ERROR,
+    HTTP_503_SERVICE_UNAVAILABLE,
 )
 from litestar.types import ExceptionHandlersMap
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from domain.errors import (
     Conflict,
@@ -122,6 +125,29 @@ def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Respons
     )
 
 
+def database_busy(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    """No connection to be had (pool exhausted, server full): ask the client to retry, lose nothing."""
+    log.error("request.database_busy", method=request.method, path=request.url.path, error=repr(exc)[:300])
+    return Response(
+        {
+            "type": "urn:planner:problem:busy",
+            "title": "Service Unavailable",
+            "status": HTTP_503_SERVICE_UNAVAILABLE,
+            "detail": "planner is busy; retry in a moment",
+        },
+        status_code=HTTP_503_SERVICE_UNAVAILABLE,
+        media_type=PROBLEM_JSON,
+        headers={"Retry-After": "1"},
+    )
+
+
+def database_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    """PostgreSQL refused a connection because it is full: busy (503); any other database error is a bug."""
+    if "too many clients" in str(getattr(exc, "orig", None) or exc).lower():
+        return database_busy(request, exc)
+    return unexpected_error(request, exc)
+
+
 def _reason(status: int) -> str:
     from http import HTTPStatus
 
@@ -143,4 +169,4 @@ def problem_details_plugin() -> ProblemDetailsPlugin:
 
 
 def exception_handlers() -> ExceptionHandlersMap:
-    return {HTTP_500_INTERNAL_SERVER_ERROR: unexpected_error}
+    return {HTTP_500_INTERNAL_SERVER_ERROR: unexpected_error, PoolTimeout: database_busy, DBAPIError: database_error}
