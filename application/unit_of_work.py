@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from domain.events import Aggregate, DomainEvent
+from domain.notifications.ports import NotificationRepository
 from domain.scheduling.ports import CalendarRepository, EventRepository, RoomRepository, UserRepository
 
 
@@ -37,6 +38,11 @@ class UnitOfWork(Protocol):
     @property
     def events(self) -> EventRepository:
         """Events with their participants and reminders."""
+        ...
+
+    @property
+    def notifications(self) -> NotificationRepository:
+        """Notifications of every user, numbered per user in commit order."""
         ...
 
     async def __aenter__(self) -> Self:

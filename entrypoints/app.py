@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from litestar import Litestar
+from litestar.channels import ChannelsPlugin
 from litestar.datastructures import State
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
@@ -13,7 +15,10 @@ from litestar.openapi.plugins import ScalarRenderPlugin
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.passwords import Argon2PasswordHasher
+from adapters.postgres.outbox_progress import OutboxProgress
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
+from adapters.redis.notifications import RedisNotificationPublisher, channels_backend
+from adapters.saq.outbox import OutboxHandOver
 from application.unit_of_work import UnitOfWork
 from domain.clock import SystemClock
 from entrypoints.http.auth import jwt_auth
@@ -21,11 +26,13 @@ from entrypoints.http.controllers.admin import AdminController
 from entrypoints.http.controllers.auth import AuthController, MeController
 from entrypoints.http.controllers.calendars import CalendarController
 from entrypoints.http.controllers.events import EventController
+from entrypoints.http.controllers.notifications import NotificationController
 from entrypoints.http.controllers.rooms import RoomController
 from entrypoints.http.dependencies import Services, dependencies
 from entrypoints.http.errors import exception_handlers, problem_details_plugin
 from entrypoints.http.health import HealthController
 from entrypoints.http.monitor import monitor_router
+from entrypoints.http.sse import CONNECTIONS_TTL_S, ConnectionRegistry
 from entrypoints.infrastructure import Infrastructure
 from entrypoints.logs import RequestIdMiddleware, configure_logging, send_request_id
 from entrypoints.settings import Settings, get_settings
@@ -37,11 +44,25 @@ VERSION = "0.1.0"
 def build_services(infrastructure: Infrastructure) -> Services:
     """Which adapter serves which port of the use cases."""
     sessions = async_sessionmaker(infrastructure.engine, class_=AsyncSession, expire_on_commit=False)
+    # Each commit's outbox messages go to SAQ right after it; if Redis is down, the commit stands and
+    # the worker's sweep_outbox cron hands them over later.
+    hand_over = OutboxHandOver(infrastructure.queue, OutboxProgress(sessions))
 
     def unit_of_work() -> UnitOfWork:
-        return PostgresUnitOfWork(sessions)
+        return PostgresUnitOfWork(sessions, after_commit=hand_over)
 
-    return Services(unit_of_work=unit_of_work, clock=SystemClock(), hasher=Argon2PasswordHasher())
+    return Services(
+        unit_of_work=unit_of_work,
+        clock=SystemClock(),
+        hasher=Argon2PasswordHasher(),
+        publisher=RedisNotificationPublisher(channels_backend(infrastructure.redis)),
+    )
+
+
+async def _keep_refreshing(connections: ConnectionRegistry) -> None:
+    while True:
+        await asyncio.sleep(CONNECTIONS_TTL_S / 3)
+        await connections.refresh()
 
 
 def create_app(settings: Settings | None = None, *, configure_logs: bool = True) -> Litestar:
@@ -53,11 +74,15 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     services = build_services(infrastructure)
     auth = jwt_auth(settings)
 
+    connections = ConnectionRegistry(infrastructure.redis)
+
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        refresher = asyncio.create_task(_keep_refreshing(connections))
         try:
             yield
         finally:
+            refresher.cancel()
             await infrastructure.close()
 
     return Litestar(
@@ -69,11 +94,20 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             RoomController,
             EventController,
             AdminController,
+            NotificationController,
             monitor_router(saq_config(settings, infrastructure.queue)),
         ],
         dependencies=dependencies(services),
         on_app_init=[auth.on_app_init],
-        plugins=[problem_details_plugin()],
+        plugins=[
+            problem_details_plugin(),
+            ChannelsPlugin(
+                backend=channels_backend(infrastructure.pubsub),
+                arbitrary_channels_allowed=True,
+                subscriber_max_backlog=1000,
+                subscriber_backlog_strategy="dropleft",
+            ),
+        ],
         middleware=[DefineMiddleware(RequestIdMiddleware)],
         before_send=[send_request_id],
         exception_handlers=exception_handlers(),
@@ -85,6 +119,8 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
                 "redis": infrastructure.redis,
                 "queue": infrastructure.queue,
                 "jwt_auth": auth,
+                "services": services,
+                "connections": connections,
             }
         ),
         openapi_config=OpenAPIConfig(

@@ -26,6 +26,7 @@ class MissingServerError(RuntimeError):
 class Infrastructure:
     engine: AsyncEngine
     redis: Redis
+    pubsub: Redis  # no read timeout: a subscription waits as long as it takes
     queue: RedisQueue
 
     @classmethod
@@ -41,11 +42,12 @@ class Infrastructure:
                 max_overflow=settings.database.max_overflow,
             ),
             redis=create_redis(settings.redis.url, socket_timeout=2.0),
+            pubsub=create_redis(settings.redis.url, socket_timeout=None),
             queue=create_queue(settings.redis.url),
         )
 
     async def close(self) -> None:
         """Close every connection; a server that hangs cannot hold up shutdown for long."""
-        for closing in (self.queue.disconnect(), self.redis.aclose(), self.engine.dispose()):
+        for closing in (self.queue.disconnect(), self.pubsub.aclose(), self.redis.aclose(), self.engine.dispose()):
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(closing, CLOSE_TIMEOUT_S)

@@ -20,7 +20,7 @@ from entrypoints.worker.settings import build_worker, saq_config
 log = structlog.get_logger(__name__)
 
 
-class _Server(uvicorn.Server):
+class QuietServer(uvicorn.Server):
     """uvicorn without its own signal handling: the caller decides when to stop."""
 
     @contextlib.contextmanager
@@ -78,7 +78,7 @@ async def serve_with_worker(
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
 
-    server = _Server(uvicorn_config(create_app(settings, configure_logs=False), settings))
+    server = QuietServer(uvicorn_config(create_app(settings, configure_logs=False), settings))
     worker_queue = create_queue(settings.redis.url or "")
     worker = build_worker(saq_config(settings, worker_queue))
     await worker_queue.connect()

@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from domain.notifications.notification import NotificationType
 from domain.scheduling import calendar, event, room, user
 from domain.scheduling.email import MAX_EMAIL_LENGTH
 from domain.scheduling.timezone import MAX_TIMEZONE_LENGTH
@@ -168,6 +169,8 @@ class OutboxRow(DefaultBase):
     __table_args__ = (
         # The sweeper looks only for what was never handed over; that set stays small.
         Index("ix_outbox_pending", "created_at", postgresql_where=text("enqueued_at IS NULL")),
+        # ... and for what was handed over long ago but never processed (a job Redis lost).
+        Index("ix_outbox_unprocessed", "enqueued_at", postgresql_where=text("processed_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
@@ -177,3 +180,61 @@ class OutboxRow(DefaultBase):
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     enqueued_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(server_default=text("0"))
+    """How many times the message was handed to the queue."""
+    processed_at: Mapped[datetime | None]
+    """When a worker finished acting on the message (notifications stored, reminders planned)."""
+
+
+NOTIFICATION_TYPES = ", ".join(f"'{kind.value}'" for kind in NotificationType)
+
+
+class NotificationRow(DefaultBase):
+    """One thing one person is told; `seq` numbers a user's notifications in commit order."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        UniqueConstraint("dedupe_key"),
+        UniqueConstraint("user_id", "seq"),
+        CheckConstraint(f"type IN ({NOTIFICATION_TYPES})", name="type"),
+        Index("ix_notifications_user_id_is_read", "user_id", "is_read"),
+        Index("ix_notifications_scheduled_for", "scheduled_for", postgresql_where=text("scheduled_for IS NOT NULL")),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    type: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(Text)
+    message: Mapped[str] = mapped_column(Text)
+    # No foreign key: a notification outlives the event it was about (a deleted calendar's events).
+    event_id: Mapped[UUID | None]
+    is_read: Mapped[bool]
+    created_at: Mapped[datetime]
+    scheduled_for: Mapped[datetime | None]
+    dedupe_key: Mapped[str] = mapped_column(Text)
+
+
+class NotificationCounterRow(DefaultBase):
+    """A user's last notification `seq`; its row lock queues up that user's notifications in commit order."""
+
+    __tablename__ = "notification_counters"
+
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    last_seq: Mapped[int] = mapped_column(BigInteger)
+
+
+class ReminderRow(DefaultBase):
+    """A person's reminder of an event, `minutes` before it starts; `sent_at` once sent."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        # The minute-by-minute sender reads only what is still to be sent.
+        Index("ix_reminders_due", "due_at", postgresql_where=text("sent_at IS NULL")),
+    )
+
+    # The primary key is the unique (event_id, user_id, minutes): one reminder per person and offset.
+    event_id: Mapped[UUID] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    minutes: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    due_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]

@@ -12,6 +12,8 @@ from adapters.postgres.outbox import OutboxMessage, store_in_outbox
 from adapters.postgres.repositories import (
     SqlCalendarRepository,
     SqlEventRepository,
+    SqlNotificationRepository,
+    SqlReminderRepository,
     SqlRoomRepository,
     SqlUserRepository,
 )
@@ -76,6 +78,16 @@ class PostgresUnitOfWork:
     def events(self) -> SqlEventRepository:
         """Events with their participants and reminders."""
         return self._current().events
+
+    @property
+    def notifications(self) -> SqlNotificationRepository:
+        """Notifications of every user, numbered per user in commit order."""
+        return self._current().notifications
+
+    @property
+    def reminders(self) -> SqlReminderRepository:
+        """Every person's reminders of every event."""
+        return self._current().reminders
 
     async def __aenter__(self) -> Self:
         """Open a session; its transaction begins with the first statement."""
@@ -167,3 +179,5 @@ class _Repositories:
         self.calendars = SqlCalendarRepository(session, seen)
         self.rooms = SqlRoomRepository(session)
         self.events = SqlEventRepository(session, seen)
+        self.notifications = SqlNotificationRepository(session)
+        self.reminders = SqlReminderRepository(session)

@@ -13,6 +13,7 @@ from litestar.params import SkipValidation
 
 from application.unit_of_work import UnitOfWork
 from domain.clock import Clock
+from domain.notifications.ports import NotificationPublisher
 from domain.scheduling.ports import PasswordHasher
 from entrypoints.http.auth import AuthenticatedUser
 
@@ -24,6 +25,7 @@ class Services:
     unit_of_work: Callable[[], UnitOfWork]
     clock: Clock
     hasher: PasswordHasher
+    publisher: NotificationPublisher
 
 
 def dependencies(services: Services) -> dict[str, Provide]:
@@ -36,6 +38,9 @@ def dependencies(services: Services) -> dict[str, Provide]:
     def provide_hasher() -> PasswordHasher:
         return services.hasher
 
+    def provide_publisher() -> NotificationPublisher:
+        return services.publisher
+
     def provide_actor(request: Request[Any, Any, Any]) -> AuthenticatedUser:
         user = request.scope.get("user")
         if not isinstance(user, AuthenticatedUser):
@@ -46,6 +51,7 @@ def dependencies(services: Services) -> dict[str, Provide]:
         "uow": Provide(provide_uow, sync_to_thread=False),
         "clock": Provide(provide_clock, sync_to_thread=False),
         "hasher": Provide(provide_hasher, sync_to_thread=False),
+        "publisher": Provide(provide_publisher, sync_to_thread=False),
         "actor": Provide(provide_actor, sync_to_thread=False),
     }
 
@@ -55,3 +61,4 @@ UoW = NamedDependency[SkipValidation[UnitOfWork]]
 ClockDep = NamedDependency[SkipValidation[Clock]]
 Hasher = NamedDependency[SkipValidation[PasswordHasher]]
 Actor = NamedDependency[SkipValidation[AuthenticatedUser]]
+Publisher = NamedDependency[SkipValidation[NotificationPublisher]]

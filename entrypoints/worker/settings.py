@@ -8,26 +8,54 @@ import structlog
 from litestar_saq import QueueConfig, SAQConfig, Worker
 from litestar_saq.base import CronJob
 from saq.queue.redis import RedisQueue
-from saq.types import Context
+from saq.types import Context, PartialTimersDict
 
 from adapters.saq.queue import QUEUE_NAME
 from entrypoints.guards import admins_only
 from entrypoints.infrastructure import Infrastructure
 from entrypoints.settings import Settings
 from entrypoints.worker import tasks
+from entrypoints.worker.notification_tasks import (
+    create_notification,
+    notify_event_cancelled,
+    notify_event_invited,
+    notify_event_updated,
+    notify_participant_response,
+    send_scheduled_reminders,
+)
+from entrypoints.worker.outbox_tasks import dispatch_outbox_message, sweep_outbox
+from entrypoints.worker.services import SERVICES, build_worker_services
 
 log = structlog.get_logger(__name__)
 
-TASKS: list[Any] = [tasks.ping]
-CRON_JOBS: list[CronJob] = []
+TASKS: list[Any] = [
+    tasks.ping,
+    dispatch_outbox_message,
+    notify_event_invited,
+    notify_event_updated,
+    notify_event_cancelled,
+    notify_participant_response,
+    create_notification,
+    send_scheduled_reminders,
+    sweep_outbox,
+]
+CRON_JOBS: list[CronJob] = [
+    # Unique by default: with several workers, one run per minute is queued, and SKIP LOCKED shares it out.
+    CronJob(function=send_scheduled_reminders, cron="* * * * *", timeout=55, retries=1),
+    CronJob(function=sweep_outbox, cron="* * * * *", timeout=55, retries=1),
+]
+STUCK_JOB_SWEEP_S = 5
+"""How often a worker looks for jobs left running by a worker that died (they are retried past their timeout)."""
 
 
 def saq_config(settings: Settings, queue: RedisQueue) -> SAQConfig:
     """The SAQ config shared by the web app (monitor, enqueueing) and the worker processes."""
 
     async def startup(ctx: Context) -> None:
-        ctx["infrastructure"] = Infrastructure.from_settings(settings)  # type: ignore[typeddict-unknown-key]
+        infrastructure = Infrastructure.from_settings(settings)
+        ctx["infrastructure"] = infrastructure  # type: ignore[typeddict-unknown-key]
         ctx["settings"] = settings  # type: ignore[typeddict-unknown-key]
+        ctx[SERVICES] = build_worker_services(infrastructure)  # type: ignore[literal-required]
         log.info("worker.started", queue=QUEUE_NAME)
 
     async def shutdown(ctx: Context) -> None:
@@ -58,6 +86,8 @@ def saq_config(settings: Settings, queue: RedisQueue) -> SAQConfig:
                 before_process=before_process,
                 after_process=after_process,
                 concurrency=20,
+                # SAQ's defaults but for the sweep (60 s), so jobs of a dead worker are retried within seconds.
+                timers=PartialTimersDict(schedule=1, worker_info=10, sweep=STUCK_JOB_SWEEP_S, abort=1),
                 shutdown_grace_period_s=5,
             )
         ],

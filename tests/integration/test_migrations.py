@@ -29,6 +29,7 @@ async def test_upgrading_an_up_to_date_database_changes_nothing(servers: ServerU
 
 
 SCHEDULING_TABLES = {"users", "calendars", "calendar_members", "rooms", "events", "event_participants", "outbox"}
+NOTIFICATION_TABLES = {"notifications", "notification_counters", "reminders"}
 
 
 async def _tables(engine: AsyncEngine) -> set[str]:
@@ -56,9 +57,38 @@ async def test_the_scheduling_migration_downgrades_and_upgrades_again(servers: S
         # Pooled connections may hold statements prepared against the dropped tables.
         await engine.dispose()
 
-    assert await _tables(engine) == {"alembic_version", *SCHEDULING_TABLES}
+    assert await _tables(engine) == {"alembic_version", *SCHEDULING_TABLES, *NOTIFICATION_TABLES}
     assert await _schema_objects(engine) == objects_at_head
     assert {"ex_events_room_slot", "ix_events_calendar_slot", "ix_outbox_pending"} <= objects_at_head
+
+
+def _ours(name: str) -> bool:
+    return any(table in name for table in ("notifications", "notification_counters", "reminders"))
+
+
+async def test_the_notifications_migration_downgrades_to_scheduling_and_upgrades_again(
+    servers: ServerUrls, engine: AsyncEngine
+) -> None:
+    objects_at_head = await _schema_objects(engine)
+    try:
+        await asyncio.to_thread(command.downgrade, alembic_config(servers.database_url), "0002")
+        assert await _tables(engine) == {"alembic_version", *SCHEDULING_TABLES}
+        left = await _schema_objects(engine)
+        assert not {name for name in left if name.startswith(("pk_", "uq_", "ix_", "fk_", "ck_")) and _ours(name)}
+        assert "ix_outbox_unprocessed" not in left
+    finally:
+        await asyncio.to_thread(upgrade, servers.database_url)
+        await engine.dispose()
+
+    assert await _schema_objects(engine) == objects_at_head
+    assert {
+        "uq_notifications_dedupe_key",
+        "uq_notifications_user_id",
+        "ix_notifications_user_id_is_read",
+        "ix_notifications_scheduled_for",
+        "ix_reminders_due",
+        "ix_outbox_unprocessed",
+    } <= objects_at_head
 
 
 async def test_the_migrations_build_exactly_the_tables_the_models_describe(engine: AsyncEngine) -> None:

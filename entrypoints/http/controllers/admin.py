@@ -1,15 +1,20 @@
-"""Administration: promote users."""
+"""Administration: promote users, see who is connected."""
 
 from __future__ import annotations
 
-from litestar import Controller, post
+from typing import Any
+
+from litestar import Controller, Request, get, post
 from litestar.params import JSONBody
 
 from application.scheduling.dto import PromoteUser
 from application.scheduling.promote_user import promote_user
+from entrypoints.guards import admins_only
 from entrypoints.http.dependencies import Actor, ClockDep, UoW
 from entrypoints.http.problems import problems
+from entrypoints.http.schemas.notifications import Connections
 from entrypoints.http.schemas.users import User, UserPromote
+from entrypoints.http.sse import all_connections
 
 
 class AdminController(Controller):
@@ -24,3 +29,14 @@ class AdminController(Controller):
     )
     async def promote(self, data: JSONBody[UserPromote], actor: Actor, uow: UoW, clock: ClockDep) -> User:
         return User.of(await promote_user(PromoteUser(email=data.email, actor_id=actor.id), uow=uow, clock=clock))
+
+    @get(
+        "/connections",
+        operation_id="listConnections",
+        guards=[admins_only],
+        responses=problems(401, 403),
+        summary="Open notification streams per user, summed over every web process (administrators)",
+    )
+    async def connections(self, request: Request[Any, Any, Any]) -> Connections:
+        per_user = await all_connections(request.app.state.redis)
+        return Connections(active_users=len(per_user), connections=sum(per_user.values()), per_user=per_user)

@@ -1,0 +1,116 @@
+"""How far each outbox message got: handed to the queue (`enqueued_at`), acted on (`processed_at`).
+
+Each method runs in a short transaction of its own; times are the database's, so every web and
+worker process judges "how long ago" by the same clock.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import BigInteger, ColumnElement, Select, any_, delete, func, literal, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from adapters.postgres.models import OutboxRow
+from adapters.postgres.outbox import OutboxMessage
+from domain.events import domain_event_from_dict
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """An outbox row to hand over: its id (the job key), its domain event's name, how often it was handed over."""
+
+    id: int
+    name: str
+    attempts: int = 0
+
+
+class OutboxProgress:
+    """Reads and marks the outbox rows' progress on their way to the workers."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def mark_handed_over(self, outbox_ids: Sequence[int]) -> None:
+        """Note that these messages were just handed to the queue."""
+        if not outbox_ids:
+            return
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(OutboxRow)
+                .where(_is_any_outbox_id(outbox_ids))
+                .values(enqueued_at=func.now(), attempts=OutboxRow.attempts + 1)
+                .execution_options(synchronize_session=False)
+            )
+
+    async def awaiting_hand_over(
+        self, *, unsent_for: timedelta, unprocessed_for: timedelta, limit: int
+    ) -> list[OutboxEntry]:
+        """Messages never handed over for `unsent_for`, and ones handed over `unprocessed_for` ago but not processed.
+
+        The first are commits whose hand-over failed (Redis was down); the second, jobs the queue lost.
+        """
+        never_sent = _entries().where(OutboxRow.enqueued_at.is_(None), OutboxRow.created_at < func.now() - unsent_for)
+        lost = _entries().where(OutboxRow.processed_at.is_(None), OutboxRow.enqueued_at < func.now() - unprocessed_for)
+        async with self._sessions() as session:
+            entries = {
+                row.id: OutboxEntry(row.id, row.name, row.attempts)
+                for statement in (never_sent, lost)
+                for row in await session.execute(statement.order_by(OutboxRow.id).limit(limit))
+            }
+        return [entries[outbox_id] for outbox_id in sorted(entries)][:limit]
+
+    async def unprocessed_message(self, outbox_id: int) -> OutboxMessage | None:
+        """The message with its domain event, or None if there is no such row or it was processed already."""
+        async with self._sessions() as session:
+            row = (
+                await session.execute(
+                    select(OutboxRow.id, OutboxRow.name, OutboxRow.payload, OutboxRow.processed_at).where(
+                        OutboxRow.id == outbox_id
+                    )
+                )
+            ).one_or_none()
+        if row is None or row.processed_at is not None:
+            return None
+        return OutboxMessage(id=row.id, event=domain_event_from_dict(row.name, row.payload))
+
+    async def mark_processed(self, outbox_id: int) -> None:
+        """Note that a worker finished acting on the message."""
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id == outbox_id, OutboxRow.processed_at.is_(None))
+                .values(processed_at=func.now())
+                .execution_options(synchronize_session=False)
+            )
+
+    async def purge_processed(self, *, older_than: timedelta, limit: int) -> int:
+        """Delete up to `limit` messages processed more than `older_than` ago; answers how many went."""
+        first = select(OutboxRow.created_at).order_by(OutboxRow.id).limit(1).scalar_subquery()
+        purgeable = (
+            select(OutboxRow.id)
+            .where(OutboxRow.processed_at < func.now() - older_than)
+            .order_by(OutboxRow.id)
+            .limit(limit)
+        )
+        async with self._sessions.begin() as session:
+            # Ids grow with time: while even the first message is recent, there is nothing to purge,
+            # and the primary key answers that without reading the table.
+            if not (await session.execute(select(first < func.now() - older_than))).scalar():
+                return 0
+            result = await session.execute(
+                delete(OutboxRow)
+                .where(OutboxRow.id.in_(purgeable.scalar_subquery()))
+                .returning(OutboxRow.id)
+                .execution_options(synchronize_session=False)
+            )
+            return len(result.all())
+
+
+def _entries() -> Select[int, str, int]:
+    return select(OutboxRow.id, OutboxRow.name, OutboxRow.attempts)
+
+
+def _is_any_outbox_id(ids: Sequence[int]) -> ColumnElement[bool]:
+    return OutboxRow.id == any_(literal(list(ids), ARRAY(BigInteger())))

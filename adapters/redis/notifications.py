@@ -1,0 +1,90 @@
+"""Fan-out of notifications to every web process through Redis pub/sub (Litestar's channels backend)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+from uuid import UUID
+
+import msgspec
+import structlog
+from litestar.channels.backends.redis import RedisChannelsPubSubBackend
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from domain.notifications.notification import Notification
+
+log = structlog.get_logger(__name__)
+
+CHANNEL_PREFIX = "planner_channels"
+PUBLISH_TIMEOUT_S = 2.0
+
+
+def user_channel(user_id: UUID) -> str:
+    """The channel a user's open streams listen on."""
+    return f"notifications:{user_id}"
+
+
+class NotificationWire(msgspec.Struct):
+    """A notification as the public contract shows it."""
+
+    id: UUID
+    type: str
+    title: str
+    message: str
+    event_id: UUID | None
+    is_read: bool
+    created_at: Any  # datetime; encoded by msgspec as ISO 8601 UTC
+
+    @classmethod
+    def of(cls, notification: Notification) -> NotificationWire:
+        return cls(
+            id=notification.id,
+            type=notification.type.value,
+            title=notification.title,
+            message=notification.message,
+            event_id=notification.event_id,
+            is_read=notification.is_read,
+            created_at=notification.created_at,
+        )
+
+
+class ChannelMessage(msgspec.Struct, omit_defaults=True):
+    """What travels on a user's channel: a new notification (with its seq), or a new unread count."""
+
+    unread_count: int
+    seq: int | None = None
+    notification: NotificationWire | None = None
+
+
+def channels_backend(redis: Redis) -> RedisChannelsPubSubBackend:
+    """The backend both the web processes (subscribers) and the workers (publishers) use."""
+    return RedisChannelsPubSubBackend(redis=redis, key_prefix=CHANNEL_PREFIX)
+
+
+class RedisNotificationPublisher:
+    """NotificationPublisher on Redis pub/sub; any web process serving the user relays it.
+
+    Best effort by design: the notification is already stored, and a page that missed the push
+    gets it on its next reconnect (Last-Event-ID replay) or unread-count poll.
+    """
+
+    def __init__(self, backend: RedisChannelsPubSubBackend) -> None:
+        self._backend = backend
+
+    async def notification_created(self, notification: Notification, unread_count: int) -> None:
+        message = ChannelMessage(
+            unread_count=unread_count, seq=notification.seq, notification=NotificationWire.of(notification)
+        )
+        await self._publish(message, notification.user_id)
+
+    async def unread_count_changed(self, user_id: UUID, unread_count: int) -> None:
+        await self._publish(ChannelMessage(unread_count=unread_count), user_id)
+
+    async def _publish(self, message: ChannelMessage, user_id: UUID) -> None:
+        try:
+            await asyncio.wait_for(
+                self._backend.publish(msgspec.json.encode(message), [user_channel(user_id)]), PUBLISH_TIMEOUT_S
+            )
+        except (RedisError, OSError, TimeoutError) as exc:
+            log.warning("notifications.publish_failed", user_id=str(user_id), error=repr(exc))

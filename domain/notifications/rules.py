@@ -1,0 +1,230 @@
+"""Who is told what: the notifications a domain event or a due reminder gives rise to.
+
+- ParticipantInvited: the invitee gets `event_invited` (not if they were taken off again, or the
+  event was cancelled, before anyone could tell them).
+- EventUpdated: a change of time, room, title or location gets `event_updated` to the organizer
+  and every participant except whoever made it; other changes (description, reminders) tell nobody.
+- EventCancelled: `event_cancelled` to the organizer and participants, except whoever cancelled.
+- ParticipantResponded: `participant_response` to the organizer (not when they answer themselves).
+- A due reminder: `event_reminder` to the person it belongs to.
+
+News is told about the event as it stands when it is told: once an event is cancelled (or gone),
+only its cancellation is news, so an invitation, change or answer still on its way is dropped.
+
+Every draft's dedupe key is derived from the fact it tells, so telling it twice stores it once.
+Times are shown on the reader's own wall clock, named by their time zone.
+"""
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from uuid import UUID
+
+from domain.events import DomainEvent
+from domain.notifications.notification import NotificationDraft, NotificationType
+from domain.notifications.reminders import Reminder
+from domain.notifications.wording import listing, moment, span
+from domain.scheduling.event import Event
+from domain.scheduling.events import EventCancelled, EventUpdated, ParticipantInvited, ParticipantResponded
+from domain.scheduling.participant import ParticipantStatus
+from domain.scheduling.room import Room
+from domain.scheduling.user import User
+
+SOMEONE = "Someone"
+"""How an actor whose account is gone is named."""
+
+# The changes worth telling people about, in the order a message names them.
+_NOTEWORTHY = {
+    "starts_at": "time",
+    "ends_at": "time",
+    "all_day": "time",
+    "room_id": "room",
+    "title": "title",
+    "location": "location",
+}
+_ORDER = ("time", "room", "title", "location")
+
+_ANSWERS = {
+    ParticipantStatus.ACCEPTED: ("Accepted", "accepted your invitation to"),
+    ParticipantStatus.DECLINED: ("Declined", "declined your invitation to"),
+    ParticipantStatus.TENTATIVE: ("Tentative", "tentatively accepted your invitation to"),
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Circumstances:
+    """What the rules need besides the domain event: the people involved and the event as it is now."""
+
+    people: Mapping[UUID, User] = field(default_factory=dict)
+    event: Event | None = None
+    room: Room | None = None
+
+    def name_of(self, user_id: UUID) -> str:
+        """The person's name, or SOMEONE if their account is gone."""
+        person = self.people.get(user_id)
+        return SOMEONE if person is None else person.name
+
+
+def concerned_event(event: DomainEvent) -> UUID | None:
+    """The id of the event a notifiable domain event is about; None if it notifies nobody."""
+    if isinstance(event, ParticipantInvited | EventUpdated | EventCancelled | ParticipantResponded):
+        return event.event_id
+    return None
+
+
+def people_involved(event: DomainEvent) -> set[UUID]:
+    """Everyone whose name or time zone the notifications about `event` need: its audience and its actor."""
+    involved = set(event.affected_user_ids)
+    if isinstance(event, ParticipantInvited | EventUpdated | EventCancelled):
+        involved.add(event.by_user_id)
+    elif isinstance(event, ParticipantResponded):
+        involved.add(event.user_id)
+    return involved
+
+
+def notifications_about(event: DomainEvent, circumstances: Circumstances) -> list[NotificationDraft]:
+    """The notifications `event` gives rise to, one per person told; none for events nobody is told about."""
+    match event:
+        case ParticipantInvited():
+            return _invited(event, circumstances)
+        case EventUpdated():
+            return _updated(event, circumstances)
+        case EventCancelled():
+            return _cancelled(event, circumstances)
+        case ParticipantResponded():
+            return _responded(event, circumstances)
+    return []
+
+
+def reminder_notification(
+    reminder: Reminder, event: Event, recipient: User, *, room: Room | None, now: datetime
+) -> NotificationDraft:
+    """The `event_reminder` for a reminder that is being sent `now` (possibly late)."""
+    when = moment(event.starts_at, _zone_for(event, recipient), all_day=event.all_day)
+    where = _where(event, room)
+    if now < event.starts_at:
+        minutes_left = math.ceil((event.starts_at - now).total_seconds() / 60)
+        message = f"{event.title} starts in {span(minutes_left)}, on {when}{where}"
+    else:
+        message = f"{event.title} started on {when}{where}"
+    return NotificationDraft(
+        user_id=recipient.id,
+        type=NotificationType.EVENT_REMINDER,
+        title=f"Reminder: {event.title}",
+        message=message,
+        event_id=event.id,
+        dedupe_key=f"event_reminder:{event.id}:{recipient.id}:{reminder.minutes}:{_stamp(event.starts_at)}",
+        scheduled_for=reminder.due_at,
+    )
+
+
+def _invited(event: ParticipantInvited, circumstances: Circumstances) -> list[NotificationDraft]:
+    current = circumstances.event
+    if current is None or current.is_cancelled or event.user_id not in current.participant_ids:
+        return []
+    actor = circumstances.name_of(event.by_user_id)
+    where = _where(current, circumstances.room)
+    return [
+        NotificationDraft(
+            user_id=reader.id,
+            type=NotificationType.EVENT_INVITED,
+            title=f"Invitation: {current.title}",
+            message=f"{actor} invited you to {current.title} on {_when(current, reader)}{where}",
+            event_id=event.event_id,
+            dedupe_key=f"event_invited:{event.event_id}:{reader.id}:{_stamp(event.occurred_at)}",
+        )
+        for reader in _readers(event, circumstances)
+    ]
+
+
+def _updated(event: EventUpdated, circumstances: Circumstances) -> list[NotificationDraft]:
+    current = circumstances.event
+    changed = {_NOTEWORTHY[name] for name in event.changed_fields if name in _NOTEWORTHY}
+    if current is None or current.is_cancelled or not changed:
+        return []
+    what = listing([label for label in _ORDER if label in changed])
+    actor = circumstances.name_of(event.by_user_id)
+    where = _where(current, circumstances.room)
+    if not where and "room" in changed:
+        where = ", with no room booked"
+    drafts = []
+    for reader in _readers(event, circumstances):
+        when = moment(event.starts_at, _zone_for(current, reader), all_day=current.all_day)
+        drafts.append(
+            NotificationDraft(
+                user_id=reader.id,
+                type=NotificationType.EVENT_UPDATED,
+                title=f"Updated: {event.title}",
+                message=f"{actor} changed the {what} of {event.title}: now on {when}{where}",
+                event_id=event.event_id,
+                dedupe_key=f"event_updated:{event.event_id}:{event.version}:{reader.id}",
+            )
+        )
+    return drafts
+
+
+def _cancelled(event: EventCancelled, circumstances: Circumstances) -> list[NotificationDraft]:
+    actor = circumstances.name_of(event.by_user_id)
+    all_day = circumstances.event is not None and circumstances.event.all_day
+    drafts = []
+    for reader in _readers(event, circumstances):
+        zone = circumstances.event.timezone if all_day and circumstances.event else reader.timezone
+        drafts.append(
+            NotificationDraft(
+                user_id=reader.id,
+                type=NotificationType.EVENT_CANCELLED,
+                title=f"Cancelled: {event.title}",
+                message=f"{actor} cancelled {event.title} on {moment(event.starts_at, zone, all_day=all_day)}",
+                event_id=event.event_id,
+                dedupe_key=f"event_cancelled:{event.event_id}:{reader.id}",
+            )
+        )
+    return drafts
+
+
+def _responded(event: ParticipantResponded, circumstances: Circumstances) -> list[NotificationDraft]:
+    current = circumstances.event
+    if current is None or current.is_cancelled or event.status not in _ANSWERS:
+        return []
+    headline, verb = _ANSWERS[event.status]
+    responder = circumstances.name_of(event.user_id)
+    return [
+        NotificationDraft(
+            user_id=reader.id,
+            type=NotificationType.PARTICIPANT_RESPONSE,
+            title=f"{headline}: {event.title}",
+            message=f"{responder} {verb} {event.title} on {_when(current, reader)}",
+            event_id=event.event_id,
+            dedupe_key=(
+                f"participant_response:{event.event_id}:{event.user_id}:{_stamp(event.occurred_at)}:{reader.id}"
+            ),
+        )
+        for reader in _readers(event, circumstances)
+    ]
+
+
+def _readers(event: DomainEvent, circumstances: Circumstances) -> list[User]:
+    """The audience of `event` whose accounts still exist, in the event's order."""
+    return [circumstances.people[user_id] for user_id in event.affected_user_ids if user_id in circumstances.people]
+
+
+def _when(event: Event, reader: User) -> str:
+    return moment(event.starts_at, _zone_for(event, reader), all_day=event.all_day)
+
+
+def _zone_for(event: Event, reader: User) -> str:
+    # An all-day event is a date in its own zone; anything else is shown on the reader's clock.
+    return event.timezone if event.all_day else reader.timezone
+
+
+def _where(event: Event, room: Room | None) -> str:
+    if room is not None and event.room_id == room.id:
+        return f" in {room.name}"
+    if event.location:
+        return f" at {event.location}"
+    return ""
+
+
+def _stamp(at: datetime) -> str:
+    return at.isoformat()

@@ -1,0 +1,113 @@
+"""Notifications: the list, the unread count, marking read, and the live stream."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.channels import ChannelsPlugin
+from litestar.di import NamedDependency
+from litestar.params import HeaderParameter, Parameter, QueryParameter
+from litestar.response import ServerSentEvent
+from litestar.status_codes import HTTP_200_OK
+
+from application.notifications.reading import (
+    count_unread,
+    list_notifications,
+    missed_notifications,
+    read_all_notifications,
+    read_notification,
+    stream_position,
+)
+from domain.notifications.notification import Notification as DomainNotification
+from entrypoints.http.dependencies import Actor, Publisher, Services, UoW
+from entrypoints.http.problems import problems
+from entrypoints.http.schemas.common import Count
+from entrypoints.http.schemas.notifications import Notification, NotificationList, ReadAll
+from entrypoints.http.sse import KEEPALIVE_S, ConnectionRegistry, notification_events, parse_last_event_id
+
+NotificationId = Annotated[UUID, Parameter(description="Notification id")]
+
+
+class NotificationController(Controller):
+    path = "/api/notifications"
+    tags = ["Notifications"]
+
+    @get("/", operation_id="listNotifications", responses=problems(401, 422), summary="My notifications, newest first")
+    async def list_notifications(
+        self,
+        actor: Actor,
+        uow: UoW,
+        unread: Annotated[bool, QueryParameter(name="unread", description="Only unread ones")] = False,
+        cursor: Annotated[
+            str | None, QueryParameter(name="cursor", description="next_cursor of the page before")
+        ] = None,
+        limit: Annotated[int, QueryParameter(name="limit", ge=1, le=100)] = 50,
+    ) -> NotificationList:
+        before = int(cursor) if cursor and cursor.isdigit() and len(cursor) <= 18 else None
+        page = await list_notifications(actor_id=actor.id, uow=uow, cursor=before, unread_only=unread, limit=limit)
+        return NotificationList(
+            items=[Notification.of(n) for n in page.items],
+            next_cursor=None if page.next_cursor is None else str(page.next_cursor),
+        )
+
+    @get("/unread-count", operation_id="countUnreadNotifications", responses=problems(401), summary="How many unread")
+    async def unread_count(self, actor: Actor, uow: UoW) -> Count:
+        return Count(count=await count_unread(actor_id=actor.id, uow=uow))
+
+    @post(
+        "/{notification_id:uuid}/read",
+        operation_id="readNotification",
+        status_code=HTTP_200_OK,
+        responses=problems(401, 404),
+        summary="Mark one read",
+    )
+    async def read(self, notification_id: NotificationId, actor: Actor, uow: UoW, publisher: Publisher) -> Notification:
+        notification = await read_notification(notification_id, actor_id=actor.id, uow=uow, publisher=publisher)
+        return Notification.of(notification)
+
+    @post(
+        "/read-all",
+        operation_id="readAllNotifications",
+        status_code=HTTP_200_OK,
+        responses=problems(401),
+        summary="Mark all read",
+    )
+    async def read_all(self, actor: Actor, uow: UoW, publisher: Publisher) -> ReadAll:
+        return ReadAll(updated=await read_all_notifications(actor_id=actor.id, uow=uow, publisher=publisher))
+
+    @get(
+        "/stream",
+        operation_id="streamNotifications",
+        responses=problems(401),
+        summary="Server-sent events: each notification (id = its order), unread counts, keepalives",
+    )
+    async def stream(
+        self,
+        request: Request[Any, Any, Any],
+        actor: Actor,
+        channels: NamedDependency[ChannelsPlugin],
+        last_event_id: Annotated[str | None, HeaderParameter(name="Last-Event-ID", required=False)] = None,
+    ) -> ServerSentEvent:
+        services: Services = request.app.state.services
+        registry: ConnectionRegistry = request.app.state.connections
+
+        async def missed(user_id: UUID, after_seq: int, limit: int) -> list[DomainNotification]:
+            return await missed_notifications(
+                actor_id=user_id, after_seq=after_seq, limit=limit, uow=services.unit_of_work()
+            )
+
+        async def latest(user_id: UUID) -> tuple[int, int]:
+            return await stream_position(actor_id=user_id, uow=services.unit_of_work())
+
+        events = notification_events(
+            user_id=actor.id,
+            last_event_id=parse_last_event_id(last_event_id),
+            channels=channels,
+            registry=registry,
+            missed=missed,
+            latest=latest,
+            keepalive_s=request.app.state.get("sse_keepalive_s", KEEPALIVE_S),
+        )
+        return ServerSentEvent(events, headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})

@@ -1,0 +1,74 @@
+"""Notification tasks: thin wrappers that hand their arguments to the notification use cases.
+
+The notify_* tasks act on one outbox message each (job key `outbox:{id}`); they share one body
+and differ in name so the queue monitor shows what each job is about.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from saq.types import Context
+
+from application.notifications.create_notification import create_notification as store_and_publish
+from application.notifications.send_due_reminders import send_due_reminders
+from domain.notifications.notification import NotificationDraft, NotificationType
+from entrypoints.worker.outbox_tasks import act_on_outbox_message
+from entrypoints.worker.services import services_of
+
+
+async def notify_event_invited(ctx: Context, *, outbox_id: int) -> dict[str, Any]:
+    """Tell an invitee about their invitation (a participant_invited outbox message)."""
+    return await act_on_outbox_message(services_of(ctx), outbox_id)
+
+
+async def notify_event_updated(ctx: Context, *, outbox_id: int) -> dict[str, Any]:
+    """Tell the organizer and participants that the time, room, title or location changed."""
+    return await act_on_outbox_message(services_of(ctx), outbox_id)
+
+
+async def notify_event_cancelled(ctx: Context, *, outbox_id: int) -> dict[str, Any]:
+    """Tell the organizer and participants that the event was called off."""
+    return await act_on_outbox_message(services_of(ctx), outbox_id)
+
+
+async def notify_participant_response(ctx: Context, *, outbox_id: int) -> dict[str, Any]:
+    """Tell the organizer how an invitee answered."""
+    return await act_on_outbox_message(services_of(ctx), outbox_id)
+
+
+async def create_notification(
+    ctx: Context,
+    *,
+    user_id: str,
+    type: str,
+    title: str,
+    message: str,
+    dedupe_key: str,
+    event_id: str | None = None,
+    scheduled_for: str | None = None,
+) -> dict[str, Any]:
+    """Store one notification (once per dedupe key) and publish it."""
+    services = services_of(ctx)
+    draft = NotificationDraft(
+        user_id=UUID(user_id),
+        type=NotificationType(type),
+        title=title,
+        message=message,
+        event_id=None if event_id is None else UUID(event_id),
+        dedupe_key=dedupe_key,
+        scheduled_for=None if scheduled_for is None else datetime.fromisoformat(scheduled_for),
+    )
+    stored = await store_and_publish(draft, uow=services.unit_of_work(), publisher=services.publisher)
+    if stored is None:
+        return {"dedupe_key": dedupe_key, "status": "stored_before"}
+    return {"dedupe_key": dedupe_key, "status": "stored", "notification_id": str(stored.id), "seq": stored.seq}
+
+
+async def send_scheduled_reminders(ctx: Context) -> dict[str, Any]:
+    """Cron, every minute: send every reminder that has come due (late ones too, unless their event is over)."""
+    services = services_of(ctx)
+    run = await send_due_reminders(uow=services.unit_of_work(), publisher=services.publisher, clock=services.clock)
+    return {"sent": run.sent, "dropped": run.dropped, "postponed": run.postponed}

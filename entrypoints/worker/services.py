@@ -1,0 +1,57 @@
+"""What the worker's tasks are given: the adapters the composition root chose for the notification ports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from saq.types import Context
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from adapters.postgres.outbox_progress import OutboxProgress
+from adapters.postgres.unit_of_work import PostgresUnitOfWork
+from adapters.redis.notifications import RedisNotificationPublisher, channels_backend
+from adapters.saq.outbox import OutboxHandOver
+from application.notifications.unit_of_work import DeliveryUnitOfWork
+from domain.clock import Clock, SystemClock
+from domain.notifications.ports import NotificationPublisher
+from entrypoints.infrastructure import Infrastructure
+
+SERVICES = "services"
+"""The key of the WorkerServices in a task's context."""
+
+
+@dataclass(frozen=True)
+class WorkerServices:
+    """The ports the worker's use cases need, served by real adapters."""
+
+    unit_of_work: Callable[[], DeliveryUnitOfWork]
+    publisher: NotificationPublisher
+    clock: Clock
+    outbox: OutboxProgress
+    hand_over: OutboxHandOver
+
+
+def build_worker_services(infrastructure: Infrastructure) -> WorkerServices:
+    """Which adapter serves which port in a worker process."""
+    sessions = async_sessionmaker(infrastructure.engine, class_=AsyncSession, expire_on_commit=False)
+    outbox = OutboxProgress(sessions)
+
+    def unit_of_work() -> DeliveryUnitOfWork:
+        return PostgresUnitOfWork(sessions)
+
+    return WorkerServices(
+        unit_of_work=unit_of_work,
+        publisher=RedisNotificationPublisher(channels_backend(infrastructure.redis)),
+        clock=SystemClock(),
+        outbox=outbox,
+        hand_over=OutboxHandOver(infrastructure.queue, outbox),
+    )
+
+
+def services_of(ctx: Context) -> WorkerServices:
+    """The services the worker's start-up put in the context."""
+    services = ctx.get(SERVICES)
+    if not isinstance(services, WorkerServices):
+        raise RuntimeError("the worker started without its services; is saq_config's startup wired?")
+    return services

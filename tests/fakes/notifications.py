@@ -1,0 +1,173 @@
+"""In-memory notifications, reminders and publisher, behaving like the PostgreSQL and Redis adapters.
+
+The delivery unit of work extends the scheduling fake: its notification and reminder tables are
+copied at the start of each transaction and published on commit, like the scheduling tables.
+"""
+
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from uuid import UUID, uuid4
+
+from domain.notifications.notification import Notification, NotificationDraft
+from domain.notifications.reminders import Reminder, ReminderKey
+from tests.fakes.scheduling import FakeDatabase, FakeUnitOfWork
+from tests.unit.scheduling.factories import NOW
+
+
+@dataclass
+class DeliveryTables:
+    """Notifications by dedupe key, each user's last seq, reminders by key."""
+
+    notifications: dict[str, Notification] = field(default_factory=dict)
+    last_seq: dict[UUID, int] = field(default_factory=dict)
+    reminders: dict[ReminderKey, Reminder] = field(default_factory=dict)
+
+    def snapshot(self) -> "DeliveryTables":
+        return copy.deepcopy(self)
+
+    def load(self, other: "DeliveryTables") -> None:
+        self.notifications, self.last_seq, self.reminders = other.notifications, other.last_seq, other.reminders
+
+
+class FakeDeliveryDatabase(FakeDatabase):
+    """The scheduling tables plus notifications and reminders."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.delivery = DeliveryTables()
+
+    def notifications_of(self, user_id: UUID) -> list[Notification]:
+        """The user's committed notifications, oldest first."""
+        mine = [n for n in self.delivery.notifications.values() if n.user_id == user_id]
+        return sorted(mine, key=lambda n: n.seq)
+
+
+class InMemoryNotificationRepository:
+    """Notifications in memory; a dedupe key is stored once, seq grows by one per user."""
+
+    def __init__(self, tables: DeliveryTables) -> None:
+        self._tables = tables
+
+    async def add(self, draft: NotificationDraft) -> Notification | None:
+        if draft.dedupe_key in self._tables.notifications:
+            return None
+        seq = self._tables.last_seq.get(draft.user_id, 0) + 1
+        self._tables.last_seq[draft.user_id] = seq
+        notification = Notification(
+            id=uuid4(),
+            user_id=draft.user_id,
+            seq=seq,
+            type=draft.type,
+            title=draft.title,
+            message=draft.message,
+            event_id=draft.event_id,
+            is_read=False,
+            created_at=NOW,
+            dedupe_key=draft.dedupe_key,
+        )
+        self._tables.notifications[draft.dedupe_key] = notification
+        return notification
+
+    async def get(self, user_id: UUID, notification_id: UUID) -> Notification | None:
+        return next((n for n in self._mine(user_id) if n.id == notification_id), None)
+
+    async def list_page(
+        self, user_id: UUID, *, before_seq: int | None, unread_only: bool, limit: int
+    ) -> list[Notification]:
+        found = [
+            n
+            for n in self._mine(user_id)
+            if (before_seq is None or n.seq < before_seq) and not (unread_only and n.is_read)
+        ]
+        return sorted(found, key=lambda n: -n.seq)[:limit]
+
+    async def list_after(self, user_id: UUID, after_seq: int, limit: int) -> list[Notification]:
+        return sorted((n for n in self._mine(user_id) if n.seq > after_seq), key=lambda n: n.seq)[:limit]
+
+    async def latest_seq(self, user_id: UUID) -> int:
+        return self._tables.last_seq.get(user_id, 0)
+
+    async def mark_read(self, user_id: UUID, notification_id: UUID) -> bool:
+        found = await self.get(user_id, notification_id)
+        if found is None:
+            return False
+        self._tables.notifications[found.dedupe_key] = replace(found, is_read=True)
+        return True
+
+    async def mark_all_read(self, user_id: UUID) -> int:
+        unread = [n for n in self._mine(user_id) if not n.is_read]
+        for notification in unread:
+            self._tables.notifications[notification.dedupe_key] = replace(notification, is_read=True)
+        return len(unread)
+
+    async def unread_count(self, user_id: UUID) -> int:
+        return sum(1 for n in self._mine(user_id) if not n.is_read)
+
+    def _mine(self, user_id: UUID) -> list[Notification]:
+        return [n for n in self._tables.notifications.values() if n.user_id == user_id]
+
+
+class InMemoryReminderRepository:
+    """Reminders in memory, one per (event, person, offset)."""
+
+    def __init__(self, tables: DeliveryTables) -> None:
+        self._tables = tables
+
+    async def for_event(self, event_id: UUID) -> list[Reminder]:
+        return sorted(
+            (r for r in self._tables.reminders.values() if r.event_id == event_id),
+            key=lambda r: (r.due_at, str(r.user_id), r.minutes),
+        )
+
+    async def claim_due(self, now: datetime, limit: int) -> list[Reminder]:
+        due = [r for r in self._tables.reminders.values() if r.sent_at is None and r.due_at <= now]
+        return sorted(due, key=lambda r: r.due_at)[:limit]
+
+    async def save_all(self, reminders: Sequence[Reminder]) -> None:
+        for reminder in reminders:
+            self._tables.reminders[reminder.key] = reminder
+
+    async def remove_all(self, reminders: Sequence[Reminder]) -> None:
+        for reminder in reminders:
+            self._tables.reminders.pop(reminder.key, None)
+
+
+class FakeDeliveryUnitOfWork(FakeUnitOfWork):
+    """A unit of work over the scheduling, notification and reminder tables of a FakeDeliveryDatabase."""
+
+    database: FakeDeliveryDatabase
+
+    def __init__(self, database: FakeDeliveryDatabase) -> None:
+        super().__init__(database)
+        self._delivery = DeliveryTables()
+        self.notifications = InMemoryNotificationRepository(self._delivery)
+        self.reminders = InMemoryReminderRepository(self._delivery)
+
+    async def commit(self) -> None:
+        self.database.delivery = self._delivery.snapshot()
+        await super().commit()
+
+    def _begin(self) -> None:
+        super()._begin()
+        self._delivery.load(self.database.delivery.snapshot())
+
+
+@dataclass
+class RecordingPublisher:
+    """Remembers what it was asked to publish; `broken` makes it fail like a Redis that is down."""
+
+    created: list[tuple[Notification, int]] = field(default_factory=list)
+    counts: list[tuple[UUID, int]] = field(default_factory=list)
+    broken: bool = False
+
+    async def notification_created(self, notification: Notification, unread_count: int) -> None:
+        if self.broken:
+            raise ConnectionError("redis is down")
+        self.created.append((notification, unread_count))
+
+    async def unread_count_changed(self, user_id: UUID, unread_count: int) -> None:
+        if self.broken:
+            raise ConnectionError("redis is down")
+        self.counts.append((user_id, unread_count))

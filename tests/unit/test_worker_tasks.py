@@ -1,0 +1,38 @@
+"""The worker knows every task the outbox hands work to, and runs the notification crons every minute."""
+
+from adapters.saq.notifications import CREATE_NOTIFICATION_TASK
+from adapters.saq.outbox import DISPATCH_TASK, OUTBOX_TASKS, RETRIED, task_for
+from entrypoints.worker.settings import CRON_JOBS, TASKS
+
+
+def test_every_task_the_outbox_or_others_enqueue_is_registered() -> None:
+    registered = {task.__qualname__ for task in TASKS}
+
+    assert {DISPATCH_TASK, CREATE_NOTIFICATION_TASK, *OUTBOX_TASKS.values()} <= registered
+    assert {
+        "notify_event_invited",
+        "notify_event_updated",
+        "notify_event_cancelled",
+        "notify_participant_response",
+        "create_notification",
+        "send_scheduled_reminders",
+    } <= registered
+
+
+def test_outbox_messages_go_to_the_task_named_after_what_people_are_told() -> None:
+    assert task_for("participant_invited") == "notify_event_invited"
+    assert task_for("participant_responded") == "notify_participant_response"
+    assert task_for("event_created") == DISPATCH_TASK
+
+
+def test_jobs_are_retried_five_times_with_exponential_backoff() -> None:
+    assert RETRIED["retries"] == 5
+    assert RETRIED["retry_delay"] > 0
+    assert RETRIED["retry_backoff"]
+
+
+def test_reminders_and_the_outbox_sweeper_run_every_minute() -> None:
+    crons = {job.function.__qualname__: job.cron for job in CRON_JOBS}  # type: ignore[union-attr]
+
+    assert crons == {"send_scheduled_reminders": "* * * * *", "sweep_outbox": "* * * * *"}
+    assert all(job.unique for job in CRON_JOBS)
