@@ -15,7 +15,7 @@ from domain.notifications.notification import NotificationDraft, NotificationTyp
 from entrypoints.app import build_services, create_app
 from entrypoints.infrastructure import Infrastructure
 from entrypoints.settings import Settings
-from tests.e2e.people import sign_up
+from tests.e2e.people import at, sign_up
 from tests.e2e.sse_client import open_stream
 from tests.support.live_server import live_server
 from tests.support.waiting import wait_for
@@ -137,16 +137,20 @@ async def test_the_cookie_opens_the_stream_like_a_browser(client: AsyncTestClien
         assert stream.status == 200
 
 
-async def test_another_web_process_relays_the_notification(
-    client: AsyncTestClient[Litestar], settings: Settings, notify: Any, live: str
+async def test_an_invite_made_through_one_web_process_reaches_a_stream_on_another(
+    client: AsyncTestClient[Litestar], live: str, worker: None
 ) -> None:
-    bob = await sign_up(client, "bob")
-    second = create_app(settings, configure_logs=False)
-    async with live_server(second) as other, open_stream(other, bob.token) as stream:
+    alice, bob = await sign_up(client, "alice"), await sign_up(client, "bob")
+    async with open_stream(live, bob.token) as stream:  # `live` is a second app instance of its own
         await stream.next("unread_count")
-        await notify(bob.id, "across processes")
-        frame = await stream.next("notification", timeout=3)
-        assert frame["json"]["data"]["notification"]["title"] == "across processes"
+        created = await alice.post(
+            "/api/events", {"title": "Across", "starts_at": at(9), "ends_at": at(10), "participants": [bob.email]}
+        )
+        assert created.status_code == 201
+        frame = await stream.next("notification", timeout=10)
+        notification = frame["json"]["data"]["notification"]
+        assert notification["type"] == "event_invited"
+        assert notification["event_id"] == created.json()["id"]
 
 
 async def test_admins_see_open_connections_and_a_closed_tab_frees_its_subscription(
