@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from datetime import datetime
+from typing import Self
 from uuid import UUID
 
 import msgspec
@@ -34,10 +35,10 @@ class NotificationWire(msgspec.Struct):
     message: str
     event_id: UUID | None
     is_read: bool
-    created_at: Any  # datetime; encoded by msgspec as ISO 8601 UTC
+    created_at: datetime
 
     @classmethod
-    def of(cls, notification: Notification) -> NotificationWire:
+    def of(cls, notification: Notification) -> Self:
         return cls(
             id=notification.id,
             type=notification.type.value,
