@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from litestar import Litestar
@@ -15,10 +15,14 @@ from litestar.openapi.plugins import ScalarRenderPlugin
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.passwords import Argon2PasswordHasher
+from adapters.postgres.cache_invalidation import ForgetStaleReads
+from adapters.postgres.outbox import OutboxMessage
 from adapters.postgres.outbox_progress import OutboxProgress
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
 from adapters.redis.notifications import RedisNotificationPublisher, channels_backend
+from adapters.redis.rate_limits import RateLimitCounters, create_rate_limit_client, default_rate_limit_url
 from adapters.saq.outbox import OutboxHandOver
+from application.cache import CalendarReads
 from application.unit_of_work import UnitOfWork
 from domain.clock import SystemClock
 from entrypoints.http.auth import jwt_auth
@@ -32,6 +36,7 @@ from entrypoints.http.dependencies import Services, dependencies
 from entrypoints.http.errors import exception_handlers, problem_details_plugin
 from entrypoints.http.health import HealthController
 from entrypoints.http.monitor import monitor_router
+from entrypoints.http.rate_limits import rate_limit_middleware
 from entrypoints.http.sse import CONNECTIONS_TTL_S, ConnectionRegistry
 from entrypoints.infrastructure import Infrastructure
 from entrypoints.logs import RequestIdMiddleware, configure_logging, send_request_id
@@ -41,21 +46,31 @@ from entrypoints.worker.settings import saq_config
 VERSION = "0.1.0"
 
 
-def build_services(infrastructure: Infrastructure) -> Services:
+def build_services(infrastructure: Infrastructure, *, cache_ttl_seconds: int = 360) -> Services:
     """Which adapter serves which port of the use cases."""
     sessions = async_sessionmaker(infrastructure.engine, class_=AsyncSession, expire_on_commit=False)
     # Each commit's outbox messages go to SAQ right after it; if Redis is down, the commit stands and
     # the worker's sweep_outbox cron hands them over later.
     hand_over = OutboxHandOver(infrastructure.queue, OutboxProgress(sessions))
+    reads = CalendarReads(infrastructure.cache, ttl_seconds=cache_ttl_seconds)
+    forget_stale_reads = ForgetStaleReads(sessions, reads)
+
+    async def after_commit(messages: Sequence[OutboxMessage]) -> None:
+        # Stale cached reads are forgotten before the write answers, so whoever reads next sees it.
+        try:
+            await forget_stale_reads(messages)
+        finally:
+            await hand_over(messages)
 
     def unit_of_work() -> UnitOfWork:
-        return PostgresUnitOfWork(sessions, after_commit=hand_over)
+        return PostgresUnitOfWork(sessions, after_commit=after_commit)
 
     return Services(
         unit_of_work=unit_of_work,
         clock=SystemClock(),
         hasher=Argon2PasswordHasher(),
         publisher=RedisNotificationPublisher(channels_backend(infrastructure.redis)),
+        reads=reads,
     )
 
 
@@ -71,10 +86,13 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     if configure_logs:
         configure_logging(settings.log_level, json=settings.is_production)
     infrastructure = Infrastructure.from_settings(settings)
-    services = build_services(infrastructure)
+    services = build_services(infrastructure, cache_ttl_seconds=settings.cache_ttl_seconds)
     auth = jwt_auth(settings)
 
     connections = ConnectionRegistry(infrastructure.redis)
+    rate_limit_counters = RateLimitCounters(
+        create_rate_limit_client(settings.rate_limits.redis_url or default_rate_limit_url(settings.redis.url or ""))
+    )
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -84,6 +102,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         finally:
             refresher.cancel()
             await infrastructure.close()
+            await rate_limit_counters.close()
 
     return Litestar(
         route_handlers=[
@@ -108,7 +127,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
                 subscriber_backlog_strategy="dropleft",
             ),
         ],
-        middleware=[DefineMiddleware(RequestIdMiddleware)],
+        middleware=[DefineMiddleware(RequestIdMiddleware), *rate_limit_middleware(settings.rate_limits)],
         before_send=[send_request_id],
         exception_handlers=exception_handlers(),
         lifespan=[lifespan],
@@ -121,6 +140,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
                 "jwt_auth": auth,
                 "services": services,
                 "connections": connections,
+                "rate_limit_counters": rate_limit_counters,
             }
         ),
         openapi_config=OpenAPIConfig(

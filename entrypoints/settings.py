@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
@@ -40,6 +40,18 @@ class RedisSettings:
 
 
 @dataclass(frozen=True)
+class RateLimitSettings:
+    """Requests allowed a minute (0 turns that limit off), counted in Redis."""
+
+    redis_url: str | None = None  # REDIS_RATE_LIMIT_URL; REDIS_URL on database 2 when unset
+    sign_in_per_ip: int = 10
+    sign_up_per_ip: int = 10
+    per_account: int = 10
+    api_per_user: int = 600
+    api_per_ip: int = 600
+
+
+@dataclass(frozen=True)
 class GoogleSettings:
     client_id: str | None
     client_secret: str | None
@@ -61,6 +73,7 @@ class Settings:
     database: DatabaseSettings = field(default_factory=lambda: DatabaseSettings(url=None))
     redis: RedisSettings = field(default_factory=lambda: RedisSettings(url=None, cache_url=None))
     google: GoogleSettings = field(default_factory=lambda: GoogleSettings(client_id=None, client_secret=None))
+    rate_limits: RateLimitSettings = field(default_factory=RateLimitSettings)
 
     @property
     def is_production(self) -> bool:
@@ -99,7 +112,7 @@ class Settings:
             log_level=log_level,
             secret_key=secret_key,
             public_base_url=public_base_url,
-            cache_ttl_seconds=_positive_int(get("CACHE_TTL_SECONDS"), "CACHE_TTL_SECONDS", 360),
+            cache_ttl_seconds=_positive_int(get("CACHE_TTL_SECONDS"), "CACHE_TTL_SECONDS", 360, allow_zero=True),
             database=DatabaseSettings(
                 url=database_url,
                 pool_size=_positive_int(get("DB_POOL_SIZE"), "DB_POOL_SIZE", 20),
@@ -107,6 +120,7 @@ class Settings:
             ),
             redis=RedisSettings(url=redis_url, cache_url=cache_url),
             google=GoogleSettings(client_id=get("GOOGLE_CLIENT_ID"), client_secret=get("GOOGLE_CLIENT_SECRET")),
+            rate_limits=_rate_limits(get),
         )
 
     def with_servers(self, database_url: str, redis_url: str) -> Settings:
@@ -122,6 +136,7 @@ class Settings:
             ),
             redis=RedisSettings(url=redis_url, cache_url=self.redis.cache_url),
             google=self.google,
+            rate_limits=self.rate_limits,
         )
 
     def export(self) -> dict[str, str]:
@@ -134,6 +149,11 @@ class Settings:
             "CACHE_TTL_SECONDS": str(self.cache_ttl_seconds),
             "DB_POOL_SIZE": str(self.database.pool_size),
             "DB_MAX_OVERFLOW": str(self.database.max_overflow),
+            "RATE_LIMIT_SIGN_IN_PER_IP": str(self.rate_limits.sign_in_per_ip),
+            "RATE_LIMIT_SIGN_UP_PER_IP": str(self.rate_limits.sign_up_per_ip),
+            "RATE_LIMIT_PER_ACCOUNT": str(self.rate_limits.per_account),
+            "RATE_LIMIT_API_PER_USER": str(self.rate_limits.api_per_user),
+            "RATE_LIMIT_API_PER_IP": str(self.rate_limits.api_per_ip),
         }
         optional = {
             "DATABASE_URL": self.database.url,
@@ -141,6 +161,7 @@ class Settings:
             "REDIS_CACHE_URL": self.redis.cache_url,
             "GOOGLE_CLIENT_ID": self.google.client_id,
             "GOOGLE_CLIENT_SECRET": self.google.client_secret,
+            "REDIS_RATE_LIMIT_URL": self.rate_limits.redis_url,
         }
         exported.update({name: value for name, value in optional.items() if value})
         return exported
@@ -160,7 +181,32 @@ SETTING_NAMES = (
     "GOOGLE_CLIENT_ID",
     "GOOGLE_CLIENT_SECRET",
     "PUBLIC_BASE_URL",
+    "REDIS_RATE_LIMIT_URL",
+    "RATE_LIMIT_SIGN_IN_PER_IP",
+    "RATE_LIMIT_SIGN_UP_PER_IP",
+    "RATE_LIMIT_PER_ACCOUNT",
+    "RATE_LIMIT_API_PER_USER",
+    "RATE_LIMIT_API_PER_IP",
 )
+
+
+def _rate_limits(get: Callable[[str], str | None]) -> RateLimitSettings:
+    redis_url = get("REDIS_RATE_LIMIT_URL")
+    if redis_url:
+        validate_redis_url(redis_url, "REDIS_RATE_LIMIT_URL")
+    defaults = RateLimitSettings()
+
+    def per_minute(name: str, default: int) -> int:
+        return _positive_int(get(name), name, default, allow_zero=True)
+
+    return RateLimitSettings(
+        redis_url=redis_url,
+        sign_in_per_ip=per_minute("RATE_LIMIT_SIGN_IN_PER_IP", defaults.sign_in_per_ip),
+        sign_up_per_ip=per_minute("RATE_LIMIT_SIGN_UP_PER_IP", defaults.sign_up_per_ip),
+        per_account=per_minute("RATE_LIMIT_PER_ACCOUNT", defaults.per_account),
+        api_per_user=per_minute("RATE_LIMIT_API_PER_USER", defaults.api_per_user),
+        api_per_ip=per_minute("RATE_LIMIT_API_PER_IP", defaults.api_per_ip),
+    )
 
 
 def _parse_env(raw: str | None) -> AppEnv:

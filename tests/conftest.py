@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.postgres.engine import create_engine
 from adapters.saq.queue import create_queue
 from entrypoints.app import create_app
-from entrypoints.settings import AppEnv, Settings
+from entrypoints.settings import AppEnv, RateLimitSettings, Settings
 from entrypoints.worker.settings import build_worker, saq_config
 from tests.support.servers import ServerUrls, test_servers
 from tests.support.waiting import wait_for
@@ -54,7 +54,19 @@ async def servers(_session_servers: ServerUrls, _session_engine: AsyncEngine, _s
 
 @pytest.fixture
 def settings(servers: ServerUrls) -> Settings:
-    return Settings(env=AppEnv.TEST, log_level="WARNING").with_servers(servers.database_url, servers.redis_url)
+    # The suite signs many people up from one address: limits that never bite, counted on the test
+    # Redis (emptied between tests). The rate-limit tests set low limits of their own.
+    generous = RateLimitSettings(
+        redis_url=servers.redis_url,
+        sign_in_per_ip=100_000,
+        sign_up_per_ip=100_000,
+        per_account=100_000,
+        api_per_user=100_000,
+        api_per_ip=100_000,
+    )
+    return Settings(env=AppEnv.TEST, log_level="WARNING", rate_limits=generous).with_servers(
+        servers.database_url, servers.redis_url
+    )
 
 
 @pytest.fixture

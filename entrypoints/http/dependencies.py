@@ -11,6 +11,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import SkipValidation
 
+from application.cache import CalendarReads
 from application.unit_of_work import UnitOfWork
 from domain.clock import Clock
 from domain.notifications.ports import NotificationPublisher
@@ -26,6 +27,7 @@ class Services:
     clock: Clock
     hasher: PasswordHasher
     publisher: NotificationPublisher
+    reads: CalendarReads
 
 
 def dependencies(services: Services) -> dict[str, Provide]:
@@ -41,6 +43,9 @@ def dependencies(services: Services) -> dict[str, Provide]:
     def provide_publisher() -> NotificationPublisher:
         return services.publisher
 
+    def provide_reads() -> CalendarReads:
+        return services.reads
+
     def provide_actor(request: Request[Any, Any, Any]) -> AuthenticatedUser:
         user = request.scope.get("user")
         if not isinstance(user, AuthenticatedUser):
@@ -53,6 +58,7 @@ def dependencies(services: Services) -> dict[str, Provide]:
         "hasher": Provide(provide_hasher, sync_to_thread=False),
         "publisher": Provide(provide_publisher, sync_to_thread=False),
         "actor": Provide(provide_actor, sync_to_thread=False),
+        "reads": Provide(provide_reads, sync_to_thread=False),
     }
 
 
@@ -62,3 +68,4 @@ ClockDep = NamedDependency[SkipValidation[Clock]]
 Hasher = NamedDependency[SkipValidation[PasswordHasher]]
 Actor = NamedDependency[SkipValidation[AuthenticatedUser]]
 Publisher = NamedDependency[SkipValidation[NotificationPublisher]]
+Reads = NamedDependency[SkipValidation[CalendarReads]]

@@ -17,6 +17,7 @@ _DESCRIPTIONS = {
     409: "Conflicts with the current state (e.g. the room is already booked for that slot)",
     412: "If-Match names a version that is no longer current",
     422: "A field is invalid; `field` and `invalid_params` name it",
+    429: "Too many requests; `Retry-After` says in how many seconds to try again",
 }
 
 

@@ -18,6 +18,7 @@ from application.scheduling.sign_in import sign_in
 from entrypoints.http.auth import COOKIE_NAME, TOKEN_LIFETIME, AuthenticatedUser
 from entrypoints.http.dependencies import Actor, ClockDep, Hasher, UoW
 from entrypoints.http.problems import problems
+from entrypoints.http.rate_limits import limit_sign_in_per_account, limit_sign_up_per_account
 from entrypoints.http.schemas.users import Login, Register, Token, User
 
 
@@ -28,9 +29,10 @@ class AuthController(Controller):
     @post(
         "/register",
         operation_id="register",
-        responses=problems(409, 422),
+        responses=problems(409, 422, 429),
         status_code=HTTP_201_CREATED,
         summary="Create an account",
+        before_request=limit_sign_up_per_account,
     )
     async def register(self, data: JSONBody[Register], uow: UoW, hasher: Hasher, clock: ClockDep) -> User:
         user = await register_user(
@@ -44,9 +46,10 @@ class AuthController(Controller):
     @post(
         "/login",
         operation_id="login",
-        responses=problems(401, 422),
+        responses=problems(401, 422, 429),
         status_code=HTTP_200_OK,
         summary="Sign in: a bearer token and a cookie",
+        before_request=limit_sign_in_per_account,
     )
     async def login(
         self, request: Request[Any, Any, Any], data: JSONBody[Login], uow: UoW, hasher: Hasher

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, cast
 from uuid import UUID
 
-from litestar import Controller, delete, get, patch, post
+from litestar import Controller, MediaType, Response, delete, get, patch, post
 from litestar.params import JSONBody, Parameter
+from litestar.serialization import encode_json
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from application.scheduling.create_calendar import create_calendar
@@ -17,7 +18,7 @@ from application.scheduling.list_calendars import list_calendars
 from application.scheduling.rename_calendar import rename_calendar
 from application.scheduling.share_calendar import share_calendar
 from application.scheduling.unshare_calendar import unshare_calendar
-from entrypoints.http.dependencies import Actor, ClockDep, UoW
+from entrypoints.http.dependencies import Actor, ClockDep, Reads, UoW
 from entrypoints.http.problems import problems
 from entrypoints.http.schemas.calendars import Calendar, CalendarCreate, CalendarList, CalendarUpdate, MemberAdd
 from entrypoints.http.unset import unset_to_domain
@@ -31,8 +32,13 @@ class CalendarController(Controller):
     tags = ["Calendars"]
 
     @get("/", operation_id="listCalendars", responses=problems(401), summary="Calendars I am a member of")
-    async def list_calendars(self, actor: Actor, uow: UoW) -> CalendarList:
-        return CalendarList(items=[Calendar.of(c) for c in await list_calendars(actor_id=actor.id, uow=uow)])
+    async def list_calendars(self, actor: Actor, uow: UoW, reads: Reads) -> Response[CalendarList]:
+        async def answer() -> bytes:
+            calendars = await list_calendars(actor_id=actor.id, uow=uow)
+            return encode_json(CalendarList(items=[Calendar.of(c) for c in calendars]))
+
+        body = await reads.user_calendars(actor.id, answer)
+        return Response(cast("CalendarList", body), media_type=MediaType.JSON)
 
     @post("/", operation_id="createCalendar", responses=problems(401, 422), summary="Create a calendar I own")
     async def create_calendar(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, cast
 from uuid import UUID
 
-from litestar import Controller, Response, delete, get, patch, post
+from litestar import Controller, MediaType, Response, delete, get, patch, post
 from litestar.params import HeaderParameter, JSONBody, Parameter, QueryParameter
+from litestar.serialization import encode_json
 from litestar.status_codes import HTTP_201_CREATED
 
 from application.scheduling.add_participant import add_participant
@@ -19,7 +20,7 @@ from application.scheduling.remove_participant import remove_participant
 from application.scheduling.respond import respond
 from application.scheduling.update_event import update_event
 from domain.scheduling.event import Event as DomainEvent
-from entrypoints.http.dependencies import Actor, ClockDep, UoW
+from entrypoints.http.dependencies import Actor, ClockDep, Reads, UoW
 from entrypoints.http.etags import etag, expected_version
 from entrypoints.http.problems import problems
 from entrypoints.http.schemas.common import AwareDateTime
@@ -55,10 +56,16 @@ class EventController(Controller):
         end: Annotated[
             AwareDateTime, QueryParameter(name="end", description="Window end; at most 366 days after start")
         ],
+        reads: Reads,
         calendar_id: Annotated[UUID | None, QueryParameter(name="calendar_id", required=False)] = None,
-    ) -> EventList:
-        events = await list_events(actor_id=actor.id, start=start, end=end, calendar_id=calendar_id, uow=uow)
-        return EventList(items=[Event.of(e) for e in events])
+    ) -> Response[EventList]:
+        async def answer() -> bytes:
+            events = await list_events(actor_id=actor.id, start=start, end=end, calendar_id=calendar_id, uow=uow)
+            return encode_json(EventList(items=[Event.of(e) for e in events]))
+
+        # The JSON bytes themselves are cached, so a cached answer is the uncached one, byte for byte.
+        body = await reads.events_window(actor.id, start, end, calendar_id, answer)
+        return Response(cast("EventList", body), media_type=MediaType.JSON)
 
     @post(
         "/",

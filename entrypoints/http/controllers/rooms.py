@@ -16,7 +16,7 @@ from application.scheduling.get_room import get_room
 from application.scheduling.list_rooms import list_rooms
 from application.scheduling.room_availability import room_availability
 from application.scheduling.update_room import update_room
-from entrypoints.http.dependencies import Actor, ClockDep, UoW
+from entrypoints.http.dependencies import Actor, ClockDep, Reads, UoW
 from entrypoints.http.problems import problems
 from entrypoints.http.schemas.common import AwareDateTime
 from entrypoints.http.schemas.rooms import Availability, Room, RoomCreate, RoomList, RoomUpdate
@@ -83,8 +83,10 @@ class RoomController(Controller):
         responses=problems(401, 403, 404),
         summary="Remove a room (administrators)",
     )
-    async def delete_room(self, room_id: RoomId, actor: Actor, uow: UoW) -> None:
+    async def delete_room(self, room_id: RoomId, actor: Actor, uow: UoW, reads: Reads) -> None:
         await delete_room(DeleteRoom(actor_id=actor.id, room_id=room_id), uow=uow)
+        # Its bookings lost their room id; who saw them is not worth a query for so rare a write.
+        await reads.forget_everyone()
 
     @get(
         "/{room_id:uuid}/availability",

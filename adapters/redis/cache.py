@@ -1,0 +1,185 @@
+"""The cache port on Redis (REDIS_CACHE_URL): short timeouts, failing open, per-person generations.
+
+Failure handling, thought through:
+- Every call is bounded by CACHE_TIMEOUT_S (the sockets' connect and read timeouts, no retries). A failure
+  opens a short circuit (CIRCUIT_OPEN_S) during which calls do not touch Redis at all, so a dead
+  cache costs requests nothing; the first call after it tries again, so caching resumes by itself
+  when Redis returns. A warning is logged at most once a minute.
+- A bump that fails (the write committed, its invalidation did not reach Redis) is remembered: until
+  it is retried successfully, this process treats those people's generations as unknown, and the
+  policy then neither reads nor writes their cached answers. Other processes may still serve the old
+  entries if they reach a Redis that this one cannot (a partition, not a restart): that window ends
+  with this process's next cache call (retrying its pending bumps) or the TTL, whichever comes first.
+- A generation key that is missing (a fresh or restarted Redis, or evicted by an LRU policy) starts
+  at the current time in microseconds, never at 0, so it can never fall back to a number whose
+  entries are still cached.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterable, Set
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from uuid import UUID
+
+import structlog
+from redis import Redis
+from redis.exceptions import RedisError
+
+log = structlog.get_logger(__name__)
+
+CACHE_TIMEOUT_S = 0.05
+CIRCUIT_OPEN_S = 1.0
+WARNING_INTERVAL_S = 60.0
+CACHE_THREADS = 8
+CACHE_DATABASE = 1
+
+T = TypeVar("T")
+
+
+def default_cache_url(redis_url: str) -> str:
+    """REDIS_URL on database 1: `redis://host:6379/1`, or `unix:///path.sock?db=1`."""
+    parts = urlsplit(redis_url)
+    if parts.scheme == "unix":
+        on_unix = dict(parse_qsl(parts.query))
+        on_unix["db"] = str(CACHE_DATABASE)
+        return f"unix://{parts.netloc}{parts.path}?{urlencode(on_unix)}"
+    query = [(name, value) for name, value in parse_qsl(parts.query) if name != "db"]
+    return urlunsplit(parts._replace(path=f"/{CACHE_DATABASE}", query=urlencode(query)))
+
+
+EVERYONE_KEY = "calendar:generation:everyone"
+
+
+def generation_key(user_id: UUID) -> str:
+    return f"calendar:generation:{user_id}"
+
+
+def create_cache_client(url: str) -> Redis:
+    """A client that gives up after CACHE_TIMEOUT_S and never retries: the database is the fallback."""
+    client: Redis = Redis.from_url(
+        url,
+        socket_timeout=CACHE_TIMEOUT_S,
+        socket_connect_timeout=CACHE_TIMEOUT_S,
+        retry_on_timeout=False,
+        retry=None,
+        max_connections=CACHE_THREADS,
+    )
+    return client
+
+
+class RedisCache:
+    """Implements application.cache.Cache on one Redis client; every call fails open.
+
+    The client is the blocking one, called from a small thread pool of the cache's own: its 50 ms
+    are then the operating system's socket timeouts, measuring Redis alone. An asyncio timeout
+    would also count the event loop's own lag, and under load would turn a healthy cache off
+    exactly when it is needed most.
+    """
+
+    def __init__(self, client: Redis) -> None:
+        self._client = client
+        self._threads = ThreadPoolExecutor(max_workers=CACHE_THREADS, thread_name_prefix="cache")
+        self._pending_bumps: set[UUID] = set()
+        self._closed_until = 0.0
+        self._last_warning: float | None = None
+        self.failures = 0
+        """How many cache calls failed, for metrics and tests."""
+
+    async def get(self, key: str) -> bytes | None:
+        value = await self._call(lambda: self._client.get(key), None)
+        return value if isinstance(value, bytes) else None
+
+    async def set(self, key: str, value: bytes, *, ttl_seconds: int) -> None:
+        await self._call(lambda: self._client.set(key, value, ex=ttl_seconds), None)
+
+    async def add_lock(self, key: str, *, ttl_ms: int) -> bool:
+        taken = await self._call(lambda: self._client.set(key, b"1", nx=True, px=ttl_ms), _UNREACHABLE)
+        return taken is _UNREACHABLE or bool(taken)
+
+    async def release_lock(self, key: str) -> None:
+        await self._call(lambda: self._client.delete(key), None)
+
+    async def generation(self, user_id: UUID) -> str | None:
+        if self._pending_bumps and not await self._retry_pending_bumps():
+            return None
+
+        def read() -> str:
+            with self._client.pipeline(transaction=False) as pipe:
+                for key in (EVERYONE_KEY, generation_key(user_id)):
+                    pipe.set(key, _fresh_generation(), nx=True)
+                pipe.mget(EVERYONE_KEY, generation_key(user_id))
+                *_, (everyone, person) = pipe.execute()  # type: ignore[no-untyped-call]
+            return f"{int(everyone)}.{int(person)}"
+
+        return await self._call(read, None)
+
+    async def bump_generations(self, user_ids: Iterable[UUID]) -> None:
+        people = set(user_ids) | self._pending_bumps
+        if not people:
+            return
+        if await self._bump(people):
+            self._pending_bumps.clear()
+        else:
+            self._pending_bumps = people
+
+    async def bump_everyone(self) -> None:
+        await self.bump_generations([_EVERYONE])
+
+    def close(self) -> None:
+        """Stop the cache's threads and drop its connections."""
+        self._threads.shutdown(wait=False, cancel_futures=True)
+        self._client.close()  # type: ignore[no-untyped-call]
+
+    async def _retry_pending_bumps(self) -> bool:
+        if await self._bump(self._pending_bumps):
+            self._pending_bumps.clear()
+            return True
+        return False
+
+    async def _bump(self, people: Set[UUID]) -> bool:
+        def bump() -> bool:
+            with self._client.pipeline(transaction=False) as pipe:
+                for user_id in people:
+                    key = EVERYONE_KEY if user_id == _EVERYONE else generation_key(user_id)
+                    pipe.set(key, _fresh_generation(), nx=True)
+                    pipe.incr(key)
+                pipe.execute()  # type: ignore[no-untyped-call]
+            return True
+
+        return await self._call(bump, False)
+
+    async def _call(self, command: Callable[[], T], failed: T) -> T:
+        if time.monotonic() < self._closed_until:
+            return failed
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._threads, command)
+        except (RedisError, OSError, TimeoutError) as error:
+            self._note_failure(error)
+            return failed
+
+    def _note_failure(self, error: BaseException) -> None:
+        self.failures += 1
+        now = time.monotonic()
+        self._closed_until = now + CIRCUIT_OPEN_S
+        if self._last_warning is None or now - self._last_warning >= WARNING_INTERVAL_S:
+            self._last_warning = now
+            log.warning("cache.unavailable", error=type(error).__name__, detail=str(error) or None)
+
+
+_EVERYONE = UUID(int=0)
+"""Stands for everyone among pending bumps; while it is pending, nobody is served from the cache."""
+
+
+class _Unreachable:
+    pass
+
+
+_UNREACHABLE: object = _Unreachable()
+
+
+def _fresh_generation() -> int:
+    return time.time_ns() // 1_000

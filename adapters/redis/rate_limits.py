@@ -1,0 +1,107 @@
+"""Rate-limit counters on Redis (REDIS_RATE_LIMIT_URL), shared by every web process, failing open.
+
+Each limit is a fixed window: one atomic INCR (with its expiry set on the first hit) per request, so
+two processes counting the same caller never lose each other's hits. When Redis is down or slow
+(COUNTER_TIMEOUT_S, no retries), `hit` answers None and the caller lets the request pass; a failure
+opens a short circuit (CIRCUIT_OPEN_S) so a hung Redis costs requests nothing, the next call after
+it tries again (so limits resume by themselves), and a warning is logged at most once a minute.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import structlog
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+log = structlog.get_logger(__name__)
+
+COUNTER_TIMEOUT_S = 0.1
+CIRCUIT_OPEN_S = 1.0
+WARNING_INTERVAL_S = 60.0
+RATE_LIMIT_DATABASE = 2
+KEY_PREFIX = "ratelimit:"
+
+# Count a hit and answer (hits in this window, seconds until the window resets).
+_HIT = """
+local count = redis.call('INCR', KEYS[1])
+local ttl = redis.call('TTL', KEYS[1])
+if ttl < 0 then
+    redis.call('EXPIRE', KEYS[1], ARGV[1])
+    ttl = tonumber(ARGV[1])
+end
+return {count, ttl}
+"""
+
+
+def default_rate_limit_url(redis_url: str) -> str:
+    """REDIS_URL on database 2: `redis://host:6379/2`, or `unix:///path.sock?db=2`."""
+    parts = urlsplit(redis_url)
+    query = [(name, value) for name, value in parse_qsl(parts.query) if name != "db"]
+    if parts.scheme == "unix":
+        # urlunsplit would drop the empty host of `unix:///path`, so the URL is put together by hand.
+        return f"unix://{parts.netloc}{parts.path}?{urlencode([*query, ('db', str(RATE_LIMIT_DATABASE))])}"
+    return urlunsplit(parts._replace(path=f"/{RATE_LIMIT_DATABASE}", query=urlencode(query)))
+
+
+def create_rate_limit_client(url: str) -> Redis:
+    """A client that gives up after COUNTER_TIMEOUT_S and never retries: a request is never held up."""
+    client: Redis = Redis.from_url(
+        url,
+        socket_timeout=COUNTER_TIMEOUT_S,
+        socket_connect_timeout=COUNTER_TIMEOUT_S,
+        retry_on_timeout=False,
+        retry=None,
+    )
+    return client
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One counted request: how many the caller made in the current window and when it resets."""
+
+    count: int
+    resets_in_s: int
+
+
+class RateLimitCounters:
+    """Fixed-window hit counters in one Redis database."""
+
+    def __init__(self, client: Redis, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self._client = client
+        self._script = client.register_script(_HIT)
+        self._clock = clock
+        self._closed_until = 0.0
+        self._last_warning: float | None = None
+        self.failures = 0
+        """How many counts failed (and let their request pass), for metrics and tests."""
+
+    async def hit(self, key: str, *, window_s: int) -> Hit | None:
+        """Count a request against `key`; None when Redis cannot be asked (the request passes)."""
+        if self._clock() < self._closed_until:
+            return None
+        try:
+            async with asyncio.timeout(COUNTER_TIMEOUT_S * 2):
+                count, ttl = await self._script(keys=[KEY_PREFIX + key], args=[window_s])
+        except (RedisError, OSError, TimeoutError) as error:
+            self._note_failure(error)
+            return None
+        return Hit(count=int(count), resets_in_s=max(int(ttl), 1))
+
+    def _note_failure(self, error: BaseException) -> None:
+        self.failures += 1
+        now = self._clock()
+        self._closed_until = now + CIRCUIT_OPEN_S
+        if self._last_warning is None or now - self._last_warning >= WARNING_INTERVAL_S:
+            self._last_warning = now
+            log.warning("rate_limits.unavailable", error=type(error).__name__, detail=str(error) or None)
+
+    async def close(self) -> None:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self._client.aclose(), 2.0)

@@ -1,0 +1,169 @@
+"""The cache port, and the one policy for caching calendar reads on it.
+
+Never stale after a write: every key of a person's calendar reads carries that person's
+generation number, and a write bumps the generation of everyone it affects after its commit and
+before its answer. Old entries are then simply unreachable and expire with their TTL; nothing
+scans or deletes keys.
+
+Fail open: the port answers a miss (or False) instead of raising when the cache server is down
+or slow, so reads fall back to PostgreSQL. A generation read that fails answers None, and a
+person without a known generation is never served from (nor written to) the cache.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+
+STAMPEDE_LOCK_MS = 2_000
+"""How long the one request recomputing a missing entry holds its lock at most."""
+STAMPEDE_WAIT_S = 0.2
+"""How long the others poll for its result before computing the answer themselves."""
+STAMPEDE_POLL_S = 0.01
+
+
+class Cache(Protocol):
+    """A shared byte cache with per-person generation counters; every call fails open."""
+
+    async def get(self, key: str) -> bytes | None:
+        """The value at `key`, or None when it is missing or the cache does not answer."""
+        ...
+
+    async def set(self, key: str, value: bytes, *, ttl_seconds: int) -> None:
+        """Store `value` at `key` for `ttl_seconds`; a failure is only logged."""
+        ...
+
+    async def add_lock(self, key: str, *, ttl_ms: int) -> bool:
+        """Take the lock at `key` if nobody holds it (SET NX PX).
+
+        False only when someone else holds it; True when the cache is unreachable too, so the
+        caller computes the answer itself instead of waiting for a result that will not come.
+        """
+        ...
+
+    async def release_lock(self, key: str) -> None:
+        """Drop the lock at `key`."""
+        ...
+
+    async def generation(self, user_id: UUID) -> str | None:
+        """The person's current generation (with everyone's), or None when it cannot be trusted.
+
+        None when the cache does not answer, or when a bump of this person failed and is still pending.
+        """
+        ...
+
+    async def bump_generations(self, user_ids: Iterable[UUID]) -> None:
+        """Make every cached read of these people unreachable; remembered and retried if the cache is down."""
+        ...
+
+    async def bump_everyone(self) -> None:
+        """Make every cached read of everyone unreachable (rare writes whose audience is unknown)."""
+        ...
+
+
+def events_key(user_id: UUID, generation: str, start: datetime, end: datetime, calendar_id: UUID | None) -> str:
+    """A window of the events a person sees (week view, day view), at one generation."""
+    return (
+        f"calendar:events:{user_id}:g{generation}:{start.timestamp():.6f}:{end.timestamp():.6f}:{calendar_id or 'all'}"
+    )
+
+
+def event_key(user_id: UUID, generation: str, event_id: UUID) -> str:
+    """One event as a person sees it."""
+    return f"calendar:event:{user_id}:{event_id}:g{generation}"
+
+
+def user_calendars_key(user_id: UUID, generation: str) -> str:
+    """The calendars a person is a member of."""
+    return f"calendar:user_calendars:{user_id}:g{generation}"
+
+
+def sync_token_key(user_id: UUID) -> str:
+    """A person's Google sync token (not generation-bound: it is state, not a cached read)."""
+    return f"calendar:sync_token:{user_id}"
+
+
+class CalendarReads:
+    """Caches a person's calendar reads (their serialized answers) with one recomputation per missing key."""
+
+    def __init__(self, cache: Cache, *, ttl_seconds: int) -> None:
+        self._cache = cache
+        self._ttl_seconds = ttl_seconds
+        self.computations = 0
+        """How many answers were computed (cache misses, or the cache bypassed), for metrics and tests."""
+        self.hits = 0
+        """How many answers came from the cache."""
+
+    @property
+    def enabled(self) -> bool:
+        return self._ttl_seconds > 0
+
+    async def events_window(
+        self,
+        user_id: UUID,
+        start: datetime,
+        end: datetime,
+        calendar_id: UUID | None,
+        compute: Callable[[], Awaitable[bytes]],
+    ) -> bytes:
+        """The serialized events window of a person, from the cache or computed once by `compute`."""
+        return await self._read(
+            user_id, lambda generation: events_key(user_id, generation, start, end, calendar_id), compute
+        )
+
+    async def user_calendars(self, user_id: UUID, compute: Callable[[], Awaitable[bytes]]) -> bytes:
+        """The serialized list of a person's calendars, from the cache or computed once by `compute`."""
+        return await self._read(user_id, lambda generation: user_calendars_key(user_id, generation), compute)
+
+    async def forget_people(self, user_ids: Iterable[UUID]) -> None:
+        """Make every cached read of these people stale; called after a write commits, before it answers."""
+        await self._cache.bump_generations(set(user_ids))
+
+    async def forget_everyone(self) -> None:
+        """Make every cached read stale: for writes whose audience can no longer be read (deleted rows)."""
+        await self._cache.bump_everyone()
+
+    async def _read(
+        self, user_id: UUID, key_at: Callable[[str], str], compute: Callable[[], Awaitable[bytes]]
+    ) -> bytes:
+        if not self.enabled:
+            return await self._compute(compute)
+        generation = await self._cache.generation(user_id)
+        if generation is None:  # the cache is down, or a bump of this person is still pending
+            return await self._compute(compute)
+        return await self._get_or_compute(key_at(generation), compute)
+
+    async def _get_or_compute(self, key: str, compute: Callable[[], Awaitable[bytes]]) -> bytes:
+        cached = await self._cache.get(key)
+        if cached is not None:
+            self.hits += 1
+            return cached
+        lock = f"{key}:lock"
+        if await self._cache.add_lock(lock, ttl_ms=STAMPEDE_LOCK_MS):
+            try:
+                # The previous holder may have stored it between our miss and our lock.
+                if (cached := await self._cache.get(key)) is not None:
+                    self.hits += 1
+                    return cached
+                value = await self._compute(compute)
+                await self._cache.set(key, value, ttl_seconds=self._ttl_seconds)
+                return value
+            finally:
+                await self._cache.release_lock(lock)
+        deadline = time.monotonic() + STAMPEDE_WAIT_S
+        while time.monotonic() < deadline:
+            await asyncio.sleep(STAMPEDE_POLL_S)
+            cached = await self._cache.get(key)
+            if cached is not None:
+                self.hits += 1
+                return cached
+        # The one recomputing is slow or gone: answer from the database rather than wait longer.
+        return await self._compute(compute)
+
+    async def _compute(self, compute: Callable[[], Awaitable[bytes]]) -> bytes:
+        self.computations += 1
+        return await compute()

@@ -1,0 +1,109 @@
+"""The cache adapter and its policy on a real Redis: one recomputation per cold key, generations, failing open."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+
+from adapters.embedded.redis import EmbeddedRedis
+from adapters.redis.cache import RedisCache, create_cache_client, default_cache_url
+from application.cache import CalendarReads
+from tests.support.servers import ServerUrls
+from tests.support.waiting import wait_for
+
+START = datetime(2026, 11, 23, tzinfo=UTC)
+END = START + timedelta(days=7)
+
+
+@pytest.fixture
+def cache(servers: ServerUrls) -> Iterator[RedisCache]:
+    cache = RedisCache(create_cache_client(default_cache_url(servers.redis_url)))
+    yield cache
+    cache.close()
+
+
+async def test_fifty_concurrent_reads_of_a_cold_key_compute_it_once(cache: RedisCache) -> None:
+    reads = CalendarReads(cache, ttl_seconds=60)
+    user_id = uuid4()
+    started, released = asyncio.Event(), asyncio.Event()
+
+    async def compute() -> bytes:
+        started.set()
+        await released.wait()
+        return b'{"items": []}'
+
+    readers = [asyncio.create_task(reads.events_window(user_id, START, END, None, compute)) for _ in range(50)]
+    await asyncio.wait_for(started.wait(), 5)  # one reader computes; the others find the key cold and wait
+    released.set()
+    answers = await asyncio.gather(*readers)
+
+    assert answers == [b'{"items": []}'] * 50
+    assert reads.computations == 1
+    assert reads.hits == 49
+
+
+async def test_a_bump_makes_a_person_s_cached_reads_unreachable(cache: RedisCache) -> None:
+    reads = CalendarReads(cache, ttl_seconds=60)
+    user_id, other_id = uuid4(), uuid4()
+    versions = iter([b"1", b"2", b"3"])
+
+    async def compute() -> bytes:
+        return next(versions)
+
+    assert await reads.events_window(user_id, START, END, None, compute) == b"1"
+    assert await reads.events_window(other_id, START, END, None, compute) == b"2"
+    await reads.forget_people([user_id])
+
+    assert await reads.events_window(user_id, START, END, None, compute) == b"3"
+    assert await reads.events_window(other_id, START, END, None, compute) == b"2"
+
+
+async def test_a_ttl_of_zero_turns_the_cache_off(cache: RedisCache) -> None:
+    reads = CalendarReads(cache, ttl_seconds=0)
+
+    async def compute() -> bytes:
+        return b"fresh"
+
+    for _ in range(3):
+        assert await reads.events_window(uuid4(), START, END, None, compute) == b"fresh"
+    assert (reads.computations, reads.hits) == (3, 0)
+
+
+async def test_a_bump_lost_while_redis_was_down_is_made_before_anything_is_served_again(tmp_path: Path) -> None:
+    own_redis = EmbeddedRedis(tmp_path)
+    cache = RedisCache(create_cache_client(default_cache_url(own_redis.start())))
+    reads = CalendarReads(cache, ttl_seconds=60)
+    user_id = uuid4()
+    answers = iter([b"before", b"after", b"unused"])
+
+    async def compute() -> bytes:
+        return next(answers)
+
+    try:
+        assert await reads.events_window(user_id, START, END, None, compute) == b"before"
+        generation_before = await cache.generation(user_id)
+        own_redis.stop()
+        await reads.forget_people([user_id])  # fails: remembered
+        assert await cache.generation(user_id) is None
+        own_redis.start()
+        # the pending bump is made before this process trusts any generation again
+        await _wait_until_open(cache)
+        generation_after = await cache.generation(user_id)
+        assert generation_after is not None
+        assert generation_after != generation_before
+        assert await reads.events_window(user_id, START, END, None, compute) == b"after"
+    finally:
+        cache.close()
+        own_redis.stop()
+
+
+async def _wait_until_open(cache: RedisCache) -> None:
+    async def answers() -> bool:
+        return await cache.generation(uuid4()) is not None
+
+    await wait_for(answers, timeout=10, what="the cache to answer again")
