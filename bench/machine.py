@@ -1,7 +1,9 @@
-"""How busy this machine is: figures taken while something else uses the cores are not figures of planner."""
+"""How busy this machine is (figures taken while something else uses the cores are not figures of planner), and
+how much memory a process holds."""
 
 from __future__ import annotations
 
+import resource
 import time
 from pathlib import Path
 
@@ -27,6 +29,45 @@ def wait_for_quiet(threshold: float = 0.15, patience: float = 60.0) -> float:
     while busy > threshold and time.monotonic() < deadline:
         busy = cpu_busy()
     return busy
+
+
+def raise_open_files_limit() -> int:
+    """Let this process (and what it starts) open as many files as the hard limit allows; answer that number."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 1 << 20 if hard == resource.RLIM_INFINITY else hard  # fs.nr_open's default
+    if soft != wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    return wanted
+
+
+def resident_bytes(pid: int) -> int:
+    """The resident memory (VmRSS) of a process and all its descendants; 0 for a process that is gone."""
+    total = 0
+    for member in [pid, *_descendants(pid)]:
+        try:
+            status = Path(f"/proc/{member}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) * 1024  # reported in kB
+    return total
+
+
+def _descendants(pid: int) -> list[int]:
+    found: list[int] = []
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return found
+    for task in tasks:
+        try:
+            children = [int(child) for child in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+        for child in children:
+            found += [child, *_descendants(child)]
+    return found
 
 
 def _cpu_times() -> tuple[int, int] | None:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
@@ -35,18 +38,67 @@ def log_tail(path: Path, lines: int = 20, chars: int = 4000) -> str:
     return ""
 
 
+def planner_environment(database_url: str, redis_url: str) -> dict[str, str]:
+    """Production settings on the given servers; other planner settings (DB_POOL_SIZE, ...) pass through."""
+    env = {**os.environ}
+    if not os.environ.get("REDIS_URL"):
+        env.pop("REDIS_CACHE_URL", None)  # a cache URL from the environment belongs to another Redis
+    env.update(
+        APP_ENV="production",
+        SECRET_KEY=secrets.token_urlsafe(48),
+        LOG_LEVEL="ERROR",
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+    )
+    # Load generators sign everyone in from one address, as fast as they can: no rate limits.
+    for limit in ("SIGN_IN_PER_IP", "SIGN_UP_PER_IP", "PER_ACCOUNT", "API_PER_USER", "API_PER_IP"):
+        env.setdefault(f"RATE_LIMIT_{limit}", "0")
+    return env
+
+
+@dataclass(frozen=True)
+class PlannerWeb:
+    url: str
+    process: subprocess.Popen[bytes]
+
+
 @contextlib.contextmanager
-def http_server(name: str, args: Sequence[str], *, env: dict[str, str], log: Path, ready_url: str) -> Iterator[None]:
-    """Run a server in a process group of its own until the block ends; SIGTERM the whole group then."""
+def planner_web(workdir: Path, env: dict[str, str], *, workers: int) -> Iterator[PlannerWeb]:
+    """planner as production runs it (`planner run`, `workers` uvicorn processes), its log in `workdir`."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "entrypoints.cli", "run", "--host", "127.0.0.1", "--port", str(port)]
+    with http_server(
+        "planner",
+        [*command, "--workers", str(workers)],
+        env=env,
+        log=workdir / "planner.log",
+        ready_url=f"{url}/schema/openapi.json",
+    ) as process:
+        yield PlannerWeb(url, process)
+
+
+@contextlib.contextmanager
+def background_process(args: Sequence[str], *, env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """Run a process in a group of its own until the block ends; SIGTERM the whole group then."""
     with log.open("wb") as out:
         process = subprocess.Popen(
             args, cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
     try:
-        wait_until_answering(name, process, ready_url, log)
-        yield
+        yield process
     finally:
         stop_process_group(process)
+
+
+@contextlib.contextmanager
+def http_server(
+    name: str, args: Sequence[str], *, env: dict[str, str], log: Path, ready_url: str
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run a server in a process group of its own until the block ends; SIGTERM the whole group then."""
+    with background_process(args, env=env, log=log) as process:
+        wait_until_answering(name, process, ready_url, log)
+        yield process
 
 
 def wait_until_answering(name: str, process: subprocess.Popen[bytes], url: str, log: Path) -> None:

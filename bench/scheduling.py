@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import contextlib
 import os
-import secrets
 import shutil
 import signal
 import sys
@@ -29,7 +28,16 @@ from adapters.postgres.migrate import upgrade
 from bench.errors import BenchmarkFailed
 from bench.load_generator import LoadShape, Measurement, Scenario, Wrk, ensure_wrk, wrk_version
 from bench.planner_log import logged_errors
-from bench.processes import data_servers, free_port, http_server, ignore_signals, log_tail, raise_interrupt
+from bench.processes import (
+    data_servers,
+    free_port,
+    http_server,
+    ignore_signals,
+    log_tail,
+    planner_environment,
+    planner_web,
+    raise_interrupt,
+)
 from bench.seeding import SLOT, Seeded, benchmark_week, iso, seed, week_view_size
 from entrypoints.logs import configure_logging
 
@@ -39,21 +47,6 @@ WEEK_VIEW_MAX_P99_MS = 50.0
 CREATE_MIN_RPS = 400
 TARGET_CONNECTIONS = 200
 BUSY_MACHINE = 0.15  # the cores' busy fraction, with nothing measured running, above which figures are suspect
-
-
-def app_environment(database_url: str, redis_url: str) -> dict[str, str]:
-    """Production settings on the given servers; other planner settings (DB_POOL_SIZE, ...) pass through."""
-    env = {**os.environ}
-    if not os.environ.get("REDIS_URL"):
-        env.pop("REDIS_CACHE_URL", None)  # a cache URL from the environment belongs to another Redis
-    env.update(
-        APP_ENV="production",
-        SECRET_KEY=secrets.token_urlsafe(48),
-        LOG_LEVEL="ERROR",
-        DATABASE_URL=database_url,
-        REDIS_URL=redis_url,
-    )
-    return env
 
 
 @dataclass(frozen=True)
@@ -69,18 +62,8 @@ class Results:
 
 def start_planner(stack: contextlib.ExitStack, workdir: Path, database_url: str, redis_url: str) -> str:
     """planner as production runs it (`planner run`, 2 uvicorn workers); answer its base URL."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    planner = [sys.executable, "-m", "entrypoints.cli", "run", "--host", "127.0.0.1", "--port", str(port)]
-    stack.enter_context(
-        http_server(
-            "planner",
-            [*planner, "--workers", "2"],
-            env=app_environment(database_url, redis_url),
-            log=workdir / "planner.log",
-            ready_url=f"{url}/schema/openapi.json",
-        )
-    )
+    env = planner_environment(database_url, redis_url)
+    url = stack.enter_context(planner_web(workdir, env, workers=2)).url
     print(f"planner: 2 uvicorn workers at {url} (APP_ENV=production)", flush=True)
     return url
 

@@ -29,6 +29,7 @@ ROOM_SLOTS_PER_DAY = 28  # half hours from 07:00 to 21:00
 class Person:
     email: str
     token: str
+    user_id: str
 
 
 @dataclass(frozen=True)
@@ -84,9 +85,9 @@ def plan_events(
 class Api:
     """The public HTTP API, with a bound on concurrent requests; unexpected answers end the benchmark."""
 
-    def __init__(self, client: httpx.AsyncClient) -> None:
+    def __init__(self, client: httpx.AsyncClient, *, concurrency: int = SEED_CONCURRENCY) -> None:
         self.client = client
-        self.gate = asyncio.Semaphore(SEED_CONCURRENCY)
+        self.gate = asyncio.Semaphore(concurrency)
 
     async def call(
         self, method: str, path: str, *, token: str | None = None, body: Any = None, accept: Sequence[int] = (200, 201)
@@ -102,33 +103,53 @@ class Api:
         return answer
 
 
-async def seed(base_url: str, *, users: int, rooms: int, events_per_user: int, week: datetime) -> Seeded:
-    """Users, rooms and a week of events, created concurrently through the public HTTP API."""
-    started = time.monotonic()
-    tag = secrets.token_hex(3)  # fresh names, so a rerun on the same DATABASE_URL does not collide
-    emails = [f"bench-{tag}-{i:03d}@example.com" for i in range(users)]
+def api_client(base_url: str) -> httpx.AsyncClient:
+    """A client for seeding, with as many connections as requests run at once."""
     # Idle connections are dropped before uvicorn's 5 s keep-alive timeout would close them under a request.
     limits = httpx.Limits(
         max_connections=SEED_CONCURRENCY, max_keepalive_connections=SEED_CONCURRENCY, keepalive_expiry=2.0
     )
-    async with httpx.AsyncClient(base_url=base_url, timeout=120, limits=limits) as client:
+    return httpx.AsyncClient(base_url=base_url, timeout=120, limits=limits)
+
+
+async def sign_up(api: Api, emails: Sequence[str]) -> list[Person]:
+    """Register and sign in everyone, concurrently; the first of them administers planner."""
+
+    async def register(i: int) -> dict[str, Any]:
+        body = {"email": emails[i], "password": PASSWORD, "name": f"Bench Person {i}"}
+        answer: dict[str, Any] = (await api.call("POST", "/api/auth/register", body=body, accept=(201,))).json()
+        return answer
+
+    async def login(email: str, user_id: str) -> Person:
+        answer = await api.call("POST", "/api/auth/login", body={"email": email, "password": PASSWORD})
+        api.client.cookies.clear()  # bearer tokens only
+        return Person(email=email, token=answer.json()["access_token"], user_id=user_id)
+
+    first = await register(0)  # the first account on an empty database is the administrator
+    if not first.get("is_admin"):
+        await asyncio.to_thread(promote, emails[0])
+    others = await asyncio.gather(*(register(i) for i in range(1, len(emails))))
+    ids = [str(user["id"]) for user in (first, *others)]
+    return list(await asyncio.gather(*(login(email, user_id) for email, user_id in zip(emails, ids, strict=True))))
+
+
+def run_tag() -> str:
+    """A random tag for this run's names, so a rerun on the same DATABASE_URL does not collide."""
+    return secrets.token_hex(3)
+
+
+def bench_emails(tag: str, count: int) -> list[str]:
+    return [f"bench-{tag}-{i:03d}@example.com" for i in range(count)]
+
+
+async def seed(base_url: str, *, users: int, rooms: int, events_per_user: int, week: datetime) -> Seeded:
+    """Users, rooms and a week of events, created concurrently through the public HTTP API."""
+    started = time.monotonic()
+    tag = run_tag()
+    emails = bench_emails(tag, users)
+    async with api_client(base_url) as client:
         api = Api(client)
-
-        async def register(i: int) -> dict[str, Any]:
-            body = {"email": emails[i], "password": PASSWORD, "name": f"Bench Person {i}"}
-            answer: dict[str, Any] = (await api.call("POST", "/api/auth/register", body=body, accept=(201,))).json()
-            return answer
-
-        async def login(email: str) -> Person:
-            answer = await api.call("POST", "/api/auth/login", body={"email": email, "password": PASSWORD})
-            client.cookies.clear()  # bearer tokens only
-            return Person(email=email, token=answer.json()["access_token"])
-
-        first = await register(0)  # the first account on an empty database is the administrator
-        if not first.get("is_admin"):
-            await asyncio.to_thread(promote, emails[0])
-        await asyncio.gather(*(register(i) for i in range(1, users)))
-        people = list(await asyncio.gather(*(login(email) for email in emails)))
+        people = await sign_up(api, emails)
         print(f"seeded {users} users (register + sign in) in {time.monotonic() - started:.1f} s", flush=True)
 
         async def create_room(n: int) -> str:

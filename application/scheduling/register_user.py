@@ -19,6 +19,8 @@ async def register_user(command: RegisterUser, *, uow: UnitOfWork, hasher: Passw
     label(command.name, field="name", max_length=MAX_NAME_LENGTH)
     valid_time_zone_name(command.timezone)
     acceptable_password(command.password)
+    # Hash before the transaction: hashing is slow on purpose and must not hold a database connection.
+    password_hash = await hasher.hash(command.password)
     async with uow:
         if await uow.users.get_by_email(email) is not None:
             raise EmailAlreadyRegistered(email)
@@ -27,7 +29,7 @@ async def register_user(command: RegisterUser, *, uow: UnitOfWork, hasher: Passw
         user = User.register(
             email=email,
             name=command.name,
-            password_hash=await hasher.hash(command.password),
+            password_hash=password_hash,
             timezone=command.timezone,
             is_admin=is_first_user,
             now=now,
