@@ -7,7 +7,7 @@ from uuid import UUID
 
 from sqlalchemy import Insert, Row, Select, Update, delete, insert, select, union, update
 from sqlalchemy.dialects.postgresql import insert as upsert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.models import (
@@ -47,6 +47,9 @@ class _Booking:
     event_id: UUID
     room_id: UUID
     slot: TimeRange
+
+
+DEADLOCK_DETECTED = "40P01"
 
 
 class SqlEventRepository:
@@ -170,6 +173,12 @@ class SqlEventRepository:
             if refusal is None:
                 raise
             raise refusal from error
+        except DBAPIError as error:
+            # Two overlapping bookings can wait on each other's exclusion check; PostgreSQL aborts one
+            # (40P01). They overlap, so the one aborted is refused like any second booking.
+            if getattr(getattr(error.orig, "__cause__", None), "sqlstate", None) != DEADLOCK_DETECTED:
+                raise
+            raise await self._booking_in_the_way(booking) from error
         self._bookings.append(booking)
 
     async def _explain(self, error: IntegrityError, booking: _Booking) -> DomainError | None:
