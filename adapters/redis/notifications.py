@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Self
 from uuid import UUID
@@ -58,9 +59,30 @@ class ChannelMessage(msgspec.Struct, omit_defaults=True):
     notification: NotificationWire | None = None
 
 
+class SerializedPubSubBackend(RedisChannelsPubSubBackend):
+    """Litestar's Redis pub/sub backend, with (un)subscriptions taken one at a time.
+
+    redis-py's PubSub opens its connection lazily on the first (un)subscribe; two first calls at
+    the same instant (every browser reconnecting to a fresh process after a deploy) each open
+    one, and only the last is read: the other users would get nothing live on this process.
+    """
+
+    def __init__(self, *, redis: Redis, key_prefix: str) -> None:
+        super().__init__(redis=redis, key_prefix=key_prefix)
+        self._subscriptions_lock = asyncio.Lock()
+
+    async def subscribe(self, channels: Iterable[str]) -> None:
+        async with self._subscriptions_lock:
+            await super().subscribe(channels)
+
+    async def unsubscribe(self, channels: Iterable[str]) -> None:
+        async with self._subscriptions_lock:
+            await super().unsubscribe(channels)
+
+
 def channels_backend(redis: Redis) -> RedisChannelsPubSubBackend:
     """The backend both the web processes (subscribers) and the workers (publishers) use."""
-    return RedisChannelsPubSubBackend(redis=redis, key_prefix=CHANNEL_PREFIX)
+    return SerializedPubSubBackend(redis=redis, key_prefix=CHANNEL_PREFIX)
 
 
 class RedisNotificationPublisher:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 from uuid import UUID
@@ -100,6 +102,23 @@ async def test_reconnecting_with_last_event_id_replays_exactly_what_was_missed_i
         live_seq = await notify(bob.id, "five")
         assert int((await stream.next("notification"))["id"]) == live_seq
         assert await stream.nothing_more("notification", within=0.5), "no duplicate at the seam"
+
+
+async def test_streams_opened_at_the_same_instant_on_a_fresh_process_each_get_their_frames(
+    client: AsyncTestClient[Litestar], live: str, notify: Any
+) -> None:
+    # A deploy makes every browser reconnect at once to a process that has no subscription yet.
+    people = [await sign_up(client, f"p{n}") for n in range(8)]
+    async with contextlib.AsyncExitStack() as stack:
+        streams = await asyncio.gather(
+            *(stack.enter_async_context(open_stream(live, person.token)) for person in people)
+        )
+        for stream in streams:
+            await stream.next("unread_count")  # the stream is live once its first frame came
+        for person, stream in zip(people, streams, strict=True):
+            seq = await notify(person.id, f"for {person.email}")
+            frame = await stream.next("notification")
+            assert int(frame["id"]) == seq
 
 
 async def test_a_malformed_last_event_id_gives_a_live_stream_from_now(
