@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from litestar import Litestar
@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.passwords import Argon2PasswordHasher
 from adapters.postgres.cache_invalidation import ForgetStaleReads
-from adapters.postgres.outbox import OutboxMessage
 from adapters.postgres.outbox_progress import OutboxProgress
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
 from adapters.redis.notifications import RedisNotificationPublisher, channels_backend
@@ -53,17 +52,10 @@ def build_services(infrastructure: Infrastructure, *, cache_ttl_seconds: int = 3
     # the worker's sweep_outbox cron hands them over later.
     hand_over = OutboxHandOver(infrastructure.queue, OutboxProgress(sessions))
     reads = CalendarReads(infrastructure.cache, ttl_seconds=cache_ttl_seconds)
-    forget_stale_reads = ForgetStaleReads(sessions, reads)
-
-    async def after_commit(messages: Sequence[OutboxMessage]) -> None:
-        # Stale cached reads are forgotten before the write answers, so whoever reads next sees it.
-        try:
-            await forget_stale_reads(messages)
-        finally:
-            await hand_over(messages)
+    stale_reads = ForgetStaleReads(reads)
 
     def unit_of_work() -> UnitOfWork:
-        return PostgresUnitOfWork(sessions, after_commit=after_commit)
+        return PostgresUnitOfWork(sessions, after_commit=hand_over, stale_reads=stale_reads)
 
     return Services(
         unit_of_work=unit_of_work,

@@ -55,7 +55,7 @@ class Infrastructure:
             self.queue.disconnect(),
             self.pubsub.aclose(),
             self.redis.aclose(),
-            asyncio.to_thread(self.cache.close),
+            self.cache.close(),
             self.engine.dispose(),
         ):
             with contextlib.suppress(Exception):

@@ -1,9 +1,9 @@
-"""Whose cached calendar reads a commit made stale, read from its domain events and the committed data.
+"""Whose cached calendar reads a commit makes stale, read from its domain events and its data.
 
 A domain event's `affected_user_ids` is whom to notify, so it leaves out the person acting and the
 calendar's other members; a cached read is stale for all of them. So: every person an event names
 (actor, organizer, invitee, member, the notified), plus the organizer, participants and calendar
-members of every event it touched, plus the members of every calendar it touched, as committed.
+members of every event it touched, plus the members of every calendar it touched, as about to be committed.
 A deleted calendar takes its events with it, so who saw them can no longer be read: that (rare)
 write makes everyone's cached reads stale.
 """
@@ -16,10 +16,9 @@ from uuid import UUID
 
 import structlog
 from sqlalchemy import select, union
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.models import CalendarMemberRow, EventParticipantRow, EventRow
-from adapters.postgres.outbox import OutboxMessage
 from application.cache import CalendarReads
 from domain.events import DomainEvent
 from domain.scheduling.events import CalendarDeleted
@@ -30,46 +29,64 @@ _PERSON_FIELDS = ("user_id", "by_user_id", "organizer_id", "owner_id")
 
 
 class ForgetStaleReads:
-    """An after-commit step: bump the generation of everyone whose cached reads the commit changed."""
+    """Bump the generation of everyone whose cached reads a commit changed.
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], reads: CalendarReads) -> None:
-        self._sessions = sessions
+    The unit of work asks for the audience inside the transaction, just before its commit (one
+    more query on the connection it already holds), and has it forgotten right after the commit,
+    before the write answers.
+    """
+
+    def __init__(self, reads: CalendarReads) -> None:
         self._reads = reads
 
-    async def __call__(self, messages: Sequence[OutboxMessage]) -> None:
-        events = [message.event for message in messages]
+    async def audience(self, session: AsyncSession, events: Sequence[DomainEvent]) -> Audience:
+        """Whose cached reads these (about to be committed) domain events make stale."""
         if not self._reads.enabled or not events:
-            return
+            return frozenset()
         if any(isinstance(event, CalendarDeleted) for event in events):
-            await self._reads.forget_everyone()
-            return
-        named = people_named_in(events)
+            return EVERYONE
         try:
-            related = await self._people_related(events)
+            related = await _people_related(session, events)
         except Exception:
-            # The commit stands; without its audience, nobody's cached reads can be trusted.
+            # Without its audience, nobody's cached reads can be trusted after this commit.
             log.warning("cache.audience_unknown", exc_info=True)
-            await self._reads.forget_everyone()
-            return
-        await self._reads.forget_people(named | related)
+            return EVERYONE
+        return frozenset(people_named_in(events) | related)
 
-    async def _people_related(self, events: Sequence[DomainEvent]) -> set[UUID]:
-        event_ids = {value for event in events if isinstance(value := getattr(event, "event_id", None), UUID)}
-        calendar_ids = {value for event in events if isinstance(value := getattr(event, "calendar_id", None), UUID)}
-        queries = []
-        if event_ids:
-            touched_calendars = select(EventRow.calendar_id).where(EventRow.id.in_(event_ids))
-            queries += [
-                select(EventRow.organizer_id.label("user_id")).where(EventRow.id.in_(event_ids)),
-                select(EventParticipantRow.user_id).where(EventParticipantRow.event_id.in_(event_ids)),
-                select(CalendarMemberRow.user_id).where(CalendarMemberRow.calendar_id.in_(touched_calendars)),
-            ]
-        if calendar_ids:
-            queries.append(select(CalendarMemberRow.user_id).where(CalendarMemberRow.calendar_id.in_(calendar_ids)))
-        if not queries:
-            return set()
-        async with self._sessions() as session:
-            return set((await session.execute(union(*queries))).scalars())
+    async def forget(self, audience: Audience) -> None:
+        """Make the audience's cached reads unreachable; called after the commit, before the answer."""
+        if audience is EVERYONE:
+            await self._reads.forget_everyone()
+        elif audience:
+            await self._reads.forget_people(audience)
+
+
+class _Everyone(frozenset[UUID]):
+    pass
+
+
+EVERYONE: frozenset[UUID] = _Everyone()
+"""The audience of a commit whose readers cannot be known (a deleted calendar took its events along)."""
+
+Audience = frozenset[UUID]
+
+
+async def _people_related(session: AsyncSession, events: Sequence[DomainEvent]) -> set[UUID]:
+    event_ids = {value for event in events if isinstance(value := getattr(event, "event_id", None), UUID)}
+    calendar_ids = {value for event in events if isinstance(value := getattr(event, "calendar_id", None), UUID)}
+    queries = []
+    if event_ids:
+        touched_calendars = select(EventRow.calendar_id).where(EventRow.id.in_(event_ids))
+        queries += [
+            select(EventRow.organizer_id.label("user_id")).where(EventRow.id.in_(event_ids)),
+            select(EventParticipantRow.user_id).where(EventParticipantRow.event_id.in_(event_ids)),
+            select(CalendarMemberRow.user_id).where(CalendarMemberRow.calendar_id.in_(touched_calendars)),
+        ]
+    if calendar_ids:
+        queries.append(select(CalendarMemberRow.user_id).where(CalendarMemberRow.calendar_id.in_(calendar_ids)))
+    if not queries:
+        return set()
+    return set((await session.execute(union(*queries))).scalars())
 
 
 def people_named_in(events: Sequence[DomainEvent]) -> set[UUID]:

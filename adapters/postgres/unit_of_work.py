@@ -8,6 +8,7 @@ import structlog
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from adapters.postgres.cache_invalidation import ForgetStaleReads
 from adapters.postgres.outbox import OutboxMessage, store_in_outbox
 from adapters.postgres.repositories import (
     SqlCalendarRepository,
@@ -37,10 +38,15 @@ class PostgresUnitOfWork:
     """
 
     def __init__(
-        self, session_factory: async_sessionmaker[AsyncSession], *, after_commit: AfterCommit | None = None
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        *,
+        after_commit: AfterCommit | None = None,
+        stale_reads: ForgetStaleReads | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._after_commit = after_commit
+        self._stale_reads = stale_reads
         self._seen = SeenAggregates()
         self._session: AsyncSession | None = None
         self._repositories: _Repositories | None = None
@@ -113,9 +119,15 @@ class PostgresUnitOfWork:
             await session.close()
 
     async def commit(self) -> None:
-        """Store the collected domain events in the outbox, commit everything at once, then run `after_commit`."""
+        """Store the collected domain events in the outbox, commit everything at once, then run `after_commit`.
+
+        Before the commit, who saw what it changes is read in the same transaction; right after it,
+        their cached reads are made stale.
+        """
         session = self.session
-        messages = await store_in_outbox(session, self.collect_new_events())
+        events = self.collect_new_events()
+        messages = await store_in_outbox(session, events)
+        audience = await self._stale_reads.audience(session, events) if self._stale_reads else frozenset()
         try:
             await session.commit()
         except IntegrityError as error:
@@ -125,6 +137,9 @@ class PostgresUnitOfWork:
             raise refusal from error
         self._begin()
         self.committed = messages
+        if self._stale_reads is not None and audience:
+            # Stale cached reads are forgotten before the write answers, so whoever reads next sees it.
+            await self._stale_reads.forget(audience)
         if messages and self._after_commit is not None:
             await _hand_over(self._after_commit, messages)
 

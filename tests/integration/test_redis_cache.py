@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+import os
+import signal
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import uuid4
@@ -21,10 +23,10 @@ END = START + timedelta(days=7)
 
 
 @pytest.fixture
-def cache(servers: ServerUrls) -> Iterator[RedisCache]:
+async def cache(servers: ServerUrls) -> AsyncIterator[RedisCache]:
     cache = RedisCache(create_cache_client(default_cache_url(servers.redis_url)))
     yield cache
-    cache.close()
+    await cache.close()
 
 
 async def test_fifty_concurrent_reads_of_a_cold_key_compute_it_once(cache: RedisCache) -> None:
@@ -98,7 +100,7 @@ async def test_a_bump_lost_while_redis_was_down_is_made_before_anything_is_serve
         assert generation_after != generation_before
         assert await reads.events_window(user_id, START, END, None, compute) == b"after"
     finally:
-        cache.close()
+        await cache.close()
         own_redis.stop()
 
 
@@ -107,3 +109,32 @@ async def _wait_until_open(cache: RedisCache) -> None:
         return await cache.generation(uuid4()) is not None
 
     await wait_for(answers, timeout=10, what="the cache to answer again")
+
+
+async def test_a_frozen_redis_costs_a_read_about_fifty_milliseconds_then_nothing(tmp_path: Path) -> None:
+    own_redis = EmbeddedRedis(tmp_path)
+    cache = RedisCache(create_cache_client(default_cache_url(own_redis.start())))
+    reads = CalendarReads(cache, ttl_seconds=60)
+    user_id = uuid4()
+
+    async def compute() -> bytes:
+        return b"from the database"
+
+    pid = int(own_redis.pidfile.read_text())
+    try:
+        assert await cache.generation(user_id) is not None  # connected while it answered
+        os.kill(pid, signal.SIGSTOP)  # accepts nothing, answers nothing: a hung server
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        assert await reads.events_window(user_id, START, END, None, compute) == b"from the database"
+        first = loop.time() - started
+        started = loop.time()
+        assert await reads.events_window(user_id, START, END, None, compute) == b"from the database"
+        second = loop.time() - started
+        assert 0.04 <= first < 0.5, first
+        assert second < 0.04, second  # the circuit is open: Redis is not even asked
+        assert cache.failures == 1
+    finally:
+        os.kill(pid, signal.SIGCONT)
+        await cache.close()
+        own_redis.stop()
