@@ -51,7 +51,11 @@ class OutboxProgress:
 
         The first are commits whose hand-over failed (Redis was down); the second, jobs the queue lost.
         """
-        never_sent = _entries().where(OutboxRow.enqueued_at.is_(None), OutboxRow.created_at < func.now() - unsent_for)
+        never_sent = _entries().where(
+            OutboxRow.enqueued_at.is_(None),
+            OutboxRow.processed_at.is_(None),  # a lost mark of a message that was handed over and acted on
+            OutboxRow.created_at < func.now() - unsent_for,
+        )
         lost = _entries().where(OutboxRow.processed_at.is_(None), OutboxRow.enqueued_at < func.now() - unprocessed_for)
         async with self._sessions() as session:
             entries = {

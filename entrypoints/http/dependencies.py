@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from litestar import Request
@@ -28,6 +29,8 @@ class Services:
     hasher: PasswordHasher
     publisher: NotificationPublisher
     reads: CalendarReads
+    settle: Callable[[], Awaitable[None]] = field(default=lambda: asyncio.sleep(0))
+    """Waits for work the requests left running in the background (it must end before the pools close)."""
 
 
 def dependencies(services: Services) -> dict[str, Provide]:

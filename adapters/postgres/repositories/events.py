@@ -55,8 +55,8 @@ DEADLOCK_DETECTED = "40P01"
 class SqlEventRepository:
     """Events with their participants (email and name from `users`) and reminders (an array of minutes).
 
-    Writes that book a room run in a savepoint: when the exclusion constraint refuses one, the
-    transaction stays usable, long enough to look up the booking in the way and name it.
+    When the exclusion constraint refuses a write that books a room, the transaction is rolled back
+    and the booking in the way is looked up in what is committed, to name it in RoomAlreadyBooked.
     """
 
     def __init__(self, session: AsyncSession, seen: SeenAggregates) -> None:
@@ -165,10 +165,12 @@ class SqlEventRepository:
             await self._session.execute(statement)
             return
         booking = _Booking(event.id, event.room_id, event.time_range)
+        # No savepoint (two more round trips on every booking): a refused booking ends the use case,
+        # so its transaction is rolled back here and the booking in the way read from what is committed.
         try:
-            async with self._session.begin_nested():
-                await self._session.execute(statement)
+            await self._session.execute(statement)
         except IntegrityError as error:
+            await self._session.rollback()
             refusal = await self._explain(error, booking)
             if refusal is None:
                 raise
@@ -178,6 +180,7 @@ class SqlEventRepository:
             # (40P01). They overlap, so the one aborted is refused like any second booking.
             if getattr(getattr(error.orig, "__cause__", None), "sqlstate", None) != DEADLOCK_DETECTED:
                 raise
+            await self._session.rollback()
             raise await self._booking_in_the_way(booking) from error
         self._bookings.append(booking)
 

@@ -47,6 +47,25 @@ async def test_each_committed_message_becomes_one_job_keyed_by_its_outbox_id(
     assert all(row.enqueued_at is not None and row.attempts == 1 for row in outbox)
 
 
+async def test_marks_made_in_the_background_land_once_settled_and_a_lost_mark_is_not_swept_after_processing(
+    office: PostgresOffice, queue: RedisQueue, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    progress = OutboxProgress(sessions)
+    hand_over = OutboxHandOver(queue, progress, mark_in_background=True)
+    office.uow = handing_over(office, hand_over)()
+    ada, bob = await office.person(), await office.person()
+    await office.event(ada, participants=[bob.email])
+    await hand_over.marks_settled()
+
+    outbox = await office.outbox()
+    assert outbox
+    assert all(row.enqueued_at is not None and row.attempts == 1 for row in outbox)
+
+    # A mark lost with its process, for a message a worker already acted on: nothing to sweep.
+    await execute(sessions, "UPDATE outbox SET enqueued_at = NULL, processed_at = now()")
+    assert await OutboxHandOver(queue, progress).sweep(unsent_for=NOW) == 0
+
+
 async def test_handing_a_message_over_twice_queues_one_job(
     office: PostgresOffice, queue: RedisQueue, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
