@@ -24,6 +24,8 @@ STAMPEDE_LOCK_MS = 2_000
 STAMPEDE_WAIT_S = 0.2
 """How long the others poll for its result before computing the answer themselves."""
 STAMPEDE_POLL_S = 0.01
+GENERATION_MARK = "{generation}"
+"""Where a key template takes the generation (see Cache.get_current)."""
 
 
 class Cache(Protocol):
@@ -53,6 +55,14 @@ class Cache(Protocol):
         """The person's current generation (with everyone's), or None when it cannot be trusted.
 
         None when the cache does not answer, or when a bump of this person failed and is still pending.
+        """
+        ...
+
+    async def get_current(self, user_id: UUID, key_template: str) -> tuple[str | None, bytes | None]:
+        """The person's generation and, in the same round trip, the value at `key_template` with it.
+
+        `key_template` holds GENERATION_MARK where the generation goes. Answers (None, None) when the
+        generation cannot be trusted (as `generation` does), (generation, None) on a miss.
         """
         ...
 
@@ -132,16 +142,15 @@ class CalendarReads:
     ) -> bytes:
         if not self.enabled:
             return await self._compute(compute)
-        generation = await self._cache.generation(user_id)
+        generation, cached = await self._cache.get_current(user_id, key_at(GENERATION_MARK))
         if generation is None:  # the cache is down, or a bump of this person is still pending
             return await self._compute(compute)
-        return await self._get_or_compute(key_at(generation), compute)
-
-    async def _get_or_compute(self, key: str, compute: Callable[[], Awaitable[bytes]]) -> bytes:
-        cached = await self._cache.get(key)
         if cached is not None:
             self.hits += 1
             return cached
+        return await self._compute_once(key_at(generation), compute)
+
+    async def _compute_once(self, key: str, compute: Callable[[], Awaitable[bytes]]) -> bytes:
         lock = f"{key}:lock"
         if await self._cache.add_lock(lock, ttl_ms=STAMPEDE_LOCK_MS):
             try:

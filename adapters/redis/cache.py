@@ -87,6 +87,7 @@ class RedisCache:
 
     def __init__(self, client: Redis) -> None:
         self._client = client
+        self._get_current = client.register_script(_GET_CURRENT)
         self._pending_bumps: set[UUID] = set()
         self._closed_until = 0.0
         self._last_warning: float | None = None
@@ -120,6 +121,16 @@ class RedisCache:
             return f"{int(everyone)}.{int(person)}"
 
         return await self._call(read, None)
+
+    async def get_current(self, user_id: UUID, key_template: str) -> tuple[str | None, bytes | None]:
+        if self._pending_bumps and not await self._retry_pending_bumps():
+            return None, None
+        keys = [EVERYONE_KEY, generation_key(user_id)]
+        found = await self._call(lambda: self._get_current(keys=keys, args=[key_template, _fresh_generation()]), None)
+        if not isinstance(found, list) or len(found) != 2:
+            return None, None
+        generation, value = found
+        return generation.decode(), value if isinstance(value, bytes) else None
 
     async def bump_generations(self, user_ids: Iterable[UUID]) -> None:
         people = set(user_ids) | self._pending_bumps
@@ -220,6 +231,16 @@ class _Unreachable:
 
 
 _UNREACHABLE: object = _Unreachable()
+
+
+_GET_CURRENT = """
+for _, key in ipairs(KEYS) do redis.call('SET', key, ARGV[2], 'NX') end
+local found = redis.call('MGET', KEYS[1], KEYS[2])
+local generation = found[1] .. '.' .. found[2]
+local key = string.gsub(ARGV[1], '{generation}', generation)
+return {generation, redis.call('GET', key)}
+"""
+"""Cache.get_current in one round trip: both generations (started if missing), then the value at them."""
 
 
 def _fresh_generation() -> int:

@@ -1,27 +1,9 @@
--- GET /api/events for the benchmark week, rotating through the seeded users' bearer tokens.
--- Arguments (after `--`): people file (lines "token<TAB>email"), window start, window end.
+-- The week view as fast as the connections go: each sends its next request when the last is answered.
+-- Arguments (after `--`): see week_requests.lua.
 local report = require("report")
-
-local requests = {}
-local next_index = 0
+local week = require("week_requests")
 
 setup = report.setup
-
-function init(args)
-   local path = "/api/events?start=" .. args[2] .. "&end=" .. args[3]
-   for line in io.lines(args[1]) do
-      local token = string.match(line, "^(%S+)")
-      if token then
-         table.insert(requests, wrk.format("GET", path, { Authorization = "Bearer " .. token }))
-      end
-   end
-   -- Threads start at different people so they do not ask for the same calendars in lockstep.
-   next_index = (thread_id * 97) % #requests
-end
-
-function request()
-   next_index = next_index % #requests + 1
-   return requests[next_index]
-end
-
+init = week.init
+request = week.request
 done = report.done
