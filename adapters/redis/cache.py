@@ -1,10 +1,11 @@
 """The cache port on Redis (REDIS_CACHE_URL): short timeouts, failing open, per-person generations.
 
 Failure handling, thought through:
-- Every call is bounded by CACHE_TIMEOUT_S of Redis's own time (see RedisCache), with no retries. A failure
-  opens a short circuit (CIRCUIT_OPEN_S) during which calls do not touch Redis at all, so a dead
-  cache costs requests nothing; the first call after it tries again, so caching resumes by itself
-  when Redis returns. A warning is logged at most once a minute.
+- Every call is bounded by CACHE_TIMEOUT_S of Redis's own time (see RedisCache), with no retries.
+  A failure (an error, or SLOW_ANSWERS_TO_SWITCH_OFF timeouts in a row) opens a short circuit
+  (CIRCUIT_OPEN_S) during which calls do not touch Redis at all, so a dead cache costs requests
+  nothing; the first call after it tries again, so caching resumes by itself when Redis returns.
+  A warning is logged at most once a minute.
 - A bump that fails (the write committed, its invalidation did not reach Redis) is remembered: until
   it is retried successfully, this process treats those people's generations as unknown, and the
   policy then neither reads nor writes their cached answers. Other processes may still serve the old
@@ -33,6 +34,7 @@ log = structlog.get_logger(__name__)
 CACHE_TIMEOUT_S = 0.05
 CIRCUIT_OPEN_S = 1.0
 WARNING_INTERVAL_S = 60.0
+SLOW_ANSWERS_TO_SWITCH_OFF = 3
 LATE_TIMER_S = 0.005
 """A timer firing later than this behind its time means the event loop (not Redis) was busy."""
 MOST_TIME_S = 10.0
@@ -90,6 +92,7 @@ class RedisCache:
         self._get_current = client.register_script(_GET_CURRENT)
         self._pending_bumps: set[UUID] = set()
         self._closed_until = 0.0
+        self._slow_in_a_row = 0
         self._last_warning: float | None = None
         self.failures = 0
         """How many cache calls failed, for metrics and tests."""
@@ -172,7 +175,9 @@ class RedisCache:
         call = asyncio.ensure_future(command())
         try:
             await _within_redis_time(call, CACHE_TIMEOUT_S)
-            return call.result()
+            result = call.result()
+            self._slow_in_a_row = 0
+            return result
         except (RedisError, OSError, TimeoutError) as error:
             self._note_failure(error)
             return failed
@@ -186,6 +191,14 @@ class RedisCache:
     def _note_failure(self, error: BaseException) -> None:
         self.failures += 1
         now = time.monotonic()
+        if isinstance(error, TimeoutError):
+            # One slow answer sends only its own request to the database; a cache slow several times
+            # in a row is switched off like a dead one. (One blip switching it off would send every
+            # request of the next second to the database, on a machine already short of time.)
+            self._slow_in_a_row += 1
+            if self._slow_in_a_row < SLOW_ANSWERS_TO_SWITCH_OFF:
+                return
+        self._slow_in_a_row = 0
         self._closed_until = now + CIRCUIT_OPEN_S
         if self._last_warning is None or now - self._last_warning >= WARNING_INTERVAL_S:
             self._last_warning = now
