@@ -53,6 +53,7 @@ BUSY_MACHINE = 0.15  # the cores' busy fraction, with nothing measured running, 
 class Results:
     ceiling: Measurement
     week_view: Measurement
+    week_view_paced: Measurement  # at WEEK_VIEW_MIN_RPS offered over the same connections
     create: Measurement
     seeded: Seeded
     week_view_events: float  # mean events in one answer
@@ -115,11 +116,27 @@ def run_benchmark(args: argparse.Namespace, wrk: Wrk, workdir: Path) -> Results:
         shape = wrk.shape
         print(f"measuring: {shape.connections} connections, {shape.threads} wrk threads, {shape.duration} s each")
         ceiling = measure_ceiling(wrk, workdir)
-        week_view = wrk.measure(
-            Scenario("week view", f"{app_url}/api/events", "week_view.lua", (str(people_file), start, end))
+        week_args = (str(people_file), start, end)
+        week_view = wrk.measure(Scenario("week view", f"{app_url}/api/events", "week_view.lua", week_args))
+        # Latency as a target means it: at the target rate, not in a queue the load generator keeps full.
+        # 5% above the target, as the time answering adds to each connection's wait.
+        mean_wait_ms = shape.connections / (WEEK_VIEW_MIN_RPS * 1.05) * 1000
+        week_view_paced = wrk.measure(
+            Scenario(
+                "week view, paced", f"{app_url}/api/events", "week_view_paced.lua", (*week_args, f"{mean_wait_ms:.1f}")
+            )
         )
         create = measure_create(wrk, app_url, people_file, rooms_file, week)
-        return Results(ceiling, week_view, create, seeded, events, kib, logged_errors(workdir / "planner.log"))
+        return Results(
+            ceiling,
+            week_view,
+            week_view_paced,
+            create,
+            seeded,
+            events,
+            kib,
+            logged_errors(workdir / "planner.log"),
+        )
     finally:
         ignore_signals()
         stack.close()
@@ -127,6 +144,7 @@ def run_benchmark(args: argparse.Namespace, wrk: Wrk, workdir: Path) -> Results:
 
 def print_report(results: Results, wrk: Wrk) -> None:
     ceiling, week, create, seeded = results.ceiling, results.week_view, results.create, results.seeded
+    paced = results.week_view_paced
     shape = wrk.shape
     print()
     print(
@@ -140,17 +158,22 @@ def print_report(results: Results, wrk: Wrk) -> None:
     )
     print(f"one week view answers {results.week_view_events:.0f} events ({results.week_view_kib:.0f} KiB) on average")
     print()
-    header = f"{'scenario':<36} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs ceiling':>11}"
+    header = f"{'scenario':<38} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs ceiling':>11}"
     print(header)
     print("-" * len(header))
     for label, m in (
         ("ceiling: GET /ping (bare Litestar)", ceiling),
         ("week view: GET /api/events", week),
+        (f"week view at {WEEK_VIEW_MIN_RPS:,} req/s offered", paced),
         ("create: POST /api/events + room", create),
     ):
         ratio = m.rps / ceiling.rps if ceiling.rps else 0.0
-        print(f"{label:<36} {m.rps:>9,.0f} {m.p50_ms:>8.1f} {m.p99_ms:>8.1f} {m.errors:>7} {ratio:>10.1%}")
-    busy = [f"{m.scenario} {m.background_cpu:.0%}" for m in (ceiling, week, create) if m.background_cpu > BUSY_MACHINE]
+        print(f"{label:<38} {m.rps:>9,.0f} {m.p50_ms:>8.1f} {m.p99_ms:>8.1f} {m.errors:>7} {ratio:>10.1%}")
+    busy = [
+        f"{m.scenario} {m.background_cpu:.0%}"
+        for m in (ceiling, week, paced, create)
+        if m.background_cpu > BUSY_MACHINE
+    ]
     if busy:
         print(f"warning: other processes kept the cores busy before: {', '.join(busy)}; the figures are low")
     print()
@@ -163,9 +186,9 @@ def print_report(results: Results, wrk: Wrk) -> None:
             week.good_rps >= WEEK_VIEW_MIN_RPS,
         ),
         (
-            f"week view p99 <= {WEEK_VIEW_MAX_P99_MS:.0f} ms",
-            f"{week.p99_ms:.1f} ms",
-            week.p99_ms <= WEEK_VIEW_MAX_P99_MS,
+            f"week view p99 <= {WEEK_VIEW_MAX_P99_MS:.0f} ms at {WEEK_VIEW_MIN_RPS:,} req/s",
+            f"{paced.p99_ms:.1f} ms ({paced.good_rps:,.0f} req/s)",
+            paced.p99_ms <= WEEK_VIEW_MAX_P99_MS and paced.good_rps >= WEEK_VIEW_MIN_RPS,
         ),
         (
             f"event creation >= {CREATE_MIN_RPS:,} req/s",
@@ -174,8 +197,13 @@ def print_report(results: Results, wrk: Wrk) -> None:
         ),
     )
     for target, measured, met in targets:
-        print(f"  {target:<30} {measured:>14}   {'met' if met else 'MISSED'}")
-    for m in (ceiling, week, create):
+        print(f"  {target:<44} {measured:>24}   {'met' if met else 'MISSED'}")
+    print(
+        f"  (the paced run offers {WEEK_VIEW_MIN_RPS * 1.05:,.0f} req/s over {shape.connections} connections, "
+        "each waiting a random time between requests; the unpaced run keeps every connection busy, so its latency is "
+        "mostly queueing)"
+    )
+    for m in (ceiling, week, paced, create):
         if m.errors:
             detail = ", ".join(f"{kind} {n}" for kind, n in {**m.socket_errors, **m.statuses}.items() if n)
             print(f"\n{m.scenario}: {m.errors} errors ({detail}); first error answer: {m.first_error or '-'}")
