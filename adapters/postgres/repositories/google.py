@@ -148,16 +148,13 @@ class SqlGoogleRepository:
         latest = {event.id: event for event in events}  # the last word on an event within a page wins
         if not latest:
             return 0, 0
-        known = dict(
-            (
-                await self._session.execute(
-                    select(GoogleEventLinkRow.google_event_id, GoogleEventLinkRow.event_id).where(
-                        GoogleEventLinkRow.calendar_id == calendar.calendar_id,
-                        is_any_text(GoogleEventLinkRow.google_event_id, list(latest)),
-                    )
-                )
-            ).tuples()
+        links_found = await self._session.execute(
+            select(GoogleEventLinkRow.google_event_id, GoogleEventLinkRow.event_id).where(
+                GoogleEventLinkRow.calendar_id == calendar.calendar_id,
+                is_any_text(GoogleEventLinkRow.google_event_id, list(latest)),
+            )
         )
+        known: dict[str, UUID] = {google_id: event_id for google_id, event_id in links_found}
         live = [event for event in latest.values() if not event.cancelled and event.starts_at is not None]
         gone = [known[event.id] for event in latest.values() if event.cancelled and event.id in known]
         if live:
