@@ -324,8 +324,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
-    do_GET = _serve
-    do_POST = _serve
+    do_GET = _serve  # noqa: N815 - http.server's names
+    do_POST = _serve  # noqa: N815
 
     def log_message(self, format: str, *args: Any) -> None:
         pass

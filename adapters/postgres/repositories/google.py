@@ -154,7 +154,7 @@ class SqlGoogleRepository:
                 is_any_text(GoogleEventLinkRow.google_event_id, list(latest)),
             )
         )
-        known: dict[str, UUID] = {google_id: event_id for google_id, event_id in links_found}
+        known: dict[str, UUID] = dict(links_found.tuples().all())
         live = [event for event in latest.values() if not event.cancelled and event.starts_at is not None]
         gone = [known[event.id] for event in latest.values() if event.cancelled and event.id in known]
         if live:
