@@ -11,6 +11,8 @@ RUN_JOB_TASK = "run_google_job"
 SYNC_CALENDAR_TASK = "sync_google_calendar"
 WATCH_CALENDARS_TASK = "watch_google_calendars"
 PUSHED_TTL_S = 3600
+RETRIED_SYNC: dict[str, Any] = {"retries": 3, "retry_delay": 1.0, "retry_backoff": 30.0}
+"""A sync task that died (worker lost, database down) runs again; every sync step is idempotent."""
 
 
 def sync_calendar_key(user_id: UUID | str, google_calendar_id: str) -> str:
@@ -44,7 +46,7 @@ class SaqSyncQueue:
 
     async def run_job(self, job_id: UUID) -> str:
         key = f"google-job:{job_id}"
-        await self._queue.enqueue(RUN_JOB_TASK, key=key, job_id=str(job_id), timeout=3600, retries=1)
+        await self._queue.enqueue(RUN_JOB_TASK, key=key, job_id=str(job_id), timeout=3600, **RETRIED_SYNC)
         return key
 
     async def sync_calendar(self, user_id: UUID, google_calendar_id: str) -> str:
@@ -56,13 +58,13 @@ class SaqSyncQueue:
             user_id=str(user_id),
             google_calendar_id=google_calendar_id,
             timeout=600,
-            retries=1,
+            **RETRIED_SYNC,
         )
         return key
 
     async def watch_calendars(self, user_id: UUID) -> str:
         key = f"google-watch:{user_id}"
-        await self._queue.enqueue(WATCH_CALENDARS_TASK, key=key, user_id=str(user_id), timeout=300, retries=1)
+        await self._queue.enqueue(WATCH_CALENDARS_TASK, key=key, user_id=str(user_id), timeout=300, **RETRIED_SYNC)
         return key
 
 

@@ -104,6 +104,15 @@ class GoogleSync:
         except GrantRevoked:
             await self._grant_revoked(job)
             return job
+        except Exception as error:
+            # Whatever broke, the sources not loaded are missing: the retry cron takes them up again.
+            log.exception("google.job_crashed", job_id=str(job.id))
+            if not job.sources:
+                job.plan_sources([CALENDAR_LIST], deps.clock.now())
+            for source in job.pending_sources:
+                if source.status is SourceStatus.PENDING:
+                    job.source_missing(source.key, error=f"unexpected {type(error).__name__}", now=deps.clock.now())
+            job.finish(deps.clock.now(), result=_summary(job))
         finally:
             await self._keep_tokens(job.owner_id, api)
             await deps.forget_reads([job.owner_id])

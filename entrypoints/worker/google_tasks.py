@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
@@ -31,9 +32,11 @@ def worker_google_services(
     async def tell_owner(draft: NotificationDraft) -> None:
         await create_notification(draft, uow=services.unit_of_work(), publisher=services.publisher)
 
-    return build_google_services(
-        settings, infrastructure, tell_owner=tell_owner, forget_reads=services.reads.forget_people
-    )
+    async def forget_reads(user_ids: Iterable[UUID]) -> None:
+        if services.reads is not None:
+            await services.reads.forget_people(user_ids)
+
+    return build_google_services(settings, infrastructure, tell_owner=tell_owner, forget_reads=forget_reads)
 
 
 def google_of(ctx: Context) -> GoogleServices:

@@ -32,7 +32,8 @@ class WorkerServices:
     clock: Clock
     outbox: OutboxProgress
     hand_over: OutboxHandOver
-    reads: CalendarReads
+    reads: CalendarReads | None = None
+    """The cache of calendar reads, whose stale entries a worker's writes (Google sync) forget."""
 
 
 def build_worker_services(infrastructure: Infrastructure, *, cache_ttl_seconds: int = 360) -> WorkerServices:
