@@ -42,10 +42,10 @@ def build_worker_services(infrastructure: Infrastructure, *, cache_ttl_seconds: 
     outbox = OutboxProgress(sessions)
     reads = CalendarReads(infrastructure.cache, ttl_seconds=cache_ttl_seconds)
     # A worker's commits make cached calendar reads stale too (Google sync writes events).
-    forget_stale_reads = ForgetStaleReads(sessions, reads)
+    stale_reads = ForgetStaleReads(reads)
 
     def unit_of_work() -> DeliveryUnitOfWork:
-        return PostgresUnitOfWork(sessions, after_commit=forget_stale_reads)
+        return PostgresUnitOfWork(sessions, stale_reads=stale_reads)
 
     return WorkerServices(
         unit_of_work=unit_of_work,
