@@ -14,7 +14,9 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import uvicorn
 from litestar import Litestar
+from saq.job import Job as SaqJob
 
+from adapters.saq.google_sync import SYNC_CALENDAR_TASK
 from adapters.saq.queue import create_queue
 from entrypoints.app import create_app
 from entrypoints.serve import QuietServer
@@ -94,6 +96,15 @@ async def running_worker(settings: Settings) -> AsyncIterator[None]:
         await worker.stop()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+        await queue.disconnect()
+
+
+async def queued_syncs(settings: Settings) -> list[SaqJob]:
+    """The incremental-sync jobs on the queue (pushes queue them), whatever their state."""
+    queue = create_queue(settings.redis.url or "")
+    try:
+        return [job async for job in queue.iter_jobs() if job.function == SYNC_CALENDAR_TASK]
+    finally:
         await queue.disconnect()
 
 
