@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TypeVar
 from uuid import UUID
 
@@ -29,6 +30,9 @@ T = TypeVar("T")
 
 RETRIES = 3
 """A rate-limited or failing Google call is retried this many times (exponential backoff), then given up."""
+INCREMENTAL_JOBS_KEPT_FOR = timedelta(days=7)
+"""Each push leaves a small incremental-sync job; complete ones are purged after this long."""
+PURGE_BATCH = 5_000
 CALENDAR_LIST = JobSource(key="calendarList", label="Google calendar list")
 MAX_PAGES = 10_000
 
@@ -121,7 +125,10 @@ class GoogleSync:
         return job
 
     async def retry_partial_jobs(self, *, limit: int = 100) -> dict[str, int]:
-        """Cron: retry the missing sources of partial jobs; fail (and tell the owner) those past 3 hours."""
+        """Cron: retry the missing sources of partial jobs; fail (and tell the owner) those past 3 hours.
+
+        It also purges complete incremental-sync jobs older than a week.
+        """
         deps = self._deps
         now = deps.clock.now()
         retried = given_up = 0
@@ -141,7 +148,12 @@ class GoogleSync:
             else:
                 await deps.queue.run_job(job.id)
                 retried += 1
-        return {"retried": retried, "given_up": given_up}
+        async with deps.unit_of_work() as uow:
+            purged = await uow.jobs.purge_complete(
+                JobKind.GOOGLE_INCREMENTAL_SYNC, now - INCREMENTAL_JOBS_KEPT_FOR, PURGE_BATCH
+            )
+            await uow.commit()
+        return {"retried": retried, "given_up": given_up, "purged": purged}
 
     async def _full_sync(self, job: Job, api: CalendarApi) -> None:
         deps = self._deps

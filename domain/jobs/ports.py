@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
-from domain.jobs.job import Job
+from domain.jobs.job import Job, JobKind
 
 
 class JobRepository(Protocol):
@@ -24,4 +24,8 @@ class JobRepository(Protocol):
 
     async def partial_before(self, now: datetime, limit: int) -> list[Job]:
         """Partial jobs (oldest first) whose missing sources are due for a retry."""
+        ...
+
+    async def purge_complete(self, kind: JobKind, finished_before: datetime, limit: int) -> int:
+        """Delete up to `limit` complete jobs of `kind` finished before then; answers how many."""
         ...

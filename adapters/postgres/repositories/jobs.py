@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.models import JobRow
@@ -43,6 +43,19 @@ class SqlJobRepository:
             .limit(limit)
         )
         return [_job(row) for row in rows]
+
+    async def purge_complete(self, kind: JobKind, finished_before: datetime, limit: int) -> int:
+        oldest = (
+            select(JobRow.id)
+            .where(
+                JobRow.kind == kind.value,
+                JobRow.status == JobStatus.COMPLETE.value,
+                JobRow.finished_at < finished_before,
+            )
+            .limit(limit)
+        )
+        result = await self._session.execute(delete(JobRow).where(JobRow.id.in_(oldest)))
+        return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _fields(job: Job) -> dict[str, Any]:

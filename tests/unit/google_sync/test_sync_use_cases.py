@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
 from uuid import UUID, uuid4
@@ -19,7 +19,7 @@ from domain.google_sync.model import (
     RemoteCalendar,
     RemoteEvent,
 )
-from domain.jobs.job import Job, JobStatus
+from domain.jobs.job import Job, JobKind, JobStatus
 from domain.notifications.notification import NotificationDraft
 from tests.fakes.clock import ManualClock
 
@@ -42,6 +42,16 @@ class MemoryJobs:
 
     async def partial_before(self, now: datetime, limit: int) -> list[Job]:
         return [job for job in self.rows.values() if job.status is JobStatus.PARTIAL][:limit]
+
+    async def purge_complete(self, kind: JobKind, finished_before: datetime, limit: int) -> int:
+        old = [
+            job.id
+            for job in self.rows.values()
+            if job.kind is kind and job.finished_at is not None and job.finished_at < finished_before
+        ][:limit]
+        for job_id in old:
+            del self.rows[job_id]
+        return len(old)
 
 
 class MemoryGoogle:
@@ -132,7 +142,9 @@ class NoQueue:
         return str(user_id)
 
 
-def a_sync(answers: dict[str, Any]) -> tuple[GoogleSync, MemoryJobs, list[NotificationDraft], UUID]:
+def a_sync(
+    answers: dict[str, Any], clock: ManualClock | None = None
+) -> tuple[GoogleSync, MemoryJobs, list[NotificationDraft], UUID]:
     jobs, google = MemoryJobs(), MemoryGoogle()
     owner = uuid4()
     google.accounts[owner] = GoogleAccount(user_id=owner, tokens=TOKENS, connected_at=NOW, updated_at=NOW)
@@ -151,7 +163,7 @@ def a_sync(answers: dict[str, Any]) -> tuple[GoogleSync, MemoryJobs, list[Notifi
     deps = SyncDependencies(
         unit_of_work=lambda: MemoryUnitOfWork(jobs, google),
         apis=Apis(),
-        clock=ManualClock(NOW),
+        clock=clock or ManualClock(NOW),
         queue=NoQueue(),
         forget_reads=forget,
         tell_owner=tell,
@@ -178,4 +190,19 @@ async def test_an_unexpected_crash_leaves_a_partial_job_for_the_retry_cron() -> 
     assert finished is not None
     assert finished.status is JobStatus.PARTIAL
     assert [(s.key, s.error) for s in finished.missing_sources] == [("home", "unexpected RuntimeError")]
-    assert (await sync.retry_partial_jobs()) == {"retried": 1, "given_up": 0}
+    assert (await sync.retry_partial_jobs()) == {"retried": 1, "given_up": 0, "purged": 0}
+
+
+async def test_complete_incremental_jobs_are_purged_after_a_week() -> None:
+    clock = ManualClock(NOW)
+    sync, jobs, _, owner = a_sync({"work": []}, clock)
+    full = await sync.start_full_sync(owner)
+    await sync.run_job(full.id)
+    incremental = await sync.sync_calendar(owner, "work")
+    assert incremental is not None
+    assert incremental.status is JobStatus.COMPLETE
+
+    assert (await sync.retry_partial_jobs())["purged"] == 0
+    clock.advance(timedelta(days=8))
+    assert (await sync.retry_partial_jobs())["purged"] == 1
+    assert list(jobs.rows) == [full.id]
