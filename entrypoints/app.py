@@ -24,11 +24,14 @@ from adapters.saq.outbox import OutboxHandOver
 from application.cache import CalendarReads
 from application.unit_of_work import UnitOfWork
 from domain.clock import SystemClock
+from entrypoints.google import web_google_services
 from entrypoints.http.auth import jwt_auth
 from entrypoints.http.controllers.admin import AdminController
 from entrypoints.http.controllers.auth import AuthController, MeController
 from entrypoints.http.controllers.calendars import CalendarController
 from entrypoints.http.controllers.events import EventController
+from entrypoints.http.controllers.google import GoogleController, WebhookController
+from entrypoints.http.controllers.jobs import JobController
 from entrypoints.http.controllers.notifications import NotificationController
 from entrypoints.http.controllers.rooms import RoomController
 from entrypoints.http.dependencies import Services, dependencies
@@ -81,6 +84,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     infrastructure = Infrastructure.from_settings(settings)
     services = build_services(infrastructure, cache_ttl_seconds=settings.cache_ttl_seconds)
     auth = jwt_auth(settings)
+    google = web_google_services(settings, infrastructure, services)
 
     connections = ConnectionRegistry(infrastructure.redis)
     rate_limit_counters = RateLimitCounters(
@@ -108,6 +112,9 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             EventController,
             AdminController,
             NotificationController,
+            JobController,
+            GoogleController,
+            WebhookController,
             monitor_router(saq_config(settings, infrastructure.queue)),
         ],
         dependencies=dependencies(services),
@@ -135,6 +142,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
                 "services": services,
                 "connections": connections,
                 "rate_limit_counters": rate_limit_counters,
+                "google": google,
             }
         ),
         openapi_config=OpenAPIConfig(

@@ -51,10 +51,22 @@ class RateLimitSettings:
     api_per_ip: int = 600
 
 
+GOOGLE_AUTH_URI = "https://accounts.google.com/o/oauth2/auth"
+GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"  # noqa: S105 - an address, not a secret
+
+
 @dataclass(frozen=True)
 class GoogleSettings:
     client_id: str | None
     client_secret: str | None
+    auth_uri: str = GOOGLE_AUTH_URI
+    token_uri: str = GOOGLE_TOKEN_URI
+    api_base_url: str | None = None
+    """Calendar API v3 root (GOOGLE_API_BASE_URL); None is Google's own. Tests point it at a fake Google."""
+    token_key: str | None = None
+    """Fernet key for tokens at rest (GOOGLE_TOKEN_KEY); derived from SECRET_KEY when unset."""
+    retry_base_ms: int = 500
+    """First backoff delay of a rate-limited or failing Google call (GOOGLE_RETRY_BASE_MS)."""
 
     @property
     def configured(self) -> bool:
@@ -119,7 +131,7 @@ class Settings:
                 max_overflow=_positive_int(get("DB_MAX_OVERFLOW"), "DB_MAX_OVERFLOW", 40, allow_zero=True),
             ),
             redis=RedisSettings(url=redis_url, cache_url=cache_url),
-            google=GoogleSettings(client_id=get("GOOGLE_CLIENT_ID"), client_secret=get("GOOGLE_CLIENT_SECRET")),
+            google=_google(get),
             rate_limits=_rate_limits(get),
         )
 
@@ -161,6 +173,11 @@ class Settings:
             "REDIS_CACHE_URL": self.redis.cache_url,
             "GOOGLE_CLIENT_ID": self.google.client_id,
             "GOOGLE_CLIENT_SECRET": self.google.client_secret,
+            "GOOGLE_AUTH_URI": self.google.auth_uri,
+            "GOOGLE_TOKEN_URI": self.google.token_uri,
+            "GOOGLE_API_BASE_URL": self.google.api_base_url,
+            "GOOGLE_TOKEN_KEY": self.google.token_key,
+            "GOOGLE_RETRY_BASE_MS": str(self.google.retry_base_ms),
             "REDIS_RATE_LIMIT_URL": self.rate_limits.redis_url,
         }
         exported.update({name: value for name, value in optional.items() if value})
@@ -181,6 +198,11 @@ SETTING_NAMES = (
     "GOOGLE_CLIENT_ID",
     "GOOGLE_CLIENT_SECRET",
     "PUBLIC_BASE_URL",
+    "GOOGLE_AUTH_URI",
+    "GOOGLE_TOKEN_URI",
+    "GOOGLE_API_BASE_URL",
+    "GOOGLE_TOKEN_KEY",
+    "GOOGLE_RETRY_BASE_MS",
     "REDIS_RATE_LIMIT_URL",
     "RATE_LIMIT_SIGN_IN_PER_IP",
     "RATE_LIMIT_SIGN_UP_PER_IP",
@@ -206,6 +228,28 @@ def _rate_limits(get: Callable[[str], str | None]) -> RateLimitSettings:
         per_account=per_minute("RATE_LIMIT_PER_ACCOUNT", defaults.per_account),
         api_per_user=per_minute("RATE_LIMIT_API_PER_USER", defaults.api_per_user),
         api_per_ip=per_minute("RATE_LIMIT_API_PER_IP", defaults.api_per_ip),
+    )
+
+
+def _google(get: Callable[[str], str | None]) -> GoogleSettings:
+    urls = {}
+    for name, default in (("GOOGLE_AUTH_URI", GOOGLE_AUTH_URI), ("GOOGLE_TOKEN_URI", GOOGLE_TOKEN_URI)):
+        urls[name] = get(name) or default
+    api_base = get("GOOGLE_API_BASE_URL")
+    for name, url in (*urls.items(), ("GOOGLE_API_BASE_URL", api_base)):
+        if url and urlsplit(url).scheme not in ("http", "https"):
+            raise SettingsError(f"{name}={url!r} must start with http:// or https://")
+    token_key = get("GOOGLE_TOKEN_KEY")
+    if token_key and len(token_key) != 44:
+        raise SettingsError("GOOGLE_TOKEN_KEY must be a Fernet key (44 url-safe base64 characters)")
+    return GoogleSettings(
+        client_id=get("GOOGLE_CLIENT_ID"),
+        client_secret=get("GOOGLE_CLIENT_SECRET"),
+        auth_uri=urls["GOOGLE_AUTH_URI"],
+        token_uri=urls["GOOGLE_TOKEN_URI"],
+        api_base_url=None if api_base is None else api_base.rstrip("/") + "/",
+        token_key=token_key,
+        retry_base_ms=_positive_int(get("GOOGLE_RETRY_BASE_MS"), "GOOGLE_RETRY_BASE_MS", 500, allow_zero=True),
     )
 
 

@@ -238,3 +238,91 @@ class ReminderRow(DefaultBase):
     minutes: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     due_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+
+
+JOB_STATUSES = "'queued', 'active', 'complete', 'partial', 'failed'"
+
+
+class JobRow(DefaultBase):
+    """A background job; `sources` holds each source's state, `result` its summary."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({JOB_STATUSES})", name="status"),
+        Index("ix_jobs_owner_id", "owner_id"),
+        # The retry cron reads only partial jobs.
+        Index("ix_jobs_partial", "updated_at", postgresql_where=text("status = 'partial'")),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    owner_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16))
+    progress: Mapped[int] = mapped_column(SmallInteger)
+    sources: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+    result: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int]
+    first_failed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+
+
+class GoogleAccountRow(DefaultBase):
+    """A person's Google grant; the tokens are Fernet ciphertexts, never plain."""
+
+    __tablename__ = "google_accounts"
+    __table_args__ = (CheckConstraint("status IN ('connected', 'broken')", name="status"),)
+
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    encrypted_tokens: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    broken_reason: Mapped[str | None] = mapped_column(Text)
+    connected_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class GoogleCalendarRow(DefaultBase):
+    """A Google calendar of a person and the read-only planner calendar mirroring it."""
+
+    __tablename__ = "google_calendars"
+    __table_args__ = (UniqueConstraint("user_id", "google_calendar_id"),)
+
+    calendar_id: Mapped[UUID] = mapped_column(ForeignKey("calendars.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    google_calendar_id: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(Text)
+    time_zone: Mapped[str] = mapped_column(String(MAX_TIMEZONE_LENGTH))
+    sync_token: Mapped[str | None] = mapped_column(Text)
+    last_synced_at: Mapped[datetime | None]
+
+
+class GoogleChannelRow(DefaultBase):
+    """A Google push channel on one calendar of a person."""
+
+    __tablename__ = "google_channels"
+    __table_args__ = (
+        Index("ix_google_channels_user_id", "user_id"),
+        Index("ix_google_channels_expires_at", "expires_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    google_calendar_id: Mapped[str] = mapped_column(Text)
+    token: Mapped[str] = mapped_column(Text)
+    resource_id: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime]
+    last_message_number: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+
+
+class GoogleEventLinkRow(DefaultBase):
+    """Which planner event mirrors which Google event; kept for writing planner's events back later."""
+
+    __tablename__ = "google_event_links"
+    __table_args__ = (UniqueConstraint("calendar_id", "google_event_id"),)
+
+    event_id: Mapped[UUID] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    calendar_id: Mapped[UUID] = mapped_column(ForeignKey("google_calendars.calendar_id", ondelete="CASCADE"))
+    google_event_id: Mapped[str] = mapped_column(Text)

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from saq.types import Context
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from adapters.postgres.cache_invalidation import ForgetStaleReads
 from adapters.postgres.outbox_progress import OutboxProgress
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
 from adapters.redis.notifications import RedisNotificationPublisher, channels_backend
 from adapters.saq.outbox import OutboxHandOver
+from application.cache import CalendarReads
 from application.notifications.unit_of_work import DeliveryUnitOfWork
 from domain.clock import Clock, SystemClock
 from domain.notifications.ports import NotificationPublisher
@@ -30,15 +32,20 @@ class WorkerServices:
     clock: Clock
     outbox: OutboxProgress
     hand_over: OutboxHandOver
+    reads: CalendarReads | None = None
+    """The cache of calendar reads, whose stale entries a worker's writes (Google sync) forget."""
 
 
-def build_worker_services(infrastructure: Infrastructure) -> WorkerServices:
+def build_worker_services(infrastructure: Infrastructure, *, cache_ttl_seconds: int = 360) -> WorkerServices:
     """Which adapter serves which port in a worker process."""
     sessions = async_sessionmaker(infrastructure.engine, class_=AsyncSession, expire_on_commit=False)
     outbox = OutboxProgress(sessions)
+    reads = CalendarReads(infrastructure.cache, ttl_seconds=cache_ttl_seconds)
+    # A worker's commits make cached calendar reads stale too (Google sync writes events).
+    stale_reads = ForgetStaleReads(reads)
 
     def unit_of_work() -> DeliveryUnitOfWork:
-        return PostgresUnitOfWork(sessions)
+        return PostgresUnitOfWork(sessions, stale_reads=stale_reads)
 
     return WorkerServices(
         unit_of_work=unit_of_work,
@@ -46,6 +53,7 @@ def build_worker_services(infrastructure: Infrastructure) -> WorkerServices:
         clock=SystemClock(),
         outbox=outbox,
         hand_over=OutboxHandOver(infrastructure.queue, outbox),
+        reads=reads,
     )
 
 

@@ -15,6 +15,15 @@ from entrypoints.guards import admins_only
 from entrypoints.infrastructure import Infrastructure
 from entrypoints.settings import Settings
 from entrypoints.worker import tasks
+from entrypoints.worker.google_tasks import (
+    GOOGLE,
+    renew_google_channels,
+    retry_partial_jobs,
+    run_google_job,
+    sync_google_calendar,
+    watch_google_calendars,
+    worker_google_services,
+)
 from entrypoints.worker.notification_tasks import (
     create_notification,
     notify_event_cancelled,
@@ -38,11 +47,18 @@ TASKS: list[Any] = [
     create_notification,
     send_scheduled_reminders,
     sweep_outbox,
+    run_google_job,
+    sync_google_calendar,
+    watch_google_calendars,
+    renew_google_channels,
+    retry_partial_jobs,
 ]
 CRON_JOBS: list[CronJob] = [
     # Unique by default: with several workers, one run per minute is queued, and SKIP LOCKED shares it out.
     CronJob(function=send_scheduled_reminders, cron="* * * * *", timeout=55, retries=1),
     CronJob(function=sweep_outbox, cron="* * * * *", timeout=55, retries=1),
+    CronJob(function=retry_partial_jobs, cron="*/5 * * * *", timeout=290, retries=1),
+    CronJob(function=renew_google_channels, cron="17 * * * *", timeout=600, retries=1),
 ]
 STUCK_JOB_SWEEP_S = 5
 """How often a worker looks for jobs left running by a worker that died (they are retried past their timeout)."""
@@ -55,7 +71,9 @@ def saq_config(settings: Settings, queue: RedisQueue) -> SAQConfig:
         infrastructure = Infrastructure.from_settings(settings)
         ctx["infrastructure"] = infrastructure  # type: ignore[typeddict-unknown-key]
         ctx["settings"] = settings  # type: ignore[typeddict-unknown-key]
-        ctx[SERVICES] = build_worker_services(infrastructure)  # type: ignore[literal-required]
+        services = build_worker_services(infrastructure, cache_ttl_seconds=settings.cache_ttl_seconds)
+        ctx[SERVICES] = services  # type: ignore[literal-required]
+        ctx[GOOGLE] = worker_google_services(settings, infrastructure, services)  # type: ignore[literal-required]
         log.info("worker.started", queue=QUEUE_NAME)
 
     async def shutdown(ctx: Context) -> None:

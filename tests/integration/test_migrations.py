@@ -30,6 +30,7 @@ async def test_upgrading_an_up_to_date_database_changes_nothing(servers: ServerU
 
 SCHEDULING_TABLES = {"users", "calendars", "calendar_members", "rooms", "events", "event_participants", "outbox"}
 NOTIFICATION_TABLES = {"notifications", "notification_counters", "reminders"}
+GOOGLE_TABLES = {"jobs", "google_accounts", "google_calendars", "google_channels", "google_event_links"}
 
 
 async def _tables(engine: AsyncEngine) -> set[str]:
@@ -57,7 +58,7 @@ async def test_the_scheduling_migration_downgrades_and_upgrades_again(servers: S
         # Pooled connections may hold statements prepared against the dropped tables.
         await engine.dispose()
 
-    assert await _tables(engine) == {"alembic_version", *SCHEDULING_TABLES, *NOTIFICATION_TABLES}
+    assert await _tables(engine) == {"alembic_version", *SCHEDULING_TABLES, *NOTIFICATION_TABLES, *GOOGLE_TABLES}
     assert await _schema_objects(engine) == objects_at_head
     assert {"ex_events_room_slot", "ix_events_calendar_slot", "ix_outbox_pending"} <= objects_at_head
 
@@ -89,6 +90,21 @@ async def test_the_notifications_migration_downgrades_to_scheduling_and_upgrades
         "ix_reminders_due",
         "ix_outbox_unprocessed",
     } <= objects_at_head
+
+
+async def test_the_google_migration_downgrades_to_notifications_and_upgrades_again(
+    servers: ServerUrls, engine: AsyncEngine
+) -> None:
+    objects_at_head = await _schema_objects(engine)
+    try:
+        await asyncio.to_thread(command.downgrade, alembic_config(servers.database_url), "0003")
+        assert await _tables(engine) == {"alembic_version", *SCHEDULING_TABLES, *NOTIFICATION_TABLES}
+    finally:
+        await asyncio.to_thread(upgrade, servers.database_url)
+        await engine.dispose()
+
+    assert await _schema_objects(engine) == objects_at_head
+    assert {"ix_jobs_partial", "uq_google_event_links_calendar_id", "uq_google_calendars_user_id"} <= objects_at_head
 
 
 async def test_the_migrations_build_exactly_the_tables_the_models_describe(engine: AsyncEngine) -> None:

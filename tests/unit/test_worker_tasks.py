@@ -1,5 +1,6 @@
 """The worker knows every task the outbox hands work to, and runs the notification crons every minute."""
 
+from adapters.saq.google_sync import RUN_JOB_TASK, SYNC_CALENDAR_TASK, WATCH_CALENDARS_TASK
 from adapters.saq.notifications import CREATE_NOTIFICATION_TASK
 from adapters.saq.outbox import DISPATCH_TASK, OUTBOX_TASKS, RETRIED, task_for
 from entrypoints.worker.settings import CRON_JOBS, TASKS
@@ -34,5 +35,17 @@ def test_jobs_are_retried_five_times_with_exponential_backoff() -> None:
 def test_reminders_and_the_outbox_sweeper_run_every_minute() -> None:
     crons = {job.function.__qualname__: job.cron for job in CRON_JOBS}  # type: ignore[union-attr]
 
-    assert crons == {"send_scheduled_reminders": "* * * * *", "sweep_outbox": "* * * * *"}
+    assert {name: crons[name] for name in ("send_scheduled_reminders", "sweep_outbox")} == {
+        "send_scheduled_reminders": "* * * * *",
+        "sweep_outbox": "* * * * *",
+    }
     assert all(job.unique for job in CRON_JOBS)
+
+
+def test_partial_jobs_are_retried_every_five_minutes_and_channels_renewed_hourly() -> None:
+    crons = {job.function.__qualname__: job.cron for job in CRON_JOBS}  # type: ignore[union-attr]
+    registered = {task.__qualname__ for task in TASKS}
+
+    assert crons["retry_partial_jobs"] == "*/5 * * * *"
+    assert crons["renew_google_channels"].endswith(" * * * *")
+    assert {RUN_JOB_TASK, SYNC_CALENDAR_TASK, WATCH_CALENDARS_TASK} <= registered

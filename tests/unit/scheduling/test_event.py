@@ -255,3 +255,13 @@ def test_organizer_and_calendar_writers_edit_while_viewers_and_guests_only_see()
     for reader in (viewer, guest):
         with pytest.raises(PermissionDenied):
             event.ensure_editable_by(reader.id, calendar)
+
+
+def test_an_organizer_who_only_views_the_calendar_cannot_edit() -> None:
+    owner, organizer = a_user(), a_user()
+    calendar = a_calendar(owner)
+    calendar.share(organizer, CalendarRole.EDITOR, by_user_id=owner.id, now=NOW)
+    event = an_event(calendar, organizer)
+    calendar.share(organizer, CalendarRole.VIEWER, by_user_id=owner.id, now=NOW)
+    with pytest.raises(PermissionDenied):
+        event.ensure_editable_by(organizer.id, calendar)

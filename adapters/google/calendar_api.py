@@ -1,0 +1,218 @@
+"""Google Calendar API v3 through google-api-python-client, which is synchronous: every call runs in a thread."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import google_auth_httplib2
+import httplib2
+from google.auth.exceptions import RefreshError, TransportError
+from google.oauth2.credentials import Credentials
+from googleapiclient.discovery import build
+from googleapiclient.errors import HttpError
+
+from domain.google_sync.errors import GoogleError, GoogleUnavailable, GrantRevoked, SyncTokenExpired
+from domain.google_sync.model import EventPage, GoogleTokens, NewChannel, RemoteCalendar, RemoteEvent
+
+T = TypeVar("T")
+
+SCOPES = (
+    "https://www.googleapis.com/auth/calendar.calendarlist.readonly",
+    # Reading events now; writing planner's own events back (two-way sync) needs no new consent.
+    "https://www.googleapis.com/auth/calendar.events",
+)
+PAGE_SIZE = 2500
+"""Google's largest page of events.list."""
+HTTP_TIMEOUT_S = 30
+_RATE_LIMIT_REASONS = {"rateLimitExceeded", "userRateLimitExceeded", "quotaExceeded"}
+
+
+class GoogleCalendarApis:
+    """Builds a client per grant; `api_base` points it at a fake Google in tests."""
+
+    def __init__(self, *, client_id: str, client_secret: str, token_uri: str, api_base: str | None) -> None:
+        self._client_id, self._client_secret = client_id, client_secret
+        self._token_uri, self._api_base = token_uri, api_base
+
+    def for_tokens(self, tokens: GoogleTokens) -> GoogleCalendarApi:
+        credentials = Credentials(  # type: ignore[no-untyped-call]
+            token=tokens.access_token,
+            refresh_token=tokens.refresh_token,
+            token_uri=self._token_uri,
+            client_id=self._client_id,
+            client_secret=self._client_secret,
+            scopes=list(SCOPES),
+            # google-auth compares naive UTC times.
+            expiry=None if tokens.expires_at is None else tokens.expires_at.astimezone(UTC).replace(tzinfo=None),
+        )
+        return GoogleCalendarApi(credentials, self._api_base)
+
+
+class GoogleCalendarApi:
+    """One grant's client; use it from one task at a time (httplib2 is not thread-safe)."""
+
+    def __init__(self, credentials: Credentials, api_base: str | None) -> None:
+        self._credentials = credentials
+        self._api_base = api_base
+        self._service: Any = None
+
+    @property
+    def tokens(self) -> GoogleTokens:
+        expiry = self._credentials.expiry
+        return GoogleTokens(
+            access_token=str(self._credentials.token),
+            refresh_token=self._credentials.refresh_token,
+            expires_at=None if expiry is None else expiry.replace(tzinfo=UTC),
+        )
+
+    async def list_calendars(self) -> list[RemoteCalendar]:
+        def fetch(service: Any) -> list[RemoteCalendar]:
+            calendars, page_token = [], None
+            while True:
+                page = service.calendarList().list(pageToken=page_token, maxResults=250).execute()
+                calendars += [
+                    RemoteCalendar(
+                        id=item["id"],
+                        name=item.get("summaryOverride") or item.get("summary") or item["id"],
+                        time_zone=item.get("timeZone") or "UTC",
+                        color=item.get("backgroundColor"),
+                    )
+                    for item in page.get("items", [])
+                    if not item.get("deleted")
+                ]
+                page_token = page.get("nextPageToken")
+                if not page_token:
+                    return calendars
+
+        return await self._run(fetch)
+
+    async def list_events(self, calendar_id: str, *, sync_token: str | None, page_token: str | None) -> EventPage:
+        def fetch(service: Any) -> EventPage:
+            # showDeleted brings cancelled events on a full listing too; Google refuses it as false with a sync token.
+            page = (
+                service.events()
+                .list(
+                    calendarId=calendar_id,
+                    syncToken=sync_token,
+                    pageToken=page_token,
+                    showDeleted=True,
+                    maxResults=PAGE_SIZE,
+                )
+                .execute()
+            )
+            zone = page.get("timeZone") or "UTC"
+            return EventPage(
+                events=[remote_event(item, zone) for item in page.get("items", [])],
+                next_page_token=page.get("nextPageToken"),
+                next_sync_token=page.get("nextSyncToken"),
+            )
+
+        return await self._run(fetch)
+
+    async def watch(
+        self, calendar_id: str, *, channel_id: str, token: str, address: str, expires_at: datetime
+    ) -> NewChannel:
+        body = {
+            "id": channel_id,
+            "type": "web_hook",
+            "address": address,
+            "token": token,
+            "expiration": str(int(expires_at.timestamp() * 1000)),
+        }
+
+        def start(service: Any) -> NewChannel:
+            answer = service.events().watch(calendarId=calendar_id, body=body).execute()
+            granted = int(answer.get("expiration") or body["expiration"])
+            return NewChannel(resource_id=answer["resourceId"], expires_at=datetime.fromtimestamp(granted / 1000, UTC))
+
+        return await self._run(start)
+
+    async def stop_channel(self, *, channel_id: str, resource_id: str) -> None:
+        def stop(service: Any) -> None:
+            service.channels().stop(body={"id": channel_id, "resourceId": resource_id}).execute()
+
+        await self._run(stop)
+
+    async def _run(self, call: Callable[[Any], T]) -> T:
+        return await asyncio.to_thread(self._call, call)
+
+    def _call(self, call: Callable[[Any], T]) -> T:
+        try:
+            return call(self._client())
+        except HttpError as error:
+            raise _translated(error) from None
+        except RefreshError as error:
+            if "invalid_grant" in str(error) or "unauthorized_client" in str(error):
+                raise GrantRevoked("Google refused the refresh token") from None
+            raise GoogleUnavailable("refreshing the access token failed") from None
+        except (TransportError, httplib2.HttpLib2Error, OSError) as error:
+            raise GoogleUnavailable(f"Google did not answer: {type(error).__name__}") from None
+
+    def _client(self) -> Any:
+        if self._service is None:
+            http = google_auth_httplib2.AuthorizedHttp(self._credentials, http=httplib2.Http(timeout=HTTP_TIMEOUT_S))
+            options = {"api_endpoint": self._api_base} if self._api_base else None
+            self._service = build(
+                "calendar", "v3", http=http, static_discovery=True, cache_discovery=False, client_options=options
+            )
+        return self._service
+
+
+def _translated(error: HttpError) -> GoogleError:
+    status = int(error.resp.status)
+    reasons = {str(detail.get("reason")) for detail in (error.error_details or []) if isinstance(detail, dict)}
+    if status == 410:
+        return SyncTokenExpired("the sync token expired (410 Gone)")
+    if status == 429 or status >= 500 or (status == 403 and reasons & _RATE_LIMIT_REASONS):
+        return GoogleUnavailable(f"Google answered {status}")
+    if status == 401:
+        return GrantRevoked("Google refused the access token (401)")
+    return GoogleError(f"Google answered {status}")
+
+
+def remote_event(item: dict[str, Any], calendar_zone: str) -> RemoteEvent:
+    """An events.list item in planner's terms; all-day events span whole days in their calendar's zone."""
+    if item.get("status") == "cancelled":
+        return RemoteEvent(id=item["id"], cancelled=True)
+    start, end = item.get("start") or {}, item.get("end") or {}
+    zone_name = start.get("timeZone") or calendar_zone
+    zone = _zone(zone_name)
+    all_day = "date" in start
+    if all_day:
+        starts_at = datetime.combine(date.fromisoformat(start["date"]), time(), zone).astimezone(UTC)
+        end_day = end.get("date") or start["date"]
+        ends_at = datetime.combine(date.fromisoformat(end_day), time(), zone).astimezone(UTC)
+    elif "dateTime" in start:
+        starts_at = _instant(start["dateTime"], zone)
+        ends_at = _instant(end.get("dateTime") or start["dateTime"], zone)
+    else:
+        return RemoteEvent(id=item["id"], cancelled=True)
+    return RemoteEvent(
+        id=item["id"],
+        cancelled=False,
+        title=item.get("summary") or "",
+        description=item.get("description") or "",
+        location=item.get("location") or "",
+        starts_at=starts_at,
+        ends_at=ends_at,
+        all_day=all_day,
+        timezone=zone_name if zone.key == zone_name else "UTC",
+    )
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def _instant(value: str, zone: ZoneInfo) -> datetime:
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment.astimezone(UTC)

@@ -1,0 +1,57 @@
+"""Google's OAuth 2.0 authorization-code flow; the endpoints come from settings so tests use a fake."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
+
+import httpx
+
+from adapters.google.calendar_api import SCOPES
+from domain.errors import InvalidInput
+from domain.google_sync.errors import GoogleUnavailable
+from domain.google_sync.model import GoogleTokens
+
+
+class GoogleOAuthClient:
+    def __init__(self, *, client_id: str, client_secret: str, auth_uri: str, token_uri: str, redirect_uri: str) -> None:
+        self._client_id, self._client_secret = client_id, client_secret
+        self._auth_uri, self._token_uri, self._redirect_uri = auth_uri, token_uri, redirect_uri
+
+    def authorization_url(self, state: str) -> str:
+        query = {
+            "response_type": "code",
+            "client_id": self._client_id,
+            "redirect_uri": self._redirect_uri,
+            "scope": " ".join(SCOPES),
+            "state": state,
+            "access_type": "offline",  # a refresh token, so sync runs while the person is away
+            "prompt": "consent",
+            "include_granted_scopes": "true",
+        }
+        return f"{self._auth_uri}?{urlencode(query)}"
+
+    async def exchange_code(self, code: str) -> GoogleTokens:
+        form = {
+            "grant_type": "authorization_code",
+            "code": code,
+            "client_id": self._client_id,
+            "client_secret": self._client_secret,
+            "redirect_uri": self._redirect_uri,
+        }
+        try:
+            async with httpx.AsyncClient(timeout=15) as client:
+                answer = await client.post(self._token_uri, data=form, headers={"Accept": "application/json"})
+        except httpx.HTTPError as error:
+            raise GoogleUnavailable(f"Google's token endpoint did not answer: {type(error).__name__}") from None
+        if answer.status_code >= 500:
+            raise GoogleUnavailable(f"Google's token endpoint answered {answer.status_code}")
+        if answer.status_code != 200:
+            raise InvalidInput("code", "Google refused the authorization code; start connecting again")
+        body = answer.json()
+        expires_in = body.get("expires_in")
+        return GoogleTokens(
+            access_token=body["access_token"],
+            refresh_token=body.get("refresh_token"),
+            expires_at=None if expires_in is None else datetime.now(UTC) + timedelta(seconds=int(expires_in)),
+        )

@@ -1,0 +1,303 @@
+"""Mirroring Google calendars into planner as jobs: full sync, incremental sync, and their retries.
+
+Google is called outside any transaction; each step that changes planner's data is its own short
+unit of work, and every write is keyed by Google's ids, so a step run twice changes nothing more.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TypeVar
+from uuid import UUID
+
+import structlog
+
+from application.google_sync.ports import SyncQueue, SyncUnitOfWork, TellOwner
+from domain.clock import Clock
+from domain.google_sync.errors import GoogleError, GoogleUnavailable, GrantRevoked, SyncTokenExpired
+from domain.google_sync.model import MirroredCalendar, RemoteCalendar
+from domain.google_sync.ports import CalendarApi, CalendarApis
+from domain.jobs.job import Job, JobKind, JobSource, JobStatus, SourceStatus
+from domain.json_value import JsonObject
+from domain.notifications.notification import NotificationDraft, NotificationType
+
+log = structlog.get_logger(__name__)
+
+T = TypeVar("T")
+
+RETRIES = 3
+"""A rate-limited or failing Google call is retried this many times (exponential backoff), then given up."""
+INCREMENTAL_JOBS_KEPT_FOR = timedelta(days=7)
+"""Each push leaves a small incremental-sync job; complete ones are purged after this long."""
+PURGE_BATCH = 5_000
+CALENDAR_LIST = JobSource(key="calendarList", label="Google calendar list")
+MAX_PAGES = 10_000
+
+
+@dataclass(frozen=True)
+class SyncDependencies:
+    unit_of_work: Callable[[], SyncUnitOfWork]
+    apis: CalendarApis
+    clock: Clock
+    queue: SyncQueue
+    forget_reads: Callable[[Iterable[UUID]], Awaitable[None]]
+    tell_owner: TellOwner
+    retry_base_seconds: float = 0.5
+
+
+class GoogleSync:
+    """The sync use cases a worker runs."""
+
+    def __init__(self, deps: SyncDependencies) -> None:
+        self._deps = deps
+
+    async def start_full_sync(self, user_id: UUID) -> Job:
+        """Queue a full sync job of the person's Google calendars."""
+        deps = self._deps
+        job = Job.create(kind=JobKind.GOOGLE_FULL_SYNC, owner_id=user_id, now=deps.clock.now())
+        async with deps.unit_of_work() as uow:
+            await uow.jobs.add(job)
+            await uow.commit()
+        await deps.queue.run_job(job.id)
+        return job
+
+    async def sync_calendar(self, user_id: UUID, google_calendar_id: str) -> Job | None:
+        """An incremental sync of one calendar, as a job of its own; None when it is not mirrored."""
+        deps = self._deps
+        async with deps.unit_of_work() as uow:
+            mirror = await uow.google.mirrored_calendar(user_id, google_calendar_id)
+            if mirror is None:
+                return None
+            job = Job.create(
+                kind=JobKind.GOOGLE_INCREMENTAL_SYNC,
+                owner_id=user_id,
+                now=deps.clock.now(),
+                sources=[JobSource(key=google_calendar_id, label=mirror.name)],
+            )
+            await uow.jobs.add(job)
+            await uow.commit()
+        return await self.run_job(job.id)
+
+    async def run_job(self, job_id: UUID) -> Job | None:
+        """Run a job, or the missing sources of a partial one; answers it as it ended."""
+        deps = self._deps
+        async with deps.unit_of_work() as uow:
+            job = await uow.jobs.get(job_id, for_update=True)
+            if job is None or job.status in (JobStatus.COMPLETE, JobStatus.FAILED):
+                return job
+            account = await uow.google.account(job.owner_id)
+            if account is None or not account.usable:
+                job.fail("Google Calendar is not connected", deps.clock.now())
+                await uow.jobs.save(job)
+                await uow.commit()
+                return job
+            job.start(deps.clock.now())
+            await uow.jobs.save(job)
+            await uow.commit()
+        api = deps.apis.for_tokens(account.tokens)
+        try:
+            if job.kind is JobKind.GOOGLE_FULL_SYNC:
+                await self._full_sync(job, api)
+            else:
+                for source in job.pending_sources:
+                    await self._load_source(job, api, source.key, remote=None)
+            job.finish(deps.clock.now(), result=_summary(job))
+        except GrantRevoked:
+            await self._grant_revoked(job)
+            return job
+        except Exception as error:
+            # Whatever broke, the sources not loaded are missing: the retry cron takes them up again.
+            log.exception("google.job_crashed", job_id=str(job.id))
+            if not job.sources:
+                job.plan_sources([CALENDAR_LIST], deps.clock.now())
+            for source in job.pending_sources:
+                if source.status is SourceStatus.PENDING:
+                    job.source_missing(source.key, error=f"unexpected {type(error).__name__}", now=deps.clock.now())
+            job.finish(deps.clock.now(), result=_summary(job))
+        finally:
+            await self._keep_tokens(job.owner_id, api)
+            await deps.forget_reads([job.owner_id])
+        await self._save(job)
+        log.info("google.job_finished", job_id=str(job.id), kind=job.kind.value, status=job.status.value)
+        return job
+
+    async def retry_partial_jobs(self, *, limit: int = 100) -> dict[str, int]:
+        """Cron: retry the missing sources of partial jobs; fail (and tell the owner) those past 3 hours.
+
+        It also purges complete incremental-sync jobs older than a week.
+        """
+        deps = self._deps
+        now = deps.clock.now()
+        retried = given_up = 0
+        async with deps.unit_of_work() as uow:
+            jobs = await uow.jobs.partial_before(now, limit)
+        for job in jobs:
+            if job.should_give_up(now):
+                async with deps.unit_of_work() as uow:
+                    current = await uow.jobs.get(job.id, for_update=True)
+                    if current is None or current.status is not JobStatus.PARTIAL:
+                        continue
+                    current.give_up(now)
+                    await uow.jobs.save(current)
+                    await uow.commit()
+                await self._tell_failed(current)
+                given_up += 1
+            else:
+                await deps.queue.run_job(job.id)
+                retried += 1
+        async with deps.unit_of_work() as uow:
+            purged = await uow.jobs.purge_complete(
+                JobKind.GOOGLE_INCREMENTAL_SYNC, now - INCREMENTAL_JOBS_KEPT_FOR, PURGE_BATCH
+            )
+            await uow.commit()
+        return {"retried": retried, "given_up": given_up, "purged": purged}
+
+    async def _full_sync(self, job: Job, api: CalendarApi) -> None:
+        deps = self._deps
+        try:
+            calendars = await self._call(api.list_calendars)
+        except GoogleUnavailable as error:
+            job.plan_sources([CALENDAR_LIST], deps.clock.now())
+            job.source_missing(CALENDAR_LIST.key, error=str(error), now=deps.clock.now())
+            return
+        job.plan_sources([JobSource(key=c.id, label=c.name) for c in calendars], deps.clock.now())
+        await self._save(job)
+        by_id = {calendar.id: calendar for calendar in calendars}
+        for source in job.pending_sources:
+            await self._load_source(job, api, source.key, remote=by_id[source.key], full=True)
+
+    async def _load_source(
+        self, job: Job, api: CalendarApi, google_calendar_id: str, *, remote: RemoteCalendar | None, full: bool = False
+    ) -> None:
+        deps = self._deps
+        try:
+            loaded = await self._sync_one(job.owner_id, api, google_calendar_id, remote=remote, full=full)
+        except GrantRevoked:
+            raise
+        except GoogleError as error:
+            log.warning("google.source_missing", job_id=str(job.id), calendar=google_calendar_id, error=str(error))
+            job.source_missing(google_calendar_id, error=str(error), now=deps.clock.now())
+        else:
+            job.source_loaded(google_calendar_id, loaded=loaded, now=deps.clock.now())
+        await self._save(job)
+
+    async def _sync_one(
+        self, user_id: UUID, api: CalendarApi, google_calendar_id: str, *, remote: RemoteCalendar | None, full: bool
+    ) -> int:
+        deps = self._deps
+        async with deps.unit_of_work() as uow:
+            if remote is not None:
+                mirror = await uow.google.mirror_calendar(user_id, remote, deps.clock.now())
+            else:
+                found = await uow.google.mirrored_calendar(user_id, google_calendar_id)
+                if found is None:
+                    raise GoogleError(f"calendar {google_calendar_id} is not mirrored")
+                mirror = found
+            await uow.commit()
+        if full or mirror.sync_token is None:
+            return await self._list_into(mirror, api, sync_token=None)
+        try:
+            return await self._list_into(mirror, api, sync_token=mirror.sync_token)
+        except SyncTokenExpired:
+            log.info("google.sync_token_expired", calendar=google_calendar_id)
+            async with deps.unit_of_work() as uow:
+                await uow.google.clear_events(mirror)
+                mirror.sync_token = None
+                await uow.google.save_mirrored_calendar(mirror)
+                await uow.commit()
+            return await self._list_into(mirror, api, sync_token=None)
+
+    async def _list_into(self, mirror: MirroredCalendar, api: CalendarApi, *, sync_token: str | None) -> int:
+        deps = self._deps
+        page_token: str | None = None
+        changed = 0
+        for _ in range(MAX_PAGES):
+            page = await self._call(
+                lambda token=page_token: api.list_events(  # type: ignore[misc]
+                    mirror.google_calendar_id, sync_token=sync_token, page_token=token
+                )
+            )
+            async with deps.unit_of_work() as uow:
+                upserted, deleted = await uow.google.apply_events(mirror, page.events, deps.clock.now())
+                changed += upserted + deleted
+                if page.next_page_token is None:
+                    mirror.sync_token = page.next_sync_token
+                    mirror.last_synced_at = deps.clock.now()
+                    await uow.google.save_mirrored_calendar(mirror)
+                await uow.commit()
+            if page.next_page_token is None:
+                return changed
+            page_token = page.next_page_token
+        raise GoogleError("too many pages")
+
+    async def _call(self, call: Callable[[], Awaitable[T]]) -> T:
+        for attempt in range(RETRIES + 1):
+            try:
+                return await call()
+            except GoogleUnavailable:
+                if attempt == RETRIES:
+                    raise
+                await asyncio.sleep(self._deps.retry_base_seconds * 2**attempt)
+        raise AssertionError("unreachable")
+
+    async def _save(self, job: Job) -> None:
+        async with self._deps.unit_of_work() as uow:
+            await uow.jobs.save(job)
+            await uow.commit()
+
+    async def _keep_tokens(self, user_id: UUID, api: CalendarApi) -> None:
+        # A refresh during the job gave a new access token: keep it, or every job would refresh again.
+        async with self._deps.unit_of_work() as uow:
+            account = await uow.google.account(user_id)
+            if account is not None and account.usable and account.tokens != api.tokens:
+                account.refreshed(api.tokens, self._deps.clock.now())
+                await uow.google.save_account(account)
+                await uow.commit()
+
+    async def _grant_revoked(self, job: Job) -> None:
+        deps = self._deps
+        now = deps.clock.now()
+        async with deps.unit_of_work() as uow:
+            account = await uow.google.account(job.owner_id)
+            if account is not None:
+                account.break_off("Google refused the grant: it was revoked or has expired", now)
+                await uow.google.save_account(account)
+            job.fail("Google Calendar access was revoked; connect again", now)
+            await uow.jobs.save(job)
+            await uow.commit()
+        log.warning("google.grant_revoked", user_id=str(job.owner_id), job_id=str(job.id))
+        await deps.tell_owner(
+            NotificationDraft(
+                user_id=job.owner_id,
+                type=NotificationType.JOB_FAILED,
+                title="Google Calendar disconnected",
+                message="Google refused planner's access to your calendar: connect Google Calendar again.",
+                event_id=None,
+                dedupe_key=f"google_grant_revoked:{job.id}",
+            )
+        )
+
+    async def _tell_failed(self, job: Job) -> None:
+        missing = ", ".join(source.label for source in job.sources if source.status is not SourceStatus.DONE)
+        await self._deps.tell_owner(
+            NotificationDraft(
+                user_id=job.owner_id,
+                type=NotificationType.JOB_FAILED,
+                title="Google Calendar sync failed",
+                message=f"planner could not load {missing or 'some calendars'} from Google for 3 hours and gave up",
+                event_id=None,
+                dedupe_key=f"job_failed:{job.id}",
+            )
+        )
+
+
+def _summary(job: Job) -> JsonObject:
+    return {
+        "sources": len(job.sources),
+        "loaded": sum(1 for s in job.sources if s.status is SourceStatus.DONE),
+        "missing": sum(1 for s in job.sources if s.status is SourceStatus.MISSING),
+        "events_changed": sum(s.loaded for s in job.sources),
+    }

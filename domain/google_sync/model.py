@@ -1,0 +1,124 @@
+"""What planner knows of a person's Google Calendar: the grant, the mirrored calendars, the watch channels."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from uuid import UUID
+
+RENEW_WITHIN = timedelta(hours=24)
+"""Channels expiring sooner than this are replaced by fresh ones."""
+
+
+class ConnectionStatus(enum.StrEnum):
+    CONNECTED = "connected"
+    BROKEN = "broken"
+    """Google refused the grant (revoked or expired): the person must connect again."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class GoogleTokens:
+    """An OAuth grant; kept encrypted at rest, never logged."""
+
+    access_token: str
+    refresh_token: str | None
+    expires_at: datetime | None
+
+    def __repr__(self) -> str:
+        return f"GoogleTokens(expires_at={self.expires_at!r})"
+
+
+@dataclass(kw_only=True, eq=False)
+class GoogleAccount:
+    """A person's connection to their Google Calendar."""
+
+    user_id: UUID
+    tokens: GoogleTokens
+    status: ConnectionStatus = ConnectionStatus.CONNECTED
+    broken_reason: str | None = None
+    connected_at: datetime
+    updated_at: datetime
+
+    def refreshed(self, tokens: GoogleTokens, now: datetime) -> None:
+        self.tokens = tokens
+        self.updated_at = now
+
+    def break_off(self, reason: str, now: datetime) -> None:
+        self.status = ConnectionStatus.BROKEN
+        self.broken_reason = reason
+        self.updated_at = now
+
+    @property
+    def usable(self) -> bool:
+        return self.status is ConnectionStatus.CONNECTED
+
+
+@dataclass(kw_only=True, eq=False)
+class MirroredCalendar:
+    """A Google calendar of a person and the read-only planner calendar that mirrors it."""
+
+    user_id: UUID
+    google_calendar_id: str
+    calendar_id: UUID
+    name: str
+    time_zone: str
+    sync_token: str | None = None
+    last_synced_at: datetime | None = None
+
+
+@dataclass(kw_only=True, eq=False)
+class WatchChannel:
+    """A Google push channel on one calendar; `token` is its per-channel secret."""
+
+    id: str
+    user_id: UUID
+    google_calendar_id: str
+    token: str
+    resource_id: str
+    expires_at: datetime
+    last_message_number: int | None = None
+    created_at: datetime
+
+    def due_for_renewal(self, now: datetime) -> bool:
+        return self.expires_at - now <= RENEW_WITHIN
+
+
+@dataclass(frozen=True, kw_only=True)
+class RemoteCalendar:
+    """A calendar as Google lists it."""
+
+    id: str
+    name: str
+    time_zone: str
+    color: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RemoteEvent:
+    """An event as Google returns it, already in planner's terms; a cancelled one is to be deleted."""
+
+    id: str
+    cancelled: bool
+    title: str = ""
+    description: str = ""
+    location: str = ""
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    all_day: bool = False
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventPage:
+    events: list[RemoteEvent]
+    next_page_token: str | None
+    next_sync_token: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewChannel:
+    """What Google answered to events.watch."""
+
+    resource_id: str
+    expires_at: datetime

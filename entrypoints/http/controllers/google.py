@@ -1,0 +1,206 @@
+"""Connecting Google Calendar, and the webhooks Google's push channels call."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Controller, Request, Response, delete, get, post
+from litestar.params import Parameter
+from litestar.response import Redirect
+from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
+from saq.job import Job as SaqJob
+
+from application.google_sync.channels import Push
+from application.jobs.get_job import get_job
+from domain.errors import InvalidInput, NotFound
+from entrypoints.google import WEBHOOK_PATH
+from entrypoints.http.auth import AuthenticatedUser
+from entrypoints.http.controllers.google_dependencies import (
+    Google,
+    configured_google_dependency,
+    google_dependency,
+)
+from entrypoints.http.dependencies import Actor
+from entrypoints.http.problems import problems
+from entrypoints.http.schemas.jobs import (
+    ConnectStarted,
+    PushAnswer,
+    SyncStarted,
+    TaskQueued,
+    TaskStatus,
+    WebhookStatus,
+)
+
+UserId = Annotated[UUID, Parameter(description="User id")]
+
+
+def _ensure_self_or_admin(actor: AuthenticatedUser, user_id: UUID) -> None:
+    # Someone else's sync state is not theirs to know exists.
+    if actor.id != user_id and not actor.is_admin:
+        raise NotFound("user", user_id)
+
+
+class GoogleController(Controller):
+    path = "/api/google"
+    tags = ["Google Calendar"]
+    dependencies = configured_google_dependency
+
+    @get(
+        "/connect",
+        operation_id="connectGoogleCalendar",
+        responses=problems(401),
+        summary="Start OAuth consent: redirects to Google (JSON with ?redirect=false)",
+        status_code=HTTP_200_OK,
+    )
+    async def connect(
+        self,
+        actor: Actor,
+        google: Google,
+        redirect: Annotated[bool, Parameter(query="redirect", description="Redirect (default) or answer JSON")] = True,
+    ) -> Response[Any]:
+        url = google.connection.authorization_url(actor.id)
+        if redirect:
+            return Redirect(url, status_code=302)
+        return Response(ConnectStarted(authorization_url=url))
+
+    @get(
+        "/callback",
+        operation_id="googleOAuthCallback",
+        responses=problems(401, 403, 422),
+        summary="Where Google sends the person back: keeps the grant and starts a full sync",
+        status_code=HTTP_202_ACCEPTED,
+    )
+    async def callback(
+        self,
+        request: Request[Any, Any, Any],
+        actor: Actor,
+        google: Google,
+        oauth_state: Annotated[str, Parameter(query="state", max_length=500)] = "",
+        code: Annotated[str, Parameter(query="code", max_length=2000)] = "",
+        error: Annotated[str | None, Parameter(query="error", max_length=200)] = None,
+    ) -> Response[Any]:
+        if error:
+            raise InvalidInput("error", f"Google did not grant access: {error}")
+        if not code or not oauth_state:
+            raise InvalidInput("code", "the callback needs Google's code and state")
+        job = await google.connection.complete(actor.id, code=code, state=oauth_state)
+        started = SyncStarted(job_id=str(job.id), job_url=f"/api/jobs/{job.id}")
+        if "text/html" in request.headers.get("accept", ""):
+            return Redirect(f"/?google=connected&job={job.id}", status_code=303)
+        return Response(started, status_code=HTTP_202_ACCEPTED)
+
+    @delete(
+        "/connection",
+        operation_id="disconnectGoogleCalendar",
+        responses=problems(401),
+        summary="Stop channels, delete the tokens and every mirrored calendar and event",
+        status_code=HTTP_204_NO_CONTENT,
+    )
+    async def disconnect(self, actor: Actor, google: Google) -> None:
+        await google.connection.disconnect(actor.id)
+
+
+class WebhookController(Controller):
+    path = "/webhook"
+    tags = ["Google Calendar webhooks"]
+    dependencies = google_dependency
+
+    @post(
+        WEBHOOK_PATH.removeprefix("/webhook"),
+        operation_id="receiveGoogleCalendarPush",
+        responses=problems(400, 403),
+        summary="Google's push notification: 202 and one incremental sync queued per calendar",
+        opt={"exclude_from_auth": True},
+        status_code=HTTP_202_ACCEPTED,
+    )
+    async def receive(self, request: Request[Any, Any, Any], google: Google) -> Response[PushAnswer]:
+        headers = request.headers
+        channel_id = headers.get("x-goog-channel-id", "")
+        state = headers.get("x-goog-resource-state", "")
+        number = headers.get("x-goog-message-number")
+        if not channel_id or not state or len(channel_id) > 64:
+            raise InvalidInput("X-Goog-Channel-ID", "X-Goog-Channel-ID and X-Goog-Resource-State are required")
+        if number is not None and not number.isdigit():
+            raise InvalidInput("X-Goog-Message-Number", "X-Goog-Message-Number must be a whole number")
+        outcome = await google.channels.receive(
+            Push(
+                channel_id=channel_id,
+                token=headers.get("x-goog-channel-token", ""),
+                resource_state=state,
+                resource_id=headers.get("x-goog-resource-id", ""),
+                message_number=None if number is None else int(number),
+            )
+        )
+        if outcome.accepted:
+            return Response(
+                PushAnswer(status="queued", detail=outcome.reason, task_id=outcome.task_id), status_code=202
+            )
+        return Response(PushAnswer(status="ignored", detail=outcome.reason), status_code=200)
+
+    @post(
+        "/setup/{user_id:uuid}",
+        operation_id="setupGoogleWatchChannels",
+        responses=problems(401, 404),
+        summary="Open push channels on every mirrored calendar without one (the person or admins)",
+        status_code=HTTP_202_ACCEPTED,
+        dependencies=configured_google_dependency,
+    )
+    async def setup(self, user_id: UserId, actor: Actor, google: Google) -> TaskQueued:
+        _ensure_self_or_admin(actor, user_id)
+        task_id = await google.queue.watch_calendars(user_id)
+        return TaskQueued(task_id=task_id, status_url=f"/webhook/task-status/{task_id}")
+
+    @delete(
+        "/unsubscribe/{channel_id:str}",
+        operation_id="unsubscribeGoogleWatchChannel",
+        responses=problems(401, 404),
+        summary="Stop a push channel (its owner or admins)",
+        status_code=HTTP_204_NO_CONTENT,
+    )
+    async def unsubscribe(
+        self, channel_id: Annotated[str, Parameter(max_length=64)], actor: Actor, google: Google
+    ) -> None:
+        await google.channels.unsubscribe(channel_id, actor_id=actor.id, is_admin=actor.is_admin)
+
+    @get(
+        "/status/{user_id:uuid}",
+        operation_id="getGoogleWebhookStatus",
+        responses=problems(401, 404),
+        summary="Channels, expirations, last sync and last message number (the person or admins)",
+    )
+    async def status(self, user_id: UserId, actor: Actor, google: Google) -> WebhookStatus:
+        _ensure_self_or_admin(actor, user_id)
+        return WebhookStatus.of(str(user_id), await google.connection.status(user_id))
+
+    @get(
+        "/task-status/{task_id:str}",
+        operation_id="getGoogleTaskStatus",
+        responses=problems(401, 404),
+        summary="A queued Google sync task's state (its owner or admins)",
+    )
+    async def task_status(
+        self, task_id: Annotated[str, Parameter(max_length=300)], actor: Actor, google: Google
+    ) -> TaskStatus:
+        owner = await _task_owner(task_id, google)
+        if owner is None or not (actor.is_admin or owner == actor.id):
+            raise NotFound("task", task_id)
+        job: SaqJob | None = await google.saq_queue.job(task_id)
+        if job is None:
+            raise NotFound("task", task_id)
+        return TaskStatus(
+            task_id=task_id, status=str(job.status.value), attempts=job.attempts, result=job.result, error=job.error
+        )
+
+
+async def _task_owner(task_id: str, google: Any) -> UUID | None:
+    kind, _, rest = task_id.partition(":")
+    try:
+        if kind in ("google-sync", "google-watch"):
+            return UUID(rest.split(":", 1)[0])
+        if kind == "google-job":
+            job = await get_job(UUID(rest), actor_id=UUID(int=0), is_admin=True, uow=google.unit_of_work)
+            return job.owner_id
+    except (ValueError, NotFound):
+        return None
+    return None

@@ -1,0 +1,97 @@
+"""Background jobs: their status, result, missing sources, and retrying those."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from litestar import Controller, get, post
+from litestar.params import Parameter
+from litestar.status_codes import HTTP_202_ACCEPTED
+
+from application.jobs.get_job import get_job
+from domain.errors import Conflict
+from domain.jobs.job import JobStatus
+from entrypoints.http.controllers.google_dependencies import Google, google_dependency
+from entrypoints.http.dependencies import Actor
+from entrypoints.http.problems import problems
+from entrypoints.http.schemas.jobs import (
+    RETRY_INTERVAL_MINUTES,
+    Job,
+    JobResult,
+    JobSource,
+    MissingSources,
+    RetryQueued,
+    RetryStatus,
+)
+
+JobId = Annotated[UUID, Parameter(description="Job id")]
+
+
+class JobController(Controller):
+    path = "/api/jobs"
+    tags = ["Jobs"]
+    dependencies = google_dependency
+
+    @get("/{job_id:uuid}", operation_id="getJob", responses=problems(401, 404), summary="A job's status and progress")
+    async def get_job(self, job_id: JobId, actor: Actor, google: Google) -> Job:
+        return Job.of(await get_job(job_id, actor_id=actor.id, is_admin=actor.is_admin, uow=google.unit_of_work))
+
+    @get(
+        "/{job_id:uuid}/result",
+        operation_id="getJobResult",
+        responses=problems(401, 404),
+        summary="What a job loaded (so far)",
+    )
+    async def result(self, job_id: JobId, actor: Actor, google: Google) -> JobResult:
+        job = await get_job(job_id, actor_id=actor.id, is_admin=actor.is_admin, uow=google.unit_of_work)
+        return JobResult(
+            job_id=str(job.id),
+            status=job.status.value,
+            complete=job.status is JobStatus.COMPLETE,
+            result=dict(job.result),
+            sources=[JobSource.of(source) for source in job.sources],
+        )
+
+    @get(
+        "/{job_id:uuid}/missing-sources",
+        operation_id="listJobMissingSources",
+        responses=problems(401, 404),
+        summary="The sources a partial job could not load, and why",
+    )
+    async def missing_sources(self, job_id: JobId, actor: Actor, google: Google) -> MissingSources:
+        job = await get_job(job_id, actor_id=actor.id, is_admin=actor.is_admin, uow=google.unit_of_work)
+        return MissingSources(job_id=str(job.id), items=[JobSource.of(source) for source in job.missing_sources])
+
+    @get(
+        "/{job_id:uuid}/retry-status",
+        operation_id="getJobRetryStatus",
+        responses=problems(401, 404),
+        summary="Whether and until when a partial job is retried",
+    )
+    async def retry_status(self, job_id: JobId, actor: Actor, google: Google) -> RetryStatus:
+        job = await get_job(job_id, actor_id=actor.id, is_admin=actor.is_admin, uow=google.unit_of_work)
+        return RetryStatus(
+            job_id=str(job.id),
+            status=job.status.value,
+            attempts=job.attempts,
+            missing=len(job.missing_sources),
+            first_failed_at=job.first_failed_at,
+            retried_every_minutes=RETRY_INTERVAL_MINUTES,
+            gives_up_at=job.gives_up_at(),
+            will_retry=job.status is JobStatus.PARTIAL,
+        )
+
+    @post(
+        "/{job_id:uuid}/retry",
+        operation_id="retryJob",
+        status_code=HTTP_202_ACCEPTED,
+        responses=problems(401, 404, 409),
+        summary="Run the missing sources of a partial job again",
+    )
+    async def retry(self, job_id: JobId, actor: Actor, google: Google) -> RetryQueued:
+        job = await get_job(job_id, actor_id=actor.id, is_admin=actor.is_admin, uow=google.unit_of_work)
+        if job.status is not JobStatus.PARTIAL:
+            raise Conflict(f"only a partial job can be retried; this one is {job.status.value}")
+        task_id = await google.queue.run_job(job.id)
+        return RetryQueued(job_id=str(job.id), task_id=task_id, retrying=[s.key for s in job.missing_sources])

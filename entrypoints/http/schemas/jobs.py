@@ -1,0 +1,180 @@
+"""Jobs and Google sync as the API shows them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+from application.google_sync.connection import GoogleConnection, SyncStatus
+from domain.jobs.job import Job as DomainJob
+from domain.jobs.job import JobSource as DomainJobSource
+
+RETRY_INTERVAL_MINUTES = 5
+
+
+class JobSource(msgspec.Struct):
+    key: str
+    label: str
+    status: str
+    error: str | None
+    attempts: int
+    loaded: int
+
+    @classmethod
+    def of(cls, source: DomainJobSource) -> JobSource:
+        return cls(
+            key=source.key,
+            label=source.label,
+            status=source.status.value,
+            error=source.error,
+            attempts=source.attempts,
+            loaded=source.loaded,
+        )
+
+
+class Job(msgspec.Struct):
+    id: str
+    kind: str
+    owner_id: str
+    status: str
+    progress: int
+    sources: list[JobSource]
+    error: str | None
+    attempts: int
+    first_failed_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None
+
+    @classmethod
+    def of(cls, job: DomainJob) -> Job:
+        return cls(
+            id=str(job.id),
+            kind=job.kind.value,
+            owner_id=str(job.owner_id),
+            status=job.status.value,
+            progress=job.progress,
+            sources=[JobSource.of(source) for source in job.sources],
+            error=job.error,
+            attempts=job.attempts,
+            first_failed_at=job.first_failed_at,
+            created_at=job.created_at,
+            updated_at=job.updated_at,
+            finished_at=job.finished_at,
+        )
+
+
+class JobResult(msgspec.Struct):
+    job_id: str
+    status: str
+    complete: bool
+    result: dict[str, Any]
+    sources: list[JobSource]
+
+
+class MissingSources(msgspec.Struct):
+    job_id: str
+    items: list[JobSource]
+
+
+class RetryStatus(msgspec.Struct):
+    job_id: str
+    status: str
+    attempts: int
+    missing: int
+    first_failed_at: datetime | None
+    retried_every_minutes: int
+    gives_up_at: datetime | None
+    """After this, a partial job is failed and its owner told."""
+    will_retry: bool
+
+
+class RetryQueued(msgspec.Struct):
+    job_id: str
+    task_id: str
+    retrying: list[str]
+
+
+class ConnectStarted(msgspec.Struct):
+    authorization_url: str
+
+
+class SyncStarted(msgspec.Struct):
+    job_id: str
+    job_url: str
+
+
+class ChannelStatus(msgspec.Struct):
+    id: str
+    google_calendar_id: str
+    resource_id: str
+    expires_at: datetime
+    last_message_number: int | None
+
+
+class MirroredCalendarStatus(msgspec.Struct):
+    google_calendar_id: str
+    calendar_id: str
+    name: str
+    last_synced_at: datetime | None
+
+
+class WebhookStatus(msgspec.Struct):
+    user_id: str
+    connected: bool
+    connection_status: str | None
+    broken_reason: str | None
+    last_sync: datetime | None
+    calendars: list[MirroredCalendarStatus]
+    channels: list[ChannelStatus]
+
+    @classmethod
+    def of(cls, user_id: str, status: SyncStatus) -> WebhookStatus:
+        account = status.account
+        return cls(
+            user_id=user_id,
+            connected=account is not None and account.usable,
+            connection_status=None if account is None else account.status.value,
+            broken_reason=None if account is None else account.broken_reason,
+            last_sync=GoogleConnection.last_synced(status),
+            calendars=[
+                MirroredCalendarStatus(
+                    google_calendar_id=c.google_calendar_id,
+                    calendar_id=str(c.calendar_id),
+                    name=c.name,
+                    last_synced_at=c.last_synced_at,
+                )
+                for c in status.calendars
+            ],
+            channels=[
+                ChannelStatus(
+                    id=c.id,
+                    google_calendar_id=c.google_calendar_id,
+                    resource_id=c.resource_id,
+                    expires_at=c.expires_at,
+                    last_message_number=c.last_message_number,
+                )
+                for c in status.channels
+            ],
+        )
+
+
+class TaskQueued(msgspec.Struct):
+    task_id: str
+    status_url: str
+
+
+class PushAnswer(msgspec.Struct):
+    status: str
+    detail: str
+    task_id: str | None = None
+
+
+class TaskStatus(msgspec.Struct):
+    task_id: str
+    status: str
+    attempts: int
+    result: Any | None
+    error: str | None

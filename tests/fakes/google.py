@@ -1,0 +1,349 @@
+"""A fake Google on loopback: the parts of Calendar API v3 and OAuth 2.0 planner uses, on a real HTTP server.
+
+The real google-api-python-client and google-auth talk to it (through settings), so tests exercise the
+same requests, pages, sync tokens, errors and refreshes as production. It can also push notifications
+to the channels it was asked to open, the way Google does.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import secrets
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import httpx
+
+CLIENT_ID = "fake-client-id.apps.googleusercontent.com"
+CLIENT_SECRET = "fake-client-secret"
+
+
+@dataclass
+class FakeCalendar:
+    id: str
+    summary: str
+    time_zone: str = "UTC"
+    events: dict[str, tuple[dict[str, Any], int]] = field(default_factory=dict)
+    """Google event id -> (event resource, sequence number of its last change)."""
+    token_generation: int = 0
+
+
+@dataclass
+class FakeChannel:
+    id: str
+    calendar_id: str
+    token: str
+    address: str
+    resource_id: str
+    expiration_ms: int
+    message_number: int = 0
+
+
+@dataclass
+class Failure:
+    path_contains: str
+    status: int
+    remaining: int | None  # None: until cleared
+    reason: str = "backendError"
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    query: dict[str, str]
+
+
+class FakeGoogle:
+    """State of the fake; every method is safe to call from the test while requests are served."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.calendars: dict[str, FakeCalendar] = {}
+        self.codes: set[str] = set()
+        self.access_tokens: set[str] = set()
+        self.refresh_tokens: dict[str, bool] = {}
+        self.channels: dict[str, FakeChannel] = {}
+        self.stopped_channels: list[str] = []
+        self.failures: list[Failure] = []
+        self.calls: list[Call] = []
+        self.max_channel_lifetime: timedelta | None = None
+        self._seq = itertools.count(1)
+        self._last_seq = 0
+        self.base_url = ""
+
+    # -- the test's side ------------------------------------------------------------------------
+
+    @property
+    def api_base(self) -> str:
+        return f"{self.base_url}/calendar/v3/"
+
+    def issue_code(self) -> str:
+        """A code as Google would hand the browser on consent."""
+        code = "code-" + secrets.token_urlsafe(8)
+        with self.lock:
+            self.codes.add(code)
+        return code
+
+    def add_calendar(self, calendar_id: str, summary: str, time_zone: str = "UTC") -> FakeCalendar:
+        with self.lock:
+            calendar = self.calendars[calendar_id] = FakeCalendar(calendar_id, summary, time_zone)
+            return calendar
+
+    def put_event(
+        self, calendar_id: str, event_id: str, *, title: str, starts_at: datetime, minutes: int = 60, **extra: Any
+    ) -> None:
+        """Create or change an event (as someone editing it in Google Calendar would)."""
+        resource = {
+            "kind": "calendar#event",
+            "id": event_id,
+            "status": "confirmed",
+            "summary": title,
+            "start": {"dateTime": starts_at.isoformat(), "timeZone": "UTC"},
+            "end": {"dateTime": (starts_at + timedelta(minutes=minutes)).isoformat(), "timeZone": "UTC"},
+            **extra,
+        }
+        self._store(calendar_id, resource)
+
+    def cancel_event(self, calendar_id: str, event_id: str) -> None:
+        self._store(calendar_id, {"kind": "calendar#event", "id": event_id, "status": "cancelled"})
+
+    def expire_sync_tokens(self, calendar_id: str) -> None:
+        """Every sync token handed out for the calendar answers 410 Gone from now on."""
+        with self.lock:
+            self.calendars[calendar_id].token_generation += 1
+
+    def fail(self, path_contains: str, status: int, times: int | None = None, reason: str = "backendError") -> None:
+        """Answer `status` to requests whose path contains `path_contains` (`times` times, or until cleared)."""
+        with self.lock:
+            self.failures.append(Failure(path_contains, status, times, reason))
+
+    def stop_failing(self) -> None:
+        with self.lock:
+            self.failures.clear()
+
+    def expire_access_tokens(self) -> None:
+        """Every access token handed out so far is refused with 401 (a refresh gets a new one)."""
+        with self.lock:
+            self.access_tokens.clear()
+
+    def revoke_grants(self) -> None:
+        """The person revoked planner's access: tokens and refresh tokens are refused."""
+        with self.lock:
+            self.access_tokens.clear()
+            for token in self.refresh_tokens:
+                self.refresh_tokens[token] = False
+
+    def event_list_calls(self, calendar_id: str, *, incremental: bool | None = None) -> list[Call]:
+        with self.lock:
+            return [
+                call
+                for call in self.calls
+                if call.method == "GET"
+                and call.path.endswith(f"/calendars/{calendar_id}/events")
+                and (incremental is None or ("syncToken" in call.query) == incremental)
+            ]
+
+    def channels_on(self, calendar_id: str) -> list[FakeChannel]:
+        with self.lock:
+            return [c for c in self.channels.values() if c.calendar_id == calendar_id]
+
+    async def push(
+        self, channel_id: str, state: str = "exists", *, message_number: int | None = None
+    ) -> httpx.Response:
+        """Send the channel's push notification to its address, as Google does after a change."""
+        with self.lock:
+            channel = self.channels[channel_id]
+            channel.message_number = message_number if message_number is not None else channel.message_number + 1
+            headers = {
+                "X-Goog-Channel-ID": channel.id,
+                "X-Goog-Channel-Token": channel.token,
+                "X-Goog-Channel-Expiration": datetime.fromtimestamp(channel.expiration_ms / 1000, UTC).strftime(
+                    "%a, %d %b %Y %H:%M:%S GMT"
+                ),
+                "X-Goog-Resource-ID": channel.resource_id,
+                "X-Goog-Resource-URI": f"{self.api_base}calendars/{channel.calendar_id}/events?alt=json",
+                "X-Goog-Resource-State": state,
+                "X-Goog-Message-Number": str(channel.message_number),
+            }
+            address = channel.address
+        async with httpx.AsyncClient(timeout=10) as client:
+            return await client.post(address, headers=headers, content=b"")
+
+    # -- the server's side ----------------------------------------------------------------------
+
+    def _store(self, calendar_id: str, resource: dict[str, Any]) -> None:
+        with self.lock:
+            seq = next(self._seq)
+            self._last_seq = seq
+            resource = {**resource, "updated": datetime.now(UTC).isoformat(), "etag": f'"{seq}"'}
+            self.calendars[calendar_id].events[resource["id"]] = (resource, seq)
+
+    def handle(self, method: str, path: str, query: dict[str, str], headers: Any, body: bytes) -> tuple[int, Any]:
+        with self.lock:
+            self.calls.append(Call(method, path, query))
+            for failure in self.failures:
+                if failure.path_contains in path and failure.remaining != 0:
+                    if failure.remaining is not None:
+                        failure.remaining -= 1
+                    return failure.status, _error(failure.status, failure.reason)
+            if path == "/token" and method == "POST":
+                return self._token(parse_qs(body.decode()))
+            if not path.startswith("/calendar/v3/"):
+                return 404, _error(404, "notFound")
+            bearer = headers.get("Authorization", "").removeprefix("Bearer ")
+            if bearer not in self.access_tokens:
+                return 401, _error(401, "authError")
+            route = path.removeprefix("/calendar/v3/")
+            if route == "users/me/calendarList" and method == "GET":
+                return self._calendar_list()
+            if route == "channels/stop" and method == "POST":
+                return self._stop(json.loads(body or b"{}"))
+            parts = route.split("/")
+            if len(parts) >= 3 and parts[0] == "calendars" and parts[2] == "events":
+                calendar = self.calendars.get(unquote(parts[1]))
+                if calendar is None:
+                    return 404, _error(404, "notFound")
+                if len(parts) == 3 and method == "GET":
+                    return self._events(calendar, query)
+                if len(parts) == 4 and parts[3] == "watch" and method == "POST":
+                    return self._watch(calendar, json.loads(body or b"{}"))
+            return 404, _error(404, "notFound")
+
+    def _token(self, form: dict[str, list[str]]) -> tuple[int, Any]:
+        def one(name: str) -> str:
+            return (form.get(name) or [""])[0]
+
+        if one("client_id") != CLIENT_ID or one("client_secret") != CLIENT_SECRET:
+            return 401, {"error": "invalid_client"}
+        grant = one("grant_type")
+        access = "access-" + secrets.token_urlsafe(12)
+        if grant == "authorization_code" and one("code") in self.codes:
+            self.codes.discard(one("code"))
+            refresh = "refresh-" + secrets.token_urlsafe(12)
+            self.refresh_tokens[refresh] = True
+            self.access_tokens.add(access)
+            return 200, {"access_token": access, "refresh_token": refresh, "expires_in": 3599, "token_type": "Bearer"}
+        if grant == "refresh_token" and self.refresh_tokens.get(one("refresh_token")):
+            self.access_tokens.add(access)
+            return 200, {"access_token": access, "expires_in": 3599, "token_type": "Bearer"}
+        return 400, {"error": "invalid_grant", "error_description": "Token has been expired or revoked."}
+
+    def _calendar_list(self) -> tuple[int, Any]:
+        items = [
+            {"kind": "calendar#calendarListEntry", "id": c.id, "summary": c.summary, "timeZone": c.time_zone}
+            for c in self.calendars.values()
+        ]
+        return 200, {"kind": "calendar#calendarList", "items": items, "nextSyncToken": "cl"}
+
+    def _events(self, calendar: FakeCalendar, query: dict[str, str]) -> tuple[int, Any]:
+        size = min(int(query.get("maxResults", "250")), 2500)
+        if "pageToken" in query:
+            since, upto, offset, generation = (int(part) for part in query["pageToken"].split("."))
+        else:
+            offset, upto, generation = 0, self._last_seq, calendar.token_generation
+            since = -1
+            if "syncToken" in query:
+                token_calendar, token_seq, token_generation = query["syncToken"].rsplit("|", 2)
+                if token_calendar != calendar.id or int(token_generation) != calendar.token_generation:
+                    return 410, _error(410, "fullSyncRequired")
+                since = int(token_seq)
+        incremental = since >= 0
+        show_deleted = incremental or query.get("showDeleted") == "true"
+        changed = sorted(
+            (
+                (seq, resource)
+                for resource, seq in calendar.events.values()
+                if since < seq <= upto and (show_deleted or resource["status"] != "cancelled")
+            ),
+            key=lambda item: item[0],
+        )
+        page = [resource for _, resource in changed[offset : offset + size]]
+        answer: dict[str, Any] = {"kind": "calendar#events", "timeZone": calendar.time_zone, "items": page}
+        if offset + size < len(changed):
+            answer["nextPageToken"] = f"{since}.{upto}.{offset + size}.{generation}"
+        else:
+            answer["nextSyncToken"] = f"{calendar.id}|{upto}|{generation}"
+        return 200, answer
+
+    def _watch(self, calendar: FakeCalendar, body: dict[str, Any]) -> tuple[int, Any]:
+        requested = int(body.get("expiration") or (time.time() + 7 * 86400) * 1000)
+        if self.max_channel_lifetime is not None:
+            requested = min(requested, int((time.time() + self.max_channel_lifetime.total_seconds()) * 1000))
+        channel = FakeChannel(
+            id=body["id"],
+            calendar_id=calendar.id,
+            token=body.get("token", ""),
+            address=body["address"],
+            resource_id="res-" + secrets.token_urlsafe(6),
+            expiration_ms=requested,
+        )
+        self.channels[channel.id] = channel
+        return 200, {
+            "kind": "api#channel",
+            "id": channel.id,
+            "resourceId": channel.resource_id,
+            "resourceUri": f"{self.api_base}calendars/{calendar.id}/events?alt=json",
+            "token": channel.token,
+            "expiration": str(requested),
+        }
+
+    def _stop(self, body: dict[str, Any]) -> tuple[int, Any]:
+        channel = self.channels.get(body.get("id", ""))
+        if channel is None or channel.resource_id != body.get("resourceId"):
+            return 404, _error(404, "notFound")
+        del self.channels[channel.id]
+        self.stopped_channels.append(channel.id)
+        return 204, None
+
+
+def _error(status: int, reason: str) -> dict[str, Any]:
+    return {"error": {"code": status, "message": reason, "errors": [{"reason": reason, "message": reason}]}}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    fake: FakeGoogle
+
+    def _serve(self) -> None:
+        parts = urlsplit(self.path)
+        query = {key: values[0] for key, values in parse_qs(parts.query).items()}
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        status, answer = self.fake.handle(self.command, parts.path, query, self.headers, body)
+        payload = b"" if answer is None else json.dumps(answer).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_GET = _serve  # noqa: N815 - http.server's names
+    do_POST = _serve  # noqa: N815
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def running_fake_google() -> Iterator[FakeGoogle]:
+    """Serve a fresh fake Google on a free loopback port until the block ends."""
+    fake = FakeGoogle()
+    handler = type("Handler", (_Handler,), {"fake": fake})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    fake.base_url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, name="fake-google", daemon=True)
+    thread.start()
+    try:
+        yield fake
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
