@@ -52,11 +52,13 @@ class NotificationWire(msgspec.Struct):
 
 
 class ChannelMessage(msgspec.Struct, omit_defaults=True):
-    """What travels on a user's channel: a new notification (with its seq), or a new unread count."""
+    """What travels on a user's channel: a new notification (with its seq), a new unread count, or news
+    that the user's calendars changed (open pages then reload what they show)."""
 
-    unread_count: int
+    unread_count: int | None = None
     seq: int | None = None
     notification: NotificationWire | None = None
+    calendars_changed: bool = False
 
 
 class SerializedPubSubBackend(RedisChannelsPubSubBackend):
@@ -103,6 +105,10 @@ class RedisNotificationPublisher:
 
     async def unread_count_changed(self, user_id: UUID, unread_count: int) -> None:
         await self._publish(ChannelMessage(unread_count=unread_count), user_id)
+
+    async def calendars_changed(self, user_ids: Iterable[UUID]) -> None:
+        message = ChannelMessage(calendars_changed=True)
+        await asyncio.gather(*(self._publish(message, user_id) for user_id in set(user_ids)))
 
     async def _publish(self, message: ChannelMessage, user_id: UUID) -> None:
         try:

@@ -1,6 +1,6 @@
 """Ports of the notifications feature: where notifications are kept and how they reach open pages."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Protocol
 from uuid import UUID
@@ -56,6 +56,10 @@ class NotificationPublisher(Protocol):
 
     async def unread_count_changed(self, user_id: UUID, unread_count: int) -> None:
         """The user's unread count changed without a new notification (read, read-all)."""
+        ...
+
+    async def calendars_changed(self, user_ids: Iterable[UUID]) -> None:
+        """What these people see in their calendars changed without a notification (e.g. a Google sync)."""
         ...
 
 

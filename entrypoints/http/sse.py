@@ -43,6 +43,10 @@ def notification_frame(notification: NotificationWire, seq: int) -> ServerSentEv
     return ServerSentEventMessage(data=msgspec.json.encode(body).decode(), event="notification", id=seq)
 
 
+CALENDARS_CHANGED = ServerSentEventMessage(data='{"type": "calendars_changed"}', event="calendars_changed")
+"""What the user sees in their calendars changed (a Google sync): open pages reload it."""
+
+
 def unread_frame(count: int) -> ServerSentEventMessage:
     body = StreamFrame(type="unread_count", data={"count": count})
     return ServerSentEventMessage(data=msgspec.json.encode(body).decode(), event="unread_count")
@@ -150,7 +154,10 @@ async def notification_events(
                             yield notification_frame(NotificationWire.of(notification), notification.seq)
                     yield notification_frame(message.notification, message.seq)
                     sent = message.seq
-                yield unread_frame(message.unread_count)
+                if message.unread_count is not None:
+                    yield unread_frame(message.unread_count)
+                if message.calendars_changed:
+                    yield CALENDARS_CHANGED
     finally:
         # A closed tab arrives as cancellation; shield the clean-up so it still runs to the end.
         with anyio.CancelScope(shield=True):

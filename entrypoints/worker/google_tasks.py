@@ -33,8 +33,11 @@ def worker_google_services(
         await create_notification(draft, uow=services.unit_of_work(), publisher=services.publisher)
 
     async def forget_reads(user_ids: Iterable[UUID]) -> None:
+        people = set(user_ids)
         if services.reads is not None:
-            await services.reads.forget_people(user_ids)
+            await services.reads.forget_people(people)
+        # Their open pages learn of it at once, and reload what they show.
+        await services.publisher.calendars_changed(people)
 
     return build_google_services(settings, infrastructure, tell_owner=tell_owner, forget_reads=forget_reads)
 

@@ -15,6 +15,7 @@ from adapters.saq.queue import create_queue
 from entrypoints.google import token_cipher
 from entrypoints.settings import Settings
 from tests.e2e.people import Person
+from tests.e2e.sse_client import open_stream
 from tests.fakes.google import FakeGoogle, running_fake_google
 from tests.support.google import (
     Planner,
@@ -173,6 +174,24 @@ async def test_a_change_on_google_reaches_planner_through_a_push(planner: Planne
     assert [c["id"] for c in status["channels"]] == [channel_id]
     assert status["channels"][0]["last_message_number"] == 1
     assert status["last_sync"] is not None
+
+
+async def test_an_open_page_learns_at_once_that_a_sync_changed_its_calendars(
+    planner: Planner, fake: FakeGoogle
+) -> None:
+    google_calendars(fake, "work")
+    async with running_worker(planner.settings):
+        ada, _ = await connected(planner, fake)
+        channel_id = await watched(fake, "work")
+        async with open_stream(planner.url, ada.token) as stream:
+            await stream.next("unread_count")  # live from here on
+            fake.put_event("work", "work-0", title="Moved standup", starts_at=START + timedelta(hours=5))
+            assert (await fake.push(channel_id)).status_code == 202
+
+            frame = await stream.next("calendars_changed", timeout=10)
+
+    assert frame["json"] == {"type": "calendars_changed"}
+    assert "Moved standup" in await titles(ada)  # what the page reloads is already the new state
 
 
 async def test_a_burst_of_twenty_pushes_queues_one_sync(planner: Planner, fake: FakeGoogle) -> None:

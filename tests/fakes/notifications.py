@@ -5,7 +5,7 @@ copied at the start of each transaction and published on commit, like the schedu
 """
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from uuid import UUID, uuid4
@@ -160,6 +160,7 @@ class RecordingPublisher:
 
     created: list[tuple[Notification, int]] = field(default_factory=list)
     counts: list[tuple[UUID, int]] = field(default_factory=list)
+    calendars: list[set[UUID]] = field(default_factory=list)
     broken: bool = False
 
     async def notification_created(self, notification: Notification, unread_count: int) -> None:
@@ -171,3 +172,8 @@ class RecordingPublisher:
         if self.broken:
             raise ConnectionError("redis is down")
         self.counts.append((user_id, unread_count))
+
+    async def calendars_changed(self, user_ids: Iterable[UUID]) -> None:
+        if self.broken:
+            raise ConnectionError("redis is down")
+        self.calendars.append(set(user_ids))
