@@ -154,7 +154,7 @@ class SqlGoogleRepository:
                 is_any_text(GoogleEventLinkRow.google_event_id, list(latest)),
             )
         )
-        known: dict[str, UUID] = dict(links_found.tuples().all())
+        known: dict[str, UUID] = {row.google_event_id: row.event_id for row in links_found}
         live = [event for event in latest.values() if not event.cancelled and event.starts_at is not None]
         gone = [known[event.id] for event in latest.values() if event.cancelled and event.id in known]
         if live:

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, Response, delete, get, post
-from litestar.params import Parameter
+from litestar.params import Parameter, QueryParameter
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 from saq.job import Job as SaqJob
@@ -57,7 +57,7 @@ class GoogleController(Controller):
         self,
         actor: Actor,
         google: Google,
-        redirect: Annotated[bool, Parameter(query="redirect", description="Redirect (default) or answer JSON")] = True,
+        redirect: Annotated[bool, QueryParameter(name="redirect", description="Redirect (default) or JSON")] = True,
     ) -> Response[Any]:
         url = google.connection.authorization_url(actor.id)
         if redirect:
@@ -76,9 +76,9 @@ class GoogleController(Controller):
         request: Request[Any, Any, Any],
         actor: Actor,
         google: Google,
-        oauth_state: Annotated[str, Parameter(query="state", max_length=500)] = "",
-        code: Annotated[str, Parameter(query="code", max_length=2000)] = "",
-        error: Annotated[str | None, Parameter(query="error", max_length=200)] = None,
+        oauth_state: Annotated[str, QueryParameter(name="state", max_length=500)] = "",
+        code: Annotated[str, QueryParameter(name="code", max_length=2000)] = "",
+        error: Annotated[str | None, QueryParameter(name="error", max_length=200)] = None,
     ) -> Response[Any]:
         if error:
             raise InvalidInput("error", f"Google did not grant access: {error}")
