@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 from domain.scheduling.event import Event
 
+SHORT = timedelta(minutes=50)
+
 
 @dataclass(frozen=True)
 class Placed:
@@ -21,6 +23,11 @@ class Placed:
     height: float
     column: int
     columns: int
+
+    @property
+    def is_short(self) -> bool:
+        """Too short for two lines: time and title share one."""
+        return self.ends - self.starts < SHORT
 
     @property
     def left(self) -> float:
