@@ -8,7 +8,12 @@ import structlog
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException
 from litestar.response import Redirect
-from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_401_UNAUTHORIZED, HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import (
+    HTTP_303_SEE_OTHER,
+    HTTP_401_UNAUTHORIZED,
+    HTTP_429_TOO_MANY_REQUESTS,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+)
 from litestar.types import ExceptionHandlersMap
 from sqlalchemy.exc import DBAPIError
 
@@ -35,8 +40,10 @@ def to_sign_in(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
     return Redirect(target, status_code=HTTP_303_SEE_OTHER)
 
 
-def _error_page(status: int, title: str, detail: str) -> Response[Any]:
-    return page("error.html", status_code=status, title=title, detail=detail)
+def _error_page(status: int, title: str, detail: str, headers: dict[str, str] | None = None) -> Response[Any]:
+    answer = page("error.html", status_code=status, title=title, detail=detail)
+    answer.headers.update(headers or {})
+    return answer
 
 
 def http_error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -51,6 +58,8 @@ def http_error_page(request: Request[Any, Any, Any], exc: Exception) -> Response
         return not_found_page()
     if exc.status_code >= 500:
         return unexpected_error_page(request, exc)
+    if exc.status_code == HTTP_429_TOO_MANY_REQUESTS:
+        return _error_page(exc.status_code, "Too many attempts", exc.detail, dict(exc.headers or {}))
     return _error_page(exc.status_code, "That did not work", exc.detail or "The request could not be handled.")
 
 

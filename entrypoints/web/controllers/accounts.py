@@ -18,6 +18,7 @@ from domain.errors import DomainError, InvalidCredentials, InvalidInput
 from domain.scheduling.user import User
 from entrypoints.http.auth import COOKIE_NAME, TOKEN_LIFETIME, AuthenticatedUser
 from entrypoints.http.dependencies import ClockDep, Hasher, UoW
+from entrypoints.http.rate_limits import limit_sign_in_per_account, limit_sign_up_per_account
 from entrypoints.web.rendering import page
 
 PUBLIC = {"exclude_from_auth": True}
@@ -57,7 +58,7 @@ class AccountPages(Controller):
     async def login_form(self, next_: Annotated[str | None, Parameter(query="next")] = None) -> Template:
         return page("login.html", email="", next=safe_next(next_), error=None)
 
-    @post("/login", opt=PUBLIC)
+    @post("/login", opt=PUBLIC, before_request=limit_sign_in_per_account)
     async def login(self, request: Request[Any, Any, Any], uow: UoW, hasher: Hasher) -> Response[Any]:
         form = await request.form()
         email, target = _text(form, "email").strip(), safe_next(_text(form, "next"))
@@ -71,7 +72,7 @@ class AccountPages(Controller):
     async def signup_form(self) -> Template:
         return page("signup.html", values={"name": "", "email": "", "timezone": ""}, errors={})
 
-    @post("/signup", opt=PUBLIC)
+    @post("/signup", opt=PUBLIC, before_request=limit_sign_up_per_account)
     async def signup(self, request: Request[Any, Any, Any], uow: UoW, hasher: Hasher, clock: ClockDep) -> Response[Any]:
         form = await request.form()
         values = {name: _text(form, name).strip() for name in ("name", "email", "timezone")}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -10,6 +11,8 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from entrypoints.app import create_app
+from entrypoints.settings import Settings
 from tests.e2e.web.browsing import Visitor, csrf_token
 
 _numbers = itertools.count(1)
@@ -174,3 +177,20 @@ async def test_an_unknown_guest_is_reported_at_the_participants(visitors: Visito
     assert answer.status_code == 422
     assert 'id="participants-error"' in answer.text
     assert "nobody@example.com" in answer.text
+
+
+async def test_guessing_a_password_on_the_sign_in_page_is_limited_like_the_api(settings: Settings) -> None:
+    limited = dataclasses.replace(settings, rate_limits=dataclasses.replace(settings.rate_limits, per_account=3))
+    async with AsyncTestClient(app=create_app(limited, configure_logs=False)) as client:
+        visitor, email = Visitor(client), "ada@example.com"
+        await visitor.sign_up("Ada", email)
+        guesses = [
+            (await visitor.submit("/login", "/login", {"email": email, "password": f"guess {n}"})).status_code
+            for n in range(4)
+        ]
+        refused = await visitor.submit("/login", "/login", {"email": email, "password": "correct horse battery staple"})
+
+    assert guesses == [401, 401, 401, 429]
+    assert refused.status_code == 429
+    assert "Too many attempts" in refused.text
+    assert int(refused.headers["retry-after"]) > 0
