@@ -13,6 +13,7 @@ from litestar import Router
 from litestar.config.app import AppConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
+from litestar.exceptions import HTTPException
 from litestar.plugins import InitPluginProtocol
 
 from entrypoints.settings import Settings
@@ -23,7 +24,7 @@ from entrypoints.web.controllers.events import EventPages
 from entrypoints.web.controllers.google import GooglePages
 from entrypoints.web.controllers.notifications import NotificationPages
 from entrypoints.web.controllers.rooms import RoomPages
-from entrypoints.web.errors import html_error_handlers
+from entrypoints.web.errors import html_error_handlers, pages_for_browsers
 from entrypoints.web.rendering import provide_viewer, template_config
 
 CSRF_COOKIE = "planner_csrf"
@@ -63,6 +64,10 @@ class WebClient(InitPluginProtocol):
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         app_config.route_handlers.extend([pages_router(), *static_routers()])
+        # Runs after the problem-details plugin (listed before this one), whose handler it falls back to.
+        app_config.exception_handlers[HTTPException] = pages_for_browsers(
+            app_config.exception_handlers.get(HTTPException)
+        )
         app_config.template_config = template_config()
         app_config.csrf_config = csrf_config(self._settings)
         return app_config

@@ -14,7 +14,7 @@ from litestar.status_codes import (
     HTTP_429_TOO_MANY_REQUESTS,
     HTTP_500_INTERNAL_SERVER_ERROR,
 )
-from litestar.types import ExceptionHandlersMap
+from litestar.types import ExceptionHandler, ExceptionHandlersMap
 from sqlalchemy.exc import DBAPIError
 
 from domain.errors import DomainError, NotFound
@@ -81,6 +81,25 @@ def unexpected_error_page(request: Request[Any, Any, Any], exc: Exception) -> Re
         "Something went wrong on our side",
         "It has been logged. Try again in a moment.",
     )
+
+
+# Paths programs call: their errors stay problem-details JSON whatever the Accept header says.
+NOT_PAGES = ("/api/", "/webhook/", "/health", "/schema", "/saq", "/static/")
+
+
+def wants_page(request: Request[Any, Any, Any]) -> bool:
+    return not request.url.path.startswith(NOT_PAGES) and "text/html" in request.headers.get("Accept", "")
+
+
+def pages_for_browsers(api_handler: ExceptionHandler | None) -> ExceptionHandler:
+    """An app-wide handler: a browser asking for a page that does not exist gets a page; programs keep JSON."""
+
+    def handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+        if wants_page(request) or api_handler is None:
+            return http_error_page(request, exc)
+        return api_handler(request, exc)
+
+    return handler
 
 
 def html_error_handlers() -> ExceptionHandlersMap:

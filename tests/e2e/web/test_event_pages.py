@@ -56,11 +56,13 @@ async def test_the_room_picker_offers_only_rooms_free_for_the_slot_with_enough_s
     assert booked.status_code == 303, booked.text
 
     picker = await ada.open(f"/events/free-rooms?starts={DAY}T10:00&ends={DAY}T10:30&timezone=UTC&capacity=4")
+    new_form = await ada.open(f"/events/new?date={DAY}&hour=14")
 
     assert picker.status_code == 200
     assert "Everest" in picker.text
     assert "Kilimanjaro" not in picker.text  # two seats
     assert "Fuji" not in picker.text  # taken by Board
+    assert all(name in new_form.text for name in ("Everest", "Kilimanjaro", "Fuji"))  # all free at 14:00
 
 
 async def test_a_room_taken_meanwhile_is_refused_next_to_the_room_picker_keeping_the_form(person: Visitors) -> None:

@@ -194,3 +194,16 @@ async def test_guessing_a_password_on_the_sign_in_page_is_limited_like_the_api(s
     assert refused.status_code == 429
     assert "Too many attempts" in refused.text
     assert int(refused.headers["retry-after"]) > 0
+
+
+async def test_a_missing_page_is_a_page_for_browsers_and_problem_json_for_programs(visitors: Visitors) -> None:
+    visitor = await visitors()
+
+    page = await visitor.open("/no-such-page")
+    api = await visitor.api("GET", "/api/no-such-thing")
+
+    assert page.status_code == 404
+    assert "text/html" in page.headers["content-type"]
+    assert "Not found" in page.text
+    assert api.status_code == 404
+    assert api.headers["content-type"].startswith("application/problem+json")
