@@ -131,14 +131,20 @@ def _bind_or_fail(host: str, port: int) -> socket.socket:
         fail(f"cannot listen on {host}:{port}: {exc.strerror}; is another planner running? pass --port")
 
 
-def _web_assets() -> None:
-    """The web pages load htmx from node_modules: `npm ci` when it is missing, or say what to install."""
+def _web_assets(*, required: bool = True) -> None:
+    """The web pages load htmx from node_modules: `npm ci` when it is missing, or say what to install.
+
+    `planner up` stops there; `planner run` (production, where the image ships node_modules) only warns,
+    since the API does not need them.
+    """
     from entrypoints.web.assets import AssetsMissing, ensure_assets
 
     try:
         ensure_assets()
     except AssetsMissing as exc:
-        fail(str(exc))
+        if required:
+            fail(str(exc))
+        log.warning("web.assets_missing", detail=str(exc))
 
 
 def _migrate(settings: Settings) -> None:
@@ -174,7 +180,7 @@ def run(host: str, port: int, workers: int) -> None:
 
     settings = load_settings()
     _require_servers(settings)
-    _web_assets()
+    _web_assets(required=False)
     try:
         from entrypoints.serve import bind_socket
 

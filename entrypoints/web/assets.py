@@ -29,16 +29,22 @@ class AssetsMissing(Exception):
     """The npm packages are not installed and cannot be installed here."""
 
 
-def node_modules(root: Path = PROJECT_ROOT) -> Path:
+def assets_root() -> Path:
+    """Where package.json and node_modules are: the checkout, or (installed as a package) the working directory."""
+    return PROJECT_ROOT if (PROJECT_ROOT / "package.json").is_file() else Path.cwd()
+
+
+def node_modules(root: Path) -> Path:
     return root / "node_modules"
 
 
-def assets_installed(root: Path = PROJECT_ROOT) -> bool:
+def assets_installed(root: Path) -> bool:
     return all((node_modules(root) / directory).is_dir() for directory in VENDOR_DIRECTORIES.values())
 
 
-def ensure_assets(root: Path = PROJECT_ROOT) -> None:
+def ensure_assets(root: Path | None = None) -> None:
     """Run `npm ci` when the packages the pages load are missing; AssetsMissing says why it cannot."""
+    root = root or assets_root()
     if assets_installed(root):
         return
     npm = shutil.which("npm")
@@ -56,8 +62,9 @@ def ensure_assets(root: Path = PROJECT_ROOT) -> None:
         raise AssetsMissing(f"`npm ci` in {root} failed: {(done.stderr or done.stdout).strip()[-500:]}")
 
 
-def static_routers(root: Path = PROJECT_ROOT) -> list[Router]:
+def static_routers(root: Path | None = None) -> list[Router]:
     """Our own stylesheet and script, and the npm packages' dist files; open to anyone, cached a while."""
+    root = root or assets_root()
     cache = CacheControlHeader(max_age=3600, public=True)
     opt = {"exclude_from_auth": True}
     routers = [

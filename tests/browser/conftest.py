@@ -30,7 +30,8 @@ def _chromium_and_assets() -> None:
 
 
 @pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
+async def browser(site: str) -> AsyncIterator[Browser]:
+    """Closed before the site stops, so no open notification stream holds the server's shutdown up."""
     # As root (CI containers), Chromium's sandbox cannot start; --no-sandbox is what Debian's package needs there.
     args = ["--no-sandbox"] if os.geteuid() == 0 else []
     async with async_playwright() as playwright:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime, timedelta
 
-from playwright.async_api import Browser, BrowserContext, Page, expect
+from playwright.async_api import Browser, BrowserContext, Page, Route, expect
 
 PASSWORD = "correct horse battery staple"
 _numbers = itertools.count(1)
@@ -34,9 +34,9 @@ async def signed_up(browser: Browser, base: str, name: str) -> tuple[BrowserCont
     return context, page, email
 
 
-async def stream_open(page: Page) -> None:
+async def stream_open(page: Page, timeout_s: float = 10) -> None:
     """The page's live notification stream is connected."""
-    await expect(page.locator("body")).to_have_attribute("data-stream", "open", timeout=10_000)
+    await expect(page.locator("body")).to_have_attribute("data-stream", "open", timeout=timeout_s * 1000)
 
 
 async def fill_event(page: Page, title: str, start: str, end: str) -> None:
@@ -113,3 +113,35 @@ async def test_a_script_in_a_title_is_shown_as_text_and_never_runs(browser: Brow
     await expect(page.locator(".event-title")).to_have_text(title)
     assert await page.evaluate("window.pwned === undefined")
     await context.close()
+
+
+async def test_without_the_stream_the_bell_polls_and_the_stream_comes_back(browser: Browser, site: str) -> None:
+    ada_context, _, _ = await signed_up(browser, site, "Ada")
+    bob_context, bob, bob_email = await signed_up(browser, site, "Bob")
+    # Bob's network drops the stream: the page must fall back to polling (shortened from 60 s here).
+    await bob_context.add_init_script("window.plannerPollMs = 500")
+
+    async def refuse(route: Route) -> None:
+        await route.fulfill(status=503, body="down")
+
+    await bob_context.route("**/api/notifications/stream", refuse)
+    await bob.reload()
+    await expect(bob.locator("body")).to_have_attribute("data-stream", "down")
+
+    invited = await ada_context.request.post(
+        "/api/events",
+        data={
+            "title": "Planning",
+            "starts_at": f"{tomorrow(10)}:00Z",
+            "ends_at": f"{tomorrow(11)}:00Z",
+            "participants": [bob_email],
+        },
+    )
+    assert invited.status == 201, await invited.text()
+    await expect(bob.locator("#unread-count")).to_have_text("1", timeout=10_000)
+
+    await bob_context.unroute("**/api/notifications/stream", refuse)
+    await stream_open(bob, timeout_s=70)  # reconnected by itself: the delay doubles up to 64 s
+
+    await ada_context.close()
+    await bob_context.close()

@@ -2,7 +2,7 @@
 // a notification is about, polling the unread count while the stream is down, and small niceties.
 (function () {
   "use strict";
-  var POLL_MS = 60000;
+  var POLL_MS = window.plannerPollMs || 60000;  // tests shorten it; people get a minute
   var TOAST_MS = 6000;
   var poller = null;
 
