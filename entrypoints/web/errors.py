@@ -91,7 +91,7 @@ def wants_page(request: Request[Any, Any, Any]) -> bool:
     return not request.url.path.startswith(NOT_PAGES) and "text/html" in request.headers.get("Accept", "")
 
 
-def pages_for_browsers(api_handler: ExceptionHandler | None) -> ExceptionHandler:
+def pages_for_browsers(api_handler: ExceptionHandler[Any] | None) -> ExceptionHandler[Any]:
     """An app-wide handler: a browser asking for a page that does not exist gets a page; programs keep JSON."""
 
     def handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
