@@ -14,7 +14,7 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from litestar.datastructures import FormMultiDict
+from litestar.datastructures.multi_dicts import MultiMixin
 
 from domain.errors import DomainError, InvalidInput, RoomAlreadyBooked
 from domain.scheduling.event import Event
@@ -82,7 +82,7 @@ class EventForm:
         )
 
     @classmethod
-    def posted(cls, form: FormMultiDict) -> EventForm:
+    def posted(cls, form: MultiMixin[Any]) -> EventForm:
         def text(name: str, default: str = "") -> str:
             value = form.get(name, default)
             return value.strip() if isinstance(value, str) else default
@@ -165,12 +165,6 @@ class EventForm:
             self.errors[FIELD_OF.get(error.field, error.field)] = _sentence(error.detail)
         else:
             self.errors["form"] = _sentence(error.detail)
-
-    def error_for(self, name: str) -> str | None:
-        return self.errors.get(name)
-
-    def as_context(self) -> dict[str, Any]:
-        return {"form": self}
 
 
 def _local_time(value: str, zone: ZoneInfo | None) -> datetime | None:

@@ -14,10 +14,11 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 from application.scheduling.dto import RegisterUser, SignIn
 from application.scheduling.register_user import register_user
 from application.scheduling.sign_in import sign_in
-from domain.errors import DomainError, InvalidCredentials, InvalidInput
+from domain.errors import DomainError, EmailAlreadyRegistered, InvalidCredentials, InvalidInput
 from domain.scheduling.user import User
 from entrypoints.http.auth import COOKIE_NAME, TOKEN_LIFETIME, AuthenticatedUser
 from entrypoints.http.dependencies import ClockDep, Hasher, UoW
+from entrypoints.http.errors import domain_status
 from entrypoints.http.rate_limits import limit_sign_in_per_account, limit_sign_up_per_account
 from entrypoints.web.rendering import page
 
@@ -49,6 +50,12 @@ def safe_next(target: str | None) -> str:
 def _text(form: Any, name: str) -> str:
     value = form.get(name, "")
     return value if isinstance(value, str) else ""
+
+
+def _field_of(error: DomainError) -> str:
+    if isinstance(error, InvalidInput):
+        return error.field
+    return "email" if isinstance(error, EmailAlreadyRegistered) else "form"
 
 
 class AccountPages(Controller):
@@ -85,10 +92,15 @@ class AccountPages(Controller):
         try:
             user = await register_user(command, uow=uow, hasher=hasher, clock=clock)
         except DomainError as error:
-            field = getattr(error, "field", None) or ("email" if "email" in error.code else "form")
+            field = (
+                error.field
+                if isinstance(error, InvalidInput)
+                else "email"
+                if error.code == "email_already_registered"
+                else "form"
+            )
             message = error.detail[:1].upper() + error.detail[1:] + "."
-            status = 409 if field == "email" and "already" in error.detail else 422
-            return page("signup.html", status_code=status, values=values, errors={field: message})
+            return page("signup.html", status_code=domain_status(error), values=values, errors={field: message})
         return Redirect("/", status_code=HTTP_303_SEE_OTHER, cookies=[session_cookie(request, user)])
 
     @post("/logout", opt=PUBLIC)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Annotated
 
-from litestar import Controller, Request, get
+from litestar import Controller, get
 from litestar.params import Parameter
 from litestar.response import Template
 
@@ -68,7 +68,6 @@ class CalendarPages(Controller):
     @get("/", name="week")
     async def week(
         self,
-        request: Request,  # type: ignore[type-arg]
         viewer: ViewerDep,
         uow: UoW,
         clock: ClockDep,
@@ -76,28 +75,26 @@ class CalendarPages(Controller):
         hide: Annotated[list[str] | None, Parameter(query="hide")] = None,
     ) -> Template:
         first = week_start(chosen_day(day, clock, viewer))
-        return await self._grid(
-            request, viewer, uow, clock, [first + timedelta(days=i) for i in range(7)], hide, "week"
-        )
+        week = [first + timedelta(days=i) for i in range(7)]
+        return await self._grid(viewer, uow, clock, days=week, hide=hide, mode="week")
 
     @get("/day", name="day")
     async def day_view(
         self,
-        request: Request,  # type: ignore[type-arg]
         viewer: ViewerDep,
         uow: UoW,
         clock: ClockDep,
         day: Annotated[str | None, Parameter(query="date")] = None,
         hide: Annotated[list[str] | None, Parameter(query="hide")] = None,
     ) -> Template:
-        return await self._grid(request, viewer, uow, clock, [chosen_day(day, clock, viewer)], hide, "day")
+        return await self._grid(viewer, uow, clock, days=[chosen_day(day, clock, viewer)], hide=hide, mode="day")
 
     async def _grid(
         self,
-        request: Request,  # type: ignore[type-arg]
         viewer: ViewerDep,
         uow: UoW,
         clock: Clock,
+        *,
         days: list[date],
         hide: list[str] | None,
         mode: str,
@@ -127,5 +124,4 @@ class CalendarPages(Controller):
             last=days[-1],
             hide_query=_hide_query(hidden),
             toggles=_toggles(calendars, hidden, base="/" if mode == "week" else "/day", day=days[0]),
-            is_partial=request.headers.get("HX-Request") == "true",
         )

@@ -162,7 +162,7 @@ class EventPages(Controller):
     @get("/free-rooms", name="free_rooms")
     async def free_rooms(self, request: Request[Any, Any, Any], uow: UoW) -> Template:
         """The room picker's options for the slot and head count now in the form (an htmx fragment)."""
-        form = EventForm.posted(request.query_params)  # type: ignore[arg-type]
+        form = EventForm.posted(request.query_params)
         event_room = request.query_params.get("event_room")
         rooms = await _room_choices(form, uow, None)
         if event_room and event_room not in {str(r.id) for r in rooms}:

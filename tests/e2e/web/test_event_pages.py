@@ -189,3 +189,21 @@ async def test_an_unknown_event_is_a_404_page(person: Visitors) -> None:
 
     assert page.status_code == 404
     assert "text/html" in page.headers["content-type"]
+
+
+async def test_the_administrator_adds_a_room_on_the_rooms_board_and_others_cannot(person: Visitors) -> None:
+    ada, _ = await person("ada")  # the first to sign up administers planner
+    bob, _ = await person("bob")
+
+    added = await ada.submit("/rooms", "/rooms", {"name": "Everest", "capacity": "8", "location": "3rd floor"})
+    invalid = await ada.submit("/rooms", "/rooms", {"name": "Tiny", "capacity": "0", "location": ""})
+    refused = await bob.submit("/rooms", "/rooms", {"name": "Bob's room", "capacity": "4", "location": ""})
+
+    assert added.status_code == 303
+    assert "Everest" in (await bob.open("/rooms")).text
+    assert invalid.status_code == 422
+    assert 'id="capacity-error"' in invalid.text
+    assert 'value="Tiny"' in invalid.text
+    assert refused.status_code == 403
+    assert "Add a room" not in (await bob.open("/rooms")).text
+    assert [r["name"] for r in (await ada.api("GET", "/api/rooms")).json()["items"]] == ["Everest"]
