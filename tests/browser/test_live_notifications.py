@@ -145,3 +145,29 @@ async def test_without_the_stream_the_bell_polls_and_the_stream_comes_back(brows
 
     await ada_context.close()
     await bob_context.close()
+
+
+async def test_the_week_is_worked_by_keyboard_and_fits_a_phone(browser: Browser, site: str) -> None:
+    context, page, _ = await signed_up(browser, site, "Kim")
+    await fill_event(page, "Standup", tomorrow(9), tomorrow(10))
+    await page.get_by_role("button", name="Create event").click()
+    await page.goto(f"/?date={tomorrow(0)[:10]}")
+    await expect(page.locator(".event-title", has_text="Standup")).to_be_visible()
+
+    toggle = page.locator(".toggles a", has_text="Kim")
+    await toggle.focus()
+    await page.keyboard.press("Enter")  # hide my calendar
+    await expect(page.locator(".event-title", has_text="Standup")).to_have_count(0)
+    await page.locator(".toggles a", has_text="Kim").focus()
+    await page.keyboard.press("Enter")  # and show it again
+    await expect(page.locator(".event-title", has_text="Standup")).to_be_visible()
+
+    await page.set_viewport_size({"width": 375, "height": 740})
+    for path in ("/", "/events/new", "/rooms", "/notifications", f"/day?date={tomorrow(0)[:10]}"):
+        await page.goto(path)
+        # Nothing sticks out sideways (the week grid scrolls inside its own box).
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 375, path
+    await page.locator(".event a", has_text="Standup").focus()
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Standup")
+    await context.close()
