@@ -114,6 +114,9 @@ class EventForm:
         starts, ends = _local_time(self.starts, zone), _local_time(self.ends, zone)
         return None if starts is None or ends is None else (starts, ends)
 
+    def chosen_room(self) -> UUID | None:
+        return _uuid(self.room_id)
+
     def min_capacity(self) -> int:
         return int(self.capacity) if self.capacity.isdigit() and 0 < int(self.capacity) < 10_000 else 1
 

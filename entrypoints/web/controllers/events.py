@@ -92,15 +92,11 @@ async def _room_choices(form: EventForm, uow: UoW, event: Event | None) -> list[
         rooms = await find_free_rooms(start=slot[0], end=slot[1], capacity=form.min_capacity(), uow=uow)
     except DomainError:
         return []
-    keep = {UUID(form.room_id)} if form.room_id and not form.errors.get("room_id") else set()
-    if event is not None and event.room_id is not None:
-        keep.add(event.room_id)
-    free = {r.id for r in rooms}
-    for room_id in keep - free:
-        try:
+    # What the person picked stays offered (with its error, if it was taken meanwhile), and so does the event's room.
+    keep = {room_id for room_id in (form.chosen_room(), event.room_id if event else None) if room_id is not None}
+    for room_id in keep - {r.id for r in rooms}:
+        with contextlib.suppress(NotFound):
             rooms.append(await get_room(room_id, uow=uow))
-        except (NotFound, ValueError):
-            continue
     return rooms
 
 

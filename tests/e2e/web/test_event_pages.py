@@ -63,6 +63,8 @@ async def test_the_room_picker_offers_only_rooms_free_for_the_slot_with_enough_s
     assert "Kilimanjaro" not in picker.text  # two seats
     assert "Fuji" not in picker.text  # taken by Board
     assert all(name in new_form.text for name in ("Everest", "Kilimanjaro", "Fuji"))  # all free at 14:00
+    nonsense = await ada.open(f"/events/free-rooms?starts={DAY}T10:00&ends=later&timezone=Nowhere&room_id=x")
+    assert nonsense.status_code == 200
 
 
 async def test_a_room_taken_meanwhile_is_refused_next_to_the_room_picker_keeping_the_form(person: Visitors) -> None:
@@ -76,6 +78,7 @@ async def test_a_room_taken_meanwhile_is_refused_next_to_the_room_picker_keeping
     assert first.status_code == 303
     assert second.status_code == 409
     assert re.search(r'id="room_id-error"[^>]*>This room is already booked Tue 04 Mar 10:00-11:00', second.text)
+    assert re.search(rf'<option value="{everest}" selected>Everest', second.text)  # still shown, with its error
     assert 'value="Second"' in second.text
     assert f'value="{DAY}T10:30"' in second.text
 
