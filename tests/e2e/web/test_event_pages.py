@@ -158,6 +158,7 @@ async def test_the_rooms_board_shows_todays_bookings_without_others_titles(perso
     assert "Everest" in bobs.text
     assert "11:00" in bobs.text
     assert "Secret board meeting" not in bobs.text
+    assert "12:00&ndash;24:00" in bobs.text  # free for the rest of the day
 
 
 async def test_hiding_a_calendar_hides_its_events_in_the_week(person: Visitors) -> None:
