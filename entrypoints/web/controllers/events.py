@@ -23,14 +23,16 @@ from application.scheduling.list_calendars import list_calendars
 from application.scheduling.list_events import list_events
 from application.scheduling.respond import respond
 from application.scheduling.update_event import update_event
-from domain.errors import DomainError, NotFound, StaleVersion
+from domain.clock import Clock
+from domain.errors import DomainError, NotFound, PermissionDenied, StaleVersion
+from domain.scheduling.calendar import Calendar
 from domain.scheduling.event import Event
 from domain.scheduling.room import Room
 from entrypoints.http.dependencies import ClockDep, UoW
 from entrypoints.http.errors import domain_status
 from entrypoints.web.errors import is_htmx
 from entrypoints.web.event_form import EventForm, known_people
-from entrypoints.web.rendering import ViewerDep, page
+from entrypoints.web.rendering import Viewer, ViewerDep, page
 
 EventId = Annotated[UUID, Parameter(description="Event id")]
 # Whom to suggest as guests: the people in my events from a season back to a season ahead.
@@ -57,9 +59,9 @@ COMMON_ZONES = [
 async def _form_page(
     form: EventForm,
     *,
-    viewer: ViewerDep,
+    viewer: Viewer,
     uow: UoW,
-    clock: ClockDep,
+    clock: Clock,
     event: Event | None = None,
     status_code: int = 200,
     stale: Event | None = None,
@@ -100,7 +102,7 @@ async def _room_choices(form: EventForm, uow: UoW, event: Event | None) -> list[
     return rooms
 
 
-def _default_start(raw_date: str | None, raw_hour: str | None, viewer: ViewerDep, clock: ClockDep) -> datetime:
+def _default_start(raw_date: str | None, raw_hour: str | None, viewer: Viewer, clock: Clock) -> datetime:
     zone = viewer.zone
     now = clock.now().astimezone(zone)
     try:
@@ -179,6 +181,8 @@ class EventPages(Controller):
     @get("/{event_id:uuid}/edit", name="edit_event")
     async def edit(self, event_id: EventId, viewer: ViewerDep, uow: UoW, clock: ClockDep) -> Template:
         event = await get_event(event_id, actor_id=viewer.user.id, uow=uow)
+        if not await _may_edit(event, viewer, uow):
+            raise PermissionDenied("only the organizer and the calendar's editors can change this event")
         return await _form_page(EventForm.of_event(event), viewer=viewer, uow=uow, clock=clock, event=event)
 
     @post("/{event_id:uuid}/edit")
@@ -246,10 +250,20 @@ class EventPages(Controller):
         return page("partials/attendance.html", viewer=viewer, **await _event_context(event, viewer, uow))
 
 
-async def _event_context(event: Event, viewer: ViewerDep, uow: UoW) -> dict[str, Any]:
-    calendar = next(
-        (c for c in await list_calendars(actor_id=viewer.user.id, uow=uow) if c.id == event.calendar_id), None
+async def _my_calendar(event: Event, viewer: Viewer, uow: UoW) -> Calendar | None:
+    """The event's calendar if I am a member of it (an invitee may not be)."""
+    return next((c for c in await list_calendars(actor_id=viewer.user.id, uow=uow) if c.id == event.calendar_id), None)
+
+
+async def _may_edit(event: Event, viewer: Viewer, uow: UoW) -> bool:
+    calendar = await _my_calendar(event, viewer, uow)
+    return event.organizer_id == viewer.user.id or (
+        calendar is not None and event.editable_by(viewer.user.id, calendar)
     )
+
+
+async def _event_context(event: Event, viewer: Viewer, uow: UoW) -> dict[str, Any]:
+    calendar = await _my_calendar(event, viewer, uow)
     organizer = await get_user(event.organizer_id, uow=uow)
     room = None
     if event.room_id is not None:
@@ -257,7 +271,9 @@ async def _event_context(event: Event, viewer: ViewerDep, uow: UoW) -> dict[str,
             room = await get_room(event.room_id, uow=uow)
         except NotFound:
             room = None
-    editable = event.organizer_id == viewer.user.id or (calendar is not None and calendar.can_write(viewer.user.id))
+    editable = event.organizer_id == viewer.user.id or (
+        calendar is not None and event.editable_by(viewer.user.id, calendar)
+    )
     return {
         "event": event,
         "calendar": calendar,

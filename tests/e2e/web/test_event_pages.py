@@ -211,3 +211,17 @@ async def test_the_administrator_adds_a_room_on_the_rooms_board_and_others_canno
     assert refused.status_code == 403
     assert "Add a room" not in (await bob.open("/rooms")).text
     assert [r["name"] for r in (await ada.api("GET", "/api/rooms")).json()["items"]] == ["Everest"]
+
+
+async def test_an_invitee_cannot_open_the_edit_form(person: Visitors) -> None:
+    ada, _ = await person("ada")
+    bob, bob_email = await person("bob")
+    invitation = fields("Planning", "10:00", "11:00", participants=bob_email)
+    path = (await ada.submit("/events/new", "/events/new", invitation)).headers["location"]
+
+    page = await bob.open(path)
+    edit = await bob.open(f"{path}/edit")
+
+    assert f'href="{path}/edit"' not in page.text
+    assert edit.status_code == 403
+    assert "text/html" in edit.headers["content-type"]
