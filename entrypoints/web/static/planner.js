@@ -62,6 +62,8 @@
     }
   }
 
+  // Frames arrive as named events (`notification`, `unread_count`) or unnamed ones (`message`); either
+  // way their JSON `type` says what they are.
   function onStreamMessage(evt) {
     evt.preventDefault();  // the frames are JSON for us, not HTML to swap in
     var frame;
