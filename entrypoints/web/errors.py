@@ -76,10 +76,11 @@ def domain_error_page(request: Request[Any, Any, Any], exc: Exception) -> Respon
 
 def unexpected_error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("page.failed", method=request.method, path=request.url.path, error=type(exc).__name__)
+    request_id = request.scope.get("state", {}).get("request_id")
     return _error_page(
         HTTP_500_INTERNAL_SERVER_ERROR,
         "Something went wrong on our side",
-        "It has been logged. Try again in a moment.",
+        "It has been logged" + (f" (request {request_id})" if request_id else "") + ". Try again in a moment.",
     )
 
 
