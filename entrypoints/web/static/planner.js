@@ -104,6 +104,11 @@
   document.addEventListener("htmx:sseError", function () { document.body.dataset.stream = "down"; streamDown(); });
   document.addEventListener("htmx:sseOpen", streamUp);
 
+  document.addEventListener("submit", function (evt) {
+    var message = evt.target.dataset && evt.target.dataset.confirm;
+    if (message && !window.confirm(message)) evt.preventDefault();
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-browser-timezone]").forEach(function (input) {
       if (!input.value && window.Intl) input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";

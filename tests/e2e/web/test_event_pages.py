@@ -225,3 +225,14 @@ async def test_an_invitee_cannot_open_the_edit_form(person: Visitors) -> None:
     assert f'href="{path}/edit"' not in page.text
     assert edit.status_code == 403
     assert "text/html" in edit.headers["content-type"]
+
+
+async def test_the_organizer_cancels_an_event_and_it_leaves_the_week(person: Visitors) -> None:
+    ada, _ = await person("ada")
+    path = (await ada.submit("/events/new", "/events/new", fields("Offsite", "10:00", "11:00"))).headers["location"]
+
+    cancelled = await ada.submit(path, f"{path}/cancel", {})
+
+    assert cancelled.status_code == 303
+    assert "Offsite" not in (await ada.open(f"/?date={DAY}")).text
+    assert "cancelled" in (await ada.open(path)).text
