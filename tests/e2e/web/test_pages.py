@@ -182,7 +182,7 @@ async def test_an_unknown_guest_is_reported_at_the_participants(visitors: Visito
 async def test_guessing_a_password_on_the_sign_in_page_is_limited_like_the_api(settings: Settings) -> None:
     limited = dataclasses.replace(settings, rate_limits=dataclasses.replace(settings.rate_limits, per_account=3))
     async with AsyncTestClient(app=create_app(limited, configure_logs=False)) as client:
-        visitor, email = Visitor(client), "ada@example.com"
+        visitor, email = Visitor(client), f"ada-{next(_numbers)}@example.com"
         await visitor.sign_up("Ada", email)
         guesses = [
             (await visitor.submit("/login", "/login", {"email": email, "password": f"guess {n}"})).status_code
