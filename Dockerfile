@@ -1,4 +1,10 @@
 # The image compose.yaml builds: planner installed from uv.lock, run as an unprivileged user.
+# The web pages' htmx comes from npm (package-lock.json), installed in a stage of its own.
+FROM node:22-slim AS web-assets
+WORKDIR /assets
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+
 FROM python:3.12-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy \
@@ -12,6 +18,7 @@ COPY application ./application
 COPY adapters ./adapters
 COPY entrypoints ./entrypoints
 COPY migrations ./migrations
+COPY --from=web-assets /assets/node_modules ./node_modules
 RUN uv sync --locked --no-dev --no-editable
 USER planner
 EXPOSE 8000

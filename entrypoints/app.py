@@ -43,6 +43,7 @@ from entrypoints.http.sse import CONNECTIONS_TTL_S, ConnectionRegistry
 from entrypoints.infrastructure import Infrastructure
 from entrypoints.logs import RequestIdMiddleware, configure_logging, send_request_id
 from entrypoints.settings import Settings, get_settings
+from entrypoints.web import web_client
 from entrypoints.worker.settings import saq_config
 
 VERSION = "0.1.0"
@@ -127,6 +128,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
                 subscriber_max_backlog=1000,
                 subscriber_backlog_strategy="dropleft",
             ),
+            web_client(settings),
         ],
         middleware=[DefineMiddleware(RequestIdMiddleware), *rate_limit_middleware(settings.rate_limits)],
         before_send=[send_request_id],

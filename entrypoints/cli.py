@@ -87,6 +87,7 @@ def up(host: str, port: int, data_dir: Path) -> None:
     from entrypoints.serve import serve_with_worker
 
     settings = load_settings()
+    _web_assets()
     lock = DataDirLock(data_dir)
     postgres = EmbeddedPostgres(data_dir) if not settings.database.url else None
     redis = EmbeddedRedis(data_dir) if not settings.redis.url else None
@@ -130,6 +131,22 @@ def _bind_or_fail(host: str, port: int) -> socket.socket:
         fail(f"cannot listen on {host}:{port}: {exc.strerror}; is another planner running? pass --port")
 
 
+def _web_assets(*, required: bool = True) -> None:
+    """The web pages load htmx from node_modules: `npm ci` when it is missing, or say what to install.
+
+    `planner up` stops there; `planner run` (production, where the image ships node_modules) only warns,
+    since the API does not need them.
+    """
+    from entrypoints.web.assets import AssetsMissing, ensure_assets
+
+    try:
+        ensure_assets()
+    except AssetsMissing as exc:
+        if required:
+            fail(str(exc))
+        log.warning("web.assets_missing", detail=str(exc))
+
+
 def _migrate(settings: Settings) -> None:
     from sqlalchemy.exc import DBAPIError
 
@@ -163,6 +180,7 @@ def run(host: str, port: int, workers: int) -> None:
 
     settings = load_settings()
     _require_servers(settings)
+    _web_assets(required=False)
     try:
         from entrypoints.serve import bind_socket
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from litestar import Request
 from litestar.datastructures import MutableScopeHeaders
+from litestar.enums import RequestEncodingType
 from litestar.exceptions import TooManyRequestsException
 from litestar.middleware.base import DefineMiddleware
 from litestar.middleware.rate_limit import DURATION_VALUES, DurationUnit, RateLimitConfig, RateLimitMiddleware
@@ -29,8 +30,12 @@ from entrypoints.settings import RateLimitSettings
 EXEMPT_PATHS = ["^/health", "^/schema", "^/saq/static", "^/webhook/"]
 SIGN_IN_PATH = "/api/auth/login"
 SIGN_UP_PATH = "/api/auth/register"
+# The web client's sign-in and sign-up forms post here; they are limited like the API's.
+SIGN_IN_FORM_PATH = "/login"
+SIGN_UP_FORM_PATH = "/signup"
 WINDOW: DurationUnit = "minute"
 STATE_KEY = "rate_limit_counters"
+FORMS = {RequestEncodingType.URL_ENCODED, RequestEncodingType.MULTI_PART}
 
 
 def client_address(request: Request[Any, Any, Any]) -> str:
@@ -54,9 +59,9 @@ class SharedRateLimitConfig(RateLimitConfig):
     middleware_class: type[RateLimitMiddleware] = field(default_factory=lambda: SharedRateLimitMiddleware)
 
 
-def _on_path(path: str) -> Callable[[Request[Any, Any, Any]], bool]:
+def _on_path(*paths: str) -> Callable[[Request[Any, Any, Any]], bool]:
     def applies(request: Request[Any, Any, Any]) -> bool:
-        return request.url.path == path
+        return request.method == "POST" and request.url.path in paths
 
     return applies
 
@@ -133,13 +138,13 @@ def rate_limit_middleware(limits: RateLimitSettings) -> list[DefineMiddleware]:
             name="sign_in",
             rate_limit=(WINDOW, limits.sign_in_per_ip),
             identifier_for_request=client_address,
-            check_throttle_handler=_on_path(SIGN_IN_PATH),
+            check_throttle_handler=_on_path(SIGN_IN_PATH, SIGN_IN_FORM_PATH),
         ),
         SharedRateLimitConfig(
             name="sign_up",
             rate_limit=(WINDOW, limits.sign_up_per_ip),
             identifier_for_request=client_address,
-            check_throttle_handler=_on_path(SIGN_UP_PATH),
+            check_throttle_handler=_on_path(SIGN_UP_PATH, SIGN_UP_FORM_PATH),
         ),
         SharedRateLimitConfig(
             name="api",
@@ -164,10 +169,10 @@ async def _limit_per_account(request: Request[Any, Any, Any], bucket: str) -> No
     if limit <= 0:
         return
     try:
-        body = await request.json()
+        body: Any = await request.form() if request.content_type[0] in FORMS else await request.json()
     except Exception:  # noqa: BLE001 - a malformed body is the handler's to refuse
         return
-    email = body.get("email") if isinstance(body, dict) else None
+    email = body.get("email") if hasattr(body, "get") else None
     if not isinstance(email, str):
         return
     # Keyed by the normalized address, hashed so the rate-limit Redis holds no addresses.

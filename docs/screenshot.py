@@ -1,0 +1,158 @@
+"""Render the web client's week view with sample data to docs/week-view.png, in headless Chromium.
+
+    uv run python docs/screenshot.py
+
+Starts `planner up` on a free port with a throwaway data dir (embedded PostgreSQL and Redis), signs
+a few people up and books a week of meetings through the public API, then photographs Ada's week.
+Needs Debian's `chromium` (or CHROMIUM=/path/to/chrome).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+OUTPUT = ROOT / "docs" / "week-view.png"
+PASSWORD = "correct horse battery staple"  # noqa: S105 - sample accounts on a throwaway server
+ZONE = "Europe/Berlin"
+
+
+class Api:
+    def __init__(self, base: str, token: str | None = None) -> None:
+        self.base, self.token = base, token
+
+    def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)  # noqa: S310
+        with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 - our own loopback server
+            return json.loads(answer.read() or b"null")
+
+    def person(self, name: str) -> Api:
+        email = f"{name.lower()}@example.com"
+        self.call("POST", "/api/auth/register", {"email": email, "password": PASSWORD, "name": name, "timezone": ZONE})
+        token = self.call("POST", "/api/auth/login", {"email": email, "password": PASSWORD})["access_token"]
+        return Api(self.base, token)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_healthy(base: str, process: subprocess.Popen[bytes], deadline_s: float = 240) -> None:
+    end = time.monotonic() + deadline_s
+    while time.monotonic() < end:
+        if process.poll() is not None:
+            sys.exit(f"planner up exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(base + "/health", timeout=3) as answer:  # noqa: S310
+                if answer.status == 200:
+                    return
+        except (OSError, urllib.error.URLError):
+            pass
+        time.sleep(0.5)
+    sys.exit("planner did not become healthy in time")
+
+
+def at(day: date, hour: int, minute: int = 0) -> str:
+    return f"{day.isoformat()}T{hour:02d}:{minute:02d}:00+01:00"
+
+
+def seed(base: str, monday: date) -> None:
+    """A believable week for Ada: a team calendar, rooms, overlapping meetings, two fresh invitations."""
+    ada = Api(base).person("Ada")  # the first account administers planner: she adds the rooms
+    bob, chen, dana = (Api(base).person(name) for name in ("Bob", "Chen", "Dana"))
+    rooms = {
+        name: ada.call("POST", "/api/rooms", {"name": name, "capacity": seats, "location": floor})["id"]
+        for name, seats, floor in (("Everest", 8, "3rd floor"), ("Fuji", 12, "2nd floor"), ("Kilimanjaro", 4, "1st"))
+    }
+    team = ada.call("POST", "/api/calendars", {"name": "Product team", "color": "#16a34a"})["id"]
+    guests = ["bob@example.com", "chen@example.com"]
+
+    def event(who: Api, title: str, day: int, start: tuple[int, int], end: tuple[int, int], **more: Any) -> None:
+        d = monday + timedelta(days=day)
+        who.call("POST", "/api/events", {"title": title, "starts_at": at(d, *start), "ends_at": at(d, *end), **more})
+
+    for day in range(5):
+        event(ada, "Stand-up", day, (9, 30), (9, 45), calendar_id=team)
+    event(ada, "Sprint planning", 0, (10, 0), (11, 30), room_id=rooms["Everest"], participants=guests)
+    event(ada, "1:1 Bob", 1, (14, 0), (14, 30), participants=["bob@example.com"], room_id=rooms["Kilimanjaro"])
+    event(ada, "Design review", 2, (10, 0), (12, 0), room_id=rooms["Fuji"], calendar_id=team, participants=guests)
+    event(ada, "Customer call", 2, (11, 0), (12, 0))
+    event(ada, "Focus time", 2, (11, 30), (13, 0))
+    event(ada, "Lunch & learn: SSE", 3, (12, 0), (13, 0), calendar_id=team, room_id=rooms["Fuji"])
+    event(ada, "Roadmap draft", 3, (15, 0), (17, 0))
+    event(ada, "Retro", 4, (15, 0), (16, 0), calendar_id=team, room_id=rooms["Everest"], participants=guests)
+    event(bob, "Budget review", 1, (10, 0), (11, 0), participants=["ada@example.com"])
+    event(chen, "Hiring sync", 3, (9, 0), (9, 30), participants=["ada@example.com", "dana@example.com"])
+    event(dana, "Offsite prep", 4, (11, 0), (12, 30), participants=["ada@example.com"])
+
+
+def photograph(base: str, monday: date) -> None:
+    chromium = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        sys.exit("Chromium not found: apt-get install -y chromium (or set CHROMIUM=/path/to/chrome)")
+    args = ["--no-sandbox"] if os.geteuid() == 0 else []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=args)
+        context = browser.new_context(base_url=base, viewport={"width": 1280, "height": 860}, device_scale_factor=1)
+        signed_in = context.request.post("/api/auth/login", data={"email": "ada@example.com", "password": PASSWORD})
+        assert signed_in.ok, signed_in.text()
+        page = context.new_page()
+        page.goto(f"/?date={monday.isoformat()}")
+        page.wait_for_selector("body[data-stream='open']", timeout=15_000)
+        page.wait_for_function("document.getElementById('unread-count').textContent.trim() === '3'", timeout=15_000)
+        page.screenshot(path=str(OUTPUT))
+        browser.close()
+
+
+def main() -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    data_dir = tempfile.mkdtemp(prefix="planner-screenshot-")
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "REDIS_CACHE_URL")}
+    process = subprocess.Popen(  # noqa: S603
+        ["uv", "run", "planner", "up", "--port", str(port), "--data-dir", data_dir],  # noqa: S607
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_healthy(base, process)
+        today = datetime.now().date()  # noqa: DTZ005 - the local week of whoever takes the picture
+        monday = today - timedelta(days=today.weekday())
+        seed(base, monday)
+        photograph(base, monday)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+        shutil.rmtree(data_dir, ignore_errors=True)
+    print(f"wrote {OUTPUT.relative_to(ROOT)}")  # noqa: T201
+
+
+if __name__ == "__main__":
+    main()

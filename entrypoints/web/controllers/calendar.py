@@ -1,0 +1,127 @@
+"""The week view (home page) and the day view of my calendars."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Annotated
+
+from litestar import Controller, get
+from litestar.params import Parameter
+from litestar.response import Template
+
+from application.scheduling.list_calendars import list_calendars
+from application.scheduling.list_events import list_events
+from domain.clock import Clock
+from domain.scheduling.calendar import Calendar
+from domain.scheduling.event import Event
+from entrypoints.http.dependencies import ClockDep, UoW
+from entrypoints.web.rendering import ViewerDep, page
+from entrypoints.web.week import day_bounds, lay_out, week_start
+
+# Events in someone else's calendar that I was invited to: toggled like a calendar of their own.
+INVITATIONS = "invitations"
+HOURS = list(range(24))
+
+
+def chosen_day(raw: str | None, clock: Clock, viewer: ViewerDep) -> date:
+    if raw:
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            pass
+    return clock.now().astimezone(viewer.zone).date()
+
+
+def _shown(events: list[Event], calendars: list[Calendar], hidden: set[str]) -> list[Event]:
+    mine = {c.id for c in calendars}
+    return [
+        e for e in events if (str(e.calendar_id) not in hidden if e.calendar_id in mine else INVITATIONS not in hidden)
+    ]
+
+
+@dataclass(frozen=True)
+class Toggle:
+    """A calendar's show/hide switch: a link to the same view with that calendar flipped."""
+
+    label: str
+    color: str
+    shown: bool
+    href: str
+
+
+def _hide_query(hidden: set[str]) -> str:
+    return "".join(f"&hide={h}" for h in sorted(hidden))
+
+
+def _toggles(calendars: list[Calendar], hidden: set[str], *, base: str, day: date) -> list[Toggle]:
+    entries = [(c.name, c.color, str(c.id)) for c in calendars] + [("Invitations", "#6b7280", INVITATIONS)]
+    return [
+        Toggle(label, color, key not in hidden, f"{base}?date={day.isoformat()}{_hide_query(hidden ^ {key})}")
+        for label, color, key in entries
+    ]
+
+
+class CalendarPages(Controller):
+    include_in_schema = False
+
+    @get("/", name="week")
+    async def week(
+        self,
+        viewer: ViewerDep,
+        uow: UoW,
+        clock: ClockDep,
+        day: Annotated[str | None, Parameter(query="date")] = None,
+        hide: Annotated[list[str] | None, Parameter(query="hide")] = None,
+    ) -> Template:
+        first = week_start(chosen_day(day, clock, viewer))
+        week = [first + timedelta(days=i) for i in range(7)]
+        return await self._grid(viewer, uow, clock, days=week, hide=hide, mode="week")
+
+    @get("/day", name="day")
+    async def day_view(
+        self,
+        viewer: ViewerDep,
+        uow: UoW,
+        clock: ClockDep,
+        day: Annotated[str | None, Parameter(query="date")] = None,
+        hide: Annotated[list[str] | None, Parameter(query="hide")] = None,
+    ) -> Template:
+        return await self._grid(viewer, uow, clock, days=[chosen_day(day, clock, viewer)], hide=hide, mode="day")
+
+    async def _grid(
+        self,
+        viewer: ViewerDep,
+        uow: UoW,
+        clock: Clock,
+        *,
+        days: list[date],
+        hide: list[str] | None,
+        mode: str,
+    ) -> Template:
+        zone = viewer.zone
+        start, _ = day_bounds(days[0], zone)
+        _, end = day_bounds(days[-1], zone)
+        calendars = await list_calendars(actor_id=viewer.user.id, uow=uow)
+        events = await list_events(actor_id=viewer.user.id, start=start, end=end, uow=uow)
+        hidden = set(hide or [])
+        today = clock.now().astimezone(zone).date()
+        step = timedelta(days=len(days))
+        return page(
+            "calendar.html",
+            viewer=viewer,
+            mode=mode,
+            days=lay_out(_shown(events, calendars, hidden), days, zone, today),
+            hours=HOURS,
+            calendars=calendars,
+            colors={c.id: c.color for c in calendars},
+            hidden=hidden,
+            invitations=INVITATIONS,
+            previous=(days[0] - step).isoformat(),
+            next=(days[0] + step).isoformat(),
+            today=today.isoformat(),
+            first=days[0],
+            last=days[-1],
+            hide_query=_hide_query(hidden),
+            toggles=_toggles(calendars, hidden, base="/" if mode == "week" else "/day", day=days[0]),
+        )

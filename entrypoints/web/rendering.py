@@ -1,0 +1,77 @@
+"""Pages: the Jinja environment, who is looking (for the bell and their time zone), and rendering a template."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from litestar.di import NamedDependency
+from litestar.params import SkipValidation
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.response import Template
+from litestar.template import TemplateConfig
+
+from application.notifications.reading import count_unread
+from application.scheduling.get_user import get_user
+from domain.scheduling.user import User
+from entrypoints.http.dependencies import Actor, UoW
+from entrypoints.web.assets import HTMX_SCRIPT, SSE_SCRIPT
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The signed-in person a page is rendered for."""
+
+    user: User
+    unread: int
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.user.timezone)
+
+
+# Handler parameter type, like the API's named dependencies.
+ViewerDep = NamedDependency[SkipValidation[Viewer]]
+
+
+async def provide_viewer(actor: Actor, uow: UoW) -> Viewer:
+    return Viewer(user=await get_user(actor.id, uow=uow), unread=await count_unread(actor_id=actor.id, uow=uow))
+
+
+def _local(value: datetime, zone: ZoneInfo | str, fmt: str = "%H:%M") -> str:
+    tz = ZoneInfo(zone) if isinstance(zone, str) else zone
+    return value.astimezone(tz).strftime(fmt)
+
+
+def environment() -> Environment:
+    # Autoescaping is what turns a `<script>` title into text; it must stay on for every template.
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["local"] = _local
+    env.globals["htmx_script"] = HTMX_SCRIPT
+    env.globals["sse_script"] = SSE_SCRIPT
+    return env
+
+
+def template_config() -> TemplateConfig[JinjaTemplateEngine]:
+    return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment()))
+
+
+def page(name: str, *, viewer: Viewer | None = None, status_code: int = 200, **context: Any) -> Template:
+    """Render a page template; `viewer` fills the header (name, bell) on signed-in pages."""
+    return Template(
+        template_name=name,
+        context={"viewer": viewer, **context},
+        status_code=status_code,
+        headers={"Cache-Control": "no-store"},
+    )

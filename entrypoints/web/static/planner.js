@@ -1,0 +1,123 @@
+// planner's page behaviour: the bell and toasts from the notification stream, live refresh of what
+// a notification is about, polling the unread count while the stream is down, and small niceties.
+(function () {
+  "use strict";
+  var POLL_MS = window.plannerPollMs || 60000;  // tests shorten it; people get a minute
+  var TOAST_MS = 6000;
+  var poller = null;
+
+  function setUnread(count) {
+    var el = document.getElementById("unread-count");
+    if (!el || typeof count !== "number") return;
+    var before = Number(el.dataset.count || "0");
+    el.textContent = String(count);
+    el.dataset.count = String(count);
+    el.classList.toggle("has-unread", count > 0);
+    if (count > before) {
+      var bell = document.getElementById("bell");
+      if (bell) { bell.classList.remove("ring"); void bell.offsetWidth; bell.classList.add("ring"); }
+    }
+  }
+
+  function toast(notification) {
+    var box = document.getElementById("toasts");
+    if (!box) return;
+    var item = document.createElement("div");
+    item.className = "toast";
+    var title = document.createElement("strong");
+    title.textContent = notification.title || "Notification";  // textContent: never parsed as HTML
+    item.appendChild(title);
+    if (notification.message) {
+      var message = document.createElement("p");
+      message.textContent = notification.message;
+      item.appendChild(message);
+    }
+    if (notification.event_id) {
+      var link = document.createElement("a");
+      link.href = "/events/" + encodeURIComponent(notification.event_id);
+      link.textContent = "Open";
+      item.appendChild(link);
+    }
+    box.appendChild(item);
+    window.setTimeout(function () { item.remove(); }, TOAST_MS);
+  }
+
+  function refreshAbout(eventId) {
+    if (!window.htmx) return;
+    var calendar = document.querySelector("[data-live-calendar]");
+    if (calendar) {
+      htmx.ajax("GET", window.location.pathname + window.location.search, {
+        target: "#calendar", select: "#calendar", swap: "outerHTML"
+      }).then(function () {
+        if (!eventId) return;
+        document.querySelectorAll('[data-event-id="' + CSS.escape(eventId) + '"]').forEach(function (el) {
+          el.classList.add("changed");
+        });
+      });
+    }
+    if (eventId) {
+      document.querySelectorAll('[data-live-event="' + CSS.escape(eventId) + '"][data-refresh-url]').forEach(function (el) {
+        htmx.ajax("GET", el.dataset.refreshUrl, { target: el, swap: "outerHTML" });
+      });
+    }
+  }
+
+  // Frames arrive as named events (`notification`, `unread_count`) or unnamed ones (`message`); either
+  // way their JSON `type` says what they are.
+  function onStreamMessage(evt) {
+    evt.preventDefault();  // the frames are JSON for us, not HTML to swap in
+    var frame;
+    try { frame = JSON.parse(evt.detail.data); } catch (e) { return; }
+    if (!frame || !frame.data) return;
+    if (frame.type === "unread_count") {
+      setUnread(frame.data.count);
+    } else if (frame.type === "notification" && frame.data.notification) {
+      toast(frame.data.notification);
+      refreshAbout(frame.data.notification.event_id);
+    }
+  }
+
+  function pollUnread() {
+    var live = document.getElementById("live");
+    if (!live) return;
+    fetch(live.dataset.unreadUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (body) { if (body) setUnread(body.count); })
+      .catch(function () {});
+  }
+
+  // htmx's SSE extension reconnects by itself with a growing delay (0.5 s up to 64 s); while it is
+  // down the count is polled every 60 s, and polling stops once the stream is back.
+  function streamDown() {
+    if (poller === null) {
+      pollUnread();
+      poller = window.setInterval(pollUnread, POLL_MS);
+    }
+  }
+
+  function streamUp() {
+    if (poller !== null) { window.clearInterval(poller); poller = null; }
+    document.body.dataset.stream = "open";
+  }
+
+  document.addEventListener("htmx:sseBeforeMessage", onStreamMessage);
+  document.addEventListener("htmx:sseError", function () { document.body.dataset.stream = "down"; streamDown(); });
+  document.addEventListener("htmx:sseOpen", streamUp);
+
+  document.addEventListener("submit", function (evt) {
+    var message = evt.target.dataset && evt.target.dataset.confirm;
+    if (message && !window.confirm(message)) evt.preventDefault();
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-browser-timezone]").forEach(function (input) {
+      if (!input.value && window.Intl) input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    });
+    document.querySelectorAll("[data-scroll-to-hour]").forEach(function (scroller) {
+      var hour = scroller.querySelector(".hour");
+      if (hour) scroller.scrollTop = hour.offsetHeight * Number(scroller.dataset.scrollToHour);
+    });
+    // The stream may never open (no EventSource, blocked): count by polling until it does.
+    window.setTimeout(function () { if (document.body.dataset.stream !== "open" && document.getElementById("live")) streamDown(); }, 10000);
+  });
+})();
