@@ -194,6 +194,23 @@ async def test_an_open_page_learns_at_once_that_a_sync_changed_its_calendars(
     assert "Moved standup" in await titles(ada)  # what the page reloads is already the new state
 
 
+async def test_the_google_page_shows_the_connection_and_its_last_sync(planner: Planner, fake: FakeGoogle) -> None:
+    google_calendars(fake, "work")
+    ada = await planner.person("ada")
+    before = await ada.get("/google", headers={"Accept": "text/html"})
+    assert "Not connected" in before.text
+    assert 'href="/api/google/connect"' in before.text
+
+    async with running_worker(planner.settings):
+        ada, _ = await connected(planner, fake, "bob")
+    after = await ada.get("/google", headers={"Accept": "text/html"})
+
+    assert after.status_code == 200
+    assert "Connected. Last sync:" in after.text
+    assert "<time datetime=" in after.text
+    assert "Reconnect Google Calendar" in after.text
+
+
 async def test_a_burst_of_twenty_pushes_queues_one_sync(planner: Planner, fake: FakeGoogle) -> None:
     google_calendars(fake, "work")
     async with running_worker(planner.settings):

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 from litestar.security.jwt import JWTCookieAuth, Token
 from litestar.status_codes import HTTP_303_SEE_OTHER
@@ -62,7 +62,7 @@ class AccountPages(Controller):
     include_in_schema = False
 
     @get("/login", opt=PUBLIC, name="login")
-    async def login_form(self, next_: Annotated[str | None, Parameter(query="next")] = None) -> Template:
+    async def login_form(self, next_: Annotated[str | None, QueryParameter(name="next")] = None) -> Template:
         return page("login.html", email="", next=safe_next(next_), error=None)
 
     @post("/login", opt=PUBLIC, before_request=limit_sign_in_per_account)

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Annotated
 
 from litestar import Controller, get
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from litestar.response import Template
 
 from application.scheduling.list_calendars import list_calendars
@@ -71,8 +71,8 @@ class CalendarPages(Controller):
         viewer: ViewerDep,
         uow: UoW,
         clock: ClockDep,
-        day: Annotated[str | None, Parameter(query="date")] = None,
-        hide: Annotated[list[str] | None, Parameter(query="hide")] = None,
+        day: Annotated[str | None, QueryParameter(name="date")] = None,
+        hide: Annotated[list[str] | None, QueryParameter(name="hide")] = None,
     ) -> Template:
         first = week_start(chosen_day(day, clock, viewer))
         week = [first + timedelta(days=i) for i in range(7)]
@@ -84,8 +84,8 @@ class CalendarPages(Controller):
         viewer: ViewerDep,
         uow: UoW,
         clock: ClockDep,
-        day: Annotated[str | None, Parameter(query="date")] = None,
-        hide: Annotated[list[str] | None, Parameter(query="hide")] = None,
+        day: Annotated[str | None, QueryParameter(name="date")] = None,
+        hide: Annotated[list[str] | None, QueryParameter(name="hide")] = None,
     ) -> Template:
         return await self._grid(viewer, uow, clock, days=[chosen_day(day, clock, viewer)], hide=hide, mode="day")
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import Parameter
+from litestar.params import Parameter, QueryParameter
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
@@ -123,8 +123,8 @@ class EventPages(Controller):
         viewer: ViewerDep,
         uow: UoW,
         clock: ClockDep,
-        day: Annotated[str | None, Parameter(query="date")] = None,
-        hour: Annotated[str | None, Parameter(query="hour")] = None,
+        day: Annotated[str | None, QueryParameter(name="date")] = None,
+        hour: Annotated[str | None, QueryParameter(name="hour")] = None,
     ) -> Template:
         form = EventForm.blank(_default_start(day, hour, viewer, clock), viewer.user.timezone)
         return await _form_page(form, viewer=viewer, uow=uow, clock=clock)

@@ -8,7 +8,9 @@ from datetime import datetime
 from litestar import Controller, get
 from litestar.response import Template
 
-from entrypoints.http.dependencies import UoW
+from application.google_sync.connection import GoogleConnection as GoogleSync
+from domain.google_sync.model import ConnectionStatus
+from entrypoints.http.controllers.google_dependencies import Google, google_dependency
 from entrypoints.web.rendering import ViewerDep, page
 
 CONNECT_URL = "/api/google/connect"
@@ -18,26 +20,34 @@ CONNECT_URL = "/api/google/connect"
 class GoogleConnection:
     """What the page shows; `last_sync` None means never synced."""
 
+    configured: bool
     connected: bool
+    broken_reason: str | None = None
     last_sync: datetime | None = None
 
 
-async def google_connection_status(viewer: ViewerDep, uow: UoW) -> GoogleConnection:
-    """SEAM for Google sync (built separately): answer the viewer's real connection and last sync here.
-
-    Until that use case exists, every account shows as not connected.
-    """
-    return GoogleConnection(connected=False)
+async def google_connection_status(viewer: ViewerDep, google: Google) -> GoogleConnection:
+    """The viewer's connection to Google as the sync keeps it: connected, broken (and why), last sync."""
+    if not google.configured:
+        return GoogleConnection(configured=False, connected=False)
+    status = await google.connection.status(viewer.user.id)
+    if status.account is None:
+        return GoogleConnection(configured=True, connected=False)
+    if status.account.status is ConnectionStatus.BROKEN:
+        reason = status.account.broken_reason or "Google refused the grant"
+        return GoogleConnection(configured=True, connected=False, broken_reason=reason)
+    return GoogleConnection(configured=True, connected=True, last_sync=GoogleSync.last_synced(status))
 
 
 class GooglePages(Controller):
     include_in_schema = False
+    dependencies = google_dependency
 
     @get("/google", name="google")
-    async def status(self, viewer: ViewerDep, uow: UoW) -> Template:
+    async def status(self, viewer: ViewerDep, google: Google) -> Template:
         return page(
             "google.html",
             viewer=viewer,
-            google=await google_connection_status(viewer, uow),
+            google=await google_connection_status(viewer, google),
             connect_url=CONNECT_URL,
         )

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
@@ -32,7 +32,7 @@ class RoomPages(Controller):
         viewer: ViewerDep,
         uow: UoW,
         clock: ClockDep,
-        day: Annotated[str | None, Parameter(query="date")] = None,
+        day: Annotated[str | None, QueryParameter(name="date")] = None,
     ) -> Template:
         return await _board(viewer, uow, clock, chosen_day(day, clock, viewer))
 

@@ -177,13 +177,14 @@ async def test_hiding_a_calendar_hides_its_events_in_the_week(person: Visitors) 
     assert day.text.count('class="day-head') == 1
 
 
-async def test_the_google_page_offers_to_connect(person: Visitors) -> None:
+async def test_without_google_settings_the_google_page_says_what_to_set(person: Visitors) -> None:
     ada, _ = await person("ada")
 
     page = await ada.open("/google")
 
-    assert "Not connected" in page.text
-    assert 'href="/api/google/connect"' in page.text
+    assert "not set up on this server" in page.text
+    assert "GOOGLE_CLIENT_ID" in page.text
+    assert 'href="/api/google/connect"' not in page.text
 
 
 async def test_an_unknown_event_is_a_404_page(person: Visitors) -> None:
