@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, datetime, timedelta
+from uuid import UUID
 
 from playwright.async_api import Browser, BrowserContext, Page, Route, expect
+
+from adapters.redis.notifications import RedisNotificationPublisher, channels_backend
+from entrypoints.infrastructure import Infrastructure
+from entrypoints.settings import Settings
 
 PASSWORD = "correct horse battery staple"
 _numbers = itertools.count(1)
@@ -170,4 +175,27 @@ async def test_the_week_is_worked_by_keyboard_and_fits_a_phone(browser: Browser,
     await page.locator(".event a", has_text="Standup").focus()
     await page.keyboard.press("Enter")
     await expect(page.get_by_role("heading", level=1)).to_have_text("Standup")
+    await context.close()
+
+
+async def test_a_calendars_changed_frame_reloads_the_open_week(browser: Browser, site: str, settings: Settings) -> None:
+    context, page, _ = await signed_up(browser, site, "Gus")
+    await page.goto(f"/?date={tomorrow(0)[:10]}")
+    await stream_open(page)
+    me = await (await context.request.get("/api/me")).json()
+    # Made behind the page's back (as a Google sync does): nobody is notified of one's own event.
+    made = await context.request.post(
+        "/api/events",
+        data={"title": "Mirrored from Google", "starts_at": tomorrow(9) + ":00Z", "ends_at": tomorrow(10) + ":00Z"},
+    )
+    assert made.status == 201, await made.text()
+    await expect(page.locator("#calendar .event-title", has_text="Mirrored from Google")).to_have_count(0)
+
+    infrastructure = Infrastructure.from_settings(settings)
+    try:
+        await RedisNotificationPublisher(channels_backend(infrastructure.redis)).calendars_changed([UUID(me["id"])])
+    finally:
+        await infrastructure.close()
+
+    await expect(page.locator("#calendar .event-title", has_text="Mirrored from Google")).to_be_visible(timeout=3_000)
     await context.close()

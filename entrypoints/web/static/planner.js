@@ -62,12 +62,16 @@
     }
   }
 
-  // Frames arrive as named events (`notification`, `unread_count`) or unnamed ones (`message`); either
+  // Frames arrive as named events (`notification`, `unread_count`, `calendars_changed`) or unnamed ones (`message`); either
   // way their JSON `type` says what they are.
   function onStreamMessage(evt) {
     evt.preventDefault();  // the frames are JSON for us, not HTML to swap in
     var frame;
     try { frame = JSON.parse(evt.detail.data); } catch (e) { return; }
+    if (frame && frame.type === "calendars_changed") {
+      refreshAbout(null);  // a Google sync changed what the calendars show
+      return;
+    }
     if (!frame || !frame.data) return;
     if (frame.type === "unread_count") {
       setUnread(frame.data.count);
