@@ -54,7 +54,7 @@ def build_services(infrastructure: Infrastructure, *, cache_ttl_seconds: int = 3
     sessions = async_sessionmaker(infrastructure.engine, class_=AsyncSession, expire_on_commit=False)
     # Each commit's outbox messages go to SAQ right after it; if Redis is down, the commit stands and
     # the worker's sweep_outbox cron hands them over later.
-    hand_over = OutboxHandOver(infrastructure.queue, OutboxProgress(sessions), mark_in_background=True)
+    hand_over = OutboxHandOver(infrastructure.queue, OutboxProgress(sessions), mark_handed_over=False)
     reads = CalendarReads(infrastructure.cache, ttl_seconds=cache_ttl_seconds)
     stale_reads = ForgetStaleReads(reads)
 
@@ -67,7 +67,6 @@ def build_services(infrastructure: Infrastructure, *, cache_ttl_seconds: int = 3
         hasher=Argon2PasswordHasher(),
         publisher=RedisNotificationPublisher(channels_backend(infrastructure.redis)),
         reads=reads,
-        settle=hand_over.marks_settled,
     )
 
 
@@ -99,7 +98,6 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             yield
         finally:
             refresher.cancel()
-            await services.settle()
             await infrastructure.close()
             await rate_limit_counters.close()
 

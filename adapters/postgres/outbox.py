@@ -9,6 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from adapters.postgres.models import OutboxRow
 from domain.events import DomainEvent
 
+_INSERT_MESSAGES = insert(OutboxRow).returning(OutboxRow.id, sort_by_parameter_order=True)
+
 
 @dataclass(frozen=True)
 class OutboxMessage:
@@ -23,5 +25,5 @@ async def store_in_outbox(session: AsyncSession, events: Sequence[DomainEvent]) 
     if not events:
         return []
     rows = [{"name": event.name, "payload": event.to_dict(), "occurred_at": event.occurred_at} for event in events]
-    result = await session.execute(insert(OutboxRow).returning(OutboxRow.id, sort_by_parameter_order=True), rows)
+    result = await session.execute(_INSERT_MESSAGES, rows)
     return [OutboxMessage(id=outbox_id, event=event) for outbox_id, event in zip(result.scalars(), events, strict=True)]

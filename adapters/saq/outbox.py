@@ -42,38 +42,6 @@ STUCK_HAND_OVERS = 3
 """From this many hand-overs on, a message is logged as one that keeps failing (it is still handed over)."""
 
 
-class _BackgroundMarks:
-    """Marks handed-over messages in few statements: one UPDATE for all that came in while the last ran.
-
-    The request that handed a message over does not wait for its mark (nor holds a second
-    database connection for it). A mark that is lost (the process died, PostgreSQL refused) only
-    means the sweeper hands the message over once more, which its job key and the task's
-    idempotency absorb.
-    """
-
-    def __init__(self, progress: OutboxProgress) -> None:
-        self._progress = progress
-        self._pending: list[int] = []
-        self._marking: asyncio.Task[None] | None = None
-
-    def add(self, outbox_ids: Iterable[int]) -> None:
-        self._pending.extend(outbox_ids)
-        if self._marking is None or self._marking.done():
-            self._marking = asyncio.create_task(self._mark())
-
-    async def settled(self) -> None:
-        while self._marking is not None and not self._marking.done():
-            await asyncio.shield(self._marking)
-
-    async def _mark(self) -> None:
-        while self._pending:
-            outbox_ids, self._pending = self._pending, []
-            try:
-                await self._progress.mark_handed_over(outbox_ids)
-            except Exception:
-                log.warning("outbox.mark_failed", outbox_ids=outbox_ids[:20], count=len(outbox_ids), exc_info=True)
-
-
 def outbox_job_key(outbox_id: int) -> str:
     """The key of the job acting on an outbox message."""
     return f"outbox:{outbox_id}"
@@ -85,7 +53,13 @@ def task_for(event_name: str) -> str:
 
 
 class OutboxHandOver:
-    """Enqueues outbox messages as SAQ jobs and notes that they were handed over."""
+    """Enqueues outbox messages as SAQ jobs and notes that they were handed over.
+
+    With `mark_handed_over=False` (the web's commits) a hand-over is not noted: a worker notes
+    `processed_at` within moments, and a message still unprocessed after the sweeper's `unsent_for`
+    is handed over again, which its job key makes a no-op while that job is still queued. This
+    saves every write request a second transaction (an UPDATE and its commit).
+    """
 
     def __init__(
         self,
@@ -93,27 +67,20 @@ class OutboxHandOver:
         progress: OutboxProgress,
         *,
         timeout: float = HAND_OVER_TIMEOUT_S,
-        mark_in_background: bool = False,
+        mark_handed_over: bool = True,
     ) -> None:
         self._queue = queue
         self._progress = progress
         self._timeout = timeout
-        self._marks = _BackgroundMarks(progress) if mark_in_background else None
+        self._mark_handed_over = mark_handed_over
 
     async def __call__(self, messages: Sequence[OutboxMessage]) -> None:
         """The unit of work's after-commit hook: hand this commit's messages over at once."""
         entries = [OutboxEntry(message.id, message.event.name) for message in messages]
         async with asyncio.timeout(self._timeout):
             await self._enqueue(entries)
-        if self._marks is None:
+        if self._mark_handed_over:
             await self._progress.mark_handed_over([entry.id for entry in entries])
-        else:
-            self._marks.add(entry.id for entry in entries)
-
-    async def marks_settled(self) -> None:
-        """Wait until the hand-overs noted so far are marked in the database (with mark_in_background)."""
-        if self._marks is not None:
-            await self._marks.settled()
 
     async def sweep(
         self,

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import Request
@@ -29,8 +28,6 @@ class Services:
     hasher: PasswordHasher
     publisher: NotificationPublisher
     reads: CalendarReads
-    settle: Callable[[], Awaitable[None]] = field(default=lambda: asyncio.sleep(0))
-    """Waits for work the requests left running in the background (it must end before the pools close)."""
 
 
 def dependencies(services: Services) -> dict[str, Provide]:

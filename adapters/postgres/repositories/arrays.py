@@ -1,9 +1,10 @@
 """Matching a column against many values with one array parameter."""
 
 from collections.abc import Collection
+from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, String, Uuid, any_, literal
+from sqlalchemy import BindParameter, ColumnElement, String, Uuid, any_, bindparam, literal
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -16,3 +17,13 @@ def is_any_id(column: InstrumentedAttribute[UUID], ids: Collection[UUID]) -> Col
 def is_any_text(column: InstrumentedAttribute[str], values: Collection[str]) -> ColumnElement[bool]:
     """`column = ANY($1)` for text values."""
     return column == any_(literal(list(values), ARRAY(String())))
+
+
+def ids_parameter(name: str) -> BindParameter[Any]:
+    """A named array-of-ids parameter, for statements built once and executed with their values."""
+    return bindparam(name, type_=cast(Any, ARRAY(Uuid())))
+
+
+def texts_parameter(name: str) -> BindParameter[Any]:
+    """A named array-of-text parameter, for statements built once and executed with their values."""
+    return bindparam(name, type_=cast(Any, ARRAY(String())))

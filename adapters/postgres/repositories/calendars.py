@@ -4,12 +4,12 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, Select, case, delete, insert, select, update
+from sqlalchemy import Row, Select, any_, bindparam, case, delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.models import CalendarMemberRow, CalendarRow, UserRow
-from adapters.postgres.repositories.arrays import is_any_id
+from adapters.postgres.repositories.arrays import ids_parameter, is_any_id
 from application.unit_of_work import SeenAggregates
 from domain.scheduling.calendar import Calendar, CalendarMember, CalendarRole
 
@@ -28,6 +28,14 @@ _MEMBERS = (
 )
 
 
+# Built once, executed with values: SQLAlchemy then neither rebuilds them nor recomputes their cache keys.
+_CALENDAR_BY_ID = _CALENDARS.where(CalendarRow.__table__.c.id == bindparam("calendar_id"))
+_PERSONAL_CALENDAR = _CALENDARS.where(
+    CalendarRow.__table__.c.owner_id == bindparam("user_id"), CalendarRow.__table__.c.is_personal
+)
+_MEMBERS_OF = _MEMBERS.where(CalendarMemberRow.calendar_id == any_(ids_parameter("calendar_ids")))
+
+
 class SqlCalendarRepository:
     """Calendars with their members (whose email and name come from `users`)."""
 
@@ -36,12 +44,12 @@ class SqlCalendarRepository:
 
     async def get(self, calendar_id: UUID) -> Calendar | None:
         """Return the calendar with its members."""
-        found = await self._load(_CALENDARS.where(CalendarRow.id == calendar_id))
+        found = await self._load(_CALENDAR_BY_ID, {"calendar_id": calendar_id})
         return found[0] if found else None
 
     async def personal_calendar_of(self, user_id: UUID) -> Calendar | None:
         """Return the personal calendar the user got on registration."""
-        found = await self._load(_CALENDARS.where(CalendarRow.owner_id == user_id, CalendarRow.is_personal))
+        found = await self._load(_PERSONAL_CALENDAR, {"user_id": user_id})
         return found[0] if found else None
 
     async def list_for_member(self, user_id: UUID) -> list[Calendar]:
@@ -92,12 +100,12 @@ class SqlCalendarRepository:
         )
         self._seen.remember(calendar)
 
-    async def _load(self, statement: Select[Any]) -> list[Calendar]:
-        rows = (await self._session.execute(statement)).all()
+    async def _load(self, statement: Select[Any], parameters: dict[str, Any] | None = None) -> list[Calendar]:
+        rows = (await self._session.execute(statement, parameters)).all()
         if not rows:
             return []
         members: dict[UUID, dict[UUID, CalendarMember]] = {row.id: {} for row in rows}
-        for member in await self._session.execute(_MEMBERS.where(is_any_id(CalendarMemberRow.calendar_id, members))):
+        for member in await self._session.execute(_MEMBERS_OF, {"calendar_ids": list(members)}):
             members[member.calendar_id][member.user_id] = CalendarMember(
                 user_id=member.user_id, email=member.email, name=member.name, role=CalendarRole(member.role)
             )

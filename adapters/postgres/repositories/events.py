@@ -76,7 +76,7 @@ class SqlEventRepository:
     async def add(self, event: Event) -> None:
         """Store a new event with its participants and reminders; RoomAlreadyBooked if its room is taken."""
         # Core statements on the tables: the ORM's bulk-insert machinery costs more than the insert itself.
-        await self._write(insert(_EVENT_TABLE).values(id=event.id, **_fields(event)), event)
+        await self._write(_INSERT_EVENT, event, {"id": event.id, **_fields(event)})
         if event.participants:
             await self._session.execute(insert(_PARTICIPANT_TABLE), _participant_rows(event))
         self._seen.remember(event)
@@ -161,15 +161,15 @@ class SqlEventRepository:
         first = self._bookings[0]
         return RoomAlreadyBooked(first.room_id, first.slot.starts_at, first.slot.ends_at)
 
-    async def _write(self, statement: Insert | Update, event: Event) -> None:
+    async def _write(self, statement: Insert | Update, event: Event, parameters: dict[str, Any] | None = None) -> None:
         if event.room_id is None or event.is_cancelled:
-            await self._session.execute(statement)
+            await self._session.execute(statement, parameters)
             return
         booking = _Booking(event.id, event.room_id, event.time_range)
         # No savepoint (two more round trips on every booking): a refused booking ends the use case,
         # so its transaction is rolled back here and the booking in the way read from what is committed.
         try:
-            await self._session.execute(statement)
+            await self._session.execute(statement, parameters)
         except IntegrityError as error:
             await self._session.rollback()
             refusal = await self._explain(error, booking)
@@ -234,6 +234,7 @@ class SqlEventRepository:
 
 _EVENT_TABLE = cast(Table, EventRow.__table__)
 _PARTICIPANT_TABLE = cast(Table, EventParticipantRow.__table__)
+_INSERT_EVENT = insert(_EVENT_TABLE)  # built once, executed with each event's values
 
 
 def _fields(event: Event) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, delete, exists, insert, select, update
+from sqlalchemy import Row, bindparam, delete, exists, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.models import EventRow, RoomRow
@@ -12,6 +12,7 @@ from domain.scheduling.room import Room
 from domain.scheduling.time_range import TimeRange
 
 _ROOMS = select(RoomRow.__table__)
+_ROOM_BY_ID = _ROOMS.where(RoomRow.__table__.c.id == bindparam("room_id"))  # built once, run with its value
 
 
 class SqlRoomRepository:
@@ -22,7 +23,7 @@ class SqlRoomRepository:
 
     async def get(self, room_id: UUID) -> Room | None:
         """Return the room."""
-        row = (await self._session.execute(_ROOMS.where(RoomRow.id == room_id))).one_or_none()
+        row = (await self._session.execute(_ROOM_BY_ID, {"room_id": room_id})).one_or_none()
         return None if row is None else _room(row)
 
     async def list_all(self) -> list[Room]:

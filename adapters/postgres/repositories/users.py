@@ -4,18 +4,23 @@ from collections.abc import Collection
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Insert, Row, Update, func, insert, select, update
+from sqlalchemy import Insert, Row, Update, any_, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.models import EMAIL_CONSTRAINT, UserRow
-from adapters.postgres.repositories.arrays import is_any_text
+from adapters.postgres.repositories.arrays import texts_parameter
 from adapters.postgres.repositories.refusals import violated_constraint
 from application.unit_of_work import SeenAggregates
 from domain.errors import DomainError, EmailAlreadyRegistered
 from domain.scheduling.user import User
 
 _USERS = select(UserRow.__table__)
+# Built once, executed with values: SQLAlchemy then neither rebuilds them nor recomputes their cache keys.
+_USER_BY_ID = _USERS.where(UserRow.__table__.c.id == bindparam("user_id"))
+_USERS_BY_EMAILS = _USERS.where(UserRow.__table__.c.email == any_(texts_parameter("emails"))).order_by(
+    UserRow.__table__.c.email
+)
 
 
 FIRST_USER_LOCK_ID = 0x706C6E75  # "plnu": serialises the sign-ups that might be the first
@@ -30,7 +35,7 @@ class SqlUserRepository:
 
     async def get(self, user_id: UUID) -> User | None:
         """Return the user with this id."""
-        row = (await self._session.execute(_USERS.where(UserRow.id == user_id))).one_or_none()
+        row = (await self._session.execute(_USER_BY_ID, {"user_id": user_id})).one_or_none()
         return None if row is None else _user(row)
 
     async def get_by_email(self, email: str) -> User | None:
@@ -42,7 +47,7 @@ class SqlUserRepository:
         """Return the users having any of these (normalized) emails; unknown emails are skipped."""
         if not emails:
             return []
-        rows = await self._session.execute(_USERS.where(is_any_text(UserRow.email, emails)).order_by(UserRow.email))
+        rows = await self._session.execute(_USERS_BY_EMAILS, {"emails": list(emails)})
         return [_user(row) for row in rows]
 
     async def count(self) -> int:

@@ -47,21 +47,26 @@ async def test_each_committed_message_becomes_one_job_keyed_by_its_outbox_id(
     assert all(row.enqueued_at is not None and row.attempts == 1 for row in outbox)
 
 
-async def test_marks_made_in_the_background_land_once_settled_and_a_lost_mark_is_not_swept_after_processing(
+async def test_unmarked_hand_overs_are_swept_once_more_as_no_ops_and_never_after_processing(
     office: PostgresOffice, queue: RedisQueue, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     progress = OutboxProgress(sessions)
-    hand_over = OutboxHandOver(queue, progress, mark_in_background=True)
-    office.uow = handing_over(office, hand_over)()
+    office.uow = handing_over(office, OutboxHandOver(queue, progress, mark_handed_over=False))()
     ada, bob = await office.person(), await office.person()
     await office.event(ada, participants=[bob.email])
-    await hand_over.marks_settled()
-
     outbox = await office.outbox()
-    assert outbox
-    assert all(row.enqueued_at is not None and row.attempts == 1 for row in outbox)
+    jobs_before = {row.id: await queue.job(outbox_job_key(row.id)) for row in outbox}
+    assert all(job is not None for job in jobs_before.values())
+    assert all(row.enqueued_at is None for row in outbox)
 
-    # A mark lost with its process, for a message a worker already acted on: nothing to sweep.
+    # Unprocessed a while later: handed over again, which the queued jobs' keys make no-ops.
+    assert await OutboxHandOver(queue, progress).sweep(unsent_for=NOW) == len(outbox)
+    jobs_after = {row.id: await queue.job(outbox_job_key(row.id)) for row in outbox}
+    assert {key: job.id for key, job in jobs_after.items() if job} == {
+        key: job.id for key, job in jobs_before.items() if job
+    }
+
+    # A message a worker already acted on is never handed over again.
     await execute(sessions, "UPDATE outbox SET enqueued_at = NULL, processed_at = now()")
     assert await OutboxHandOver(queue, progress).sweep(unsent_for=NOW) == 0
 
