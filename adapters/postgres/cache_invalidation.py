@@ -15,10 +15,11 @@ from dataclasses import fields
 from uuid import UUID
 
 import structlog
-from sqlalchemy import select, union
+from sqlalchemy import any_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.models import CalendarMemberRow, EventParticipantRow, EventRow
+from adapters.postgres.repositories.arrays import ids_parameter
 from application.cache import CalendarReads
 from domain.events import DomainEvent
 from domain.scheduling.events import CalendarDeleted
@@ -71,22 +72,27 @@ EVERYONE: frozenset[UUID] = _Everyone()
 Audience = frozenset[UUID]
 
 
+# Built once, executed with values (an empty array matches nothing).
+_EVENTS_TOUCHED = ids_parameter("event_ids")
+_AUDIENCE = union(
+    select(EventRow.organizer_id.label("user_id")).where(EventRow.id == any_(_EVENTS_TOUCHED)),
+    select(EventParticipantRow.user_id).where(EventParticipantRow.event_id == any_(ids_parameter("event_ids"))),
+    select(CalendarMemberRow.user_id).where(
+        CalendarMemberRow.calendar_id.in_(
+            select(EventRow.calendar_id).where(EventRow.id == any_(ids_parameter("event_ids"))).scalar_subquery()
+        )
+    ),
+    select(CalendarMemberRow.user_id).where(CalendarMemberRow.calendar_id == any_(ids_parameter("calendar_ids"))),
+)
+
+
 async def _people_related(session: AsyncSession, events: Sequence[DomainEvent]) -> set[UUID]:
     event_ids = {value for event in events if isinstance(value := getattr(event, "event_id", None), UUID)}
     calendar_ids = {value for event in events if isinstance(value := getattr(event, "calendar_id", None), UUID)}
-    queries = []
-    if event_ids:
-        touched_calendars = select(EventRow.calendar_id).where(EventRow.id.in_(event_ids))
-        queries += [
-            select(EventRow.organizer_id.label("user_id")).where(EventRow.id.in_(event_ids)),
-            select(EventParticipantRow.user_id).where(EventParticipantRow.event_id.in_(event_ids)),
-            select(CalendarMemberRow.user_id).where(CalendarMemberRow.calendar_id.in_(touched_calendars)),
-        ]
-    if calendar_ids:
-        queries.append(select(CalendarMemberRow.user_id).where(CalendarMemberRow.calendar_id.in_(calendar_ids)))
-    if not queries:
+    if not event_ids and not calendar_ids:
         return set()
-    return set((await session.execute(union(*queries))).scalars())
+    found = await session.execute(_AUDIENCE, {"event_ids": list(event_ids), "calendar_ids": list(calendar_ids)})
+    return set(found.scalars())
 
 
 def people_named_in(events: Sequence[DomainEvent]) -> set[UUID]:

@@ -78,7 +78,7 @@ class SqlEventRepository:
         # Core statements on the tables: the ORM's bulk-insert machinery costs more than the insert itself.
         await self._write(_INSERT_EVENT, event, {"id": event.id, **_fields(event)})
         if event.participants:
-            await self._session.execute(insert(_PARTICIPANT_TABLE), _participant_rows(event))
+            await self._session.execute(_INSERT_PARTICIPANTS, _participant_rows(event))
         self._seen.remember(event)
 
     async def save(self, event: Event) -> None:
@@ -234,7 +234,9 @@ class SqlEventRepository:
 
 _EVENT_TABLE = cast(Table, EventRow.__table__)
 _PARTICIPANT_TABLE = cast(Table, EventParticipantRow.__table__)
-_INSERT_EVENT = insert(_EVENT_TABLE)  # built once, executed with each event's values
+# Built once, executed with each event's values.
+_INSERT_EVENT = insert(_EVENT_TABLE)
+_INSERT_PARTICIPANTS = insert(_PARTICIPANT_TABLE)
 
 
 def _fields(event: Event) -> dict[str, Any]:
