@@ -28,7 +28,15 @@ from adapters.postgres.migrate import upgrade
 from bench.errors import BenchmarkFailed
 from bench.load_generator import LoadShape, Measurement, Scenario, Wrk, ensure_wrk, wrk_version
 from bench.planner_log import logged_errors
-from bench.processes import data_servers, ignore_signals, log_tail, planner_environment, planner_web, raise_interrupt
+from bench.processes import (
+    TWO_PROCESS_POOLS,
+    data_servers,
+    ignore_signals,
+    log_tail,
+    planner_environment,
+    planner_web,
+    raise_interrupt,
+)
 from bench.seeding import benchmark_week, iso, seed, week_view_size
 from entrypoints.logs import configure_logging
 
@@ -58,7 +66,7 @@ def run_benchmark(args: argparse.Namespace, wrk: Wrk, workdir: Path) -> tuple[Me
         upgrade(database_url)
         week = benchmark_week()
         start, end = iso(week), iso(week + timedelta(days=7))
-        planner_env = planner_environment(database_url, redis_url)
+        planner_env = {**TWO_PROCESS_POOLS, **planner_environment(database_url, redis_url)}
         uncached_env = with_cache(planner_env, 0)
         with planner_web(workdir, uncached_env, workers=2) as planner:
             seeded = asyncio.run(

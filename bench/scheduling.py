@@ -29,6 +29,7 @@ from bench.errors import BenchmarkFailed
 from bench.load_generator import LoadShape, Measurement, Scenario, Wrk, ensure_wrk, wrk_version
 from bench.planner_log import logged_errors
 from bench.processes import (
+    TWO_PROCESS_POOLS,
     data_servers,
     free_port,
     http_server,
@@ -64,6 +65,8 @@ class Results:
 def start_planner(stack: contextlib.ExitStack, workdir: Path, database_url: str, redis_url: str) -> str:
     """planner as production runs it (`planner run`, 2 uvicorn workers); answer its base URL."""
     env = planner_environment(database_url, redis_url)
+    for name, value in TWO_PROCESS_POOLS.items():
+        env.setdefault(name, value)
     url = stack.enter_context(planner_web(workdir, env, workers=2)).url
     print(f"planner: 2 uvicorn workers at {url} (APP_ENV=production)", flush=True)
     return url
