@@ -28,9 +28,22 @@ _MEMBERS = (
 )
 
 
+# One calendar with its members in one statement (a row per member), for the single-calendar reads.
+_ONE_CALENDAR = (
+    select(
+        CalendarRow.__table__,
+        CalendarMemberRow.user_id.label("member_id"),
+        CalendarMemberRow.role.label("member_role"),
+        UserRow.email.label("member_email"),
+        UserRow.name.label("member_name"),
+    )
+    .outerjoin(CalendarMemberRow, CalendarMemberRow.calendar_id == CalendarRow.id)
+    .outerjoin(UserRow, UserRow.id == CalendarMemberRow.user_id)
+    .order_by(case({"owner": 0, "editor": 1}, value=CalendarMemberRow.role, else_=2), UserRow.name, UserRow.id)
+)
 # Built once, executed with values: SQLAlchemy then neither rebuilds them nor recomputes their cache keys.
-_CALENDAR_BY_ID = _CALENDARS.where(CalendarRow.__table__.c.id == bindparam("calendar_id"))
-_PERSONAL_CALENDAR = _CALENDARS.where(
+_CALENDAR_BY_ID = _ONE_CALENDAR.where(CalendarRow.__table__.c.id == bindparam("calendar_id"))
+_PERSONAL_CALENDAR = _ONE_CALENDAR.where(
     CalendarRow.__table__.c.owner_id == bindparam("user_id"), CalendarRow.__table__.c.is_personal
 )
 _MEMBERS_OF = _MEMBERS.where(CalendarMemberRow.calendar_id == any_(ids_parameter("calendar_ids")))
@@ -44,13 +57,11 @@ class SqlCalendarRepository:
 
     async def get(self, calendar_id: UUID) -> Calendar | None:
         """Return the calendar with its members."""
-        found = await self._load(_CALENDAR_BY_ID, {"calendar_id": calendar_id})
-        return found[0] if found else None
+        return await self._load_one(_CALENDAR_BY_ID, {"calendar_id": calendar_id})
 
     async def personal_calendar_of(self, user_id: UUID) -> Calendar | None:
         """Return the personal calendar the user got on registration."""
-        found = await self._load(_PERSONAL_CALENDAR, {"user_id": user_id})
-        return found[0] if found else None
+        return await self._load_one(_PERSONAL_CALENDAR, {"user_id": user_id})
 
     async def list_for_member(self, user_id: UUID) -> list[Calendar]:
         """Return the calendars the user is a member of: the personal one first, then by name."""
@@ -99,6 +110,19 @@ class SqlCalendarRepository:
             delete(CalendarRow).where(CalendarRow.id == calendar.id).execution_options(synchronize_session=False)
         )
         self._seen.remember(calendar)
+
+    async def _load_one(self, statement: Select[Any], parameters: dict[str, Any]) -> Calendar | None:
+        rows = (await self._session.execute(statement, parameters)).all()
+        if not rows:
+            return None
+        members = {
+            row.member_id: CalendarMember(
+                user_id=row.member_id, email=row.member_email, name=row.member_name, role=CalendarRole(row.member_role)
+            )
+            for row in rows
+            if row.member_id is not None
+        }
+        return _calendar(rows[0], members)
 
     async def _load(self, statement: Select[Any], parameters: dict[str, Any] | None = None) -> list[Calendar]:
         rows = (await self._session.execute(statement, parameters)).all()

@@ -1,5 +1,6 @@
 """Events, their participants and reminders on PostgreSQL; the database refuses double bookings."""
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -195,19 +196,24 @@ class SqlEventRepository:
         return None
 
     async def _booking_in_the_way(self, booking: _Booking) -> RoomAlreadyBooked:
-        row = (
-            await self._session.execute(
-                select(EventRow.id, EventRow.starts_at, EventRow.ends_at)
-                .where(
-                    EventRow.room_id == booking.room_id,
-                    EventRow.id != booking.event_id,
-                    is_confirmed(),
-                    slot_overlaps(booking.slot),
-                )
-                .order_by(EventRow.starts_at, EventRow.id)
-                .limit(1)
+        in_the_way = (
+            select(EventRow.id, EventRow.starts_at, EventRow.ends_at)
+            .where(
+                EventRow.room_id == booking.room_id,
+                EventRow.id != booking.event_id,
+                is_confirmed(),
+                slot_overlaps(booking.slot),
             )
-        ).one_or_none()
+            .order_by(EventRow.starts_at, EventRow.id)
+            .limit(1)
+        )
+        row = None
+        # A booking aborted by a deadlock may have lost to one that is still committing: give it a moment.
+        for _ in range(IN_THE_WAY_LOOKS):
+            row = (await self._session.execute(in_the_way)).one_or_none()
+            if row is not None:
+                break
+            await asyncio.sleep(IN_THE_WAY_PAUSE_S)
         if row is None:
             # The booking in the way is gone already (cancelled or rolled back): name the slot asked for.
             return RoomAlreadyBooked(booking.room_id, booking.slot.starts_at, booking.slot.ends_at)
@@ -232,6 +238,8 @@ class SqlEventRepository:
         return [_event(row, participants[row.id]) for row in rows]
 
 
+IN_THE_WAY_LOOKS = 10
+IN_THE_WAY_PAUSE_S = 0.02
 _EVENT_TABLE = cast(Table, EventRow.__table__)
 _PARTICIPANT_TABLE = cast(Table, EventParticipantRow.__table__)
 # Built once, executed with each event's values.
