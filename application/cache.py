@@ -51,18 +51,12 @@ class Cache(Protocol):
         """Drop the lock at `key`."""
         ...
 
-    async def generation(self, user_id: UUID) -> str | None:
-        """The person's current generation (with everyone's), or None when it cannot be trusted.
-
-        None when the cache does not answer, or when a bump of this person failed and is still pending.
-        """
-        ...
-
     async def get_current(self, user_id: UUID, key_template: str) -> tuple[str | None, bytes | None]:
         """The person's generation and, in the same round trip, the value at `key_template` with it.
 
-        `key_template` holds GENERATION_MARK where the generation goes. Answers (None, None) when the
-        generation cannot be trusted (as `generation` does), (generation, None) on a miss.
+        `key_template` holds GENERATION_MARK where the generation goes; the generation is the person's
+        with everyone's. Answers (None, None) when it cannot be trusted: the cache does not answer, or
+        a bump of this person failed and is still pending. (generation, None) on a miss.
         """
         ...
 

@@ -111,20 +111,6 @@ class RedisCache:
     async def release_lock(self, key: str) -> None:
         await self._call(lambda: self._client.delete(key), None)
 
-    async def generation(self, user_id: UUID) -> str | None:
-        if self._pending_bumps and not await self._retry_pending_bumps():
-            return None
-
-        async def read() -> str:
-            async with self._client.pipeline(transaction=False) as pipe:
-                for key in (EVERYONE_KEY, generation_key(user_id)):
-                    pipe.set(key, _fresh_generation(), nx=True)
-                pipe.mget(EVERYONE_KEY, generation_key(user_id))
-                *_, (everyone, person) = await pipe.execute()
-            return f"{int(everyone)}.{int(person)}"
-
-        return await self._call(read, None)
-
     async def get_current(self, user_id: UUID, key_template: str) -> tuple[str | None, bytes | None]:
         if self._pending_bumps and not await self._retry_pending_bumps():
             return None, None
