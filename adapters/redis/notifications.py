@@ -107,13 +107,16 @@ class RedisNotificationPublisher:
         await self._publish(ChannelMessage(unread_count=unread_count), user_id)
 
     async def calendars_changed(self, user_ids: Iterable[UUID]) -> None:
-        message = ChannelMessage(calendars_changed=True)
-        await asyncio.gather(*(self._publish(message, user_id) for user_id in set(user_ids)))
+        people = set(user_ids)
+        if people:
+            await self._publish(ChannelMessage(calendars_changed=True), *people)
 
-    async def _publish(self, message: ChannelMessage, user_id: UUID) -> None:
+    async def _publish(self, message: ChannelMessage, *user_ids: UUID) -> None:
+        # One script call publishes to every channel named.
+        channels = [user_channel(user_id) for user_id in user_ids]
         try:
-            await asyncio.wait_for(
-                self._backend.publish(msgspec.json.encode(message), [user_channel(user_id)]), PUBLISH_TIMEOUT_S
-            )
+            await asyncio.wait_for(self._backend.publish(msgspec.json.encode(message), channels), PUBLISH_TIMEOUT_S)
         except (RedisError, OSError, TimeoutError) as exc:
-            log.warning("notifications.publish_failed", user_id=str(user_id), error=repr(exc))
+            log.warning(
+                "notifications.publish_failed", user_ids=[str(user_id) for user_id in user_ids], error=repr(exc)
+            )
