@@ -10,7 +10,7 @@ write makes everyone's cached reads stale.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import fields
 from uuid import UUID
 
@@ -22,7 +22,7 @@ from adapters.postgres.models import CalendarMemberRow, EventParticipantRow, Eve
 from adapters.postgres.repositories.arrays import ids_parameter
 from application.cache import CalendarReads
 from domain.events import DomainEvent
-from domain.scheduling.events import CalendarDeleted
+from domain.scheduling.events import CalendarDeleted, EventCreated, ParticipantInvited
 
 log = structlog.get_logger(__name__)
 
@@ -40,12 +40,25 @@ class ForgetStaleReads:
     def __init__(self, reads: CalendarReads) -> None:
         self._reads = reads
 
-    async def audience(self, session: AsyncSession, events: Sequence[DomainEvent]) -> Audience:
-        """Whose cached reads these (about to be committed) domain events make stale."""
+    async def audience(
+        self,
+        session: AsyncSession,
+        events: Sequence[DomainEvent],
+        *,
+        calendar_members: Mapping[UUID, Collection[UUID]] | None = None,
+    ) -> Audience:
+        """Whose cached reads these (about to be committed) domain events make stale.
+
+        `calendar_members` are the members of the calendars the transaction read: when the commit
+        only creates events in those, its audience is known without asking the database.
+        """
         if not self._reads.enabled or not events:
             return frozenset()
         if any(isinstance(event, CalendarDeleted) for event in events):
             return EVERYONE
+        known = _audience_of_new_events(events, calendar_members or {})
+        if known is not None:
+            return frozenset(known)
         try:
             related = await _people_related(session, events)
         except Exception:
@@ -84,6 +97,29 @@ _AUDIENCE = union(
     ),
     select(CalendarMemberRow.user_id).where(CalendarMemberRow.calendar_id == any_(ids_parameter("calendar_ids"))),
 )
+
+
+def _audience_of_new_events(
+    events: Sequence[DomainEvent], calendar_members: Mapping[UUID, Collection[UUID]]
+) -> set[UUID] | None:
+    """Everyone who sees the events a commit creates, if that is all it does; None when it does more.
+
+    A new event is seen by its organizer and invitees (all named in its domain events) and by the
+    members of its calendar, when the transaction read them.
+    """
+    created = {event.event_id: event.calendar_id for event in events if isinstance(event, EventCreated)}
+    if not created:
+        return None
+    for event in events:
+        if not isinstance(event, EventCreated | ParticipantInvited) or event.event_id not in created:
+            return None
+    people = people_named_in(events)
+    for calendar_id in created.values():
+        members = calendar_members.get(calendar_id)
+        if members is None:
+            return None
+        people.update(members)
+    return people
 
 
 async def _people_related(session: AsyncSession, events: Sequence[DomainEvent]) -> set[UUID]:

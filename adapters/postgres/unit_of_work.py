@@ -127,7 +127,11 @@ class PostgresUnitOfWork:
         session = self.session
         events = self.collect_new_events()
         messages = await store_in_outbox(session, events)
-        audience = await self._stale_reads.audience(session, events) if self._stale_reads else frozenset()
+        audience = (
+            await self._stale_reads.audience(session, events, calendar_members=self._current().calendars.members_read)
+            if self._stale_reads
+            else frozenset()
+        )
         try:
             await session.commit()
         except IntegrityError as error:

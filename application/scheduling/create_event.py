@@ -2,9 +2,8 @@
 
 from uuid import UUID
 
-from application.scheduling.access import signed_in_user
 from application.scheduling.dto import CreateEvent
-from application.scheduling.references import bookable_room, invitees_with_emails
+from application.scheduling.references import actor_and_invitees
 from application.unit_of_work import UnitOfWork
 from domain.clock import Clock
 from domain.errors import InvalidInput, PermissionDenied
@@ -14,13 +13,14 @@ from domain.scheduling.reminders import DEFAULT_REMINDERS
 
 
 async def create_event(command: CreateEvent, *, uow: UnitOfWork, clock: Clock) -> Event:
-    """Create the event in a calendar the actor may write to; RoomAlreadyBooked if its room is taken."""
+    """Create the event in a calendar the actor may write to; RoomAlreadyBooked if its room is taken.
+
+    The room is not read first: storing the event refuses a room that does not exist (InvalidInput
+    naming `room_id`) as it refuses one that is taken.
+    """
     async with uow:
-        organizer = await signed_in_user(uow, command.actor_id)
+        organizer, invitees = await actor_and_invitees(uow, command.actor_id, command.participants)
         calendar = await _target_calendar(uow, command.calendar_id, organizer.id)
-        if command.room_id is not None:
-            await bookable_room(uow, command.room_id)
-        invitees = await invitees_with_emails(uow, command.participants)
         event = Event.create(
             calendar_id=calendar.id,
             organizer_id=organizer.id,

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from uuid import UUID
 
 from application.unit_of_work import UnitOfWork
-from domain.errors import InvalidInput
+from domain.errors import InvalidInput, NotFound
 from domain.scheduling.email import normalize_email
 from domain.scheduling.event import MAX_PARTICIPANTS
 from domain.scheduling.participant import Invitee
@@ -22,12 +22,32 @@ async def user_with_email(uow: UnitOfWork, email: str, *, field: str = "email") 
 
 async def invitees_with_emails(uow: UnitOfWork, emails: Sequence[str], *, field: str = "participants") -> list[Invitee]:
     """Return the registered users behind `emails` (duplicates dropped, order kept); all must exist."""
-    if len(emails) > MAX_PARTICIPANTS:
-        raise InvalidInput(field, f"an event has at most {MAX_PARTICIPANTS} participants")
-    wanted = list(dict.fromkeys(normalize_email(email, field=field) for email in emails))
+    wanted = _wanted_emails(emails, field=field)
     if not wanted:
         return []
-    found = {user.email: user for user in await uow.users.list_by_emails(wanted)}
+    return _invitees(wanted, await uow.users.find(emails=wanted), field=field)
+
+
+async def actor_and_invitees(
+    uow: UnitOfWork, actor_id: UUID, emails: Sequence[str], *, field: str = "participants"
+) -> tuple[User, list[Invitee]]:
+    """The acting user and the registered users behind `emails`, read at once; NotFound if the actor is gone."""
+    wanted = _wanted_emails(emails, field=field)
+    found = await uow.users.find(ids=[actor_id], emails=wanted)
+    actor = next((user for user in found if user.id == actor_id), None)
+    if actor is None:
+        raise NotFound("user", actor_id)
+    return actor, _invitees(wanted, found, field=field)
+
+
+def _wanted_emails(emails: Sequence[str], *, field: str) -> list[str]:
+    if len(emails) > MAX_PARTICIPANTS:
+        raise InvalidInput(field, f"an event has at most {MAX_PARTICIPANTS} participants")
+    return list(dict.fromkeys(normalize_email(email, field=field) for email in emails))
+
+
+def _invitees(wanted: Sequence[str], users: Sequence[User], *, field: str) -> list[Invitee]:
+    found = {user.email: user for user in users}
     unknown = [email for email in wanted if email not in found]
     if unknown:
         raise InvalidInput(field, f"no user is registered with the email {unknown[0]}")

@@ -27,8 +27,8 @@ class UserRepository(Protocol):
         """Return the user with this (normalized, lower-case) email."""
         ...
 
-    async def list_by_emails(self, emails: Collection[str]) -> list[User]:
-        """Return the users having any of these (normalized) emails; unknown emails are skipped."""
+    async def find(self, *, ids: Collection[UUID] = (), emails: Collection[str] = ()) -> list[User]:
+        """Return the users having any of these ids or (normalized) emails, each once; unknown ones are skipped."""
         ...
 
     async def count(self) -> int:
@@ -109,6 +109,7 @@ class EventRepository(Protocol):
     `add` and `save` raise RoomAlreadyBooked when a confirmed event would overlap another confirmed
     event in the same room (slots are half-open, so back-to-back bookings are fine). PostgreSQL's
     exclusion constraint is the authority; the error may surface at `add`/`save` or at commit.
+    They raise InvalidInput naming `room_id` when the room does not exist (or was just deleted).
     """
 
     async def get(self, event_id: UUID) -> Event | None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, Self, final
 from uuid import UUID
 
 from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException
 from litestar.security.jwt import JWTCookieAuth, Token
 
 from entrypoints.settings import Settings
@@ -24,6 +27,49 @@ PUBLIC_PATHS = [
     "^/api/auth/logout$",
     "^/saq/static",
 ]
+
+
+VERIFIED_TOKENS_KEPT = 8192
+"""Per process: enough for everyone signed in at once on a large site, in a few MB."""
+
+
+@final
+@dataclass
+class RememberedToken(Token):
+    """A Token whose verified decodings are remembered: a client sends the same token on every request.
+
+    Checking the signature and parsing the claims costs more than a whole cached week view; a token
+    already verified is only checked for expiry again. Tokens that fail verification are not
+    remembered, so a forged token costs the full check every time.
+    """
+
+    @classmethod
+    def decode(  # noqa: PLR0917 (the signature is Token.decode's)
+        cls,
+        encoded_token: str,
+        secret: str,
+        algorithm: str,
+        audience: str | Sequence[str] | None = None,
+        issuer: str | Sequence[str] | None = None,
+        require_claims: Sequence[str] | None = None,
+        verify_exp: bool = True,
+        verify_nbf: bool = True,
+        strict_audience: bool = False,
+    ) -> Self:
+        checks = (audience, issuer, require_claims, verify_exp, verify_nbf, strict_audience)
+        if checks != (None, None, None, True, True, False):
+            # Only planner's own settings are remembered; anything else is checked in full every time.
+            return super().decode(encoded_token, secret, algorithm, *checks)
+        token: Self = _verified(encoded_token, secret, algorithm)
+        if token.exp <= datetime.now(UTC):
+            raise NotAuthorizedException("Invalid token")
+        return token
+
+
+@functools.lru_cache(maxsize=VERIFIED_TOKENS_KEPT)
+def _verified(encoded_token: str, secret: str, algorithm: str) -> Any:
+    # Token.decode itself, making a RememberedToken (super() has no class to start from here).
+    return Token.decode.__func__(RememberedToken, encoded_token, secret, algorithm)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -45,6 +91,7 @@ async def user_from_token(token: Token, _: ASGIConnection[Any, Any, Any, Any]) -
 def jwt_auth(settings: Settings) -> JWTCookieAuth[AuthenticatedUser, Token]:
     return JWTCookieAuth[AuthenticatedUser, Token](
         retrieve_user_handler=user_from_token,
+        token_cls=RememberedToken,
         token_secret=settings.secret_key,
         key=COOKIE_NAME,
         secure=settings.is_production,

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from litestar import Litestar
+from litestar.security.jwt import JWTCookieAuth
 from litestar.testing import AsyncTestClient
 
 from tests.e2e.people import PASSWORD, Person, at, sign_up, window
@@ -64,6 +68,31 @@ async def test_wrong_password_and_duplicate_email_are_refused(client: Client) ->
 async def test_a_forged_token_is_refused(client: Client) -> None:
     response = await client.get("/api/me", headers={"Authorization": "Bearer not.a.token"})
     assert response.status_code == 401
+
+
+async def test_a_token_signed_with_another_secret_is_refused_even_after_the_real_one_was_used(
+    client: Client, app: Litestar
+) -> None:
+    person = await sign_up(client)
+    assert (await person.get("/api/me")).status_code == 200  # the genuine token is verified and remembered now
+    header, payload, _ = person.token.split(".")
+    genuine: JWTCookieAuth[Any, Any] = app.state.jwt_auth
+    impostor = dataclasses.replace(genuine, token_secret="another secret that is long enough for HS256")
+    _, _, foreign_signature = impostor.create_token(identifier=person.id).split(".")
+    for forged in (f"{header}.{payload}.{foreign_signature}", f"{header}.{payload}.", f"{person.token}x"):
+        response = await client.get("/api/me", headers={"Authorization": f"Bearer {forged}"})
+        assert response.status_code == 401, forged
+
+
+async def test_a_token_stops_working_when_it_expires_though_it_worked_before(client: Client, app: Litestar) -> None:
+    person = await sign_up(client)
+    auth: JWTCookieAuth[Any, Any] = app.state.jwt_auth
+    short_lived = auth.create_token(identifier=person.id, token_expiration=timedelta(seconds=1))
+    headers = {"Authorization": f"Bearer {short_lived}"}
+    for _ in range(3):
+        assert (await client.get("/api/me", headers=headers)).status_code == 200
+    await asyncio.sleep(1.1)
+    assert (await client.get("/api/me", headers=headers)).status_code == 401
 
 
 async def test_first_user_is_admin_and_only_admins_manage_rooms(admin: Person, client: Client) -> None:

@@ -14,7 +14,7 @@ from typing import Any, Self, TypeVar
 from uuid import UUID
 
 from application.unit_of_work import SeenAggregates
-from domain.errors import EmailAlreadyRegistered, RoomAlreadyBooked
+from domain.errors import EmailAlreadyRegistered, InvalidInput, RoomAlreadyBooked
 from domain.events import Aggregate, DomainEvent
 from domain.scheduling.calendar import Calendar
 from domain.scheduling.event import Event
@@ -82,9 +82,11 @@ class InMemoryUserRepository:
     async def get_by_email(self, email: str) -> User | None:
         return next((_copy(user) for user in self._tables.users.values() if user.email == email), None)
 
-    async def list_by_emails(self, emails: Collection[str]) -> list[User]:
-        wanted = set(emails)
-        return [_copy(user) for user in self._tables.users.values() if user.email in wanted]
+    async def find(self, *, ids: Collection[UUID] = (), emails: Collection[str] = ()) -> list[User]:
+        wanted_ids, wanted_emails = set(ids), set(emails)
+        return [
+            _copy(user) for user in self._tables.users.values() if user.id in wanted_ids or user.email in wanted_emails
+        ]
 
     async def count(self) -> int:
         return len(self._tables.users)
@@ -235,6 +237,9 @@ class InMemoryEventRepository:
         return sorted(bookings, key=lambda booking: (booking.slot.starts_at, booking.event_id))
 
     def _refuse_double_booking(self, event: Event) -> None:
+        if event.room_id is not None and event.room_id not in self._tables.rooms:
+            # Like the foreign key on events.room_id.
+            raise InvalidInput("room_id", "no such room")
         if event.room_id is None or event.is_cancelled:
             return
         for booking in _confirmed_bookings(self._tables.events.values()):

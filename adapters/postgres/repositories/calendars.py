@@ -54,6 +54,8 @@ class SqlCalendarRepository:
 
     def __init__(self, session: AsyncSession, seen: SeenAggregates) -> None:
         self._session, self._seen = session, seen
+        self.members_read: dict[UUID, frozenset[UUID]] = {}
+        """The member ids of every calendar read in this transaction, by calendar id."""
 
     async def get(self, calendar_id: UUID) -> Calendar | None:
         """Return the calendar with its members."""
@@ -122,6 +124,7 @@ class SqlCalendarRepository:
             for row in rows
             if row.member_id is not None
         }
+        self.members_read[rows[0].id] = frozenset(members)
         return _calendar(rows[0], members)
 
     async def _load(self, statement: Select[Any], parameters: dict[str, Any] | None = None) -> list[Calendar]:
@@ -133,6 +136,7 @@ class SqlCalendarRepository:
             members[member.calendar_id][member.user_id] = CalendarMember(
                 user_id=member.user_id, email=member.email, name=member.name, role=CalendarRole(member.role)
             )
+        self.members_read.update((calendar_id, frozenset(found)) for calendar_id, found in members.items())
         return [_calendar(row, members[row.id]) for row in rows]
 
 

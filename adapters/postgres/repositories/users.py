@@ -4,12 +4,12 @@ from collections.abc import Collection
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Insert, Row, Update, any_, bindparam, func, insert, select, update
+from sqlalchemy import Insert, Row, Update, any_, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.models import EMAIL_CONSTRAINT, UserRow
-from adapters.postgres.repositories.arrays import texts_parameter
+from adapters.postgres.repositories.arrays import ids_parameter, texts_parameter
 from adapters.postgres.repositories.refusals import violated_constraint
 from application.unit_of_work import SeenAggregates
 from domain.errors import DomainError, EmailAlreadyRegistered
@@ -18,9 +18,13 @@ from domain.scheduling.user import User
 _USERS = select(UserRow.__table__)
 # Built once, executed with values: SQLAlchemy then neither rebuilds them nor recomputes their cache keys.
 _USER_BY_ID = _USERS.where(UserRow.__table__.c.id == bindparam("user_id"))
-_USERS_BY_EMAILS = _USERS.where(UserRow.__table__.c.email == any_(texts_parameter("emails"))).order_by(
-    UserRow.__table__.c.email
-)
+# One statement for the person acting and the people they name (each branch on its unique index).
+_USERS_BY_IDS_OR_EMAILS = _USERS.where(
+    or_(
+        UserRow.__table__.c.id == any_(ids_parameter("ids")),
+        UserRow.__table__.c.email == any_(texts_parameter("emails")),
+    )
+).order_by(UserRow.__table__.c.email)
 
 
 FIRST_USER_LOCK_ID = 0x706C6E75  # "plnu": serialises the sign-ups that might be the first
@@ -43,11 +47,11 @@ class SqlUserRepository:
         row = (await self._session.execute(_USERS.where(UserRow.email == email))).one_or_none()
         return None if row is None else _user(row)
 
-    async def list_by_emails(self, emails: Collection[str]) -> list[User]:
-        """Return the users having any of these (normalized) emails; unknown emails are skipped."""
-        if not emails:
+    async def find(self, *, ids: Collection[UUID] = (), emails: Collection[str] = ()) -> list[User]:
+        """Return the users having any of these ids or (normalized) emails, each once; unknown ones are skipped."""
+        if not ids and not emails:
             return []
-        rows = await self._session.execute(_USERS_BY_EMAILS, {"emails": list(emails)})
+        rows = await self._session.execute(_USERS_BY_IDS_OR_EMAILS, {"ids": list(ids), "emails": list(emails)})
         return [_user(row) for row in rows]
 
     async def count(self) -> int:

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from typing import Any
+from uuid import uuid4
 
 from domain.events import Aggregate
 from domain.scheduling.calendar import Calendar, CalendarChanges, CalendarRole
@@ -39,13 +40,27 @@ async def test_a_user_round_trips(office: PostgresOffice) -> None:
     async with office.uow as uow:
         by_id = await uow.users.get(user.id)
         by_email = await uow.users.get_by_email("ada.lovelace@example.com")
-        listed = await uow.users.list_by_emails(["ada.lovelace@example.com", "nobody@example.com"])
+        listed = await uow.users.find(emails=["ada.lovelace@example.com", "nobody@example.com"])
         count = await uow.users.count()
 
     assert_loaded_as_stored(by_id, user)
     assert_loaded_as_stored(by_email, user)
     assert [found.id for found in listed] == [user.id]
     assert count == 1
+
+
+async def test_users_are_found_by_ids_and_emails_at_once_each_once(office: PostgresOffice) -> None:
+    ada, bob, cy = a_user(email="ada@example.com"), a_user(email="bob@example.com"), a_user(email="cy@example.com")
+    await store_people(office, ada, bob, cy)
+
+    async with office.uow as uow:
+        both = await uow.users.find(ids=[ada.id, uuid4()], emails=["ada@example.com", "bob@example.com"])
+        by_id = await uow.users.find(ids=[cy.id])
+        nothing = await uow.users.find()
+
+    assert [user.id for user in both] == [ada.id, bob.id]
+    assert [user.id for user in by_id] == [cy.id]
+    assert nothing == []
 
 
 async def test_a_promoted_user_stays_promoted(office: PostgresOffice) -> None:

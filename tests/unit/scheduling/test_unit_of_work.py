@@ -80,6 +80,7 @@ async def test_in_memory_events_refuse_overlapping_bookings_but_not_cancelled_on
     calendar = a_calendar(organizer)
     first = an_event(calendar, organizer, room_id=room.id, starts_at=at(10), ends_at=at(12))
     async with uow:
+        await uow.rooms.add(room)
         await uow.calendars.add(calendar)
         await uow.events.add(first)
         with pytest.raises(RoomAlreadyBooked):

@@ -1,0 +1,92 @@
+"""Whose cached reads a commit makes stale, on the real PostgreSQL and Redis."""
+
+from collections.abc import AsyncIterator
+from typing import Any
+from uuid import UUID
+
+import pytest
+from redis.asyncio import Redis
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.postgres.cache_invalidation import ForgetStaleReads
+from adapters.postgres.unit_of_work import PostgresUnitOfWork
+from adapters.redis.cache import RedisCache, create_cache_client, default_cache_url, generation_key
+from application.cache import CalendarReads
+from application.scheduling.create_calendar import create_calendar
+from application.scheduling.create_event import create_event
+from application.scheduling.dto import CreateCalendar, CreateEvent, ShareCalendar
+from application.scheduling.share_calendar import share_calendar
+from domain.scheduling.user import User
+from entrypoints.settings import Settings
+from tests.integration.scheduling.office import PostgresOffice
+from tests.unit.scheduling.factories import at
+
+
+@pytest.fixture
+async def cache(settings: Settings) -> AsyncIterator[RedisCache]:
+    cache = RedisCache(create_cache_client(default_cache_url(settings.redis.url or "")))
+    yield cache
+    await cache.close()
+
+
+@pytest.fixture
+async def cache_redis(settings: Settings) -> AsyncIterator[Redis]:
+    client = create_cache_client(default_cache_url(settings.redis.url or ""))
+    yield client
+    await client.aclose()
+
+
+async def generations(redis: Redis, people: list[User]) -> dict[UUID, bytes | None]:
+    return {person.id: await redis.get(generation_key(person.id)) for person in people}
+
+
+class Statements:
+    """The SQL statements an engine runs while it is being watched."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.seen: list[str] = []
+        self._engine = engine
+
+    def __enter__(self) -> "Statements":
+        event.listen(self._engine.sync_engine, "before_cursor_execute", self._note)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        event.remove(self._engine.sync_engine, "before_cursor_execute", self._note)
+
+    def _note(self, _connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        self.seen.append(statement)
+
+
+@pytest.mark.parametrize("organizer_role", ["owner", "editor"])
+async def test_a_new_event_makes_stale_the_reads_of_its_organizer_invitees_and_calendar_members_only(
+    office: PostgresOffice, engine: AsyncEngine, cache: RedisCache, cache_redis: Redis, organizer_role: str
+) -> None:
+    owner, editor, viewer = await office.person(), await office.person(), await office.person()
+    invitee, outsider = await office.person(), await office.person()
+    team = await create_calendar(CreateCalendar(actor_id=owner.id, name="Team"), uow=office.uow, clock=office.clock)
+    for member, role in ((editor, "editor"), (viewer, "viewer")):
+        share = ShareCalendar(actor_id=owner.id, calendar_id=team.id, email=member.email, role=role)
+        await share_calendar(share, uow=office.uow, clock=office.clock)
+    organizer = owner if organizer_role == "owner" else editor
+    everyone = [owner, editor, viewer, invitee, outsider]
+    before = await generations(cache_redis, everyone)
+
+    uow = PostgresUnitOfWork(office.sessions, stale_reads=ForgetStaleReads(CalendarReads(cache, ttl_seconds=60)))
+    command = CreateEvent(
+        actor_id=organizer.id,
+        calendar_id=team.id,
+        title="Planning",
+        starts_at=at(10),
+        ends_at=at(11),
+        participants=[invitee.email],
+    )
+    with Statements(engine) as statements:
+        await create_event(command, uow=uow, clock=office.clock)
+    after = await generations(cache_redis, everyone)
+
+    changed = {person.id for person in everyone if after[person.id] != before[person.id]}
+    assert changed == {owner.id, editor.id, viewer.id, invitee.id}
+    # The calendar and its members were read by the use case: nobody had to be looked up again.
+    assert not [sql for sql in statements.seen if "UNION" in sql.upper()], statements.seen
