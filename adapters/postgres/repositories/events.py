@@ -249,27 +249,9 @@ IN_THE_WAY_LOOKS = 10
 IN_THE_WAY_PAUSE_S = 0.02
 _EVENT_TABLE = cast(Table, EventRow.__table__)
 _PARTICIPANT_TABLE = cast(Table, EventParticipantRow.__table__)
-_EVENT_COLUMNS = (
-    "id",
-    "calendar_id",
-    "organizer_id",
-    "title",
-    "description",
-    "location",
-    "starts_at",
-    "ends_at",
-    "all_day",
-    "timezone",
-    "room_id",
-    "status",
-    "version",
-    "reminders",
-    "created_at",
-    "updated_at",
-)
-# Built once, executed with each event's values.
+# Built once, executed with each event's values: the id and _fields, which name every column.
 _INSERT_EVENT = insert(_EVENT_TABLE).values(
-    {name: bindparam(name, type_=_EVENT_TABLE.c[name].type) for name in _EVENT_COLUMNS}
+    {column.name: bindparam(column.name, type_=column.type) for column in _EVENT_TABLE.c}
 )
 _NEW_EVENT = _INSERT_EVENT.returning(_EVENT_TABLE.c.id).cte("new_event")
 _INVITED = (
@@ -291,7 +273,7 @@ _INSERT_EVENT_WITH_PARTICIPANTS = (
 
 
 def _fields(event: Event) -> dict[str, Any]:
-    """Every column but the id (the keys are _EVENT_COLUMNS[1:])."""
+    """Every column but the id."""
     return {
         "calendar_id": event.calendar_id,
         "organizer_id": event.organizer_id,
