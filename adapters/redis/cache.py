@@ -82,13 +82,14 @@ def create_cache_client(url: str) -> Redis:
 class RedisCache:
     """Implements application.cache.Cache on one asyncio Redis client; every call fails open.
 
-    Each call is bounded by CACHE_TIMEOUT_S of Redis's own time, not of this process's (see
+    Each call is bounded by `timeout_s` (CACHE_TIMEOUT_S) of Redis's own time, not of this process's (see
     `_within_redis_time`). A plain asyncio timeout would count the event loop's own lag, and under
     load would turn a healthy cache off exactly when it is needed most.
     """
 
-    def __init__(self, client: Redis) -> None:
+    def __init__(self, client: Redis, *, timeout_s: float = CACHE_TIMEOUT_S) -> None:
         self._client = client
+        self._timeout_s = timeout_s
         self._get_current = client.register_script(_GET_CURRENT)
         self._pending_bumps: set[UUID] = set()
         self._closed_until = 0.0
@@ -160,7 +161,7 @@ class RedisCache:
             return failed
         call = asyncio.ensure_future(command())
         try:
-            await _within_redis_time(call, CACHE_TIMEOUT_S)
+            await _within_redis_time(call, self._timeout_s)
             result = call.result()
             self._slow_in_a_row = 0
             return result

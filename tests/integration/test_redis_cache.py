@@ -22,9 +22,13 @@ START = datetime(2026, 11, 23, tzinfo=UTC)
 END = START + timedelta(days=7)
 
 
+PATIENT_S = 2.0
+"""For the tests of the cache's policy, not of its timeout: a starved CI machine must not switch it off."""
+
+
 @pytest.fixture
 async def cache(servers: ServerUrls) -> AsyncIterator[RedisCache]:
-    cache = RedisCache(create_cache_client(default_cache_url(servers.redis_url)))
+    cache = RedisCache(create_cache_client(default_cache_url(servers.redis_url)), timeout_s=PATIENT_S)
     yield cache
     await cache.close()
 
