@@ -10,7 +10,7 @@ from litestar.params import JSONBody
 from application.scheduling.dto import PromoteUser
 from application.scheduling.promote_user import promote_user
 from entrypoints.guards import admins_only
-from entrypoints.http.dependencies import Actor, ClockDep, UoW
+from entrypoints.http.dependencies import Ctx
 from entrypoints.http.problems import problems
 from entrypoints.http.schemas.notifications import Connections
 from entrypoints.http.schemas.users import User, UserPromote
@@ -27,8 +27,10 @@ class AdminController(Controller):
         responses=problems(401, 403, 404, 422),
         summary="Make someone an administrator (administrators)",
     )
-    async def promote(self, data: JSONBody[UserPromote], actor: Actor, uow: UoW, clock: ClockDep) -> User:
-        return User.of(await promote_user(PromoteUser(email=data.email, actor_id=actor.id), uow=uow, clock=clock))
+    async def promote(self, data: JSONBody[UserPromote], ctx: Ctx) -> User:
+        return User.of(
+            await promote_user(PromoteUser(email=data.email, actor_id=ctx.actor.id), uow=ctx.uow, clock=ctx.clock)
+        )
 
     @get(
         "/connections",

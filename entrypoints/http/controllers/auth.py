@@ -16,7 +16,7 @@ from application.scheduling.get_user import get_user
 from application.scheduling.register_user import register_user
 from application.scheduling.sign_in import sign_in
 from entrypoints.http.auth import COOKIE_NAME, TOKEN_LIFETIME, AuthenticatedUser
-from entrypoints.http.dependencies import Actor, ClockDep, Hasher, UoW
+from entrypoints.http.dependencies import Ctx
 from entrypoints.http.problems import problems
 from entrypoints.http.rate_limits import limit_sign_in_per_account, limit_sign_up_per_account
 from entrypoints.http.schemas.users import Login, Register, Token, User
@@ -34,12 +34,12 @@ class AuthController(Controller):
         summary="Create an account",
         before_request=limit_sign_up_per_account,
     )
-    async def register(self, data: JSONBody[Register], uow: UoW, hasher: Hasher, clock: ClockDep) -> User:
+    async def register(self, data: JSONBody[Register], ctx: Ctx) -> User:
         user = await register_user(
             RegisterUser(email=data.email, password=data.password, name=data.name, timezone=data.timezone),
-            uow=uow,
-            hasher=hasher,
-            clock=clock,
+            uow=ctx.uow,
+            hasher=ctx.hasher,
+            clock=ctx.clock,
         )
         return User.of(user)
 
@@ -51,10 +51,8 @@ class AuthController(Controller):
         summary="Sign in: a bearer token and a cookie",
         before_request=limit_sign_in_per_account,
     )
-    async def login(
-        self, request: Request[Any, Any, Any], data: JSONBody[Login], uow: UoW, hasher: Hasher
-    ) -> Response[Token]:
-        user = await sign_in(SignIn(email=data.email, password=data.password), uow=uow, hasher=hasher)
+    async def login(self, request: Request[Any, Any, Any], data: JSONBody[Login], ctx: Ctx) -> Response[Token]:
+        user = await sign_in(SignIn(email=data.email, password=data.password), uow=ctx.uow, hasher=ctx.hasher)
         auth: JWTCookieAuth[AuthenticatedUser, Jwt] = request.app.state.jwt_auth
         token = auth.create_token(identifier=str(user.id), token_extras={"adm": user.is_admin})
         lifetime = int(TOKEN_LIFETIME.total_seconds())
@@ -86,5 +84,5 @@ class MeController(Controller):
     tags = ["Auth"]
 
     @get("/", operation_id="getMe", responses=problems(401), summary="The signed-in user")
-    async def me(self, actor: Actor, uow: UoW) -> User:
-        return User.of(await get_user(actor.id, uow=uow))
+    async def me(self, ctx: Ctx) -> User:
+        return User.of(await get_user(ctx.actor.id, uow=ctx.uow))

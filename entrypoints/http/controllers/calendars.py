@@ -18,7 +18,7 @@ from application.scheduling.list_calendars import list_calendars
 from application.scheduling.rename_calendar import rename_calendar
 from application.scheduling.share_calendar import share_calendar
 from application.scheduling.unshare_calendar import unshare_calendar
-from entrypoints.http.dependencies import Actor, ClockDep, Reads, UoW
+from entrypoints.http.dependencies import Ctx
 from entrypoints.http.problems import problems
 from entrypoints.http.schemas.calendars import Calendar, CalendarCreate, CalendarList, CalendarUpdate, MemberAdd
 from entrypoints.http.unset import unset_to_domain
@@ -32,20 +32,18 @@ class CalendarController(Controller):
     tags = ["Calendars"]
 
     @get("/", operation_id="listCalendars", responses=problems(401), summary="Calendars I am a member of")
-    async def list_calendars(self, actor: Actor, uow: UoW, reads: Reads) -> Response[CalendarList]:
+    async def list_calendars(self, ctx: Ctx) -> Response[CalendarList]:
         async def answer() -> bytes:
-            calendars = await list_calendars(actor_id=actor.id, uow=uow)
+            calendars = await list_calendars(actor_id=ctx.actor.id, uow=ctx.uow)
             return encode_json(CalendarList(items=[Calendar.of(c) for c in calendars]))
 
-        body = await reads.user_calendars(actor.id, answer)
+        body = await ctx.reads.user_calendars(ctx.actor.id, answer)
         return Response(cast("CalendarList", body), media_type=MediaType.JSON)
 
     @post("/", operation_id="createCalendar", responses=problems(401, 422), summary="Create a calendar I own")
-    async def create_calendar(
-        self, data: JSONBody[CalendarCreate], actor: Actor, uow: UoW, clock: ClockDep
-    ) -> Calendar:
-        command = CreateCalendar(actor_id=actor.id, name=data.name, color=data.color, description=data.description)
-        return Calendar.of(await create_calendar(command, uow=uow, clock=clock))
+    async def create_calendar(self, data: JSONBody[CalendarCreate], ctx: Ctx) -> Calendar:
+        command = CreateCalendar(actor_id=ctx.actor.id, name=data.name, color=data.color, description=data.description)
+        return Calendar.of(await create_calendar(command, uow=ctx.uow, clock=ctx.clock))
 
     @get(
         "/{calendar_id:uuid}",
@@ -53,8 +51,8 @@ class CalendarController(Controller):
         responses=problems(401, 404),
         summary="One calendar I am a member of",
     )
-    async def get_calendar(self, calendar_id: CalendarId, actor: Actor, uow: UoW) -> Calendar:
-        return Calendar.of(await get_calendar(calendar_id, actor_id=actor.id, uow=uow))
+    async def get_calendar(self, calendar_id: CalendarId, ctx: Ctx) -> Calendar:
+        return Calendar.of(await get_calendar(calendar_id, actor_id=ctx.actor.id, uow=ctx.uow))
 
     @patch(
         "/{calendar_id:uuid}",
@@ -62,17 +60,15 @@ class CalendarController(Controller):
         responses=problems(401, 403, 404, 422),
         summary="Rename or recolor a calendar",
     )
-    async def update_calendar(
-        self, calendar_id: CalendarId, data: JSONBody[CalendarUpdate], actor: Actor, uow: UoW, clock: ClockDep
-    ) -> Calendar:
+    async def update_calendar(self, calendar_id: CalendarId, data: JSONBody[CalendarUpdate], ctx: Ctx) -> Calendar:
         command = RenameCalendar(
-            actor_id=actor.id,
+            actor_id=ctx.actor.id,
             calendar_id=calendar_id,
             name=unset_to_domain(data.name),
             color=unset_to_domain(data.color),
             description=unset_to_domain(data.description),
         )
-        return Calendar.of(await rename_calendar(command, uow=uow, clock=clock))
+        return Calendar.of(await rename_calendar(command, uow=ctx.uow, clock=ctx.clock))
 
     @delete(
         "/{calendar_id:uuid}",
@@ -80,8 +76,10 @@ class CalendarController(Controller):
         responses=problems(401, 403, 404, 409),
         summary="Delete a calendar and its events",
     )
-    async def delete_calendar(self, calendar_id: CalendarId, actor: Actor, uow: UoW, clock: ClockDep) -> None:
-        await delete_calendar(DeleteCalendar(actor_id=actor.id, calendar_id=calendar_id), uow=uow, clock=clock)
+    async def delete_calendar(self, calendar_id: CalendarId, ctx: Ctx) -> None:
+        await delete_calendar(
+            DeleteCalendar(actor_id=ctx.actor.id, calendar_id=calendar_id), uow=ctx.uow, clock=ctx.clock
+        )
 
     @post(
         "/{calendar_id:uuid}/members",
@@ -89,11 +87,9 @@ class CalendarController(Controller):
         responses=problems(401, 403, 404, 422),
         summary="Share a calendar with someone",
     )
-    async def share(
-        self, calendar_id: CalendarId, data: JSONBody[MemberAdd], actor: Actor, uow: UoW, clock: ClockDep
-    ) -> Calendar:
-        command = ShareCalendar(actor_id=actor.id, calendar_id=calendar_id, email=data.email, role=data.role)
-        return Calendar.of(await share_calendar(command, uow=uow, clock=clock))
+    async def share(self, calendar_id: CalendarId, data: JSONBody[MemberAdd], ctx: Ctx) -> Calendar:
+        command = ShareCalendar(actor_id=ctx.actor.id, calendar_id=calendar_id, email=data.email, role=data.role)
+        return Calendar.of(await share_calendar(command, uow=ctx.uow, clock=ctx.clock))
 
     @delete(
         "/{calendar_id:uuid}/members/{user_id:uuid}",
@@ -102,6 +98,6 @@ class CalendarController(Controller):
         summary="Take a member off a calendar",
         status_code=HTTP_204_NO_CONTENT,
     )
-    async def unshare(self, calendar_id: CalendarId, user_id: UserId, actor: Actor, uow: UoW, clock: ClockDep) -> None:
-        command = UnshareCalendar(actor_id=actor.id, calendar_id=calendar_id, user_id=user_id)
-        await unshare_calendar(command, uow=uow, clock=clock)
+    async def unshare(self, calendar_id: CalendarId, user_id: UserId, ctx: Ctx) -> None:
+        command = UnshareCalendar(actor_id=ctx.actor.id, calendar_id=calendar_id, user_id=user_id)
+        await unshare_calendar(command, uow=ctx.uow, clock=ctx.clock)

@@ -20,7 +20,7 @@ from application.scheduling.remove_participant import remove_participant
 from application.scheduling.respond import respond
 from application.scheduling.update_event import update_event
 from domain.scheduling.event import Event as DomainEvent
-from entrypoints.http.dependencies import Actor, ClockDep, Reads, UoW
+from entrypoints.http.dependencies import Ctx
 from entrypoints.http.etags import etag, expected_version
 from entrypoints.http.problems import problems
 from entrypoints.http.schemas.common import AwareDateTime
@@ -50,21 +50,21 @@ class EventController(Controller):
     )
     async def list_events(
         self,
-        actor: Actor,
-        uow: UoW,
+        ctx: Ctx,
         start: Annotated[AwareDateTime, QueryParameter(name="start", description="Window start (ISO 8601, offset)")],
         end: Annotated[
             AwareDateTime, QueryParameter(name="end", description="Window end; at most 366 days after start")
         ],
-        reads: Reads,
         calendar_id: Annotated[UUID | None, QueryParameter(name="calendar_id", required=False)] = None,
     ) -> Response[EventList]:
         async def answer() -> bytes:
-            events = await list_events(actor_id=actor.id, start=start, end=end, calendar_id=calendar_id, uow=uow)
+            events = await list_events(
+                actor_id=ctx.actor.id, start=start, end=end, calendar_id=calendar_id, uow=ctx.uow
+            )
             return encode_json(EventList(items=[Event.of(e) for e in events]))
 
         # The JSON bytes themselves are cached, so a cached answer is the uncached one, byte for byte.
-        body = await reads.events_window(actor.id, start, end, calendar_id, answer)
+        body = await ctx.reads.events_window(ctx.actor.id, start, end, calendar_id, answer)
         return Response(cast("EventList", body), media_type=MediaType.JSON)
 
     @post(
@@ -73,11 +73,9 @@ class EventController(Controller):
         responses=problems(401, 403, 409, 422),
         summary="Create an event, book its room, invite people",
     )
-    async def create_event(
-        self, data: JSONBody[EventCreate], actor: Actor, uow: UoW, clock: ClockDep
-    ) -> Response[Event]:
+    async def create_event(self, data: JSONBody[EventCreate], ctx: Ctx) -> Response[Event]:
         command = CreateEvent(
-            actor_id=actor.id,
+            actor_id=ctx.actor.id,
             title=data.title,
             starts_at=data.starts_at,
             ends_at=data.ends_at,
@@ -90,11 +88,11 @@ class EventController(Controller):
             participants=data.participants,
             reminders=data.reminders,
         )
-        return with_etag(await create_event(command, uow=uow, clock=clock), HTTP_201_CREATED)
+        return with_etag(await create_event(command, uow=ctx.uow, clock=ctx.clock), HTTP_201_CREATED)
 
     @get("/{event_id:uuid}", operation_id="getEvent", responses=problems(401, 404), summary="One event, with its ETag")
-    async def get_event(self, event_id: EventId, actor: Actor, uow: UoW) -> Response[Event]:
-        return with_etag(await get_event(event_id, actor_id=actor.id, uow=uow))
+    async def get_event(self, event_id: EventId, ctx: Ctx) -> Response[Event]:
+        return with_etag(await get_event(event_id, actor_id=ctx.actor.id, uow=ctx.uow))
 
     @patch(
         "/{event_id:uuid}",
@@ -103,16 +101,10 @@ class EventController(Controller):
         summary="Change an event (If-Match guards against races)",
     )
     async def update_event(
-        self,
-        event_id: EventId,
-        data: JSONBody[EventUpdate],
-        actor: Actor,
-        uow: UoW,
-        clock: ClockDep,
-        if_match: IfMatch = None,
+        self, event_id: EventId, data: JSONBody[EventUpdate], ctx: Ctx, if_match: IfMatch = None
     ) -> Response[Event]:
         command = UpdateEvent(
-            actor_id=actor.id,
+            actor_id=ctx.actor.id,
             event_id=event_id,
             expected_version=expected_version(if_match),
             title=unset_to_domain(data.title),
@@ -126,7 +118,7 @@ class EventController(Controller):
             participants=unset_to_domain(data.participants),
             reminders=unset_to_domain(data.reminders),
         )
-        return with_etag(await update_event(command, uow=uow, clock=clock))
+        return with_etag(await update_event(command, uow=ctx.uow, clock=ctx.clock))
 
     @delete(
         "/{event_id:uuid}",
@@ -134,11 +126,9 @@ class EventController(Controller):
         responses=problems(401, 403, 404, 412),
         summary="Cancel an event and tell its participants",
     )
-    async def cancel_event(
-        self, event_id: EventId, actor: Actor, uow: UoW, clock: ClockDep, if_match: IfMatch = None
-    ) -> None:
-        command = CancelEvent(actor_id=actor.id, event_id=event_id, expected_version=expected_version(if_match))
-        await cancel_event(command, uow=uow, clock=clock)
+    async def cancel_event(self, event_id: EventId, ctx: Ctx, if_match: IfMatch = None) -> None:
+        command = CancelEvent(actor_id=ctx.actor.id, event_id=event_id, expected_version=expected_version(if_match))
+        await cancel_event(command, uow=ctx.uow, clock=ctx.clock)
 
     @post(
         "/{event_id:uuid}/participants",
@@ -146,11 +136,9 @@ class EventController(Controller):
         responses=problems(401, 403, 404, 409, 422),
         summary="Invite someone",
     )
-    async def add_participant(
-        self, event_id: EventId, data: JSONBody[ParticipantAdd], actor: Actor, uow: UoW, clock: ClockDep
-    ) -> Response[Event]:
-        command = AddParticipant(actor_id=actor.id, event_id=event_id, email=data.email)
-        return with_etag(await add_participant(command, uow=uow, clock=clock), HTTP_201_CREATED)
+    async def add_participant(self, event_id: EventId, data: JSONBody[ParticipantAdd], ctx: Ctx) -> Response[Event]:
+        command = AddParticipant(actor_id=ctx.actor.id, event_id=event_id, email=data.email)
+        return with_etag(await add_participant(command, uow=ctx.uow, clock=ctx.clock), HTTP_201_CREATED)
 
     @delete(
         "/{event_id:uuid}/participants/{user_id:uuid}",
@@ -158,11 +146,9 @@ class EventController(Controller):
         responses=problems(401, 403, 404),
         summary="Take someone off the guest list",
     )
-    async def remove_participant(
-        self, event_id: EventId, user_id: UserId, actor: Actor, uow: UoW, clock: ClockDep
-    ) -> None:
-        command = RemoveParticipant(actor_id=actor.id, event_id=event_id, user_id=user_id)
-        await remove_participant(command, uow=uow, clock=clock)
+    async def remove_participant(self, event_id: EventId, user_id: UserId, ctx: Ctx) -> None:
+        command = RemoveParticipant(actor_id=ctx.actor.id, event_id=event_id, user_id=user_id)
+        await remove_participant(command, uow=ctx.uow, clock=ctx.clock)
 
     @post(
         "/{event_id:uuid}/response",
@@ -170,8 +156,6 @@ class EventController(Controller):
         responses=problems(401, 404, 409, 422),
         summary="Answer an invitation",
     )
-    async def respond(
-        self, event_id: EventId, data: JSONBody[ResponseIn], actor: Actor, uow: UoW, clock: ClockDep
-    ) -> Response[Event]:
-        command = Respond(actor_id=actor.id, event_id=event_id, status=data.status)
-        return with_etag(await respond(command, uow=uow, clock=clock))
+    async def respond(self, event_id: EventId, data: JSONBody[ResponseIn], ctx: Ctx) -> Response[Event]:
+        command = Respond(actor_id=ctx.actor.id, event_id=event_id, status=data.status)
+        return with_etag(await respond(command, uow=ctx.uow, clock=ctx.clock))

@@ -21,7 +21,7 @@ from entrypoints.http.controllers.google_dependencies import (
     configured_google_dependency,
     google_dependency,
 )
-from entrypoints.http.dependencies import Actor
+from entrypoints.http.dependencies import Ctx
 from entrypoints.http.problems import problems
 from entrypoints.http.schemas.jobs import (
     ConnectStarted,
@@ -55,11 +55,11 @@ class GoogleController(Controller):
     )
     async def connect(
         self,
-        actor: Actor,
+        ctx: Ctx,
         google: Google,
         redirect: Annotated[bool, QueryParameter(name="redirect", description="Redirect (default) or JSON")] = True,
     ) -> Response[Any]:
-        url = google.connection.authorization_url(actor.id)
+        url = google.connection.authorization_url(ctx.actor.id)
         if redirect:
             return Redirect(url, status_code=302)
         return Response(ConnectStarted(authorization_url=url))
@@ -74,7 +74,7 @@ class GoogleController(Controller):
     async def callback(
         self,
         request: Request[Any, Any, Any],
-        actor: Actor,
+        ctx: Ctx,
         google: Google,
         oauth_state: Annotated[str, QueryParameter(name="state", max_length=500)] = "",
         code: Annotated[str, QueryParameter(name="code", max_length=2000)] = "",
@@ -84,7 +84,7 @@ class GoogleController(Controller):
             raise InvalidInput("error", f"Google did not grant access: {error}")
         if not code or not oauth_state:
             raise InvalidInput("code", "the callback needs Google's code and state")
-        job = await google.connection.complete(actor.id, code=code, state=oauth_state)
+        job = await google.connection.complete(ctx.actor.id, code=code, state=oauth_state)
         started = SyncStarted(job_id=str(job.id), job_url=f"/api/jobs/{job.id}")
         if "text/html" in request.headers.get("accept", ""):
             return Redirect(f"/?google=connected&job={job.id}", status_code=303)
@@ -97,8 +97,8 @@ class GoogleController(Controller):
         summary="Stop channels, delete the tokens and every mirrored calendar and event",
         status_code=HTTP_204_NO_CONTENT,
     )
-    async def disconnect(self, actor: Actor, google: Google) -> None:
-        await google.connection.disconnect(actor.id)
+    async def disconnect(self, ctx: Ctx, google: Google) -> None:
+        await google.connection.disconnect(ctx.actor.id)
 
 
 class WebhookController(Controller):
@@ -146,8 +146,8 @@ class WebhookController(Controller):
         status_code=HTTP_202_ACCEPTED,
         dependencies=configured_google_dependency,
     )
-    async def setup(self, user_id: UserId, actor: Actor, google: Google) -> TaskQueued:
-        _ensure_self_or_admin(actor, user_id)
+    async def setup(self, user_id: UserId, ctx: Ctx, google: Google) -> TaskQueued:
+        _ensure_self_or_admin(ctx.actor, user_id)
         task_id = await google.queue.watch_calendars(user_id)
         return TaskQueued(task_id=task_id, status_url=f"/webhook/task-status/{task_id}")
 
@@ -158,10 +158,8 @@ class WebhookController(Controller):
         summary="Stop a push channel (its owner or admins)",
         status_code=HTTP_204_NO_CONTENT,
     )
-    async def unsubscribe(
-        self, channel_id: Annotated[str, Parameter(max_length=64)], actor: Actor, google: Google
-    ) -> None:
-        await google.channels.unsubscribe(channel_id, actor_id=actor.id, is_admin=actor.is_admin)
+    async def unsubscribe(self, channel_id: Annotated[str, Parameter(max_length=64)], ctx: Ctx, google: Google) -> None:
+        await google.channels.unsubscribe(channel_id, actor_id=ctx.actor.id, is_admin=ctx.actor.is_admin)
 
     @get(
         "/status/{user_id:uuid}",
@@ -169,8 +167,8 @@ class WebhookController(Controller):
         responses=problems(401, 404),
         summary="Channels, expirations, last sync and last message number (the person or admins)",
     )
-    async def status(self, user_id: UserId, actor: Actor, google: Google) -> WebhookStatus:
-        _ensure_self_or_admin(actor, user_id)
+    async def status(self, user_id: UserId, ctx: Ctx, google: Google) -> WebhookStatus:
+        _ensure_self_or_admin(ctx.actor, user_id)
         return WebhookStatus.of(str(user_id), await google.connection.status(user_id))
 
     @get(
@@ -180,10 +178,10 @@ class WebhookController(Controller):
         summary="A queued Google sync task's state (its owner or admins)",
     )
     async def task_status(
-        self, task_id: Annotated[str, Parameter(max_length=300)], actor: Actor, google: Google
+        self, task_id: Annotated[str, Parameter(max_length=300)], ctx: Ctx, google: Google
     ) -> TaskStatus:
         owner = await _task_owner(task_id, google)
-        if owner is None or not (actor.is_admin or owner == actor.id):
+        if owner is None or not (ctx.actor.is_admin or owner == ctx.actor.id):
             raise NotFound("task", task_id)
         job: SaqJob | None = await google.saq_queue.job(task_id)
         if job is None:

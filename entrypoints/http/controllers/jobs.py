@@ -13,7 +13,7 @@ from application.jobs.get_job import get_job
 from domain.errors import Conflict
 from domain.jobs.job import JobStatus
 from entrypoints.http.controllers.google_dependencies import Google, google_dependency
-from entrypoints.http.dependencies import Actor
+from entrypoints.http.dependencies import Ctx
 from entrypoints.http.problems import problems
 from entrypoints.http.schemas.jobs import (
     RETRY_INTERVAL_MINUTES,
@@ -34,8 +34,10 @@ class JobController(Controller):
     dependencies = google_dependency
 
     @get("/{job_id:uuid}", operation_id="getJob", responses=problems(401, 404), summary="A job's status and progress")
-    async def get_job(self, job_id: JobId, actor: Actor, google: Google) -> Job:
-        return Job.of(await get_job(job_id, actor_id=actor.id, is_admin=actor.is_admin, uow=google.unit_of_work))
+    async def get_job(self, job_id: JobId, ctx: Ctx, google: Google) -> Job:
+        return Job.of(
+            await get_job(job_id, actor_id=ctx.actor.id, is_admin=ctx.actor.is_admin, uow=google.unit_of_work)
+        )
 
     @get(
         "/{job_id:uuid}/result",
@@ -43,8 +45,8 @@ class JobController(Controller):
         responses=problems(401, 404),
         summary="What a job loaded (so far)",
     )
-    async def result(self, job_id: JobId, actor: Actor, google: Google) -> JobResult:
-        job = await get_job(job_id, actor_id=actor.id, is_admin=actor.is_admin, uow=google.unit_of_work)
+    async def result(self, job_id: JobId, ctx: Ctx, google: Google) -> JobResult:
+        job = await get_job(job_id, actor_id=ctx.actor.id, is_admin=ctx.actor.is_admin, uow=google.unit_of_work)
         return JobResult(
             job_id=str(job.id),
             status=job.status.value,
@@ -59,8 +61,8 @@ class JobController(Controller):
         responses=problems(401, 404),
         summary="The sources a partial job could not load, and why",
     )
-    async def missing_sources(self, job_id: JobId, actor: Actor, google: Google) -> MissingSources:
-        job = await get_job(job_id, actor_id=actor.id, is_admin=actor.is_admin, uow=google.unit_of_work)
+    async def missing_sources(self, job_id: JobId, ctx: Ctx, google: Google) -> MissingSources:
+        job = await get_job(job_id, actor_id=ctx.actor.id, is_admin=ctx.actor.is_admin, uow=google.unit_of_work)
         return MissingSources(job_id=str(job.id), items=[JobSource.of(source) for source in job.missing_sources])
 
     @get(
@@ -69,8 +71,8 @@ class JobController(Controller):
         responses=problems(401, 404),
         summary="Whether and until when a partial job is retried",
     )
-    async def retry_status(self, job_id: JobId, actor: Actor, google: Google) -> RetryStatus:
-        job = await get_job(job_id, actor_id=actor.id, is_admin=actor.is_admin, uow=google.unit_of_work)
+    async def retry_status(self, job_id: JobId, ctx: Ctx, google: Google) -> RetryStatus:
+        job = await get_job(job_id, actor_id=ctx.actor.id, is_admin=ctx.actor.is_admin, uow=google.unit_of_work)
         return RetryStatus(
             job_id=str(job.id),
             status=job.status.value,
@@ -89,8 +91,8 @@ class JobController(Controller):
         responses=problems(401, 404, 409),
         summary="Run the missing sources of a partial job again",
     )
-    async def retry(self, job_id: JobId, actor: Actor, google: Google) -> RetryQueued:
-        job = await get_job(job_id, actor_id=actor.id, is_admin=actor.is_admin, uow=google.unit_of_work)
+    async def retry(self, job_id: JobId, ctx: Ctx, google: Google) -> RetryQueued:
+        job = await get_job(job_id, actor_id=ctx.actor.id, is_admin=ctx.actor.is_admin, uow=google.unit_of_work)
         if job.status is not JobStatus.PARTIAL:
             raise Conflict(f"only a partial job can be retried; this one is {job.status.value}")
         task_id = await google.queue.run_job(job.id)

@@ -21,7 +21,7 @@ from application.notifications.reading import (
     stream_position,
 )
 from domain.notifications.notification import Notification as DomainNotification
-from entrypoints.http.dependencies import Actor, Publisher, Services, UoW
+from entrypoints.http.dependencies import Ctx, Services
 from entrypoints.http.problems import problems
 from entrypoints.http.schemas.common import Count
 from entrypoints.http.schemas.notifications import Notification, NotificationList, ReadAll
@@ -37,8 +37,7 @@ class NotificationController(Controller):
     @get("/", operation_id="listNotifications", responses=problems(401, 422), summary="My notifications, newest first")
     async def list_notifications(
         self,
-        actor: Actor,
-        uow: UoW,
+        ctx: Ctx,
         unread: Annotated[bool, QueryParameter(name="unread", description="Only unread ones")] = False,
         cursor: Annotated[
             str | None, QueryParameter(name="cursor", description="next_cursor of the page before")
@@ -46,15 +45,17 @@ class NotificationController(Controller):
         limit: Annotated[int, QueryParameter(name="limit", ge=1, le=100)] = 50,
     ) -> NotificationList:
         before = int(cursor) if cursor and cursor.isdigit() and len(cursor) <= 18 else None
-        page = await list_notifications(actor_id=actor.id, uow=uow, cursor=before, unread_only=unread, limit=limit)
+        page = await list_notifications(
+            actor_id=ctx.actor.id, uow=ctx.uow, cursor=before, unread_only=unread, limit=limit
+        )
         return NotificationList(
             items=[Notification.of(n) for n in page.items],
             next_cursor=None if page.next_cursor is None else str(page.next_cursor),
         )
 
     @get("/unread-count", operation_id="countUnreadNotifications", responses=problems(401), summary="How many unread")
-    async def unread_count(self, actor: Actor, uow: UoW) -> Count:
-        return Count(count=await count_unread(actor_id=actor.id, uow=uow))
+    async def unread_count(self, ctx: Ctx) -> Count:
+        return Count(count=await count_unread(actor_id=ctx.actor.id, uow=ctx.uow))
 
     @post(
         "/{notification_id:uuid}/read",
@@ -63,8 +64,10 @@ class NotificationController(Controller):
         responses=problems(401, 404),
         summary="Mark one read",
     )
-    async def read(self, notification_id: NotificationId, actor: Actor, uow: UoW, publisher: Publisher) -> Notification:
-        notification = await read_notification(notification_id, actor_id=actor.id, uow=uow, publisher=publisher)
+    async def read(self, notification_id: NotificationId, ctx: Ctx) -> Notification:
+        notification = await read_notification(
+            notification_id, actor_id=ctx.actor.id, uow=ctx.uow, publisher=ctx.publisher
+        )
         return Notification.of(notification)
 
     @post(
@@ -74,8 +77,10 @@ class NotificationController(Controller):
         responses=problems(401),
         summary="Mark all read",
     )
-    async def read_all(self, actor: Actor, uow: UoW, publisher: Publisher) -> ReadAll:
-        return ReadAll(updated=await read_all_notifications(actor_id=actor.id, uow=uow, publisher=publisher))
+    async def read_all(self, ctx: Ctx) -> ReadAll:
+        return ReadAll(
+            updated=await read_all_notifications(actor_id=ctx.actor.id, uow=ctx.uow, publisher=ctx.publisher)
+        )
 
     @get(
         "/stream",
@@ -86,7 +91,7 @@ class NotificationController(Controller):
     async def stream(
         self,
         request: Request[Any, Any, Any],
-        actor: Actor,
+        ctx: Ctx,
         channels: NamedDependency[ChannelsPlugin],
         last_event_id: Annotated[str | None, HeaderParameter(name="Last-Event-ID", required=False)] = None,
     ) -> ServerSentEvent:
@@ -102,7 +107,7 @@ class NotificationController(Controller):
             return await stream_position(actor_id=user_id, uow=services.unit_of_work())
 
         events = notification_events(
-            user_id=actor.id,
+            user_id=ctx.actor.id,
             last_event_id=parse_last_event_id(last_event_id),
             channels=channels,
             registry=registry,

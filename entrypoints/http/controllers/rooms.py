@@ -16,7 +16,7 @@ from application.scheduling.get_room import get_room
 from application.scheduling.list_rooms import list_rooms
 from application.scheduling.room_availability import room_availability
 from application.scheduling.update_room import update_room
-from entrypoints.http.dependencies import Actor, ClockDep, Reads, UoW
+from entrypoints.http.dependencies import Ctx
 from entrypoints.http.problems import problems
 from entrypoints.http.schemas.common import AwareDateTime
 from entrypoints.http.schemas.rooms import Availability, Room, RoomCreate, RoomList, RoomUpdate
@@ -32,13 +32,13 @@ class RoomController(Controller):
     tags = ["Rooms"]
 
     @get("/", operation_id="listRooms", responses=problems(401), summary="Every meeting room")
-    async def list_rooms(self, actor: Actor, uow: UoW) -> RoomList:
-        return RoomList(items=[Room.of(r) for r in await list_rooms(uow=uow)])
+    async def list_rooms(self, ctx: Ctx) -> RoomList:
+        return RoomList(items=[Room.of(r) for r in await list_rooms(uow=ctx.uow)])
 
     @post("/", operation_id="createRoom", responses=problems(401, 403, 422), summary="Add a room (administrators)")
-    async def create_room(self, data: JSONBody[RoomCreate], actor: Actor, uow: UoW, clock: ClockDep) -> Room:
-        command = CreateRoom(actor_id=actor.id, name=data.name, capacity=data.capacity, location=data.location)
-        return Room.of(await create_room(command, uow=uow, clock=clock))
+    async def create_room(self, data: JSONBody[RoomCreate], ctx: Ctx) -> Room:
+        command = CreateRoom(actor_id=ctx.actor.id, name=data.name, capacity=data.capacity, location=data.location)
+        return Room.of(await create_room(command, uow=ctx.uow, clock=ctx.clock))
 
     @get(
         "/available",
@@ -48,18 +48,17 @@ class RoomController(Controller):
     )
     async def available(
         self,
-        actor: Actor,
-        uow: UoW,
+        ctx: Ctx,
         start: Start,
         end: End,
         capacity: Annotated[int, QueryParameter(name="capacity", ge=1, le=10_000)] = 1,
     ) -> RoomList:
-        rooms = await find_free_rooms(start=start, end=end, capacity=capacity, uow=uow)
+        rooms = await find_free_rooms(start=start, end=end, capacity=capacity, uow=ctx.uow)
         return RoomList(items=[Room.of(r) for r in rooms])
 
     @get("/{room_id:uuid}", operation_id="getRoom", responses=problems(401, 404), summary="One room")
-    async def get_room(self, room_id: RoomId, actor: Actor, uow: UoW) -> Room:
-        return Room.of(await get_room(room_id, uow=uow))
+    async def get_room(self, room_id: RoomId, ctx: Ctx) -> Room:
+        return Room.of(await get_room(room_id, uow=ctx.uow))
 
     @patch(
         "/{room_id:uuid}",
@@ -67,15 +66,15 @@ class RoomController(Controller):
         responses=problems(401, 403, 404, 422),
         summary="Change a room (administrators)",
     )
-    async def update_room(self, room_id: RoomId, data: JSONBody[RoomUpdate], actor: Actor, uow: UoW) -> Room:
+    async def update_room(self, room_id: RoomId, data: JSONBody[RoomUpdate], ctx: Ctx) -> Room:
         command = UpdateRoom(
-            actor_id=actor.id,
+            actor_id=ctx.actor.id,
             room_id=room_id,
             name=unset_to_domain(data.name),
             capacity=unset_to_domain(data.capacity),
             location=unset_to_domain(data.location),
         )
-        return Room.of(await update_room(command, uow=uow))
+        return Room.of(await update_room(command, uow=ctx.uow))
 
     @delete(
         "/{room_id:uuid}",
@@ -83,10 +82,10 @@ class RoomController(Controller):
         responses=problems(401, 403, 404),
         summary="Remove a room (administrators)",
     )
-    async def delete_room(self, room_id: RoomId, actor: Actor, uow: UoW, reads: Reads) -> None:
-        await delete_room(DeleteRoom(actor_id=actor.id, room_id=room_id), uow=uow)
+    async def delete_room(self, room_id: RoomId, ctx: Ctx) -> None:
+        await delete_room(DeleteRoom(actor_id=ctx.actor.id, room_id=room_id), uow=ctx.uow)
         # Its bookings lost their room id; who saw them is not worth a query for so rare a write.
-        await reads.forget_everyone()
+        await ctx.reads.forget_everyone()
 
     @get(
         "/{room_id:uuid}/availability",
@@ -94,5 +93,5 @@ class RoomController(Controller):
         responses=problems(401, 404, 422),
         summary="A room's bookings and gaps",
     )
-    async def availability(self, room_id: RoomId, actor: Actor, uow: UoW, start: Start, end: End) -> Availability:
-        return Availability.of(await room_availability(room_id, start=start, end=end, uow=uow))
+    async def availability(self, room_id: RoomId, ctx: Ctx, start: Start, end: End) -> Availability:
+        return Availability.of(await room_availability(room_id, start=start, end=end, uow=ctx.uow))
