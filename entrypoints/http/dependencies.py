@@ -2,7 +2,7 @@
 
 API handlers take one dependency, `ctx` (a RequestContext): Litestar resolves two or more
 dependencies of a handler in an anyio task group, one task each, which cost a cached week view
-15% of its CPU for providers that only hand out objects. The web pages take the single ones.
+a quarter of its CPU for providers that only hand out objects. The web pages take the single ones.
 """
 
 from __future__ import annotations
