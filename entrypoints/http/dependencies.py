@@ -2,7 +2,8 @@
 
 API handlers take one dependency, `ctx` (a RequestContext): Litestar resolves two or more
 dependencies of a handler in an anyio task group, one task each, which cost a cached week view
-a quarter of its CPU for providers that only hand out objects. The web pages take the single ones.
+a quarter of its CPU for providers that only hand out objects. The web pages take the single ones
+(their `viewer` reads the database anyway).
 """
 
 from __future__ import annotations
@@ -85,9 +86,6 @@ def dependencies(services: Services) -> dict[str, Provide]:
     def provide_publisher() -> NotificationPublisher:
         return services.publisher
 
-    def provide_reads() -> CalendarReads:
-        return services.reads
-
     def provide_actor(request: Request[Any, Any, Any]) -> AuthenticatedUser:
         return RequestContext(services, request.scope.get("user")).actor
 
@@ -100,7 +98,6 @@ def dependencies(services: Services) -> dict[str, Provide]:
         "hasher": Provide(provide_hasher, sync_to_thread=False),
         "publisher": Provide(provide_publisher, sync_to_thread=False),
         "actor": Provide(provide_actor, sync_to_thread=False),
-        "reads": Provide(provide_reads, sync_to_thread=False),
         "ctx": Provide(provide_context, sync_to_thread=False),
     }
 
@@ -111,5 +108,4 @@ ClockDep = NamedDependency[SkipValidation[Clock]]
 Hasher = NamedDependency[SkipValidation[PasswordHasher]]
 Actor = NamedDependency[SkipValidation[AuthenticatedUser]]
 Publisher = NamedDependency[SkipValidation[NotificationPublisher]]
-Reads = NamedDependency[SkipValidation[CalendarReads]]
 Ctx = NamedDependency[SkipValidation[RequestContext]]
