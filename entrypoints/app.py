@@ -16,11 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.passwords import Argon2PasswordHasher
 from adapters.postgres.cache_invalidation import ForgetStaleReads
-from adapters.postgres.outbox_progress import OutboxProgress
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
 from adapters.redis.notifications import RedisNotificationPublisher, channels_backend
 from adapters.redis.rate_limits import RateLimitCounters, create_rate_limit_client, default_rate_limit_url
-from adapters.saq.outbox import OutboxHandOver
 from application.cache import CalendarReads
 from application.unit_of_work import UnitOfWork
 from domain.clock import SystemClock
@@ -52,14 +50,13 @@ VERSION = "0.1.0"
 def build_services(infrastructure: Infrastructure, *, cache_ttl_seconds: int = 360) -> Services:
     """Which adapter serves which port of the use cases."""
     sessions = async_sessionmaker(infrastructure.engine, class_=AsyncSession, expire_on_commit=False)
-    # Each commit's outbox messages go to SAQ right after it; if Redis is down, the commit stands and
-    # the worker's sweep_outbox cron hands them over later.
-    hand_over = OutboxHandOver(infrastructure.queue, OutboxProgress(sessions), mark_handed_over=False)
+    # Each commit's outbox messages are handed to SAQ by the workers, whom the commit wakes
+    # (adapters/postgres/outbox_relay.py): a request never waits for the queue.
     reads = CalendarReads(infrastructure.cache, ttl_seconds=cache_ttl_seconds)
     stale_reads = ForgetStaleReads(reads)
 
     def unit_of_work() -> UnitOfWork:
-        return PostgresUnitOfWork(sessions, after_commit=hand_over, stale_reads=stale_reads)
+        return PostgresUnitOfWork(sessions, stale_reads=stale_reads)
 
     return Services(
         unit_of_work=unit_of_work,

@@ -1,18 +1,40 @@
-"""The transactional outbox: domain events stored in the same commit as the change that caused them."""
+"""The transactional outbox: domain events stored in the same commit as the change that caused them.
+
+The statement that stores them also notifies OUTBOX_CHANNEL, which PostgreSQL delivers when (and
+only if) the transaction commits: the workers listening there hand the new messages to the queue
+(adapters/postgres/outbox_relay.py), so a request never talks to the queue itself.
+"""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import cast
 
-from sqlalchemy import Table, insert
+import msgspec
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.postgres.models import OutboxRow
+from adapters.postgres.driver import DriverStatement
 from domain.events import DomainEvent
 
-_OUTBOX = cast(Table, OutboxRow.__table__)
-# On the table, not the mapped class: the ORM's bulk-insert machinery costs more than the insert itself.
-_INSERT_MESSAGES = insert(_OUTBOX).returning(_OUTBOX.c.id, sort_by_parameter_order=True)
+OUTBOX_CHANNEL = "planner_outbox"
+"""Notified by every commit that stores outbox messages."""
+
+# On the driver (every write runs it). Identity values follow the ORDER BY, so the ids come back
+# in the order of the events.
+_STORE_MESSAGES = DriverStatement(
+    text(
+        """
+        WITH stored AS (
+            INSERT INTO outbox (name, payload, occurred_at)
+            SELECT message.name, message.payload::jsonb, message.occurred_at
+            FROM unnest(:names ::text[], :payloads ::text[], :occurred ::timestamptz[])
+                WITH ORDINALITY AS message(name, payload, occurred_at, position)
+            ORDER BY message.position
+            RETURNING id
+        )
+        SELECT stored.id FROM stored, pg_notify(:channel, '') ORDER BY stored.id
+        """
+    ).bindparams(channel=OUTBOX_CHANNEL)
+)
 
 
 @dataclass(frozen=True)
@@ -27,6 +49,12 @@ async def store_in_outbox(session: AsyncSession, events: Sequence[DomainEvent]) 
     """Insert one outbox row per event (in the session's transaction), in order; return them with their ids."""
     if not events:
         return []
-    rows = [{"name": event.name, "payload": event.to_dict(), "occurred_at": event.occurred_at} for event in events]
-    result = await session.execute(_INSERT_MESSAGES, rows)
-    return [OutboxMessage(id=outbox_id, event=event) for outbox_id, event in zip(result.scalars(), events, strict=True)]
+    rows = await _STORE_MESSAGES.fetch(
+        session,
+        {
+            "names": [event.name for event in events],
+            "payloads": [msgspec.json.encode(event.to_dict()).decode() for event in events],
+            "occurred": [event.occurred_at for event in events],
+        },
+    )
+    return [OutboxMessage(id=row.id, event=event) for row, event in zip(rows, events, strict=True)]

@@ -4,7 +4,7 @@ Each method runs in a short transaction of its own; times are the database's, so
 worker process judges "how long ago" by the same clock.
 """
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -32,38 +32,45 @@ class OutboxProgress:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
-    async def mark_handed_over(self, outbox_ids: Sequence[int]) -> None:
-        """Note that these messages were just handed to the queue."""
-        if not outbox_ids:
-            return
-        async with self._sessions.begin() as session:
-            await session.execute(
-                update(OutboxRow)
-                .where(_is_any_outbox_id(outbox_ids))
-                .values(enqueued_at=func.now(), attempts=OutboxRow.attempts + 1)
-                .execution_options(synchronize_session=False)
-            )
-
-    async def awaiting_hand_over(
-        self, *, unsent_for: timedelta, unprocessed_for: timedelta, limit: int
+    async def hand_over_waiting(
+        self,
+        enqueue: Callable[[list[OutboxEntry]], Awaitable[None]],
+        *,
+        unsent_for: timedelta,
+        unprocessed_for: timedelta,
+        limit: int,
     ) -> list[OutboxEntry]:
-        """Messages never handed over for `unsent_for`, and ones handed over `unprocessed_for` ago but not processed.
+        """Pass up to `limit` messages awaiting hand-over to `enqueue` and note that they were handed over.
 
-        The first are commits whose hand-over failed (Redis was down); the second, jobs the queue lost.
+        Awaiting are messages never handed over for `unsent_for` (just committed, or their hand-over
+        failed), and ones handed over `unprocessed_for` ago but not processed (a job the queue lost).
+        One transaction claims them (FOR UPDATE SKIP LOCKED): workers woken by the same commit hand
+        each message over once, and if `enqueue` fails, nothing is noted.
         """
         never_sent = _entries().where(
             OutboxRow.enqueued_at.is_(None),
             OutboxRow.processed_at.is_(None),  # a lost mark of a message that was handed over and acted on
-            OutboxRow.created_at < func.now() - unsent_for,
+            OutboxRow.created_at <= func.now() - unsent_for,
         )
         lost = _entries().where(OutboxRow.processed_at.is_(None), OutboxRow.enqueued_at < func.now() - unprocessed_for)
-        async with self._sessions() as session:
-            entries = {
+        async with self._sessions.begin() as session:
+            found = {
                 row.id: OutboxEntry(row.id, row.name, row.attempts)
                 for statement in (never_sent, lost)
-                for row in await session.execute(statement.order_by(OutboxRow.id).limit(limit))
+                for row in await session.execute(
+                    statement.order_by(OutboxRow.id).limit(limit).with_for_update(skip_locked=True)
+                )
             }
-        return [entries[outbox_id] for outbox_id in sorted(entries)][:limit]
+            entries = [found[outbox_id] for outbox_id in sorted(found)][:limit]
+            if entries:
+                await enqueue(entries)
+                await session.execute(
+                    update(OutboxRow)
+                    .where(_is_any_outbox_id([entry.id for entry in entries]))
+                    .values(enqueued_at=func.now(), attempts=OutboxRow.attempts + 1)
+                    .execution_options(synchronize_session=False)
+                )
+        return entries
 
     async def unprocessed_message(self, outbox_id: int) -> OutboxMessage | None:
         """The message with its domain event, or None if there is no such row or it was processed already."""

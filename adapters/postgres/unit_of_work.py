@@ -1,10 +1,8 @@
 """The unit of work on PostgreSQL: one AsyncSession transaction per `async with`, the outbox in the same commit."""
 
-from collections.abc import Awaitable, Callable, Sequence
 from types import TracebackType
 from typing import Self
 
-import structlog
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -22,30 +20,22 @@ from application.unit_of_work import SeenAggregates
 from domain.errors import DomainError
 from domain.events import DomainEvent
 
-log = structlog.get_logger(__name__)
-
-AfterCommit = Callable[[Sequence[OutboxMessage]], Awaitable[None]]
-"""Called with the outbox messages of a commit right after it succeeded (e.g. to hand them to SAQ)."""
-
 
 class PostgresUnitOfWork:
     """Implements application.unit_of_work.UnitOfWork on an async_sessionmaker.
 
     Use one instance per request or task (it holds the open session), never from two tasks at once.
-    After each successful commit, `committed` holds that commit's outbox messages (id + domain event)
-    and `after_commit`, if given, is awaited with them; if it fails, the failure is logged and the
-    messages stay in the outbox for a sweeper (enqueued_at is NULL): the commit itself stands.
+    After each successful commit, `committed` holds that commit's outbox messages (id + domain event);
+    the commit itself woke the workers that hand them to the queue (adapters/postgres/outbox_relay.py).
     """
 
     def __init__(
         self,
         session_factory: async_sessionmaker[AsyncSession],
         *,
-        after_commit: AfterCommit | None = None,
         stale_reads: ForgetStaleReads | None = None,
     ) -> None:
         self._session_factory = session_factory
-        self._after_commit = after_commit
         self._stale_reads = stale_reads
         self._seen = SeenAggregates()
         self._session: AsyncSession | None = None
@@ -119,7 +109,7 @@ class PostgresUnitOfWork:
             await session.close()
 
     async def commit(self) -> None:
-        """Store the collected domain events in the outbox, commit everything at once, then run `after_commit`.
+        """Store the collected domain events in the outbox and commit everything at once.
 
         Before the commit, who saw what it changes is read in the same transaction; right after it,
         their cached reads are made stale.
@@ -144,8 +134,6 @@ class PostgresUnitOfWork:
         if self._stale_reads is not None and audience:
             # Stale cached reads are forgotten before the write answers, so whoever reads next sees it.
             await self._stale_reads.forget(audience)
-        if messages and self._after_commit is not None:
-            await _hand_over(self._after_commit, messages)
 
     async def rollback(self) -> None:
         """Drop uncommitted changes and the events recorded with them."""
@@ -180,14 +168,6 @@ class PostgresUnitOfWork:
             return None
         finally:
             await self.rollback()
-
-
-async def _hand_over(after_commit: AfterCommit, messages: Sequence[OutboxMessage]) -> None:
-    try:
-        await after_commit(messages)
-    # What committed stays committed: a failed hand-over is the outbox sweeper's to retry.
-    except Exception:
-        log.warning("outbox.hand_over_failed", outbox_ids=[message.id for message in messages], exc_info=True)
 
 
 class _Repositories:

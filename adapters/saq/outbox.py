@@ -1,19 +1,17 @@
-"""Handing committed outbox messages to SAQ: right after the commit, and again by the sweeper.
+"""Handing committed outbox messages to SAQ: when a commit wakes the relay, and by the sweeper.
 
 Every message becomes one job keyed `outbox:{id}`. SAQ refuses a second job with a key that is
-still queued, scheduled or running, so handing a message over twice (the commit's hook and the
-sweeper, or two sweepers) runs it once; a job that ran and finished can be handed over again,
+still queued, scheduled or running, so handing a message over twice (two workers' relays, or a
+relay and the sweeper) runs it once; a job that ran and finished can be handed over again,
 which the task's own idempotency absorbs.
 """
 
 import asyncio
-from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from typing import Any
 
 import structlog
 
-from adapters.postgres.outbox import OutboxMessage
 from adapters.postgres.outbox_progress import OutboxEntry, OutboxProgress
 
 log = structlog.get_logger(__name__)
@@ -31,9 +29,6 @@ OUTBOX_TASKS = {
 
 RETRIED: dict[str, Any] = {"timeout": 10, "retries": 5, "retry_delay": 1.0, "retry_backoff": 60.0}
 """Up to 5 attempts, 1 s, 2 s, 4 s, ... apart (at most a minute); a job stuck over 10 s is retried."""
-
-HAND_OVER_TIMEOUT_S = 2.0
-"""A request never waits longer than this for a Redis that hangs; the sweeper catches up later."""
 
 LOST_JOBS_ARE_RETRIED_AFTER = timedelta(minutes=5)
 """A message handed over this long ago and still unprocessed is handed over again (its job is lost or failed)."""
@@ -53,34 +48,11 @@ def task_for(event_name: str) -> str:
 
 
 class OutboxHandOver:
-    """Enqueues outbox messages as SAQ jobs and notes that they were handed over.
+    """Enqueues outbox messages as SAQ jobs and notes that they were handed over."""
 
-    With `mark_handed_over=False` (the web's commits) a hand-over is not noted: a worker notes
-    `processed_at` within moments, and a message still unprocessed after the sweeper's `unsent_for`
-    is handed over again, which its job key makes a no-op while that job is still queued. This
-    saves every write request a second transaction (an UPDATE and its commit).
-    """
-
-    def __init__(
-        self,
-        queue: Any,
-        progress: OutboxProgress,
-        *,
-        timeout: float = HAND_OVER_TIMEOUT_S,
-        mark_handed_over: bool = True,
-    ) -> None:
+    def __init__(self, queue: Any, progress: OutboxProgress) -> None:
         self._queue = queue
         self._progress = progress
-        self._timeout = timeout
-        self._mark_handed_over = mark_handed_over
-
-    async def __call__(self, messages: Sequence[OutboxMessage]) -> None:
-        """The unit of work's after-commit hook: hand this commit's messages over at once."""
-        entries = [OutboxEntry(message.id, message.event.name) for message in messages]
-        async with asyncio.timeout(self._timeout):
-            await self._enqueue(entries)
-        if self._mark_handed_over:
-            await self._progress.mark_handed_over([entry.id for entry in entries])
 
     async def sweep(
         self,
@@ -90,27 +62,26 @@ class OutboxHandOver:
         batch: int = 500,
         max_batches: int = 20,
     ) -> int:
-        """Hand over what a commit's hook could not, and what the queue lost; answers how many messages."""
+        """Hand over what no one handed over for `unsent_for`, and what the queue lost; answers how many messages.
+
+        The relay sweeps with `unsent_for=0` whenever commits woke it; the cron job every minute.
+        """
         handed_over = 0
         for _ in range(max_batches):
-            entries = await self._progress.awaiting_hand_over(
-                unsent_for=unsent_for, unprocessed_for=unprocessed_for, limit=batch
+            entries = await self._progress.hand_over_waiting(
+                self._enqueue, unsent_for=unsent_for, unprocessed_for=unprocessed_for, limit=batch
             )
-            if not entries:
-                break
             stuck = [entry.id for entry in entries if entry.attempts >= STUCK_HAND_OVERS]
             if stuck:
                 log.warning("outbox.messages_keep_failing", outbox_ids=stuck[:20], count=len(stuck))
-            await self._enqueue(entries)
-            await self._progress.mark_handed_over([entry.id for entry in entries])
             handed_over += len(entries)
             if len(entries) < batch:
                 break
         if handed_over:
-            log.info("outbox.swept", handed_over=handed_over)
+            log.debug("outbox.swept", handed_over=handed_over)
         return handed_over
 
-    async def _enqueue(self, entries: Iterable[OutboxEntry]) -> None:
+    async def _enqueue(self, entries: list[OutboxEntry]) -> None:
         await asyncio.gather(
             *(
                 self._queue.enqueue(task_for(entry.name), key=outbox_job_key(entry.id), outbox_id=entry.id, **RETRIED)

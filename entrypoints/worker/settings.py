@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from datetime import timedelta
 from typing import Any
 
 import structlog
@@ -10,6 +13,7 @@ from litestar_saq.base import CronJob
 from saq.queue.redis import RedisQueue
 from saq.types import Context, PartialTimersDict
 
+from adapters.postgres.outbox_relay import OutboxRelay
 from adapters.saq.queue import QUEUE_NAME
 from entrypoints.guards import admins_only
 from entrypoints.infrastructure import Infrastructure
@@ -60,6 +64,8 @@ CRON_JOBS: list[CronJob] = [
     CronJob(function=retry_partial_jobs, cron="*/5 * * * *", timeout=290, retries=1),
     CronJob(function=renew_google_channels, cron="17 * * * *", timeout=600, retries=1),
 ]
+RELAY = "outbox_relay"
+"""The key of the running OutboxRelay task in the worker's context."""
 STUCK_JOB_SWEEP_S = 5
 """How often a worker looks for jobs left running by a worker that died (they are retried past their timeout)."""
 
@@ -74,9 +80,17 @@ def saq_config(settings: Settings, queue: RedisQueue) -> SAQConfig:
         services = build_worker_services(infrastructure, cache_ttl_seconds=settings.cache_ttl_seconds)
         ctx[SERVICES] = services  # type: ignore[literal-required]
         ctx[GOOGLE] = worker_google_services(settings, infrastructure, services)  # type: ignore[literal-required]
+        # Every commit's outbox messages are handed to the queue by the workers, woken by PostgreSQL.
+        relay = OutboxRelay(infrastructure.engine, lambda: services.hand_over.sweep(unsent_for=timedelta(0)))
+        ctx[RELAY] = asyncio.create_task(relay.run(), name="outbox-relay")  # type: ignore[literal-required]
         log.info("worker.started", queue=QUEUE_NAME)
 
     async def shutdown(ctx: Context) -> None:
+        relay: asyncio.Task[None] | None = ctx.get(RELAY)  # type: ignore[assignment]
+        if relay is not None:
+            relay.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await relay
         infrastructure: Infrastructure | None = ctx.get("infrastructure")  # type: ignore[assignment]
         if infrastructure is not None:
             await infrastructure.close()

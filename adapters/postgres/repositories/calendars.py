@@ -4,10 +4,11 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, Select, any_, bindparam, case, delete, insert, select, update
+from sqlalchemy import Select, any_, bindparam, case, delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.postgres.driver import DriverStatement
 from adapters.postgres.models import CalendarMemberRow, CalendarRow, UserRow
 from adapters.postgres.repositories.arrays import ids_parameter, is_any_id
 from application.unit_of_work import SeenAggregates
@@ -41,11 +42,12 @@ _ONE_CALENDAR = (
     .outerjoin(UserRow, UserRow.id == CalendarMemberRow.user_id)
     .order_by(case({"owner": 0, "editor": 1}, value=CalendarMemberRow.role, else_=2), UserRow.name, UserRow.id)
 )
-# Built once, executed with values: SQLAlchemy then neither rebuilds them nor recomputes their cache keys.
-_CALENDAR_BY_ID = _ONE_CALENDAR.where(CalendarRow.__table__.c.id == bindparam("calendar_id"))
-_PERSONAL_CALENDAR = _ONE_CALENDAR.where(
-    CalendarRow.__table__.c.owner_id == bindparam("user_id"), CalendarRow.__table__.c.is_personal
+# Every event creation reads its calendar: run on the driver.
+_CALENDAR_BY_ID = DriverStatement(_ONE_CALENDAR.where(CalendarRow.__table__.c.id == bindparam("calendar_id")))
+_PERSONAL_CALENDAR = DriverStatement(
+    _ONE_CALENDAR.where(CalendarRow.__table__.c.owner_id == bindparam("user_id"), CalendarRow.__table__.c.is_personal)
 )
+# Built once, executed with values: SQLAlchemy then neither rebuilds them nor recomputes their cache keys.
 _MEMBERS_OF = _MEMBERS.where(CalendarMemberRow.calendar_id == any_(ids_parameter("calendar_ids")))
 
 
@@ -113,8 +115,8 @@ class SqlCalendarRepository:
         )
         self._seen.remember(calendar)
 
-    async def _load_one(self, statement: Select[Any], parameters: dict[str, Any]) -> Calendar | None:
-        rows = (await self._session.execute(statement, parameters)).all()
+    async def _load_one(self, statement: DriverStatement, parameters: dict[str, Any]) -> Calendar | None:
+        rows = await statement.fetch(self._session, parameters)
         if not rows:
             return None
         members = {
@@ -158,7 +160,7 @@ def _member_rows(calendar: Calendar) -> Sequence[dict[str, Any]]:
     ]
 
 
-def _calendar(row: Row[Any], members: dict[UUID, CalendarMember]) -> Calendar:
+def _calendar(row: Any, members: dict[UUID, CalendarMember]) -> Calendar:
     return Calendar(
         id=row.id,
         name=row.name,

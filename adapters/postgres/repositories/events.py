@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.postgres.driver import DriverStatement
 from adapters.postgres.models import (
     EVENT_ROOM_FOREIGN_KEY,
     ROOM_BOOKING_CONSTRAINT,
@@ -84,9 +85,9 @@ class SqlEventRepository:
                 "participant_ids": [participant.user_id for participant in event.participants],
                 "participant_statuses": [participant.status.value for participant in event.participants],
             }
-            await self._write(_INSERT_EVENT_WITH_PARTICIPANTS, event, {**fields, **invited})
+            await self._write(_CREATE_EVENT_WITH_PARTICIPANTS, event, {**fields, **invited})
         else:
-            await self._write(_INSERT_EVENT, event, fields)
+            await self._write(_CREATE_EVENT, event, fields)
         self._seen.remember(event)
 
     async def save(self, event: Event) -> None:
@@ -169,15 +170,17 @@ class SqlEventRepository:
         first = self._bookings[0]
         return RoomAlreadyBooked(first.room_id, first.slot.starts_at, first.slot.ends_at)
 
-    async def _write(self, statement: Insert | Update, event: Event, parameters: dict[str, Any] | None = None) -> None:
+    async def _write(
+        self, statement: Insert | Update | DriverStatement, event: Event, parameters: dict[str, Any] | None = None
+    ) -> None:
         if event.room_id is None or event.is_cancelled:
-            await self._session.execute(statement, parameters)
+            await self._execute(statement, parameters)
             return
         booking = _Booking(event.id, event.room_id, event.time_range)
         # No savepoint (two more round trips on every booking): a refused booking ends the use case,
         # so its transaction is rolled back here and the booking in the way read from what is committed.
         try:
-            await self._session.execute(statement, parameters)
+            await self._execute(statement, parameters)
         except IntegrityError as error:
             await self._session.rollback()
             refusal = await self._explain(error, booking)
@@ -192,6 +195,12 @@ class SqlEventRepository:
             await self._session.rollback()
             raise await self._booking_in_the_way(booking) from error
         self._bookings.append(booking)
+
+    async def _execute(self, statement: Insert | Update | DriverStatement, parameters: dict[str, Any] | None) -> None:
+        if isinstance(statement, DriverStatement):
+            await statement.fetch(self._session, parameters or {})
+        else:
+            await self._session.execute(statement, parameters)
 
     async def _explain(self, error: IntegrityError, booking: _Booking) -> DomainError | None:
         constraint = violated_constraint(error)
@@ -270,6 +279,9 @@ _INSERT_EVENT_WITH_PARTICIPANTS = (
     )
     .add_cte(_NEW_EVENT)
 )
+# Every event creation runs one of them: on the driver.
+_CREATE_EVENT = DriverStatement(_INSERT_EVENT)
+_CREATE_EVENT_WITH_PARTICIPANTS = DriverStatement(_INSERT_EVENT_WITH_PARTICIPANTS)
 
 
 def _fields(event: Event) -> dict[str, Any]:

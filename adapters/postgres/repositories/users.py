@@ -4,10 +4,11 @@ from collections.abc import Collection
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Insert, Row, Update, any_, bindparam, func, insert, or_, select, update
+from sqlalchemy import Insert, Update, any_, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.postgres.driver import DriverStatement
 from adapters.postgres.models import EMAIL_CONSTRAINT, UserRow
 from adapters.postgres.repositories.arrays import ids_parameter, texts_parameter
 from adapters.postgres.repositories.refusals import violated_constraint
@@ -25,6 +26,7 @@ _USERS_BY_IDS_OR_EMAILS = _USERS.where(
         UserRow.__table__.c.email == any_(texts_parameter("emails")),
     )
 ).order_by(UserRow.__table__.c.email)
+_FIND_USERS = DriverStatement(_USERS_BY_IDS_OR_EMAILS)  # every event creation runs it
 
 
 FIRST_USER_LOCK_ID = 0x706C6E75  # "plnu": serialises the sign-ups that might be the first
@@ -51,7 +53,7 @@ class SqlUserRepository:
         """Return the users having any of these ids or (normalized) emails, each once; unknown ones are skipped."""
         if not ids and not emails:
             return []
-        rows = await self._session.execute(_USERS_BY_IDS_OR_EMAILS, {"ids": list(ids), "emails": list(emails)})
+        rows = await _FIND_USERS.fetch(self._session, {"ids": list(ids), "emails": list(emails)})
         return [_user(row) for row in rows]
 
     async def count(self) -> int:
@@ -106,7 +108,7 @@ def _fields(user: User) -> dict[str, Any]:
     }
 
 
-def _user(row: Row[Any]) -> User:
+def _user(row: Any) -> User:  # a SQLAlchemy or a driver row
     return User(
         id=row.id,
         email=row.email,

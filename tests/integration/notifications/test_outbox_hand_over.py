@@ -1,13 +1,17 @@
-"""From the outbox to SAQ: right after the commit, and by the sweeper when that failed or the job was lost."""
+"""From the outbox to SAQ: by the relay a commit wakes, and by the sweeper when that failed or the job was lost."""
 
-from collections.abc import Callable
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from saq.queue.redis import RedisQueue
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.postgres.outbox_progress import OutboxProgress
+from adapters.postgres.outbox_relay import OutboxRelay
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
 from adapters.saq.outbox import OutboxHandOver, outbox_job_key
 from adapters.saq.queue import create_queue
@@ -17,26 +21,48 @@ from entrypoints.worker.services import WorkerServices
 from tests.fakes.notifications import RecordingPublisher
 from tests.integration.notifications.conftest import execute
 from tests.integration.scheduling.office import PostgresOffice
+from tests.support.waiting import wait_for
 
 NOW = timedelta(0)
 
 
-def handing_over(office: PostgresOffice, hand_over: OutboxHandOver) -> Callable[[], PostgresUnitOfWork]:
-    """Units of work whose commits are handed to the queue, as the web app makes them."""
-    return lambda: office.unit_of_work(after_commit=hand_over)
+@contextlib.asynccontextmanager
+async def relaying(engine: AsyncEngine, hand_over: OutboxHandOver) -> AsyncIterator[list[int]]:
+    """The worker's relay, running; yields how many messages each of its hand-overs took."""
+    rounds: list[int] = []
+
+    async def relay_round() -> None:
+        rounds.append(await hand_over.sweep(unsent_for=NOW))
+
+    task = asyncio.create_task(OutboxRelay(engine, relay_round, retry_s=0.1).run())
+    try:
+        await wait_for(lambda: _true(bool(rounds)), timeout=5, what="the relay's first hand-over")
+        yield rounds
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def _true(value: bool) -> bool:
+    return value
+
+
+async def queued(queue: RedisQueue, outbox: list[Any]) -> bool:
+    return all([await queue.job(outbox_job_key(row.id)) is not None for row in outbox])
 
 
 async def test_each_committed_message_becomes_one_job_keyed_by_its_outbox_id(
-    office: PostgresOffice, queue: RedisQueue, sessions: async_sessionmaker[AsyncSession]
+    office: PostgresOffice, queue: RedisQueue, sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine
 ) -> None:
-    hand_over = OutboxHandOver(queue, OutboxProgress(sessions))
-    office.uow = handing_over(office, hand_over)()
-    ada, bob = await office.person(), await office.person()
-    await office.event(ada, participants=[bob.email])
+    async with relaying(engine, OutboxHandOver(queue, OutboxProgress(sessions))):
+        ada, bob = await office.person(), await office.person()
+        await office.event(ada, participants=[bob.email])
 
-    outbox = await office.outbox()
-    jobs = [(row, await queue.job(outbox_job_key(row.id))) for row in outbox]
+        outbox = await office.outbox()
+        await wait_for(lambda: queued(queue, outbox), timeout=5, what="the relay to hand the commits over")
 
+    jobs = [(row, await queue.job(outbox_job_key(row.id))) for row in await office.outbox()]
     assert {row.name: job.function for row, job in jobs if job} == {
         "user_registered": "dispatch_outbox_message",
         "calendar_created": "dispatch_outbox_message",
@@ -44,31 +70,73 @@ async def test_each_committed_message_becomes_one_job_keyed_by_its_outbox_id(
         "participant_invited": "notify_event_invited",
     }
     assert all(job is not None and job.kwargs == {"outbox_id": row.id} and job.retries == 5 for row, job in jobs)
-    assert all(row.enqueued_at is not None and row.attempts == 1 for row in outbox)
+    assert all(row.enqueued_at is not None and row.attempts == 1 for row, _ in jobs)
 
 
-async def test_unmarked_hand_overs_are_swept_once_more_as_no_ops_and_never_after_processing(
-    office: PostgresOffice, queue: RedisQueue, sessions: async_sessionmaker[AsyncSession]
+async def test_the_relay_hands_over_what_was_committed_while_nobody_listened(
+    office: PostgresOffice, queue: RedisQueue, sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine
+) -> None:
+    await office.person()
+
+    async with relaying(engine, OutboxHandOver(queue, OutboxProgress(sessions))) as rounds:
+        assert rounds[0] == 2, "its first round, on connecting, takes what is waiting"
+
+    assert await queue.count("queued") == 2
+
+
+async def test_the_relay_listens_again_after_losing_its_connection(
+    office: PostgresOffice, queue: RedisQueue, sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine
+) -> None:
+    async with relaying(engine, OutboxHandOver(queue, OutboxProgress(sessions))) as rounds:
+        await execute(
+            sessions,
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE query LIKE 'LISTEN%' AND pid <> pg_backend_pid()",
+        )
+        await wait_for(lambda: _true(len(rounds) >= 2), timeout=5, what="the relay to connect again")
+        await office.person()
+        outbox = await office.outbox()
+        await wait_for(lambda: queued(queue, outbox), timeout=5, what="the relay to hand the commit over")
+
+
+async def test_a_commit_stands_when_redis_is_down_and_the_relay_hands_it_over_once_redis_is_back(
+    office: PostgresOffice,
+    queue: RedisQueue,
+    sessions: async_sessionmaker[AsyncSession],
+    engine: AsyncEngine,
+    tmp_path: Path,
 ) -> None:
     progress = OutboxProgress(sessions)
-    office.uow = handing_over(office, OutboxHandOver(queue, progress, mark_handed_over=False))()
-    ada, bob = await office.person(), await office.person()
-    await office.event(ada, participants=[bob.email])
-    outbox = await office.outbox()
-    jobs_before = {row.id: await queue.job(outbox_job_key(row.id)) for row in outbox}
-    assert all(job is not None for job in jobs_before.values())
-    assert all(row.enqueued_at is None for row in outbox)
+    nowhere = create_queue(f"unix://{tmp_path}/no-redis.sock?db=0")
+    redis = {"queue": nowhere}
 
-    # Unprocessed a while later: handed over again, which the queued jobs' keys make no-ops.
-    assert await OutboxHandOver(queue, progress).sweep(unsent_for=NOW) == len(outbox)
-    jobs_after = {row.id: await queue.job(outbox_job_key(row.id)) for row in outbox}
-    assert {key: job.id for key, job in jobs_after.items() if job} == {
-        key: job.id for key, job in jobs_before.items() if job
-    }
+    async def hand_over() -> None:
+        await OutboxHandOver(redis["queue"], progress).sweep(unsent_for=NOW)
 
-    # A message a worker already acted on is never handed over again.
-    await execute(sessions, "UPDATE outbox SET enqueued_at = NULL, processed_at = now()")
-    assert await OutboxHandOver(queue, progress).sweep(unsent_for=NOW) == 0
+    task = asyncio.create_task(OutboxRelay(engine, hand_over, retry_s=0.1).run())
+    try:
+        ada = await office.person()
+        assert [row.id for row in await office.rows("SELECT id FROM users")] == [ada.id]
+        assert [row.enqueued_at for row in await office.outbox()] == [None, None]
+
+        redis["queue"] = queue  # Redis is back: the relay's retry hands the messages over, unnotified
+        outbox = await office.outbox()
+        await wait_for(lambda: queued(queue, outbox), timeout=5, what="the relay to retry")
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await nowhere.redis.aclose()
+    assert await queue.count("queued") == 2
+
+
+async def test_a_message_a_worker_acted_on_is_never_handed_over_again(
+    office: PostgresOffice, queue: RedisQueue, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await office.person()
+    await execute(sessions, "UPDATE outbox SET processed_at = now()")
+
+    assert await OutboxHandOver(queue, OutboxProgress(sessions)).sweep(unsent_for=NOW) == 0
 
 
 async def test_handing_a_message_over_twice_queues_one_job(
@@ -83,25 +151,6 @@ async def test_handing_a_message_over_twice_queues_one_job(
 
     assert await queue.count("queued") == 2
     assert [row.attempts for row in await office.outbox()] == [2, 2]
-
-
-async def test_a_commit_stands_when_redis_is_down_and_the_sweeper_hands_it_over_later(
-    office: PostgresOffice, queue: RedisQueue, sessions: async_sessionmaker[AsyncSession], tmp_path: Path
-) -> None:
-    progress = OutboxProgress(sessions)
-    nowhere = create_queue(f"unix://{tmp_path}/no-redis.sock?db=0")
-    office.uow = handing_over(office, OutboxHandOver(nowhere, progress))()
-
-    ada = await office.person()
-
-    assert [row.id for row in await office.rows("SELECT id FROM users")] == [ada.id]
-    assert [row.enqueued_at for row in await office.outbox()] == [None, None]
-    sweeper = OutboxHandOver(queue, progress)
-    assert await sweeper.sweep() == 0, "a message is left to its commit's hook for a few seconds"
-    assert await sweeper.sweep(unsent_for=NOW) == 2
-    assert await sweeper.sweep(unsent_for=NOW) == 0
-    assert await queue.count("queued") == 2
-    await nowhere.redis.aclose()
 
 
 async def test_a_message_handed_over_long_ago_but_never_processed_is_handed_over_again(
@@ -163,3 +212,32 @@ async def test_messages_processed_long_ago_are_purged_and_the_others_kept(
     assert await progress.purge_processed(older_than=timedelta(days=7), limit=100) == 1
 
     assert [row.name for row in await office.outbox()] == ["calendar_created"]
+
+
+class _SlowQueue:
+    """The queue, taking its time over each job: two hand-overs at once overlap for sure."""
+
+    def __init__(self, queue: RedisQueue) -> None:
+        self._queue = queue
+
+    async def enqueue(self, *args: Any, **kwargs: Any) -> Any:
+        await asyncio.sleep(0.2)
+        return await self._queue.enqueue(*args, **kwargs)
+
+
+async def test_workers_woken_by_the_same_commit_hand_each_message_over_once(
+    office: PostgresOffice, queue: RedisQueue, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    ada, bob = await office.person(), await office.person()
+    await office.event(ada, participants=[bob.email])
+    outbox = await office.outbox()
+    first, second = (
+        OutboxHandOver(_SlowQueue(queue), OutboxProgress(sessions)),
+        OutboxHandOver(_SlowQueue(queue), OutboxProgress(sessions)),
+    )
+
+    counts = await asyncio.gather(first.sweep(unsent_for=NOW), second.sweep(unsent_for=NOW))
+
+    assert sum(counts) == len(outbox)
+    assert [row.attempts for row in await office.outbox()] == [1] * len(outbox)
+    assert await queue.count("queued") == len(outbox)

@@ -6,7 +6,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from adapters.postgres.unit_of_work import AfterCommit, PostgresUnitOfWork
+from adapters.postgres.unit_of_work import PostgresUnitOfWork
 from tests.unit.scheduling.office import Office
 
 TABLES = ("users", "calendars", "calendar_members", "rooms", "events", "event_participants", "outbox")
@@ -20,9 +20,9 @@ class PostgresOffice(Office):
         self.sessions = sessions
         self.uow = self.unit_of_work()
 
-    def unit_of_work(self, *, after_commit: AfterCommit | None = None) -> PostgresUnitOfWork:
+    def unit_of_work(self) -> PostgresUnitOfWork:
         """Return a new unit of work, as the web app makes one per request."""
-        return PostgresUnitOfWork(self.sessions, after_commit=after_commit)
+        return PostgresUnitOfWork(self.sessions)
 
     async def rows(self, sql: str, **params: Any) -> list[Row[Any]]:
         """Run a query in a transaction of its own and return its rows."""

@@ -1,20 +1,19 @@
 """The unit of work on PostgreSQL: one transaction, the outbox in the same commit, refusals as domain errors."""
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 import pytest
 from sqlalchemy import text
 
-from adapters.postgres.outbox import OutboxMessage
-from application.scheduling.dto import RegisterUser
-from application.scheduling.register_user import register_user
+from adapters.postgres.outbox import OUTBOX_CHANNEL
 from domain.errors import EmailAlreadyRegistered, RoomAlreadyBooked
 from domain.events import domain_event_from_dict
 from domain.scheduling.time_range import TimeRange
 from tests.integration.scheduling.office import PostgresOffice
+from tests.support.waiting import wait_for
 from tests.unit.scheduling.factories import a_calendar, a_room, a_user, an_event, at
-from tests.unit.scheduling.office import PASSWORD
 
 
 async def test_outbox_rows_are_written_in_the_same_commit_as_the_change(office: PostgresOffice) -> None:
@@ -54,38 +53,67 @@ async def test_a_refused_use_case_leaves_the_database_exactly_as_it_was(office: 
     assert await office.dump() == before
 
 
-async def test_the_after_commit_hook_gets_the_committed_messages(office: PostgresOffice) -> None:
-    handed: list[OutboxMessage] = []
+async def test_a_commit_with_outbox_messages_wakes_the_listeners_and_a_refused_one_does_not(
+    office: PostgresOffice,
+) -> None:
+    heard: list[str] = []
 
-    async def hand_over(messages: Sequence[OutboxMessage]) -> None:
-        handed.extend(messages)
+    def hear(_connection: object, _pid: int, channel: str, _payload: str) -> None:
+        heard.append(channel)
 
-    uow = office.unit_of_work(after_commit=hand_over)
-    await register_user(
-        RegisterUser(email="ada@example.com", password=PASSWORD, name="Ada"),
-        uow=uow,
-        hasher=office.hasher,
-        clock=office.clock,
-    )
+    def heard_times(count: int) -> Callable[[], Awaitable[bool]]:
+        async def condition() -> bool:
+            return heard == [OUTBOX_CHANNEL] * count
 
-    assert handed == uow.committed
-    assert [message.id for message in handed] == [row.id for row in await office.outbox()]
+        return condition
+
+    ada = await office.person()
+    room = await office.room()
+    async with office.sessions() as session:
+        listener = (await (await session.connection()).get_raw_connection()).driver_connection
+        assert listener is not None
+        await listener.add_listener(OUTBOX_CHANNEL, hear)
+        try:
+            await office.event(ada, room_id=room.id)
+            await wait_for(heard_times(1), timeout=5, what="the commit's notification")
+
+            with pytest.raises(RoomAlreadyBooked):
+                await office.event(ada, room_id=room.id)
+            await office.person()
+            await wait_for(heard_times(2), timeout=5, what="the next commit's notification")
+            await asyncio.sleep(0.3)  # a third (the refused commit's) would have arrived by now
+
+            assert heard == [OUTBOX_CHANNEL] * 2, "one notification per commit, none for the refused one"
+        finally:
+            await listener.remove_listener(OUTBOX_CHANNEL, hear)
 
 
-async def test_a_failing_hand_over_leaves_the_commit_and_the_outbox_in_place(office: PostgresOffice) -> None:
-    async def redis_is_down(messages: Sequence[OutboxMessage]) -> None:
-        raise ConnectionError("redis is down")
+async def test_statements_run_on_the_driver_belong_to_the_units_transaction(office: PostgresOffice) -> None:
+    ada = await office.person()
+    before = await office.dump()
+    user = a_user()
 
-    uow = office.unit_of_work(after_commit=redis_is_down)
-    ada = await register_user(
-        RegisterUser(email="ada@example.com", password=PASSWORD, name="Ada"),
-        uow=uow,
-        hasher=office.hasher,
-        clock=office.clock,
-    )
+    async with office.uow as uow:
+        await uow.users.add(user)  # through SQLAlchemy
+        found = await uow.users.find(ids=[ada.id, user.id])  # on the driver, in the same transaction
+        assert {person.id for person in found} == {ada.id, user.id}
+        calendar = a_calendar(owner=ada)
+        await uow.calendars.add(calendar)
+        read = await uow.calendars.get(calendar.id)  # on the driver
+        assert read is not None
+        assert (read.name, set(read.members)) == (calendar.name, set(calendar.members))
+        # Leaving without a commit rolls back what both wrote.
 
-    assert [row.id for row in await office.rows("SELECT id FROM users")] == [ada.id]
-    assert [row.enqueued_at for row in await office.outbox()] == [None, None]
+    assert await office.dump() == before
+    async with office.uow as uow:
+        calendar = await uow.calendars.personal_calendar_of(ada.id)
+        assert calendar is not None
+        await uow.events.add(an_event(calendar, ada))  # the transaction's first statement, on the driver
+    assert await office.dump() == before, "the driver's first statement began the transaction, rolled back"
+    async with office.uow as uow:
+        assert await uow.users.find(ids=[user.id]) == []
+        await uow.commit()
+        assert await uow.users.find(ids=[ada.id]) != [], "a transaction after a commit reads on a new connection"
 
 
 async def test_a_second_registration_with_the_same_email_is_refused(office: PostgresOffice) -> None:
