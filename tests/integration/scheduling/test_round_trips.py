@@ -46,6 +46,7 @@ async def test_a_user_round_trips(office: PostgresOffice) -> None:
     assert_loaded_as_stored(by_id, user)
     assert_loaded_as_stored(by_email, user)
     assert [found.id for found in listed] == [user.id]
+    assert_loaded_as_stored(listed[0], user)  # read on the driver, mapped alike
     assert count == 1
 
 
