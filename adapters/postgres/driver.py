@@ -87,7 +87,11 @@ async def driver_connection(session: AsyncSession) -> Any:
     if cached is not None and cached[0] is transaction and transaction is not None and transaction.is_active:
         return cached[1]
     connection = await session.connection()
-    pooled = await connection.get_raw_connection()
+    synced = connection.sync_connection
+    # Checked out and valid, the pooled connection is at hand (get_raw_connection costs a greenlet).
+    pooled = (
+        synced.connection if synced is not None and not synced.invalidated else await connection.get_raw_connection()
+    )
     adapted, driver = pooled.dbapi_connection, pooled.driver_connection
     if driver is None:
         raise RuntimeError("the session's connection is closed")

@@ -1,5 +1,6 @@
 """The unit of work on PostgreSQL: one AsyncSession transaction per `async with`, the outbox in the same commit."""
 
+from functools import cached_property
 from types import TracebackType
 from typing import Self
 
@@ -171,12 +172,31 @@ class PostgresUnitOfWork:
 
 
 class _Repositories:
-    """The repositories of one transaction, sharing its session and its seen aggregates."""
+    """The repositories of one transaction, sharing its session and its seen aggregates; made on first use."""
 
     def __init__(self, session: AsyncSession, seen: SeenAggregates) -> None:
-        self.users = SqlUserRepository(session, seen)
-        self.calendars = SqlCalendarRepository(session, seen)
-        self.rooms = SqlRoomRepository(session)
-        self.events = SqlEventRepository(session, seen)
-        self.notifications = SqlNotificationRepository(session)
-        self.reminders = SqlReminderRepository(session)
+        self._session, self._seen = session, seen
+
+    @cached_property
+    def users(self) -> SqlUserRepository:
+        return SqlUserRepository(self._session, self._seen)
+
+    @cached_property
+    def calendars(self) -> SqlCalendarRepository:
+        return SqlCalendarRepository(self._session, self._seen)
+
+    @cached_property
+    def rooms(self) -> SqlRoomRepository:
+        return SqlRoomRepository(self._session)
+
+    @cached_property
+    def events(self) -> SqlEventRepository:
+        return SqlEventRepository(self._session, self._seen)
+
+    @cached_property
+    def notifications(self) -> SqlNotificationRepository:
+        return SqlNotificationRepository(self._session)
+
+    @cached_property
+    def reminders(self) -> SqlReminderRepository:
+        return SqlReminderRepository(self._session)

@@ -91,6 +91,7 @@ class RedisCache:
         self._client = client
         self._timeout_s = timeout_s
         self._get_current = client.register_script(_GET_CURRENT)
+        self._bump_script = client.register_script(_BUMP)
         self._pending_bumps: set[UUID] = set()
         self._closed_until = 0.0
         self._slow_in_a_row = 0
@@ -145,13 +146,10 @@ class RedisCache:
         return False
 
     async def _bump(self, people: Set[UUID]) -> bool:
+        keys = [EVERYONE_KEY if user_id == _EVERYONE else generation_key(user_id) for user_id in people]
+
         async def bump() -> bool:
-            async with self._client.pipeline(transaction=False) as pipe:
-                for user_id in people:
-                    key = EVERYONE_KEY if user_id == _EVERYONE else generation_key(user_id)
-                    pipe.set(key, _fresh_generation(), nx=True)
-                    pipe.incr(key)
-                await pipe.execute()
+            await self._bump_script(keys=keys, args=[_fresh_generation()])
             return True
 
         return await self._call(bump, False)
@@ -241,6 +239,15 @@ local key = string.gsub(ARGV[1], '{generation}', generation)
 return {generation, redis.call('GET', key)}
 """
 """Cache.get_current in one round trip: both generations (started if missing), then the value at them."""
+
+
+_BUMP = """
+for _, key in ipairs(KEYS) do
+    redis.call('SET', key, ARGV[1], 'NX')
+    redis.call('INCR', key)
+end
+"""
+"""Cache.bump_generations in one command: each generation started if missing, then moved on."""
 
 
 def _fresh_generation() -> int:
