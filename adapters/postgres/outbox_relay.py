@@ -52,16 +52,21 @@ class OutboxRelay:
 
     async def run(self) -> None:
         """Listen and hand over, forever; a lost connection is opened again."""
+        unreachable = False
         while True:
             try:
                 async with self._listening() as listening:
                     log.info("outbox.relay_listening", channel=OUTBOX_CHANNEL)
+                    unreachable = False
                     await self._relay(listening)
                 log.warning("outbox.relay_connection_lost")
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.warning("outbox.relay_failed", exc_info=True)
+                # Logged once while PostgreSQL stays unreachable, not every `retry_s`.
+                if not unreachable:
+                    log.warning("outbox.relay_failed", exc_info=True)
+                unreachable = True
             await asyncio.sleep(self._retry_s)
 
     async def _relay(self, listening: _Listening) -> None:

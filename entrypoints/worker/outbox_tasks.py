@@ -52,7 +52,7 @@ async def dispatch_outbox_message(ctx: Context, *, outbox_id: int) -> dict[str, 
 
 
 async def sweep_outbox(ctx: Context) -> dict[str, Any]:
-    """Cron: hand over what a commit could not (Redis was down) and what the queue lost; purge old messages."""
+    """Cron: hand over what no relay did (none listening) and what the queue lost; purge old messages."""
     services = services_of(ctx)
     handed_over = await services.hand_over.sweep()
     purged = await services.outbox.purge_processed(older_than=PROCESSED_KEPT_FOR, limit=PURGE_BATCH)
