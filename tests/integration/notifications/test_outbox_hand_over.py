@@ -2,7 +2,7 @@
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -48,8 +48,15 @@ async def _true(value: bool) -> bool:
     return value
 
 
-async def queued(queue: RedisQueue, outbox: list[Any]) -> bool:
-    return all([await queue.job(outbox_job_key(row.id)) is not None for row in outbox])
+def handed_over(office: PostgresOffice, queue: RedisQueue) -> Callable[[], Awaitable[bool]]:
+    """Whether every outbox message is queued and noted as handed over (its hand-over committed)."""
+
+    async def condition() -> bool:
+        outbox = await office.outbox()
+        noted = all(row.enqueued_at is not None for row in outbox)
+        return noted and all([await queue.job(outbox_job_key(row.id)) is not None for row in outbox])
+
+    return condition
 
 
 async def test_each_committed_message_becomes_one_job_keyed_by_its_outbox_id(
@@ -59,8 +66,7 @@ async def test_each_committed_message_becomes_one_job_keyed_by_its_outbox_id(
         ada, bob = await office.person(), await office.person()
         await office.event(ada, participants=[bob.email])
 
-        outbox = await office.outbox()
-        await wait_for(lambda: queued(queue, outbox), timeout=5, what="the relay to hand the commits over")
+        await wait_for(handed_over(office, queue), timeout=5, what="the relay to hand the commits over")
 
     jobs = [(row, await queue.job(outbox_job_key(row.id))) for row in await office.outbox()]
     assert {row.name: job.function for row, job in jobs if job} == {
@@ -95,8 +101,7 @@ async def test_the_relay_listens_again_after_losing_its_connection(
         )
         await wait_for(lambda: _true(len(rounds) >= 2), timeout=5, what="the relay to connect again")
         await office.person()
-        outbox = await office.outbox()
-        await wait_for(lambda: queued(queue, outbox), timeout=5, what="the relay to hand the commit over")
+        await wait_for(handed_over(office, queue), timeout=5, what="the relay to hand the commit over")
 
 
 async def test_a_commit_stands_when_redis_is_down_and_the_relay_hands_it_over_once_redis_is_back(
@@ -120,8 +125,7 @@ async def test_a_commit_stands_when_redis_is_down_and_the_relay_hands_it_over_on
         assert [row.enqueued_at for row in await office.outbox()] == [None, None]
 
         redis["queue"] = queue  # Redis is back: the relay's retry hands the messages over, unnotified
-        outbox = await office.outbox()
-        await wait_for(lambda: queued(queue, outbox), timeout=5, what="the relay to retry")
+        await wait_for(handed_over(office, queue), timeout=5, what="the relay to retry")
     finally:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
