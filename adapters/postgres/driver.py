@@ -92,14 +92,14 @@ async def driver_connection(session: AsyncSession) -> Any:
     pooled = (
         synced.connection if synced is not None and not synced.invalidated else await connection.get_raw_connection()
     )
-    adapted, driver = pooled.dbapi_connection, pooled.driver_connection
+    adapted: Any = pooled.dbapi_connection  # SQLAlchemy's asyncpg adapter
+    driver = pooled.driver_connection
     if driver is None:
         raise RuntimeError("the session's connection is closed")
-    if getattr(adapted, "_transaction", None) is None:
-        start = getattr(adapted, "_start_transaction", None)
-        if start is not None and hasattr(adapted, "_transaction"):
-            await start()
-        else:  # an adapter without these internals: let SQLAlchemy begin, at the price of a statement
-            await connection.execute(text("SELECT 1"))
+    if not hasattr(adapted, "_start_transaction"):
+        # An adapter without these internals: let SQLAlchemy begin, at the price of a statement.
+        await connection.execute(text("SELECT 1"))
+    elif adapted._transaction is None:
+        await adapted._start_transaction()
     session.info[_CACHED] = (session.sync_session.get_transaction(), driver)
     return driver
