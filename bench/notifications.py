@@ -14,39 +14,26 @@ import argparse
 import asyncio
 import contextlib
 import os
-import shutil
 import signal
 import sys
-import tempfile
 import time
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
-from adapters.postgres.migrate import upgrade
-from bench.errors import BenchmarkFailed
+from bench import harness
 from bench.event_streams import EventStreams
 from bench.foreign_load import MachineLoad
 from bench.machine import raise_open_files_limit, resident_bytes
 from bench.notification_source import NotificationSource
 from bench.planner_log import logged_errors
-from bench.processes import (
-    PlannerWeb,
-    data_servers,
-    ignore_signals,
-    log_tail,
-    planner_environment,
-    planner_web,
-    raise_interrupt,
-)
+from bench.processes import PlannerWeb, planner_environment, planner_web
 from bench.seeding import Api, Person, api_client, bench_emails, run_tag, sign_up
 from bench.stream_phases import Capacity, Latency, measure_capacity, measure_latency
 from bench.worker_throughput import Throughput, measure_throughput, worker_processes, workers_reporting
 from entrypoints.infrastructure import Infrastructure
-from entrypoints.logs import configure_logging
 from entrypoints.settings import Settings
 from entrypoints.worker.services import build_worker_services
 
@@ -179,21 +166,15 @@ async def measure(args: argparse.Namespace, env: dict[str, str], web: PlannerWeb
 
 def run_benchmark(args: argparse.Namespace, workdir: Path) -> Results:
     """Start the servers and planner, measure, and stop everything again."""
-    stack = contextlib.ExitStack()
-    try:
-        database_url, redis_url = stack.enter_context(data_servers(workdir))
-        upgrade(database_url)
-        env = bench_environment(database_url, redis_url)
-        web = stack.enter_context(planner_web(workdir, env, workers=1))
+    with harness.data_servers_migrated(workdir) as servers:
+        env = bench_environment(servers.database_url, servers.redis_url)
+        web = servers.stack.enter_context(planner_web(workdir, env, workers=1))
         pools = f"DB_POOL_SIZE={env['DB_POOL_SIZE']}, DB_MAX_OVERFLOW={env['DB_MAX_OVERFLOW']}"
         print(f"planner: 1 uvicorn process (pid {web.process.pid}) at {web.url}, APP_ENV=production, {pools}")
         try:
             return asyncio.run(measure(args, env, web, workdir))
         except asyncio.CancelledError:  # by SIGTERM (Ctrl-C arrives as KeyboardInterrupt)
             raise KeyboardInterrupt("SIGTERM") from None
-    finally:
-        ignore_signals()
-        stack.close()
 
 
 def print_report(results: Results, args: argparse.Namespace) -> None:
@@ -240,10 +221,7 @@ def print_report(results: Results, args: argparse.Namespace) -> None:
     for target, measured, verdict in judged(results, args):
         print(f"  {target:<42} {measured:>12}   {verdict}")
     for name, errors in results.logged.items():
-        if errors:
-            print(f"\n{name} logged, most often:")
-            for count, reason in errors:
-                print(f"  {count:>6} x {reason}")
+        harness.print_logged(name, errors)
 
 
 def judged(results: Results, args: argparse.Namespace) -> list[tuple[str, str, str]]:
@@ -296,30 +274,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    configure_logging("WARNING", json=False)
-    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")  # platformdirs, inside the embedded servers
-    signal.signal(signal.SIGTERM, raise_interrupt)
     files = raise_open_files_limit()  # inherited by planner, PostgreSQL and Redis
     if files < args.max_streams + FILES_SPARE:
         args.max_streams = max(args.streams, files - FILES_SPARE)
         print(f"the open-file limit is {files}: at most {args.max_streams:,} streams", file=sys.stderr)
-    workdir = Path(tempfile.mkdtemp(prefix="planner-bench-"))
-    try:
-        results = run_benchmark(args, workdir)
-    except BenchmarkFailed as exc:
-        print(f"\nthe benchmark could not run: {exc}", file=sys.stderr)
-        logs = {"planner": "planner.log", "the workers": "worker.log", "PostgreSQL": "postgres/log"}
-        for name, path in logs.items():
-            if tail := log_tail(workdir / path):
-                print(f"\nthe end of {name}'s log:\n{tail}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("\ninterrupted: everything the benchmark started is stopped", file=sys.stderr)
-        return 130
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-    print_report(results, args)
-    return 0
+    logs = {"planner": "planner.log", "the workers": "worker.log", "PostgreSQL": "postgres/log"}
+    return harness.main(
+        lambda workdir: run_benchmark(args, workdir), lambda results: print_report(results, args), logs=logs
+    )
 
 
 if __name__ == "__main__":

@@ -11,43 +11,25 @@ issue 4, and stops everything it started, also on Ctrl-C. See bench/README.md.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import os
-import shutil
-import signal
 import sys
-import tempfile
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from adapters.postgres.migrate import upgrade
-from bench.errors import BenchmarkFailed
-from bench.load_generator import LoadShape, Measurement, Scenario, Wrk, ensure_wrk, wrk_version
+from bench import harness
+from bench.load_generator import Measurement, Scenario, Wrk
 from bench.planner_log import logged_errors
-from bench.processes import (
-    TWO_PROCESS_POOLS,
-    data_servers,
-    free_port,
-    http_server,
-    ignore_signals,
-    log_tail,
-    planner_environment,
-    planner_web,
-    raise_interrupt,
-)
-from bench.seeding import SLOT, Seeded, benchmark_week, iso, seed, week_view_size
-from entrypoints.logs import configure_logging
+from bench.processes import TWO_PROCESS_POOLS, free_port, http_server, planner_environment, planner_web
+from bench.seeding import SLOT, Seeded
 
 # Targets of issue 4, on 2 cores at 200 concurrent connections.
 WEEK_VIEW_MIN_RPS = 1_200
 WEEK_VIEW_MAX_P99_MS = 50.0
 CREATE_MIN_RPS = 400
 TARGET_CONNECTIONS = 200
-BUSY_MACHINE = 0.15  # the cores' busy fraction, with nothing measured running, above which figures are suspect
 
 
 @dataclass(frozen=True)
@@ -97,29 +79,19 @@ def measure_create(wrk: Wrk, app_url: str, people_file: Path, rooms_file: Path, 
     return wrk.measure(scenario(week + timedelta(days=28 + 366)), warmup=warmup)
 
 
-def run_benchmark(args: argparse.Namespace, wrk: Wrk, workdir: Path) -> Results:
+def run_benchmark(args: argparse.Namespace, workdir: Path) -> tuple[Results, Wrk]:
     """Start the servers, seed, measure the three scenarios, and stop everything again."""
-    stack = contextlib.ExitStack()
-    try:
-        database_url, redis_url = stack.enter_context(data_servers(workdir))
-        upgrade(database_url)
-        app_url = start_planner(stack, workdir, database_url, redis_url)
-
-        week = benchmark_week()
-        start, end = iso(week), iso(week + timedelta(days=7))
-        seeded = asyncio.run(
-            seed(app_url, users=args.users, rooms=args.rooms, events_per_user=args.events_per_user, week=week)
-        )
-        events, kib = week_view_size(app_url, seeded.people, start, end)
-        people_file = workdir / "people.tsv"
-        people_file.write_text("".join(f"{p.token}\t{p.email}\n" for p in seeded.people))
+    wrk = harness.wrk_for(args)
+    with harness.data_servers_migrated(workdir) as servers:
+        app_url = start_planner(servers.stack, workdir, servers.database_url, servers.redis_url)
+        seeded = harness.seed_week(app_url, args, workdir)
         rooms_file = workdir / "rooms.txt"
-        rooms_file.write_text("".join(f"{room}\n" for room in seeded.room_ids))
+        rooms_file.write_text("".join(f"{room}\n" for room in seeded.seeded.room_ids))
 
         shape = wrk.shape
-        print(f"measuring: {shape.connections} connections, {shape.threads} wrk threads, {shape.duration} s each")
+        harness.announce_load(wrk)
         ceiling = measure_ceiling(wrk, workdir)
-        week_args = (str(people_file), start, end)
+        week_args = seeded.week_view_args
         week_view = wrk.measure(Scenario("week view", f"{app_url}/api/events", "week_view.lua", week_args))
         # Latency as a target means it: at the target rate, not in a queue the load generator keeps full.
         # 5% above the target, as the time answering adds to each connection's wait.
@@ -129,20 +101,18 @@ def run_benchmark(args: argparse.Namespace, wrk: Wrk, workdir: Path) -> Results:
                 "week view, paced", f"{app_url}/api/events", "week_view_paced.lua", (*week_args, f"{mean_wait_ms:.1f}")
             )
         )
-        create = measure_create(wrk, app_url, people_file, rooms_file, week)
-        return Results(
+        create = measure_create(wrk, app_url, seeded.people_file, rooms_file, seeded.week)
+        results = Results(
             ceiling,
             week_view,
             week_view_paced,
             create,
-            seeded,
-            events,
-            kib,
+            seeded.seeded,
+            seeded.events,
+            seeded.kib,
             logged_errors(workdir / "planner.log"),
         )
-    finally:
-        ignore_signals()
-        stack.close()
+        return results, wrk
 
 
 def print_report(results: Results, wrk: Wrk) -> None:
@@ -150,10 +120,7 @@ def print_report(results: Results, wrk: Wrk) -> None:
     paced = results.week_view_paced
     shape = wrk.shape
     print()
-    print(
-        f"planner scheduling benchmark: {os.cpu_count()} cores, {wrk_version(wrk.executable)}, "
-        f"{shape.connections} connections, {shape.threads} threads, {shape.duration} s per scenario"
-    )
+    print(f"planner scheduling benchmark: {harness.load_line(wrk)} per scenario")
     print(
         f"data: {len(seeded.people)} users, {len(seeded.room_ids)} rooms, {seeded.events} events in one week "
         f"({seeded.room_bookings} with a room, {seeded.conflicts} refused as conflicts); "
@@ -161,24 +128,14 @@ def print_report(results: Results, wrk: Wrk) -> None:
     )
     print(f"one week view answers {results.week_view_events:.0f} events ({results.week_view_kib:.0f} KiB) on average")
     print()
-    header = f"{'scenario':<38} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs ceiling':>11}"
-    print(header)
-    print("-" * len(header))
-    for label, m in (
+    figures = (
         ("ceiling: GET /ping (bare Litestar)", ceiling),
         ("week view: GET /api/events", week),
         (f"week view at {WEEK_VIEW_MIN_RPS:,} req/s offered", paced),
         ("create: POST /api/events + room", create),
-    ):
-        ratio = m.rps / ceiling.rps if ceiling.rps else 0.0
-        print(f"{label:<38} {m.rps:>9,.0f} {m.p50_ms:>8.1f} {m.p99_ms:>8.1f} {m.errors:>7} {ratio:>10.1%}")
-    busy = [
-        f"{m.scenario} {m.background_cpu:.0%}"
-        for m in (ceiling, week, paced, create)
-        if m.background_cpu > BUSY_MACHINE
-    ]
-    if busy:
-        print(f"warning: other processes kept the cores busy before: {', '.join(busy)}; the figures are low")
+    )
+    harness.print_figures("scenario", 38, figures, ceiling=ceiling)
+    harness.warn_if_busy([m for _, m in figures])
     print()
     at = "" if shape.connections == TARGET_CONNECTIONS else f"; they are set for {TARGET_CONNECTIONS} connections"
     print(f"targets of issue 4 (2xx answers only{at}):")
@@ -206,56 +163,13 @@ def print_report(results: Results, wrk: Wrk) -> None:
         "each waiting a random time between requests; the unpaced run keeps every connection busy, so its latency is "
         "mostly queueing)"
     )
-    for m in (ceiling, week, paced, create):
-        if m.errors:
-            detail = ", ".join(f"{kind} {n}" for kind, n in {**m.socket_errors, **m.statuses}.items() if n)
-            print(f"\n{m.scenario}: {m.errors} errors ({detail}); first error answer: {m.first_error or '-'}")
-    if results.planner_errors:
-        print("\nplanner logged, most often:")
-        for count, reason in results.planner_errors:
-            print(f"  {count:>6} x {reason}")
-
-
-def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--duration", type=int, default=15, help="seconds of load per scenario (default 15)")
-    parser.add_argument("--connections", type=int, default=200, help="concurrent connections (default 200)")
-    parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
-    parser.add_argument("--warmup", type=int, default=3, help="seconds of unmeasured load before each (default 3)")
-    parser.add_argument("--users", type=int, default=200, help="people to seed (default 200)")
-    parser.add_argument("--rooms", type=int, default=20, help="rooms to seed (default 20)")
-    parser.add_argument("--events-per-user", type=int, default=50, help="events each person organizes (default 50)")
-    parser.add_argument("--verbose", action="store_true", help="also print wrk's own output")
-    args = parser.parse_args(argv)
-    if args.duration < 1 or args.connections < 1 or args.threads < 1 or args.warmup < 0:
-        parser.error("--duration, --connections and --threads must be positive, --warmup not negative")
-    if args.users < 4 or args.rooms < 1 or args.events_per_user < 1:
-        parser.error("seed at least 4 users, 1 room and 1 event per user")
-    return args
+    harness.print_errors([m for _, m in figures])
+    harness.print_logged("planner", results.planner_errors)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
-    configure_logging("WARNING", json=False)
-    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")  # platformdirs, inside the embedded servers
-    signal.signal(signal.SIGTERM, raise_interrupt)
-    workdir = Path(tempfile.mkdtemp(prefix="planner-bench-"))
-    try:
-        shape = LoadShape(args.duration, args.connections, min(args.threads, args.connections), args.warmup)
-        wrk = Wrk(ensure_wrk(), shape, verbose=args.verbose)
-        results = run_benchmark(args, wrk, workdir)
-    except BenchmarkFailed as exc:
-        print(f"\nthe benchmark could not run: {exc}", file=sys.stderr)
-        if planner_log := log_tail(workdir / "planner.log"):
-            print(f"\nthe end of planner's log:\n{planner_log}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("\ninterrupted: everything the benchmark started is stopped", file=sys.stderr)
-        return 130
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-    print_report(results, wrk)
-    return 0
+    args = harness.load_and_seed_arguments(argv, doc=__doc__, per="scenario")
+    return harness.main(lambda workdir: run_benchmark(args, workdir), lambda outcome: print_report(*outcome))
 
 
 if __name__ == "__main__":
