@@ -21,7 +21,7 @@ from adapters.postgres.models import (
     UserRow,
 )
 from adapters.postgres.repositories.arrays import ids_parameter, is_any_id, texts_parameter
-from adapters.postgres.repositories.bookings import is_confirmed, slot_overlaps, starts_and_ends_overlap
+from adapters.postgres.repositories.overlap_predicates import is_confirmed, slot_overlaps, starts_and_ends_overlap
 from adapters.postgres.repositories.refusals import violated_constraint
 from application.unit_of_work import SeenAggregates
 from domain.errors import DomainError, InvalidInput, RoomAlreadyBooked
