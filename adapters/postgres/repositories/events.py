@@ -51,9 +51,9 @@ class _Booking:
 class SqlEventRepository:
     """Events with their participants (email and name from `users`) and reminders (an array of minutes).
 
-    When the exclusion constraint refuses a write that books a room, the database's error goes up
-    to the unit of work, which rolls the transaction back and asks `explain_refusal` for the domain's
-    refusal: RoomAlreadyBooked, naming the booking in the way as committed.
+    When the exclusion constraint refuses a write that books a room (refused_writes.room_double_booking),
+    the database's error goes up to the unit of work, which rolls the transaction back and asks
+    `explain_refusal` for the domain's refusal: RoomAlreadyBooked, naming the booking in the way as committed.
     """
 
     def __init__(self, session: AsyncSession, seen: SeenAggregates) -> None:
