@@ -8,21 +8,57 @@ transaction SQLAlchemy began: they commit and roll back with everything else the
 
 Only plain types may cross: uuids, text, numbers, booleans, times and arrays of them (what asyncpg
 encodes and decodes by itself). JSON goes as text, cast in the statement.
+
+A statement refused here raises asyncpg's own error, not SQLAlchemy's: the repositories read why
+PostgreSQL refused a write from either (adapters/postgres/repositories/refused_writes.py).
+
+Beginning SQLAlchemy's transaction without a statement takes internals of SQLAlchemy's asyncpg
+adapter (pinned to 2.1.x for them in pyproject.toml). Whether the adapter has them is decided once,
+at import (START_TRANSACTION); without them, a `SELECT 1` through SQLAlchemy begins it instead.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, cast
 
 import asyncpg
 from sqlalchemy import ClauseElement, text
+from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
-from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql.compiler import SQLCompiler
 
 _DIALECT = asyncpg_dialect()  # type: ignore[no-untyped-call]
+
+TransactionStart = Callable[[Any, AsyncConnection], Awaitable[None]]
+"""Begins SQLAlchemy's transaction on a connection (given with its asyncpg adapter) before a driver statement."""
+
+
+async def start_on_the_adapter(adapter: Any, connection: AsyncConnection) -> None:
+    """Begin as SQLAlchemy's asyncpg adapter does before its first statement, without sending one.
+
+    The transaction is the adapter's own (`_transaction`), so SQLAlchemy commits or rolls it back
+    as if it had begun it.
+    """
+    if adapter._transaction is None:
+        await adapter._start_transaction()
+
+
+async def start_with_a_statement(adapter: Any, connection: AsyncConnection) -> None:
+    """Let SQLAlchemy begin as it does for any statement: public API only, at the price of a round trip."""
+    await connection.execute(text("SELECT 1"))
+
+
+def transaction_start_for(adapter_class: type) -> TransactionStart:
+    """The adapter's internals if this adapter class has them, else a statement."""
+    if hasattr(adapter_class, "_start_transaction") and hasattr(adapter_class, "_transaction"):
+        return start_on_the_adapter
+    return start_with_a_statement
+
+
+START_TRANSACTION = transaction_start_for(AsyncAdapt_asyncpg_connection)
+"""How driver statements begin the transaction with the SQLAlchemy installed: decided once, here."""
 
 
 class Row(asyncpg.Record):  # type: ignore[misc]
@@ -38,7 +74,8 @@ class Row(asyncpg.Record):  # type: ignore[misc]
 class DriverStatement:
     """A Core statement compiled once for asyncpg; executed with named values, in positional order."""
 
-    def __init__(self, statement: ClauseElement) -> None:
+    def __init__(self, statement: ClauseElement, *, start: TransactionStart = START_TRANSACTION) -> None:
+        self._start = start
         compiled = cast(SQLCompiler, statement.compile(dialect=_DIALECT))
         self.sql = str(compiled)
         binds = [compiled.binds[name] for name in compiled.positiontup or ()]
@@ -50,31 +87,17 @@ class DriverStatement:
         )
 
     async def fetch(self, session: AsyncSession, values: Mapping[str, Any]) -> list[Row]:
-        """Run the statement in the session's transaction; answer its rows."""
-        connection = await driver_connection(session)
+        """Run the statement in the session's transaction; answer its rows (asyncpg's error if refused)."""
+        connection = await driver_connection(session, start=self._start)
         arguments = [values[name] if given else built for name, given, built in self._parameters]
-        try:
-            rows: list[Row] = await connection.fetch(self.sql, *arguments, record_class=Row)
-        except asyncpg.PostgresError as error:
-            raise _as_sqlalchemy_error(self.sql, error) from error
+        rows: list[Row] = await connection.fetch(self.sql, *arguments, record_class=Row)
         return rows
-
-
-def _as_sqlalchemy_error(sql: str, error: Exception) -> DBAPIError:
-    """The error SQLAlchemy raises for a refused statement, which the repositories read refusals from.
-
-    Like SQLAlchemy's, its `orig` is raised from asyncpg's error (which names constraint and SQLSTATE).
-    """
-    orig = Exception(str(error))
-    orig.__cause__ = error
-    kind = IntegrityError if isinstance(error, asyncpg.IntegrityConstraintViolationError) else DBAPIError
-    return kind(sql, None, orig)
 
 
 _CACHED = "planner.driver_connection"
 
 
-async def driver_connection(session: AsyncSession) -> Any:
+async def driver_connection(session: AsyncSession, *, start: TransactionStart = START_TRANSACTION) -> Any:
     """The asyncpg connection of the session's transaction, begun if it was not yet.
 
     SQLAlchemy begins a transaction lazily, with the first statement it runs; a statement run on
@@ -92,14 +115,9 @@ async def driver_connection(session: AsyncSession) -> Any:
     pooled = (
         synced.connection if synced is not None and not synced.invalidated else await connection.get_raw_connection()
     )
-    adapted: Any = pooled.dbapi_connection  # SQLAlchemy's asyncpg adapter
     driver = pooled.driver_connection
     if driver is None:
         raise RuntimeError("the session's connection is closed")
-    if not hasattr(adapted, "_start_transaction"):
-        # An adapter without these internals: let SQLAlchemy begin, at the price of a statement.
-        await connection.execute(text("SELECT 1"))
-    elif adapted._transaction is None:
-        await adapted._start_transaction()
+    await start(pooled.dbapi_connection, connection)  # the dbapi connection is SQLAlchemy's asyncpg adapter
     session.info[_CACHED] = (session.sync_session.get_transaction(), driver)
     return driver

@@ -37,7 +37,10 @@ from domain.scheduling.timezone import MAX_TIMEZONE_LENGTH
 metadata = orm_registry.metadata
 
 ROOM_BOOKING_CONSTRAINT = "ex_events_room_slot"
-"""The exclusion constraint that keeps a room from being booked twice for overlapping slots."""
+"""The exclusion constraint that keeps a room from being booked twice for overlapping slots.
+
+Its refusal is read in repositories/refused_writes.py::room_double_booking.
+"""
 EMAIL_CONSTRAINT = "uq_users_email"
 """The unique constraint on users' (lower-cased) emails."""
 EVENT_ROOM_FOREIGN_KEY = "fk_events_room_id_rooms"

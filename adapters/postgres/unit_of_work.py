@@ -4,7 +4,6 @@ from functools import cached_property
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.postgres.cache_invalidation import ForgetStaleReads
@@ -101,9 +100,16 @@ class PostgresUnitOfWork:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        """Roll back whatever was not committed and give the connection back."""
+        """Roll back whatever was not committed and give the connection back.
+
+        Leaving on a write PostgreSQL refused (a room double-booking, say) raises the domain's refusal instead.
+        """
         session = self.session
         try:
+            if isinstance(exc, Exception) and not isinstance(exc, DomainError):
+                refusal = await self._explain_refusal(exc)
+                if refusal is not None:
+                    raise refusal from exc
             await self.rollback()
         finally:
             self._session, self._repositories = None, None
@@ -125,8 +131,8 @@ class PostgresUnitOfWork:
         )
         try:
             await session.commit()
-        except IntegrityError as error:
-            refusal = await self._explain_refused_commit(error)
+        except Exception as error:
+            refusal = await self._explain_refusal(error)
             if refusal is None:
                 raise
             raise refusal from error
@@ -155,15 +161,15 @@ class PostgresUnitOfWork:
             raise RuntimeError("the unit of work is used outside `async with`")
         return self._repositories
 
-    async def _explain_refused_commit(self, error: IntegrityError) -> DomainError | None:
-        # Only deferred constraints refuse at commit; ours are immediate, but a commit-time refusal
-        # must still read as the domain's error. Ask the repositories of the failed transaction,
-        # which remember what it wrote, then look at the committed data in a fresh transaction.
+    async def _explain_refusal(self, error: Exception) -> DomainError | None:
+        # The one path for a write refused by a statement or at commit (only deferred constraints
+        # refuse then): roll the transaction back, then ask the repositories of the failed transaction,
+        # which remember what it wrote, to name the refusal from the committed data, in a fresh transaction.
         repositories = self._current()
         await self.rollback()
         try:
             for explained in (repositories.events, repositories.users):
-                refusal = await explained.explain_refused_commit(error)
+                refusal = await explained.explain_refusal(error)
                 if refusal is not None:
                     return refusal
             return None

@@ -108,7 +108,8 @@ class EventRepository(Protocol):
 
     `add` and `save` raise RoomAlreadyBooked when a confirmed event would overlap another confirmed
     event in the same room (slots are half-open, so back-to-back bookings are fine). PostgreSQL's
-    exclusion constraint is the authority; the error may surface at `add`/`save` or at commit.
+    exclusion constraint is the authority; the error may surface at `add`/`save`, at commit, or
+    as the unit of work ends (a refused write is named once its transaction is rolled back).
     They raise InvalidInput naming `room_id` when the room does not exist (or was just deleted).
     """
 

@@ -8,21 +8,18 @@ from uuid import UUID
 
 from sqlalchemy import Insert, Row, Select, Table, Update, bindparam, delete, func, insert, select, true, union, update
 from sqlalchemy.dialects.postgresql import insert as upsert
-from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.driver import DriverStatement
 from adapters.postgres.models import (
-    EVENT_ROOM_FOREIGN_KEY,
-    ROOM_BOOKING_CONSTRAINT,
     CalendarMemberRow,
     EventParticipantRow,
     EventRow,
     UserRow,
 )
 from adapters.postgres.repositories.arrays import ids_parameter, is_any_id, texts_parameter
-from adapters.postgres.repositories.bookings import is_confirmed, slot_overlaps, starts_and_ends_overlap
-from adapters.postgres.repositories.refusals import violated_constraint
+from adapters.postgres.repositories.overlap_predicates import is_confirmed, slot_overlaps, starts_and_ends_overlap
+from adapters.postgres.repositories.refused_writes import deleted_room, room_double_booking
 from application.unit_of_work import SeenAggregates
 from domain.errors import DomainError, InvalidInput, RoomAlreadyBooked
 from domain.scheduling.event import Event, EventStatus
@@ -51,19 +48,18 @@ class _Booking:
     slot: TimeRange
 
 
-DEADLOCK_DETECTED = "40P01"
-
-
 class SqlEventRepository:
     """Events with their participants (email and name from `users`) and reminders (an array of minutes).
 
-    When the exclusion constraint refuses a write that books a room, the transaction is rolled back
-    and the booking in the way is looked up in what is committed, to name it in RoomAlreadyBooked.
+    When the exclusion constraint refuses a write that books a room (refused_writes.room_double_booking),
+    the database's error goes up to the unit of work, which rolls the transaction back and asks
+    `explain_refusal` for the domain's refusal: RoomAlreadyBooked, naming the booking in the way as committed.
     """
 
     def __init__(self, session: AsyncSession, seen: SeenAggregates) -> None:
         self._session, self._seen = session, seen
         self._bookings: list[_Booking] = []
+        self._refused: _Booking | None = None
 
     async def get(self, event_id: UUID) -> Event | None:
         """Return the event, to read."""
@@ -159,9 +155,20 @@ class SqlEventRepository:
             RoomBooking(room_id=room_id, event_id=row.id, slot=TimeRange(row.starts_at, row.ends_at)) for row in rows
         ]
 
-    async def explain_refused_commit(self, error: IntegrityError) -> DomainError | None:
-        """Turn a booking refused only at commit into RoomAlreadyBooked, naming the booking in the way."""
-        if violated_constraint(error) != ROOM_BOOKING_CONSTRAINT or not self._bookings:
+    async def explain_refusal(self, error: BaseException) -> DomainError | None:
+        """The domain's refusal of a write of this transaction's, asked once it is rolled back; else None.
+
+        A statement refused is about the booking it wrote. A commit refused (only a deferred
+        constraint refuses then) is about the first booking written that has another in its way.
+        """
+        if self._refused is not None:
+            if room_double_booking(error, while_booking=True):
+                return await self._booking_in_the_way(self._refused)
+            if deleted_room(error):
+                # The room was deleted after the use case checked that it exists.
+                return InvalidInput("room_id", "no such room")
+            return None
+        if not room_double_booking(error, while_booking=False) or not self._bookings:
             return None
         for booking in self._bookings:
             conflict = await self._booking_in_the_way(booking)
@@ -177,23 +184,13 @@ class SqlEventRepository:
             await self._execute(statement, parameters)
             return
         booking = _Booking(event.id, event.room_id, event.time_range)
-        # No savepoint (two more round trips on every booking): a refused booking ends the use case,
-        # so its transaction is rolled back here and the booking in the way read from what is committed.
+        # No savepoint (two more round trips on every booking): a refused booking ends the use case.
+        # The error goes up as it is; the unit of work rolls back and asks `explain_refusal` why.
         try:
             await self._execute(statement, parameters)
-        except IntegrityError as error:
-            await self._session.rollback()
-            refusal = await self._explain(error, booking)
-            if refusal is None:
-                raise
-            raise refusal from error
-        except DBAPIError as error:
-            # Two overlapping bookings can wait on each other's exclusion check; PostgreSQL aborts one
-            # (40P01). They overlap, so the one aborted is refused like any second booking.
-            if getattr(getattr(error.orig, "__cause__", None), "sqlstate", None) != DEADLOCK_DETECTED:
-                raise
-            await self._session.rollback()
-            raise await self._booking_in_the_way(booking) from error
+        except Exception:
+            self._refused = booking
+            raise
         self._bookings.append(booking)
 
     async def _execute(self, statement: Insert | Update | DriverStatement, parameters: dict[str, Any] | None) -> None:
@@ -201,15 +198,6 @@ class SqlEventRepository:
             await statement.fetch(self._session, parameters or {})
         else:
             await self._session.execute(statement, parameters)
-
-    async def _explain(self, error: IntegrityError, booking: _Booking) -> DomainError | None:
-        constraint = violated_constraint(error)
-        if constraint == ROOM_BOOKING_CONSTRAINT:
-            return await self._booking_in_the_way(booking)
-        if constraint == EVENT_ROOM_FOREIGN_KEY:
-            # The room was deleted after the use case checked that it exists.
-            return InvalidInput("room_id", "no such room")
-        return None
 
     async def _booking_in_the_way(self, booking: _Booking) -> RoomAlreadyBooked:
         in_the_way = (

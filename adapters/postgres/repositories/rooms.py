@@ -7,7 +7,7 @@ from sqlalchemy import Row, bindparam, delete, exists, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.models import EventRow, RoomRow
-from adapters.postgres.repositories.bookings import is_confirmed, slot_overlaps
+from adapters.postgres.repositories.overlap_predicates import is_confirmed, slot_overlaps
 from domain.scheduling.room import Room
 from domain.scheduling.time_range import TimeRange
 

@@ -9,9 +9,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.driver import DriverStatement
-from adapters.postgres.models import EMAIL_CONSTRAINT, UserRow
+from adapters.postgres.models import UserRow
 from adapters.postgres.repositories.arrays import ids_parameter, texts_parameter
-from adapters.postgres.repositories.refusals import violated_constraint
+from adapters.postgres.repositories.refused_writes import taken_email
 from application.unit_of_work import SeenAggregates
 from domain.errors import DomainError, EmailAlreadyRegistered
 from domain.scheduling.user import User
@@ -80,9 +80,9 @@ class SqlUserRepository:
         await self._write(update(UserRow).where(UserRow.id == user.id).values(**_fields(user)), user)
         self._seen.remember(user)
 
-    async def explain_refused_commit(self, error: IntegrityError) -> DomainError | None:
-        """Turn a refusal PostgreSQL gave only at commit into the domain's error, if it was about an email."""
-        if violated_constraint(error) != EMAIL_CONSTRAINT or not self._added_emails:
+    async def explain_refusal(self, error: BaseException) -> DomainError | None:
+        """The domain's refusal of a commit this transaction's users were refused at, if about an email."""
+        if not taken_email(error) or not self._added_emails:
             return None
         return EmailAlreadyRegistered(self._added_emails[0])
 
@@ -92,7 +92,7 @@ class SqlUserRepository:
             async with self._session.begin_nested():
                 await self._session.execute(statement.execution_options(synchronize_session=False))
         except IntegrityError as error:
-            if violated_constraint(error) == EMAIL_CONSTRAINT:
+            if taken_email(error):
                 raise EmailAlreadyRegistered(user.email) from error
             raise
 

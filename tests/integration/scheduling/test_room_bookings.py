@@ -3,6 +3,7 @@
 import asyncio
 from collections.abc import AsyncIterator
 
+import asyncpg
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -20,7 +21,8 @@ from domain.scheduling.event import Event
 from domain.scheduling.time_range import TimeRange
 from tests.integration.scheduling.office import PostgresOffice
 from tests.support.servers import ServerUrls
-from tests.unit.scheduling.factories import at
+from tests.support.waiting import wait_for
+from tests.unit.scheduling.factories import a_calendar, a_room, a_user, an_event, at
 
 
 async def test_second_overlapping_booking_of_a_room_is_refused_naming_the_slot(office: PostgresOffice) -> None:
@@ -169,3 +171,46 @@ async def test_fifty_concurrent_overlapping_bookings_give_exactly_one_room(
     assert {refusal.conflicting_event_id for refusal in refusals} == {winner.id}
     assert {(refusal.starts_at, refusal.ends_at) for refusal in refusals} == {(winner.starts_at, winner.ends_at)}
     assert [row.id for row in await office.rows("SELECT id FROM events")] == [winner.id]
+
+
+async def test_of_two_bookings_deadlocked_on_each_others_slot_one_is_refused_as_a_double_booking(
+    office: PostgresOffice,
+) -> None:
+    organizer = a_user()
+    calendar = a_calendar(organizer)
+    room = a_room()
+    async with office.uow as uow:
+        await uow.users.add(organizer)
+        await uow.calendars.add(calendar)
+        await uow.rooms.add(room)
+        await uow.commit()
+    holding = asyncio.Event()
+
+    async def someone_waits_for_a_lock() -> bool:
+        rows = await office.rows("SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+        return bool(rows)
+
+    async def holder() -> None:
+        async with office.unit_of_work() as uow:
+            await uow.events.add(an_event(calendar, organizer, room_id=room.id, starts_at=at(10), ends_at=at(11)))
+            holding.set()
+            await wait_for(someone_waits_for_a_lock, timeout=10, what="the contender to wait for the holder")
+            # Overlaps the contender's booking, which waits for this transaction: each now waits for the other.
+            await uow.events.add(an_event(calendar, organizer, room_id=room.id, starts_at=at(11), ends_at=at(12)))
+            await uow.commit()
+
+    async def contender() -> None:
+        await holding.wait()
+        async with office.unit_of_work() as uow:
+            await uow.events.add(
+                an_event(calendar, organizer, room_id=room.id, starts_at=at(10, 30), ends_at=at(11, 30))
+            )
+            await uow.commit()
+
+    outcomes = await asyncio.gather(holder(), contender(), return_exceptions=True)
+
+    refused = [outcome for outcome in outcomes if isinstance(outcome, RoomAlreadyBooked)]
+    assert len(refused) == 1, outcomes
+    assert outcomes.count(None) == 1, outcomes
+    assert isinstance(refused[0].__cause__, asyncpg.DeadlockDetectedError)
+    assert refused[0].room_id == room.id

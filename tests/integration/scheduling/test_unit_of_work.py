@@ -4,13 +4,18 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
+import asyncpg
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from adapters.postgres.outbox import OUTBOX_CHANNEL
 from domain.errors import EmailAlreadyRegistered, RoomAlreadyBooked
 from domain.events import domain_event_from_dict
+from domain.scheduling.calendar import Calendar
+from domain.scheduling.event import Event, EventChanges
 from domain.scheduling.time_range import TimeRange
+from domain.scheduling.user import User
 from tests.integration.scheduling.office import PostgresOffice
 from tests.support.waiting import wait_for
 from tests.unit.scheduling.factories import a_calendar, a_room, a_user, an_event, at
@@ -147,7 +152,8 @@ async def test_the_unique_email_index_refuses_a_racing_sign_up_and_the_transacti
     assert [row.name for row in await office.outbox()] == ["user_registered", "user_registered"]
 
 
-async def test_a_booking_refused_only_at_commit_is_still_room_already_booked(office: PostgresOffice) -> None:
+async def a_booked_room(office: PostgresOffice) -> tuple[User, Calendar, Event]:
+    """An organizer, their calendar and their event booking a room from 10 to 11, committed."""
     organizer = a_user()
     calendar = a_calendar(organizer)
     room = a_room()
@@ -158,6 +164,56 @@ async def test_a_booking_refused_only_at_commit_is_still_room_already_booked(off
         await uow.rooms.add(room)
         await uow.events.add(first)
         await uow.commit()
+    return organizer, calendar, first
+
+
+async def test_a_booking_its_statement_refuses_is_named_by_the_unit_of_work_once_rolled_back(
+    office: PostgresOffice,
+) -> None:
+    organizer, calendar, first = await a_booked_room(office)
+    before = await office.dump()
+
+    with pytest.raises(RoomAlreadyBooked) as refused:
+        async with office.uow as uow:
+            await uow.events.add(an_event(calendar, organizer, room_id=first.room_id, starts_at=at(10, 30)))
+
+    assert (refused.value.conflicting_event_id, refused.value.starts_at, refused.value.ends_at) == (
+        first.id,
+        at(10),
+        at(11),
+    )
+    # The repository let PostgreSQL's own refusal go up; the unit of work rolled back and named it.
+    assert isinstance(refused.value.__cause__, asyncpg.ExclusionViolationError)
+    assert await office.dump() == before
+
+
+async def test_a_move_onto_a_taken_slot_refused_through_sqlalchemy_is_named_alike(office: PostgresOffice) -> None:
+    organizer, calendar, first = await a_booked_room(office)
+    moving = an_event(calendar, organizer, room_id=first.room_id, starts_at=at(14), ends_at=at(15))
+    async with office.uow as uow:
+        await uow.events.add(moving)
+        await uow.commit()
+    before = await office.dump()
+
+    async with office.uow as uow:
+        moved = await uow.events.get(moving.id)
+    assert moved is not None
+    moved.update(
+        EventChanges(starts_at=at(10, 30), ends_at=at(11, 30)), by_user_id=organizer.id, now=office.clock.now()
+    )
+
+    with pytest.raises(RoomAlreadyBooked) as refused:
+        async with office.uow as uow:
+            await uow.events.save(moved)
+
+    assert refused.value.conflicting_event_id == first.id
+    assert isinstance(refused.value.__cause__, IntegrityError)
+    assert await office.dump() == before
+
+
+async def test_a_booking_refused_only_at_commit_is_still_room_already_booked(office: PostgresOffice) -> None:
+    organizer, calendar, first = await a_booked_room(office)
+    room_id = first.room_id
     before = await office.dump()
 
     async with office.uow as uow:
@@ -169,7 +225,7 @@ async def test_a_booking_refused_only_at_commit_is_still_room_already_booked(off
                 "WHERE (room_id IS NOT NULL AND status = 'confirmed') DEFERRABLE INITIALLY DEFERRED"
             )
         )
-        await uow.events.add(an_event(calendar, organizer, room_id=room.id, starts_at=at(10, 30), ends_at=at(12)))
+        await uow.events.add(an_event(calendar, organizer, room_id=room_id, starts_at=at(10, 30), ends_at=at(12)))
         with pytest.raises(RoomAlreadyBooked) as refused:
             await uow.commit()
 
