@@ -1,8 +1,10 @@
 """Commands (what a caller asks for, in the imperative) and query results of the scheduling use cases.
 
-`actor_id` is always the signed-in user the entrypoint authenticated. Fields typed `str` for a
-role or status take the raw value from the request; the use case turns it into the domain's enum
-and answers InvalidInput naming the field when it is not one.
+`actor_id` is always the signed-in user the entrypoint authenticated. A command carries the domain's
+own change objects and enums (`EventChanges`, `CalendarChanges`, `RoomChanges`, `CalendarRole`,
+`ParticipantStatus`), so the fields of each are written down once, in the domain; the entrypoint
+parses the request into them. What only the application resolves, people named by email, travels
+beside them.
 """
 
 from collections.abc import Sequence
@@ -11,8 +13,10 @@ from datetime import datetime
 from uuid import UUID
 
 from domain.changes import UNSET, UnsetType
-from domain.scheduling.calendar import DEFAULT_COLOR
-from domain.scheduling.room import Room, RoomBooking
+from domain.scheduling.calendar import DEFAULT_COLOR, CalendarChanges, CalendarRole
+from domain.scheduling.event import EventChanges
+from domain.scheduling.participant import ParticipantStatus
+from domain.scheduling.room import Room, RoomBooking, RoomChanges
 from domain.scheduling.time_range import TimeRange
 from domain.scheduling.user import DEFAULT_TIMEZONE
 
@@ -54,14 +58,12 @@ class CreateCalendar:
 
 
 @dataclass(frozen=True, kw_only=True)
-class RenameCalendar:
-    """Change a calendar's name, color or description; UNSET fields stay."""
+class UpdateCalendar:
+    """Change a calendar's name, color or description (its owners only)."""
 
     actor_id: UUID
     calendar_id: UUID
-    name: str | UnsetType = UNSET
-    color: str | UnsetType = UNSET
-    description: str | UnsetType = UNSET
+    changes: CalendarChanges
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -79,7 +81,7 @@ class ShareCalendar:
     actor_id: UUID
     calendar_id: UUID
     email: str
-    role: str
+    role: CalendarRole
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -114,24 +116,17 @@ class CreateEvent:
 
 @dataclass(frozen=True, kw_only=True)
 class UpdateEvent:
-    """Change an event; UNSET fields stay, `participants` (emails) replaces the guest list.
+    """Change an event; `participants` (emails), when set, replaces the guest list.
 
-    `expected_version` comes from If-Match; None means no precondition.
+    The guest list is named by email here and resolved to the `invitees` of the changes by the use
+    case. `expected_version` comes from If-Match; None means no precondition.
     """
 
     actor_id: UUID
     event_id: UUID
-    expected_version: int | None = None
-    title: str | UnsetType = UNSET
-    description: str | UnsetType = UNSET
-    location: str | UnsetType = UNSET
-    starts_at: datetime | UnsetType = UNSET
-    ends_at: datetime | UnsetType = UNSET
-    all_day: bool | UnsetType = UNSET
-    timezone: str | UnsetType = UNSET
-    room_id: UUID | UnsetType | None = UNSET
+    changes: EventChanges
     participants: Sequence[str] | UnsetType = UNSET
-    reminders: Sequence[int] | UnsetType = UNSET
+    expected_version: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -167,7 +162,7 @@ class Respond:
 
     actor_id: UUID
     event_id: UUID
-    status: str
+    status: ParticipantStatus
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -182,13 +177,11 @@ class CreateRoom:
 
 @dataclass(frozen=True, kw_only=True)
 class UpdateRoom:
-    """Change a room (administrators only); UNSET fields stay."""
+    """Change a room's name, capacity or location (administrators only)."""
 
     actor_id: UUID
     room_id: UUID
-    name: str | UnsetType = UNSET
-    capacity: int | UnsetType = UNSET
-    location: str | UnsetType = UNSET
+    changes: RoomChanges
 
 
 @dataclass(frozen=True, kw_only=True)

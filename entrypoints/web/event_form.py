@@ -17,7 +17,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from litestar.datastructures.multi_dicts import MultiMixin
 
 from domain.errors import DomainError, InvalidInput, RoomAlreadyBooked
-from domain.scheduling.event import Event
+from domain.scheduling.event import Event, EventChanges
+from domain.scheduling.participant import ANSWERS, ParticipantStatus
+from domain.scheduling.room import MAX_CAPACITY
 
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 # The use cases name fields as the JSON API does; the form's inputs are named a little differently.
@@ -38,6 +40,19 @@ class EventValues:
     room_id: UUID | None
     participants: list[str]
     reminders: list[int]
+
+    def changes(self) -> EventChanges:
+        """The fields the form shows, as an edit sets them (all_day, not on the form, stays); guests travel beside."""
+        return EventChanges(
+            title=self.title,
+            description=self.description,
+            location=self.location,
+            starts_at=self.starts_at,
+            ends_at=self.ends_at,
+            timezone=self.timezone,
+            room_id=self.room_id,
+            reminders=self.reminders,
+        )
 
 
 @dataclass
@@ -118,7 +133,7 @@ class EventForm:
         return _uuid(self.room_id)
 
     def min_capacity(self) -> int:
-        return int(self.capacity) if self.capacity.isdigit() and 0 < int(self.capacity) < 10_000 else 1
+        return int(self.capacity) if self.capacity.isdigit() and 0 < int(self.capacity) <= MAX_CAPACITY else 1
 
     def expected_version(self) -> int | None:
         return int(self.version) if self.version.isdigit() else None
@@ -197,6 +212,13 @@ def _minutes(value: str) -> list[int] | None:
 def _sentence(detail: str) -> str:
     detail = detail.replace("ends_at", "the end").replace("starts_at", "the start")
     return detail[:1].upper() + detail[1:] + ("" if detail.endswith(".") else ".")
+
+
+def rsvp(value: object) -> ParticipantStatus:
+    """The answer a posted RSVP form chose; InvalidInput naming `status` for anything else."""
+    if not isinstance(value, str) or value not in ANSWERS:
+        raise InvalidInput("status", "status must be accepted, declined or tentative")
+    return ParticipantStatus(value)
 
 
 def known_people(events: Sequence[Event], *, excluding: str) -> list[str]:

@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 from uuid import UUID
 
 import msgspec
 
+from domain.scheduling.user import DEFAULT_TIMEZONE
 from domain.scheduling.user import User as DomainUser
-from entrypoints.http.schemas.common import Email, Name, Password, TimeZoneName
+from entrypoints.http.schemas.fields import Email, GivenPassword, NewPassword, TimeZoneName, UserName
 
 
 class Register(msgspec.Struct, forbid_unknown_fields=True):
     email: Email
-    password: Password
-    name: Name
-    timezone: TimeZoneName = "UTC"
+    password: NewPassword
+    name: UserName
+    timezone: TimeZoneName = DEFAULT_TIMEZONE
 
 
 class Login(msgspec.Struct, forbid_unknown_fields=True):
     email: Email
-    password: Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
+    password: GivenPassword
 
 
 class Token(msgspec.Struct):

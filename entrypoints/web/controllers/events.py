@@ -31,7 +31,7 @@ from domain.scheduling.room import Room
 from entrypoints.http.dependencies import ClockDep, UoW
 from entrypoints.http.errors import domain_status
 from entrypoints.web.errors import is_htmx
-from entrypoints.web.event_form import EventForm, known_people
+from entrypoints.web.event_form import EventForm, known_people, rsvp
 from entrypoints.web.rendering import Viewer, ViewerDep, page
 
 EventId = Annotated[UUID, Parameter(description="Event id")]
@@ -197,16 +197,9 @@ class EventPages(Controller):
         command = UpdateEvent(
             actor_id=viewer.user.id,
             event_id=event_id,
-            expected_version=form.expected_version(),
-            title=values.title,
-            description=values.description,
-            location=values.location,
-            starts_at=values.starts_at,
-            ends_at=values.ends_at,
-            timezone=values.timezone,
-            room_id=values.room_id,
+            changes=values.changes(),
             participants=values.participants,
-            reminders=values.reminders,
+            expected_version=form.expected_version(),
         )
         try:
             await update_event(command, uow=uow, clock=clock)
@@ -233,12 +226,8 @@ class EventPages(Controller):
         self, event_id: EventId, request: Request[Any, Any, Any], viewer: ViewerDep, uow: UoW, clock: ClockDep
     ) -> Response[Any]:
         form = await request.form()
-        status = form.get("status", "")
-        event = await respond(
-            Respond(actor_id=viewer.user.id, event_id=event_id, status=status if isinstance(status, str) else ""),
-            uow=uow,
-            clock=clock,
-        )
+        answer = rsvp(form.get("status", ""))
+        event = await respond(Respond(actor_id=viewer.user.id, event_id=event_id, status=answer), uow=uow, clock=clock)
         if is_htmx(request):
             return page("partials/attendance.html", viewer=viewer, **await _event_context(event, viewer, uow))
         return Redirect(f"/events/{event_id}", status_code=HTTP_303_SEE_OTHER)
