@@ -25,9 +25,7 @@ TimeZoneName = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_TIMEZONE
 AwareDateTime = Annotated[datetime, msgspec.Meta(tz=True, examples=["2026-11-23T10:00:00+01:00"])]
 
 UserName = Annotated[str, msgspec.Meta(min_length=1, max_length=user.MAX_NAME_LENGTH)]
-NewPassword = Annotated[str, msgspec.Meta(min_length=user.MIN_PASSWORD_LENGTH, max_length=user.MAX_PASSWORD_LENGTH)]
-# Signing in checks a password, it does not set one: any length up to the longest that can be set.
-GivenPassword = Annotated[str, msgspec.Meta(min_length=1, max_length=user.MAX_PASSWORD_LENGTH)]
+Password = Annotated[str, msgspec.Meta(min_length=user.MIN_PASSWORD_LENGTH, max_length=user.MAX_PASSWORD_LENGTH)]
 
 CalendarName = Annotated[str, msgspec.Meta(min_length=1, max_length=calendar.MAX_NAME_LENGTH)]
 CalendarDescription = Annotated[str, msgspec.Meta(max_length=calendar.MAX_DESCRIPTION_LENGTH)]

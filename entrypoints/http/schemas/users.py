@@ -3,25 +3,27 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 import msgspec
 
-from domain.scheduling.user import DEFAULT_TIMEZONE
+from domain.scheduling.user import MAX_PASSWORD_LENGTH
 from domain.scheduling.user import User as DomainUser
-from entrypoints.http.schemas.fields import Email, GivenPassword, NewPassword, TimeZoneName, UserName
+from entrypoints.http.schemas.fields import Email, Password, TimeZoneName, UserName
 
 
 class Register(msgspec.Struct, forbid_unknown_fields=True):
     email: Email
-    password: NewPassword
+    password: Password
     name: UserName
-    timezone: TimeZoneName = DEFAULT_TIMEZONE
+    timezone: TimeZoneName = "UTC"
 
 
 class Login(msgspec.Struct, forbid_unknown_fields=True):
     email: Email
-    password: GivenPassword
+    # Signing in checks a password, it does not set one: any length up to the longest that can be set.
+    password: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_PASSWORD_LENGTH)]
 
 
 class Token(msgspec.Struct):
