@@ -9,12 +9,11 @@ beside them.
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from uuid import UUID
 
 from domain.changes import UNSET, UnsetType
 from domain.scheduling.calendar import DEFAULT_COLOR, CalendarChanges, CalendarRole
-from domain.scheduling.event import EventChanges
+from domain.scheduling.event import EventChanges, NewEvent
 from domain.scheduling.participant import ParticipantStatus
 from domain.scheduling.room import Room, RoomBooking, RoomChanges
 from domain.scheduling.time_range import TimeRange
@@ -97,21 +96,13 @@ class UnshareCalendar:
 class CreateEvent:
     """Put an event in a calendar (the actor's personal one without `calendar_id`) and invite people by email.
 
-    `timezone` None means the organizer's own time zone; `reminders` None means the default, 15 minutes.
+    `participants` (emails) are resolved to the new event's `invitees` by the use case.
     """
 
     actor_id: UUID
-    title: str
-    starts_at: datetime
-    ends_at: datetime
+    event: NewEvent
     calendar_id: UUID | None = None
-    description: str = ""
-    location: str = ""
-    timezone: str | None = None
-    all_day: bool = False
-    room_id: UUID | None = None
     participants: Sequence[str] = ()
-    reminders: Sequence[int] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

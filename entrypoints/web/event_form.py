@@ -16,8 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from litestar.datastructures.multi_dicts import MultiMixin
 
+from domain.changes import UNSET
 from domain.errors import DomainError, InvalidInput, RoomAlreadyBooked
-from domain.scheduling.event import Event, EventChanges
+from domain.scheduling.event import Event, EventChanges, NewEvent
 from domain.scheduling.participant import ANSWERS, ParticipantStatus
 from domain.scheduling.room import MAX_CAPACITY
 
@@ -28,30 +29,24 @@ FIELD_OF = {"starts_at": "starts", "ends_at": "ends", "room_id": "room_id", "cal
 
 @dataclass(frozen=True)
 class EventValues:
-    """What a valid form asks for, ready for CreateEvent / UpdateEvent."""
+    """What a valid form asks for: the event, its calendar and its guests, ready for CreateEvent / UpdateEvent."""
 
-    title: str
-    description: str
-    location: str
-    starts_at: datetime
-    ends_at: datetime
-    timezone: str
+    event: NewEvent
     calendar_id: UUID | None
-    room_id: UUID | None
     participants: list[str]
-    reminders: list[int]
 
     def changes(self) -> EventChanges:
-        """The fields the form shows, as an edit sets them (all_day, not on the form, stays); guests travel beside."""
+        """The fields the form shows, as an edit sets them (all_day, not on the form, stays)."""
+        event = self.event
         return EventChanges(
-            title=self.title,
-            description=self.description,
-            location=self.location,
-            starts_at=self.starts_at,
-            ends_at=self.ends_at,
-            timezone=self.timezone,
-            room_id=self.room_id,
-            reminders=self.reminders,
+            title=event.title,
+            description=event.description,
+            location=event.location,
+            starts_at=event.starts_at,
+            ends_at=event.ends_at,
+            timezone=UNSET if event.timezone is None else event.timezone,
+            room_id=event.room_id,
+            reminders=event.reminders,
         )
 
 
@@ -160,18 +155,17 @@ class EventForm:
             self.errors["reminders"] = "Reminders are minutes before the start, separated by commas (e.g. 10, 60)."
         if self.errors or starts is None or ends is None or reminders is None:
             return None
-        return EventValues(
+        event = NewEvent(
             title=self.title,
-            description=self.description,
-            location=self.location,
             starts_at=starts,
             ends_at=ends,
+            description=self.description,
+            location=self.location,
             timezone=self.timezone,
-            calendar_id=calendar_id,
             room_id=room_id,
-            participants=self.participants,
             reminders=reminders,
         )
+        return EventValues(event=event, calendar_id=calendar_id, participants=self.participants)
 
     def refused(self, error: DomainError) -> None:
         """Put a use case's refusal next to the input it is about."""

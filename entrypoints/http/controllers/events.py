@@ -76,17 +76,9 @@ class EventController(Controller):
     async def create_event(self, data: JSONBody[EventCreate], ctx: Ctx) -> Response[Event]:
         command = CreateEvent(
             actor_id=ctx.actor.id,
-            title=data.title,
-            starts_at=data.starts_at,
-            ends_at=data.ends_at,
+            event=data.new_event(),
             calendar_id=data.calendar_id,
-            description=data.description,
-            location=data.location,
-            timezone=data.timezone,
-            all_day=data.all_day,
-            room_id=data.room_id,
             participants=data.participants,
-            reminders=data.reminders,
         )
         return with_etag(await create_event(command, uow=ctx.uow, clock=ctx.clock), HTTP_201_CREATED)
 

@@ -9,8 +9,9 @@ from uuid import UUID
 import msgspec
 
 from domain.scheduling.event import Event as DomainEvent
-from domain.scheduling.event import EventChanges
+from domain.scheduling.event import EventChanges, NewEvent
 from domain.scheduling.participant import ParticipantStatus
+from domain.scheduling.reminders import DEFAULT_REMINDERS
 from entrypoints.http.schemas.fields import (
     AwareDateTime,
     Email,
@@ -92,6 +93,20 @@ class EventCreate(msgspec.Struct, forbid_unknown_fields=True):
     room_id: UUID | None = None
     participants: Participants = msgspec.field(default_factory=list)
     reminders: Reminders | None = None
+
+    def new_event(self) -> NewEvent:
+        """The event asked for; the guests, named by email, travel beside it."""
+        return NewEvent(
+            title=self.title,
+            starts_at=self.starts_at,
+            ends_at=self.ends_at,
+            description=self.description,
+            location=self.location,
+            all_day=self.all_day,
+            timezone=self.timezone,
+            room_id=self.room_id,
+            reminders=DEFAULT_REMINDERS if self.reminders is None else self.reminders,
+        )
 
 
 class EventUpdate(msgspec.Struct, forbid_unknown_fields=True):

@@ -139,16 +139,9 @@ class EventPages(Controller):
             return await _form_page(form, viewer=viewer, uow=uow, clock=clock, status_code=422)
         command = CreateEvent(
             actor_id=viewer.user.id,
-            title=values.title,
-            starts_at=values.starts_at,
-            ends_at=values.ends_at,
+            event=values.event,
             calendar_id=values.calendar_id,
-            description=values.description,
-            location=values.location,
-            timezone=values.timezone,
-            room_id=values.room_id,
             participants=values.participants,
-            reminders=values.reminders,
         )
         try:
             event = await create_event(command, uow=uow, clock=clock)

@@ -16,7 +16,7 @@ from application.scheduling.get_event import get_event
 from application.scheduling.room_availability import room_availability
 from application.scheduling.update_event import update_event
 from domain.errors import RoomAlreadyBooked
-from domain.scheduling.event import Event, EventChanges
+from domain.scheduling.event import Event, EventChanges, NewEvent
 from domain.scheduling.time_range import TimeRange
 from tests.integration.scheduling.office import PostgresOffice
 from tests.support.servers import ServerUrls
@@ -150,13 +150,8 @@ async def test_fifty_concurrent_overlapping_bookings_give_exactly_one_room(
 
     async def book(attempt: int) -> Event | RoomAlreadyBooked:
         organizer = people[attempt % len(people)]
-        command = CreateEvent(
-            actor_id=organizer.id,
-            title=f"Grab {attempt}",
-            starts_at=at(10, attempt % 30),
-            ends_at=at(11),
-            room_id=room.id,
-        )
+        wanted = NewEvent(title=f"Grab {attempt}", starts_at=at(10, attempt % 30), ends_at=at(11), room_id=room.id)
+        command = CreateEvent(actor_id=organizer.id, event=wanted)
         try:
             # A unit of work of its own for each booker, as each web request has.
             return await create_event(command, uow=racing.unit_of_work(), clock=office.clock)

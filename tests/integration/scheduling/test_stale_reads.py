@@ -18,6 +18,7 @@ from application.scheduling.create_event import create_event
 from application.scheduling.dto import CreateCalendar, CreateEvent, ShareCalendar
 from application.scheduling.share_calendar import share_calendar
 from domain.scheduling.calendar import CalendarRole
+from domain.scheduling.event import NewEvent
 from domain.scheduling.user import User
 from entrypoints.settings import Settings
 from tests.integration.scheduling.office import PostgresOffice
@@ -77,10 +78,8 @@ async def test_a_new_event_makes_stale_the_reads_of_its_organizer_invitees_and_c
     uow = PostgresUnitOfWork(office.sessions, stale_reads=ForgetStaleReads(CalendarReads(cache, ttl_seconds=60)))
     command = CreateEvent(
         actor_id=organizer.id,
+        event=NewEvent(title="Planning", starts_at=at(10), ends_at=at(11)),
         calendar_id=team.id,
-        title="Planning",
-        starts_at=at(10),
-        ends_at=at(11),
         participants=[invitee.email],
     )
     with Statements(engine) as statements:

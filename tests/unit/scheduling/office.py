@@ -9,7 +9,7 @@ from application.scheduling.dto import CreateEvent, CreateRoom, PromoteUser, Reg
 from application.scheduling.promote_user import promote_user
 from application.scheduling.register_user import register_user
 from domain.events import DomainEvent
-from domain.scheduling.event import Event
+from domain.scheduling.event import Event, NewEvent
 from domain.scheduling.room import Room
 from domain.scheduling.user import User
 from tests.fakes.clock import ManualClock
@@ -56,7 +56,8 @@ class Office:
     async def event(self, organizer: User, **overrides: Any) -> Event:
         """Create a one-hour event on Monday at 10:00 UTC in the organizer's personal calendar."""
         fields: dict[str, Any] = {"title": "Planning", "starts_at": at(10), "ends_at": at(11)}
-        command = CreateEvent(actor_id=organizer.id, **(fields | overrides))
+        around = {name: overrides.pop(name) for name in ("calendar_id", "participants") if name in overrides}
+        command = CreateEvent(actor_id=organizer.id, event=NewEvent(**(fields | overrides)), **around)
         return await create_event(command, uow=self.uow, clock=self.clock)
 
     def events_named(self, name: str) -> list[DomainEvent]:
