@@ -26,8 +26,8 @@ from application.scheduling.update_event import update_event
 from domain.clock import Clock
 from domain.errors import DomainError, NotFound, PermissionDenied, StaleVersion
 from domain.scheduling.calendar import Calendar
-from domain.scheduling.event import Event
-from domain.scheduling.room import Room
+from domain.scheduling.event import MAX_TITLE_LENGTH, Event
+from domain.scheduling.room import MAX_CAPACITY, Room
 from entrypoints.http.dependencies import ClockDep, UoW
 from entrypoints.http.errors import domain_status
 from entrypoints.web.errors import is_htmx
@@ -35,6 +35,8 @@ from entrypoints.web.event_form import EventForm, known_people, rsvp
 from entrypoints.web.rendering import Viewer, ViewerDep, page
 
 EventId = Annotated[UUID, Parameter(description="Event id")]
+# What the browser checks before posting: the domain's own limits, so it never lets through what is refused.
+FORM_LIMITS = {"title": MAX_TITLE_LENGTH, "capacity": MAX_CAPACITY}
 # Whom to suggest as guests: the people in my events from a season back to a season ahead.
 SUGGESTIONS_SPAN = timedelta(days=90)
 COMMON_ZONES = [
@@ -82,6 +84,7 @@ async def _form_page(
         rooms=await _room_choices(form, uow, event),
         people=known_people(nearby, excluding=viewer.user.email),
         zones=sorted({*COMMON_ZONES, form.timezone, viewer.user.timezone}),
+        limits=FORM_LIMITS,
     )
 
 
