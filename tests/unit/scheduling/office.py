@@ -1,7 +1,9 @@
 """An office to run use cases in: people, rooms and events created through the use cases themselves."""
 
 import itertools
+from collections.abc import Sequence
 from typing import Any
+from uuid import UUID
 
 from application.scheduling.create_event import create_event
 from application.scheduling.create_room import create_room
@@ -53,11 +55,18 @@ class Office:
         fields: dict[str, Any] = {"name": f"Room {next(self._numbers)}", "capacity": 6}
         return await create_room(CreateRoom(actor_id=admin.id, **(fields | overrides)), uow=self.uow, clock=self.clock)
 
-    async def event(self, organizer: User, **overrides: Any) -> Event:
+    async def event(
+        self,
+        organizer: User,
+        *,
+        calendar_id: UUID | None = None,
+        participants: Sequence[str] = (),
+        **overrides: Any,
+    ) -> Event:
         """Create a one-hour event on Monday at 10:00 UTC in the organizer's personal calendar."""
         fields: dict[str, Any] = {"title": "Planning", "starts_at": at(10), "ends_at": at(11)}
-        around = {name: overrides.pop(name) for name in ("calendar_id", "participants") if name in overrides}
-        command = CreateEvent(actor_id=organizer.id, event=NewEvent(**(fields | overrides)), **around)
+        wanted = NewEvent(**(fields | overrides))
+        command = CreateEvent(actor_id=organizer.id, event=wanted, calendar_id=calendar_id, participants=participants)
         return await create_event(command, uow=self.uow, clock=self.clock)
 
     def events_named(self, name: str) -> list[DomainEvent]:
