@@ -1,5 +1,6 @@
 """Create an event, book its room and invite its participants."""
 
+from dataclasses import replace
 from uuid import UUID
 
 from application.scheduling.dto import CreateEvent
@@ -9,7 +10,6 @@ from domain.clock import Clock
 from domain.errors import InvalidInput, PermissionDenied
 from domain.scheduling.calendar import Calendar
 from domain.scheduling.event import Event
-from domain.scheduling.reminders import DEFAULT_REMINDERS
 
 
 async def create_event(command: CreateEvent, *, uow: UnitOfWork, clock: Clock) -> Event:
@@ -21,21 +21,8 @@ async def create_event(command: CreateEvent, *, uow: UnitOfWork, clock: Clock) -
     async with uow:
         organizer, invitees = await actor_and_invitees(uow, command.actor_id, command.participants)
         calendar = await _target_calendar(uow, command.calendar_id, organizer.id)
-        event = Event.create(
-            calendar_id=calendar.id,
-            organizer_id=organizer.id,
-            title=command.title,
-            starts_at=command.starts_at,
-            ends_at=command.ends_at,
-            description=command.description,
-            location=command.location,
-            all_day=command.all_day,
-            timezone=organizer.timezone if command.timezone is None else command.timezone,
-            room_id=command.room_id,
-            invitees=invitees,
-            reminders=DEFAULT_REMINDERS if command.reminders is None else command.reminders,
-            now=clock.now(),
-        )
+        new = replace(command.event, invitees=invitees)
+        event = Event.create(new, calendar_id=calendar.id, organizer=organizer, now=clock.now())
         await uow.events.add(event)
         await uow.commit()
     return event

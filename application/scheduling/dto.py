@@ -1,18 +1,21 @@
 """Commands (what a caller asks for, in the imperative) and query results of the scheduling use cases.
 
-`actor_id` is always the signed-in user the entrypoint authenticated. Fields typed `str` for a
-role or status take the raw value from the request; the use case turns it into the domain's enum
-and answers InvalidInput naming the field when it is not one.
+`actor_id` is always the signed-in user the entrypoint authenticated. A command carries the domain's
+own change objects and enums (`EventChanges`, `CalendarChanges`, `RoomChanges`, `CalendarRole`,
+`ParticipantStatus`), so the fields of each are written down once, in the domain; the entrypoint
+parses the request into them. What only the application resolves, people named by email, travels
+beside them.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from uuid import UUID
 
 from domain.changes import UNSET, UnsetType
-from domain.scheduling.calendar import DEFAULT_COLOR
-from domain.scheduling.room import Room, RoomBooking
+from domain.scheduling.calendar import DEFAULT_COLOR, CalendarChanges, CalendarRole
+from domain.scheduling.event import EventChanges, NewEvent
+from domain.scheduling.participant import ParticipantStatus
+from domain.scheduling.room import Room, RoomBooking, RoomChanges
 from domain.scheduling.time_range import TimeRange
 from domain.scheduling.user import DEFAULT_TIMEZONE
 
@@ -54,14 +57,12 @@ class CreateCalendar:
 
 
 @dataclass(frozen=True, kw_only=True)
-class RenameCalendar:
-    """Change a calendar's name, color or description; UNSET fields stay."""
+class UpdateCalendar:
+    """Change a calendar's name, color or description (its owners only)."""
 
     actor_id: UUID
     calendar_id: UUID
-    name: str | UnsetType = UNSET
-    color: str | UnsetType = UNSET
-    description: str | UnsetType = UNSET
+    changes: CalendarChanges
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -79,7 +80,7 @@ class ShareCalendar:
     actor_id: UUID
     calendar_id: UUID
     email: str
-    role: str
+    role: CalendarRole
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,43 +96,28 @@ class UnshareCalendar:
 class CreateEvent:
     """Put an event in a calendar (the actor's personal one without `calendar_id`) and invite people by email.
 
-    `timezone` None means the organizer's own time zone; `reminders` None means the default, 15 minutes.
+    `participants` (emails) are resolved to the new event's `invitees` by the use case.
     """
 
     actor_id: UUID
-    title: str
-    starts_at: datetime
-    ends_at: datetime
+    event: NewEvent
     calendar_id: UUID | None = None
-    description: str = ""
-    location: str = ""
-    timezone: str | None = None
-    all_day: bool = False
-    room_id: UUID | None = None
     participants: Sequence[str] = ()
-    reminders: Sequence[int] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
 class UpdateEvent:
-    """Change an event; UNSET fields stay, `participants` (emails) replaces the guest list.
+    """Change an event; `participants` (emails), when set, replaces the guest list.
 
-    `expected_version` comes from If-Match; None means no precondition.
+    The guest list is named by email here and resolved to the `invitees` of the changes by the use
+    case. `expected_version` comes from If-Match; None means no precondition.
     """
 
     actor_id: UUID
     event_id: UUID
-    expected_version: int | None = None
-    title: str | UnsetType = UNSET
-    description: str | UnsetType = UNSET
-    location: str | UnsetType = UNSET
-    starts_at: datetime | UnsetType = UNSET
-    ends_at: datetime | UnsetType = UNSET
-    all_day: bool | UnsetType = UNSET
-    timezone: str | UnsetType = UNSET
-    room_id: UUID | UnsetType | None = UNSET
+    changes: EventChanges
     participants: Sequence[str] | UnsetType = UNSET
-    reminders: Sequence[int] | UnsetType = UNSET
+    expected_version: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -167,7 +153,7 @@ class Respond:
 
     actor_id: UUID
     event_id: UUID
-    status: str
+    status: ParticipantStatus
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -182,13 +168,11 @@ class CreateRoom:
 
 @dataclass(frozen=True, kw_only=True)
 class UpdateRoom:
-    """Change a room (administrators only); UNSET fields stay."""
+    """Change a room's name, capacity or location (administrators only)."""
 
     actor_id: UUID
     room_id: UUID
-    name: str | UnsetType = UNSET
-    capacity: int | UnsetType = UNSET
-    location: str | UnsetType = UNSET
+    changes: RoomChanges
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -4,25 +4,16 @@ from application.scheduling.access import visible_event
 from application.scheduling.dto import Respond
 from application.unit_of_work import UnitOfWork
 from domain.clock import Clock
-from domain.errors import InvalidInput
 from domain.scheduling.event import Event
-from domain.scheduling.participant import ANSWERS, ParticipantStatus
 
 
 async def respond(command: Respond, *, uow: UnitOfWork, clock: Clock) -> Event:
     """Record the actor's answer to their invitation; answering the same twice changes nothing."""
-    status = _answer(command.status)
     async with uow:
         event, _ = await visible_event(uow, command.event_id, command.actor_id, for_update=True)
         version_before = event.version
-        event.respond(command.actor_id, status, now=clock.now())
+        event.respond(command.actor_id, command.status, now=clock.now())
         if event.version != version_before:
             await uow.events.save(event)
             await uow.commit()
     return event
-
-
-def _answer(value: str) -> ParticipantStatus:
-    if value not in ANSWERS:
-        raise InvalidInput("status", "status must be accepted, declined or tentative")
-    return ParticipantStatus(value)

@@ -4,7 +4,7 @@ from application.scheduling.access import administrator
 from application.scheduling.dto import UpdateRoom
 from application.unit_of_work import UnitOfWork
 from domain.errors import NotFound
-from domain.scheduling.room import Room, RoomChanges
+from domain.scheduling.room import Room
 
 
 async def update_room(command: UpdateRoom, *, uow: UnitOfWork) -> Room:
@@ -14,7 +14,7 @@ async def update_room(command: UpdateRoom, *, uow: UnitOfWork) -> Room:
         room = await uow.rooms.get(command.room_id)
         if room is None:
             raise NotFound("room", command.room_id)
-        room.change(RoomChanges(name=command.name, capacity=command.capacity, location=command.location))
+        room.change(command.changes)
         await uow.rooms.save(room)
         await uow.commit()
     return room

@@ -25,6 +25,7 @@ from domain.scheduling.participant import ANSWERS, Invitee, Participant, Partici
 from domain.scheduling.reminders import DEFAULT_REMINDERS, reminder_offsets
 from domain.scheduling.time_range import TimeRange
 from domain.scheduling.timezone import time_zone
+from domain.scheduling.user import User
 from domain.text import bounded_text, label
 
 MAX_TITLE_LENGTH = 200
@@ -47,6 +48,22 @@ def event_slot(starts_at: datetime, ends_at: datetime, *, all_day: bool, timezon
     if all_day:
         slot = slot.whole_days_in(zone)
     return TimeRange.for_event(slot.starts_at, slot.ends_at)
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewEvent:
+    """What an organizer asks for when creating an event; `timezone` None means the organizer's own zone."""
+
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    description: str = ""
+    location: str = ""
+    all_day: bool = False
+    timezone: str | None = None
+    room_id: UUID | None = None
+    reminders: Sequence[int] = DEFAULT_REMINDERS
+    invitees: Sequence[Invitee] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,37 +104,22 @@ class Event(Aggregate):
     updated_at: datetime
 
     @classmethod
-    def create(
-        cls,
-        *,
-        calendar_id: UUID,
-        organizer_id: UUID,
-        title: str,
-        starts_at: datetime,
-        ends_at: datetime,
-        now: datetime,
-        description: str = "",
-        location: str = "",
-        all_day: bool = False,
-        timezone: str = "UTC",
-        room_id: UUID | None = None,
-        invitees: Sequence[Invitee] = (),
-        reminders: Sequence[int] = DEFAULT_REMINDERS,
-    ) -> Self:
-        """Create an event and invite `invitees`; the organizer, if listed, is in and has accepted."""
-        _check_guest_count(invitees)
+    def create(cls, new: NewEvent, *, calendar_id: UUID, organizer: User, now: datetime) -> Self:
+        """Create an event and invite its invitees; the organizer, if listed, is in and has accepted."""
+        _check_guest_count(new.invitees)
+        timezone = organizer.timezone if new.timezone is None else new.timezone
         event = cls(
             id=new_id(now),
             calendar_id=calendar_id,
-            organizer_id=organizer_id,
-            title=label(title, field="title", max_length=MAX_TITLE_LENGTH),
-            description=bounded_text(description, field="description", max_length=MAX_DESCRIPTION_LENGTH),
-            location=bounded_text(location, field="location", max_length=MAX_LOCATION_LENGTH),
-            time_range=event_slot(starts_at, ends_at, all_day=all_day, timezone=timezone),
-            all_day=all_day,
+            organizer_id=organizer.id,
+            title=label(new.title, field="title", max_length=MAX_TITLE_LENGTH),
+            description=bounded_text(new.description, field="description", max_length=MAX_DESCRIPTION_LENGTH),
+            location=bounded_text(new.location, field="location", max_length=MAX_LOCATION_LENGTH),
+            time_range=event_slot(new.starts_at, new.ends_at, all_day=new.all_day, timezone=timezone),
+            all_day=new.all_day,
             timezone=timezone,
-            room_id=room_id,
-            reminders=reminder_offsets(reminders),
+            room_id=new.room_id,
+            reminders=reminder_offsets(new.reminders),
             created_at=now,
             updated_at=now,
         )
@@ -126,16 +128,16 @@ class Event(Aggregate):
                 occurred_at=now,
                 event_id=event.id,
                 calendar_id=calendar_id,
-                organizer_id=organizer_id,
+                organizer_id=organizer.id,
                 title=event.title,
                 starts_at=event.starts_at,
                 ends_at=event.ends_at,
-                room_id=room_id,
+                room_id=event.room_id,
                 reminders=event.reminders,
             )
         )
-        for invitee in invitees:
-            event._invite(invitee, by_user_id=organizer_id, now=now)
+        for invitee in new.invitees:
+            event._invite(invitee, by_user_id=organizer.id, now=now)
         return event
 
     @property

@@ -16,8 +16,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from litestar.datastructures.multi_dicts import MultiMixin
 
+from domain.changes import UNSET
 from domain.errors import DomainError, InvalidInput, RoomAlreadyBooked
-from domain.scheduling.event import Event
+from domain.scheduling.event import Event, EventChanges, NewEvent
+from domain.scheduling.participant import ANSWERS, ParticipantStatus
+from domain.scheduling.room import MAX_CAPACITY
 
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 # The use cases name fields as the JSON API does; the form's inputs are named a little differently.
@@ -26,18 +29,25 @@ FIELD_OF = {"starts_at": "starts", "ends_at": "ends", "room_id": "room_id", "cal
 
 @dataclass(frozen=True)
 class EventValues:
-    """What a valid form asks for, ready for CreateEvent / UpdateEvent."""
+    """What a valid form asks for: the event, its calendar and its guests, ready for CreateEvent / UpdateEvent."""
 
-    title: str
-    description: str
-    location: str
-    starts_at: datetime
-    ends_at: datetime
-    timezone: str
+    event: NewEvent
     calendar_id: UUID | None
-    room_id: UUID | None
     participants: list[str]
-    reminders: list[int]
+
+    def changes(self) -> EventChanges:
+        """The fields the form shows, as an edit sets them (all_day, not on the form, stays)."""
+        event = self.event
+        return EventChanges(
+            title=event.title,
+            description=event.description,
+            location=event.location,
+            starts_at=event.starts_at,
+            ends_at=event.ends_at,
+            timezone=UNSET if event.timezone is None else event.timezone,
+            room_id=event.room_id,
+            reminders=event.reminders,
+        )
 
 
 @dataclass
@@ -118,7 +128,7 @@ class EventForm:
         return _uuid(self.room_id)
 
     def min_capacity(self) -> int:
-        return int(self.capacity) if self.capacity.isdigit() and 0 < int(self.capacity) < 10_000 else 1
+        return int(self.capacity) if self.capacity.isdigit() and 0 < int(self.capacity) <= MAX_CAPACITY else 1
 
     def expected_version(self) -> int | None:
         return int(self.version) if self.version.isdigit() else None
@@ -145,18 +155,17 @@ class EventForm:
             self.errors["reminders"] = "Reminders are minutes before the start, separated by commas (e.g. 10, 60)."
         if self.errors or starts is None or ends is None or reminders is None:
             return None
-        return EventValues(
+        event = NewEvent(
             title=self.title,
-            description=self.description,
-            location=self.location,
             starts_at=starts,
             ends_at=ends,
+            description=self.description,
+            location=self.location,
             timezone=self.timezone,
-            calendar_id=calendar_id,
             room_id=room_id,
-            participants=self.participants,
             reminders=reminders,
         )
+        return EventValues(event=event, calendar_id=calendar_id, participants=self.participants)
 
     def refused(self, error: DomainError) -> None:
         """Put a use case's refusal next to the input it is about."""
@@ -197,6 +206,13 @@ def _minutes(value: str) -> list[int] | None:
 def _sentence(detail: str) -> str:
     detail = detail.replace("ends_at", "the end").replace("starts_at", "the start")
     return detail[:1].upper() + detail[1:] + ("" if detail.endswith(".") else ".")
+
+
+def rsvp(value: object) -> ParticipantStatus:
+    """The answer a posted RSVP form chose; InvalidInput naming `status` for anything else."""
+    if not isinstance(value, str) or value not in ANSWERS:
+        raise InvalidInput("status", "status must be accepted, declined or tentative")
+    return ParticipantStatus(value)
 
 
 def known_people(events: Sequence[Event], *, excluding: str) -> list[str]:

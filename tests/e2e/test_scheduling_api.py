@@ -122,6 +122,16 @@ async def test_every_user_gets_a_personal_calendar_and_can_share_calendars(clien
     assert (await bob.get(f"/api/calendars/{team['id']}")).status_code == 404
 
 
+async def test_sharing_with_a_role_that_does_not_exist_is_a_4xx_naming_the_role(client: Client) -> None:
+    alice, bob = await sign_up(client, "alice"), await sign_up(client, "bob")
+    team = (await alice.post("/api/calendars", {"name": "Team"})).json()
+    refused = await alice.post(f"/api/calendars/{team['id']}/members", {"email": bob.email, "role": "emperor"})
+    assert 400 <= refused.status_code < 500, refused.text
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert "role" in refused.text
+    assert (await bob.get(f"/api/calendars/{team['id']}")).status_code == 404
+
+
 async def test_an_event_answers_its_fields_participants_and_an_etag(client: Client, room: dict[str, Any]) -> None:
     alice, bob = await sign_up(client, "alice"), await sign_up(client, "bob")
     created = await alice.post("/api/events", meeting(room_id=room["id"], participants=[bob.email], reminders=[10, 60]))

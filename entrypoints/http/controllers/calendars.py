@@ -12,16 +12,15 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from application.scheduling.create_calendar import create_calendar
 from application.scheduling.delete_calendar import delete_calendar
-from application.scheduling.dto import CreateCalendar, DeleteCalendar, RenameCalendar, ShareCalendar, UnshareCalendar
+from application.scheduling.dto import CreateCalendar, DeleteCalendar, ShareCalendar, UnshareCalendar, UpdateCalendar
 from application.scheduling.get_calendar import get_calendar
 from application.scheduling.list_calendars import list_calendars
-from application.scheduling.rename_calendar import rename_calendar
 from application.scheduling.share_calendar import share_calendar
 from application.scheduling.unshare_calendar import unshare_calendar
+from application.scheduling.update_calendar import update_calendar
 from entrypoints.http.dependencies import Ctx
 from entrypoints.http.problems import problems
 from entrypoints.http.schemas.calendars import Calendar, CalendarCreate, CalendarList, CalendarUpdate, MemberAdd
-from entrypoints.http.unset import unset_to_domain
 
 CalendarId = Annotated[UUID, Parameter(description="Calendar id")]
 UserId = Annotated[UUID, Parameter(description="User id")]
@@ -61,14 +60,8 @@ class CalendarController(Controller):
         summary="Rename or recolor a calendar",
     )
     async def update_calendar(self, calendar_id: CalendarId, data: JSONBody[CalendarUpdate], ctx: Ctx) -> Calendar:
-        command = RenameCalendar(
-            actor_id=ctx.actor.id,
-            calendar_id=calendar_id,
-            name=unset_to_domain(data.name),
-            color=unset_to_domain(data.color),
-            description=unset_to_domain(data.description),
-        )
-        return Calendar.of(await rename_calendar(command, uow=ctx.uow, clock=ctx.clock))
+        command = UpdateCalendar(actor_id=ctx.actor.id, calendar_id=calendar_id, changes=data.changes())
+        return Calendar.of(await update_calendar(command, uow=ctx.uow, clock=ctx.clock))
 
     @delete(
         "/{calendar_id:uuid}",
@@ -88,7 +81,9 @@ class CalendarController(Controller):
         summary="Share a calendar with someone",
     )
     async def share(self, calendar_id: CalendarId, data: JSONBody[MemberAdd], ctx: Ctx) -> Calendar:
-        command = ShareCalendar(actor_id=ctx.actor.id, calendar_id=calendar_id, email=data.email, role=data.role)
+        command = ShareCalendar(
+            actor_id=ctx.actor.id, calendar_id=calendar_id, email=data.email, role=data.calendar_role()
+        )
         return Calendar.of(await share_calendar(command, uow=ctx.uow, clock=ctx.clock))
 
     @delete(

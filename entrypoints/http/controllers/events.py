@@ -23,8 +23,8 @@ from domain.scheduling.event import Event as DomainEvent
 from entrypoints.http.dependencies import Ctx
 from entrypoints.http.etags import etag, expected_version
 from entrypoints.http.problems import problems
-from entrypoints.http.schemas.common import AwareDateTime
 from entrypoints.http.schemas.events import Event, EventCreate, EventList, EventUpdate, ParticipantAdd, ResponseIn
+from entrypoints.http.schemas.fields import AwareDateTime
 from entrypoints.http.unset import unset_to_domain
 
 EventId = Annotated[UUID, Parameter(description="Event id")]
@@ -76,17 +76,9 @@ class EventController(Controller):
     async def create_event(self, data: JSONBody[EventCreate], ctx: Ctx) -> Response[Event]:
         command = CreateEvent(
             actor_id=ctx.actor.id,
-            title=data.title,
-            starts_at=data.starts_at,
-            ends_at=data.ends_at,
+            event=data.new_event(),
             calendar_id=data.calendar_id,
-            description=data.description,
-            location=data.location,
-            timezone=data.timezone,
-            all_day=data.all_day,
-            room_id=data.room_id,
             participants=data.participants,
-            reminders=data.reminders,
         )
         return with_etag(await create_event(command, uow=ctx.uow, clock=ctx.clock), HTTP_201_CREATED)
 
@@ -106,17 +98,9 @@ class EventController(Controller):
         command = UpdateEvent(
             actor_id=ctx.actor.id,
             event_id=event_id,
-            expected_version=expected_version(if_match),
-            title=unset_to_domain(data.title),
-            description=unset_to_domain(data.description),
-            location=unset_to_domain(data.location),
-            starts_at=unset_to_domain(data.starts_at),
-            ends_at=unset_to_domain(data.ends_at),
-            all_day=unset_to_domain(data.all_day),
-            timezone=unset_to_domain(data.timezone),
-            room_id=unset_to_domain(data.room_id),
+            changes=data.changes(),
             participants=unset_to_domain(data.participants),
-            reminders=unset_to_domain(data.reminders),
+            expected_version=expected_version(if_match),
         )
         return with_etag(await update_event(command, uow=ctx.uow, clock=ctx.clock))
 
@@ -157,5 +141,5 @@ class EventController(Controller):
         summary="Answer an invitation",
     )
     async def respond(self, event_id: EventId, data: JSONBody[ResponseIn], ctx: Ctx) -> Response[Event]:
-        command = Respond(actor_id=ctx.actor.id, event_id=event_id, status=data.status)
+        command = Respond(actor_id=ctx.actor.id, event_id=event_id, status=data.answer())
         return with_etag(await respond(command, uow=ctx.uow, clock=ctx.clock))

@@ -23,8 +23,7 @@ from application.notifications.reading import (
 from domain.notifications.notification import Notification as DomainNotification
 from entrypoints.http.dependencies import Ctx, Services
 from entrypoints.http.problems import problems
-from entrypoints.http.schemas.common import Count
-from entrypoints.http.schemas.notifications import Notification, NotificationList, ReadAll
+from entrypoints.http.schemas.notifications import Count, Notification, NotificationList, ReadAll
 from entrypoints.http.sse import KEEPALIVE_S, ConnectionRegistry, notification_events, parse_last_event_id
 
 NotificationId = Annotated[UUID, Parameter(description="Notification id")]

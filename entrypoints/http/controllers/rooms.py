@@ -16,11 +16,11 @@ from application.scheduling.get_room import get_room
 from application.scheduling.list_rooms import list_rooms
 from application.scheduling.room_availability import room_availability
 from application.scheduling.update_room import update_room
+from domain.scheduling.room import MAX_CAPACITY
 from entrypoints.http.dependencies import Ctx
 from entrypoints.http.problems import problems
-from entrypoints.http.schemas.common import AwareDateTime
+from entrypoints.http.schemas.fields import AwareDateTime
 from entrypoints.http.schemas.rooms import Availability, Room, RoomCreate, RoomList, RoomUpdate
-from entrypoints.http.unset import unset_to_domain
 
 RoomId = Annotated[UUID, Parameter(description="Room id")]
 Start = Annotated[AwareDateTime, QueryParameter(name="start", description="Window start, ISO 8601 with an offset")]
@@ -51,7 +51,7 @@ class RoomController(Controller):
         ctx: Ctx,
         start: Start,
         end: End,
-        capacity: Annotated[int, QueryParameter(name="capacity", ge=1, le=10_000)] = 1,
+        capacity: Annotated[int, QueryParameter(name="capacity", ge=1, le=MAX_CAPACITY)] = 1,
     ) -> RoomList:
         rooms = await find_free_rooms(start=start, end=end, capacity=capacity, uow=ctx.uow)
         return RoomList(items=[Room.of(r) for r in rooms])
@@ -67,13 +67,7 @@ class RoomController(Controller):
         summary="Change a room (administrators)",
     )
     async def update_room(self, room_id: RoomId, data: JSONBody[RoomUpdate], ctx: Ctx) -> Room:
-        command = UpdateRoom(
-            actor_id=ctx.actor.id,
-            room_id=room_id,
-            name=unset_to_domain(data.name),
-            capacity=unset_to_domain(data.capacity),
-            location=unset_to_domain(data.location),
-        )
+        command = UpdateRoom(actor_id=ctx.actor.id, room_id=room_id, changes=data.changes())
         return Room.of(await update_room(command, uow=ctx.uow))
 
     @delete(

@@ -8,8 +8,10 @@ from uuid import UUID
 
 import msgspec
 
+from domain.scheduling.calendar import DEFAULT_COLOR, CalendarChanges, CalendarRole
 from domain.scheduling.calendar import Calendar as DomainCalendar
-from entrypoints.http.schemas.common import Color, Description, Email, Name
+from entrypoints.http.schemas.fields import CalendarDescription, CalendarName, Color, Email
+from entrypoints.http.unset import unset_to_domain
 
 Role = Literal["owner", "editor", "viewer"]
 
@@ -53,17 +55,27 @@ class CalendarList(msgspec.Struct):
 
 
 class CalendarCreate(msgspec.Struct, forbid_unknown_fields=True):
-    name: Name
-    color: Color = "#3b82f6"
-    description: Description = ""
+    name: CalendarName
+    color: Color = DEFAULT_COLOR
+    description: CalendarDescription = ""
 
 
 class CalendarUpdate(msgspec.Struct, forbid_unknown_fields=True):
-    name: Name | msgspec.UnsetType = msgspec.UNSET
+    name: CalendarName | msgspec.UnsetType = msgspec.UNSET
     color: Color | msgspec.UnsetType = msgspec.UNSET
-    description: Description | msgspec.UnsetType = msgspec.UNSET
+    description: CalendarDescription | msgspec.UnsetType = msgspec.UNSET
+
+    def changes(self) -> CalendarChanges:
+        return CalendarChanges(
+            name=unset_to_domain(self.name),
+            color=unset_to_domain(self.color),
+            description=unset_to_domain(self.description),
+        )
 
 
 class MemberAdd(msgspec.Struct, forbid_unknown_fields=True):
     email: Email
     role: Role
+
+    def calendar_role(self) -> CalendarRole:
+        return CalendarRole(self.role)

@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 from uuid import UUID
 
 import msgspec
 
 from domain.scheduling.event import Event as DomainEvent
-from entrypoints.http.schemas.common import (
+from domain.scheduling.event import EventChanges, NewEvent
+from domain.scheduling.participant import ParticipantStatus
+from domain.scheduling.reminders import DEFAULT_REMINDERS
+from entrypoints.http.schemas.fields import (
     AwareDateTime,
-    Description,
     Email,
-    Location,
-    ReminderMinutes,
+    EventDescription,
+    EventLocation,
+    EventTitle,
+    Participants,
+    Reminders,
     TimeZoneName,
-    Title,
 )
-
-Participants = Annotated[list[Email], msgspec.Meta(max_length=200)]
-Reminders = Annotated[list[ReminderMinutes], msgspec.Meta(max_length=10)]
+from entrypoints.http.unset import unset_to_domain
 
 
 class Participant(msgspec.Struct):
@@ -80,30 +82,58 @@ class EventList(msgspec.Struct):
 
 
 class EventCreate(msgspec.Struct, forbid_unknown_fields=True):
-    title: Title
+    title: EventTitle
     starts_at: AwareDateTime
     ends_at: AwareDateTime
     calendar_id: UUID | None = None
-    description: Description = ""
-    location: Location = ""
+    description: EventDescription = ""
+    location: EventLocation = ""
     timezone: TimeZoneName | None = None
     all_day: bool = False
     room_id: UUID | None = None
     participants: Participants = msgspec.field(default_factory=list)
     reminders: Reminders | None = None
 
+    def new_event(self) -> NewEvent:
+        """The event asked for; the guests, named by email, travel beside it."""
+        return NewEvent(
+            title=self.title,
+            starts_at=self.starts_at,
+            ends_at=self.ends_at,
+            description=self.description,
+            location=self.location,
+            all_day=self.all_day,
+            timezone=self.timezone,
+            room_id=self.room_id,
+            reminders=DEFAULT_REMINDERS if self.reminders is None else self.reminders,
+        )
+
 
 class EventUpdate(msgspec.Struct, forbid_unknown_fields=True):
-    title: Title | msgspec.UnsetType = msgspec.UNSET
+    title: EventTitle | msgspec.UnsetType = msgspec.UNSET
     starts_at: AwareDateTime | msgspec.UnsetType = msgspec.UNSET
     ends_at: AwareDateTime | msgspec.UnsetType = msgspec.UNSET
-    description: Description | msgspec.UnsetType = msgspec.UNSET
-    location: Location | msgspec.UnsetType = msgspec.UNSET
+    description: EventDescription | msgspec.UnsetType = msgspec.UNSET
+    location: EventLocation | msgspec.UnsetType = msgspec.UNSET
     timezone: TimeZoneName | msgspec.UnsetType = msgspec.UNSET
     all_day: bool | msgspec.UnsetType = msgspec.UNSET
     room_id: UUID | msgspec.UnsetType | None = msgspec.UNSET
     participants: Participants | msgspec.UnsetType = msgspec.UNSET
     reminders: Reminders | msgspec.UnsetType = msgspec.UNSET
+
+    def changes(self) -> EventChanges:
+        """The event's own fields; the guest list, named by email, travels beside them."""
+        return EventChanges(
+            title=unset_to_domain(self.title),
+            description=unset_to_domain(self.description),
+            location=unset_to_domain(self.location),
+            starts_at=unset_to_domain(self.starts_at),
+            ends_at=unset_to_domain(self.ends_at),
+            all_day=unset_to_domain(self.all_day),
+            timezone=unset_to_domain(self.timezone),
+            room_id=unset_to_domain(self.room_id),
+            reminders=unset_to_domain(self.reminders),
+        )
 
 
 class ParticipantAdd(msgspec.Struct, forbid_unknown_fields=True):
@@ -112,3 +142,6 @@ class ParticipantAdd(msgspec.Struct, forbid_unknown_fields=True):
 
 class ResponseIn(msgspec.Struct, forbid_unknown_fields=True):
     status: Literal["accepted", "declined", "tentative"]
+
+    def answer(self) -> ParticipantStatus:
+        return ParticipantStatus(self.status)

@@ -16,6 +16,10 @@ class NotificationList(msgspec.Struct):
     next_cursor: str | None
 
 
+class Count(msgspec.Struct):
+    count: int
+
+
 class ReadAll(msgspec.Struct):
     updated: int
 

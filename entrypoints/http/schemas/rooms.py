@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 from uuid import UUID
 
 import msgspec
 
 from application.scheduling.dto import RoomAvailability
 from domain.scheduling.room import Room as DomainRoom
-from entrypoints.http.schemas.common import Location, Name
-
-Capacity = Annotated[int, msgspec.Meta(ge=1, le=10_000)]
+from domain.scheduling.room import RoomChanges
+from entrypoints.http.schemas.fields import Capacity, RoomLocation, RoomName
+from entrypoints.http.unset import unset_to_domain
 
 
 class Room(msgspec.Struct):
@@ -34,15 +33,22 @@ class RoomList(msgspec.Struct):
 
 
 class RoomCreate(msgspec.Struct, forbid_unknown_fields=True):
-    name: Name
+    name: RoomName
     capacity: Capacity
-    location: Location = ""
+    location: RoomLocation = ""
 
 
 class RoomUpdate(msgspec.Struct, forbid_unknown_fields=True):
-    name: Name | msgspec.UnsetType = msgspec.UNSET
+    name: RoomName | msgspec.UnsetType = msgspec.UNSET
     capacity: Capacity | msgspec.UnsetType = msgspec.UNSET
-    location: Location | msgspec.UnsetType = msgspec.UNSET
+    location: RoomLocation | msgspec.UnsetType = msgspec.UNSET
+
+    def changes(self) -> RoomChanges:
+        return RoomChanges(
+            name=unset_to_domain(self.name),
+            capacity=unset_to_domain(self.capacity),
+            location=unset_to_domain(self.location),
+        )
 
 
 class Slot(msgspec.Struct):

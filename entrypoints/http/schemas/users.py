@@ -8,20 +8,22 @@ from uuid import UUID
 
 import msgspec
 
+from domain.scheduling.user import MAX_PASSWORD_LENGTH
 from domain.scheduling.user import User as DomainUser
-from entrypoints.http.schemas.common import Email, Name, Password, TimeZoneName
+from entrypoints.http.schemas.fields import Email, Password, TimeZoneName, UserName
 
 
 class Register(msgspec.Struct, forbid_unknown_fields=True):
     email: Email
     password: Password
-    name: Name
+    name: UserName
     timezone: TimeZoneName = "UTC"
 
 
 class Login(msgspec.Struct, forbid_unknown_fields=True):
     email: Email
-    password: Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
+    # Signing in checks a password, it does not set one: any length up to the longest that can be set.
+    password: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_PASSWORD_LENGTH)]
 
 
 class Token(msgspec.Struct):

@@ -26,15 +26,17 @@ from application.scheduling.update_event import update_event
 from domain.clock import Clock
 from domain.errors import DomainError, NotFound, PermissionDenied, StaleVersion
 from domain.scheduling.calendar import Calendar
-from domain.scheduling.event import Event
-from domain.scheduling.room import Room
+from domain.scheduling.event import MAX_TITLE_LENGTH, Event
+from domain.scheduling.room import MAX_CAPACITY, Room
 from entrypoints.http.dependencies import ClockDep, UoW
 from entrypoints.http.errors import domain_status
 from entrypoints.web.errors import is_htmx
-from entrypoints.web.event_form import EventForm, known_people
+from entrypoints.web.event_form import EventForm, known_people, rsvp
 from entrypoints.web.rendering import Viewer, ViewerDep, page
 
 EventId = Annotated[UUID, Parameter(description="Event id")]
+# What the browser checks before posting: the domain's own limits, so it never lets through what is refused.
+FORM_LIMITS = {"title": MAX_TITLE_LENGTH, "capacity": MAX_CAPACITY}
 # Whom to suggest as guests: the people in my events from a season back to a season ahead.
 SUGGESTIONS_SPAN = timedelta(days=90)
 COMMON_ZONES = [
@@ -82,6 +84,7 @@ async def _form_page(
         rooms=await _room_choices(form, uow, event),
         people=known_people(nearby, excluding=viewer.user.email),
         zones=sorted({*COMMON_ZONES, form.timezone, viewer.user.timezone}),
+        limits=FORM_LIMITS,
     )
 
 
@@ -139,16 +142,9 @@ class EventPages(Controller):
             return await _form_page(form, viewer=viewer, uow=uow, clock=clock, status_code=422)
         command = CreateEvent(
             actor_id=viewer.user.id,
-            title=values.title,
-            starts_at=values.starts_at,
-            ends_at=values.ends_at,
+            event=values.event,
             calendar_id=values.calendar_id,
-            description=values.description,
-            location=values.location,
-            timezone=values.timezone,
-            room_id=values.room_id,
             participants=values.participants,
-            reminders=values.reminders,
         )
         try:
             event = await create_event(command, uow=uow, clock=clock)
@@ -197,16 +193,9 @@ class EventPages(Controller):
         command = UpdateEvent(
             actor_id=viewer.user.id,
             event_id=event_id,
-            expected_version=form.expected_version(),
-            title=values.title,
-            description=values.description,
-            location=values.location,
-            starts_at=values.starts_at,
-            ends_at=values.ends_at,
-            timezone=values.timezone,
-            room_id=values.room_id,
+            changes=values.changes(),
             participants=values.participants,
-            reminders=values.reminders,
+            expected_version=form.expected_version(),
         )
         try:
             await update_event(command, uow=uow, clock=clock)
@@ -233,12 +222,8 @@ class EventPages(Controller):
         self, event_id: EventId, request: Request[Any, Any, Any], viewer: ViewerDep, uow: UoW, clock: ClockDep
     ) -> Response[Any]:
         form = await request.form()
-        status = form.get("status", "")
-        event = await respond(
-            Respond(actor_id=viewer.user.id, event_id=event_id, status=status if isinstance(status, str) else ""),
-            uow=uow,
-            clock=clock,
-        )
+        answer = rsvp(form.get("status", ""))
+        event = await respond(Respond(actor_id=viewer.user.id, event_id=event_id, status=answer), uow=uow, clock=clock)
         if is_htmx(request):
             return page("partials/attendance.html", viewer=viewer, **await _event_context(event, viewer, uow))
         return Redirect(f"/events/{event_id}", status_code=HTTP_303_SEE_OTHER)

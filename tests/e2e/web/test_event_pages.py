@@ -10,6 +10,8 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from domain.scheduling.event import MAX_TITLE_LENGTH
+from domain.scheduling.room import MAX_CAPACITY
 from tests.e2e.web.browsing import Visitor
 from tests.support.waiting import wait_for
 
@@ -65,6 +67,14 @@ async def test_the_room_picker_offers_only_rooms_free_for_the_slot_with_enough_s
     assert all(name in new_form.text for name in ("Everest", "Kilimanjaro", "Fuji"))  # all free at 14:00
     nonsense = await ada.open(f"/events/free-rooms?starts={DAY}T10:00&ends=later&timezone=Nowhere&room_id=x")
     assert nonsense.status_code == 200
+
+
+async def test_the_event_form_lets_the_browser_check_the_domains_own_limits(person: Visitors) -> None:
+    ada, _ = await person("ada")
+    new_form = await ada.open(f"/events/new?date={DAY}&hour=14")
+    assert new_form.status_code == 200
+    assert re.search(rf'id="title"[^>]*maxlength="{MAX_TITLE_LENGTH}"', new_form.text)
+    assert re.search(rf'id="capacity"[^>]*max="{MAX_CAPACITY}"', new_form.text)
 
 
 async def test_a_room_taken_meanwhile_is_refused_next_to_the_room_picker_keeping_the_form(person: Visitors) -> None:

@@ -9,6 +9,7 @@ from application.notifications.schedule_reminders import schedule_reminders
 from application.notifications.send_due_reminders import send_due_reminders
 from application.scheduling.dto import Respond
 from application.scheduling.respond import respond
+from domain.scheduling.participant import ParticipantStatus
 from tests.fakes.notifications import RecordingPublisher
 from tests.integration.scheduling.office import PostgresOffice
 from tests.unit.scheduling.factories import at
@@ -20,7 +21,9 @@ async def test_reminders_are_planned_for_the_organizer_and_everyone_who_has_not_
     ada, bob, carol = await office.person(), await office.person(), await office.person()
     planning = await office.event(ada, participants=[bob.email, carol.email], reminders=[10, 30])
     await respond(
-        Respond(actor_id=carol.id, event_id=planning.id, status="declined"), uow=office.uow, clock=office.clock
+        Respond(actor_id=carol.id, event_id=planning.id, status=ParticipantStatus.DECLINED),
+        uow=office.uow,
+        clock=office.clock,
     )
 
     await schedule_reminders(planning.id, as_of=office.clock.now(), uow=office.uow)

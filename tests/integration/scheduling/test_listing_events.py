@@ -13,6 +13,7 @@ from application.scheduling.dto import CancelEvent, CreateCalendar, Respond, Sha
 from application.scheduling.list_events import list_events
 from application.scheduling.respond import respond
 from application.scheduling.share_calendar import share_calendar
+from domain.scheduling.calendar import CalendarRole
 from domain.scheduling.participant import ParticipantStatus
 from domain.scheduling.time_range import TimeRange
 from tests.integration.scheduling.office import PostgresOffice
@@ -38,7 +39,7 @@ async def test_window_shows_my_calendars_and_my_invitations_sorted_and_nothing_e
     ada, bob, cyd = await office.person(), await office.person(), await office.person()
     team = await create_calendar(CreateCalendar(actor_id=ada.id, name="Team"), uow=office.uow, clock=office.clock)
     await share_calendar(
-        ShareCalendar(actor_id=ada.id, calendar_id=team.id, email=bob.email, role="viewer"),
+        ShareCalendar(actor_id=ada.id, calendar_id=team.id, email=bob.email, role=CalendarRole.VIEWER),
         uow=office.uow,
         clock=office.clock,
     )
@@ -71,7 +72,11 @@ async def test_window_shows_my_calendars_and_my_invitations_sorted_and_nothing_e
 async def test_an_invitee_who_declined_still_sees_the_event_with_their_answer(office: PostgresOffice) -> None:
     ada, bob = await office.person(), await office.person()
     event = await office.event(ada, participants=[ada.email, bob.email])
-    await respond(Respond(actor_id=bob.id, event_id=event.id, status="declined"), uow=office.uow, clock=office.clock)
+    await respond(
+        Respond(actor_id=bob.id, event_id=event.id, status=ParticipantStatus.DECLINED),
+        uow=office.uow,
+        clock=office.clock,
+    )
 
     [seen] = await list_events(actor_id=bob.id, start=at(0), end=at(23), uow=office.uow)
 

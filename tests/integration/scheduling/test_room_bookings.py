@@ -17,7 +17,7 @@ from application.scheduling.get_event import get_event
 from application.scheduling.room_availability import room_availability
 from application.scheduling.update_event import update_event
 from domain.errors import RoomAlreadyBooked
-from domain.scheduling.event import Event
+from domain.scheduling.event import Event, EventChanges, NewEvent
 from domain.scheduling.time_range import TimeRange
 from tests.integration.scheduling.office import PostgresOffice
 from tests.support.servers import ServerUrls
@@ -79,7 +79,9 @@ async def test_moving_an_event_onto_a_taken_slot_is_refused_and_changes_nothing(
 
     with pytest.raises(RoomAlreadyBooked) as refused:
         await update_event(
-            UpdateEvent(actor_id=ada.id, event_id=moving.id, starts_at=at(14, 30), ends_at=at(15, 30)),
+            UpdateEvent(
+                actor_id=ada.id, event_id=moving.id, changes=EventChanges(starts_at=at(14, 30), ends_at=at(15, 30))
+            ),
             uow=office.uow,
             clock=office.clock,
         )
@@ -95,7 +97,7 @@ async def test_booking_a_room_for_another_slot_keeps_the_event_its_own_room(offi
 
     # Moving an event within its own booking must not collide with itself.
     moved = await update_event(
-        UpdateEvent(actor_id=ada.id, event_id=event.id, starts_at=at(10, 30), ends_at=at(11, 30)),
+        UpdateEvent(actor_id=ada.id, event_id=event.id, changes=EventChanges(starts_at=at(10, 30), ends_at=at(11, 30))),
         uow=office.uow,
         clock=office.clock,
     )
@@ -150,13 +152,8 @@ async def test_fifty_concurrent_overlapping_bookings_give_exactly_one_room(
 
     async def book(attempt: int) -> Event | RoomAlreadyBooked:
         organizer = people[attempt % len(people)]
-        command = CreateEvent(
-            actor_id=organizer.id,
-            title=f"Grab {attempt}",
-            starts_at=at(10, attempt % 30),
-            ends_at=at(11),
-            room_id=room.id,
-        )
+        wanted = NewEvent(title=f"Grab {attempt}", starts_at=at(10, attempt % 30), ends_at=at(11), room_id=room.id)
+        command = CreateEvent(actor_id=organizer.id, event=wanted)
         try:
             # A unit of work of its own for each booker, as each web request has.
             return await create_event(command, uow=racing.unit_of_work(), clock=office.clock)

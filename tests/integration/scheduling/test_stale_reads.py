@@ -17,6 +17,8 @@ from application.scheduling.create_calendar import create_calendar
 from application.scheduling.create_event import create_event
 from application.scheduling.dto import CreateCalendar, CreateEvent, ShareCalendar
 from application.scheduling.share_calendar import share_calendar
+from domain.scheduling.calendar import CalendarRole
+from domain.scheduling.event import NewEvent
 from domain.scheduling.user import User
 from entrypoints.settings import Settings
 from tests.integration.scheduling.office import PostgresOffice
@@ -66,7 +68,7 @@ async def test_a_new_event_makes_stale_the_reads_of_its_organizer_invitees_and_c
     owner, editor, viewer = await office.person(), await office.person(), await office.person()
     invitee, outsider = await office.person(), await office.person()
     team = await create_calendar(CreateCalendar(actor_id=owner.id, name="Team"), uow=office.uow, clock=office.clock)
-    for member, role in ((editor, "editor"), (viewer, "viewer")):
+    for member, role in ((editor, CalendarRole.EDITOR), (viewer, CalendarRole.VIEWER)):
         share = ShareCalendar(actor_id=owner.id, calendar_id=team.id, email=member.email, role=role)
         await share_calendar(share, uow=office.uow, clock=office.clock)
     organizer = owner if organizer_role == "owner" else editor
@@ -76,10 +78,8 @@ async def test_a_new_event_makes_stale_the_reads_of_its_organizer_invitees_and_c
     uow = PostgresUnitOfWork(office.sessions, stale_reads=ForgetStaleReads(CalendarReads(cache, ttl_seconds=60)))
     command = CreateEvent(
         actor_id=organizer.id,
+        event=NewEvent(title="Planning", starts_at=at(10), ends_at=at(11)),
         calendar_id=team.id,
-        title="Planning",
-        starts_at=at(10),
-        ends_at=at(11),
         participants=[invitee.email],
     )
     with Statements(engine) as statements:

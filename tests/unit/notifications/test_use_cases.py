@@ -12,6 +12,8 @@ from application.scheduling.dto import CancelEvent, Respond, UpdateEvent
 from application.scheduling.respond import respond
 from application.scheduling.update_event import update_event
 from domain.notifications.notification import NotificationDraft, NotificationType
+from domain.scheduling.event import EventChanges
+from domain.scheduling.participant import ParticipantStatus
 from tests.unit.notifications.office import DeliveryOffice
 from tests.unit.scheduling.factories import at
 
@@ -49,10 +51,14 @@ async def test_every_rule_reaches_the_right_people(office: DeliveryOffice) -> No
     ada, bob, carol = await office.person(name="Ada"), await office.person(name="Bob"), await office.person()
     planning = await office.event(ada, participants=[bob.email, carol.email])
     await office.work()
-    await respond(Respond(actor_id=bob.id, event_id=planning.id, status="accepted"), uow=office.uow, clock=office.clock)
+    await respond(
+        Respond(actor_id=bob.id, event_id=planning.id, status=ParticipantStatus.ACCEPTED),
+        uow=office.uow,
+        clock=office.clock,
+    )
     await office.work()
     await update_event(
-        UpdateEvent(actor_id=ada.id, event_id=planning.id, starts_at=at(11), ends_at=at(12)),
+        UpdateEvent(actor_id=ada.id, event_id=planning.id, changes=EventChanges(starts_at=at(11), ends_at=at(12))),
         uow=office.uow,
         clock=office.clock,
     )
@@ -68,9 +74,15 @@ async def test_every_rule_reaches_the_right_people(office: DeliveryOffice) -> No
 async def test_once_an_event_is_cancelled_only_the_cancellation_is_news(office: DeliveryOffice) -> None:
     ada, bob = await office.person(), await office.person()
     planning = await office.event(ada, participants=[bob.email])
-    await respond(Respond(actor_id=bob.id, event_id=planning.id, status="accepted"), uow=office.uow, clock=office.clock)
+    await respond(
+        Respond(actor_id=bob.id, event_id=planning.id, status=ParticipantStatus.ACCEPTED),
+        uow=office.uow,
+        clock=office.clock,
+    )
     await update_event(
-        UpdateEvent(actor_id=ada.id, event_id=planning.id, title="Retro"), uow=office.uow, clock=office.clock
+        UpdateEvent(actor_id=ada.id, event_id=planning.id, changes=EventChanges(title="Retro")),
+        uow=office.uow,
+        clock=office.clock,
     )
     await cancel_event(CancelEvent(actor_id=ada.id, event_id=planning.id), uow=office.uow, clock=office.clock)
 
@@ -108,7 +120,11 @@ async def test_reminders_come_at_each_offset_once(office: DeliveryOffice) -> Non
 async def test_a_declined_participant_gets_no_reminder(office: DeliveryOffice) -> None:
     ada, bob = await office.person(), await office.person()
     planning = await office.event(ada, participants=[bob.email])
-    await respond(Respond(actor_id=bob.id, event_id=planning.id, status="declined"), uow=office.uow, clock=office.clock)
+    await respond(
+        Respond(actor_id=bob.id, event_id=planning.id, status=ParticipantStatus.DECLINED),
+        uow=office.uow,
+        clock=office.clock,
+    )
     await office.work()
 
     office.clock.advance(timedelta(hours=2, minutes=45))  # 9:45
@@ -124,7 +140,7 @@ async def test_a_reminder_moves_when_the_event_moves(office: DeliveryOffice) -> 
     planning = await office.event(ada)
     await office.work()
     await update_event(
-        UpdateEvent(actor_id=ada.id, event_id=planning.id, starts_at=at(12), ends_at=at(13)),
+        UpdateEvent(actor_id=ada.id, event_id=planning.id, changes=EventChanges(starts_at=at(12), ends_at=at(13))),
         uow=office.uow,
         clock=office.clock,
     )
@@ -141,7 +157,7 @@ async def test_a_due_reminder_follows_a_move_that_was_not_planned_in_yet(office:
     planning = await office.event(ada)
     await office.work()
     await update_event(
-        UpdateEvent(actor_id=ada.id, event_id=planning.id, starts_at=at(12), ends_at=at(13)),
+        UpdateEvent(actor_id=ada.id, event_id=planning.id, changes=EventChanges(starts_at=at(12), ends_at=at(13))),
         uow=office.uow,
         clock=office.clock,
     )

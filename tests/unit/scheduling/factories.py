@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from domain.scheduling.calendar import Calendar
-from domain.scheduling.event import Event
+from domain.scheduling.event import Event, NewEvent
 from domain.scheduling.participant import Invitee
 from domain.scheduling.room import Room
 from domain.scheduling.time_range import TimeRange
@@ -55,15 +55,8 @@ def an_event(calendar: Calendar | None = None, organizer: User | None = None, **
     """Return a confirmed one-hour event on Monday at 10:00 UTC, with no events recorded."""
     organizer = organizer or a_user()
     calendar = calendar or a_calendar(organizer)
-    fields: dict[str, Any] = {
-        "calendar_id": calendar.id,
-        "organizer_id": organizer.id,
-        "title": "Planning",
-        "starts_at": at(10),
-        "ends_at": at(11),
-        "now": NOW,
-    }
-    event = Event.create(**(fields | overrides))
+    fields: dict[str, Any] = {"title": "Planning", "starts_at": at(10), "ends_at": at(11)}
+    event = Event.create(NewEvent(**(fields | overrides)), calendar_id=calendar.id, organizer=organizer, now=NOW)
     event.pull_events()
     return event
 

@@ -1,7 +1,9 @@
 """An office to run use cases in: people, rooms and events created through the use cases themselves."""
 
 import itertools
+from collections.abc import Sequence
 from typing import Any
+from uuid import UUID
 
 from application.scheduling.create_event import create_event
 from application.scheduling.create_room import create_room
@@ -9,7 +11,7 @@ from application.scheduling.dto import CreateEvent, CreateRoom, PromoteUser, Reg
 from application.scheduling.promote_user import promote_user
 from application.scheduling.register_user import register_user
 from domain.events import DomainEvent
-from domain.scheduling.event import Event
+from domain.scheduling.event import Event, NewEvent
 from domain.scheduling.room import Room
 from domain.scheduling.user import User
 from tests.fakes.clock import ManualClock
@@ -53,10 +55,18 @@ class Office:
         fields: dict[str, Any] = {"name": f"Room {next(self._numbers)}", "capacity": 6}
         return await create_room(CreateRoom(actor_id=admin.id, **(fields | overrides)), uow=self.uow, clock=self.clock)
 
-    async def event(self, organizer: User, **overrides: Any) -> Event:
+    async def event(
+        self,
+        organizer: User,
+        *,
+        calendar_id: UUID | None = None,
+        participants: Sequence[str] = (),
+        **overrides: Any,
+    ) -> Event:
         """Create a one-hour event on Monday at 10:00 UTC in the organizer's personal calendar."""
         fields: dict[str, Any] = {"title": "Planning", "starts_at": at(10), "ends_at": at(11)}
-        command = CreateEvent(actor_id=organizer.id, **(fields | overrides))
+        wanted = NewEvent(**(fields | overrides))
+        command = CreateEvent(actor_id=organizer.id, event=wanted, calendar_id=calendar_id, participants=participants)
         return await create_event(command, uow=self.uow, clock=self.clock)
 
     def events_named(self, name: str) -> list[DomainEvent]:

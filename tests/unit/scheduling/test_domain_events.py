@@ -5,7 +5,7 @@ import pytest
 
 from domain.events import DomainEvent, domain_event_from_dict
 from domain.scheduling.calendar import Calendar, CalendarChanges, CalendarRole
-from domain.scheduling.event import Event, EventChanges
+from domain.scheduling.event import Event, EventChanges, NewEvent
 from domain.scheduling.participant import ParticipantStatus
 from domain.scheduling.user import User
 from tests.unit.scheduling.factories import NOW, a_room, a_user, an_event, an_invitee, at
@@ -22,9 +22,8 @@ def a_bit_of_everything() -> list[DomainEvent]:
     calendar.share(guest, CalendarRole.EDITOR, by_user_id=owner.id, now=NOW)
     calendar.unshare(guest.id, by_user_id=owner.id, now=NOW)
     calendar.delete(by_user_id=owner.id, now=NOW)
-    event = Event.create(
-        calendar_id=calendar.id, organizer_id=owner.id, title="Retro", starts_at=at(10), ends_at=at(11), now=NOW
-    )
+    retro = NewEvent(title="Retro", starts_at=at(10), ends_at=at(11))
+    event = Event.create(retro, calendar_id=calendar.id, organizer=owner, now=NOW)
     event.add_participant(an_invitee(guest), by_user_id=owner.id, now=NOW)
     event.respond(guest.id, ParticipantStatus.ACCEPTED, now=NOW)
     event.update(EventChanges(room_id=a_room().id, ends_at=at(12)), by_user_id=owner.id, now=NOW)

@@ -6,7 +6,7 @@ import pytest
 
 from domain.errors import EventIsCancelled, InvalidInput, NotFound, PermissionDenied, StaleVersion
 from domain.scheduling.calendar import CalendarRole
-from domain.scheduling.event import MAX_PARTICIPANTS, Event, EventChanges, EventStatus
+from domain.scheduling.event import MAX_PARTICIPANTS, Event, EventChanges, EventStatus, NewEvent
 from domain.scheduling.events import (
     EventCancelled,
     EventCreated,
@@ -29,15 +29,10 @@ def test_new_event_starts_confirmed_at_version_one_with_a_fifteen_minute_reminde
 
 def test_creating_an_event_records_it_and_one_invitation_per_invitee() -> None:
     organizer, ada, bob = a_user(), a_user(), a_user()
-    event = Event.create(
-        calendar_id=a_calendar(organizer).id,
-        organizer_id=organizer.id,
-        title="Kick-off",
-        starts_at=at(10),
-        ends_at=at(11),
-        invitees=[an_invitee(ada), an_invitee(bob), an_invitee(ada)],
-        now=NOW,
+    kick_off = NewEvent(
+        title="Kick-off", starts_at=at(10), ends_at=at(11), invitees=[an_invitee(ada), an_invitee(bob), an_invitee(ada)]
     )
+    event = Event.create(kick_off, calendar_id=a_calendar(organizer).id, organizer=organizer, now=NOW)
     assert event.participant_ids == (ada.id, bob.id)
     recorded = event.pull_events()
     assert [type(e) for e in recorded] == [EventCreated, ParticipantInvited, ParticipantInvited]

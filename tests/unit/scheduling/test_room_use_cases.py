@@ -10,6 +10,7 @@ from application.scheduling.list_rooms import list_rooms
 from application.scheduling.room_availability import room_availability
 from application.scheduling.update_room import update_room
 from domain.errors import InvalidInput, NotFound, PermissionDenied
+from domain.scheduling.room import RoomChanges
 from tests.unit.scheduling.factories import at, slot
 from tests.unit.scheduling.office import Office
 
@@ -17,7 +18,7 @@ from tests.unit.scheduling.office import Office
 async def test_admin_creates_updates_and_deletes_a_room(office: Office) -> None:
     admin = await office.admin()
     room = await office.room(name="Babbage", capacity=4, location="2nd floor")
-    await update_room(UpdateRoom(actor_id=admin.id, room_id=room.id, capacity=10), uow=office.uow)
+    await update_room(UpdateRoom(actor_id=admin.id, room_id=room.id, changes=RoomChanges(capacity=10)), uow=office.uow)
     stored = await get_room(room.id, uow=office.uow)
     assert (stored.name, stored.capacity, stored.location) == ("Babbage", 10, "2nd floor")
     await delete_room(DeleteRoom(actor_id=admin.id, room_id=room.id), uow=office.uow)
@@ -32,7 +33,9 @@ async def test_only_admins_manage_rooms(office: Office) -> None:
     with pytest.raises(PermissionDenied):
         await create_room(CreateRoom(actor_id=bob.id, name="Mine", capacity=2), uow=office.uow, clock=office.clock)
     with pytest.raises(PermissionDenied):
-        await update_room(UpdateRoom(actor_id=bob.id, room_id=room.id, name="Mine"), uow=office.uow)
+        await update_room(
+            UpdateRoom(actor_id=bob.id, room_id=room.id, changes=RoomChanges(name="Mine")), uow=office.uow
+        )
     with pytest.raises(PermissionDenied):
         await delete_room(DeleteRoom(actor_id=bob.id, room_id=room.id), uow=office.uow)
     assert [r.name for r in await list_rooms(uow=office.uow)] == [room.name]
