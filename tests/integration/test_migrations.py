@@ -60,7 +60,7 @@ async def test_the_scheduling_migration_downgrades_and_upgrades_again(servers: S
 
     assert await _tables(engine) == {"alembic_version", *SCHEDULING_TABLES, *NOTIFICATION_TABLES, *GOOGLE_TABLES}
     assert await _schema_objects(engine) == objects_at_head
-    assert {"ex_events_room_slot", "ix_events_calendar_slot", "ix_outbox_pending"} <= objects_at_head
+    assert {"ex_events_room_slot", "ix_events_calendar_span", "ix_outbox_pending"} <= objects_at_head
 
 
 def _ours(name: str) -> bool:
