@@ -82,6 +82,7 @@ class CalendarRow(DefaultBase):
     description: Mapped[str] = mapped_column(Text)
     owner_id: Mapped[UUID] = mapped_column(ForeignKey("users.id"))
     is_personal: Mapped[bool]
+    read_only: Mapped[bool]
     created_at: Mapped[datetime]
 
 
@@ -127,7 +128,9 @@ class EventRow(DefaultBase):
             using="gist",
             where=text("room_id IS NOT NULL AND status = 'confirmed'"),
         ),
-        Index("ix_events_calendar_slot", "calendar_id", "starts_at", "ends_at"),
+        # Range overlap (`&&`) finds every event a window touches, however long it lasts; the same
+        # index serves `calendar_id =` alone (the calendars' ON DELETE CASCADE).
+        Index("ix_events_calendar_span", "calendar_id", text(SLOT_RANGE), postgresql_using="gist"),
         Index("ix_events_room_starts_at", "room_id", "starts_at"),
     )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TypeVar
 from uuid import UUID
 
@@ -18,6 +18,7 @@ import structlog
 from application.google_sync.ports import SyncQueue, SyncUnitOfWork, TellOwner
 from domain.clock import Clock
 from domain.google_sync.errors import GoogleError, GoogleUnavailable, GrantRevoked, SyncTokenExpired
+from domain.google_sync.mirroring import mirror_calendar, mirror_page
 from domain.google_sync.model import MirroredCalendar, RemoteCalendar
 from domain.google_sync.ports import CalendarApi, CalendarApis
 from domain.jobs.job import Job, JobKind, JobSource, JobStatus, SourceStatus
@@ -190,7 +191,7 @@ class GoogleSync:
         deps = self._deps
         async with deps.unit_of_work() as uow:
             if remote is not None:
-                mirror = await uow.google.mirror_calendar(user_id, remote, deps.clock.now())
+                mirror = await _mirror_of(uow, user_id, remote, deps.clock.now())
             else:
                 found = await uow.google.mirrored_calendar(user_id, google_calendar_id)
                 if found is None:
@@ -221,8 +222,10 @@ class GoogleSync:
                 )
             )
             async with deps.unit_of_work() as uow:
-                upserted, deleted = await uow.google.apply_events(mirror, page.events, deps.clock.now())
-                changed += upserted + deleted
+                known = await uow.google.mirrored_events(mirror, [event.id for event in page.events])
+                mirrored = mirror_page(mirror, known, page.events, now=deps.clock.now())
+                await uow.google.apply_events(mirror, mirrored)
+                changed += mirrored.applied
                 if page.next_page_token is None:
                     mirror.sync_token = page.next_sync_token
                     mirror.last_synced_at = deps.clock.now()
@@ -292,6 +295,18 @@ class GoogleSync:
                 dedupe_key=f"job_failed:{job.id}",
             )
         )
+
+
+async def _mirror_of(uow: SyncUnitOfWork, user_id: UUID, remote: RemoteCalendar, now: datetime) -> MirroredCalendar:
+    """The planner calendar mirroring `remote`, made read-only for its owner when new."""
+    found = await uow.google.mirrored_calendar(user_id, remote.id)
+    if found is not None:
+        return found
+    owner = await uow.google.account_holder(user_id)
+    if owner is None:
+        raise GoogleError(f"no planner user {user_id} to own the mirror of {remote.id}")
+    calendar, mirror = mirror_calendar(owner, remote, now=now)
+    return await uow.google.add_mirror(calendar, mirror)
 
 
 def _summary(job: Job) -> JsonObject:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection
 from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
+from domain.google_sync.mirroring import MirroredPage
 from domain.google_sync.model import (
     EventPage,
     GoogleAccount,
@@ -14,9 +15,11 @@ from domain.google_sync.model import (
     MirroredCalendar,
     NewChannel,
     RemoteCalendar,
-    RemoteEvent,
     WatchChannel,
 )
+from domain.scheduling.calendar import Calendar
+from domain.scheduling.event import Event
+from domain.scheduling.user import User
 
 
 class CalendarApi(Protocol):
@@ -71,16 +74,22 @@ class GoogleRepository(Protocol):
 
     async def mirrored_calendar(self, user_id: UUID, google_calendar_id: str) -> MirroredCalendar | None: ...
 
-    async def mirror_calendar(self, user_id: UUID, remote: RemoteCalendar, now: datetime) -> MirroredCalendar:
-        """The planner calendar mirroring `remote`, created read-only for its owner when new."""
+    async def account_holder(self, user_id: UUID) -> User | None:
+        """The person whose Google account it is: the owner of the calendars mirrored from it."""
+        ...
+
+    async def add_mirror(self, calendar: Calendar, mirror: MirroredCalendar) -> MirroredCalendar:
+        """Store a new mirror calendar and its link; if another job linked that Google calendar first, that one."""
         ...
 
     async def save_mirrored_calendar(self, calendar: MirroredCalendar) -> None: ...
 
-    async def apply_events(
-        self, calendar: MirroredCalendar, events: Sequence[RemoteEvent], now: datetime
-    ) -> tuple[int, int]:
-        """Upsert the mirrors of live events (keyed by Google id) and delete those of cancelled ones."""
+    async def mirrored_events(self, calendar: MirroredCalendar, google_event_ids: Collection[str]) -> dict[str, Event]:
+        """The planner events mirroring these Google events of the calendar, by Google id."""
+        ...
+
+    async def apply_events(self, calendar: MirroredCalendar, page: MirroredPage) -> None:
+        """Store what the domain decided for a page: its new and refreshed mirrors, and the removed ones deleted."""
         ...
 
     async def clear_events(self, calendar: MirroredCalendar) -> int:

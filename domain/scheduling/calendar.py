@@ -30,6 +30,9 @@ from domain.text import bounded_text, label
 MAX_NAME_LENGTH = 100
 MAX_DESCRIPTION_LENGTH = 2_000
 DEFAULT_COLOR = "#3b82f6"
+MIRROR_DEFAULT_NAME = "Google calendar"
+MIRROR_DESCRIPTION = "Mirrored from Google Calendar: read-only in planner, change its events in Google Calendar."
+READ_ONLY_REASON = "this calendar mirrors Google Calendar: it is read-only in planner"
 _HEX_DIGITS = frozenset("0123456789abcdef")
 
 
@@ -47,6 +50,13 @@ def calendar_color(value: str, *, field: str = "color") -> str:
     if len(color) != 7 or not color.startswith("#") or not set(color[1:]) <= _HEX_DIGITS:
         raise InvalidInput(field, f"{field} must look like #3b82f6")
     return color
+
+
+def _color_or_default(value: str | None) -> str:
+    try:
+        return calendar_color(value or "")
+    except InvalidInput:
+        return DEFAULT_COLOR
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -70,7 +80,11 @@ class CalendarChanges:
 
 @dataclass(kw_only=True, eq=False)
 class Calendar(Aggregate):
-    """A calendar; `owner_id` created it and always stays an owner, `members` includes them."""
+    """A calendar; `owner_id` created it and always stays an owner, `members` includes them.
+
+    A `read_only` calendar mirrors one kept elsewhere (Google Calendar): its members read it, nobody
+    changes it or its events in planner, the mirroring alone does.
+    """
 
     id: UUID
     name: str
@@ -78,6 +92,7 @@ class Calendar(Aggregate):
     description: str = ""
     owner_id: UUID
     is_personal: bool = False
+    read_only: bool = False
     members: dict[UUID, CalendarMember] = field(default_factory=dict)
     created_at: datetime
 
@@ -113,6 +128,26 @@ class Calendar(Aggregate):
         """Create the personal calendar every user gets when they register."""
         return cls.create(owner=owner, name=owner.name, now=now, is_personal=True)
 
+    @classmethod
+    def mirror_of(cls, *, owner: User, name: str, color: str | None, now: datetime) -> Self:
+        """Create the read-only calendar mirroring one of `owner`'s calendars elsewhere.
+
+        What the other system calls it and its color are taken as they come: a blank name or an
+        odd color is no reason to refuse the mirror, so they fall back to defaults.
+        """
+        calendar = cls(
+            id=new_id(now),
+            name=(name.strip() or MIRROR_DEFAULT_NAME)[:MAX_NAME_LENGTH],
+            color=_color_or_default(color),
+            description=MIRROR_DESCRIPTION,
+            owner_id=owner.id,
+            read_only=True,
+            members={owner.id: _member(owner, CalendarRole.OWNER)},
+            created_at=now,
+        )
+        calendar.record(CalendarCreated(occurred_at=now, calendar_id=calendar.id, owner_id=owner.id, is_personal=False))
+        return calendar
+
     def role_of(self, user_id: UUID) -> CalendarRole | None:
         """Return the user's role, or None if they are not a member."""
         member = self.members.get(user_id)
@@ -123,12 +158,12 @@ class Calendar(Aggregate):
         return user_id in self.members
 
     def can_write(self, user_id: UUID) -> bool:
-        """Tell whether the user may add and change events in it."""
-        return self.role_of(user_id) in (CalendarRole.OWNER, CalendarRole.EDITOR)
+        """Tell whether the user may add and change events in it; nobody may in a read-only calendar."""
+        return not self.read_only and self.role_of(user_id) in (CalendarRole.OWNER, CalendarRole.EDITOR)
 
     def can_manage(self, user_id: UUID) -> bool:
-        """Tell whether the user may rename, share or delete the calendar."""
-        return self.role_of(user_id) is CalendarRole.OWNER
+        """Tell whether the user may rename, share or delete the calendar; nobody may a read-only one."""
+        return not self.read_only and self.role_of(user_id) is CalendarRole.OWNER
 
     def ensure_readable_by(self, user_id: UUID) -> None:
         """Refuse with NotFound anyone who is not a member: they may not learn it exists."""
@@ -139,13 +174,15 @@ class Calendar(Aggregate):
         """Refuse non-members with NotFound and viewers with PermissionDenied."""
         self.ensure_readable_by(user_id)
         if not self.can_write(user_id):
-            raise PermissionDenied("viewers cannot change this calendar's events")
+            raise PermissionDenied(
+                READ_ONLY_REASON if self.read_only else "viewers cannot change this calendar's events"
+            )
 
     def ensure_manageable_by(self, user_id: UUID) -> None:
         """Refuse non-members with NotFound and non-owners with PermissionDenied."""
         self.ensure_readable_by(user_id)
         if not self.can_manage(user_id):
-            raise PermissionDenied("only the calendar's owners can do this")
+            raise PermissionDenied(READ_ONLY_REASON if self.read_only else "only the calendar's owners can do this")
 
     def change(self, changes: CalendarChanges, *, by_user_id: UUID, now: datetime) -> tuple[str, ...]:
         """Apply an owner's changes, all or none; return the names of the fields that changed."""

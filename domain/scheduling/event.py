@@ -3,13 +3,14 @@
 import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
-from typing import Self
+from datetime import datetime, timedelta
+from typing import Self, TypedDict
 from uuid import UUID
 
 from domain.changes import UNSET, UnsetType
 from domain.errors import EventIsCancelled, InvalidInput, NotFound, PermissionDenied, StaleVersion
 from domain.events import Aggregate
+from domain.google_sync.model import RemoteEvent
 from domain.identity import new_id
 from domain.scheduling.calendar import Calendar, CalendarRole
 from domain.scheduling.events import (
@@ -24,7 +25,7 @@ from domain.scheduling.events import (
 from domain.scheduling.participant import ANSWERS, Invitee, Participant, ParticipantStatus
 from domain.scheduling.reminders import DEFAULT_REMINDERS, reminder_offsets
 from domain.scheduling.time_range import TimeRange
-from domain.scheduling.timezone import time_zone
+from domain.scheduling.timezone import MAX_TIMEZONE_LENGTH, time_zone
 from domain.scheduling.user import User
 from domain.text import bounded_text, label
 
@@ -32,6 +33,9 @@ MAX_TITLE_LENGTH = 200
 MAX_DESCRIPTION_LENGTH = 10_000
 MAX_LOCATION_LENGTH = 500
 MAX_PARTICIPANTS = 200
+MIRROR_UNTITLED = "(no title)"
+MIRROR_MIN_LENGTH = timedelta(minutes=1)
+"""A mirrored event without a usable end (or ending as it starts) lasts this long, so it still shows."""
 
 
 class EventStatus(enum.StrEnum):
@@ -140,6 +144,75 @@ class Event(Aggregate):
             event._invite(invitee, by_user_id=organizer.id, now=now)
         return event
 
+    @classmethod
+    def mirror(cls, remote: RemoteEvent, *, calendar_id: UUID, owner_id: UUID, now: datetime) -> Self:
+        """Create the planner event mirroring a live remote event in the read-only `calendar_id` of `owner_id`.
+
+        A mirror shows what the other calendar holds rather than refusing it: text is cut to planner's
+        limits, and it keeps its length even beyond EVENT_MAX_LENGTH (that limit is on what planner
+        books, and a months-long leave in Google must show in every week it covers). It has no
+        reminders or guests: people are told by the calendar it comes from.
+        """
+        event = cls(
+            id=new_id(now),
+            calendar_id=calendar_id,
+            organizer_id=owner_id,
+            reminders=(),
+            created_at=now,
+            updated_at=now,
+            **_mirrored_fields(remote),
+        )
+        event.record(
+            EventCreated(
+                occurred_at=now,
+                event_id=event.id,
+                calendar_id=calendar_id,
+                organizer_id=owner_id,
+                title=event.title,
+                starts_at=event.starts_at,
+                ends_at=event.ends_at,
+                room_id=None,
+                reminders=event.reminders,
+            )
+        )
+        return event
+
+    def refresh_from(self, remote: RemoteEvent, *, now: datetime) -> bool:
+        """Take over a mirrored event's new state from its remote; False (and no change) when it is the same."""
+        fields = _mirrored_fields(remote)
+        changed = tuple(
+            name
+            for name, new in (
+                ("title", fields["title"]),
+                ("description", fields["description"]),
+                ("location", fields["location"]),
+                ("starts_at", fields["time_range"].starts_at),
+                ("ends_at", fields["time_range"].ends_at),
+                ("all_day", fields["all_day"]),
+                ("timezone", fields["timezone"]),
+            )
+            if getattr(self, name) != new
+        )
+        if not changed:
+            return False
+        self.title, self.description, self.location = fields["title"], fields["description"], fields["location"]
+        self.time_range, self.all_day, self.timezone = fields["time_range"], fields["all_day"], fields["timezone"]
+        self._bump(now)
+        self.record(
+            EventUpdated(
+                occurred_at=now,
+                event_id=self.id,
+                calendar_id=self.calendar_id,
+                by_user_id=self.organizer_id,
+                title=self.title,
+                starts_at=self.starts_at,
+                ends_at=self.ends_at,
+                changed_fields=changed,
+                version=self.version,
+            )
+        )
+        return True
+
     @property
     def starts_at(self) -> datetime:
         """When the event starts (UTC)."""
@@ -171,9 +244,9 @@ class Event(Aggregate):
     def editable_by(self, user_id: UUID, calendar: Calendar) -> bool:
         """The organizer and the calendar's owners and editors change it; a viewer of the calendar never does.
 
-        (A viewer-organizer is how mirrored calendars, e.g. a Google calendar, stay read-only.)
+        Nobody changes an event of a read-only calendar: it mirrors another calendar, which alone changes it.
         """
-        if calendar.role_of(user_id) is CalendarRole.VIEWER:
+        if calendar.read_only or calendar.role_of(user_id) is CalendarRole.VIEWER:
             return False
         return user_id == self.organizer_id or calendar.can_write(user_id)
 
@@ -371,6 +444,29 @@ class Event(Aggregate):
         for invitee in arriving:
             self._invite(invitee, by_user_id=by_user_id, now=now)
         return bool(leaving or arriving)
+
+
+class _MirroredFields(TypedDict):
+    title: str
+    description: str
+    location: str
+    time_range: TimeRange
+    all_day: bool
+    timezone: str
+
+
+def _mirrored_fields(remote: RemoteEvent) -> _MirroredFields:
+    if remote.cancelled or remote.starts_at is None:
+        raise InvalidInput("starts_at", "only a live event with a start is mirrored")
+    ends_at = remote.ends_at if remote.ends_at is not None and remote.ends_at > remote.starts_at else None
+    return {
+        "title": (remote.title.strip() or MIRROR_UNTITLED)[:MAX_TITLE_LENGTH],
+        "description": remote.description[:MAX_DESCRIPTION_LENGTH],
+        "location": remote.location[:MAX_LOCATION_LENGTH],
+        "time_range": TimeRange(remote.starts_at, ends_at or remote.starts_at + MIRROR_MIN_LENGTH),
+        "all_day": remote.all_day,
+        "timezone": remote.timezone[:MAX_TIMEZONE_LENGTH],
+    }
 
 
 def _unless_unset(value: str | UnsetType, current: str, field: str, max_length: int) -> str:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from domain.errors import InvalidInput
 
 EVENT_MAX_LENGTH = timedelta(days=31)
+"""The longest event planner books; a mirror of another calendar's event keeps its own length (Event.mirror)."""
 WINDOW_MAX_LENGTH = timedelta(days=366)
 
 

@@ -111,6 +111,63 @@ async def test_full_sync_mirrors_every_calendar_read_only(planner: Planner, fake
     assert (await ada.delete(f"/api/events/{mirrored['id']}")).status_code == 403
 
 
+async def test_a_mirrored_calendar_says_it_is_read_only_and_refuses_every_change(
+    planner: Planner, fake: FakeGoogle
+) -> None:
+    google_calendars(fake, "work", events_each=1)
+    async with running_worker(planner.settings):
+        ada, _ = await connected(planner, fake)
+    calendars = (await ada.get("/api/calendars")).json()["items"]
+    (work,) = [calendar for calendar in calendars if calendar["name"] == "Work"]
+    (personal,) = [calendar for calendar in calendars if calendar["is_personal"]]
+    (mirrored,) = await events_titled(ada, "work 0")
+
+    assert (work["read_only"], personal["read_only"]) == (True, False)
+    assert [(m["user_id"], m["role"]) for m in work["members"]] == [(ada.id, "owner")]
+    assert mirrored["calendar_id"] == work["id"]
+    attempts = (
+        ada.patch(f"/api/events/{mirrored['id']}", json={"title": "Mine now"}),
+        ada.delete(f"/api/events/{mirrored['id']}"),
+        ada.post(
+            "/api/events",
+            json={
+                "calendar_id": work["id"],
+                "title": "Mine",
+                "starts_at": START.isoformat(),
+                "ends_at": (START + timedelta(hours=1)).isoformat(),
+            },
+        ),
+        ada.patch(f"/api/calendars/{work['id']}", json={"name": "Mine"}),
+        ada.delete(f"/api/calendars/{work['id']}"),
+    )
+    for attempt in attempts:
+        refused = await attempt
+        assert refused.status_code == 403, refused.text
+        assert refused.headers["content-type"].startswith("application/problem+json")
+    assert await titles(ada) == ["work 0"]
+
+
+async def test_a_google_event_of_60_days_shows_in_every_week_it_touches(planner: Planner, fake: FakeGoogle) -> None:
+    fake.add_calendar("leave", "Leave")
+    fake.put_event("leave", "sabbatical", title="Sabbatical", starts_at=START, minutes=60 * 24 * 60)
+    fake.put_event("leave", "kickoff", title="Kickoff", starts_at=START)
+    async with running_worker(planner.settings):
+        ada, job = await connected(planner, fake)
+    assert job["status"] == "complete", job
+
+    async def week_of(day: int) -> list[str]:
+        start = START + timedelta(days=day)
+        window = {"start": start.isoformat(), "end": (start + timedelta(days=7)).isoformat()}
+        answer = await ada.get("/api/events", params=window)
+        assert answer.status_code == 200, answer.text
+        return [event["title"] for event in answer.json()["items"]]
+
+    assert sorted(await week_of(-1)) == ["Kickoff", "Sabbatical"]
+    assert await week_of(35) == ["Sabbatical"]  # a middle week, over a month after it began
+    assert await week_of(56) == ["Sabbatical"]  # the last week: it ends on day 60
+    assert await week_of(60) == []
+
+
 async def test_one_failing_calendar_makes_the_job_partial_and_a_retry_completes_it(
     planner: Planner, fake: FakeGoogle
 ) -> None:

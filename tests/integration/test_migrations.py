@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+from uuid import UUID, uuid4
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -60,7 +61,7 @@ async def test_the_scheduling_migration_downgrades_and_upgrades_again(servers: S
 
     assert await _tables(engine) == {"alembic_version", *SCHEDULING_TABLES, *NOTIFICATION_TABLES, *GOOGLE_TABLES}
     assert await _schema_objects(engine) == objects_at_head
-    assert {"ex_events_room_slot", "ix_events_calendar_slot", "ix_outbox_pending"} <= objects_at_head
+    assert {"ex_events_room_slot", "ix_events_calendar_span", "ix_outbox_pending"} <= objects_at_head
 
 
 def _ours(name: str) -> bool:
@@ -114,3 +115,72 @@ async def test_the_migrations_build_exactly_the_tables_the_models_describe(engin
 
     async with engine.connect() as conn:
         assert await conn.run_sync(differences) == []
+
+
+async def test_the_read_only_migration_makes_existing_mirrors_read_only_and_owned_and_downgrades(
+    servers: ServerUrls, engine: AsyncEngine
+) -> None:
+    objects_at_head = await _schema_objects(engine)
+    person, mirror, own = uuid4(), uuid4(), uuid4()
+    try:
+        await asyncio.to_thread(command.downgrade, alembic_config(servers.database_url), "0004")
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO users (id, email, name, password_hash, timezone, is_admin, created_at)"
+                    " VALUES (:person, 'ada@example.com', 'Ada', 'hash', 'UTC', false, now())"
+                ),
+                {"person": person},
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO calendars (id, name, color, description, owner_id, is_personal, created_at)"
+                    " VALUES (:mirror, 'Work', '#3b82f6', '', :person, false, now()),"
+                    " (:own, 'Ada', '#3b82f6', '', :person, true, now())"
+                ),
+                {"mirror": mirror, "own": own, "person": person},
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO calendar_members (calendar_id, user_id, role)"
+                    " VALUES (:mirror, :person, 'viewer'), (:own, :person, 'owner')"
+                ),
+                {"mirror": mirror, "own": own, "person": person},
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO google_calendars (calendar_id, user_id, google_calendar_id, name, time_zone)"
+                    " VALUES (:mirror, :person, 'work', 'Work', 'UTC')"
+                ),
+                {"mirror": mirror, "person": person},
+            )
+        await engine.dispose()
+        await asyncio.to_thread(upgrade, servers.database_url)
+        await engine.dispose()
+        rows = await _calendars_of(engine, person)
+        assert rows == {mirror: (True, "owner"), own: (False, "owner")}
+
+        await asyncio.to_thread(command.downgrade, alembic_config(servers.database_url), "0004")
+        await engine.dispose()
+        async with engine.connect() as conn:
+            roles = (await conn.execute(text("SELECT calendar_id, role FROM calendar_members"))).all()
+        assert dict(roles) == {mirror: "viewer", own: "owner"}
+    finally:
+        await asyncio.to_thread(upgrade, servers.database_url)
+        await engine.dispose()
+
+    assert await _schema_objects(engine) == objects_at_head
+    assert "ix_events_calendar_span" in objects_at_head
+    assert "ix_events_calendar_slot" not in objects_at_head
+
+
+async def _calendars_of(engine: AsyncEngine, person: UUID) -> dict[UUID, tuple[bool, str]]:
+    async with engine.connect() as conn:
+        rows = await conn.execute(
+            text(
+                "SELECT c.id, c.read_only, m.role FROM calendars c"
+                " JOIN calendar_members m ON m.calendar_id = c.id WHERE m.user_id = :person"
+            ),
+            {"person": person},
+        )
+        return {row.id: (row.read_only, row.role) for row in rows}

@@ -149,6 +149,7 @@ def _fields(calendar: Calendar) -> dict[str, Any]:
         "description": calendar.description,
         "owner_id": calendar.owner_id,
         "is_personal": calendar.is_personal,
+        "read_only": calendar.read_only,
         "created_at": calendar.created_at,
     }
 
@@ -168,6 +169,7 @@ def _calendar(row: Any, members: dict[UUID, CalendarMember]) -> Calendar:
         description=row.description,
         owner_id=row.owner_id,
         is_personal=row.is_personal,
+        read_only=row.read_only,
         members=members,
         created_at=row.created_at,
     )

@@ -18,7 +18,7 @@ from adapters.postgres.models import (
     UserRow,
 )
 from adapters.postgres.repositories.arrays import ids_parameter, is_any_id, texts_parameter
-from adapters.postgres.repositories.overlap_predicates import is_confirmed, slot_overlaps, starts_and_ends_overlap
+from adapters.postgres.repositories.overlap_predicates import is_confirmed, slot_overlaps
 from adapters.postgres.repositories.refused_writes import deleted_room, room_double_booking
 from application.unit_of_work import SeenAggregates
 from domain.errors import DomainError, InvalidInput, RoomAlreadyBooked
@@ -129,12 +129,12 @@ class SqlEventRepository:
         in_my_calendars = (
             select(EventRow.id)
             .join(CalendarMemberRow, CalendarMemberRow.calendar_id == EventRow.calendar_id)
-            .where(CalendarMemberRow.user_id == user_id, is_confirmed(), starts_and_ends_overlap(window))
+            .where(CalendarMemberRow.user_id == user_id, is_confirmed(), slot_overlaps(window))
         )
         invited_to = (
             select(EventRow.id)
             .join(EventParticipantRow, EventParticipantRow.event_id == EventRow.id)
-            .where(EventParticipantRow.user_id == user_id, is_confirmed(), starts_and_ends_overlap(window))
+            .where(EventParticipantRow.user_id == user_id, is_confirmed(), slot_overlaps(window))
         )
         if calendar_id is not None:
             in_my_calendars = in_my_calendars.where(EventRow.calendar_id == calendar_id)
@@ -239,7 +239,7 @@ class SqlEventRepository:
                     status=ParticipantStatus(participant.status),
                 )
             )
-        return [_event(row, participants[row.id]) for row in rows]
+        return [event_from_row(row, participants[row.id]) for row in rows]
 
 
 IN_THE_WAY_LOOKS = 10
@@ -300,7 +300,13 @@ def _participant_rows(event: Event) -> Sequence[dict[str, Any]]:
     ]
 
 
-def _event(row: Row[Any], participants: list[Participant]) -> Event:
+def event_columns(event: Event) -> dict[str, Any]:
+    """Every column of the event's row, the id included: for writing events in batches."""
+    return {"id": event.id, **_fields(event)}
+
+
+def event_from_row(row: Row[Any], participants: list[Participant]) -> Event:
+    """The event stored in `row`, with its participants."""
     return Event(
         id=row.id,
         calendar_id=row.calendar_id,

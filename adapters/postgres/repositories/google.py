@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime, timedelta
+from collections.abc import Collection
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.google.token_cipher import TokenCipher
 from adapters.postgres.models import (
-    CalendarMemberRow,
     CalendarRow,
     EventRow,
     GoogleAccountRow,
@@ -22,26 +21,37 @@ from adapters.postgres.models import (
     GoogleEventLinkRow,
 )
 from adapters.postgres.repositories.arrays import is_any_id, is_any_text
-from domain.google_sync.model import (
-    ConnectionStatus,
-    GoogleAccount,
-    MirroredCalendar,
-    RemoteCalendar,
-    RemoteEvent,
-    WatchChannel,
-)
-from domain.identity import new_id
-from domain.scheduling.calendar import DEFAULT_COLOR, MAX_NAME_LENGTH, CalendarRole
-from domain.scheduling.event import MAX_LOCATION_LENGTH, MAX_TITLE_LENGTH
-from domain.scheduling.timezone import MAX_TIMEZONE_LENGTH
+from adapters.postgres.repositories.calendars import SqlCalendarRepository
+from adapters.postgres.repositories.events import event_columns, event_from_row
+from adapters.postgres.repositories.users import SqlUserRepository
+from application.unit_of_work import SeenAggregates
+from domain.google_sync.mirroring import MirroredPage
+from domain.google_sync.model import ConnectionStatus, GoogleAccount, MirroredCalendar, WatchChannel
+from domain.scheduling.calendar import Calendar
+from domain.scheduling.event import Event
+from domain.scheduling.user import User
 
-MIRROR_DESCRIPTION = "Mirrored from Google Calendar: read-only in planner, change its events in Google Calendar."
-_HEX = frozenset("0123456789abcdef")
+# What a refreshed mirror may change; its id, calendar, organizer and creation stay.
+_MIRRORED_COLUMNS = (
+    "title",
+    "description",
+    "location",
+    "starts_at",
+    "ends_at",
+    "all_day",
+    "timezone",
+    "version",
+    "updated_at",
+)
 
 
 class SqlGoogleRepository:
-    def __init__(self, session: AsyncSession, cipher: TokenCipher) -> None:
+    def __init__(self, session: AsyncSession, cipher: TokenCipher, seen: SeenAggregates | None = None) -> None:
         self._session, self._cipher = session, cipher
+        # The mirrors' aggregates are remembered like any other, for a unit of work that collects their facts.
+        self._seen = seen if seen is not None else SeenAggregates()
+        self._users = SqlUserRepository(session, self._seen)
+        self._calendars = SqlCalendarRepository(session, self._seen)
 
     async def account(self, user_id: UUID) -> GoogleAccount | None:
         row = (
@@ -90,50 +100,34 @@ class SqlGoogleRepository:
         ).one_or_none()
         return None if row is None else _mirror(row)
 
-    async def mirror_calendar(self, user_id: UUID, remote: RemoteCalendar, now: datetime) -> MirroredCalendar:
-        existing = await self.mirrored_calendar(user_id, remote.id)
-        if existing is not None:
-            return existing
-        calendar_id = new_id(now)
-        await self._session.execute(
-            insert(CalendarRow).values(
-                id=calendar_id,
-                name=(remote.name.strip() or "Google calendar")[:MAX_NAME_LENGTH],
-                color=_color(remote.color),
-                description=MIRROR_DESCRIPTION,
-                owner_id=user_id,
-                is_personal=False,
-                created_at=now,
-            )
-        )
-        # A viewer of their own mirror: planner's rules then refuse every change to its events.
-        await self._session.execute(
-            insert(CalendarMemberRow).values(calendar_id=calendar_id, user_id=user_id, role=CalendarRole.VIEWER.value)
-        )
-        inserted = await self._session.execute(
+    async def account_holder(self, user_id: UUID) -> User | None:
+        """The person whose Google account it is: the owner of the calendars mirrored from it."""
+        return await self._users.get(user_id)
+
+    async def add_mirror(self, calendar: Calendar, mirror: MirroredCalendar) -> MirroredCalendar:
+        """Store a new mirror calendar and its link; if another job linked that Google calendar first, that one."""
+        await self._calendars.add(calendar)
+        linked = await self._session.execute(
             upsert(GoogleCalendarRow)
             .values(
-                calendar_id=calendar_id,
-                user_id=user_id,
-                google_calendar_id=remote.id,
-                name=remote.name,
-                time_zone=remote.time_zone[:MAX_TIMEZONE_LENGTH],
+                calendar_id=mirror.calendar_id,
+                user_id=mirror.user_id,
+                google_calendar_id=mirror.google_calendar_id,
+                name=mirror.name,
+                time_zone=mirror.time_zone,
+                sync_token=mirror.sync_token,
+                last_synced_at=mirror.last_synced_at,
             )
             .on_conflict_do_nothing(index_elements=["user_id", "google_calendar_id"])
             .returning(GoogleCalendarRow.calendar_id)
         )
-        if inserted.scalar_one_or_none() is None:  # another job mirrored it meanwhile
-            await self._session.execute(delete(CalendarRow).where(CalendarRow.id == calendar_id))
-            found = await self.mirrored_calendar(user_id, remote.id)
-            assert found is not None
-            return found
-        return MirroredCalendar(
-            user_id=user_id,
-            google_calendar_id=remote.id,
-            calendar_id=calendar_id,
-            name=remote.name,
-            time_zone=remote.time_zone,
-        )
+        if linked.scalar_one_or_none() is not None:
+            return mirror
+        # Another job mirrored it meanwhile (the unique link decided): keep theirs, drop ours.
+        await self._session.execute(delete(CalendarRow).where(CalendarRow.id == calendar.id))
+        found = await self.mirrored_calendar(mirror.user_id, mirror.google_calendar_id)
+        assert found is not None
+        return found
 
     async def save_mirrored_calendar(self, calendar: MirroredCalendar) -> None:
         await self._session.execute(
@@ -142,57 +136,53 @@ class SqlGoogleRepository:
             .values(sync_token=calendar.sync_token, last_synced_at=calendar.last_synced_at, name=calendar.name)
         )
 
-    async def apply_events(
-        self, calendar: MirroredCalendar, events: Sequence[RemoteEvent], now: datetime
-    ) -> tuple[int, int]:
-        latest = {event.id: event for event in events}  # the last word on an event within a page wins
-        if not latest:
-            return 0, 0
-        links_found = await self._session.execute(
-            select(GoogleEventLinkRow.google_event_id, GoogleEventLinkRow.event_id).where(
+    async def mirrored_events(self, calendar: MirroredCalendar, google_event_ids: Collection[str]) -> dict[str, Event]:
+        """The planner events mirroring these Google events of the calendar, by Google id."""
+        if not google_event_ids:
+            return {}
+        rows = await self._session.execute(
+            select(EventRow.__table__, GoogleEventLinkRow.google_event_id)
+            .join(GoogleEventLinkRow, GoogleEventLinkRow.event_id == EventRow.id)
+            .where(
                 GoogleEventLinkRow.calendar_id == calendar.calendar_id,
-                is_any_text(GoogleEventLinkRow.google_event_id, list(latest)),
+                is_any_text(GoogleEventLinkRow.google_event_id, list(google_event_ids)),
             )
         )
-        known: dict[str, UUID] = {row.google_event_id: row.event_id for row in links_found}
-        live = [event for event in latest.values() if not event.cancelled and event.starts_at is not None]
-        gone = [known[event.id] for event in latest.values() if event.cancelled and event.id in known]
-        if live:
-            rows, links = [], []
-            for event in live:
-                event_id = known.get(event.id)
-                if event_id is None:
-                    event_id = new_id(now)
-                    links.append(
-                        {"event_id": event_id, "calendar_id": calendar.calendar_id, "google_event_id": event.id}
-                    )
-                rows.append(_event_row(event_id, calendar, event, now))
+        # A mirror has no guests: Google's attendees stay in Google.
+        return {row.google_event_id: event_from_row(row, []) for row in rows}
+
+    async def apply_events(self, calendar: MirroredCalendar, page: MirroredPage) -> None:
+        """Store what the domain decided for a page: its new and refreshed mirrors, and the removed ones deleted.
+
+        One statement writes every event of the page (a Google page holds up to 250).
+        """
+        stored = page.stored
+        if stored:
             statement = upsert(EventRow)
             await self._session.execute(
                 statement.on_conflict_do_update(
-                    index_elements=["id"],
-                    set_={
-                        name: statement.excluded[name]
-                        for name in (
-                            "title",
-                            "description",
-                            "location",
-                            "starts_at",
-                            "ends_at",
-                            "all_day",
-                            "timezone",
-                            "updated_at",
-                        )
-                    }
-                    | {"version": EventRow.version + 1},
+                    index_elements=["id"], set_={name: statement.excluded[name] for name in _MIRRORED_COLUMNS}
                 ),
-                rows,
+                [event_columns(event) for event in stored],
             )
-            if links:
-                await self._session.execute(insert(GoogleEventLinkRow), links)
-        if gone:
-            await self._session.execute(delete(EventRow).where(is_any_id(EventRow.id, gone)))
-        return len(live), len(gone)
+            for event in stored:
+                self._seen.remember(event)
+        if page.added:
+            linked = await self._session.execute(
+                upsert(GoogleEventLinkRow)
+                .on_conflict_do_nothing(index_elements=["calendar_id", "google_event_id"])
+                .returning(GoogleEventLinkRow.event_id),
+                [
+                    {"event_id": event.id, "calendar_id": calendar.calendar_id, "google_event_id": google_event_id}
+                    for google_event_id, event in page.added.items()
+                ],
+            )
+            # Another job mirrored some of them meanwhile (the unique link decided): drop our copies.
+            unlinked = {event.id for event in page.added.values()} - set(linked.scalars())
+            if unlinked:
+                await self._session.execute(delete(EventRow).where(is_any_id(EventRow.id, list(unlinked))))
+        if page.removed:
+            await self._session.execute(delete(EventRow).where(is_any_id(EventRow.id, page.removed)))
 
     async def clear_events(self, calendar: MirroredCalendar) -> int:
         result = await self._session.execute(delete(EventRow).where(EventRow.calendar_id == calendar.calendar_id))
@@ -278,33 +268,3 @@ def _channel(row: Any) -> WatchChannel:
         last_message_number=row.last_message_number,
         created_at=row.created_at,
     )
-
-
-def _event_row(event_id: UUID, calendar: MirroredCalendar, event: RemoteEvent, now: datetime) -> dict[str, Any]:
-    assert event.starts_at is not None
-    ends_at = event.ends_at if event.ends_at is not None and event.ends_at > event.starts_at else None
-    return {
-        "id": event_id,
-        "calendar_id": calendar.calendar_id,
-        "organizer_id": calendar.user_id,
-        "title": (event.title.strip() or "(no title)")[:MAX_TITLE_LENGTH],
-        "description": event.description,
-        "location": event.location[:MAX_LOCATION_LENGTH],
-        "starts_at": event.starts_at,
-        "ends_at": ends_at or event.starts_at + timedelta(minutes=1),
-        "all_day": event.all_day,
-        "timezone": event.timezone[:MAX_TIMEZONE_LENGTH],
-        "room_id": None,
-        "status": "confirmed",
-        "version": 1,
-        "reminders": [],
-        "created_at": now,
-        "updated_at": now,
-    }
-
-
-def _color(color: str | None) -> str:
-    value = (color or "").strip().lower()
-    if len(value) == 7 and value.startswith("#") and set(value[1:]) <= _HEX:
-        return value
-    return DEFAULT_COLOR

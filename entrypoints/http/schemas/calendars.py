@@ -30,6 +30,8 @@ class Calendar(msgspec.Struct):
     description: str
     owner_id: UUID
     is_personal: bool
+    read_only: bool
+    """A calendar mirrored from Google: nobody changes it or its events in planner."""
     members: list[Member]
     created_at: datetime
 
@@ -42,6 +44,7 @@ class Calendar(msgspec.Struct):
             description=calendar.description,
             owner_id=calendar.owner_id,
             is_personal=calendar.is_personal,
+            read_only=calendar.read_only,
             members=[
                 Member(user_id=m.user_id, email=m.email, name=m.name, role=m.role.value)
                 for m in calendar.members.values()

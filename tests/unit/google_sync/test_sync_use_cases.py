@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
@@ -10,6 +10,7 @@ from uuid import UUID, uuid4
 
 from application.google_sync.sync import GoogleSync, SyncDependencies
 from domain.google_sync.errors import GoogleUnavailable
+from domain.google_sync.mirroring import MirroredPage
 from domain.google_sync.model import (
     EventPage,
     GoogleAccount,
@@ -17,10 +18,12 @@ from domain.google_sync.model import (
     MirroredCalendar,
     NewChannel,
     RemoteCalendar,
-    RemoteEvent,
 )
 from domain.jobs.job import Job, JobKind, JobStatus
 from domain.notifications.notification import NotificationDraft
+from domain.scheduling.calendar import Calendar
+from domain.scheduling.event import Event
+from domain.scheduling.user import User
 from tests.fakes.clock import ManualClock
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -58,7 +61,7 @@ class MemoryGoogle:
     def __init__(self) -> None:
         self.accounts: dict[UUID, GoogleAccount] = {}
         self.mirrors: dict[tuple[UUID, str], MirroredCalendar] = {}
-        self.events: dict[tuple[UUID, str], RemoteEvent] = {}
+        self.events: dict[tuple[UUID, str], Event] = {}
 
     async def account(self, user_id: UUID) -> GoogleAccount | None:
         return self.accounts.get(user_id)
@@ -69,27 +72,25 @@ class MemoryGoogle:
     async def mirrored_calendar(self, user_id: UUID, google_calendar_id: str) -> MirroredCalendar | None:
         return self.mirrors.get((user_id, google_calendar_id))
 
-    async def mirror_calendar(self, user_id: UUID, remote: RemoteCalendar, now: datetime) -> MirroredCalendar:
-        return self.mirrors.setdefault(
-            (user_id, remote.id),
-            MirroredCalendar(
-                user_id=user_id,
-                google_calendar_id=remote.id,
-                calendar_id=uuid4(),
-                name=remote.name,
-                time_zone=remote.time_zone,
-            ),
-        )
+    async def account_holder(self, user_id: UUID) -> User | None:
+        if user_id not in self.accounts:
+            return None
+        return User(id=user_id, email="owner@example.com", name="Owner", password_hash="hash", created_at=NOW)
+
+    async def add_mirror(self, calendar: Calendar, mirror: MirroredCalendar) -> MirroredCalendar:
+        return self.mirrors.setdefault((mirror.user_id, mirror.google_calendar_id), mirror)
 
     async def save_mirrored_calendar(self, calendar: MirroredCalendar) -> None:
         self.mirrors[(calendar.user_id, calendar.google_calendar_id)] = calendar
 
-    async def apply_events(
-        self, calendar: MirroredCalendar, events: Sequence[RemoteEvent], now: datetime
-    ) -> tuple[int, int]:
-        for event in events:
-            self.events[(calendar.calendar_id, event.id)] = event
-        return len(events), 0
+    async def mirrored_events(self, calendar: MirroredCalendar, google_event_ids: Collection[str]) -> dict[str, Event]:
+        found = {google_id: self.events.get((calendar.calendar_id, google_id)) for google_id in google_event_ids}
+        return {google_id: event for google_id, event in found.items() if event is not None}
+
+    async def apply_events(self, calendar: MirroredCalendar, page: MirroredPage) -> None:
+        for google_id, event in page.added.items():
+            self.events[(calendar.calendar_id, google_id)] = event
+        self.events = {key: event for key, event in self.events.items() if event.id not in page.removed}
 
 
 class MemoryUnitOfWork:

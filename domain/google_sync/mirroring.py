@@ -1,0 +1,82 @@
+"""How Google's calendars and events become planner's read-only mirrors: the domain decides, storage follows."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from domain.google_sync.model import MirroredCalendar, RemoteCalendar, RemoteEvent
+from domain.scheduling.calendar import Calendar
+from domain.scheduling.event import Event
+from domain.scheduling.timezone import MAX_TIMEZONE_LENGTH
+from domain.scheduling.user import User
+
+
+def mirror_calendar(owner: User, remote: RemoteCalendar, *, now: datetime) -> tuple[Calendar, MirroredCalendar]:
+    """Return the read-only planner calendar mirroring `remote` for `owner`, and its link to Google."""
+    calendar = Calendar.mirror_of(owner=owner, name=remote.name, color=remote.color, now=now)
+    link = MirroredCalendar(
+        user_id=owner.id,
+        google_calendar_id=remote.id,
+        calendar_id=calendar.id,
+        name=remote.name,
+        time_zone=remote.time_zone[:MAX_TIMEZONE_LENGTH],
+    )
+    return calendar, link
+
+
+@dataclass(frozen=True, kw_only=True)
+class MirroredPage:
+    """What a page of Google's events does to a mirror: events to store and events to delete."""
+
+    added: dict[str, Event]
+    """New mirrors, by the id of the Google event each mirrors."""
+    refreshed: list[Event]
+    """Mirrors whose Google event changed."""
+    removed: list[UUID]
+    """Planner ids of mirrors whose Google event was cancelled."""
+    live: int
+    """How many of the page's events are live ones, mirrored whether they changed or not."""
+
+    @property
+    def stored(self) -> list[Event]:
+        """The events to write, new and changed."""
+        return [*self.added.values(), *self.refreshed]
+
+    @property
+    def applied(self) -> int:
+        """How many of the page's events the mirror took in (each live one and each removal): a job's "loaded"."""
+        return self.live + len(self.removed)
+
+
+def mirror_page(
+    calendar: MirroredCalendar, known: Mapping[str, Event], events: Sequence[RemoteEvent], *, now: datetime
+) -> MirroredPage:
+    """Decide what a page of Google's events changes, given the mirrors `known` by Google id.
+
+    The last word on an event within the page wins. A live event without a start (Google sends
+    such fragments) is left alone, and a cancelled one that was never mirrored needs nothing.
+    """
+    latest = {event.id: event for event in events}
+    added: dict[str, Event] = {}
+    refreshed: list[Event] = []
+    removed: list[UUID] = []
+    live = 0
+    for google_id, remote in latest.items():
+        mirrored = known.get(google_id)
+        if remote.cancelled:
+            if mirrored is not None:
+                removed.append(mirrored.id)
+            continue
+        if remote.starts_at is None:
+            continue
+        live += 1
+        if mirrored is None:
+            added[google_id] = Event.mirror(
+                remote, calendar_id=calendar.calendar_id, owner_id=calendar.user_id, now=now
+            )
+        elif mirrored.refresh_from(remote, now=now):
+            refreshed.append(mirrored)
+    return MirroredPage(added=added, refreshed=refreshed, removed=removed, live=live)
