@@ -6,13 +6,14 @@ import asyncio
 import os
 import shutil
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 from litestar import Litestar
 
-from tests.e2e.people import PASSWORD
+from tests.e2e.people import PASSWORD, at
 from tests.support.live_server import live_server
 
 pytestmark = pytest.mark.slow
@@ -34,21 +35,48 @@ EXCLUDED_PATHS = (
 )
 
 
-async def signed_in(base: str) -> str:
-    """A bearer token of the first person to sign up, who administers planner (every operation is theirs to call)."""
+@dataclass
+class Seeded:
+    token: str
+    ids: dict[str, str]
+    """Path parameters schemathesis fills with these, so that operations reach past their 404."""
+
+
+async def seeded(base: str) -> Seeded:
+    """The first person to sign up (who administers planner: every operation is theirs to call), with a calendar,
+    a room and an event."""
     async with httpx.AsyncClient(base_url=base, timeout=30) as http:
         email = "fuzz@example.com"
         registered = await http.post("/api/auth/register", json={"email": email, "password": PASSWORD, "name": "Fuzz"})
         assert registered.status_code == 201, registered.text
         login = await http.post("/api/auth/login", json={"email": email, "password": PASSWORD})
         assert login.status_code == 200, login.text
-        room = await http.post(
-            "/api/rooms",
-            json={"name": "Everest", "capacity": 8},
-            headers={"Authorization": f"Bearer {login.json()['access_token']}"},
-        )
+        http.cookies.clear()
+        http.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
+        room = await http.post("/api/rooms", json={"name": "Everest", "capacity": 8})
         assert room.status_code == 201, room.text
-        return str(login.json()["access_token"])
+        calendar = await http.post("/api/calendars", json={"name": "Team"})
+        assert calendar.status_code == 201, calendar.text
+        event = await http.post(
+            "/api/events",
+            json={
+                "title": "Planning",
+                "starts_at": at(10),
+                "ends_at": at(11),
+                "calendar_id": calendar.json()["id"],
+                "room_id": room.json()["id"],
+            },
+        )
+        assert event.status_code == 201, event.text
+        return Seeded(
+            token=str(login.json()["access_token"]),
+            ids={
+                "user_id": registered.json()["id"],
+                "room_id": room.json()["id"],
+                "calendar_id": calendar.json()["id"],
+                "event_id": event.json()["id"],
+            },
+        )
 
 
 def schemathesis_command() -> list[str]:
@@ -59,9 +87,15 @@ def schemathesis_command() -> list[str]:
 
 async def test_no_operation_answers_a_server_error_or_breaks_its_schema(app: Litestar, tmp_path: Path) -> None:
     async with live_server(app) as base:
-        token = await signed_in(base)
+        seed = await seeded(base)
+        config = tmp_path / "schemathesis.toml"
+        config.write_text(
+            "[parameters]\n" + "".join(f'"path.{name}" = "{value}"\n' for name, value in seed.ids.items())
+        )
         command = [
             *schemathesis_command(),
+            "--config-file",
+            str(config),
             "run",
             f"{base}/schema/openapi.json",
             "--checks",
@@ -69,13 +103,13 @@ async def test_no_operation_answers_a_server_error_or_breaks_its_schema(app: Lit
             "--max-examples",
             str(EXAMPLES_PER_OPERATION),
             "--phases",
-            "examples,fuzzing",
+            "examples,coverage,fuzzing",
             "--seed",
             "15",
             "--workers",
             "1",
             "--header",
-            f"Authorization: Bearer {token}",
+            f"Authorization: Bearer {seed.token}",
             "--request-timeout",
             "30",
             "--report",
