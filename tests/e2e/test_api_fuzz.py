@@ -125,7 +125,12 @@ async def test_no_operation_answers_a_server_error_or_breaks_its_schema(app: Lit
         log = tmp_path / "schemathesis.log"
         with log.open("wb") as output:
             process = await asyncio.create_subprocess_exec(
-                *command, stdout=output, stderr=asyncio.subprocess.STDOUT, env={**os.environ, "NO_COLOR": "1"}
+                *command,
+                stdout=output,
+                stderr=asyncio.subprocess.STDOUT,
+                # In its own directory: schemathesis keeps a cache of what it found in the working directory.
+                cwd=tmp_path,
+                env={**os.environ, "NO_COLOR": "1"},
             )
             try:
                 async with asyncio.timeout(BUDGET_S):

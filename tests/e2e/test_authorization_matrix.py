@@ -136,6 +136,14 @@ class World:
         self.client.cookies.clear()
         return str(login.json()["access_token"])
 
+    async def still_signed_in(self, role: str) -> None:
+        """After a sign-out row: sign the role in again if that ended its session too (sign out everywhere)."""
+        if role == "anonymous":
+            return
+        me = await self.client.get("/api/me", headers=self.people[role].auth)
+        if me.status_code == 401:
+            self.people[role].token = await self.sign_in_again(role) or ""
+
     async def oauth(self) -> dict[str, str]:
         return {"oauth_state": await start_connecting(self.people["owner"]), "oauth_code": self.fake.issue_code()}
 
@@ -201,27 +209,37 @@ async def request(world: World, row: Row, role: str) -> httpx.Response:
         token = await world.sign_in_again(role)
     elif row.fresh == OAUTH:
         values.update(await world.oauth())
+    try:
+        return await _send(world, row, role, values, token)
+    finally:
+        if row.fresh == SESSION:
+            await world.still_signed_in(role)
+
+
+async def _send(world: World, row: Row, role: str, values: dict[str, str], token: str | None) -> httpx.Response:
     path = _PLACEHOLDER.sub(lambda found: _fill(row.params.get(found.group(1), found.group(0)), values), row.path)
     query = _fill(row.query, values)
     body = _fill(row.body, values)
     client = world.client
     client.cookies.clear()
-    if row.kind == "api":
-        headers = {"Accept": "application/json"}
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        return await client.request(row.method, path, params=query, json=body, headers=headers, follow_redirects=False)
-    # A browser: the session cookie, the CSRF cookie, and the CSRF token on forms.
+    # Unsafe methods carry the CSRF cookie and header as a browser's script would: the matrix is about who
+    # may do what, not about CSRF (tested on its own); an API call is authenticated by its bearer token.
     csrf_cookie, csrf = world.csrf
     client.cookies.set(CSRF_COOKIE, csrf_cookie)
-    if token:
-        client.cookies.set(SESSION_COOKIE, token)
-    headers = {"Accept": "text/html"}
-    form = None
-    if row.method in UNSAFE:
-        headers[CSRF_HEADER] = csrf
-        form = {"_csrf_token": csrf, **(body or {})}
+    headers = {CSRF_HEADER: csrf} if row.method in UNSAFE else {}
     try:
+        if row.kind == "api":
+            headers["Accept"] = "application/json"
+            if token:
+                headers["Authorization"] = f"Bearer {token}"
+            return await client.request(
+                row.method, path, params=query, json=body, headers=headers, follow_redirects=False
+            )
+        # A browser: the session cookie, and the CSRF token in forms.
+        if token:
+            client.cookies.set(SESSION_COOKIE, token)
+        headers["Accept"] = "text/html"
+        form = {"_csrf_token": csrf, **(body or {})} if row.method in UNSAFE else None
         return await client.request(row.method, path, params=query, data=form, headers=headers, follow_redirects=False)
     finally:
         client.cookies.clear()
