@@ -13,7 +13,7 @@ The world (built once per test module):
 Answers: `2xx` any success, `login` a redirect to the sign-in page, `any` any answer but a refusal
 (401, 403, 404, login), `sse` not requested in-process (an
 endless stream; tests/e2e/test_notification_stream.py covers it), otherwise the exact status code.
-A `!` marks a cell whose answer today looks wrong (see docs/security.md); the test expects today's answer.
+A `!` after an answer marks a cell whose answer today looks wrong; the test expects today's answer.
 
 Adding a route is one line: `api(...)` for JSON routes (bearer token), `page(...)` for web pages
 (session cookie, and the CSRF token on unsafe methods). Keyword arguments fill the request:
