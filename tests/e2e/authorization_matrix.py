@@ -1,0 +1,226 @@
+# ruff: noqa: E501  (the matrix is a table: one route per line, its columns aligned)
+"""Who may call what: the expected answer of every route to each kind of caller, as data.
+
+tests/e2e/test_authorization_matrix.py requests every cell against a seeded world and checks that
+every route of the app has a row here; docs/security.md shows the same table (a test keeps them equal).
+
+The world (built once per test module):
+- a shared calendar, owned by *owner*, shared with *viewer* (viewer) and *editor* and *organizer* (editors);
+- an event in it, organized by *organizer*, booking a room, with *participant* invited (not a calendar member);
+- *participant*'s invitation notification; *owner* connected Google (a fake Google), which made a sync job;
+- *stranger*: signed in, in none of it; *admin*: the administrator, in none of it either.
+
+Answers: `2xx` any success, `login` a redirect to the sign-in page, `any` any answer but a refusal
+(401, 403, 404, login), `sse` not requested in-process (an
+endless stream; tests/e2e/test_notification_stream.py covers it), otherwise the exact status code.
+A `!` after an answer marks a cell whose answer today looks wrong; the test expects today's answer.
+
+Adding a route is one line: `api(...)` for JSON routes (bearer token), `page(...)` for web pages
+(session cookie, and the CSRF token on unsafe methods). Keyword arguments fill the request:
+path parameters (`user_id="{viewer_id}"`; by default `{name}` comes from the world's value of that
+name), `query=`, `body=` (JSON for `api`, form fields for `page`); `{...}` placeholders name world
+values, `{unique}` is a fresh number per request. `fresh=` gives each cell a fresh copy of what the
+request uses up: `SCENE` (calendar, event, room), `SESSION` (a new sign-in of the caller), `OAUTH`
+(a new OAuth state and code of *owner*).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+ROLES = ("anonymous", "stranger", "viewer", "editor", "owner", "participant", "organizer", "admin")
+
+SCENE = "scene"
+SESSION = "session"
+OAUTH = "oauth"
+
+Kind = Literal["api", "page"]
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    path: str
+    kind: Kind
+    answers: dict[str, str]
+    params: dict[str, str] = field(default_factory=dict)
+    query: dict[str, str] | None = None
+    body: dict[str, Any] | None = None
+    fresh: str | None = None
+    note: str = ""
+
+    @property
+    def route(self) -> str:
+        return f"{self.method} {self.path}"
+
+    def expected(self, role: str) -> str:
+        return self.answers[role].removesuffix("!")
+
+    def suspicious(self, role: str) -> bool:
+        return self.answers[role].endswith("!")
+
+
+def _row(kind: Kind, route: str, answers: str, **how: Any) -> Row:
+    method, path = route.split()
+    cells = answers.split()
+    if len(cells) != len(ROLES):
+        raise ValueError(f"{route}: {len(cells)} answers for {len(ROLES)} roles")
+    request = {key: how.pop(key) for key in ("query", "body", "fresh", "note") if key in how}
+    return Row(method=method, path=path, kind=kind, answers=dict(zip(ROLES, cells, strict=True)), params=how, **request)
+
+
+def api(route: str, answers: str, **how: Any) -> Row:
+    return _row("api", route, answers, **how)
+
+
+def page(route: str, answers: str, **how: Any) -> Row:
+    return _row("page", route, answers, **how)
+
+
+WINDOW = {"start": "{day_start}", "end": "{day_end}"}
+EVENT_FORM = {"title": "Planned {unique}", "starts": "{form_starts}", "ends": "{form_ends}", "timezone": "UTC"}
+
+# fmt: off
+MATRIX: tuple[Row, ...] = (
+    #    route                                                        anonymous stranger viewer editor owner participant organizer admin
+    api("GET /health",                                                "any  any  any  any  any  any  any  any",
+        note="its answer depends on the servers, never on the caller"),
+    api("GET /schema",                                                "2xx  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
+    api("GET /schema/openapi.json",                                   "2xx  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
+    api("GET /schema/scalar",                                         "2xx  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
+    api("GET /schema/{path}",                                         "404  404  404  404  404  404  404  404", path="swagger"),
+    # Accounts
+    api("POST /api/auth/register",                                    "2xx  2xx  2xx  2xx  2xx  2xx  2xx  2xx",
+        body={"email": "new-{unique}@example.com", "password": "{password}", "name": "New"}),
+    api("POST /api/auth/login",                                       "2xx  2xx  2xx  2xx  2xx  2xx  2xx  2xx",
+        body={"email": "{spare_email}", "password": "{password}"}),
+    api("POST /api/auth/logout",                                      "2xx  2xx  2xx  2xx  2xx  2xx  2xx  2xx", fresh=SESSION),
+    api("GET /api/me",                                                "401  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
+    # Calendars
+    api("GET /api/calendars",                                         "401  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
+    api("POST /api/calendars",                                        "401  2xx  2xx  2xx  2xx  2xx  2xx  2xx", body={"name": "Mine {unique}"}),
+    api("GET /api/calendars/{calendar_id}",                           "401  404  2xx  2xx  2xx  404  2xx  404"),
+    api("PATCH /api/calendars/{calendar_id}",                         "401  404  403  403  2xx  404  403  404", body={"color": "#336699"}),
+    api("DELETE /api/calendars/{calendar_id}",                        "401  404  403  403  2xx  404  403  404", fresh=SCENE),
+    api("POST /api/calendars/{calendar_id}/members",                  "401  404  403  403  2xx  404  403  404", fresh=SCENE,
+        body={"email": "{spare_email}", "role": "viewer"}),
+    api("DELETE /api/calendars/{calendar_id}/members/{user_id}",      "401  404  2xx  403  2xx  404  403  404", fresh=SCENE,
+        user_id="{viewer_id}", note="the viewer is taken off: the owner may, and the viewer may leave"),
+    # Rooms: everyone signed in sees and books them; administrators manage them
+    api("GET /api/rooms",                                             "401  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
+    api("POST /api/rooms",                                            "401  403  403  403  403  403  403  2xx",
+        body={"name": "Room {unique}", "capacity": 4}),
+    api("GET /api/rooms/available",                                   "401  2xx  2xx  2xx  2xx  2xx  2xx  2xx", query=WINDOW),
+    api("GET /api/rooms/{room_id}",                                   "401  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
+    api("PATCH /api/rooms/{room_id}",                                 "401  403  403  403  403  403  403  2xx", body={"capacity": 6}),
+    api("DELETE /api/rooms/{room_id}",                                "401  403  403  403  403  403  403  2xx", fresh=SCENE),
+    api("GET /api/rooms/{room_id}/availability",                      "401  2xx  2xx  2xx  2xx  2xx  2xx  2xx", query=WINDOW),
+    # Events
+    api("GET /api/events",                                            "401  2xx  2xx  2xx  2xx  2xx  2xx  2xx", query=WINDOW),
+    api("POST /api/events",                                           "401  422  403  2xx  2xx  422  2xx  422",
+        body={"title": "Planned {unique}", "starts_at": "{slot_start}", "ends_at": "{slot_end}",
+              "calendar_id": "{calendar_id}"}, note="in the shared calendar: one the caller cannot see is 'no such calendar' (422)"),
+    api("GET /api/events/{event_id}",                                 "401  404  2xx  2xx  2xx  2xx  2xx  404"),
+    api("PATCH /api/events/{event_id}",                               "401  404  403  2xx  2xx  403  2xx  404",
+        body={"description": "Changed {unique}"}),
+    api("DELETE /api/events/{event_id}",                              "401  404  403  2xx  2xx  403  2xx  404", fresh=SCENE),
+    api("POST /api/events/{event_id}/participants",                   "401  404  403  2xx  2xx  403  2xx  404", fresh=SCENE,
+        body={"email": "{spare_email}"}),
+    api("DELETE /api/events/{event_id}/participants/{user_id}",       "401  404  403  2xx  2xx  2xx  2xx  404", fresh=SCENE,
+        user_id="{participant_id}", note="the participant is taken off: organizer and editors may, and the participant may leave"),
+    api("POST /api/events/{event_id}/response",                       "401  404  403  403  403  2xx  403  404",
+        body={"status": "accepted"}),
+    # Notifications: each person's own
+    api("GET /api/notifications",                                     "401  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
+    api("GET /api/notifications/unread-count",                        "401  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
+    api("GET /api/notifications/stream",                              "401  sse  sse  sse  sse  sse  sse  sse"),
+    api("POST /api/notifications/{notification_id}/read",             "401  404  404  404  404  2xx  404  404"),
+    api("POST /api/notifications/read-all",                           "401  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
+    # Administration
+    api("GET /api/admin/connections",                                 "401  403  403  403  403  403  403  2xx"),
+    api("POST /api/admin/promotions",                                 "401  403  403  403  403  403  403  2xx",
+        body={"email": "{spare_email}"}),
+    # Jobs: the owner's Google sync job (queued; a retry of a job that is not partial is a 409)
+    api("GET /api/jobs/{job_id}",                                     "401  404  404  404  2xx  404  404  2xx"),
+    api("GET /api/jobs/{job_id}/result",                              "401  404  404  404  2xx  404  404  2xx"),
+    api("GET /api/jobs/{job_id}/missing-sources",                     "401  404  404  404  2xx  404  404  2xx"),
+    api("GET /api/jobs/{job_id}/retry-status",                        "401  404  404  404  2xx  404  404  2xx"),
+    api("POST /api/jobs/{job_id}/retry",                              "401  404  404  404  409  404  404  409"),
+    # Google: each person's own connection; the callback's state is the owner's
+    api("GET /api/google/connect",                                    "401  2xx  2xx  2xx  2xx  2xx  2xx  2xx", query={"redirect": "false"}),
+    api("GET /api/google/callback",                                   "401  403  403  403  2xx  403  403  403", fresh=OAUTH,
+        note="with the owner's OAuth state: someone else's state is refused",
+        query={"state": "{oauth_state}", "code": "{oauth_code}"}),
+    api("POST /webhook/google-calendar",                              "422  422  422  422  422  422  422  422",
+        note="Google's push receiver: no sign-in, checked by channel id and token"),
+    api("POST /webhook/setup/{user_id}",                              "401  404  404  404  2xx  404  404  2xx", user_id="{owner_id}"),
+    api("GET /webhook/status/{user_id}",                              "401  404  404  404  2xx  404  404  2xx", user_id="{owner_id}"),
+    api("GET /webhook/task-status/{task_id}",                         "401  404  404  404  2xx  404  404  2xx"),
+    api("DELETE /webhook/unsubscribe/{channel_id}",                   "401  404  404  404  404  404  404  404",
+        note="an unknown channel: only sign-in is checked here"),
+    api("DELETE /api/google/connection",                              "401  2xx  2xx  2xx  2xx  2xx  2xx  2xx",
+        note="last of the Google rows: it ends the owner's connection"),
+    # The SAQ monitor: administrators only
+    api("GET /saq",                                                   "401  403  403  403  403  403  403  2xx"),
+    api("GET /saq/health",                                            "401  403  403  403  403  403  403  2xx"),
+    api("GET /saq/static/{file_path}",                                "2xx  2xx  2xx  2xx  2xx  2xx  2xx  2xx", file_path="app.js"),
+    api("GET /saq/queues/{queue_id}",                                 "401  403  403  403  403  403  403  2xx"),
+    api("GET /saq/queues/{queue_id}/jobs/{job_id}",                   "401  403  403  403  403  403  403  2xx", job_id="{task_id}"),
+    api("GET /saq/api/queues",                                        "401  403  403  403  403  403  403  2xx"),
+    api("GET /saq/api/queues/{queue_id}",                             "401  403  403  403  403  403  403  2xx"),
+    api("GET /saq/api/queues/{queue_id}/jobs/{job_id}",               "401  403  403  403  403  403  403  2xx", job_id="{task_id}"),
+    api("POST /saq/api/queues/{queue_id}/jobs/{job_id}/retry",        "401  403  403  403  403  403  403  2xx", job_id="{task_id}"),
+    api("POST /saq/api/queues/{queue_id}/jobs/{job_id}/abort",        "401  403  403  403  403  403  403  2xx", job_id="{task_id}"),
+    # Web pages
+    page("GET /static/app/{file_path}",                               "2xx  2xx  2xx  2xx  2xx  2xx  2xx  2xx", file_path="planner.css"),
+    page("GET /static/vendor/htmx/{file_path}",                       "2xx  2xx  2xx  2xx  2xx  2xx  2xx  2xx", file_path="htmx.min.js"),
+    page("GET /static/vendor/htmx-ext-sse/{file_path}",               "2xx  2xx  2xx  2xx  2xx  2xx  2xx  2xx", file_path="sse.min.js"),
+    page("GET /login",                                                "2xx  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
+    page("POST /login",                                               "303  303  303  303  303  303  303  303",
+        body={"email": "{spare_email}", "password": "{password}"}),
+    page("GET /signup",                                               "2xx  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
+    page("POST /signup",                                              "303  303  303  303  303  303  303  303",
+        body={"email": "new-{unique}@example.com", "password": "{password}", "name": "New", "timezone": "UTC"}),
+    page("POST /logout",                                              "login  login  login  login  login  login  login  login", fresh=SESSION),
+    page("GET /",                                                     "login  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
+    page("GET /day",                                                  "login  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
+    page("GET /events/new",                                           "login  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
+    page("POST /events/new",                                          "login  422  403  303  303  422  303  422",
+        body={**EVENT_FORM, "calendar_id": "{calendar_id}"}, note="in the shared calendar: one the caller cannot see is 'no such calendar' (422)"),
+    page("GET /events/free-rooms",                                    "login  2xx  2xx  2xx  2xx  2xx  2xx  2xx",
+        query={"starts": "{form_starts}", "ends": "{form_ends}", "timezone": "UTC"}),
+    page("GET /events/participant-field",                             "login  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
+    page("GET /events/{event_id}",                                    "login  404  2xx  2xx  2xx  2xx  2xx  404"),
+    page("GET /events/{event_id}/edit",                               "login  404  403  2xx  2xx  403  2xx  404"),
+    page("POST /events/{event_id}/edit",                              "login  404  403  303  303  403  303  404", fresh=SCENE,
+        body={**EVENT_FORM, "calendar_id": "{calendar_id}", "participants": "{participant_email}"}),
+    page("POST /events/{event_id}/cancel",                            "login  404  403  303  303  403  303  404", fresh=SCENE),
+    page("POST /events/{event_id}/response",                          "login  404  403  403  403  303  403  404",
+        body={"status": "tentative"}),
+    page("GET /events/{event_id}/attendance",                         "login  404  2xx  2xx  2xx  2xx  2xx  404"),
+    page("GET /rooms",                                                "login  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
+    page("POST /rooms",                                               "login  403  403  403  403  403  403  303",
+        body={"name": "Room {unique}", "capacity": "4", "location": ""}),
+    page("GET /notifications",                                        "login  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
+    page("POST /notifications/{notification_id}/read",                "login  404  404  404  404  303  404  404"),
+    page("POST /notifications/read-all",                              "login  303  303  303  303  303  303  303"),
+    page("GET /google",                                               "login  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
+)
+# fmt: on
+
+
+def markdown_table(rows: tuple[Row, ...] = MATRIX) -> str:
+    """The matrix as the Markdown table docs/security.md shows."""
+    lines = [
+        "| route | " + " | ".join(ROLES) + " | note |",
+        "|---|" + "---|" * (len(ROLES) + 1),
+    ]
+    lines.extend(
+        f"| `{row.route}` | " + " | ".join(row.answers[role] for role in ROLES) + f" | {row.note} |" for row in rows
+    )
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown_table(), end="")  # noqa: T201 - the table to paste into docs/security.md

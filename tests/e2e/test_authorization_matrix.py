@@ -1,0 +1,276 @@
+"""Every route, as every kind of caller: the answers of tests/e2e/authorization_matrix.py, cell by cell."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import httpx
+import pytest
+from litestar import Litestar
+from litestar.routes import HTTPRoute
+from litestar.testing import AsyncTestClient
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from adapters.postgres.unit_of_work import PostgresUnitOfWork
+from adapters.redis.notifications import RedisNotificationPublisher, channels_backend
+from application.notifications.create_notification import create_notification
+from domain.notifications.notification import NotificationDraft, NotificationType
+from entrypoints.settings import Settings
+from tests.e2e.authorization_matrix import MATRIX, OAUTH, ROLES, SCENE, SESSION, Row, markdown_table
+from tests.e2e.people import PASSWORD, Person, at, sign_up
+from tests.e2e.web.browsing import csrf_token
+from tests.fakes.google import FakeGoogle, running_fake_google
+from tests.support.google import connect, google_settings, start_connecting
+
+Client = AsyncTestClient[Litestar]
+SESSION_COOKIE = "planner_token"
+CSRF_COOKIE = "planner_csrf"
+CSRF_HEADER = "x-csrftoken"
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+NOT_ROUTES = {"OPTIONS", "HEAD"}
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeGoogle]:
+    with running_fake_google() as fake:
+        yield fake
+
+
+@pytest.fixture
+def settings(settings: Settings, fake: FakeGoogle) -> Settings:
+    """Google configured (a fake one), so that Google routes answer on authorization, not a 503."""
+    return google_settings(settings, fake, "http://testserver.local")
+
+
+def app_routes(app: Litestar) -> set[str]:
+    """`METHOD /path/{param}` for every HTTP route of the app (the OpenAPI schema's and the pages')."""
+    routes = set()
+    for route in app.routes:
+        if isinstance(route, HTTPRoute):
+            path = re.sub(r"\{(\w+):[^}]+\}", r"{\1}", route.path)
+            routes.update(f"{method} {path}" for method in route.methods - NOT_ROUTES)
+    return routes
+
+
+def test_every_route_of_the_app_has_a_row_in_the_matrix(app: Litestar) -> None:
+    routes = app_routes(app)
+    rows = [row.route for row in MATRIX]
+    missing = sorted(routes - set(rows))
+    assert not missing, f"routes without a row in tests/e2e/authorization_matrix.py: {missing}"
+    gone = sorted(set(rows) - routes)
+    assert not gone, f"rows in tests/e2e/authorization_matrix.py for routes the app does not have: {gone}"
+    twice = sorted({route for route in rows if rows.count(route) > 1})
+    assert not twice, f"routes with more than one row: {twice}"
+
+
+def test_every_path_of_the_openapi_schema_is_a_route_the_matrix_covers(app: Litestar) -> None:
+    schema = app.openapi_schema.to_schema()
+    operations = {f"{method.upper()} {path}" for path, item in schema["paths"].items() for method in item}
+    assert operations <= {row.route for row in MATRIX}, sorted(operations - {row.route for row in MATRIX})
+
+
+def test_the_security_guide_shows_the_matrix_as_tested(project_root: Path) -> None:
+    guide = (project_root / "docs" / "security.md").read_text()
+    assert markdown_table() in guide, (
+        "docs/security.md's authorization matrix differs from tests/e2e/authorization_matrix.py: "
+        "paste the output of `uv run python -m tests.e2e.authorization_matrix` under 'Authorization matrix'"
+    )
+
+
+@dataclass
+class World:
+    """The people and things every cell's request names (see tests/e2e/authorization_matrix.py)."""
+
+    client: Client
+    fake: FakeGoogle
+    people: dict[str, Person]
+    values: dict[str, str]
+    csrf: tuple[str, str] = ("", "")
+    """The CSRF cookie and the matching form token, as a browser holds them after loading a form."""
+    numbers: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+
+    def token(self, role: str) -> str | None:
+        return None if role == "anonymous" else self.people[role].token
+
+    async def scene(self) -> dict[str, str]:
+        """A shared calendar with its members, a room, and an event booking it with a participant."""
+        owner, admin, organizer = self.people["owner"], self.people["admin"], self.people["organizer"]
+        number = next(self.numbers)
+        calendar = await owner.post("/api/calendars", json={"name": f"Team {number}"})
+        assert calendar.status_code == 201, calendar.text
+        calendar_id = calendar.json()["id"]
+        for role, access in (("viewer", "viewer"), ("editor", "editor"), ("organizer", "editor")):
+            shared = await owner.post(
+                f"/api/calendars/{calendar_id}/members", json={"email": self.people[role].email, "role": access}
+            )
+            assert shared.status_code in {200, 201}, shared.text
+        room = await admin.post("/api/rooms", json={"name": f"Room {number}", "capacity": 8})
+        assert room.status_code == 201, room.text
+        event = await organizer.post(
+            "/api/events",
+            json={
+                "title": f"Planning {number}",
+                "starts_at": at(10),
+                "ends_at": at(11),
+                "calendar_id": calendar_id,
+                "room_id": room.json()["id"],
+                "participants": [self.people["participant"].email],
+            },
+        )
+        assert event.status_code == 201, event.text
+        return {"calendar_id": calendar_id, "room_id": room.json()["id"], "event_id": event.json()["id"]}
+
+    async def sign_in_again(self, role: str) -> str | None:
+        if role == "anonymous":
+            return None
+        login = await self.client.post("/api/auth/login", json={"email": self.people[role].email, "password": PASSWORD})
+        assert login.status_code == 200, login.text
+        self.client.cookies.clear()
+        return str(login.json()["access_token"])
+
+    async def still_signed_in(self, role: str) -> None:
+        """After a sign-out row: sign the role in again if that ended its session too (sign out everywhere)."""
+        if role == "anonymous":
+            return
+        me = await self.client.get("/api/me", headers=self.people[role].auth)
+        if me.status_code == 401:
+            self.people[role].token = await self.sign_in_again(role) or ""
+
+    async def oauth(self) -> dict[str, str]:
+        return {"oauth_state": await start_connecting(self.people["owner"]), "oauth_code": self.fake.issue_code()}
+
+
+async def build_world(client: Client, fake: FakeGoogle, engine: AsyncEngine, redis: Redis) -> World:
+    # The first person to sign up administers planner.
+    people = {role: await sign_up(client, role) for role in ("admin", *ROLES[1:-1], "spare")}
+    world = World(client=client, fake=fake, people=people, values={})
+    world.values.update(await world.scene())
+    participant = people["participant"]
+    notification = await create_notification(
+        NotificationDraft(
+            user_id=UUID(participant.id),
+            type=NotificationType.EVENT_INVITED,
+            title="Invitation",
+            message="You are invited",
+            event_id=UUID(world.values["event_id"]),
+            dedupe_key=f"matrix:{world.values['event_id']}",
+        ),
+        # The app serves requests in the test client's own event loop: the test stores with its own engine.
+        uow=PostgresUnitOfWork(async_sessionmaker(engine, expire_on_commit=False)),
+        publisher=RedisNotificationPublisher(channels_backend(redis)),
+    )
+    assert notification is not None
+    job_id = await connect(people["owner"], fake)
+    form = await client.get("/login", headers={"Accept": "text/html"})
+    world.csrf = (form.cookies[CSRF_COOKIE], csrf_token(form.text))
+    client.cookies.clear()
+    world.values.update(
+        notification_id=str(notification.id),
+        job_id=job_id,
+        task_id=f"google-job:{job_id}",
+        queue_id="planner",
+        channel_id="no-such-channel",
+        password=PASSWORD,
+        spare_email=people["spare"].email,
+        participant_email=participant.email,
+        day_start=at(0),
+        day_end=at(24),
+        slot_start=at(15, offset_days=5),
+        slot_end=at(16, offset_days=5),
+        form_starts="2031-03-04T10:00",
+        form_ends="2031-03-04T11:00",
+        **{f"{role}_id": people[role].id for role in people},
+    )
+    return world
+
+
+def _fill(template: Any, values: dict[str, str]) -> Any:
+    if isinstance(template, str):
+        return _PLACEHOLDER.sub(lambda found: values[found.group(1)], template)
+    if isinstance(template, dict):
+        return {key: _fill(value, values) for key, value in template.items()}
+    return template
+
+
+async def request(world: World, row: Row, role: str) -> httpx.Response:
+    values = {**world.values, "unique": str(next(world.numbers))}
+    token = world.token(role)
+    if row.fresh == SCENE:
+        values.update(await world.scene())
+    elif row.fresh == SESSION:
+        token = await world.sign_in_again(role)
+    elif row.fresh == OAUTH:
+        values.update(await world.oauth())
+    try:
+        return await _send(world, row, role, values, token)
+    finally:
+        if row.fresh == SESSION:
+            await world.still_signed_in(role)
+
+
+async def _send(world: World, row: Row, role: str, values: dict[str, str], token: str | None) -> httpx.Response:
+    path = _PLACEHOLDER.sub(lambda found: _fill(row.params.get(found.group(1), found.group(0)), values), row.path)
+    query = _fill(row.query, values)
+    body = _fill(row.body, values)
+    client = world.client
+    client.cookies.clear()
+    # Unsafe methods carry the CSRF cookie and header as a browser's script would: the matrix is about who
+    # may do what, not about CSRF (tested on its own); an API call is authenticated by its bearer token.
+    csrf_cookie, csrf = world.csrf
+    client.cookies.set(CSRF_COOKIE, csrf_cookie)
+    headers = {CSRF_HEADER: csrf} if row.method in UNSAFE else {}
+    try:
+        if row.kind == "api":
+            headers["Accept"] = "application/json"
+            if token:
+                headers["Authorization"] = f"Bearer {token}"
+            return await client.request(
+                row.method, path, params=query, json=body, headers=headers, follow_redirects=False
+            )
+        # A browser: the session cookie, and the CSRF token in forms.
+        if token:
+            client.cookies.set(SESSION_COOKIE, token)
+        headers["Accept"] = "text/html"
+        form = {"_csrf_token": csrf, **(body or {})} if row.method in UNSAFE else None
+        return await client.request(row.method, path, params=query, data=form, headers=headers, follow_redirects=False)
+    finally:
+        client.cookies.clear()
+
+
+def observed(answer: httpx.Response) -> str:
+    status = answer.status_code
+    if 300 <= status < 400 and answer.headers.get("location", "").startswith("/login"):
+        return "login"
+    return "2xx" if 200 <= status < 300 else str(status)
+
+
+def matches(expected: str, seen: str) -> bool:
+    if expected == "any":  # answered without regard to who asks: never a refusal
+        return seen not in {"401", "403", "404", "login"}
+    return seen == expected
+
+
+async def test_every_role_gets_the_expected_answer_on_every_route(
+    client: Client, fake: FakeGoogle, engine: AsyncEngine, redis: Redis
+) -> None:
+    world = await build_world(client, fake, engine, redis)
+    wrong = []
+    for row in MATRIX:
+        for role in ROLES:
+            expected = row.expected(role)
+            if expected == "sse":
+                continue
+            answer = await request(world, row, role)
+            if not matches(expected, observed(answer)):
+                wrong.append(
+                    f"{row.route} as {role}: expected {expected}, got {answer.status_code} {answer.text[:160]!r}"
+                )
+    assert not wrong, f"{len(wrong)} cells differ from tests/e2e/authorization_matrix.py:\n" + "\n".join(wrong)
