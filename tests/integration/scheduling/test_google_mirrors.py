@@ -10,14 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from adapters.google.token_cipher import TokenCipher
 from adapters.postgres.sync_unit_of_work import PostgresSyncUnitOfWork
 from application.scheduling.cancel_event import cancel_event
-from application.scheduling.dto import CancelEvent, RenameCalendar, UpdateEvent
+from application.scheduling.dto import CancelEvent, UpdateCalendar, UpdateEvent
 from application.scheduling.list_events import list_events
-from application.scheduling.rename_calendar import rename_calendar
+from application.scheduling.update_calendar import update_calendar
 from application.scheduling.update_event import update_event
 from domain.errors import PermissionDenied
 from domain.google_sync.mirroring import MirroredPage, mirror_calendar, mirror_page
 from domain.google_sync.model import MirroredCalendar, RemoteCalendar, RemoteEvent
-from domain.scheduling.calendar import CalendarRole
+from domain.scheduling.calendar import CalendarChanges, CalendarRole
+from domain.scheduling.event import EventChanges
 from domain.scheduling.time_range import EVENT_MAX_LENGTH
 from domain.scheduling.user import User
 from tests.integration.scheduling.office import PostgresOffice
@@ -128,13 +129,15 @@ async def test_a_mirrored_calendar_is_read_only_for_everyone_its_owner_included(
     assert (calendar.read_only, calendar.role_of(ada.id)) == (True, CalendarRole.OWNER)
     with pytest.raises(PermissionDenied):
         await update_event(
-            UpdateEvent(actor_id=ada.id, event_id=standup.id, title="Mine"), uow=office.uow, clock=office.clock
+            UpdateEvent(actor_id=ada.id, event_id=standup.id, changes=EventChanges(title="Mine")),
+            uow=office.uow,
+            clock=office.clock,
         )
     with pytest.raises(PermissionDenied):
         await cancel_event(CancelEvent(actor_id=ada.id, event_id=standup.id), uow=office.uow, clock=office.clock)
     with pytest.raises(PermissionDenied):
-        await rename_calendar(
-            RenameCalendar(actor_id=ada.id, calendar_id=mirror.calendar_id, name="Mine"),
+        await update_calendar(
+            UpdateCalendar(actor_id=ada.id, calendar_id=mirror.calendar_id, changes=CalendarChanges(name="Mine")),
             uow=office.uow,
             clock=office.clock,
         )
