@@ -76,6 +76,7 @@ async def _keep_refreshing(connections: ConnectionRegistry) -> None:
 def create_app(settings: Settings | None = None, *, configure_logs: bool = True) -> Litestar:
     """Build the web app for `settings` (read from the environment when not given)."""
     settings = settings or get_settings()
+    settings.require_secret_key()  # also for `uvicorn entrypoints.app:create_app` started by hand
     if configure_logs:
         configure_logging(settings.log_level, json=settings.is_production)
     infrastructure = Infrastructure.from_settings(settings)

@@ -32,9 +32,12 @@ def fail(message: str) -> NoReturn:
     sys.exit(1)
 
 
-def load_settings() -> Settings:
+def load_settings(*, serving: bool = False) -> Settings:
+    """The settings from the environment; `serving` ones (web, worker) must hold a SECRET_KEY of their own."""
     try:
         settings = Settings.from_env()
+        if serving:
+            settings.require_secret_key()
     except SettingsError as exc:
         fail(str(exc))
     configure_logging(settings.log_level, json=settings.is_production)
@@ -83,10 +86,17 @@ def up(host: str, port: int, data_dir: Path) -> None:
     from adapters.embedded.errors import EmbeddedServerError
     from adapters.embedded.postgres import EmbeddedPostgres
     from adapters.embedded.redis import EmbeddedRedis
+    from adapters.embedded.secret_key import load_or_create_secret_key
     from entrypoints.preflight import PreflightError, check_servers
     from entrypoints.serve import serve_with_worker
+    from entrypoints.settings import random_secret_key
 
     settings = load_settings()
+    if not settings.secret_key:
+        try:
+            settings = settings.with_secret_key(load_or_create_secret_key(data_dir, random_secret_key))
+        except EmbeddedServerError as exc:
+            fail(str(exc))
     _web_assets()
     lock = DataDirLock(data_dir)
     postgres = EmbeddedPostgres(data_dir) if not settings.database.url else None
@@ -178,7 +188,7 @@ def run(host: str, port: int, workers: int) -> None:
     """Serve the web app only (uvicorn), on the servers at DATABASE_URL and REDIS_URL."""
     import uvicorn
 
-    settings = load_settings()
+    settings = load_settings(serving=True)
     _require_servers(settings)
     _web_assets(required=False)
     try:
@@ -205,7 +215,7 @@ def run(host: str, port: int, workers: int) -> None:
 @click.option("--processes", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
 def worker(processes: int) -> None:
     """Run SAQ workers only, on the Redis at REDIS_URL."""
-    settings = load_settings()
+    settings = load_settings(serving=True)
     _require_servers(settings)
     if processes == 1:
         _run_worker()
