@@ -9,10 +9,11 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import click
 import structlog
@@ -20,7 +21,22 @@ import structlog
 from entrypoints.logs import configure_logging
 from entrypoints.settings import Settings, SettingsError
 
+if TYPE_CHECKING:
+    from application.unit_of_work import UnitOfWork
+    from domain.accounts.ports import InvitationStore, SessionStore
+
 log = structlog.get_logger(__name__)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class AccountsOnDatabase:
+    """What the `planner users` commands work with, on one short-lived engine."""
+
+    settings: Settings
+    uow: UnitOfWork
+    sessions: SessionStore
+    invitations: InvitationStore
 
 
 class Stopped(Exception):
@@ -289,25 +305,18 @@ def users() -> None:
     """People and their roles."""
 
 
-@users.command("promote")
-@click.argument("email")
-@click.option(
+DATA_DIR_OPTION = click.option(
     "--data-dir",
     default=".planner",
     show_default=True,
     type=click.Path(file_okay=False, path_type=Path),
     help="The running `planner up` whose embedded database to use when DATABASE_URL is unset.",
 )
-def users_promote(email: str, data_dir: Path) -> None:
-    """Make the user with EMAIL an administrator."""
-    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+
+def _on_database(data_dir: Path, work: Callable[[AccountsOnDatabase], Awaitable[T]]) -> T:
+    """Run `work` on the database at DATABASE_URL (or of the running `planner up`); a refusal is one line."""
     from adapters.embedded.postgres import running_database_url
-    from adapters.postgres.engine import create_engine
-    from adapters.postgres.unit_of_work import PostgresUnitOfWork
-    from application.scheduling.dto import PromoteUser
-    from application.scheduling.promote_user import promote_user
-    from domain.clock import SystemClock
     from domain.errors import DomainError
 
     settings = load_settings()
@@ -315,20 +324,103 @@ def users_promote(email: str, data_dir: Path) -> None:
     if database_url is None:
         fail(f"no planner is running on data dir {data_dir}; start `planner up` or set DATABASE_URL")
 
-    async def promote() -> str:
+    async def run() -> T:
+        from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+        from adapters.postgres.accounts import PostgresInvitations, PostgresSessions
+        from adapters.postgres.engine import create_engine
+        from adapters.postgres.unit_of_work import PostgresUnitOfWork
+
         engine = create_engine(database_url, pool_size=1, max_overflow=0)
         try:
             sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
-            user = await promote_user(PromoteUser(email=email), uow=PostgresUnitOfWork(sessions), clock=SystemClock())
+            return await work(
+                AccountsOnDatabase(
+                    settings=settings,
+                    uow=PostgresUnitOfWork(sessions),
+                    sessions=PostgresSessions(sessions),
+                    invitations=PostgresInvitations(sessions),
+                )
+            )
         finally:
             await engine.dispose()
-        return user.email
 
     try:
-        promoted = asyncio.run(promote())
+        return asyncio.run(run())
     except DomainError as exc:
         fail(exc.detail)
-    click.echo(f"{promoted} is now an administrator")
+
+
+@users.command("promote")
+@click.argument("email")
+@DATA_DIR_OPTION
+def users_promote(email: str, data_dir: Path) -> None:
+    """Make the user with EMAIL an administrator."""
+    from application.scheduling.dto import PromoteUser
+    from application.scheduling.promote_user import promote_user
+    from domain.clock import SystemClock
+
+    async def promote(on: AccountsOnDatabase) -> str:
+        return (await promote_user(PromoteUser(email=email), uow=on.uow, clock=SystemClock())).email
+
+    click.echo(f"{_on_database(data_dir, promote)} is now an administrator")
+
+
+@users.command("demote")
+@click.argument("email")
+@DATA_DIR_OPTION
+def users_demote(email: str, data_dir: Path) -> None:
+    """Take administration away from the user with EMAIL; their sessions end."""
+    from application.accounts.demote_user import demote_user
+
+    async def demote(on: AccountsOnDatabase) -> str:
+        return (await demote_user(email, actor_id=None, uow=on.uow, sessions=on.sessions)).email
+
+    click.echo(f"{_on_database(data_dir, demote)} is no longer an administrator; their sessions ended")
+
+
+@users.command("create-admin")
+@click.argument("email")
+@click.option("--name", default=None, help="Display name (default: the part of EMAIL before the @).")
+@click.option("--timezone", "timezone_name", default="UTC", show_default=True, help="IANA time zone.")
+@click.password_option(
+    "--password",
+    envvar="PLANNER_ADMIN_PASSWORD",
+    help="The password (asked for when not given; or set PLANNER_ADMIN_PASSWORD).",
+)
+@DATA_DIR_OPTION
+def users_create_admin(email: str, name: str | None, timezone_name: str, password: str, data_dir: Path) -> None:
+    """Create an administrator account (the first one, whatever REGISTRATION says)."""
+    from adapters.passwords import Argon2PasswordHasher
+    from application.accounts.create_admin import create_admin
+    from application.scheduling.dto import RegisterUser
+    from domain.clock import SystemClock
+
+    command = RegisterUser(
+        email=email, password=password, name=name or email.partition("@")[0] or email, timezone=timezone_name
+    )
+
+    async def create(on: AccountsOnDatabase) -> str:
+        user = await create_admin(command, uow=on.uow, hasher=Argon2PasswordHasher(), clock=SystemClock())
+        return user.email
+
+    click.echo(f"{_on_database(data_dir, create)} is an administrator; sign in with that email")
+
+
+@users.command("invite")
+@click.argument("email")
+@DATA_DIR_OPTION
+def users_invite(email: str, data_dir: Path) -> None:
+    """Print a single-use sign-up link for EMAIL (valid 7 days)."""
+    from application.accounts.invite import invite
+    from domain.clock import SystemClock
+    from entrypoints.http.controllers.invitations import invitation_url
+
+    async def make(on: AccountsOnDatabase) -> str:
+        _, token = await invite(email, actor_id=None, uow=on.uow, invitations=on.invitations, clock=SystemClock())
+        return invitation_url(on.settings.public_base_url, token)
+
+    click.echo(_on_database(data_dir, make))
 
 
 if __name__ == "__main__":

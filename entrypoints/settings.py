@@ -11,6 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from domain.accounts.registration import RegistrationMode, RegistrationPolicy
+
 MIN_SECRET_KEY_LENGTH = 32
 MAX_SESSION_CHECK_TTL_SECONDS = 30
 """A revoked session or a demotion takes effect within this many seconds in every process."""
@@ -84,25 +86,6 @@ class GoogleSettings:
         return bool(self.client_id and self.client_secret)
 
 
-class RegistrationMode(StrEnum):
-    OPEN = "open"
-    INVITE = "invite"
-    DOMAIN = "domain"
-
-
-@dataclass(frozen=True)
-class RegistrationSettings:
-    """Who may create an account (REGISTRATION): anyone, invited people, or people of some email domains."""
-
-    mode: RegistrationMode = RegistrationMode.OPEN
-    domains: tuple[str, ...] = ()
-
-    @property
-    def value(self) -> str:
-        """The REGISTRATION text these settings were read from."""
-        return f"domain:{','.join(self.domains)}" if self.mode is RegistrationMode.DOMAIN else self.mode.value
-
-
 @dataclass(frozen=True)
 class Settings:
     """Every setting planner reads; names are the environment variables in DESIGN.md."""
@@ -118,7 +101,7 @@ class Settings:
     redis: RedisSettings = field(default_factory=lambda: RedisSettings(url=None, cache_url=None))
     google: GoogleSettings = field(default_factory=lambda: GoogleSettings(client_id=None, client_secret=None))
     rate_limits: RateLimitSettings = field(default_factory=RateLimitSettings)
-    registration: RegistrationSettings = field(default_factory=RegistrationSettings)
+    registration: RegistrationPolicy = field(default_factory=RegistrationPolicy)
     session_check_ttl_seconds: float = 10
     """How long a process trusts a session it checked in the database (SESSION_CHECK_TTL_SECONDS, at most 30)."""
 
@@ -203,7 +186,7 @@ class Settings:
             "RATE_LIMIT_PER_ACCOUNT": str(self.rate_limits.per_account),
             "RATE_LIMIT_API_PER_USER": str(self.rate_limits.api_per_user),
             "RATE_LIMIT_API_PER_IP": str(self.rate_limits.api_per_ip),
-            "REGISTRATION": self.registration.value,
+            "REGISTRATION": self.registration.text,
             "SESSION_CHECK_TTL_SECONDS": f"{self.session_check_ttl_seconds:g}",
         }
         optional = {
@@ -283,18 +266,18 @@ def _refuse_weak_secret_key(app_env: AppEnv, secret_key: str) -> None:
         )
 
 
-def _registration(raw: str | None, app_env: AppEnv) -> RegistrationSettings:
+def _registration(raw: str | None, app_env: AppEnv) -> RegistrationPolicy:
     if raw is None:
         # A production server is reachable by strangers: joining takes an invitation unless the operator opens it.
         mode = RegistrationMode.INVITE if app_env is AppEnv.PRODUCTION else RegistrationMode.OPEN
-        return RegistrationSettings(mode=mode)
+        return RegistrationPolicy(mode=mode)
     text = raw.strip().lower()
     if text in (RegistrationMode.OPEN.value, RegistrationMode.INVITE.value):
-        return RegistrationSettings(mode=RegistrationMode(text))
+        return RegistrationPolicy(mode=RegistrationMode(text))
     if text.startswith("domain:"):
         domains = tuple(d.strip().lstrip("@") for d in text.removeprefix("domain:").split(",") if d.strip())
         if domains and all("." in d and "@" not in d and " " not in d for d in domains):
-            return RegistrationSettings(mode=RegistrationMode.DOMAIN, domains=domains)
+            return RegistrationPolicy(mode=RegistrationMode.DOMAIN, domains=domains)
     raise SettingsError(f"REGISTRATION={raw!r} is not one of open, invite, domain:example.com[,example.org]")
 
 
