@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
-from entrypoints.http.sessions import AuthenticatedUser, accounts_of
+from entrypoints.http.sessions import AuthenticatedUser
 
 
-async def admins_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+def admins_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """Let signed-in admins through: 401 for anonymous callers, 403 for everyone else.
 
-    Whether the caller is an administrator is read from the database now, not from a remembered
-    check: a demoted administrator loses these pages at once, in every process.
+    `is_admin` was read from the database for this very request (an administrator's session check is
+    never remembered: entrypoints.http.sessions), never taken from the token.
     """
     user = connection.scope.get("user")
-    if not isinstance(user, AuthenticatedUser) or user.session_id is None:
+    if not isinstance(user, AuthenticatedUser):
         raise NotAuthorizedException("Sign in as an administrator to use this page")
-    holder = await accounts_of(connection).sessions.holder(user.session_id, user.id, now=datetime.now(UTC))
-    if holder is None:
-        raise NotAuthorizedException("Sign in as an administrator to use this page")
-    if not holder.is_admin:
+    if not user.is_admin:
         raise PermissionDeniedException("Administrators only")

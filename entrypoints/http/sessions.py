@@ -2,8 +2,9 @@
 
 A token names its session (`sid`); the session must still be in the database, and who holds it
 (and whether they are an administrator) is read there, never from the token. Each process trusts a
-check for `session_check_ttl_seconds` (at most 30), so an ended session or a demotion takes effect
-everywhere within that time, and at once in the process that did it.
+check for `session_check_ttl_seconds` (at most 30), so an ended session takes effect everywhere
+within that time, and at once in the process that ended it; an administrator's session is checked
+on every request.
 """
 
 from __future__ import annotations
@@ -15,18 +16,22 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+import structlog
 from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
 from litestar.exceptions import NotAuthorizedException
 from litestar.security.jwt import JWTCookieAuth, Token
 from litestar.types import Message, Scope
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.postgres.accounts import PostgresInvitations, PostgresSessions
 from application.accounts.end_sessions import sign_out_everywhere
 from domain.accounts.ports import InvitationStore, SessionHolder, SessionStore
 from entrypoints.settings import Settings
+
+log = structlog.get_logger(__name__)
 
 TOKEN_LIFETIME = timedelta(hours=12)
 """ASVS level 2 asks for at most 12 hours; the web client's cookie slides (renewed past half its life)."""
@@ -47,7 +52,10 @@ class AuthenticatedUser:
 
 
 class CheckedSessions:
-    """Session checks remembered for `ttl_seconds`: one database read per session and lifetime, not per request."""
+    """Session checks remembered for `ttl_seconds`: one database read per session and lifetime, not per request.
+
+    Only checks that found no administrator are remembered.
+    """
 
     def __init__(
         self, store: SessionStore, *, ttl_seconds: float, monotonic: Callable[[], float] = time.monotonic
@@ -63,7 +71,9 @@ class CheckedSessions:
             holder = remembered[1]
             return holder if holder is not None and holder.user_id == user_id else None
         holder = await self._store.holder(session_id, user_id, now=datetime.now(UTC))
-        if self._ttl > 0:
+        # An administrator's session is never taken on trust: their powers are read from the database on
+        # every request, so a demotion takes them away at once in every process. They are few.
+        if self._ttl > 0 and not (holder is not None and holder.is_admin):
             if len(self._checked) >= CHECKS_KEPT:
                 self._checked.clear()
             self._checked[session_id] = (now, holder)
@@ -194,7 +204,12 @@ async def renew_session_cookie(message: Message, scope: Scope) -> None:
     user_id, session_id = renewal
     request: Request[Any, Any, Any] = Request(scope)
     accounts = accounts_of(request)
-    await accounts.sessions.extend(session_id, expires_at=datetime.now(UTC) + TOKEN_LIFETIME)
+    try:
+        await accounts.sessions.extend(session_id, expires_at=datetime.now(UTC) + TOKEN_LIFETIME)
+    except SQLAlchemyError:
+        # The answer itself is ready: it goes out with the cookie it has, which a later request renews.
+        log.warning("session.renewal_failed", session_id=str(session_id), exc_info=True)
+        return
     cookie = session_cookie(request, _token(request, user_id, session_id))
     headers = list(message.get("headers", []))
     headers.append(cookie.to_encoded_header())

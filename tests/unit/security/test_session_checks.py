@@ -86,3 +86,13 @@ async def test_forgetting_a_user_drops_every_remembered_session_of_theirs() -> N
     checked.forget_user(user)
     for session in sessions:
         assert await checked.holder(session, user) is None
+
+
+async def test_an_administrators_session_is_checked_on_every_request() -> None:
+    store, user = InMemorySessions(), uuid4()
+    checked = CheckedSessions(store, ttl_seconds=30, monotonic=Clock())
+    session = await _opened(store, user)
+    store.live[session] = SessionHolder(user_id=user, is_admin=True)
+    assert await checked.holder(session, user) == SessionHolder(user_id=user, is_admin=True)
+    store.live[session] = SessionHolder(user_id=user, is_admin=False)  # demoted by another process
+    assert await checked.holder(session, user) == SessionHolder(user_id=user, is_admin=False)
