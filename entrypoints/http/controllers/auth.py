@@ -41,6 +41,7 @@ class AuthController(Controller):
         operation_id="register",
         responses={
             **problems(403, 409, 422, 429),
+            HTTP_201_CREATED: ResponseSpec(User, description="The new account (REGISTRATION open)"),
             HTTP_202_ACCEPTED: ResponseSpec(
                 RegistrationReceived, description="REGISTRATION is not open: the same answer for every email"
             ),
