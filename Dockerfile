@@ -7,7 +7,8 @@ RUN npm ci --no-audit --no-fund
 
 FROM python:3.12-slim
 
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy \
+# APP_ENV=production: a container started without SECRET_KEY refuses to run instead of using a known one.
+ENV APP_ENV=production PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy \
     UV_PROJECT_ENVIRONMENT=/opt/planner PATH="/opt/planner/bin:$PATH"
 RUN pip install --no-cache-dir uv && useradd --create-home --uid 10001 planner
 WORKDIR /app

@@ -187,3 +187,23 @@ class OwnerCannotLeaveCalendar(Conflict):
     def extensions(self) -> JsonObject:
         """Name the calendar and the owner."""
         return {"calendar_id": str(self.calendar_id), "user_id": str(self.user_id)}
+
+
+class RegistrationClosed(PermissionDenied):
+    """Joining takes an invitation (or an email of an admitted domain) here."""
+
+    code = "registration_closed"
+    title = "Registration closed"
+
+    def __init__(self) -> None:
+        super().__init__("joining this planner takes an invitation from an administrator")
+
+
+class InvalidInvitation(PermissionDenied):
+    """The invitation is unknown, used, expired, or made for another email address."""
+
+    code = "invalid_invitation"
+    title = "Invalid invitation"
+
+    def __init__(self) -> None:
+        super().__init__("this invitation is unknown, used, expired, or for another email address")

@@ -29,6 +29,7 @@ from entrypoints.http.controllers.auth import AuthController, MeController
 from entrypoints.http.controllers.calendars import CalendarController
 from entrypoints.http.controllers.events import EventController
 from entrypoints.http.controllers.google import GoogleController, WebhookController
+from entrypoints.http.controllers.invitations import InvitationController
 from entrypoints.http.controllers.jobs import JobController
 from entrypoints.http.controllers.notifications import NotificationController
 from entrypoints.http.controllers.rooms import RoomController
@@ -37,6 +38,7 @@ from entrypoints.http.errors import exception_handlers, problem_details_plugin
 from entrypoints.http.health import HealthController
 from entrypoints.http.monitor import monitor_router
 from entrypoints.http.rate_limits import rate_limit_middleware
+from entrypoints.http.sessions import build_accounts, renew_session_cookie
 from entrypoints.http.sse import CONNECTIONS_TTL_S, ConnectionRegistry
 from entrypoints.infrastructure import Infrastructure
 from entrypoints.logs import RequestIdMiddleware, configure_logging, send_request_id
@@ -76,6 +78,7 @@ async def _keep_refreshing(connections: ConnectionRegistry) -> None:
 def create_app(settings: Settings | None = None, *, configure_logs: bool = True) -> Litestar:
     """Build the web app for `settings` (read from the environment when not given)."""
     settings = settings or get_settings()
+    settings.require_secret_key()  # also for `uvicorn entrypoints.app:create_app` started by hand
     if configure_logs:
         configure_logging(settings.log_level, json=settings.is_production)
     infrastructure = Infrastructure.from_settings(settings)
@@ -107,6 +110,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             RoomController,
             EventController,
             AdminController,
+            InvitationController,
             NotificationController,
             JobController,
             GoogleController,
@@ -126,7 +130,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             web_client(settings),
         ],
         middleware=[DefineMiddleware(RequestIdMiddleware), *rate_limit_middleware(settings.rate_limits)],
-        before_send=[send_request_id],
+        before_send=[send_request_id, renew_session_cookie],
         exception_handlers=exception_handlers(),
         lifespan=[lifespan],
         state=State(
@@ -140,6 +144,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
                 "connections": connections,
                 "rate_limit_counters": rate_limit_counters,
                 "google": google,
+                "accounts": build_accounts(infrastructure.engine, settings),
             }
         ),
         openapi_config=OpenAPIConfig(

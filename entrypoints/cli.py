@@ -9,10 +9,11 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import click
 import structlog
@@ -20,7 +21,22 @@ import structlog
 from entrypoints.logs import configure_logging
 from entrypoints.settings import Settings, SettingsError
 
+if TYPE_CHECKING:
+    from application.unit_of_work import UnitOfWork
+    from domain.accounts.ports import InvitationStore, SessionStore
+
 log = structlog.get_logger(__name__)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class AccountsOnDatabase:
+    """What the `planner users` commands work with, on one short-lived engine."""
+
+    settings: Settings
+    uow: UnitOfWork
+    sessions: SessionStore
+    invitations: InvitationStore
 
 
 class Stopped(Exception):
@@ -32,9 +48,12 @@ def fail(message: str) -> NoReturn:
     sys.exit(1)
 
 
-def load_settings() -> Settings:
+def load_settings(*, serving: bool = False) -> Settings:
+    """The settings from the environment; `serving` ones (web, worker) must hold a SECRET_KEY of their own."""
     try:
         settings = Settings.from_env()
+        if serving:
+            settings.require_secret_key()
     except SettingsError as exc:
         fail(str(exc))
     configure_logging(settings.log_level, json=settings.is_production)
@@ -83,10 +102,17 @@ def up(host: str, port: int, data_dir: Path) -> None:
     from adapters.embedded.errors import EmbeddedServerError
     from adapters.embedded.postgres import EmbeddedPostgres
     from adapters.embedded.redis import EmbeddedRedis
+    from adapters.embedded.secret_key import load_or_create_secret_key
     from entrypoints.preflight import PreflightError, check_servers
     from entrypoints.serve import serve_with_worker
+    from entrypoints.settings import random_secret_key
 
     settings = load_settings()
+    if not settings.secret_key:
+        try:
+            settings = settings.with_secret_key(load_or_create_secret_key(data_dir, random_secret_key))
+        except EmbeddedServerError as exc:
+            fail(str(exc))
     _web_assets()
     lock = DataDirLock(data_dir)
     postgres = EmbeddedPostgres(data_dir) if not settings.database.url else None
@@ -178,7 +204,7 @@ def run(host: str, port: int, workers: int) -> None:
     """Serve the web app only (uvicorn), on the servers at DATABASE_URL and REDIS_URL."""
     import uvicorn
 
-    settings = load_settings()
+    settings = load_settings(serving=True)
     _require_servers(settings)
     _web_assets(required=False)
     try:
@@ -205,7 +231,7 @@ def run(host: str, port: int, workers: int) -> None:
 @click.option("--processes", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
 def worker(processes: int) -> None:
     """Run SAQ workers only, on the Redis at REDIS_URL."""
-    settings = load_settings()
+    settings = load_settings(serving=True)
     _require_servers(settings)
     if processes == 1:
         _run_worker()
@@ -279,25 +305,18 @@ def users() -> None:
     """People and their roles."""
 
 
-@users.command("promote")
-@click.argument("email")
-@click.option(
+DATA_DIR_OPTION = click.option(
     "--data-dir",
     default=".planner",
     show_default=True,
     type=click.Path(file_okay=False, path_type=Path),
     help="The running `planner up` whose embedded database to use when DATABASE_URL is unset.",
 )
-def users_promote(email: str, data_dir: Path) -> None:
-    """Make the user with EMAIL an administrator."""
-    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+
+def _on_database(data_dir: Path, work: Callable[[AccountsOnDatabase], Awaitable[T]]) -> T:
+    """Run `work` on the database at DATABASE_URL (or of the running `planner up`); a refusal is one line."""
     from adapters.embedded.postgres import running_database_url
-    from adapters.postgres.engine import create_engine
-    from adapters.postgres.unit_of_work import PostgresUnitOfWork
-    from application.scheduling.dto import PromoteUser
-    from application.scheduling.promote_user import promote_user
-    from domain.clock import SystemClock
     from domain.errors import DomainError
 
     settings = load_settings()
@@ -305,20 +324,103 @@ def users_promote(email: str, data_dir: Path) -> None:
     if database_url is None:
         fail(f"no planner is running on data dir {data_dir}; start `planner up` or set DATABASE_URL")
 
-    async def promote() -> str:
+    async def run() -> T:
+        from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+        from adapters.postgres.accounts import PostgresInvitations, PostgresSessions
+        from adapters.postgres.engine import create_engine
+        from adapters.postgres.unit_of_work import PostgresUnitOfWork
+
         engine = create_engine(database_url, pool_size=1, max_overflow=0)
         try:
             sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
-            user = await promote_user(PromoteUser(email=email), uow=PostgresUnitOfWork(sessions), clock=SystemClock())
+            return await work(
+                AccountsOnDatabase(
+                    settings=settings,
+                    uow=PostgresUnitOfWork(sessions),
+                    sessions=PostgresSessions(sessions),
+                    invitations=PostgresInvitations(sessions),
+                )
+            )
         finally:
             await engine.dispose()
-        return user.email
 
     try:
-        promoted = asyncio.run(promote())
+        return asyncio.run(run())
     except DomainError as exc:
         fail(exc.detail)
-    click.echo(f"{promoted} is now an administrator")
+
+
+@users.command("promote")
+@click.argument("email")
+@DATA_DIR_OPTION
+def users_promote(email: str, data_dir: Path) -> None:
+    """Make the user with EMAIL an administrator."""
+    from application.scheduling.dto import PromoteUser
+    from application.scheduling.promote_user import promote_user
+    from domain.clock import SystemClock
+
+    async def promote(on: AccountsOnDatabase) -> str:
+        return (await promote_user(PromoteUser(email=email), uow=on.uow, clock=SystemClock())).email
+
+    click.echo(f"{_on_database(data_dir, promote)} is now an administrator")
+
+
+@users.command("demote")
+@click.argument("email")
+@DATA_DIR_OPTION
+def users_demote(email: str, data_dir: Path) -> None:
+    """Take administration away from the user with EMAIL; their sessions end."""
+    from application.accounts.demote_user import demote_user
+
+    async def demote(on: AccountsOnDatabase) -> str:
+        return (await demote_user(email, actor_id=None, uow=on.uow, sessions=on.sessions)).email
+
+    click.echo(f"{_on_database(data_dir, demote)} is no longer an administrator; their sessions ended")
+
+
+@users.command("create-admin")
+@click.argument("email")
+@click.option("--name", default=None, help="Display name (default: the part of EMAIL before the @).")
+@click.option("--timezone", "timezone_name", default="UTC", show_default=True, help="IANA time zone.")
+@click.password_option(
+    "--password",
+    envvar="PLANNER_ADMIN_PASSWORD",
+    help="The password (asked for when not given; or set PLANNER_ADMIN_PASSWORD).",
+)
+@DATA_DIR_OPTION
+def users_create_admin(email: str, name: str | None, timezone_name: str, password: str, data_dir: Path) -> None:
+    """Create an administrator account (the first one, whatever REGISTRATION says)."""
+    from adapters.passwords import Argon2PasswordHasher
+    from application.accounts.create_admin import create_admin
+    from application.scheduling.dto import RegisterUser
+    from domain.clock import SystemClock
+
+    command = RegisterUser(
+        email=email, password=password, name=name or email.partition("@")[0] or email, timezone=timezone_name
+    )
+
+    async def create(on: AccountsOnDatabase) -> str:
+        user = await create_admin(command, uow=on.uow, hasher=Argon2PasswordHasher(), clock=SystemClock())
+        return user.email
+
+    click.echo(f"{_on_database(data_dir, create)} is an administrator; sign in with that email")
+
+
+@users.command("invite")
+@click.argument("email")
+@DATA_DIR_OPTION
+def users_invite(email: str, data_dir: Path) -> None:
+    """Print a single-use sign-up link for EMAIL (valid 7 days)."""
+    from application.accounts.invite import invite
+    from domain.clock import SystemClock
+    from entrypoints.http.controllers.invitations import invitation_url
+
+    async def make(on: AccountsOnDatabase) -> str:
+        _, token = await invite(email, actor_id=None, uow=on.uow, invitations=on.invitations, clock=SystemClock())
+        return invitation_url(on.settings.public_base_url, token)
+
+    click.echo(_on_database(data_dir, make))
 
 
 if __name__ == "__main__":

@@ -63,9 +63,11 @@ class _Unconfigured:
 
 
 def token_cipher(settings: Settings) -> TokenCipher:
-    if settings.google.token_key:
-        return TokenCipher(settings.google.token_key)
-    return TokenCipher.from_secret(settings.secret_key)
+    google = settings.google
+    if google.token_key:
+        # The SECRET_KEY-derived key last: grants stored before GOOGLE_TOKEN_KEY was set are still read.
+        return TokenCipher(google.token_key, *google.old_token_keys, TokenCipher.key_from_secret(settings.secret_key))
+    return TokenCipher(TokenCipher.key_from_secret(settings.secret_key), *google.old_token_keys)
 
 
 def build_google_services(

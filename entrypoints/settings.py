@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-DEFAULT_SECRET_KEY = "planner-development-secret-change-me"  # noqa: S105 - refused in production
+from domain.accounts.registration import RegistrationMode, RegistrationPolicy
+
+MIN_SECRET_KEY_LENGTH = 32
+MAX_SESSION_CHECK_TTL_SECONDS = 30
+"""A revoked session or a demotion takes effect within this many seconds in every process."""
+
+
+def random_secret_key() -> str:
+    """A fresh SECRET_KEY: 64 url-safe characters (384 random bits)."""
+    return secrets.token_urlsafe(48)
 
 
 class SettingsError(ValueError):
@@ -64,7 +74,10 @@ class GoogleSettings:
     api_base_url: str | None = None
     """Calendar API v3 root (GOOGLE_API_BASE_URL); None is Google's own. Tests point it at a fake Google."""
     token_key: str | None = None
-    """Fernet key for tokens at rest (GOOGLE_TOKEN_KEY); derived from SECRET_KEY when unset."""
+    """Fernet key for tokens at rest (GOOGLE_TOKEN_KEY); required in production when Google is configured,
+    derived from SECRET_KEY otherwise."""
+    old_token_keys: tuple[str, ...] = ()
+    """Former GOOGLE_TOKEN_KEYs (GOOGLE_TOKEN_OLD_KEYS, comma-separated): still read, never written."""
     retry_base_ms: int = 500
     """First backoff delay of a rate-limited or failing Google call (GOOGLE_RETRY_BASE_MS)."""
 
@@ -79,17 +92,30 @@ class Settings:
 
     env: AppEnv = AppEnv.DEVELOPMENT
     log_level: str = "INFO"
-    secret_key: str = DEFAULT_SECRET_KEY
+    # Built in code (tests) a Settings gets a random key: there is no known default secret. From the
+    # environment an unset SECRET_KEY is "" and `require_secret_key` refuses it; `planner up` fills it in.
+    secret_key: str = field(default_factory=random_secret_key)
     public_base_url: str = "http://127.0.0.1:8000"
     cache_ttl_seconds: int = 360
     database: DatabaseSettings = field(default_factory=lambda: DatabaseSettings(url=None))
     redis: RedisSettings = field(default_factory=lambda: RedisSettings(url=None, cache_url=None))
     google: GoogleSettings = field(default_factory=lambda: GoogleSettings(client_id=None, client_secret=None))
     rate_limits: RateLimitSettings = field(default_factory=RateLimitSettings)
+    registration: RegistrationPolicy = field(default_factory=RegistrationPolicy)
+    session_check_ttl_seconds: float = 10
+    """How long a process trusts a session it checked in the database (SESSION_CHECK_TTL_SECONDS, at most 30)."""
 
     @property
     def is_production(self) -> bool:
         return self.env is AppEnv.PRODUCTION
+
+    def require_secret_key(self) -> None:
+        """Refuse to serve without a secret of our own: with a known one anybody could forge sessions."""
+        _refuse_weak_secret_key(self.env, self.secret_key)
+
+    def with_secret_key(self, secret_key: str) -> Settings:
+        """These settings with this SECRET_KEY (the one `planner up` keeps in its data dir)."""
+        return replace(self, secret_key=secret_key)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -105,9 +131,9 @@ class Settings:
         log_level = (get("LOG_LEVEL") or default_level).upper()
         if log_level not in _LOG_LEVELS:
             raise SettingsError(f"LOG_LEVEL={log_level!r} is not one of {', '.join(_LOG_LEVELS)}")
-        secret_key = get("SECRET_KEY") or DEFAULT_SECRET_KEY
-        if app_env is AppEnv.PRODUCTION and (secret_key == DEFAULT_SECRET_KEY or len(secret_key) < 32):
-            raise SettingsError("SECRET_KEY must be set to a random string of at least 32 characters in production")
+        secret_key = get("SECRET_KEY") or (random_secret_key() if app_env is AppEnv.TEST else "")
+        if app_env is not AppEnv.TEST and (secret_key or app_env is AppEnv.PRODUCTION):
+            _refuse_weak_secret_key(app_env, secret_key)
         database_url = get("DATABASE_URL")
         if database_url:
             validate_database_url(database_url)
@@ -131,24 +157,18 @@ class Settings:
                 max_overflow=_positive_int(get("DB_MAX_OVERFLOW"), "DB_MAX_OVERFLOW", 40, allow_zero=True),
             ),
             redis=RedisSettings(url=redis_url, cache_url=cache_url),
-            google=_google(get),
+            google=_google(get, production=app_env is AppEnv.PRODUCTION),
             rate_limits=_rate_limits(get),
+            registration=_registration(get("REGISTRATION"), app_env),
+            session_check_ttl_seconds=_session_check_ttl(get("SESSION_CHECK_TTL_SECONDS")),
         )
 
     def with_servers(self, database_url: str, redis_url: str) -> Settings:
         """These settings, pointed at the given servers (the embedded ones when none were configured)."""
-        return Settings(
-            env=self.env,
-            log_level=self.log_level,
-            secret_key=self.secret_key,
-            public_base_url=self.public_base_url,
-            cache_ttl_seconds=self.cache_ttl_seconds,
-            database=DatabaseSettings(
-                url=database_url, pool_size=self.database.pool_size, max_overflow=self.database.max_overflow
-            ),
-            redis=RedisSettings(url=redis_url, cache_url=self.redis.cache_url),
-            google=self.google,
-            rate_limits=self.rate_limits,
+        return replace(
+            self,
+            database=replace(self.database, url=database_url),
+            redis=replace(self.redis, url=redis_url),
         )
 
     def export(self) -> dict[str, str]:
@@ -166,6 +186,8 @@ class Settings:
             "RATE_LIMIT_PER_ACCOUNT": str(self.rate_limits.per_account),
             "RATE_LIMIT_API_PER_USER": str(self.rate_limits.api_per_user),
             "RATE_LIMIT_API_PER_IP": str(self.rate_limits.api_per_ip),
+            "REGISTRATION": self.registration.text,
+            "SESSION_CHECK_TTL_SECONDS": f"{self.session_check_ttl_seconds:g}",
         }
         optional = {
             "DATABASE_URL": self.database.url,
@@ -177,6 +199,7 @@ class Settings:
             "GOOGLE_TOKEN_URI": self.google.token_uri,
             "GOOGLE_API_BASE_URL": self.google.api_base_url,
             "GOOGLE_TOKEN_KEY": self.google.token_key,
+            "GOOGLE_TOKEN_OLD_KEYS": ",".join(self.google.old_token_keys),
             "GOOGLE_RETRY_BASE_MS": str(self.google.retry_base_ms),
             "REDIS_RATE_LIMIT_URL": self.rate_limits.redis_url,
         }
@@ -202,6 +225,7 @@ SETTING_NAMES = (
     "GOOGLE_TOKEN_URI",
     "GOOGLE_API_BASE_URL",
     "GOOGLE_TOKEN_KEY",
+    "GOOGLE_TOKEN_OLD_KEYS",
     "GOOGLE_RETRY_BASE_MS",
     "REDIS_RATE_LIMIT_URL",
     "RATE_LIMIT_SIGN_IN_PER_IP",
@@ -209,6 +233,8 @@ SETTING_NAMES = (
     "RATE_LIMIT_PER_ACCOUNT",
     "RATE_LIMIT_API_PER_USER",
     "RATE_LIMIT_API_PER_IP",
+    "REGISTRATION",
+    "SESSION_CHECK_TTL_SECONDS",
 )
 
 
@@ -231,7 +257,56 @@ def _rate_limits(get: Callable[[str], str | None]) -> RateLimitSettings:
     )
 
 
-def _google(get: Callable[[str], str | None]) -> GoogleSettings:
+def _refuse_weak_secret_key(app_env: AppEnv, secret_key: str) -> None:
+    if app_env is not AppEnv.TEST and len(secret_key) < MIN_SECRET_KEY_LENGTH:
+        raise SettingsError(
+            f"SECRET_KEY must be set to a random string of at least {MIN_SECRET_KEY_LENGTH} characters "
+            "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))'); "
+            "`planner up` makes one in its data dir"
+        )
+
+
+def _registration(raw: str | None, app_env: AppEnv) -> RegistrationPolicy:
+    if raw is None:
+        # A production server is reachable by strangers: joining takes an invitation unless the operator opens it.
+        mode = RegistrationMode.INVITE if app_env is AppEnv.PRODUCTION else RegistrationMode.OPEN
+        return RegistrationPolicy(mode=mode)
+    text = raw.strip().lower()
+    if text in (RegistrationMode.OPEN.value, RegistrationMode.INVITE.value):
+        return RegistrationPolicy(mode=RegistrationMode(text))
+    if text.startswith("domain:"):
+        domains = tuple(d.strip().lstrip("@") for d in text.removeprefix("domain:").split(",") if d.strip())
+        if domains and all("." in d and "@" not in d and " " not in d for d in domains):
+            return RegistrationPolicy(mode=RegistrationMode.DOMAIN, domains=domains)
+    raise SettingsError(f"REGISTRATION={raw!r} is not one of open, invite, domain:example.com[,example.org]")
+
+
+def _session_check_ttl(raw: str | None) -> float:
+    if raw is None:
+        return Settings.session_check_ttl_seconds
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"SESSION_CHECK_TTL_SECONDS={raw!r} is not a number") from None
+    if not 0 <= value <= MAX_SESSION_CHECK_TTL_SECONDS:
+        raise SettingsError(f"SESSION_CHECK_TTL_SECONDS={raw!r} must be between 0 and {MAX_SESSION_CHECK_TTL_SECONDS}")
+    return value
+
+
+def _fernet_key(key: str, name: str) -> str:
+    from cryptography.fernet import Fernet
+
+    try:
+        Fernet(key.encode())
+    except ValueError:
+        raise SettingsError(
+            f"{name} must hold Fernet keys (44 url-safe base64 characters; make one with "
+            "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
+        ) from None
+    return key
+
+
+def _google(get: Callable[[str], str | None], *, production: bool = False) -> GoogleSettings:
     urls = {}
     for name, default in (("GOOGLE_AUTH_URI", GOOGLE_AUTH_URI), ("GOOGLE_TOKEN_URI", GOOGLE_TOKEN_URI)):
         urls[name] = get(name) or default
@@ -240,15 +315,28 @@ def _google(get: Callable[[str], str | None]) -> GoogleSettings:
         if url and urlsplit(url).scheme not in ("http", "https"):
             raise SettingsError(f"{name}={url!r} must start with http:// or https://")
     token_key = get("GOOGLE_TOKEN_KEY")
-    if token_key and len(token_key) != 44:
-        raise SettingsError("GOOGLE_TOKEN_KEY must be a Fernet key (44 url-safe base64 characters)")
+    if token_key:
+        _fernet_key(token_key, "GOOGLE_TOKEN_KEY")
+    old_keys = tuple(
+        _fernet_key(key.strip(), "GOOGLE_TOKEN_OLD_KEYS")
+        for key in (get("GOOGLE_TOKEN_OLD_KEYS") or "").split(",")
+        if key.strip()
+    )
+    client_id, client_secret = get("GOOGLE_CLIENT_ID"), get("GOOGLE_CLIENT_SECRET")
+    if production and client_id and client_secret and not token_key:
+        # Its own key: a leaked SECRET_KEY must not also open every stored Google grant.
+        raise SettingsError(
+            "GOOGLE_TOKEN_KEY must be set in production when Google is configured (make one with "
+            "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
+        )
     return GoogleSettings(
-        client_id=get("GOOGLE_CLIENT_ID"),
-        client_secret=get("GOOGLE_CLIENT_SECRET"),
+        client_id=client_id,
+        client_secret=client_secret,
         auth_uri=urls["GOOGLE_AUTH_URI"],
         token_uri=urls["GOOGLE_TOKEN_URI"],
         api_base_url=None if api_base is None else api_base.rstrip("/") + "/",
         token_key=token_key,
+        old_token_keys=old_keys,
         retry_base_ms=_positive_int(get("GOOGLE_RETRY_BASE_MS"), "GOOGLE_RETRY_BASE_MS", 500, allow_zero=True),
     )
 

@@ -1,4 +1,4 @@
-"""Google tokens at rest: Fernet (AES-128-CBC + HMAC-SHA256) with a key from settings."""
+"""Google tokens at rest: Fernet (AES-128-CBC + HMAC-SHA256) with keys from settings, rotated with MultiFernet."""
 
 from __future__ import annotations
 
@@ -7,22 +7,31 @@ import hashlib
 import json
 from datetime import datetime
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 from domain.google_sync.model import GoogleTokens
 
 
 class TokenCipher:
-    """Encrypts a grant into one opaque string and back; the key never leaves this object."""
+    """Encrypts a grant into one opaque string and back; the keys never leave this object.
 
-    def __init__(self, key: str) -> None:
-        self._fernet = Fernet(key.encode())
+    The first key encrypts; every key decrypts, so tokens written under an older key (GOOGLE_TOKEN_OLD_KEYS)
+    are still read, and are written again under the first one when the grant is next saved.
+    """
+
+    def __init__(self, key: str, *old_keys: str) -> None:
+        self._fernet = MultiFernet([Fernet(k.encode()) for k in (key, *old_keys)])
+
+    @staticmethod
+    def key_from_secret(secret: str) -> str:
+        """The key derived from SECRET_KEY, used where no GOOGLE_TOKEN_KEY is set (development)."""
+        digest = hashlib.sha256(f"planner-google-tokens:{secret}".encode()).digest()
+        return base64.urlsafe_b64encode(digest).decode()
 
     @classmethod
     def from_secret(cls, secret: str) -> TokenCipher:
         """A cipher whose key is derived from SECRET_KEY (when no GOOGLE_TOKEN_KEY is set)."""
-        digest = hashlib.sha256(f"planner-google-tokens:{secret}".encode()).digest()
-        return cls(base64.urlsafe_b64encode(digest).decode())
+        return cls(cls.key_from_secret(secret))
 
     def encrypt(self, tokens: GoogleTokens) -> str:
         plain = {

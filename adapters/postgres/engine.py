@@ -22,5 +22,7 @@ def create_engine(url: str, *, pool_size: int = 20, max_overflow: int = 40, echo
         pool_recycle=1800,
         pool_timeout=10,
         echo=echo,
+        # Bound values (emails, password hashes, encrypted Google tokens) stay out of error messages and logs.
+        hide_parameters=True,
         connect_args={"timeout": 5, "command_timeout": 30, "server_settings": {"application_name": "planner"}},
     )

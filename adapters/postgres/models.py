@@ -316,7 +316,8 @@ class GoogleChannelRow(DefaultBase):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     google_calendar_id: Mapped[str] = mapped_column(Text)
-    token: Mapped[str] = mapped_column(Text)
+    token_digest: Mapped[str] = mapped_column(String(64))
+    """HMAC-SHA256 of the channel's token (domain.google_sync.model.channel_token_digest), never the token."""
     resource_id: Mapped[str] = mapped_column(Text)
     expires_at: Mapped[datetime]
     last_message_number: Mapped[int | None] = mapped_column(BigInteger)
@@ -332,3 +333,30 @@ class GoogleEventLinkRow(DefaultBase):
     event_id: Mapped[UUID] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
     calendar_id: Mapped[UUID] = mapped_column(ForeignKey("google_calendars.calendar_id", ondelete="CASCADE"))
     google_event_id: Mapped[str] = mapped_column(Text)
+
+
+class SessionRow(DefaultBase):
+    """A signed-in session; a token is good only while its row is here and unexpired."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (Index("ix_sessions_user_id", "user_id"),)
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
+class InvitationRow(DefaultBase):
+    """A single-use sign-up link for one email; only the SHA-256 of its token is kept."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (UniqueConstraint("token_digest"),)
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(MAX_EMAIL_LENGTH))
+    token_digest: Mapped[str] = mapped_column(String(64))
+    invited_by: Mapped[UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

@@ -16,7 +16,7 @@ from application.google_sync.ports import SyncQueue, SyncUnitOfWork
 from domain.clock import Clock
 from domain.errors import NotFound
 from domain.google_sync.errors import GoogleError, NotConnected, PushRejected
-from domain.google_sync.model import RENEW_WITHIN, MirroredCalendar, WatchChannel
+from domain.google_sync.model import RENEW_WITHIN, MirroredCalendar, WatchChannel, channel_token_digest
 from domain.google_sync.ports import CalendarApi, CalendarApis
 
 log = structlog.get_logger(__name__)
@@ -63,7 +63,8 @@ class GoogleChannels:
         """Check the channel and its token; queue one incremental sync per calendar. Never calls Google."""
         async with self._uow() as uow:
             channel = await uow.google.channel(push.channel_id)
-            if channel is None or not hmac.compare_digest(channel.token.encode(), push.token.encode()):
+            pushed = channel_token_digest(push.token)
+            if channel is None or not hmac.compare_digest(channel.token_digest.encode(), pushed.encode()):
                 raise PushRejected
             if push.resource_state == "sync":
                 return PushOutcome(accepted=False, reason="sync message acknowledged")
@@ -162,7 +163,7 @@ class GoogleChannels:
             id=channel_id,
             user_id=calendar.user_id,
             google_calendar_id=calendar.google_calendar_id,
-            token=token,
+            token_digest=channel_token_digest(token),
             resource_id=granted.resource_id,
             expires_at=granted.expires_at,
             created_at=now,

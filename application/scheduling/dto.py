@@ -28,6 +28,8 @@ class RegisterUser:
     password: str = field(repr=False)
     name: str
     timezone: str = DEFAULT_TIMEZONE
+    invitation: str | None = field(default=None, repr=False)
+    """The token of an invitation link; needed unless REGISTRATION admits the email."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
@@ -67,14 +69,26 @@ class MirroredCalendar:
     last_synced_at: datetime | None = None
 
 
+_CHANNEL_TOKEN_KEY = b"planner google push channel token"
+
+
+def channel_token_digest(token: str) -> str:
+    """What is kept of a channel's token: its HMAC-SHA256, so a database reader cannot forge Google's pushes.
+
+    The key is a fixed label, not a secret: the token is 256 random bits, and the digest only has to be
+    one-way. Comparing digests of equal length also keeps the comparison constant-time for any input.
+    """
+    return hmac.new(_CHANNEL_TOKEN_KEY, token.encode(), hashlib.sha256).hexdigest()
+
+
 @dataclass(kw_only=True, eq=False)
 class WatchChannel:
-    """A Google push channel on one calendar; `token` is its per-channel secret."""
+    """A Google push channel on one calendar; `token_digest` is the HMAC of its per-channel secret."""
 
     id: str
     user_id: UUID
     google_calendar_id: str
-    token: str
+    token_digest: str
     resource_id: str
     expires_at: datetime
     last_message_number: int | None = None

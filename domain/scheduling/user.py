@@ -77,3 +77,7 @@ class User(Aggregate):
                 by_user_id=by_user_id,
             )
         )
+
+    def demote(self) -> None:
+        """Take administration away (nothing happens if they have none); their sessions must end too."""
+        self.is_admin = False

@@ -1,22 +1,20 @@
-"""JWT authentication: a bearer header or the HttpOnly cookie that sign-in sets."""
+"""JWT authentication: a bearer header or the HttpOnly cookie that sign-in sets, each naming a live session."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Self, final
-from uuid import UUID
 
-from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
 from litestar.security.jwt import JWTCookieAuth, Token
 
+from entrypoints.http.sessions import COOKIE_NAME, TOKEN_LIFETIME, AuthenticatedUser, user_from_token
 from entrypoints.settings import Settings
 
-TOKEN_LIFETIME = timedelta(days=7)
-COOKIE_NAME = "planner_token"
+__all__ = ["COOKIE_NAME", "PUBLIC_PATHS", "TOKEN_LIFETIME", "AuthenticatedUser", "RememberedToken", "jwt_auth"]
 
 # Routes anyone may call; everything else needs a valid token.
 PUBLIC_PATHS = [
@@ -40,7 +38,8 @@ class RememberedToken(Token):
 
     Checking the signature and parsing the claims costs more than a whole cached week view; a token
     already verified is only checked for expiry again. Tokens that fail verification are not
-    remembered, so a forged token costs the full check every time.
+    remembered, so a forged token costs the full check every time. Whether its session is still
+    live is not remembered here: `user_from_token` checks that on every request (entrypoints.http.sessions).
     """
 
     @classmethod
@@ -72,22 +71,6 @@ def _verified(encoded_token: str, secret: str, algorithm: str) -> Any:
     return Token.decode.__func__(RememberedToken, encoded_token, secret, algorithm)  # type: ignore[attr-defined]
 
 
-@dataclass(frozen=True)
-class AuthenticatedUser:
-    """Who a valid token says the caller is; use cases load the full user when they need it."""
-
-    id: UUID
-    is_admin: bool
-
-
-async def user_from_token(token: Token, _: ASGIConnection[Any, Any, Any, Any]) -> AuthenticatedUser | None:
-    try:
-        user_id = UUID(token.sub)
-    except ValueError:
-        return None
-    return AuthenticatedUser(id=user_id, is_admin=bool(token.extras.get("adm", False)))
-
-
 def jwt_auth(settings: Settings) -> JWTCookieAuth[AuthenticatedUser, Token]:
     return JWTCookieAuth[AuthenticatedUser, Token](
         retrieve_user_handler=user_from_token,
@@ -98,5 +81,6 @@ def jwt_auth(settings: Settings) -> JWTCookieAuth[AuthenticatedUser, Token]:
         samesite="lax",
         default_token_expiration=TOKEN_LIFETIME,
         exclude=PUBLIC_PATHS,
-        description="A bearer token from POST /api/auth/login, or the HttpOnly cookie it sets.",
+        description="A bearer token from POST /api/auth/login, or the HttpOnly cookie it sets; "
+        "good while its session lasts (12 hours at most, until sign-out).",
     )

@@ -22,6 +22,7 @@ from entrypoints.web.controllers.accounts import AccountPages
 from entrypoints.web.controllers.calendar import CalendarPages
 from entrypoints.web.controllers.events import EventPages
 from entrypoints.web.controllers.google import GooglePages
+from entrypoints.web.controllers.invitations import InvitationPages
 from entrypoints.web.controllers.notifications import NotificationPages
 from entrypoints.web.controllers.rooms import RoomPages
 from entrypoints.web.errors import html_error_handlers, pages_for_browsers
@@ -49,7 +50,15 @@ def csrf_config(settings: Settings) -> CSRFConfig:
 def pages_router() -> Router:
     return Router(
         path="/",
-        route_handlers=[AccountPages, CalendarPages, EventPages, RoomPages, NotificationPages, GooglePages],
+        route_handlers=[
+            AccountPages,
+            CalendarPages,
+            EventPages,
+            RoomPages,
+            NotificationPages,
+            GooglePages,
+            InvitationPages,
+        ],
         dependencies={"viewer": Provide(provide_viewer)},
         exception_handlers=html_error_handlers(),
         include_in_schema=False,

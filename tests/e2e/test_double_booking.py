@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -23,7 +24,14 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def two_web_processes(servers: ServerUrls, tmp_path: Path) -> Iterator[list[str]]:
-    env = {**os.environ, "APP_ENV": "test", "DATABASE_URL": servers.database_url, "REDIS_URL": servers.redis_url}
+    env = {
+        **os.environ,
+        "APP_ENV": "test",
+        "DATABASE_URL": servers.database_url,
+        "REDIS_URL": servers.redis_url,
+        # Both processes must accept each other's tokens: without SECRET_KEY each test process makes its own.
+        "SECRET_KEY": secrets.token_urlsafe(48),
+    }
     ports = [free_port(), free_port()]
     procs = [
         subprocess.Popen(

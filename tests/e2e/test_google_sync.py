@@ -12,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.saq.queue import create_queue
+from domain.google_sync.model import channel_token_digest
 from entrypoints.google import token_cipher
 from entrypoints.settings import Settings
 from tests.e2e.people import Person
@@ -372,6 +373,21 @@ async def test_a_forged_push_is_rejected_and_queues_nothing(planner: Planner, fa
     assert await queued_syncs(planner.settings) == []
     status = (await planner.http.get("/health")).status_code
     assert status == 200
+
+
+async def test_a_channel_token_is_kept_as_an_hmac_never_in_clear(
+    planner: Planner, fake: FakeGoogle, engine: AsyncEngine
+) -> None:
+    google_calendars(fake, "work")
+    async with running_worker(planner.settings):
+        await connected(planner, fake)
+        channel_id = await watched(fake, "work")
+    token = fake.channels[channel_id].token  # what Google was given and echoes back in each push
+
+    async with engine.connect() as conn:
+        stored = (await conn.execute(text("SELECT * FROM google_channels WHERE id = :id"), {"id": channel_id})).one()
+    assert token not in [str(value) for value in stored]
+    assert stored.token_digest == channel_token_digest(token)
 
 
 async def test_expired_access_tokens_are_refreshed_and_kept(

@@ -102,6 +102,10 @@ def test_planner_up_serves_health_and_leaves_nothing_behind_after_sigterm(data_d
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
+    secret_key = data_dir / "secret_key"
+    assert secret_key.stat().st_mode & 0o777 == 0o600, "the generated SECRET_KEY is for its owner's eyes only"
+    first_key = secret_key.read_text()
+    assert len(first_key.strip()) >= 32
     deadline = time.monotonic() + 5
     while processes_mentioning(str(data_dir)) and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -114,6 +118,7 @@ def test_planner_up_serves_health_and_leaves_nothing_behind_after_sigterm(data_d
     finally:
         os.killpg(second.pid, signal.SIGTERM)
         assert second.wait(30) == 0
+    assert secret_key.read_text() == first_key, "sessions survive a restart: the key is made once"
 
 
 def test_a_second_planner_up_on_the_same_data_dir_fails_clearly(data_dir: Path, tmp_path: Path) -> None:
@@ -165,6 +170,32 @@ def test_a_port_in_use_is_reported_in_one_line(data_dir: Path) -> None:
         one_clear_line(
             run_cli("up", "--port", str(port), "--data-dir", str(data_dir)), f"cannot listen on 127.0.0.1:{port}"
         )
+
+
+@pytest.mark.parametrize("command", [("run",), ("worker",)])
+@pytest.mark.parametrize("secret_key", [None, "short-and-known"])
+def test_run_and_worker_refuse_to_start_without_a_secret_key_of_their_own(
+    command: tuple[str, ...], secret_key: str | None
+) -> None:
+    env = {k: v for k, v in planner_env().items() if k != "SECRET_KEY"}
+    env.update(DATABASE_URL="postgresql://planner@127.0.0.1:1/planner", REDIS_URL="redis://127.0.0.1:1/0")
+    if secret_key is not None:
+        env["SECRET_KEY"] = secret_key
+    one_clear_line(run_cli(*command, env=env), "SECRET_KEY must be set to a random string of at least 32 characters")
+
+
+def test_production_refuses_google_without_a_key_of_its_own_for_its_tokens() -> None:
+    env = {
+        **planner_env(),
+        "APP_ENV": "production",
+        "SECRET_KEY": "k" * 40,
+        "GOOGLE_CLIENT_ID": "id",
+        "GOOGLE_CLIENT_SECRET": "secret",
+        "DATABASE_URL": "postgresql://planner@127.0.0.1:1/planner",
+        "REDIS_URL": "redis://127.0.0.1:1/0",
+    }
+    env.pop("GOOGLE_TOKEN_KEY", None)
+    one_clear_line(run_cli("run", env=env), "GOOGLE_TOKEN_KEY must be set in production")
 
 
 def test_a_malformed_database_url_is_reported_in_one_line() -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.postgres.migrate import alembic_config, current_head, upgrade
 from adapters.postgres.models import metadata
+from domain.google_sync.model import channel_token_digest
 from tests.support.servers import ServerUrls
 
 
@@ -32,6 +33,7 @@ async def test_upgrading_an_up_to_date_database_changes_nothing(servers: ServerU
 SCHEDULING_TABLES = {"users", "calendars", "calendar_members", "rooms", "events", "event_participants", "outbox"}
 NOTIFICATION_TABLES = {"notifications", "notification_counters", "reminders"}
 GOOGLE_TABLES = {"jobs", "google_accounts", "google_calendars", "google_channels", "google_event_links"}
+ACCOUNT_TABLES = {"sessions", "invitations"}
 
 
 async def _tables(engine: AsyncEngine) -> set[str]:
@@ -59,7 +61,13 @@ async def test_the_scheduling_migration_downgrades_and_upgrades_again(servers: S
         # Pooled connections may hold statements prepared against the dropped tables.
         await engine.dispose()
 
-    assert await _tables(engine) == {"alembic_version", *SCHEDULING_TABLES, *NOTIFICATION_TABLES, *GOOGLE_TABLES}
+    assert await _tables(engine) == {
+        "alembic_version",
+        *SCHEDULING_TABLES,
+        *NOTIFICATION_TABLES,
+        *GOOGLE_TABLES,
+        *ACCOUNT_TABLES,
+    }
     assert await _schema_objects(engine) == objects_at_head
     assert {"ex_events_room_slot", "ix_events_calendar_span", "ix_outbox_pending"} <= objects_at_head
 
@@ -106,6 +114,41 @@ async def test_the_google_migration_downgrades_to_notifications_and_upgrades_aga
 
     assert await _schema_objects(engine) == objects_at_head
     assert {"ix_jobs_partial", "uq_google_event_links_calendar_id", "uq_google_calendars_user_id"} <= objects_at_head
+
+
+async def test_the_security_migration_keeps_only_hmacs_of_existing_channel_tokens(
+    servers: ServerUrls, engine: AsyncEngine
+) -> None:
+    token = "a-channel-token-google-echoes-back"
+    try:
+        await asyncio.to_thread(command.downgrade, alembic_config(servers.database_url), "0004")
+        await engine.dispose()
+        assert ACCOUNT_TABLES.isdisjoint(await _tables(engine))
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO users (id, email, name, password_hash, timezone, is_admin, created_at) "
+                    "VALUES ('00000000-0000-7000-8000-000000000001', 'ada@example.com', 'Ada', 'x', 'UTC', false, "
+                    "now())"
+                )
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO google_channels (id, user_id, google_calendar_id, token, resource_id, expires_at, "
+                    "created_at) VALUES ('channel-1', '00000000-0000-7000-8000-000000000001', 'primary', :token, "
+                    "'resource', now() + interval '1 day', now())"
+                ),
+                {"token": token},
+            )
+    finally:
+        await asyncio.to_thread(upgrade, servers.database_url)
+        await engine.dispose()
+
+    async with engine.connect() as conn:
+        stored = (await conn.execute(text("SELECT * FROM google_channels"))).mappings().one()
+    assert "token" not in stored
+    assert stored["token_digest"] == channel_token_digest(token)
+    assert token not in str(dict(stored))
 
 
 async def test_the_migrations_build_exactly_the_tables_the_models_describe(engine: AsyncEngine) -> None:

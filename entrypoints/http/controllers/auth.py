@@ -1,25 +1,35 @@
-"""Sign up, sign in, sign out, and who am I."""
+"""Sign up, sign in, sign out (here or everywhere), and who am I."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import Cookie
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody
-from litestar.security.jwt import JWTCookieAuth
-from litestar.security.jwt import Token as Jwt
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from application.scheduling.dto import RegisterUser, SignIn
 from application.scheduling.get_user import get_user
 from application.scheduling.register_user import register_user
 from application.scheduling.sign_in import sign_in
-from entrypoints.http.auth import COOKIE_NAME, TOKEN_LIFETIME, AuthenticatedUser
+from domain.errors import EmailAlreadyRegistered
+from entrypoints.http.auth import TOKEN_LIFETIME
 from entrypoints.http.dependencies import Ctx
 from entrypoints.http.problems import problems
 from entrypoints.http.rate_limits import limit_sign_in_per_account, limit_sign_up_per_account
-from entrypoints.http.schemas.users import Login, Register, Token, User
+from entrypoints.http.schemas.users import Login, Register, RegistrationReceived, Token, User
+from entrypoints.http.sessions import (
+    accounts_of,
+    cleared_cookie,
+    end_every_session,
+    end_presented_session,
+    session_cookie,
+    start_session,
+)
+from entrypoints.settings import Settings
+
+REGISTRATION_RECEIVED = "If this address may join, its account is ready: sign in with it."
 
 
 class AuthController(Controller):
@@ -29,19 +39,44 @@ class AuthController(Controller):
     @post(
         "/register",
         operation_id="register",
-        responses=problems(409, 422, 429),
+        responses={
+            **problems(403, 409, 422, 429),
+            HTTP_201_CREATED: ResponseSpec(User, description="The new account (REGISTRATION open)"),
+            HTTP_202_ACCEPTED: ResponseSpec(
+                RegistrationReceived, description="REGISTRATION is not open: the same answer for every email"
+            ),
+        },
         status_code=HTTP_201_CREATED,
-        summary="Create an account",
+        summary="Create an account (with an invitation unless REGISTRATION admits the email)",
         before_request=limit_sign_up_per_account,
     )
-    async def register(self, data: JSONBody[Register], ctx: Ctx) -> User:
-        user = await register_user(
-            RegisterUser(email=data.email, password=data.password, name=data.name, timezone=data.timezone),
-            uow=ctx.uow,
-            hasher=ctx.hasher,
-            clock=ctx.clock,
+    async def register(self, request: Request[Any, Any, Any], data: JSONBody[Register], ctx: Ctx) -> Response[Any]:
+        settings: Settings = request.app.state.settings
+        command = RegisterUser(
+            email=data.email,
+            password=data.password,
+            name=data.name,
+            timezone=data.timezone,
+            invitation=data.invitation,
         )
-        return User.of(user)
+        try:
+            user = await register_user(
+                command,
+                uow=ctx.uow,
+                hasher=ctx.hasher,
+                clock=ctx.clock,
+                policy=settings.registration,
+                invitations=accounts_of(request).invitations,
+            )
+        except EmailAlreadyRegistered:
+            if settings.registration.is_open:
+                raise
+            user = None
+        if not settings.registration.is_open:
+            # Whoever may sign up here, a stranger must not learn from the answer which emails have accounts.
+            return Response(RegistrationReceived(detail=REGISTRATION_RECEIVED), status_code=HTTP_202_ACCEPTED)
+        assert user is not None
+        return Response(User.of(user), status_code=HTTP_201_CREATED)
 
     @post(
         "/login",
@@ -53,30 +88,29 @@ class AuthController(Controller):
     )
     async def login(self, request: Request[Any, Any, Any], data: JSONBody[Login], ctx: Ctx) -> Response[Token]:
         user = await sign_in(SignIn(email=data.email, password=data.password), uow=ctx.uow, hasher=ctx.hasher)
-        auth: JWTCookieAuth[AuthenticatedUser, Jwt] = request.app.state.jwt_auth
-        token = auth.create_token(identifier=str(user.id), token_extras={"adm": user.is_admin})
+        token = await start_session(request, user.id)
         lifetime = int(TOKEN_LIFETIME.total_seconds())
         return Response(
             Token(access_token=token, token_type="bearer", expires_in=lifetime),  # noqa: S106 - the OAuth token type
-            cookies=[
-                Cookie(
-                    key=COOKIE_NAME,
-                    value=token,
-                    max_age=lifetime,
-                    httponly=True,
-                    secure=auth.secure,
-                    samesite="lax",
-                    path="/",
-                )
-            ],
+            cookies=[session_cookie(request, token)],
             headers={"Cache-Control": "no-store"},
         )
 
-    @post("/logout", operation_id="logout", status_code=HTTP_204_NO_CONTENT, summary="Sign out: clear the cookie")
-    async def logout(self) -> Response[None]:
-        return Response(
-            None, status_code=HTTP_204_NO_CONTENT, cookies=[Cookie(key=COOKIE_NAME, value="", max_age=0, path="/")]
-        )
+    @post("/logout", operation_id="logout", status_code=HTTP_204_NO_CONTENT, summary="Sign out: end this session")
+    async def logout(self, request: Request[Any, Any, Any]) -> Response[None]:
+        await end_presented_session(request)
+        return Response(None, status_code=HTTP_204_NO_CONTENT, cookies=[cleared_cookie()])
+
+    @post(
+        "/logout-all",
+        operation_id="logoutEverywhere",
+        responses=problems(401),
+        status_code=HTTP_204_NO_CONTENT,
+        summary="Sign out everywhere: end every session of the signed-in user",
+    )
+    async def logout_all(self, request: Request[Any, Any, Any], ctx: Ctx) -> Response[None]:
+        await end_every_session(request, ctx.actor.id)
+        return Response(None, status_code=HTTP_204_NO_CONTENT, cookies=[cleared_cookie()])
 
 
 class MeController(Controller):

@@ -30,6 +30,7 @@ from entrypoints.http.schemas.jobs import (
     TaskQueued,
     TaskStatus,
     WebhookStatus,
+    task_error,
 )
 
 UserId = Annotated[UUID, Parameter(description="User id")]
@@ -186,8 +187,13 @@ class WebhookController(Controller):
         job: SaqJob | None = await google.saq_queue.job(task_id)
         if job is None:
             raise NotFound("task", task_id)
+        status = str(job.status.value)
         return TaskStatus(
-            task_id=task_id, status=str(job.status.value), attempts=job.attempts, result=job.result, error=job.error
+            task_id=task_id,
+            status=status,
+            attempts=job.attempts,
+            result=job.result,
+            error=task_error(status, job.error),
         )
 
 

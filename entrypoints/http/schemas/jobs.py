@@ -172,9 +172,31 @@ class PushAnswer(msgspec.Struct):
     task_id: str | None = None
 
 
+class TaskError(msgspec.Struct):
+    """Why a task failed, for its owner: a code and a sentence, never the worker's traceback."""
+
+    code: str
+    message: str
+
+
+_TASK_ERRORS = {
+    "failed": TaskError(code="task_failed", message="The task failed; the details are in the worker's log."),
+    "aborted": TaskError(code="task_aborted", message="The task was stopped before it finished."),
+    "aborting": TaskError(code="task_aborted", message="The task was stopped before it finished."),
+}
+_TASK_RETRYING = TaskError(code="task_retrying", message="An attempt failed; the task will be tried again.")
+
+
+def task_error(status: str, error: str | None) -> TaskError | None:
+    """What a caller may know of a task's error: SAQ keeps a traceback, which can name internals."""
+    if status in _TASK_ERRORS:
+        return _TASK_ERRORS[status]
+    return _TASK_RETRYING if error else None
+
+
 class TaskStatus(msgspec.Struct):
     task_id: str
     status: str
     attempts: int
     result: Any | None
-    error: str | None
+    error: TaskError | None

@@ -12,12 +12,21 @@ from domain.scheduling.user import MAX_PASSWORD_LENGTH
 from domain.scheduling.user import User as DomainUser
 from entrypoints.http.schemas.fields import Email, Password, TimeZoneName, UserName
 
+InvitationToken = Annotated[str, msgspec.Meta(min_length=1, max_length=200, description="From an invitation link")]
+
 
 class Register(msgspec.Struct, forbid_unknown_fields=True):
     email: Email
     password: Password
     name: UserName
     timezone: TimeZoneName = "UTC"
+    invitation: InvitationToken | None = None
+
+
+class RegistrationReceived(msgspec.Struct):
+    """The answer to a sign-up when REGISTRATION is not open: the same whether the email had an account or not."""
+
+    detail: str
 
 
 class Login(msgspec.Struct, forbid_unknown_fields=True):
@@ -54,3 +63,15 @@ class User(msgspec.Struct):
 
 class UserPromote(msgspec.Struct, forbid_unknown_fields=True):
     email: Email
+
+
+class InvitationCreate(msgspec.Struct, forbid_unknown_fields=True):
+    email: Email
+
+
+class InvitationLink(msgspec.Struct):
+    """A single-use sign-up link for one email; shown once."""
+
+    url: str
+    email: str
+    expires_at: datetime

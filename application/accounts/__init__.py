@@ -1,0 +1,1 @@
+"""Use cases of accounts: invitations, the first administrator, demotion, ending sessions."""

@@ -1,0 +1,1 @@
+"""Accounts: who may join (registration policy, invitations) and the sessions people sign in with."""

@@ -1,0 +1,58 @@
+"""Ports of accounts: where sessions and invitations are kept."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+
+from domain.accounts.invitation import Invitation
+
+
+@dataclass(frozen=True)
+class SessionHolder:
+    """Who a live session belongs to, as the database says now (not as the token said at sign-in)."""
+
+    user_id: UUID
+    is_admin: bool
+
+
+class SessionStore(Protocol):
+    """Signed-in sessions: a token is good only while its session is kept here."""
+
+    async def start(self, user_id: UUID, *, now: datetime, expires_at: datetime) -> UUID:
+        """Open a session for the user and answer its id (expired ones of the user are dropped)."""
+        ...
+
+    async def holder(self, session_id: UUID, user_id: UUID, *, now: datetime) -> SessionHolder | None:
+        """The user of this live session; None when it ended, expired, or is someone else's."""
+        ...
+
+    async def extend(self, session_id: UUID, *, expires_at: datetime) -> None:
+        """Keep the session until `expires_at` (sliding renewal)."""
+        ...
+
+    async def end(self, session_id: UUID) -> None:
+        """End one session (sign-out)."""
+        ...
+
+    async def end_all(self, user_id: UUID) -> None:
+        """End every session of the user (sign out everywhere, demotion, a new password)."""
+        ...
+
+
+class InvitationStore(Protocol):
+    """Invitations; each admits one sign-up."""
+
+    async def add(self, invitation: Invitation) -> None:
+        """Keep a new invitation."""
+        ...
+
+    async def claim(self, token_digest: str, email: str, *, now: datetime) -> UUID | None:
+        """Use up the live invitation with this digest for this email; None when there is none."""
+        ...
+
+    async def release(self, invitation_id: UUID) -> None:
+        """Make a claimed invitation usable again (the sign-up it was claimed for did not happen)."""
+        ...
