@@ -50,6 +50,8 @@ def planner_environment(database_url: str, redis_url: str) -> dict[str, str]:
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
     )
+    # The benchmark seeds its people through the public sign-up, which production keeps invite-only.
+    env.setdefault("REGISTRATION", "open")
     # Load generators sign everyone in from one address, as fast as they can: no rate limits.
     for limit in ("SIGN_IN_PER_IP", "SIGN_UP_PER_IP", "PER_ACCOUNT", "API_PER_USER", "API_PER_IP"):
         env.setdefault(f"RATE_LIMIT_{limit}", "0")
