@@ -12,13 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from adapters.google.calendar_api import GoogleCalendarApis
 from adapters.google.oauth import GoogleOAuthClient
 from adapters.google.token_cipher import TokenCipher
-from adapters.postgres.sync_unit_of_work import PostgresSyncUnitOfWork
+from adapters.postgres.unit_of_work import PostgresUnitOfWork
 from adapters.saq.google_sync import PushedChanges, SaqSyncQueue
 from application.google_sync.channels import GoogleChannels
 from application.google_sync.connection import GoogleConnection
-from application.google_sync.ports import SyncUnitOfWork, TellOwner
+from application.google_sync.ports import TellOwner
 from application.google_sync.sync import GoogleSync, SyncDependencies
 from application.notifications.create_notification import create_notification
+from application.unit_of_work import UnitOfWork
 from domain.clock import SystemClock
 from domain.google_sync.errors import GoogleError
 from domain.google_sync.model import GoogleTokens
@@ -40,7 +41,7 @@ NOT_CONFIGURED = (
 @dataclass(frozen=True)
 class GoogleServices:
     configured: bool
-    unit_of_work: Callable[[], SyncUnitOfWork]
+    unit_of_work: Callable[[], UnitOfWork]
     sync: GoogleSync
     channels: GoogleChannels
     connection: GoogleConnection
@@ -80,8 +81,8 @@ def build_google_services(
     sessions = async_sessionmaker(infrastructure.engine, class_=AsyncSession, expire_on_commit=False)
     cipher = token_cipher(settings)
 
-    def unit_of_work() -> SyncUnitOfWork:
-        return PostgresSyncUnitOfWork(sessions, cipher)
+    def unit_of_work() -> UnitOfWork:
+        return PostgresUnitOfWork(sessions, cipher=cipher)
 
     apis: GoogleCalendarApis | _Unconfigured = _Unconfigured()
     oauth: GoogleOAuthClient | _Unconfigured = _Unconfigured()

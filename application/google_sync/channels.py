@@ -12,7 +12,8 @@ from uuid import UUID
 
 import structlog
 
-from application.google_sync.ports import SyncQueue, SyncUnitOfWork
+from application.google_sync.ports import SyncQueue
+from application.unit_of_work import UnitOfWork
 from domain.clock import Clock
 from domain.errors import NotFound
 from domain.google_sync.errors import GoogleError, NotConnected, PushRejected
@@ -50,7 +51,7 @@ class GoogleChannels:
     def __init__(
         self,
         *,
-        unit_of_work: Callable[[], SyncUnitOfWork],
+        unit_of_work: Callable[[], UnitOfWork],
         apis: CalendarApis,
         clock: Clock,
         queue: SyncQueue,

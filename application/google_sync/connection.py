@@ -9,8 +9,8 @@ from uuid import UUID
 
 from application.google_sync.channels import GoogleChannels
 from application.google_sync.oauth_state import check_state, issue_state
-from application.google_sync.ports import SyncUnitOfWork
 from application.google_sync.sync import GoogleSync
+from application.unit_of_work import UnitOfWork
 from domain.clock import Clock
 from domain.google_sync.model import GoogleAccount, MirroredCalendar, WatchChannel
 from domain.google_sync.ports import GoogleOAuth
@@ -30,7 +30,7 @@ class GoogleConnection:
     def __init__(
         self,
         *,
-        unit_of_work: Callable[[], SyncUnitOfWork],
+        unit_of_work: Callable[[], UnitOfWork],
         oauth: GoogleOAuth,
         clock: Clock,
         secret: str,

@@ -15,7 +15,8 @@ from uuid import UUID
 
 import structlog
 
-from application.google_sync.ports import SyncQueue, SyncUnitOfWork, TellOwner
+from application.google_sync.ports import SyncQueue, TellOwner
+from application.unit_of_work import UnitOfWork
 from domain.clock import Clock
 from domain.google_sync.errors import GoogleError, GoogleUnavailable, GrantRevoked, SyncTokenExpired
 from domain.google_sync.model import MirroredCalendar, RemoteCalendar
@@ -39,7 +40,7 @@ MAX_PAGES = 10_000
 
 @dataclass(frozen=True)
 class SyncDependencies:
-    unit_of_work: Callable[[], SyncUnitOfWork]
+    unit_of_work: Callable[[], UnitOfWork]
     apis: CalendarApis
     clock: Clock
     queue: SyncQueue

@@ -14,7 +14,7 @@ from adapters.postgres.unit_of_work import PostgresUnitOfWork
 from adapters.redis.notifications import RedisNotificationPublisher, channels_backend
 from adapters.saq.outbox import OutboxHandOver
 from application.cache import CalendarReads
-from application.notifications.unit_of_work import DeliveryUnitOfWork
+from application.unit_of_work import UnitOfWork
 from domain.clock import Clock, SystemClock
 from domain.notifications.ports import NotificationPublisher
 from entrypoints.infrastructure import Infrastructure
@@ -27,7 +27,7 @@ SERVICES = "services"
 class WorkerServices:
     """The ports the worker's use cases need, served by real adapters."""
 
-    unit_of_work: Callable[[], DeliveryUnitOfWork]
+    unit_of_work: Callable[[], UnitOfWork]
     publisher: NotificationPublisher
     clock: Clock
     outbox: OutboxProgress
@@ -44,7 +44,7 @@ def build_worker_services(infrastructure: Infrastructure, *, cache_ttl_seconds: 
     # A worker's commits make cached calendar reads stale too (Google sync writes events).
     stale_reads = ForgetStaleReads(reads)
 
-    def unit_of_work() -> DeliveryUnitOfWork:
+    def unit_of_work() -> UnitOfWork:
         return PostgresUnitOfWork(sessions, stale_reads=stale_reads)
 
     return WorkerServices(

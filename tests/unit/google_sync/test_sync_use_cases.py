@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 from uuid import UUID, uuid4
 
 from application.google_sync.sync import GoogleSync, SyncDependencies
@@ -14,98 +13,17 @@ from domain.google_sync.model import (
     EventPage,
     GoogleAccount,
     GoogleTokens,
-    MirroredCalendar,
     NewChannel,
     RemoteCalendar,
-    RemoteEvent,
 )
-from domain.jobs.job import Job, JobKind, JobStatus
+from domain.jobs.job import JobStatus
 from domain.notifications.notification import NotificationDraft
 from tests.fakes.clock import ManualClock
+from tests.fakes.jobs import InMemoryJobRepository
+from tests.fakes.unit_of_work import FakeDatabase, FakeUnitOfWork
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 TOKENS = GoogleTokens(access_token="a", refresh_token="r", expires_at=None)
-
-
-class MemoryJobs:
-    def __init__(self) -> None:
-        self.rows: dict[UUID, Job] = {}
-
-    async def add(self, job: Job) -> None:
-        self.rows[job.id] = job
-
-    async def get(self, job_id: UUID, *, for_update: bool = False) -> Job | None:
-        return self.rows.get(job_id)
-
-    async def save(self, job: Job) -> None:
-        self.rows[job.id] = job
-
-    async def partial_before(self, now: datetime, limit: int) -> list[Job]:
-        return [job for job in self.rows.values() if job.status is JobStatus.PARTIAL][:limit]
-
-    async def purge_complete(self, kind: JobKind, finished_before: datetime, limit: int) -> int:
-        old = [
-            job.id
-            for job in self.rows.values()
-            if job.kind is kind and job.finished_at is not None and job.finished_at < finished_before
-        ][:limit]
-        for job_id in old:
-            del self.rows[job_id]
-        return len(old)
-
-
-class MemoryGoogle:
-    def __init__(self) -> None:
-        self.accounts: dict[UUID, GoogleAccount] = {}
-        self.mirrors: dict[tuple[UUID, str], MirroredCalendar] = {}
-        self.events: dict[tuple[UUID, str], RemoteEvent] = {}
-
-    async def account(self, user_id: UUID) -> GoogleAccount | None:
-        return self.accounts.get(user_id)
-
-    async def save_account(self, account: GoogleAccount) -> None:
-        self.accounts[account.user_id] = account
-
-    async def mirrored_calendar(self, user_id: UUID, google_calendar_id: str) -> MirroredCalendar | None:
-        return self.mirrors.get((user_id, google_calendar_id))
-
-    async def mirror_calendar(self, user_id: UUID, remote: RemoteCalendar, now: datetime) -> MirroredCalendar:
-        return self.mirrors.setdefault(
-            (user_id, remote.id),
-            MirroredCalendar(
-                user_id=user_id,
-                google_calendar_id=remote.id,
-                calendar_id=uuid4(),
-                name=remote.name,
-                time_zone=remote.time_zone,
-            ),
-        )
-
-    async def save_mirrored_calendar(self, calendar: MirroredCalendar) -> None:
-        self.mirrors[(calendar.user_id, calendar.google_calendar_id)] = calendar
-
-    async def apply_events(
-        self, calendar: MirroredCalendar, events: Sequence[RemoteEvent], now: datetime
-    ) -> tuple[int, int]:
-        for event in events:
-            self.events[(calendar.calendar_id, event.id)] = event
-        return len(events), 0
-
-
-class MemoryUnitOfWork:
-    def __init__(self, jobs: MemoryJobs, google: MemoryGoogle) -> None:
-        self.jobs, self.google = jobs, google
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        pass
-
-    async def commit(self) -> None:
-        pass
 
 
 class ScriptedApi:
@@ -144,8 +62,9 @@ class NoQueue:
 
 def a_sync(
     answers: dict[str, Any], clock: ManualClock | None = None
-) -> tuple[GoogleSync, MemoryJobs, list[NotificationDraft], UUID]:
-    jobs, google = MemoryJobs(), MemoryGoogle()
+) -> tuple[GoogleSync, InMemoryJobRepository, list[NotificationDraft], UUID]:
+    database = FakeDatabase()
+    jobs, google = database.jobs, database.google
     owner = uuid4()
     google.accounts[owner] = GoogleAccount(user_id=owner, tokens=TOKENS, connected_at=NOW, updated_at=NOW)
     told: list[NotificationDraft] = []
@@ -161,7 +80,7 @@ def a_sync(
             return ScriptedApi(answers)
 
     deps = SyncDependencies(
-        unit_of_work=lambda: MemoryUnitOfWork(jobs, google),
+        unit_of_work=lambda: FakeUnitOfWork(database),
         apis=Apis(),
         clock=clock or ManualClock(NOW),
         queue=NoQueue(),

@@ -5,7 +5,7 @@ from application.notifications.schedule_reminders import schedule_reminders
 from application.notifications.send_due_reminders import RemindersSent, send_due_reminders
 from domain.notifications.notification import Notification
 from domain.notifications.reminders import event_with_changed_reminders
-from tests.fakes.notifications import FakeDeliveryDatabase, FakeDeliveryUnitOfWork, RecordingPublisher
+from tests.fakes.notifications import RecordingPublisher
 from tests.unit.scheduling.office import Office
 
 
@@ -14,8 +14,6 @@ class DeliveryOffice(Office):
 
     def __init__(self) -> None:
         super().__init__()
-        self.database = FakeDeliveryDatabase()
-        self.uow = FakeDeliveryUnitOfWork(self.database)
         self.publisher = RecordingPublisher()
         self._acted_on = 0
 
