@@ -19,10 +19,8 @@ import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from uuid import UUID
 
 from sqlalchemy import text
 
@@ -32,10 +30,7 @@ from application.scheduling.dto import RegisterUser
 from application.scheduling.register_user import register_user
 from bench.processes import data_servers
 from domain.clock import SystemClock
-from domain.notifications.notification import NotificationDraft
-from entrypoints.app import build_services
-from entrypoints.google import build_google_services
-from entrypoints.infrastructure import Infrastructure
+from entrypoints.bootstrap import bootstrap
 from entrypoints.logs import configure_logging
 from entrypoints.settings import AppEnv, Settings
 from tests.fakes.google import FakeGoogle, running_fake_google
@@ -65,17 +60,9 @@ async def run(database_url: str, redis_url: str, events: int, rounds: int) -> li
             fake,
             "http://127.0.0.1:9",
         )
-        infrastructure = Infrastructure.from_settings(settings)
+        services = bootstrap(settings)
         try:
-            services = build_services(infrastructure, cache_ttl_seconds=settings.cache_ttl_seconds)
-
-            async def tell_owner(draft: NotificationDraft) -> None:
-                pass
-
-            async def forget_reads(user_ids: Iterable[UUID]) -> None:
-                await services.reads.forget_people(user_ids)
-
-            google = build_google_services(settings, infrastructure, tell_owner=tell_owner, forget_reads=forget_reads)
+            google = services.google
             person = await register_user(
                 RegisterUser(email=f"bench-{time.time_ns()}@example.com", password="bench password 123", name="Bench"),
                 uow=services.unit_of_work(),
@@ -100,7 +87,7 @@ async def run(database_url: str, redis_url: str, events: int, rounds: int) -> li
                 assert incremental is not None
                 assert incremental.result.get("events_changed") == events, incremental.result
                 timings.append(elapsed)
-                async with infrastructure.engine.connect() as conn:
+                async with services.connections.engine.connect() as conn:
                     mirrored = (
                         await conn.execute(
                             text("SELECT count(*) FROM events WHERE title LIKE :suffix"),
@@ -111,7 +98,7 @@ async def run(database_url: str, redis_url: str, events: int, rounds: int) -> li
                 print(f"incremental sync of {events} changed events, round {round_number}: {elapsed:.2f} s")
             return timings
         finally:
-            await infrastructure.close()
+            await services.close()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -228,13 +228,13 @@ def worker(processes: int) -> None:
 
 
 def _run_worker() -> None:
-    from adapters.saq.queue import create_queue
+    from entrypoints.bootstrap import create_worker_queue
     from entrypoints.worker.settings import build_worker, saq_config
 
     settings = load_settings()
 
     async def work() -> None:
-        queue = create_queue(settings.redis.url or "")
+        queue = create_worker_queue(settings)
         await queue.connect()
         worker = build_worker(saq_config(settings, queue))
         loop = asyncio.get_running_loop()
@@ -290,15 +290,12 @@ def users() -> None:
 )
 def users_promote(email: str, data_dir: Path) -> None:
     """Make the user with EMAIL an administrator."""
-    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
     from adapters.embedded.postgres import running_database_url
-    from adapters.postgres.engine import create_engine
-    from adapters.postgres.unit_of_work import PostgresUnitOfWork
     from application.scheduling.dto import PromoteUser
     from application.scheduling.promote_user import promote_user
     from domain.clock import SystemClock
     from domain.errors import DomainError
+    from entrypoints.bootstrap import database_only
 
     settings = load_settings()
     database_url = settings.database.url or running_database_url(data_dir)
@@ -306,12 +303,8 @@ def users_promote(email: str, data_dir: Path) -> None:
         fail(f"no planner is running on data dir {data_dir}; start `planner up` or set DATABASE_URL")
 
     async def promote() -> str:
-        engine = create_engine(database_url, pool_size=1, max_overflow=0)
-        try:
-            sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
-            user = await promote_user(PromoteUser(email=email), uow=PostgresUnitOfWork(sessions), clock=SystemClock())
-        finally:
-            await engine.dispose()
+        async with database_only(database_url) as unit_of_work:
+            user = await promote_user(PromoteUser(email=email), uow=unit_of_work(), clock=SystemClock())
         return user.email
 
     try:

@@ -27,3 +27,11 @@ class SyncQueue(Protocol):
 
 TellOwner = Callable[[NotificationDraft], Awaitable[None]]
 """Stores and publishes a notification (the notifications feature's create_notification)."""
+
+
+class PushFlags(Protocol):
+    """Whether Google pushed a change of a calendar since its flag was last taken."""
+
+    async def take(self, user_id: UUID, google_calendar_id: str) -> bool:
+        """Clear the calendar's flag; answers whether it was set."""
+        ...

@@ -23,7 +23,7 @@ from domain.google_sync.model import MirroredCalendar, RemoteCalendar
 from domain.google_sync.ports import CalendarApi, CalendarApis
 from domain.jobs.job import Job, JobKind, JobSource, JobStatus, SourceStatus
 from domain.json_value import JsonObject
-from domain.notifications.notification import NotificationDraft, NotificationType
+from domain.notifications.rules import google_grant_revoked, google_sync_gave_up
 
 log = structlog.get_logger(__name__)
 
@@ -270,29 +270,10 @@ class GoogleSync:
             await uow.jobs.save(job)
             await uow.commit()
         log.warning("google.grant_revoked", user_id=str(job.owner_id), job_id=str(job.id))
-        await deps.tell_owner(
-            NotificationDraft(
-                user_id=job.owner_id,
-                type=NotificationType.JOB_FAILED,
-                title="Google Calendar disconnected",
-                message="Google refused planner's access to your calendar: connect Google Calendar again.",
-                event_id=None,
-                dedupe_key=f"google_grant_revoked:{job.id}",
-            )
-        )
+        await deps.tell_owner(google_grant_revoked(job))
 
     async def _tell_failed(self, job: Job) -> None:
-        missing = ", ".join(source.label for source in job.sources if source.status is not SourceStatus.DONE)
-        await self._deps.tell_owner(
-            NotificationDraft(
-                user_id=job.owner_id,
-                type=NotificationType.JOB_FAILED,
-                title="Google Calendar sync failed",
-                message=f"planner could not load {missing or 'some calendars'} from Google for 3 hours and gave up",
-                event_id=None,
-                dedupe_key=f"job_failed:{job.id}",
-            )
-        )
+        await self._deps.tell_owner(google_sync_gave_up(job))
 
 
 def _summary(job: Job) -> JsonObject:

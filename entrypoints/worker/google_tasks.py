@@ -2,51 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
 import structlog
 from saq.types import Context
 
-from application.notifications.create_notification import create_notification
+from application.google_sync.sync_after_push import sync_after_push
 from domain.google_sync.errors import GoogleError, NotConnected
 from domain.jobs.job import JobKind, JobStatus
-from domain.notifications.notification import NotificationDraft
-from entrypoints.google import GoogleServices, build_google_services
-from entrypoints.infrastructure import Infrastructure
-from entrypoints.settings import Settings
-from entrypoints.worker.services import WorkerServices
+from entrypoints.bootstrap import GoogleServices
+from entrypoints.worker.context import container_of
 
 log = structlog.get_logger(__name__)
 
-GOOGLE = "google"
-"""The key of the GoogleServices in a task's context."""
-MAX_ROUNDS = 5
-"""How often one sync task goes round again for pushes that came while it ran."""
-
-
-def worker_google_services(
-    settings: Settings, infrastructure: Infrastructure, services: WorkerServices
-) -> GoogleServices:
-    async def tell_owner(draft: NotificationDraft) -> None:
-        await create_notification(draft, uow=services.unit_of_work(), publisher=services.publisher)
-
-    async def forget_reads(user_ids: Iterable[UUID]) -> None:
-        people = set(user_ids)
-        if services.reads is not None:
-            await services.reads.forget_people(people)
-        # Their open pages learn of it at once, and reload what they show.
-        await services.publisher.calendars_changed(people)
-
-    return build_google_services(settings, infrastructure, tell_owner=tell_owner, forget_reads=forget_reads)
-
 
 def google_of(ctx: Context) -> GoogleServices:
-    google = ctx.get(GOOGLE)
-    if not isinstance(google, GoogleServices):
-        raise RuntimeError("the worker started without its Google services; is saq_config's startup wired?")
-    return google
+    return container_of(ctx).google
 
 
 async def run_google_job(ctx: Context, *, job_id: str) -> dict[str, Any]:
@@ -67,15 +39,8 @@ async def run_google_job(ctx: Context, *, job_id: str) -> dict[str, Any]:
 async def sync_google_calendar(ctx: Context, *, user_id: str, google_calendar_id: str) -> dict[str, Any]:
     """Incremental sync of one calendar after a push; goes round again while pushes keep coming."""
     google = google_of(ctx)
-    owner = UUID(user_id)
-    statuses = []
-    await google.pushed.take(owner, google_calendar_id)
-    for _ in range(MAX_ROUNDS):
-        job = await google.sync.sync_calendar(owner, google_calendar_id)
-        statuses.append(None if job is None else job.status.value)
-        if not await google.pushed.take(owner, google_calendar_id):
-            break
-    return {"rounds": len(statuses), "statuses": statuses}
+    rounds = await sync_after_push(UUID(user_id), google_calendar_id, sync=google.sync, pushed=google.pushed)
+    return {"rounds": len(rounds), "statuses": [None if job is None else job.status.value for job in rounds]}
 
 
 async def watch_google_calendars(ctx: Context, *, user_id: str) -> dict[str, Any]:

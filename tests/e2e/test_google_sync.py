@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.saq.queue import create_queue
-from entrypoints.google import token_cipher
+from entrypoints.bootstrap import token_cipher
 from entrypoints.settings import Settings
 from tests.e2e.people import Person
 from tests.e2e.sse_client import open_stream

@@ -16,7 +16,7 @@ from application.scheduling.get_user import get_user
 from application.scheduling.register_user import register_user
 from application.scheduling.sign_in import sign_in
 from entrypoints.http.auth import COOKIE_NAME, TOKEN_LIFETIME, AuthenticatedUser
-from entrypoints.http.dependencies import Ctx
+from entrypoints.http.dependencies import Ctx, container_of
 from entrypoints.http.problems import problems
 from entrypoints.http.rate_limits import limit_sign_in_per_account, limit_sign_up_per_account
 from entrypoints.http.schemas.users import Login, Register, Token, User
@@ -53,7 +53,7 @@ class AuthController(Controller):
     )
     async def login(self, request: Request[Any, Any, Any], data: JSONBody[Login], ctx: Ctx) -> Response[Token]:
         user = await sign_in(SignIn(email=data.email, password=data.password), uow=ctx.uow, hasher=ctx.hasher)
-        auth: JWTCookieAuth[AuthenticatedUser, Jwt] = request.app.state.jwt_auth
+        auth: JWTCookieAuth[AuthenticatedUser, Jwt] = container_of(request.app).auth
         token = auth.create_token(identifier=str(user.id), token_extras={"adm": user.is_admin})
         lifetime = int(TOKEN_LIFETIME.total_seconds())
         return Response(

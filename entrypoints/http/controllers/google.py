@@ -14,7 +14,7 @@ from saq.job import Job as SaqJob
 from application.google_sync.channels import Push
 from application.jobs.get_job import get_job
 from domain.errors import InvalidInput, NotFound
-from entrypoints.google import WEBHOOK_PATH
+from entrypoints.bootstrap import WEBHOOK_PATH
 from entrypoints.http.auth import AuthenticatedUser
 from entrypoints.http.controllers.google_dependencies import (
     Google,
@@ -197,7 +197,7 @@ async def _task_owner(task_id: str, google: Any) -> UUID | None:
         if kind in ("google-sync", "google-watch"):
             return UUID(rest.split(":", 1)[0])
         if kind == "google-job":
-            job = await get_job(UUID(rest), actor_id=UUID(int=0), is_admin=True, uow=google.unit_of_work)
+            job = await get_job(UUID(rest), actor_id=UUID(int=0), is_admin=True, uow=google.unit_of_work())
             return job.owner_id
     except (ValueError, NotFound):
         return None

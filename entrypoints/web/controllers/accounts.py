@@ -17,7 +17,7 @@ from application.scheduling.sign_in import sign_in
 from domain.errors import DomainError, EmailAlreadyRegistered, InvalidCredentials, InvalidInput
 from domain.scheduling.user import User
 from entrypoints.http.auth import COOKIE_NAME, TOKEN_LIFETIME, AuthenticatedUser
-from entrypoints.http.dependencies import ClockDep, Hasher, UoW
+from entrypoints.http.dependencies import ClockDep, Hasher, UoW, container_of
 from entrypoints.http.errors import domain_status
 from entrypoints.http.rate_limits import limit_sign_in_per_account, limit_sign_up_per_account
 from entrypoints.web.rendering import page
@@ -27,7 +27,7 @@ PUBLIC = {"exclude_from_auth": True}
 
 def session_cookie(request: Request[Any, Any, Any], user: User) -> Cookie:
     """The same HttpOnly cookie POST /api/auth/login sets."""
-    auth: JWTCookieAuth[AuthenticatedUser, Token] = request.app.state.jwt_auth
+    auth: JWTCookieAuth[AuthenticatedUser, Token] = container_of(request.app).auth
     token = auth.create_token(identifier=str(user.id), token_extras={"adm": user.is_admin})
     return Cookie(
         key=COOKIE_NAME,

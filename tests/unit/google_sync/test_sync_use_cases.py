@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from application.google_sync.sync import GoogleSync, SyncDependencies
+from application.google_sync.sync_after_push import MAX_ROUNDS, sync_after_push
 from domain.google_sync.errors import GoogleUnavailable
 from domain.google_sync.model import (
     EventPage,
@@ -125,3 +126,33 @@ async def test_complete_incremental_jobs_are_purged_after_a_week() -> None:
     clock.advance(timedelta(days=8))
     assert (await sync.retry_partial_jobs())["purged"] == 1
     assert list(jobs.rows) == [full.id]
+
+
+class PushesDuringSync:
+    """Answers `take` from a script: True means Google pushed since the last take."""
+
+    def __init__(self, *answers: bool, forever: bool = False) -> None:
+        self.answers, self.forever = list(answers), forever
+
+    async def take(self, user_id: UUID, google_calendar_id: str) -> bool:
+        return self.answers.pop(0) if self.answers else self.forever
+
+
+async def test_a_push_that_came_during_a_sync_makes_it_go_round_once_more() -> None:
+    sync, _, _, owner = a_sync({"work": []})
+    full = await sync.start_full_sync(owner)
+    await sync.run_job(full.id)
+
+    rounds = await sync_after_push(owner, "work", sync=sync, pushed=PushesDuringSync(True, True, False))
+
+    assert [job.status for job in rounds if job is not None] == [JobStatus.COMPLETE, JobStatus.COMPLETE]
+
+
+async def test_pushes_that_keep_coming_stop_after_five_rounds() -> None:
+    sync, _, _, owner = a_sync({"work": []})
+    full = await sync.start_full_sync(owner)
+    await sync.run_job(full.id)
+
+    rounds = await sync_after_push(owner, "work", sync=sync, pushed=PushesDuringSync(forever=True))
+
+    assert len(rounds) == MAX_ROUNDS == 5
