@@ -21,11 +21,14 @@ import time
 import warnings
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import text
 
 from adapters.passwords import Argon2PasswordHasher
 from adapters.postgres.migrate import upgrade
+from application.google_sync.connection import authorization_url, complete_connection
+from application.google_sync.sync import run_job, sync_calendar
 from application.scheduling.dto import RegisterUser
 from application.scheduling.register_user import register_user
 from bench.processes import data_servers
@@ -71,18 +74,35 @@ async def run(database_url: str, redis_url: str, events: int, rounds: int) -> li
             )
             fake.add_calendar(CALENDAR, "Bench calendar")
             change_every_event(fake, events, 0)
-            state_url = google.connection.authorization_url(person.id)
+            ports: dict[str, Any] = {
+                "uow": services.unit_of_work(),
+                "apis": google.apis,
+                "clock": services.clock,
+                "forget_reads": services.forget_reads,
+                "tell_owner": services.tell_owner,
+                "retry_base_seconds": google.retry_base_seconds,
+            }
+            state_url = authorization_url(person.id, oauth=google.oauth, clock=services.clock, secret=google.secret)
             state = state_url.split("state=", 1)[1].split("&", 1)[0]
-            job = await google.connection.complete(person.id, code=fake.issue_code(), state=state)
+            job = await complete_connection(
+                person.id,
+                code=fake.issue_code(),
+                state=state,
+                uow=services.unit_of_work(),
+                oauth=google.oauth,
+                clock=services.clock,
+                secret=google.secret,
+                queue=google.queue,
+            )
             began = time.perf_counter()
-            full = await google.sync.run_job(job.id)
+            full = await run_job(job.id, **ports)
             print(f"full sync of {events} events: {time.perf_counter() - began:.2f} s ({full and full.status})")
 
             timings = []
             for round_number in range(1, rounds + 1):
                 change_every_event(fake, events, round_number)
                 began = time.perf_counter()
-                incremental = await google.sync.sync_calendar(person.id, CALENDAR)
+                incremental = await sync_calendar(person.id, CALENDAR, **ports)
                 elapsed = time.perf_counter() - began
                 assert incremental is not None
                 assert incremental.result.get("events_changed") == events, incremental.result

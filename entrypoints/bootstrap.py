@@ -41,10 +41,7 @@ from adapters.saq.google_sync import PushedChanges, SaqSyncQueue
 from adapters.saq.outbox import OutboxHandOver
 from adapters.saq.queue import QUEUE_NAME, create_queue
 from application.cache import CalendarReads
-from application.google_sync.channels import GoogleChannels
-from application.google_sync.connection import GoogleConnection
 from application.google_sync.ports import TellOwner
-from application.google_sync.sync import GoogleSync, SyncDependencies
 from application.notifications.create_notification import create_notification
 from application.unit_of_work import UnitOfWork
 from domain.clock import Clock, SystemClock
@@ -121,16 +118,18 @@ class Connections:
 
 @dataclass(frozen=True)
 class GoogleServices:
-    """Google sync's use cases, wired to PostgreSQL, SAQ and (when configured) Google itself."""
+    """The ports of Google sync's use cases (application/google_sync): Google itself (when configured), SAQ."""
 
     configured: bool
-    unit_of_work: Callable[[], UnitOfWork]
-    sync: GoogleSync
-    channels: GoogleChannels
-    connection: GoogleConnection
+    apis: CalendarApis
+    oauth: GoogleOAuth
     queue: SaqSyncQueue
     pushed: PushedChanges
     saq_queue: RedisQueue
+    webhook_address: str
+    secret: str
+    """Signs the OAuth state."""
+    retry_base_seconds: float
 
 
 @dataclass(frozen=True)
@@ -258,30 +257,13 @@ def bootstrap(
         auth=jwt_auth(settings),
         tell_owner=tell_owner,
         forget_reads=forget_reads,
-        google=_google_services(
-            settings,
-            connections,
-            unit_of_work=unit_of_work,
-            clock=clock,
-            tell_owner=tell_owner,
-            forget_reads=forget_reads,
-            apis=google_apis,
-            oauth=google_oauth,
-        ),
+        google=_google_services(settings, connections, apis=google_apis, oauth=google_oauth),
         sse_keepalive_s=sse_keepalive_s,
     )
 
 
 def _google_services(
-    settings: Settings,
-    connections: Connections,
-    *,
-    unit_of_work: Callable[[], UnitOfWork],
-    clock: Clock,
-    tell_owner: TellOwner,
-    forget_reads: ForgetReads,
-    apis: CalendarApis | None,
-    oauth: GoogleOAuth | None,
+    settings: Settings, connections: Connections, *, apis: CalendarApis | None, oauth: GoogleOAuth | None
 ) -> GoogleServices:
     google = settings.google
     if google.client_id and google.client_secret:
@@ -299,43 +281,15 @@ def _google_services(
             redirect_uri=settings.public_base_url + CALLBACK_PATH,
         )
     unconfigured: Any = _Unconfigured()
-    apis, oauth = apis or unconfigured, oauth or unconfigured
     pushed = PushedChanges(connections.redis)
-    queue = SaqSyncQueue(connections.queue, pushed)
-    sync = GoogleSync(
-        SyncDependencies(
-            unit_of_work=unit_of_work,
-            apis=apis,
-            clock=clock,
-            queue=queue,
-            forget_reads=forget_reads,
-            tell_owner=tell_owner,
-            retry_base_seconds=google.retry_base_ms / 1000,
-        )
-    )
-    channels = GoogleChannels(
-        unit_of_work=unit_of_work,
-        apis=apis,
-        clock=clock,
-        queue=queue,
-        webhook_address=settings.public_base_url + WEBHOOK_PATH,
-    )
-    connection = GoogleConnection(
-        unit_of_work=unit_of_work,
-        oauth=oauth,
-        clock=clock,
-        secret=settings.secret_key,
-        sync=sync,
-        channels=channels,
-        forget_reads=forget_reads,
-    )
     return GoogleServices(
         configured=google.configured,
-        unit_of_work=unit_of_work,
-        sync=sync,
-        channels=channels,
-        connection=connection,
-        queue=queue,
+        apis=apis or unconfigured,
+        oauth=oauth or unconfigured,
+        queue=SaqSyncQueue(connections.queue, pushed),
         pushed=pushed,
         saq_queue=connections.queue,
+        webhook_address=settings.public_base_url + WEBHOOK_PATH,
+        secret=settings.secret_key,
+        retry_base_seconds=google.retry_base_ms / 1000,
     )

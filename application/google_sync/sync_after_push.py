@@ -2,8 +2,11 @@
 
 from uuid import UUID
 
-from application.google_sync.ports import PushFlags
-from application.google_sync.sync import GoogleSync
+from application.google_sync.ports import PushFlags, TellOwner
+from application.google_sync.sync import ForgetReads, sync_calendar
+from application.unit_of_work import UnitOfWork
+from domain.clock import Clock
+from domain.google_sync.ports import CalendarApis
 from domain.jobs.job import Job
 
 MAX_ROUNDS = 5
@@ -11,7 +14,17 @@ MAX_ROUNDS = 5
 
 
 async def sync_after_push(
-    user_id: UUID, google_calendar_id: str, *, sync: GoogleSync, pushed: PushFlags, max_rounds: int = MAX_ROUNDS
+    user_id: UUID,
+    google_calendar_id: str,
+    *,
+    uow: UnitOfWork,
+    apis: CalendarApis,
+    clock: Clock,
+    forget_reads: ForgetReads,
+    tell_owner: TellOwner,
+    pushed: PushFlags,
+    retry_base_seconds: float = 0.5,
+    max_rounds: int = MAX_ROUNDS,
 ) -> list[Job | None]:
     """Incremental syncs of the calendar until no push came during the last one; answers each round's job.
 
@@ -21,7 +34,17 @@ async def sync_after_push(
     rounds: list[Job | None] = []
     await pushed.take(user_id, google_calendar_id)
     for _ in range(max_rounds):
-        rounds.append(await sync.sync_calendar(user_id, google_calendar_id))
+        job = await sync_calendar(
+            user_id,
+            google_calendar_id,
+            uow=uow,
+            apis=apis,
+            clock=clock,
+            forget_reads=forget_reads,
+            tell_owner=tell_owner,
+            retry_base_seconds=retry_base_seconds,
+        )
+        rounds.append(job)
         if not await pushed.take(user_id, google_calendar_id):
             break
     return rounds

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from application.google_sync.sync import GoogleSync, SyncDependencies
+from application.google_sync.sync import retry_partial_jobs, run_job, start_full_sync, sync_calendar
 from application.google_sync.sync_after_push import MAX_ROUNDS, sync_after_push
 from domain.google_sync.errors import GoogleUnavailable
 from domain.google_sync.model import (
@@ -17,7 +18,7 @@ from domain.google_sync.model import (
     NewChannel,
     RemoteCalendar,
 )
-from domain.jobs.job import JobStatus
+from domain.jobs.job import Job, JobStatus
 from domain.notifications.notification import NotificationDraft
 from tests.fakes.clock import ManualClock
 from tests.fakes.jobs import InMemoryJobRepository
@@ -63,7 +64,7 @@ class NoQueue:
 
 def a_sync(
     answers: dict[str, Any], clock: ManualClock | None = None
-) -> tuple[GoogleSync, InMemoryJobRepository, list[NotificationDraft], UUID]:
+) -> tuple[Sync, InMemoryJobRepository, list[NotificationDraft], UUID]:
     database = FakeDatabase()
     jobs, google = database.jobs, database.google
     owner = uuid4()
@@ -80,16 +81,40 @@ def a_sync(
         def for_tokens(self, tokens: GoogleTokens) -> ScriptedApi:
             return ScriptedApi(answers)
 
-    deps = SyncDependencies(
-        unit_of_work=lambda: FakeUnitOfWork(database),
-        apis=Apis(),
-        clock=clock or ManualClock(NOW),
-        queue=NoQueue(),
-        forget_reads=forget,
-        tell_owner=tell,
-        retry_base_seconds=0,
-    )
-    return GoogleSync(deps), jobs, told, owner
+    return Sync(FakeUnitOfWork(database), Apis(), clock or ManualClock(NOW), forget, tell), jobs, told, owner
+
+
+@dataclass
+class Sync:
+    """The sync use cases with these fakes as their ports."""
+
+    uow: FakeUnitOfWork
+    apis: Any
+    clock: ManualClock
+    forget_reads: Any
+    tell_owner: Any
+
+    def ports(self) -> dict[str, Any]:
+        return {
+            "uow": self.uow,
+            "apis": self.apis,
+            "clock": self.clock,
+            "forget_reads": self.forget_reads,
+            "tell_owner": self.tell_owner,
+            "retry_base_seconds": 0,
+        }
+
+    async def start_full_sync(self, user_id: UUID) -> Job:
+        return await start_full_sync(user_id, uow=self.uow, clock=self.clock, queue=NoQueue())
+
+    async def run_job(self, job_id: UUID) -> Job | None:
+        return await run_job(job_id, **self.ports())
+
+    async def sync_calendar(self, user_id: UUID, google_calendar_id: str) -> Job | None:
+        return await sync_calendar(user_id, google_calendar_id, **self.ports())
+
+    async def retry_partial_jobs(self) -> dict[str, int]:
+        return await retry_partial_jobs(uow=self.uow, clock=self.clock, queue=NoQueue(), tell_owner=self.tell_owner)
 
 
 async def test_a_calendar_google_keeps_failing_is_missing_after_three_retries() -> None:
@@ -143,7 +168,7 @@ async def test_a_push_that_came_during_a_sync_makes_it_go_round_once_more() -> N
     full = await sync.start_full_sync(owner)
     await sync.run_job(full.id)
 
-    rounds = await sync_after_push(owner, "work", sync=sync, pushed=PushesDuringSync(True, True, False))
+    rounds = await sync_after_push(owner, "work", pushed=PushesDuringSync(True, True, False), **sync.ports())
 
     assert [job.status for job in rounds if job is not None] == [JobStatus.COMPLETE, JobStatus.COMPLETE]
 
@@ -153,6 +178,6 @@ async def test_pushes_that_keep_coming_stop_after_five_rounds() -> None:
     full = await sync.start_full_sync(owner)
     await sync.run_job(full.id)
 
-    rounds = await sync_after_push(owner, "work", sync=sync, pushed=PushesDuringSync(forever=True))
+    rounds = await sync_after_push(owner, "work", pushed=PushesDuringSync(forever=True), **sync.ports())
 
     assert len(rounds) == MAX_ROUNDS == 5
