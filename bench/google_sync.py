@@ -27,7 +27,7 @@ from sqlalchemy import text
 
 from adapters.passwords import Argon2PasswordHasher
 from adapters.postgres.migrate import upgrade
-from application.google_sync.connection import authorization_url, complete_connection
+from application.google_sync.connect import authorization_url, complete_connection
 from application.google_sync.sync import run_job, sync_calendar
 from application.scheduling.dto import RegisterUser
 from application.scheduling.register_user import register_user

@@ -8,10 +8,11 @@ from uuid import UUID
 import structlog
 from saq.types import Context
 
-from application.google_sync.channels import renew_channels, watch_calendars
+from application.google_sync.renew_channels import renew_channels
 from application.google_sync.sync import retry_partial_jobs as retry_partial_sync_jobs
 from application.google_sync.sync import run_job
 from application.google_sync.sync_after_push import sync_after_push
+from application.google_sync.watch_calendars import watch_calendars
 from domain.google_sync.errors import GoogleError, NotConnected
 from domain.google_sync.model import WatchChannel
 from domain.jobs.job import JobKind, JobStatus

@@ -11,8 +11,11 @@ from litestar.response import Redirect
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 from saq.job import Job as SaqJob
 
-from application.google_sync.channels import Push, receive_push, unsubscribe_channel
-from application.google_sync.connection import authorization_url, complete_connection, disconnect, sync_status
+from application.google_sync.connect import authorization_url, complete_connection
+from application.google_sync.disconnect import disconnect
+from application.google_sync.queries import sync_status
+from application.google_sync.receive_push import Push, receive_push
+from application.google_sync.unsubscribe_channel import unsubscribe_channel
 from application.jobs.get_job import get_job
 from application.unit_of_work import UnitOfWork
 from domain.errors import InvalidInput, NotFound

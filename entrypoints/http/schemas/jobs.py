@@ -7,7 +7,7 @@ from typing import Any
 
 import msgspec
 
-from application.google_sync.connection import SyncStatus, last_synced
+from application.google_sync.queries import SyncStatus, last_synced
 from domain.jobs.job import Job as DomainJob
 from domain.jobs.job import JobSource as DomainJobSource
 

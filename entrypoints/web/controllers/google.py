@@ -8,7 +8,7 @@ from datetime import datetime
 from litestar import Controller, get
 from litestar.response import Template
 
-from application.google_sync.connection import last_synced, sync_status
+from application.google_sync.queries import last_synced, sync_status
 from application.unit_of_work import UnitOfWork
 from domain.google_sync.model import ConnectionStatus
 from entrypoints.http.controllers.google_dependencies import Google, google_dependency

@@ -1,30 +1,17 @@
-"""Connecting a Google account (OAuth authorization code), looking at it, and disconnecting it."""
+"""Connect a Google account: send the person to Google's consent, then keep the grant Google sends back."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
-from datetime import datetime
 from uuid import UUID
 
-from application.google_sync.channels import stop_channels
 from application.google_sync.oauth_state import check_state, issue_state
 from application.google_sync.ports import SyncQueue
 from application.google_sync.sync import start_full_sync
 from application.unit_of_work import UnitOfWork
 from domain.clock import Clock
-from domain.google_sync.model import GoogleAccount, MirroredCalendar, WatchChannel
-from domain.google_sync.ports import CalendarApis, GoogleOAuth
+from domain.google_sync.model import GoogleAccount
+from domain.google_sync.ports import GoogleOAuth
 from domain.jobs.job import Job
-
-
-@dataclass(frozen=True)
-class SyncStatus:
-    """What `GET /webhook/status/{user_id}` shows."""
-
-    account: GoogleAccount | None
-    calendars: list[MirroredCalendar]
-    channels: list[WatchChannel]
 
 
 def authorization_url(user_id: UUID, *, oauth: GoogleOAuth, clock: Clock, secret: str) -> str:
@@ -62,31 +49,3 @@ async def complete_connection(
         await uow.google.save_account(account)
         await uow.commit()
     return await start_full_sync(user_id, uow=uow, clock=clock, queue=queue)
-
-
-async def disconnect(
-    user_id: UUID, *, uow: UnitOfWork, apis: CalendarApis, forget_reads: Callable[[Iterable[UUID]], Awaitable[None]]
-) -> None:
-    """Stop the channels, then delete the grant and every mirrored calendar and event."""
-    await stop_channels(user_id, uow=uow, apis=apis)
-    async with uow:
-        await uow.google.delete_mirrors(user_id)
-        await uow.google.delete_account(user_id)
-        await uow.commit()
-    await forget_reads([user_id])
-
-
-async def sync_status(user_id: UUID, *, uow: UnitOfWork) -> SyncStatus:
-    """The person's grant, mirrored calendars and push channels."""
-    async with uow:
-        return SyncStatus(
-            account=await uow.google.account(user_id),
-            calendars=await uow.google.mirrored_calendars(user_id),
-            channels=await uow.google.channels(user_id),
-        )
-
-
-def last_synced(status: SyncStatus) -> datetime | None:
-    """When the most recently synced of the person's calendars was synced."""
-    times = [c.last_synced_at for c in status.calendars if c.last_synced_at is not None]
-    return max(times, default=None)
