@@ -53,5 +53,4 @@ async def store_notifications(
 
 async def _people(uow: UnitOfWork, user_ids: Iterable[UUID]) -> dict[UUID, User]:
     # One query for everyone involved; a person whose account is gone is simply not found.
-    wanted = set(user_ids)
-    return {user.id: user for user in await uow.users.find(ids=wanted)} if wanted else {}
+    return {user.id: user for user in await uow.users.find(ids=set(user_ids))}

@@ -44,13 +44,13 @@ class RequestContext:
     """One request's view of the container: who calls, and a unit of work made on first use."""
 
     def __init__(self, container: Container, user: object) -> None:
-        self._services = container
+        self._container = container
         self._user = user
 
     @property
     def container(self) -> Container:
         """Every dependency the composition root built (for handlers that need more than the ones below)."""
-        return self._services
+        return self._container
 
     @property
     def actor(self) -> AuthenticatedUser:
@@ -62,43 +62,43 @@ class RequestContext:
     @cached_property
     def uow(self) -> UnitOfWork:
         """This request's unit of work (one per request, like every `uow` dependency)."""
-        return self._services.unit_of_work()
+        return self._container.unit_of_work()
 
     @property
     def clock(self) -> Clock:
-        return self._services.clock
+        return self._container.clock
 
     @property
     def hasher(self) -> PasswordHasher:
-        return self._services.hasher
+        return self._container.hasher
 
     @property
     def publisher(self) -> NotificationPublisher:
-        return self._services.publisher
+        return self._container.publisher
 
     @property
     def reads(self) -> CalendarReads:
-        return self._services.reads
+        return self._container.reads
 
 
-def dependencies(services: Container) -> dict[str, Provide]:
+def dependencies(container: Container) -> dict[str, Provide]:
     def provide_uow() -> UnitOfWork:
-        return services.unit_of_work()
+        return container.unit_of_work()
 
     def provide_clock() -> Clock:
-        return services.clock
+        return container.clock
 
     def provide_hasher() -> PasswordHasher:
-        return services.hasher
+        return container.hasher
 
     def provide_publisher() -> NotificationPublisher:
-        return services.publisher
+        return container.publisher
 
     def provide_actor(request: Request[Any, Any, Any]) -> AuthenticatedUser:
-        return RequestContext(services, request.scope.get("user")).actor
+        return RequestContext(container, request.scope.get("user")).actor
 
     def provide_context(request: Request[Any, Any, Any]) -> RequestContext:
-        return RequestContext(services, request.scope.get("user"))
+        return RequestContext(container, request.scope.get("user"))
 
     return {
         "uow": Provide(provide_uow, sync_to_thread=False),
