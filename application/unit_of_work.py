@@ -1,4 +1,4 @@
-"""The unit of work port: one transaction per use case, and the domain events it produced.
+"""The unit of work port (the only one): one transaction per use case, and the domain events it produced.
 
 How events travel: a repository's `add`/`save`/`remove` hands the aggregate to the unit of work
 (`SeenAggregates.remember`). `commit()` first calls `collect_new_events()`, which pulls the
@@ -13,7 +13,9 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from domain.events import Aggregate, DomainEvent
-from domain.notifications.ports import NotificationRepository
+from domain.google_sync.ports import GoogleRepository
+from domain.jobs.ports import JobRepository
+from domain.notifications.ports import NotificationRepository, ReminderRepository
 from domain.scheduling.ports import CalendarRepository, EventRepository, RoomRepository, UserRepository
 
 
@@ -43,6 +45,21 @@ class UnitOfWork(Protocol):
     @property
     def notifications(self) -> NotificationRepository:
         """Notifications of every user, numbered per user in commit order."""
+        ...
+
+    @property
+    def reminders(self) -> ReminderRepository:
+        """Every person's reminders of every event."""
+        ...
+
+    @property
+    def jobs(self) -> JobRepository:
+        """Background jobs people follow (Google syncs)."""
+        ...
+
+    @property
+    def google(self) -> GoogleRepository:
+        """Google accounts, mirrored calendars and push channels."""
         ...
 
     async def __aenter__(self) -> Self:

@@ -19,23 +19,21 @@ import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from uuid import UUID
+from typing import Any
 
 from sqlalchemy import text
 
 from adapters.passwords import Argon2PasswordHasher
 from adapters.postgres.migrate import upgrade
+from application.google_sync.connect import authorization_url, complete_connection
+from application.google_sync.sync import run_job, sync_calendar
 from application.scheduling.dto import RegisterUser
 from application.scheduling.register_user import register_user
 from bench.processes import data_servers
 from domain.clock import SystemClock
-from domain.notifications.notification import NotificationDraft
-from entrypoints.app import build_services
-from entrypoints.google import build_google_services
-from entrypoints.infrastructure import Infrastructure
+from entrypoints.bootstrap import bootstrap
 from entrypoints.logs import configure_logging
 from entrypoints.settings import AppEnv, Settings
 from tests.fakes.google import FakeGoogle, running_fake_google
@@ -65,17 +63,9 @@ async def run(database_url: str, redis_url: str, events: int, rounds: int) -> li
             fake,
             "http://127.0.0.1:9",
         )
-        infrastructure = Infrastructure.from_settings(settings)
+        services = bootstrap(settings)
         try:
-            services = build_services(infrastructure, cache_ttl_seconds=settings.cache_ttl_seconds)
-
-            async def tell_owner(draft: NotificationDraft) -> None:
-                pass
-
-            async def forget_reads(user_ids: Iterable[UUID]) -> None:
-                await services.reads.forget_people(user_ids)
-
-            google = build_google_services(settings, infrastructure, tell_owner=tell_owner, forget_reads=forget_reads)
+            google = services.google
             person = await register_user(
                 RegisterUser(email=f"bench-{time.time_ns()}@example.com", password="bench password 123", name="Bench"),
                 uow=services.unit_of_work(),
@@ -84,23 +74,40 @@ async def run(database_url: str, redis_url: str, events: int, rounds: int) -> li
             )
             fake.add_calendar(CALENDAR, "Bench calendar")
             change_every_event(fake, events, 0)
-            state_url = google.connection.authorization_url(person.id)
+            ports: dict[str, Any] = {
+                "uow": services.unit_of_work(),
+                "apis": google.apis,
+                "clock": services.clock,
+                "forget_reads": services.forget_reads,
+                "tell_owner": services.tell_owner,
+                "retry_base_seconds": google.retry_base_seconds,
+            }
+            state_url = authorization_url(person.id, oauth=google.oauth, clock=services.clock, secret=google.secret)
             state = state_url.split("state=", 1)[1].split("&", 1)[0]
-            job = await google.connection.complete(person.id, code=fake.issue_code(), state=state)
+            job = await complete_connection(
+                person.id,
+                code=fake.issue_code(),
+                state=state,
+                uow=services.unit_of_work(),
+                oauth=google.oauth,
+                clock=services.clock,
+                secret=google.secret,
+                queue=google.queue,
+            )
             began = time.perf_counter()
-            full = await google.sync.run_job(job.id)
+            full = await run_job(job.id, **ports)
             print(f"full sync of {events} events: {time.perf_counter() - began:.2f} s ({full and full.status})")
 
             timings = []
             for round_number in range(1, rounds + 1):
                 change_every_event(fake, events, round_number)
                 began = time.perf_counter()
-                incremental = await google.sync.sync_calendar(person.id, CALENDAR)
+                incremental = await sync_calendar(person.id, CALENDAR, **ports)
                 elapsed = time.perf_counter() - began
                 assert incremental is not None
                 assert incremental.result.get("events_changed") == events, incremental.result
                 timings.append(elapsed)
-                async with infrastructure.engine.connect() as conn:
+                async with services.connections.engine.connect() as conn:
                     mirrored = (
                         await conn.execute(
                             text("SELECT count(*) FROM events WHERE title LIKE :suffix"),
@@ -111,7 +118,7 @@ async def run(database_url: str, redis_url: str, events: int, rounds: int) -> li
                 print(f"incremental sync of {events} changed events, round {round_number}: {elapsed:.2f} s")
             return timings
         finally:
-            await infrastructure.close()
+            await services.close()
 
 
 def main(argv: list[str] | None = None) -> int:

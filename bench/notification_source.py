@@ -13,7 +13,7 @@ from uuid import UUID
 from bench.delivery import DeliveryLog
 from bench.errors import BenchmarkFailed
 from domain.notifications.notification import NotificationDraft, NotificationType
-from entrypoints.worker.services import WorkerServices
+from entrypoints.bootstrap import Container
 
 
 def bench_draft(user_id: str, dedupe_key: str) -> NotificationDraft:
@@ -42,7 +42,7 @@ class Pace:
 class NotificationSource:
     """Stores a notification and publishes it on the user's channel, with the worker's own adapters."""
 
-    def __init__(self, services: WorkerServices, tag: str) -> None:
+    def __init__(self, services: Container, tag: str) -> None:
         self._services = services
         self._keys = (f"bench-{tag}:live:{n}" for n in itertools.count())
 

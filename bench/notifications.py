@@ -33,9 +33,8 @@ from bench.processes import PlannerWeb, planner_environment, planner_web
 from bench.seeding import Api, Person, api_client, bench_emails, run_tag, sign_up
 from bench.stream_phases import Capacity, Latency, measure_capacity, measure_latency
 from bench.worker_throughput import Throughput, measure_throughput, worker_processes, workers_reporting
-from entrypoints.infrastructure import Infrastructure
+from entrypoints.bootstrap import Container, bootstrap
 from entrypoints.settings import Settings
-from entrypoints.worker.services import build_worker_services
 
 # Targets of issue 5.
 MAX_P99_MS = 250.0
@@ -127,7 +126,7 @@ async def measure_workers(
     args: argparse.Namespace,
     env: dict[str, str],
     workdir: Path,
-    infrastructure: Infrastructure,
+    container: Container,
     people: list[Person],
     *,
     tag: str,
@@ -135,12 +134,12 @@ async def measure_workers(
 ) -> Throughput:
     """`planner worker --processes 2` storing `--jobs` create_notification jobs; stopped at the end."""
     with worker_processes(env, workdir / "worker.log", WORKERS):
-        await workers_reporting(infrastructure.queue, WORKERS)
+        await workers_reporting(container.connections.queue, WORKERS)
         print(f"throughput: {WORKERS} SAQ workers ready; enqueueing {args.jobs:,} jobs", flush=True)
         user_ids = [person.user_id for person in people]
         async with load.measuring("throughput"):
             return await measure_throughput(
-                infrastructure.queue, infrastructure.engine, user_ids, jobs=args.jobs, tag=tag
+                container.connections.queue, container.connections.engine, user_ids, jobs=args.jobs, tag=tag
             )
 
 
@@ -150,16 +149,16 @@ async def measure(args: argparse.Namespace, env: dict[str, str], web: PlannerWeb
     measuring = asyncio.current_task()
     if measuring is not None:
         asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, measuring.cancel)
-    infrastructure = Infrastructure.from_settings(Settings.from_env(env))
+    container = bootstrap(Settings.from_env(env))
     load = MachineLoad(workdir)
     try:
         tag = run_tag()
         people, signup_seconds = await sign_up_people(web.url, args.users, tag)
-        source = NotificationSource(build_worker_services(infrastructure), tag)
+        source = NotificationSource(container, tag)
         latency, capacity, planner_count = await measure_streams(args, web, source, people, load)
-        throughput = await measure_workers(args, env, workdir, infrastructure, people, tag=tag, load=load)
+        throughput = await measure_workers(args, env, workdir, container, people, tag=tag, load=load)
     finally:
-        await infrastructure.close()
+        await container.close()
     logged = {name: logged_errors(workdir / f"{name}.log") for name in ("planner", "worker")}
     return Results(len(people), signup_seconds, latency, capacity, planner_count, throughput, load, logged)
 

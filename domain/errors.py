@@ -8,8 +8,6 @@ from datetime import datetime
 from typing import ClassVar
 from uuid import UUID
 
-from domain.json_value import JsonObject
-
 
 class DomainError(Exception):
     """A request the domain refuses; `detail` is a sentence fit for a problem body."""
@@ -20,10 +18,6 @@ class DomainError(Exception):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
-
-    def extensions(self) -> JsonObject:
-        """Extra JSON members for a problem-details body (empty by default)."""
-        return {}
 
 
 class NotFound(DomainError):
@@ -36,10 +30,6 @@ class NotFound(DomainError):
         super().__init__(f"{resource} not found")
         self.resource = resource
         self.resource_id = None if resource_id is None else str(resource_id)
-
-    def extensions(self) -> JsonObject:
-        """Name the kind of resource and the id that was asked for."""
-        return {"resource": self.resource, "resource_id": self.resource_id}
 
 
 class PermissionDenied(DomainError):
@@ -58,10 +48,6 @@ class InvalidInput(DomainError):
     def __init__(self, field: str, detail: str) -> None:
         super().__init__(detail)
         self.field = field
-
-    def extensions(self) -> JsonObject:
-        """Name the offending field, both plainly and in RFC 9457's invalid-params shape."""
-        return {"field": self.field, "invalid_params": [{"name": self.field, "reason": self.detail}]}
 
 
 class InvalidCredentials(DomainError):
@@ -84,10 +70,6 @@ class StaleVersion(DomainError):
         super().__init__(f"the resource is at version {actual}, not {expected}")
         self.expected = expected
         self.actual = actual
-
-    def extensions(self) -> JsonObject:
-        """Give both versions so the client can reload."""
-        return {"expected_version": self.expected, "current_version": self.actual}
 
 
 class Conflict(DomainError):
@@ -119,14 +101,6 @@ class RoomAlreadyBooked(Conflict):
         self.ends_at = ends_at
         self.conflicting_event_id = conflicting_event_id
 
-    def extensions(self) -> JsonObject:
-        """Name the room and the conflicting slot."""
-        return {
-            "room_id": str(self.room_id),
-            "conflicting_slot": {"starts_at": self.starts_at.isoformat(), "ends_at": self.ends_at.isoformat()},
-            "conflicting_event_id": None if self.conflicting_event_id is None else str(self.conflicting_event_id),
-        }
-
 
 class EmailAlreadyRegistered(Conflict):
     """Someone already signed up with this email."""
@@ -137,10 +111,6 @@ class EmailAlreadyRegistered(Conflict):
     def __init__(self, email: str) -> None:
         super().__init__("an account with this email already exists")
         self.email = email
-
-    def extensions(self) -> JsonObject:
-        """Name the field, like an input error would."""
-        return {"field": "email"}
 
 
 class EventIsCancelled(Conflict):
@@ -153,10 +123,6 @@ class EventIsCancelled(Conflict):
         super().__init__("the event is cancelled")
         self.event_id = event_id
 
-    def extensions(self) -> JsonObject:
-        """Name the event."""
-        return {"event_id": str(self.event_id)}
-
 
 class PersonalCalendarCannotBeDeleted(Conflict):
     """Everyone keeps their personal calendar."""
@@ -167,10 +133,6 @@ class PersonalCalendarCannotBeDeleted(Conflict):
     def __init__(self, calendar_id: UUID) -> None:
         super().__init__("a personal calendar cannot be deleted")
         self.calendar_id = calendar_id
-
-    def extensions(self) -> JsonObject:
-        """Name the calendar."""
-        return {"calendar_id": str(self.calendar_id)}
 
 
 class OwnerCannotLeaveCalendar(Conflict):
@@ -183,10 +145,6 @@ class OwnerCannotLeaveCalendar(Conflict):
         super().__init__("the calendar's owner keeps the owner role")
         self.calendar_id = calendar_id
         self.user_id = user_id
-
-    def extensions(self) -> JsonObject:
-        """Name the calendar and the owner."""
-        return {"calendar_id": str(self.calendar_id), "user_id": str(self.user_id)}
 
 
 class RegistrationClosed(PermissionDenied):

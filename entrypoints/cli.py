@@ -24,6 +24,7 @@ from entrypoints.settings import Settings, SettingsError
 if TYPE_CHECKING:
     from application.unit_of_work import UnitOfWork
     from domain.accounts.ports import InvitationStore, SessionStore
+    from domain.scheduling.ports import PasswordHasher
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
@@ -37,6 +38,7 @@ class AccountsOnDatabase:
     uow: UnitOfWork
     sessions: SessionStore
     invitations: InvitationStore
+    hasher: PasswordHasher
 
 
 class Stopped(Exception):
@@ -254,13 +256,13 @@ def worker(processes: int) -> None:
 
 
 def _run_worker() -> None:
-    from adapters.saq.queue import create_queue
+    from entrypoints.bootstrap import create_worker_queue
     from entrypoints.worker.settings import build_worker, saq_config
 
     settings = load_settings()
 
     async def work() -> None:
-        queue = create_queue(settings.redis.url or "")
+        queue = create_worker_queue(settings)
         await queue.connect()
         worker = build_worker(saq_config(settings, queue))
         loop = asyncio.get_running_loop()
@@ -318,6 +320,7 @@ def _on_database(data_dir: Path, work: Callable[[AccountsOnDatabase], Awaitable[
     """Run `work` on the database at DATABASE_URL (or of the running `planner up`); a refusal is one line."""
     from adapters.embedded.postgres import running_database_url
     from domain.errors import DomainError
+    from entrypoints.bootstrap import database_only
 
     settings = load_settings()
     database_url = settings.database.url or running_database_url(data_dir)
@@ -325,25 +328,16 @@ def _on_database(data_dir: Path, work: Callable[[AccountsOnDatabase], Awaitable[
         fail(f"no planner is running on data dir {data_dir}; start `planner up` or set DATABASE_URL")
 
     async def run() -> T:
-        from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-        from adapters.postgres.accounts import PostgresInvitations, PostgresSessions
-        from adapters.postgres.engine import create_engine
-        from adapters.postgres.unit_of_work import PostgresUnitOfWork
-
-        engine = create_engine(database_url, pool_size=1, max_overflow=0)
-        try:
-            sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+        async with database_only(database_url) as database:
             return await work(
                 AccountsOnDatabase(
                     settings=settings,
-                    uow=PostgresUnitOfWork(sessions),
-                    sessions=PostgresSessions(sessions),
-                    invitations=PostgresInvitations(sessions),
+                    uow=database.unit_of_work(),
+                    sessions=database.sessions,
+                    invitations=database.invitations,
+                    hasher=database.hasher,
                 )
             )
-        finally:
-            await engine.dispose()
 
     try:
         return asyncio.run(run())
@@ -391,7 +385,6 @@ def users_demote(email: str, data_dir: Path) -> None:
 @DATA_DIR_OPTION
 def users_create_admin(email: str, name: str | None, timezone_name: str, password: str, data_dir: Path) -> None:
     """Create an administrator account (the first one, whatever REGISTRATION says)."""
-    from adapters.passwords import Argon2PasswordHasher
     from application.accounts.create_admin import create_admin
     from application.scheduling.dto import RegisterUser
     from domain.clock import SystemClock
@@ -401,7 +394,7 @@ def users_create_admin(email: str, name: str | None, timezone_name: str, passwor
     )
 
     async def create(on: AccountsOnDatabase) -> str:
-        user = await create_admin(command, uow=on.uow, hasher=Argon2PasswordHasher(), clock=SystemClock())
+        user = await create_admin(command, uow=on.uow, hasher=on.hasher, clock=SystemClock())
         return user.email
 
     click.echo(f"{_on_database(data_dir, create)} is an administrator; sign in with that email")

@@ -12,8 +12,8 @@ from collections.abc import Callable, Generator
 import structlog
 import uvicorn
 
-from adapters.saq.queue import create_queue
 from entrypoints.app import create_app
+from entrypoints.bootstrap import create_worker_queue
 from entrypoints.settings import Settings
 from entrypoints.worker.settings import build_worker, saq_config
 
@@ -79,7 +79,7 @@ async def serve_with_worker(
         loop.add_signal_handler(signum, stop.set)
 
     server = QuietServer(uvicorn_config(create_app(settings, configure_logs=False), settings))
-    worker_queue = create_queue(settings.redis.url or "")
+    worker_queue = create_worker_queue(settings)
     worker = build_worker(saq_config(settings, worker_queue))
     await worker_queue.connect()
     tasks = {

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.driver import DriverStatement
+from adapters.postgres.event_codec import encode_event
 from domain.events import DomainEvent
 
 OUTBOX_CHANNEL = "planner_outbox"
@@ -53,7 +54,7 @@ async def store_in_outbox(session: AsyncSession, events: Sequence[DomainEvent]) 
         session,
         {
             "names": [event.name for event in events],
-            "payloads": [msgspec.json.encode(event.to_dict()).decode() for event in events],
+            "payloads": [msgspec.json.encode(encode_event(event)).decode() for event in events],
             "occurred": [event.occurred_at for event in events],
         },
     )

@@ -12,9 +12,9 @@ from sqlalchemy import BigInteger, ColumnElement, Select, any_, delete, func, li
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from adapters.postgres.event_codec import decode_event
 from adapters.postgres.models import OutboxRow
 from adapters.postgres.outbox import OutboxMessage
-from domain.events import domain_event_from_dict
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ class OutboxProgress:
             ).one_or_none()
         if row is None or row.processed_at is not None:
             return None
-        return OutboxMessage(id=row.id, event=domain_event_from_dict(row.name, row.payload))
+        return OutboxMessage(id=row.id, event=decode_event(row.name, row.payload))
 
     async def mark_processed(self, outbox_id: int) -> None:
         """Note that a worker finished acting on the message."""

@@ -6,6 +6,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from adapters.google.token_cipher import TokenCipher
 from adapters.postgres.cache_invalidation import ForgetStaleReads
 from adapters.postgres.outbox import OutboxMessage, store_in_outbox
 from adapters.postgres.repositories import (
@@ -16,6 +17,8 @@ from adapters.postgres.repositories import (
     SqlRoomRepository,
     SqlUserRepository,
 )
+from adapters.postgres.repositories.google import SqlGoogleRepository
+from adapters.postgres.repositories.jobs import SqlJobRepository
 from application.unit_of_work import SeenAggregates
 from domain.errors import DomainError
 from domain.events import DomainEvent
@@ -25,6 +28,7 @@ class PostgresUnitOfWork:
     """Implements application.unit_of_work.UnitOfWork on an async_sessionmaker.
 
     Use one instance per request or task (it holds the open session), never from two tasks at once.
+    `cipher` encrypts the Google tokens the Google repository stores; without it that repository is unavailable.
     After each successful commit, `committed` holds that commit's outbox messages (id + domain event);
     the commit itself woke the workers that hand them to the queue (adapters/postgres/outbox_relay.py).
     """
@@ -34,9 +38,11 @@ class PostgresUnitOfWork:
         session_factory: async_sessionmaker[AsyncSession],
         *,
         stale_reads: ForgetStaleReads | None = None,
+        cipher: TokenCipher | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._stale_reads = stale_reads
+        self._cipher = cipher
         self._seen = SeenAggregates()
         self._session: AsyncSession | None = None
         self._repositories: _Repositories | None = None
@@ -84,6 +90,16 @@ class PostgresUnitOfWork:
     def reminders(self) -> SqlReminderRepository:
         """Every person's reminders of every event."""
         return self._current().reminders
+
+    @property
+    def jobs(self) -> SqlJobRepository:
+        """Background jobs people follow (Google syncs)."""
+        return self._current().jobs
+
+    @property
+    def google(self) -> SqlGoogleRepository:
+        """Google accounts, mirrored calendars and push channels."""
+        return self._current().google
 
     async def __aenter__(self) -> Self:
         """Open a session; its transaction begins with the first statement."""
@@ -154,7 +170,7 @@ class PostgresUnitOfWork:
     def _begin(self) -> None:
         # Fresh repositories per transaction: what they noted about the last one must not leak into this one.
         self._seen.forget()
-        self._repositories = _Repositories(self.session, self._seen)
+        self._repositories = _Repositories(self.session, self._seen, self._cipher)
 
     def _current(self) -> "_Repositories":
         if self._repositories is None:
@@ -180,8 +196,8 @@ class PostgresUnitOfWork:
 class _Repositories:
     """The repositories of one transaction, sharing its session and its seen aggregates; made on first use."""
 
-    def __init__(self, session: AsyncSession, seen: SeenAggregates) -> None:
-        self._session, self._seen = session, seen
+    def __init__(self, session: AsyncSession, seen: SeenAggregates, cipher: TokenCipher | None) -> None:
+        self._session, self._seen, self._cipher = session, seen, cipher
 
     @cached_property
     def users(self) -> SqlUserRepository:
@@ -206,3 +222,13 @@ class _Repositories:
     @cached_property
     def reminders(self) -> SqlReminderRepository:
         return SqlReminderRepository(self._session)
+
+    @cached_property
+    def jobs(self) -> SqlJobRepository:
+        return SqlJobRepository(self._session)
+
+    @cached_property
+    def google(self) -> SqlGoogleRepository:
+        if self._cipher is None:
+            raise RuntimeError("this unit of work was built without the token cipher the Google repository needs")
+        return SqlGoogleRepository(self._session, self._cipher)

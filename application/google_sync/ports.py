@@ -1,33 +1,12 @@
-"""What Google sync needs from the rest of the system: a transaction, a queue, a way to tell people."""
+"""What Google sync needs from the rest of the system besides the unit of work: a queue, a way to tell people."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 from uuid import UUID
 
-from domain.google_sync.ports import GoogleRepository
-from domain.jobs.ports import JobRepository
 from domain.notifications.notification import NotificationDraft
-
-
-class SyncUnitOfWork(Protocol):
-    """One transaction over jobs and Google sync state."""
-
-    @property
-    def jobs(self) -> JobRepository: ...
-
-    @property
-    def google(self) -> GoogleRepository: ...
-
-    async def __aenter__(self) -> Self: ...
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None: ...
-
-    async def commit(self) -> None: ...
 
 
 class SyncQueue(Protocol):
@@ -48,3 +27,11 @@ class SyncQueue(Protocol):
 
 TellOwner = Callable[[NotificationDraft], Awaitable[None]]
 """Stores and publishes a notification (the notifications feature's create_notification)."""
+
+
+class PushFlags(Protocol):
+    """Whether Google pushed a change of a calendar since its flag was last taken."""
+
+    async def take(self, user_id: UUID, google_calendar_id: str) -> bool:
+        """Clear the calendar's flag; answers whether it was set."""
+        ...

@@ -15,7 +15,8 @@ from uuid import UUID
 
 import structlog
 
-from application.google_sync.ports import SyncQueue, SyncUnitOfWork, TellOwner
+from application.google_sync.ports import SyncQueue, TellOwner
+from application.unit_of_work import UnitOfWork
 from domain.clock import Clock
 from domain.google_sync.errors import GoogleError, GoogleUnavailable, GrantRevoked, SyncTokenExpired
 from domain.google_sync.mirroring import mirror_calendar, mirror_page
@@ -23,7 +24,7 @@ from domain.google_sync.model import MirroredCalendar, RemoteCalendar
 from domain.google_sync.ports import CalendarApi, CalendarApis
 from domain.jobs.job import Job, JobKind, JobSource, JobStatus, SourceStatus
 from domain.json_value import JsonObject
-from domain.notifications.notification import NotificationDraft, NotificationType
+from domain.notifications.rules import google_grant_revoked, google_sync_gave_up
 
 log = structlog.get_logger(__name__)
 
@@ -38,49 +39,125 @@ CALENDAR_LIST = JobSource(key="calendarList", label="Google calendar list")
 MAX_PAGES = 10_000
 
 
+ForgetReads = Callable[[Iterable[UUID]], Awaitable[None]]
+"""Forgets the cached calendar reads of these people (and tells their open pages)."""
+
+
+async def start_full_sync(user_id: UUID, *, uow: UnitOfWork, clock: Clock, queue: SyncQueue) -> Job:
+    """Queue a full sync job of the person's Google calendars."""
+    job = Job.create(kind=JobKind.GOOGLE_FULL_SYNC, owner_id=user_id, now=clock.now())
+    async with uow:
+        await uow.jobs.add(job)
+        await uow.commit()
+    await queue.run_job(job.id)
+    return job
+
+
+async def sync_calendar(
+    user_id: UUID,
+    google_calendar_id: str,
+    *,
+    uow: UnitOfWork,
+    apis: CalendarApis,
+    clock: Clock,
+    forget_reads: ForgetReads,
+    tell_owner: TellOwner,
+    retry_base_seconds: float = 0.5,
+) -> Job | None:
+    """An incremental sync of one calendar, as a job of its own; None when it is not mirrored."""
+    async with uow:
+        mirror = await uow.google.mirrored_calendar(user_id, google_calendar_id)
+        if mirror is None:
+            return None
+        job = Job.create(
+            kind=JobKind.GOOGLE_INCREMENTAL_SYNC,
+            owner_id=user_id,
+            now=clock.now(),
+            sources=[JobSource(key=google_calendar_id, label=mirror.name)],
+        )
+        await uow.jobs.add(job)
+        await uow.commit()
+    return await run_job(
+        job.id,
+        uow=uow,
+        apis=apis,
+        clock=clock,
+        forget_reads=forget_reads,
+        tell_owner=tell_owner,
+        retry_base_seconds=retry_base_seconds,
+    )
+
+
+async def run_job(
+    job_id: UUID,
+    *,
+    uow: UnitOfWork,
+    apis: CalendarApis,
+    clock: Clock,
+    forget_reads: ForgetReads,
+    tell_owner: TellOwner,
+    retry_base_seconds: float = 0.5,
+) -> Job | None:
+    """Run a job, or the missing sources of a partial one; answers it as it ended."""
+    ports = _Ports(
+        unit_of_work=lambda: uow,
+        apis=apis,
+        clock=clock,
+        forget_reads=forget_reads,
+        tell_owner=tell_owner,
+        retry_base_seconds=retry_base_seconds,
+    )
+    return await _JobRun(ports).run_job(job_id)
+
+
+async def retry_partial_jobs(
+    *, uow: UnitOfWork, clock: Clock, queue: SyncQueue, tell_owner: TellOwner, limit: int = 100
+) -> dict[str, int]:
+    """Cron: retry the missing sources of partial jobs; fail (and tell the owner) those past 3 hours.
+
+    It also purges complete incremental-sync jobs older than a week.
+    """
+    now = clock.now()
+    retried = given_up = 0
+    async with uow:
+        jobs = await uow.jobs.partial_before(now, limit)
+    for job in jobs:
+        if job.should_give_up(now):
+            async with uow:
+                current = await uow.jobs.get(job.id, for_update=True)
+                if current is None or current.status is not JobStatus.PARTIAL:
+                    continue
+                current.give_up(now)
+                await uow.jobs.save(current)
+                await uow.commit()
+            await tell_owner(google_sync_gave_up(current))
+            given_up += 1
+        else:
+            await queue.run_job(job.id)
+            retried += 1
+    async with uow:
+        purged = await uow.jobs.purge_complete(
+            JobKind.GOOGLE_INCREMENTAL_SYNC, now - INCREMENTAL_JOBS_KEPT_FOR, PURGE_BATCH
+        )
+        await uow.commit()
+    return {"retried": retried, "given_up": given_up, "purged": purged}
+
+
 @dataclass(frozen=True)
-class SyncDependencies:
-    unit_of_work: Callable[[], SyncUnitOfWork]
+class _Ports:
+    unit_of_work: Callable[[], UnitOfWork]
     apis: CalendarApis
     clock: Clock
-    queue: SyncQueue
-    forget_reads: Callable[[Iterable[UUID]], Awaitable[None]]
+    forget_reads: ForgetReads
     tell_owner: TellOwner
-    retry_base_seconds: float = 0.5
+    retry_base_seconds: float
 
 
-class GoogleSync:
-    """The sync use cases a worker runs."""
+class _JobRun:
+    """Running one job: its steps share the ports, and each step is a transaction of its own."""
 
-    def __init__(self, deps: SyncDependencies) -> None:
+    def __init__(self, deps: _Ports) -> None:
         self._deps = deps
-
-    async def start_full_sync(self, user_id: UUID) -> Job:
-        """Queue a full sync job of the person's Google calendars."""
-        deps = self._deps
-        job = Job.create(kind=JobKind.GOOGLE_FULL_SYNC, owner_id=user_id, now=deps.clock.now())
-        async with deps.unit_of_work() as uow:
-            await uow.jobs.add(job)
-            await uow.commit()
-        await deps.queue.run_job(job.id)
-        return job
-
-    async def sync_calendar(self, user_id: UUID, google_calendar_id: str) -> Job | None:
-        """An incremental sync of one calendar, as a job of its own; None when it is not mirrored."""
-        deps = self._deps
-        async with deps.unit_of_work() as uow:
-            mirror = await uow.google.mirrored_calendar(user_id, google_calendar_id)
-            if mirror is None:
-                return None
-            job = Job.create(
-                kind=JobKind.GOOGLE_INCREMENTAL_SYNC,
-                owner_id=user_id,
-                now=deps.clock.now(),
-                sources=[JobSource(key=google_calendar_id, label=mirror.name)],
-            )
-            await uow.jobs.add(job)
-            await uow.commit()
-        return await self.run_job(job.id)
 
     async def run_job(self, job_id: UUID) -> Job | None:
         """Run a job, or the missing sources of a partial one; answers it as it ended."""
@@ -124,37 +201,6 @@ class GoogleSync:
         await self._save(job)
         log.info("google.job_finished", job_id=str(job.id), kind=job.kind.value, status=job.status.value)
         return job
-
-    async def retry_partial_jobs(self, *, limit: int = 100) -> dict[str, int]:
-        """Cron: retry the missing sources of partial jobs; fail (and tell the owner) those past 3 hours.
-
-        It also purges complete incremental-sync jobs older than a week.
-        """
-        deps = self._deps
-        now = deps.clock.now()
-        retried = given_up = 0
-        async with deps.unit_of_work() as uow:
-            jobs = await uow.jobs.partial_before(now, limit)
-        for job in jobs:
-            if job.should_give_up(now):
-                async with deps.unit_of_work() as uow:
-                    current = await uow.jobs.get(job.id, for_update=True)
-                    if current is None or current.status is not JobStatus.PARTIAL:
-                        continue
-                    current.give_up(now)
-                    await uow.jobs.save(current)
-                    await uow.commit()
-                await self._tell_failed(current)
-                given_up += 1
-            else:
-                await deps.queue.run_job(job.id)
-                retried += 1
-        async with deps.unit_of_work() as uow:
-            purged = await uow.jobs.purge_complete(
-                JobKind.GOOGLE_INCREMENTAL_SYNC, now - INCREMENTAL_JOBS_KEPT_FOR, PURGE_BATCH
-            )
-            await uow.commit()
-        return {"retried": retried, "given_up": given_up, "purged": purged}
 
     async def _full_sync(self, job: Job, api: CalendarApi) -> None:
         deps = self._deps
@@ -272,32 +318,10 @@ class GoogleSync:
             await uow.jobs.save(job)
             await uow.commit()
         log.warning("google.grant_revoked", user_id=str(job.owner_id), job_id=str(job.id))
-        await deps.tell_owner(
-            NotificationDraft(
-                user_id=job.owner_id,
-                type=NotificationType.JOB_FAILED,
-                title="Google Calendar disconnected",
-                message="Google refused planner's access to your calendar: connect Google Calendar again.",
-                event_id=None,
-                dedupe_key=f"google_grant_revoked:{job.id}",
-            )
-        )
-
-    async def _tell_failed(self, job: Job) -> None:
-        missing = ", ".join(source.label for source in job.sources if source.status is not SourceStatus.DONE)
-        await self._deps.tell_owner(
-            NotificationDraft(
-                user_id=job.owner_id,
-                type=NotificationType.JOB_FAILED,
-                title="Google Calendar sync failed",
-                message=f"planner could not load {missing or 'some calendars'} from Google for 3 hours and gave up",
-                event_id=None,
-                dedupe_key=f"job_failed:{job.id}",
-            )
-        )
+        await deps.tell_owner(google_grant_revoked(job))
 
 
-async def _mirror_of(uow: SyncUnitOfWork, user_id: UUID, remote: RemoteCalendar, now: datetime) -> MirroredCalendar:
+async def _mirror_of(uow: UnitOfWork, user_id: UUID, remote: RemoteCalendar, now: datetime) -> MirroredCalendar:
     """The planner calendar mirroring `remote`, made read-only for its owner when new."""
     found = await uow.google.mirrored_calendar(user_id, remote.id)
     if found is not None:

@@ -1,17 +1,16 @@
 """Reading a job: only its owner and administrators may know it exists."""
 
-from collections.abc import Callable
 from uuid import UUID
 
-from application.google_sync.ports import SyncUnitOfWork
+from application.unit_of_work import UnitOfWork
 from domain.errors import NotFound
 from domain.jobs.job import Job
 
 
-async def get_job(job_id: UUID, *, actor_id: UUID, is_admin: bool, uow: Callable[[], SyncUnitOfWork]) -> Job:
+async def get_job(job_id: UUID, *, actor_id: UUID, is_admin: bool, uow: UnitOfWork) -> Job:
     """The job, or NotFound for anyone but its owner and administrators."""
-    async with uow() as current:
-        job = await current.jobs.get(job_id)
+    async with uow:
+        job = await uow.jobs.get(job_id)
     if job is None or not job.visible_to(actor_id, is_admin=is_admin):
         raise NotFound("job", job_id)
     return job

@@ -52,9 +52,5 @@ async def store_notifications(
 
 
 async def _people(uow: UnitOfWork, user_ids: Iterable[UUID]) -> dict[UUID, User]:
-    people = {}
-    for user_id in user_ids:
-        user = await uow.users.get(user_id)
-        if user is not None:
-            people[user_id] = user
-    return people
+    # One query for everyone involved; a person whose account is gone is simply not found.
+    return {user.id: user for user in await uow.users.find(ids=set(user_ids))}

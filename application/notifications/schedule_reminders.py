@@ -3,11 +3,11 @@
 from datetime import datetime
 from uuid import UUID
 
-from application.notifications.unit_of_work import DeliveryUnitOfWork
+from application.unit_of_work import UnitOfWork
 from domain.notifications.reminders import ReminderChanges, plan_reminders
 
 
-async def schedule_reminders(event_id: UUID, *, as_of: datetime, uow: DeliveryUnitOfWork) -> ReminderChanges:
+async def schedule_reminders(event_id: UUID, *, as_of: datetime, uow: UnitOfWork) -> ReminderChanges:
     """Plan the event's reminders as the event stands now, for a change made `as_of`; answers what changed.
 
     The event stays locked meanwhile, so two plans of the same event (or a plan and an edit) queue

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from application.notifications.notify_about import store_notifications
 from application.notifications.publishing import publish_created
-from application.notifications.unit_of_work import DeliveryUnitOfWork
+from application.unit_of_work import UnitOfWork
 from domain.clock import Clock
 from domain.notifications.notification import NotificationDraft
 from domain.notifications.ports import NotificationPublisher
@@ -34,7 +34,7 @@ class RemindersSent:
 
 
 async def send_due_reminders(
-    *, uow: DeliveryUnitOfWork, publisher: NotificationPublisher, clock: Clock, batch_size: int = BATCH_SIZE
+    *, uow: UnitOfWork, publisher: NotificationPublisher, clock: Clock, batch_size: int = BATCH_SIZE
 ) -> RemindersSent:
     """Claim due reminders batch by batch, store their notifications and mark them sent in the same commit.
 
@@ -60,7 +60,7 @@ async def send_due_reminders(
 
 
 async def _settle(
-    uow: DeliveryUnitOfWork, due: Sequence[Reminder], now: datetime
+    uow: UnitOfWork, due: Sequence[Reminder], now: datetime
 ) -> tuple[RemindersSent, list[NotificationDraft]]:
     """Decide each claimed reminder against its event as it is now, and write down the outcome."""
     known = _Lookups(uow)
@@ -88,7 +88,7 @@ async def _settle(
 class _Lookups:
     """Events, people and rooms read once per batch, however many reminders share them."""
 
-    def __init__(self, uow: DeliveryUnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWork) -> None:
         self._uow = uow
         self._events: dict[UUID, Event | None] = {}
         self._users: dict[UUID, User | None] = {}

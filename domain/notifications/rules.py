@@ -7,6 +7,7 @@
 - EventCancelled: `event_cancelled` to the organizer and participants, except whoever cancelled.
 - ParticipantResponded: `participant_response` to the organizer (not when they answer themselves).
 - A due reminder: `event_reminder` to the person it belongs to.
+- A Google sync job: `job_failed` to its owner when Google refuses the grant, or when the job gives up.
 
 News is told about the event as it stands when it is told: once an event is cancelled (or gone),
 only its cancellation is news, so an invitation, change or answer still on its way is dropped.
@@ -22,6 +23,7 @@ from datetime import datetime
 from uuid import UUID
 
 from domain.events import DomainEvent
+from domain.jobs.job import Job, SourceStatus
 from domain.notifications.notification import NotificationDraft, NotificationType
 from domain.notifications.reminders import Reminder
 from domain.notifications.wording import listing, moment, span
@@ -116,6 +118,31 @@ def reminder_notification(
         event_id=event.id,
         dedupe_key=f"event_reminder:{event.id}:{recipient.id}:{reminder.minutes}:{_stamp(event.starts_at)}",
         scheduled_for=reminder.due_at,
+    )
+
+
+def google_grant_revoked(job: Job) -> NotificationDraft:
+    """The `job_failed` telling a job's owner that Google refused planner's access to their calendar."""
+    return NotificationDraft(
+        user_id=job.owner_id,
+        type=NotificationType.JOB_FAILED,
+        title="Google Calendar disconnected",
+        message="Google refused planner's access to your calendar: connect Google Calendar again.",
+        event_id=None,
+        dedupe_key=f"google_grant_revoked:{job.id}",
+    )
+
+
+def google_sync_gave_up(job: Job) -> NotificationDraft:
+    """The `job_failed` telling a job's owner which calendars a sync could not load and gave up on."""
+    missing = ", ".join(source.label for source in job.sources if source.status is not SourceStatus.DONE)
+    return NotificationDraft(
+        user_id=job.owner_id,
+        type=NotificationType.JOB_FAILED,
+        title="Google Calendar sync failed",
+        message=f"planner could not load {missing or 'some calendars'} from Google for 3 hours and gave up",
+        event_id=None,
+        dedupe_key=f"job_failed:{job.id}",
     )
 
 

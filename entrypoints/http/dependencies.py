@@ -8,12 +8,11 @@ a quarter of its CPU for providers that only hand out objects. The web pages tak
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from litestar import Request
+from litestar import Litestar, Request
+from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import SkipValidation
@@ -23,26 +22,35 @@ from application.unit_of_work import UnitOfWork
 from domain.clock import Clock
 from domain.notifications.ports import NotificationPublisher
 from domain.scheduling.ports import PasswordHasher
+from entrypoints.bootstrap import Container
 from entrypoints.http.auth import AuthenticatedUser
 
+_CONTAINER = "container"
+"""The one key of the app's state: everything else is a typed attribute of the container."""
 
-@dataclass(frozen=True)
-class Services:
-    """The adapters the composition root chose for the ports the use cases need."""
 
-    unit_of_work: Callable[[], UnitOfWork]
-    clock: Clock
-    hasher: PasswordHasher
-    publisher: NotificationPublisher
-    reads: CalendarReads
+def app_state(container: Container) -> State:
+    """The web app's state: the composition root's container, nothing else."""
+    return State({_CONTAINER: container})
+
+
+def container_of(app: Litestar) -> Container:
+    """The container the app was built with (create_app puts it in the app's state)."""
+    container: Container = app.state[_CONTAINER]
+    return container
 
 
 class RequestContext:
-    """One request's view of the services: who calls, and a unit of work made on first use."""
+    """One request's view of the container: who calls, and a unit of work made on first use."""
 
-    def __init__(self, services: Services, user: object) -> None:
-        self._services = services
+    def __init__(self, container: Container, user: object) -> None:
+        self._container = container
         self._user = user
+
+    @property
+    def container(self) -> Container:
+        """Every dependency the composition root built (for handlers that need more than the ones below)."""
+        return self._container
 
     @property
     def actor(self) -> AuthenticatedUser:
@@ -54,43 +62,43 @@ class RequestContext:
     @cached_property
     def uow(self) -> UnitOfWork:
         """This request's unit of work (one per request, like every `uow` dependency)."""
-        return self._services.unit_of_work()
+        return self._container.unit_of_work()
 
     @property
     def clock(self) -> Clock:
-        return self._services.clock
+        return self._container.clock
 
     @property
     def hasher(self) -> PasswordHasher:
-        return self._services.hasher
+        return self._container.hasher
 
     @property
     def publisher(self) -> NotificationPublisher:
-        return self._services.publisher
+        return self._container.publisher
 
     @property
     def reads(self) -> CalendarReads:
-        return self._services.reads
+        return self._container.reads
 
 
-def dependencies(services: Services) -> dict[str, Provide]:
+def dependencies(container: Container) -> dict[str, Provide]:
     def provide_uow() -> UnitOfWork:
-        return services.unit_of_work()
+        return container.unit_of_work()
 
     def provide_clock() -> Clock:
-        return services.clock
+        return container.clock
 
     def provide_hasher() -> PasswordHasher:
-        return services.hasher
+        return container.hasher
 
     def provide_publisher() -> NotificationPublisher:
-        return services.publisher
+        return container.publisher
 
     def provide_actor(request: Request[Any, Any, Any]) -> AuthenticatedUser:
-        return RequestContext(services, request.scope.get("user")).actor
+        return RequestContext(container, request.scope.get("user")).actor
 
     def provide_context(request: Request[Any, Any, Any]) -> RequestContext:
-        return RequestContext(services, request.scope.get("user"))
+        return RequestContext(container, request.scope.get("user"))
 
     return {
         "uow": Provide(provide_uow, sync_to_thread=False),

@@ -26,10 +26,15 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from domain.errors import (
     Conflict,
     DomainError,
+    EmailAlreadyRegistered,
+    EventIsCancelled,
     InvalidCredentials,
     InvalidInput,
     NotFound,
+    OwnerCannotLeaveCalendar,
     PermissionDenied,
+    PersonalCalendarCannotBeDeleted,
+    RoomAlreadyBooked,
     StaleVersion,
 )
 
@@ -63,8 +68,38 @@ def domain_error_to_problem(exc: DomainError) -> ProblemDetailsException:
         title=exc.title,
         detail=exc.detail,
         type_=f"urn:planner:problem:{exc.code}",
-        extra=dict(exc.extensions()) or None,
+        extra=problem_extensions(exc) or None,
     )
+
+
+def problem_extensions(exc: DomainError) -> dict[str, Any]:
+    """The members a problem body adds for this error, beyond status, title and detail."""
+    extra: dict[str, Any] = {}
+    match exc:
+        case NotFound():
+            extra = {"resource": exc.resource, "resource_id": exc.resource_id}
+        case InvalidInput():
+            # Both plainly and in RFC 9457's invalid-params shape.
+            extra = {"field": exc.field, "invalid_params": [{"name": exc.field, "reason": exc.detail}]}
+        case StaleVersion():
+            # Both versions, so the client can reload.
+            extra = {"expected_version": exc.expected, "current_version": exc.actual}
+        case RoomAlreadyBooked():
+            extra = {
+                "room_id": str(exc.room_id),
+                "conflicting_slot": {"starts_at": exc.starts_at.isoformat(), "ends_at": exc.ends_at.isoformat()},
+                "conflicting_event_id": None if exc.conflicting_event_id is None else str(exc.conflicting_event_id),
+            }
+        case EmailAlreadyRegistered():
+            # Named like an input error would be.
+            extra = {"field": "email"}
+        case EventIsCancelled():
+            extra = {"event_id": str(exc.event_id)}
+        case PersonalCalendarCannotBeDeleted():
+            extra = {"calendar_id": str(exc.calendar_id)}
+        case OwnerCannotLeaveCalendar():
+            extra = {"calendar_id": str(exc.calendar_id), "user_id": str(exc.user_id)}
+    return extra
 
 
 def http_exception_to_problem(exc: HTTPException) -> ProblemDetailsException:

@@ -8,14 +8,15 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import msgspec
-from litestar import Controller, Response, get
-from litestar.datastructures import State
+from litestar import Controller, Request, Response, get
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 from redis.asyncio import Redis
 from saq.queue.base import Queue
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from entrypoints.http.dependencies import container_of
 
 CHECK_TIMEOUT_S = 1.5
 
@@ -86,11 +87,12 @@ class HealthController(Controller):
         exclude_from_auth=True,
         responses={503: ResponseSpec(Health, description="A dependency failed; `failing` names it")},
     )
-    async def health(self, state: State) -> Response[Health]:
+    async def health(self, request: Request[Any, Any, Any]) -> Response[Health]:
+        connections = container_of(request.app).connections
         probes = {
-            "database": database_probe(state.engine),
-            "redis": redis_probe(state.redis),
-            "queue": queue_probe(state.queue),
+            "database": database_probe(connections.engine),
+            "redis": redis_probe(connections.redis),
+            "queue": queue_probe(connections.queue),
         }
         results = await asyncio.gather(*(_run(p) for p in probes.values()))
         checks = dict(zip(probes, results, strict=True))

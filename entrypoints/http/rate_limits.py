@@ -22,8 +22,9 @@ from litestar.middleware.base import DefineMiddleware
 from litestar.middleware.rate_limit import DURATION_VALUES, DurationUnit, RateLimitConfig, RateLimitMiddleware
 from litestar.types import Message, Receive, Scope, Send
 
-from adapters.redis.rate_limits import Hit, RateLimitCounters
+from adapters.redis.rate_limits import Hit
 from entrypoints.http.auth import AuthenticatedUser
+from entrypoints.http.dependencies import container_of
 from entrypoints.settings import RateLimitSettings
 
 # Never limited: probes, docs, the monitor's assets, and Google's push notifications.
@@ -34,7 +35,6 @@ SIGN_UP_PATH = "/api/auth/register"
 SIGN_IN_FORM_PATH = "/login"
 SIGN_UP_FORM_PATH = "/signup"
 WINDOW: DurationUnit = "minute"
-STATE_KEY = "rate_limit_counters"
 FORMS = {RequestEncodingType.URL_ENCODED, RequestEncodingType.MULTI_PART}
 
 
@@ -83,7 +83,7 @@ class SharedRateLimitMiddleware(RateLimitMiddleware):
         app = scope["litestar_app"]
         request: Request[Any, Any, Any] = app.request_class(scope)
         if await self.should_check_request(request=request):
-            counters: RateLimitCounters = app.state[STATE_KEY]
+            counters = container_of(app).rate_limit_counters
             key = f"{self.config.name}:{self.get_identifier_for_request(request)}"
             hit = await counters.hit(key, window_s=DURATION_VALUES[self.unit])
             if hit is not None:
@@ -165,7 +165,7 @@ def rate_limit_middleware(limits: RateLimitSettings) -> list[DefineMiddleware]:
 
 
 async def _limit_per_account(request: Request[Any, Any, Any], bucket: str) -> None:
-    limit = request.app.state.settings.rate_limits.per_account
+    limit = container_of(request.app).settings.rate_limits.per_account
     if limit <= 0:
         return
     try:
@@ -177,7 +177,7 @@ async def _limit_per_account(request: Request[Any, Any, Any], bucket: str) -> No
         return
     # Keyed by the normalized address, hashed so the rate-limit Redis holds no addresses.
     account = hashlib.sha256(email.strip().lower().encode()).hexdigest()
-    counters: RateLimitCounters = request.app.state[STATE_KEY]
+    counters = container_of(request.app).rate_limit_counters
     hit = await counters.hit(f"{bucket}:account:{account}", window_s=DURATION_VALUES[WINDOW])
     if hit is not None and hit.count > limit:
         config = RateLimitConfig(rate_limit=(WINDOW, limit))

@@ -24,12 +24,9 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.security.jwt import JWTCookieAuth, Token
 from litestar.types import Message, Scope
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from adapters.postgres.accounts import PostgresInvitations, PostgresSessions
 from application.accounts.end_sessions import sign_out_everywhere
 from domain.accounts.ports import InvitationStore, SessionHolder, SessionStore
-from entrypoints.settings import Settings
 
 log = structlog.get_logger(__name__)
 
@@ -97,24 +94,18 @@ class Accounts:
     invitations: InvitationStore
 
 
-def build_accounts(engine: AsyncEngine, settings: Settings) -> Accounts:
-    sessionmaker = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
-    store = PostgresSessions(sessionmaker)
-    return Accounts(
-        sessions=store,
-        checked=CheckedSessions(store, ttl_seconds=settings.session_check_ttl_seconds),
-        invitations=PostgresInvitations(sessionmaker),
-    )
-
-
 def accounts_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Accounts:
-    accounts: Accounts = connection.app.state.accounts
-    return accounts
+    """The sessions and invitations of the composition root's container."""
+    # Imported here: the container (entrypoints.bootstrap) is built from this module's classes.
+    from entrypoints.http.dependencies import container_of
+
+    return container_of(connection.app).accounts
 
 
 def _auth(connection: ASGIConnection[Any, Any, Any, Any]) -> JWTCookieAuth[AuthenticatedUser, Token]:
-    auth: JWTCookieAuth[AuthenticatedUser, Token] = connection.app.state.jwt_auth
-    return auth
+    from entrypoints.http.dependencies import container_of
+
+    return container_of(connection.app).auth
 
 
 async def user_from_token(token: Token, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticatedUser | None:

@@ -15,7 +15,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
 from litestar.template import TemplateConfig
 
-from application.notifications.reading import count_unread
+from application.notifications.queries import count_unread
 from application.scheduling.get_user import get_user
 from domain.scheduling.user import User
 from entrypoints.http.dependencies import Actor, UoW

@@ -15,28 +15,28 @@ from saq.types import Context
 from application.notifications.create_notification import create_notification as store_and_publish
 from application.notifications.send_due_reminders import send_due_reminders
 from domain.notifications.notification import NotificationDraft, NotificationType
-from entrypoints.worker.outbox_tasks import act_on_outbox_message
-from entrypoints.worker.services import services_of
+from entrypoints.worker.context import container_of
+from entrypoints.worker.outbox_tasks import act_on
 
 
 async def notify_event_invited(ctx: Context, *, outbox_id: int) -> dict[str, Any]:
     """Tell an invitee about their invitation (a participant_invited outbox message)."""
-    return await act_on_outbox_message(services_of(ctx), outbox_id)
+    return await act_on(ctx, outbox_id)
 
 
 async def notify_event_updated(ctx: Context, *, outbox_id: int) -> dict[str, Any]:
     """Tell the organizer and participants that the time, room, title or location changed."""
-    return await act_on_outbox_message(services_of(ctx), outbox_id)
+    return await act_on(ctx, outbox_id)
 
 
 async def notify_event_cancelled(ctx: Context, *, outbox_id: int) -> dict[str, Any]:
     """Tell the organizer and participants that the event was called off."""
-    return await act_on_outbox_message(services_of(ctx), outbox_id)
+    return await act_on(ctx, outbox_id)
 
 
 async def notify_participant_response(ctx: Context, *, outbox_id: int) -> dict[str, Any]:
     """Tell the organizer how an invitee answered."""
-    return await act_on_outbox_message(services_of(ctx), outbox_id)
+    return await act_on(ctx, outbox_id)
 
 
 async def create_notification(
@@ -51,7 +51,7 @@ async def create_notification(
     scheduled_for: str | None = None,
 ) -> dict[str, Any]:
     """Store one notification (once per dedupe key) and publish it."""
-    services = services_of(ctx)
+    services = container_of(ctx)
     draft = NotificationDraft(
         user_id=UUID(user_id),
         type=NotificationType(type),
@@ -69,6 +69,6 @@ async def create_notification(
 
 async def send_scheduled_reminders(ctx: Context) -> dict[str, Any]:
     """Cron, every minute: send every reminder that has come due (late ones too, unless their event is over)."""
-    services = services_of(ctx)
+    services = container_of(ctx)
     run = await send_due_reminders(uow=services.unit_of_work(), publisher=services.publisher, clock=services.clock)
     return {"sent": run.sent, "dropped": run.dropped, "postponed": run.postponed}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from datetime import timedelta
+from collections.abc import Callable
 from typing import Any
 
 import structlog
@@ -13,20 +13,17 @@ from litestar_saq.base import CronJob
 from saq.queue.redis import RedisQueue
 from saq.types import Context, PartialTimersDict
 
-from adapters.postgres.outbox_relay import OutboxRelay
-from adapters.saq.queue import QUEUE_NAME
+from entrypoints.bootstrap import QUEUE_NAME, Container, bootstrap
 from entrypoints.guards import admins_only
-from entrypoints.infrastructure import Infrastructure
 from entrypoints.settings import Settings
 from entrypoints.worker import tasks
+from entrypoints.worker.context import WorkerRun, keep_run, run_of
 from entrypoints.worker.google_tasks import (
-    GOOGLE,
     renew_google_channels,
     retry_partial_jobs,
     run_google_job,
     sync_google_calendar,
     watch_google_calendars,
-    worker_google_services,
 )
 from entrypoints.worker.notification_tasks import (
     create_notification,
@@ -37,7 +34,6 @@ from entrypoints.worker.notification_tasks import (
     send_scheduled_reminders,
 )
 from entrypoints.worker.outbox_tasks import dispatch_outbox_message, sweep_outbox
-from entrypoints.worker.services import SERVICES, build_worker_services
 
 log = structlog.get_logger(__name__)
 
@@ -64,36 +60,32 @@ CRON_JOBS: list[CronJob] = [
     CronJob(function=retry_partial_jobs, cron="*/5 * * * *", timeout=290, retries=1),
     CronJob(function=renew_google_channels, cron="17 * * * *", timeout=600, retries=1),
 ]
-RELAY = "outbox_relay"
-"""The key of the running OutboxRelay task in the worker's context."""
 STUCK_JOB_SWEEP_S = 5
 """How often a worker looks for jobs left running by a worker that died (they are retried past their timeout)."""
 
 
-def saq_config(settings: Settings, queue: RedisQueue) -> SAQConfig:
-    """The SAQ config shared by the web app (monitor, enqueueing) and the worker processes."""
+def saq_config(
+    settings: Settings, queue: RedisQueue, *, build_container: Callable[[Settings], Container] = bootstrap
+) -> SAQConfig:
+    """The SAQ config shared by the web app (monitor, enqueueing) and the worker processes.
+
+    A worker builds its container at start-up with `build_container` (a test may hand in one that swaps adapters).
+    """
 
     async def startup(ctx: Context) -> None:
-        infrastructure = Infrastructure.from_settings(settings)
-        ctx["infrastructure"] = infrastructure  # type: ignore[typeddict-unknown-key]
-        ctx["settings"] = settings  # type: ignore[typeddict-unknown-key]
-        services = build_worker_services(infrastructure, cache_ttl_seconds=settings.cache_ttl_seconds)
-        ctx[SERVICES] = services  # type: ignore[literal-required]
-        ctx[GOOGLE] = worker_google_services(settings, infrastructure, services)  # type: ignore[literal-required]
+        container = build_container(settings)
         # Every commit's outbox messages are handed to the queue by the workers, woken by PostgreSQL.
-        relay = OutboxRelay(infrastructure.engine, lambda: services.hand_over.sweep(unsent_for=timedelta(0)))
-        ctx[RELAY] = asyncio.create_task(relay.run(), name="outbox-relay")  # type: ignore[literal-required]
+        relay = asyncio.create_task(container.outbox_relay().run(), name="outbox-relay")
+        keep_run(ctx, WorkerRun(container=container, relay=relay))
         log.info("worker.started", queue=QUEUE_NAME)
 
     async def shutdown(ctx: Context) -> None:
-        relay: asyncio.Task[None] | None = ctx.get(RELAY)  # type: ignore[assignment]
-        if relay is not None:
-            relay.cancel()
+        run = run_of(ctx)
+        if run is not None:
+            run.relay.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await relay
-        infrastructure: Infrastructure | None = ctx.get("infrastructure")  # type: ignore[assignment]
-        if infrastructure is not None:
-            await infrastructure.close()
+                await run.relay
+            await run.container.close()
         log.info("worker.stopped", queue=QUEUE_NAME)
 
     async def before_process(ctx: Context) -> None:

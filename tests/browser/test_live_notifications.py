@@ -12,8 +12,7 @@ from uuid import UUID
 
 from playwright.async_api import Browser, BrowserContext, Page, Route, expect
 
-from adapters.redis.notifications import RedisNotificationPublisher, channels_backend
-from entrypoints.infrastructure import Infrastructure
+from entrypoints.bootstrap import bootstrap
 from entrypoints.settings import Settings
 
 PASSWORD = "correct horse battery staple"
@@ -191,11 +190,11 @@ async def test_a_calendars_changed_frame_reloads_the_open_week(browser: Browser,
     assert made.status == 201, await made.text()
     await expect(page.locator("#calendar .event-title", has_text="Mirrored from Google")).to_have_count(0)
 
-    infrastructure = Infrastructure.from_settings(settings)
+    container = bootstrap(settings)
     try:
-        await RedisNotificationPublisher(channels_backend(infrastructure.redis)).calendars_changed([UUID(me["id"])])
+        await container.publisher.calendars_changed([UUID(me["id"])])
     finally:
-        await infrastructure.close()
+        await container.close()
 
     await expect(page.locator("#calendar .event-title", has_text="Mirrored from Google")).to_be_visible(timeout=3_000)
     await context.close()

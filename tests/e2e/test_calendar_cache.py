@@ -18,14 +18,14 @@ from adapters.embedded.redis import EmbeddedRedis
 from adapters.redis.cache import default_cache_url
 from application.cache import CalendarReads
 from entrypoints.app import create_app
+from entrypoints.http.dependencies import container_of
 from entrypoints.settings import RedisSettings, Settings
 from tests.e2e.people import Person, at, sign_up, window
 from tests.support.waiting import wait_for
 
 
 def reads_of(app: Litestar) -> CalendarReads:
-    reads: CalendarReads = app.state["services"].reads
-    return reads
+    return container_of(app).reads
 
 
 def with_cache(settings: Settings, *, cache_url: str | None = None, ttl_seconds: int = 360) -> Settings:

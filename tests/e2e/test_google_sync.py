@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.saq.queue import create_queue
 from domain.google_sync.model import channel_token_digest
-from entrypoints.google import token_cipher
+from entrypoints.bootstrap import token_cipher
 from entrypoints.settings import Settings
 from tests.e2e.people import Person
 from tests.e2e.sse_client import open_stream

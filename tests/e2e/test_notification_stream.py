@@ -12,10 +12,9 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from adapters.redis.notifications import RedisNotificationPublisher, channels_backend
 from domain.notifications.notification import NotificationDraft, NotificationType
-from entrypoints.app import build_services, create_app
-from entrypoints.infrastructure import Infrastructure
+from entrypoints.app import create_app
+from entrypoints.bootstrap import bootstrap
 from entrypoints.settings import Settings
 from tests.e2e.people import at, sign_up
 from tests.e2e.sse_client import open_stream
@@ -28,8 +27,7 @@ _counter = iter(range(1, 1_000_000))
 @pytest.fixture
 async def live(settings: Settings) -> AsyncIterator[str]:
     """A second instance of the app on a real socket (the `client` fixture serves the first)."""
-    app = create_app(settings, configure_logs=False)
-    app.state.sse_keepalive_s = 0.5
+    app = create_app(container=bootstrap(settings, sse_keepalive_s=0.5), configure_logs=False)
     async with live_server(app) as base:
         yield base
 
@@ -37,12 +35,11 @@ async def live(settings: Settings) -> AsyncIterator[str]:
 @pytest.fixture
 async def notify(settings: Settings) -> AsyncIterator[Any]:
     """Store a notification for a user and publish it, as the worker does."""
-    infrastructure = Infrastructure.from_settings(settings)
-    services = build_services(infrastructure)
-    publisher = RedisNotificationPublisher(channels_backend(infrastructure.pubsub))
+    container = bootstrap(settings)
+    publisher = container.publisher
 
     async def notify(user_id: str, title: str = "Invitation: Planning") -> int:
-        uow = services.unit_of_work()
+        uow = container.unit_of_work()
         async with uow:
             stored = await uow.notifications.add(
                 NotificationDraft(
@@ -61,7 +58,7 @@ async def notify(settings: Settings) -> AsyncIterator[Any]:
         return stored.seq
 
     yield notify
-    await infrastructure.close()
+    await container.close()
 
 
 async def test_a_new_notification_reaches_the_open_stream_as_the_contract_says(

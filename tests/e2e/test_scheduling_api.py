@@ -13,6 +13,7 @@ from litestar import Litestar
 from litestar.security.jwt import JWTCookieAuth
 from litestar.testing import AsyncTestClient
 
+from entrypoints.http.dependencies import container_of
 from tests.e2e.people import PASSWORD, Person, at, sign_up, window
 
 Client = AsyncTestClient[Litestar]
@@ -77,7 +78,7 @@ async def test_a_token_signed_with_another_secret_is_refused_even_after_the_real
     person = await sign_up(client)
     assert (await person.get("/api/me")).status_code == 200  # the genuine token is verified and remembered now
     header, payload, _ = person.token.split(".")
-    genuine: JWTCookieAuth[Any, Any] = app.state.jwt_auth
+    genuine: JWTCookieAuth[Any, Any] = container_of(app).auth
     impostor = dataclasses.replace(genuine, token_secret="another secret that is long enough for HS256")
     _, _, foreign_signature = impostor.create_token(identifier=person.id).split(".")
     for forged in (f"{header}.{payload}.{foreign_signature}", f"{header}.{payload}.", f"{person.token}x"):
@@ -87,7 +88,7 @@ async def test_a_token_signed_with_another_secret_is_refused_even_after_the_real
 
 async def test_a_token_stops_working_when_it_expires_though_it_worked_before(client: Client, app: Litestar) -> None:
     person = await sign_up(client)
-    auth: JWTCookieAuth[Any, Any] = app.state.jwt_auth
+    auth: JWTCookieAuth[Any, Any] = container_of(app).auth
     session = {"sid": jwt.decode(person.token, options={"verify_signature": False})["extras"]["sid"]}
     short_lived = auth.create_token(identifier=person.id, token_expiration=timedelta(seconds=1), token_extras=session)
     headers = {"Authorization": f"Bearer {short_lived}"}

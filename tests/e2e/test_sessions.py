@@ -19,6 +19,7 @@ from adapters.postgres.unit_of_work import PostgresUnitOfWork
 from application.accounts.demote_user import demote_user
 from entrypoints.app import create_app
 from entrypoints.http.auth import COOKIE_NAME
+from entrypoints.http.dependencies import container_of
 from entrypoints.settings import Settings
 from tests.e2e.people import PASSWORD, Person, sign_up
 
@@ -101,7 +102,7 @@ async def test_an_admin_claim_in_a_token_grants_nothing(client: Client, app: Lit
     await sign_up(client, "admin")
     person = await sign_up(client)
     claims: dict[str, Any] = {"sid": session_of(person.token), "adm": True}
-    forged = app.state.jwt_auth.create_token(identifier=person.id, token_extras=claims)
+    forged = container_of(app).auth.create_token(identifier=person.id, token_extras=claims)
 
     assert (await client.get("/api/admin/connections", headers=bearer(forged))).status_code == 403
     assert (await client.get("/api/me", headers=bearer(forged))).json()["is_admin"] is False
@@ -109,7 +110,7 @@ async def test_an_admin_claim_in_a_token_grants_nothing(client: Client, app: Lit
 
 async def test_a_token_without_a_live_session_is_refused(client: Client, app: Litestar) -> None:
     person = await sign_up(client)
-    sessionless = app.state.jwt_auth.create_token(identifier=person.id)
+    sessionless = container_of(app).auth.create_token(identifier=person.id)
     assert (await client.get("/api/me", headers=bearer(sessionless))).status_code == 401
 
 
@@ -126,7 +127,7 @@ def _aged_token(app: Litestar, person: Person, *, age: timedelta) -> str:
     token = Token(
         sub=person.id, iat=now - age, exp=now - age + timedelta(hours=12), extras={"sid": session_of(person.token)}
     )
-    return token.encode(app.state.jwt_auth.token_secret, "HS256")
+    return token.encode(container_of(app).auth.token_secret, "HS256")
 
 
 async def test_a_web_cookie_past_half_its_life_is_renewed(client: Client, app: Litestar) -> None:

@@ -1,7 +1,7 @@
 """In-memory notifications, reminders and publisher, behaving like the PostgreSQL and Redis adapters.
 
-The delivery unit of work extends the scheduling fake: its notification and reminder tables are
-copied at the start of each transaction and published on commit, like the scheduling tables.
+The fake unit of work copies the notification and reminder tables at the start of each transaction
+and publishes them on commit, like the scheduling tables.
 """
 
 import copy
@@ -12,7 +12,6 @@ from uuid import UUID, uuid4
 
 from domain.notifications.notification import Notification, NotificationDraft
 from domain.notifications.reminders import Reminder, ReminderKey
-from tests.fakes.scheduling import FakeDatabase, FakeUnitOfWork
 from tests.unit.scheduling.factories import NOW
 
 
@@ -29,19 +28,6 @@ class DeliveryTables:
 
     def load(self, other: "DeliveryTables") -> None:
         self.notifications, self.last_seq, self.reminders = other.notifications, other.last_seq, other.reminders
-
-
-class FakeDeliveryDatabase(FakeDatabase):
-    """The scheduling tables plus notifications and reminders."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.delivery = DeliveryTables()
-
-    def notifications_of(self, user_id: UUID) -> list[Notification]:
-        """The user's committed notifications, oldest first."""
-        mine = [n for n in self.delivery.notifications.values() if n.user_id == user_id]
-        return sorted(mine, key=lambda n: n.seq)
 
 
 class InMemoryNotificationRepository:
@@ -132,26 +118,6 @@ class InMemoryReminderRepository:
     async def remove_all(self, reminders: Sequence[Reminder]) -> None:
         for reminder in reminders:
             self._tables.reminders.pop(reminder.key, None)
-
-
-class FakeDeliveryUnitOfWork(FakeUnitOfWork):
-    """A unit of work over the scheduling, notification and reminder tables of a FakeDeliveryDatabase."""
-
-    database: FakeDeliveryDatabase
-
-    def __init__(self, database: FakeDeliveryDatabase) -> None:
-        super().__init__(database)
-        self._delivery = DeliveryTables()
-        self.notifications = InMemoryNotificationRepository(self._delivery)
-        self.reminders = InMemoryReminderRepository(self._delivery)
-
-    async def commit(self) -> None:
-        self.database.delivery = self._delivery.snapshot()
-        await super().commit()
-
-    def _begin(self) -> None:
-        super()._begin()
-        self._delivery.load(self.database.delivery.snapshot())
 
 
 @dataclass

@@ -1,21 +1,20 @@
-"""In-memory implementations of the scheduling ports, behaving like the PostgreSQL ones.
+"""In-memory repositories of the scheduling aggregates, behaving like the PostgreSQL ones.
 
-Each unit of work works on a private copy of the committed tables and publishes it on commit,
-so a refused or abandoned use case leaves the store exactly as it was; aggregates go in and out
-as copies, so a change that was never saved is never stored. Like the exclusion constraint,
-the event repository refuses a second confirmed booking of a room for an overlapping slot.
+The fake unit of work (tests/fakes/unit_of_work.py) hands them a private copy of the committed
+tables and publishes it on commit; aggregates go in and out as copies, so a change that was never
+saved is never stored. Like the exclusion constraint, the event repository refuses a second
+confirmed booking of a room for an overlapping slot.
 """
 
 import copy
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from application.unit_of_work import SeenAggregates
 from domain.errors import EmailAlreadyRegistered, InvalidInput, RoomAlreadyBooked
-from domain.events import Aggregate, DomainEvent
+from domain.events import Aggregate
 from domain.scheduling.calendar import Calendar
 from domain.scheduling.event import Event
 from domain.scheduling.room import Room, RoomBooking
@@ -58,15 +57,6 @@ class Tables:
     def load(self, other: "Tables") -> None:
         """Replace every table with `other`'s."""
         self.users, self.calendars, self.rooms, self.events = other.users, other.calendars, other.rooms, other.events
-
-
-class FakeDatabase:
-    """What was committed, shared by every unit of work built on it."""
-
-    def __init__(self) -> None:
-        self.tables = Tables()
-        self.committed_events: list[DomainEvent] = []
-        """Every event stored 'in the outbox', in commit order."""
 
 
 class InMemoryUserRepository:
@@ -247,48 +237,3 @@ class InMemoryEventRepository:
                 raise RoomAlreadyBooked(
                     event.room_id, booking.slot.starts_at, booking.slot.ends_at, conflicting_event_id=booking.event_id
                 )
-
-
-class FakeUnitOfWork:
-    """A unit of work over a FakeDatabase; `commits` counts commits, events land in `database.committed_events`."""
-
-    def __init__(self, database: FakeDatabase | None = None) -> None:
-        self.database = database or FakeDatabase()
-        self._tables = Tables()
-        self._seen = SeenAggregates()
-        self.users = InMemoryUserRepository(self._tables, self._seen)
-        self.calendars = InMemoryCalendarRepository(self._tables, self._seen)
-        self.rooms = InMemoryRoomRepository(self._tables)
-        self.events = InMemoryEventRepository(self._tables, self._seen)
-        self.commits = 0
-        self.rollbacks = 0
-
-    async def __aenter__(self) -> Self:
-        self._begin()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.rollback()
-
-    async def commit(self) -> None:
-        events = self.collect_new_events()
-        self.database.tables = self._tables.snapshot()
-        self.database.committed_events.extend(events)
-        self.commits += 1
-        self._begin()
-
-    async def rollback(self) -> None:
-        self.rollbacks += 1
-        self._begin()
-
-    def collect_new_events(self) -> list[DomainEvent]:
-        return self._seen.collect_new_events()
-
-    def _begin(self) -> None:
-        self._seen.forget()
-        self._tables.load(self.database.tables.snapshot())

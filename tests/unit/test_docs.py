@@ -11,11 +11,6 @@ REPO = Path(__file__).resolve().parents[2]
 ARCHITECTURE = REPO / "docs" / "architecture.md"
 CODE_ROOTS = ("domain", "application", "adapters", "entrypoints", "migrations", "tests", "bench", "docs")
 
-AWAITED: dict[str, str] = {
-    "entrypoints/bootstrap.py": "the one composition root of issue 14 point 1, written on another branch",
-}
-"""Paths the architecture names ahead of the branch that makes them; each entry goes once that branch is merged."""
-
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
 _NAMED_PATH = re.compile(rf"(?:{'|'.join(CODE_ROOTS)})/[\w./-]*")
 _FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
@@ -56,19 +51,10 @@ def docs_with_links() -> list[Path]:
 
 
 def test_every_path_the_architecture_names_exists() -> None:
-    missing = sorted(p for p in named_paths(ARCHITECTURE.read_text()) if p not in AWAITED and not (REPO / p).exists())
+    missing = sorted(p for p in named_paths(ARCHITECTURE.read_text()) if not (REPO / p).exists())
     assert not missing, (
         f"docs/architecture.md names {len(missing)} path(s) that do not exist in the repository; "
         "fix the page (or the code) so they match:\n" + "\n".join(f"  - {path}" for path in missing)
-    )
-
-
-def test_paths_awaited_from_other_branches_do_not_exist_yet() -> None:
-    arrived = sorted(path for path in AWAITED if (REPO / path).exists())
-    assert not arrived, (
-        "these paths exist now: remove them from AWAITED in tests/unit/test_docs.py, so that "
-        "test_every_path_the_architecture_names_exists checks them too:\n"
-        + "\n".join(f"  - {path} ({AWAITED[path]})" for path in arrived)
     )
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.params import JSONBody
 
 from application.scheduling.dto import PromoteUser
@@ -39,6 +37,6 @@ class AdminController(Controller):
         responses=problems(401, 403),
         summary="Open notification streams per user, summed over every web process (administrators)",
     )
-    async def connections(self, request: Request[Any, Any, Any]) -> Connections:
-        per_user = await all_connections(request.app.state.redis)
+    async def connections(self, ctx: Ctx) -> Connections:
+        per_user = await all_connections(ctx.container.connections.redis)
         return Connections(active_users=len(per_user), connections=sum(per_user.values()), per_user=per_user)

@@ -15,7 +15,7 @@ from application.scheduling.register_user import register_user
 from application.scheduling.sign_in import sign_in
 from domain.errors import EmailAlreadyRegistered
 from entrypoints.http.auth import TOKEN_LIFETIME
-from entrypoints.http.dependencies import Ctx
+from entrypoints.http.dependencies import Ctx, container_of
 from entrypoints.http.problems import problems
 from entrypoints.http.rate_limits import limit_sign_in_per_account, limit_sign_up_per_account
 from entrypoints.http.schemas.users import Login, Register, RegistrationReceived, Token, User
@@ -51,7 +51,7 @@ class AuthController(Controller):
         before_request=limit_sign_up_per_account,
     )
     async def register(self, request: Request[Any, Any, Any], data: JSONBody[Register], ctx: Ctx) -> Response[Any]:
-        settings: Settings = request.app.state.settings
+        settings: Settings = container_of(request.app).settings
         command = RegisterUser(
             email=data.email,
             password=data.password,

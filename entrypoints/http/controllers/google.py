@@ -11,10 +11,15 @@ from litestar.response import Redirect
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 from saq.job import Job as SaqJob
 
-from application.google_sync.channels import Push
+from application.google_sync.connect import authorization_url, complete_connection
+from application.google_sync.disconnect import disconnect
+from application.google_sync.queries import sync_status
+from application.google_sync.receive_push import Push, receive_push
+from application.google_sync.unsubscribe_channel import unsubscribe_channel
 from application.jobs.get_job import get_job
+from application.unit_of_work import UnitOfWork
 from domain.errors import InvalidInput, NotFound
-from entrypoints.google import WEBHOOK_PATH
+from entrypoints.bootstrap import WEBHOOK_PATH
 from entrypoints.http.auth import AuthenticatedUser
 from entrypoints.http.controllers.google_dependencies import (
     Google,
@@ -60,7 +65,7 @@ class GoogleController(Controller):
         google: Google,
         redirect: Annotated[bool, QueryParameter(name="redirect", description="Redirect (default) or JSON")] = True,
     ) -> Response[Any]:
-        url = google.connection.authorization_url(ctx.actor.id)
+        url = authorization_url(ctx.actor.id, oauth=google.oauth, clock=ctx.clock, secret=google.secret)
         if redirect:
             return Redirect(url, status_code=302)
         return Response(ConnectStarted(authorization_url=url))
@@ -85,7 +90,16 @@ class GoogleController(Controller):
             raise InvalidInput("error", f"Google did not grant access: {error}")
         if not code or not oauth_state:
             raise InvalidInput("code", "the callback needs Google's code and state")
-        job = await google.connection.complete(ctx.actor.id, code=code, state=oauth_state)
+        job = await complete_connection(
+            ctx.actor.id,
+            code=code,
+            state=oauth_state,
+            uow=ctx.uow,
+            oauth=google.oauth,
+            clock=ctx.clock,
+            secret=google.secret,
+            queue=google.queue,
+        )
         started = SyncStarted(job_id=str(job.id), job_url=f"/api/jobs/{job.id}")
         if "text/html" in request.headers.get("accept", ""):
             return Redirect(f"/?google=connected&job={job.id}", status_code=303)
@@ -99,7 +113,7 @@ class GoogleController(Controller):
         status_code=HTTP_204_NO_CONTENT,
     )
     async def disconnect(self, ctx: Ctx, google: Google) -> None:
-        await google.connection.disconnect(ctx.actor.id)
+        await disconnect(ctx.actor.id, uow=ctx.uow, apis=google.apis, forget_reads=ctx.container.forget_reads)
 
 
 class WebhookController(Controller):
@@ -115,7 +129,7 @@ class WebhookController(Controller):
         opt={"exclude_from_auth": True},
         status_code=HTTP_202_ACCEPTED,
     )
-    async def receive(self, request: Request[Any, Any, Any], google: Google) -> Response[PushAnswer]:
+    async def receive(self, request: Request[Any, Any, Any], ctx: Ctx, google: Google) -> Response[PushAnswer]:
         headers = request.headers
         channel_id = headers.get("x-goog-channel-id", "")
         state = headers.get("x-goog-resource-state", "")
@@ -124,14 +138,16 @@ class WebhookController(Controller):
             raise InvalidInput("X-Goog-Channel-ID", "X-Goog-Channel-ID and X-Goog-Resource-State are required")
         if number is not None and not number.isdigit():
             raise InvalidInput("X-Goog-Message-Number", "X-Goog-Message-Number must be a whole number")
-        outcome = await google.channels.receive(
+        outcome = await receive_push(
             Push(
                 channel_id=channel_id,
                 token=headers.get("x-goog-channel-token", ""),
                 resource_state=state,
                 resource_id=headers.get("x-goog-resource-id", ""),
                 message_number=None if number is None else int(number),
-            )
+            ),
+            uow=ctx.uow,
+            queue=google.queue,
         )
         if outcome.accepted:
             return Response(
@@ -160,7 +176,9 @@ class WebhookController(Controller):
         status_code=HTTP_204_NO_CONTENT,
     )
     async def unsubscribe(self, channel_id: Annotated[str, Parameter(max_length=64)], ctx: Ctx, google: Google) -> None:
-        await google.channels.unsubscribe(channel_id, actor_id=ctx.actor.id, is_admin=ctx.actor.is_admin)
+        await unsubscribe_channel(
+            channel_id, actor_id=ctx.actor.id, is_admin=ctx.actor.is_admin, uow=ctx.uow, apis=google.apis
+        )
 
     @get(
         "/status/{user_id:uuid}",
@@ -170,7 +188,7 @@ class WebhookController(Controller):
     )
     async def status(self, user_id: UserId, ctx: Ctx, google: Google) -> WebhookStatus:
         _ensure_self_or_admin(ctx.actor, user_id)
-        return WebhookStatus.of(str(user_id), await google.connection.status(user_id))
+        return WebhookStatus.of(str(user_id), await sync_status(user_id, uow=ctx.uow))
 
     @get(
         "/task-status/{task_id:str}",
@@ -181,7 +199,7 @@ class WebhookController(Controller):
     async def task_status(
         self, task_id: Annotated[str, Parameter(max_length=300)], ctx: Ctx, google: Google
     ) -> TaskStatus:
-        owner = await _task_owner(task_id, google)
+        owner = await _task_owner(task_id, ctx.uow)
         if owner is None or not (ctx.actor.is_admin or owner == ctx.actor.id):
             raise NotFound("task", task_id)
         job: SaqJob | None = await google.saq_queue.job(task_id)
@@ -197,13 +215,13 @@ class WebhookController(Controller):
         )
 
 
-async def _task_owner(task_id: str, google: Any) -> UUID | None:
+async def _task_owner(task_id: str, uow: UnitOfWork) -> UUID | None:
     kind, _, rest = task_id.partition(":")
     try:
         if kind in ("google-sync", "google-watch"):
             return UUID(rest.split(":", 1)[0])
         if kind == "google-job":
-            job = await get_job(UUID(rest), actor_id=UUID(int=0), is_admin=True, uow=google.unit_of_work)
+            job = await get_job(UUID(rest), actor_id=UUID(int=0), is_admin=True, uow=uow)
             return job.owner_id
     except (ValueError, NotFound):
         return None

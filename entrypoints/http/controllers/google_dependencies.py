@@ -1,4 +1,4 @@
-"""What the jobs and Google handlers are given: the Google services the composition root built."""
+"""What the jobs and Google handlers are given: the Google services of the composition root's container."""
 
 from __future__ import annotations
 
@@ -10,14 +10,12 @@ from litestar.params import SkipValidation
 from litestar.plugins.problem_details import ProblemDetailsException
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 
-from entrypoints.google import NOT_CONFIGURED, GoogleServices
+from entrypoints.bootstrap import NOT_CONFIGURED, GoogleServices
+from entrypoints.http.dependencies import container_of
 
 
 def _google(request: Request[Any, Any, Any]) -> GoogleServices:
-    google = request.app.state.get("google")
-    if not isinstance(google, GoogleServices):
-        raise RuntimeError("the app was built without Google services")
-    return google
+    return container_of(request.app).google
 
 
 def _configured_google(request: Request[Any, Any, Any]) -> GoogleServices:

@@ -10,7 +10,7 @@ from litestar.status_codes import HTTP_201_CREATED
 
 from application.accounts.invite import invite
 from entrypoints.guards import admins_only
-from entrypoints.http.dependencies import Ctx
+from entrypoints.http.dependencies import Ctx, container_of
 from entrypoints.http.problems import problems
 from entrypoints.http.schemas.users import InvitationCreate, InvitationLink
 from entrypoints.http.sessions import accounts_of
@@ -45,7 +45,7 @@ class InvitationController(Controller):
             clock=ctx.clock,
         )
         return InvitationLink(
-            url=invitation_url(request.app.state.settings.public_base_url, token),
+            url=invitation_url(container_of(request.app).settings.public_base_url, token),
             email=invitation.email,
             expires_at=invitation.expires_at,
         )

@@ -34,10 +34,8 @@ class JobController(Controller):
     dependencies = google_dependency
 
     @get("/{job_id:uuid}", operation_id="getJob", responses=problems(401, 404), summary="A job's status and progress")
-    async def get_job(self, job_id: JobId, ctx: Ctx, google: Google) -> Job:
-        return Job.of(
-            await get_job(job_id, actor_id=ctx.actor.id, is_admin=ctx.actor.is_admin, uow=google.unit_of_work)
-        )
+    async def get_job(self, job_id: JobId, ctx: Ctx) -> Job:
+        return Job.of(await get_job(job_id, actor_id=ctx.actor.id, is_admin=ctx.actor.is_admin, uow=ctx.uow))
 
     @get(
         "/{job_id:uuid}/result",
@@ -45,8 +43,8 @@ class JobController(Controller):
         responses=problems(401, 404),
         summary="What a job loaded (so far)",
     )
-    async def result(self, job_id: JobId, ctx: Ctx, google: Google) -> JobResult:
-        job = await get_job(job_id, actor_id=ctx.actor.id, is_admin=ctx.actor.is_admin, uow=google.unit_of_work)
+    async def result(self, job_id: JobId, ctx: Ctx) -> JobResult:
+        job = await get_job(job_id, actor_id=ctx.actor.id, is_admin=ctx.actor.is_admin, uow=ctx.uow)
         return JobResult(
             job_id=str(job.id),
             status=job.status.value,
@@ -61,8 +59,8 @@ class JobController(Controller):
         responses=problems(401, 404),
         summary="The sources a partial job could not load, and why",
     )
-    async def missing_sources(self, job_id: JobId, ctx: Ctx, google: Google) -> MissingSources:
-        job = await get_job(job_id, actor_id=ctx.actor.id, is_admin=ctx.actor.is_admin, uow=google.unit_of_work)
+    async def missing_sources(self, job_id: JobId, ctx: Ctx) -> MissingSources:
+        job = await get_job(job_id, actor_id=ctx.actor.id, is_admin=ctx.actor.is_admin, uow=ctx.uow)
         return MissingSources(job_id=str(job.id), items=[JobSource.of(source) for source in job.missing_sources])
 
     @get(
@@ -71,8 +69,8 @@ class JobController(Controller):
         responses=problems(401, 404),
         summary="Whether and until when a partial job is retried",
     )
-    async def retry_status(self, job_id: JobId, ctx: Ctx, google: Google) -> RetryStatus:
-        job = await get_job(job_id, actor_id=ctx.actor.id, is_admin=ctx.actor.is_admin, uow=google.unit_of_work)
+    async def retry_status(self, job_id: JobId, ctx: Ctx) -> RetryStatus:
+        job = await get_job(job_id, actor_id=ctx.actor.id, is_admin=ctx.actor.is_admin, uow=ctx.uow)
         return RetryStatus(
             job_id=str(job.id),
             status=job.status.value,
@@ -92,7 +90,7 @@ class JobController(Controller):
         summary="Run the missing sources of a partial job again",
     )
     async def retry(self, job_id: JobId, ctx: Ctx, google: Google) -> RetryQueued:
-        job = await get_job(job_id, actor_id=ctx.actor.id, is_admin=ctx.actor.is_admin, uow=google.unit_of_work)
+        job = await get_job(job_id, actor_id=ctx.actor.id, is_admin=ctx.actor.is_admin, uow=ctx.uow)
         if job.status is not JobStatus.PARTIAL:
             raise Conflict(f"only a partial job can be retried; this one is {job.status.value}")
         task_id = await google.queue.run_job(job.id)

@@ -12,19 +12,15 @@ from litestar.params import HeaderParameter, Parameter, QueryParameter
 from litestar.response import ServerSentEvent
 from litestar.status_codes import HTTP_200_OK
 
-from application.notifications.reading import (
-    count_unread,
-    list_notifications,
-    missed_notifications,
-    read_all_notifications,
-    read_notification,
-    stream_position,
-)
+from application.notifications.dto import ReadAllNotifications, ReadNotification
+from application.notifications.queries import count_unread, list_notifications, missed_notifications, stream_position
+from application.notifications.read_all_notifications import read_all_notifications
+from application.notifications.read_notification import read_notification
 from domain.notifications.notification import Notification as DomainNotification
-from entrypoints.http.dependencies import Ctx, Services
+from entrypoints.http.dependencies import Ctx
 from entrypoints.http.problems import problems
 from entrypoints.http.schemas.notifications import Count, Notification, NotificationList, ReadAll
-from entrypoints.http.sse import KEEPALIVE_S, ConnectionRegistry, notification_events, parse_last_event_id
+from entrypoints.http.sse import notification_events, parse_last_event_id
 
 NotificationId = Annotated[UUID, Parameter(description="Notification id")]
 
@@ -65,7 +61,9 @@ class NotificationController(Controller):
     )
     async def read(self, notification_id: NotificationId, ctx: Ctx) -> Notification:
         notification = await read_notification(
-            notification_id, actor_id=ctx.actor.id, uow=ctx.uow, publisher=ctx.publisher
+            ReadNotification(notification_id=notification_id, actor_id=ctx.actor.id),
+            uow=ctx.uow,
+            publisher=ctx.publisher,
         )
         return Notification.of(notification)
 
@@ -78,7 +76,9 @@ class NotificationController(Controller):
     )
     async def read_all(self, ctx: Ctx) -> ReadAll:
         return ReadAll(
-            updated=await read_all_notifications(actor_id=ctx.actor.id, uow=ctx.uow, publisher=ctx.publisher)
+            updated=await read_all_notifications(
+                ReadAllNotifications(actor_id=ctx.actor.id), uow=ctx.uow, publisher=ctx.publisher
+            )
         )
 
     @get(
@@ -94,24 +94,23 @@ class NotificationController(Controller):
         channels: NamedDependency[ChannelsPlugin],
         last_event_id: Annotated[str | None, HeaderParameter(name="Last-Event-ID", required=False)] = None,
     ) -> ServerSentEvent:
-        services: Services = request.app.state.services
-        registry: ConnectionRegistry = request.app.state.connections
+        container = ctx.container
 
         async def missed(user_id: UUID, after_seq: int, limit: int) -> list[DomainNotification]:
             return await missed_notifications(
-                actor_id=user_id, after_seq=after_seq, limit=limit, uow=services.unit_of_work()
+                actor_id=user_id, after_seq=after_seq, limit=limit, uow=container.unit_of_work()
             )
 
         async def latest(user_id: UUID) -> tuple[int, int]:
-            return await stream_position(actor_id=user_id, uow=services.unit_of_work())
+            return await stream_position(actor_id=user_id, uow=container.unit_of_work())
 
         events = notification_events(
             user_id=ctx.actor.id,
             last_event_id=parse_last_event_id(last_event_id),
             channels=channels,
-            registry=registry,
+            registry=container.connection_registry,
             missed=missed,
             latest=latest,
-            keepalive_s=request.app.state.get("sse_keepalive_s", KEEPALIVE_S),
+            keepalive_s=container.sse_keepalive_s,
         )
         return ServerSentEvent(events, headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})

@@ -7,7 +7,7 @@ from typing import Any
 
 import msgspec
 
-from application.google_sync.connection import GoogleConnection, SyncStatus
+from application.google_sync.queries import SyncStatus, last_synced
 from domain.jobs.job import Job as DomainJob
 from domain.jobs.job import JobSource as DomainJobSource
 
@@ -138,7 +138,7 @@ class WebhookStatus(msgspec.Struct):
             connected=account is not None and account.usable,
             connection_status=None if account is None else account.status.value,
             broken_reason=None if account is None else account.broken_reason,
-            last_sync=GoogleConnection.last_synced(status),
+            last_sync=last_synced(status),
             calendars=[
                 MirroredCalendarStatus(
                     google_calendar_id=c.google_calendar_id,

@@ -13,7 +13,7 @@ from application.scheduling.dto import RegisterUser, SignIn
 from application.scheduling.register_user import register_user
 from application.scheduling.sign_in import sign_in
 from domain.errors import DomainError, EmailAlreadyRegistered, InvalidCredentials, InvalidInput
-from entrypoints.http.dependencies import ClockDep, Hasher, UoW
+from entrypoints.http.dependencies import ClockDep, Hasher, UoW, container_of
 from entrypoints.http.errors import domain_status
 from entrypoints.http.rate_limits import limit_sign_in_per_account, limit_sign_up_per_account
 from entrypoints.http.sessions import (
@@ -82,7 +82,7 @@ class AccountPages(Controller):
     async def signup(self, request: Request[Any, Any, Any], uow: UoW, hasher: Hasher, clock: ClockDep) -> Response[Any]:
         form = await request.form()
         values = {name: _text(form, name).strip() for name in ("name", "email", "timezone", "invitation")}
-        settings: Settings = request.app.state.settings
+        settings: Settings = container_of(request.app).settings
         command = RegisterUser(
             email=values["email"],
             password=_text(form, "password"),
@@ -144,5 +144,5 @@ class AccountPages(Controller):
 
 
 def _registration(request: Request[Any, Any, Any]) -> str:
-    settings: Settings = request.app.state.settings
+    settings: Settings = container_of(request.app).settings
     return settings.registration.mode.value

@@ -8,9 +8,11 @@ from datetime import datetime
 from litestar import Controller, get
 from litestar.response import Template
 
-from application.google_sync.connection import GoogleConnection as GoogleSync
+from application.google_sync.queries import last_synced, sync_status
+from application.unit_of_work import UnitOfWork
 from domain.google_sync.model import ConnectionStatus
 from entrypoints.http.controllers.google_dependencies import Google, google_dependency
+from entrypoints.http.dependencies import UoW
 from entrypoints.web.rendering import ViewerDep, page
 
 CONNECT_URL = "/api/google/connect"
@@ -26,17 +28,17 @@ class GoogleConnection:
     last_sync: datetime | None = None
 
 
-async def google_connection_status(viewer: ViewerDep, google: Google) -> GoogleConnection:
+async def google_connection_status(viewer: ViewerDep, google: Google, uow: UnitOfWork) -> GoogleConnection:
     """The viewer's connection to Google as the sync keeps it: connected, broken (and why), last sync."""
     if not google.configured:
         return GoogleConnection(configured=False, connected=False)
-    status = await google.connection.status(viewer.user.id)
+    status = await sync_status(viewer.user.id, uow=uow)
     if status.account is None:
         return GoogleConnection(configured=True, connected=False)
     if status.account.status is ConnectionStatus.BROKEN:
         reason = status.account.broken_reason or "Google refused the grant"
         return GoogleConnection(configured=True, connected=False, broken_reason=reason)
-    return GoogleConnection(configured=True, connected=True, last_sync=GoogleSync.last_synced(status))
+    return GoogleConnection(configured=True, connected=True, last_sync=last_synced(status))
 
 
 class GooglePages(Controller):
@@ -44,10 +46,10 @@ class GooglePages(Controller):
     dependencies = google_dependency
 
     @get("/google", name="google")
-    async def status(self, viewer: ViewerDep, google: Google) -> Template:
+    async def status(self, viewer: ViewerDep, google: Google, uow: UoW) -> Template:
         return page(
             "google.html",
             viewer=viewer,
-            google=await google_connection_status(viewer, google),
+            google=await google_connection_status(viewer, google, uow),
             connect_url=CONNECT_URL,
         )

@@ -10,7 +10,7 @@ from litestar.response import Template
 from application.accounts.invite import invite
 from domain.errors import DomainError, InvalidInput, PermissionDenied
 from entrypoints.http.controllers.invitations import invitation_url
-from entrypoints.http.dependencies import ClockDep, UoW
+from entrypoints.http.dependencies import ClockDep, UoW, container_of
 from entrypoints.http.errors import domain_status
 from entrypoints.http.sessions import accounts_of
 from entrypoints.web.rendering import ViewerDep, page
@@ -46,5 +46,8 @@ class InvitationPages(Controller):
                 errors={field: message},
                 link=None,
             )
-        link = {"email": invitation.email, "url": invitation_url(request.app.state.settings.public_base_url, token)}
+        link = {
+            "email": invitation.email,
+            "url": invitation_url(container_of(request.app).settings.public_base_url, token),
+        }
         return page("invitations.html", viewer=viewer, values={"email": ""}, errors={}, link=link)

@@ -10,7 +10,10 @@ from litestar.params import Parameter
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
-from application.notifications.reading import list_notifications, read_all_notifications, read_notification
+from application.notifications.dto import ReadAllNotifications, ReadNotification
+from application.notifications.queries import list_notifications
+from application.notifications.read_all_notifications import read_all_notifications
+from application.notifications.read_notification import read_notification
 from entrypoints.http.dependencies import Publisher, UoW
 from entrypoints.web.errors import is_htmx
 from entrypoints.web.rendering import ViewerDep, page
@@ -36,12 +39,14 @@ class NotificationPages(Controller):
         uow: UoW,
         publisher: Publisher,
     ) -> Response[Any]:
-        notification = await read_notification(notification_id, actor_id=viewer.user.id, uow=uow, publisher=publisher)
+        notification = await read_notification(
+            ReadNotification(notification_id=notification_id, actor_id=viewer.user.id), uow=uow, publisher=publisher
+        )
         if is_htmx(request):
             return page("partials/notification.html", viewer=viewer, notification=notification)
         return Redirect("/notifications", status_code=HTTP_303_SEE_OTHER)
 
     @post("/read-all")
     async def read_all(self, viewer: ViewerDep, uow: UoW, publisher: Publisher) -> Response[Any]:
-        await read_all_notifications(actor_id=viewer.user.id, uow=uow, publisher=publisher)
+        await read_all_notifications(ReadAllNotifications(actor_id=viewer.user.id), uow=uow, publisher=publisher)
         return Redirect("/notifications", status_code=HTTP_303_SEE_OTHER)

@@ -15,9 +15,7 @@ from adapters.postgres.outbox_relay import OutboxRelay
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
 from adapters.saq.outbox import OutboxHandOver, outbox_job_key
 from adapters.saq.queue import create_queue
-from domain.clock import SystemClock
-from entrypoints.worker.outbox_tasks import act_on_outbox_message
-from entrypoints.worker.services import WorkerServices
+from application.handlers import act_on_outbox_message
 from tests.fakes.notifications import RecordingPublisher
 from tests.integration.notifications.conftest import execute
 from tests.integration.scheduling.office import PostgresOffice
@@ -181,17 +179,13 @@ async def test_acting_on_a_message_twice_tells_once_and_marks_it_processed(
     await office.event(ada, participants=[bob.email])
     publisher = RecordingPublisher()
     progress = OutboxProgress(sessions)
-    services = WorkerServices(
-        unit_of_work=lambda: PostgresUnitOfWork(sessions),
-        publisher=publisher,
-        clock=SystemClock(),
-        outbox=progress,
-        hand_over=OutboxHandOver(queue, progress),
-    )
     (invited,) = [row.id for row in await office.outbox() if row.name == "participant_invited"]
 
-    first = await act_on_outbox_message(services, invited)
-    again = await act_on_outbox_message(services, invited)
+    def unit_of_work() -> PostgresUnitOfWork:
+        return PostgresUnitOfWork(sessions)
+
+    first = await act_on_outbox_message(invited, outbox=progress, unit_of_work=unit_of_work, publisher=publisher)
+    again = await act_on_outbox_message(invited, outbox=progress, unit_of_work=unit_of_work, publisher=publisher)
 
     assert (first["status"], first["notified"], again["status"]) == ("processed", 1, "already_processed")
     notifications = await office.rows("SELECT user_id, type, seq FROM notifications")

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
+from adapters.postgres.event_codec import decode_event
 from adapters.postgres.outbox import OUTBOX_CHANNEL
 from domain.errors import EmailAlreadyRegistered, RoomAlreadyBooked
-from domain.events import domain_event_from_dict
 from domain.scheduling.calendar import Calendar
 from domain.scheduling.event import Event, EventChanges
 from domain.scheduling.time_range import TimeRange
@@ -28,7 +28,7 @@ async def test_outbox_rows_are_written_in_the_same_commit_as_the_change(office: 
 
     assert [row.name for row in outbox] == ["user_registered", "calendar_created"]
     assert [row.name for row in outbox] == [event.name for event in office.uow.committed_events]
-    registered = domain_event_from_dict(outbox[0].name, outbox[0].payload)
+    registered = decode_event(outbox[0].name, outbox[0].payload)
     assert registered == office.uow.committed_events[0]
     assert outbox[0].payload["user_id"] == str(ada.id)
     assert isinstance(outbox[0].occurred_at, datetime)

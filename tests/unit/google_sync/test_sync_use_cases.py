@@ -2,111 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 from uuid import UUID, uuid4
 
-from application.google_sync.sync import GoogleSync, SyncDependencies
+from application.google_sync.sync import retry_partial_jobs, run_job, start_full_sync, sync_calendar
+from application.google_sync.sync_after_push import MAX_ROUNDS, sync_after_push
 from domain.google_sync.errors import GoogleUnavailable
-from domain.google_sync.mirroring import MirroredPage
 from domain.google_sync.model import (
     EventPage,
     GoogleAccount,
     GoogleTokens,
-    MirroredCalendar,
     NewChannel,
     RemoteCalendar,
 )
-from domain.jobs.job import Job, JobKind, JobStatus
+from domain.jobs.job import Job, JobStatus
 from domain.notifications.notification import NotificationDraft
-from domain.scheduling.calendar import Calendar
-from domain.scheduling.event import Event
-from domain.scheduling.user import User
 from tests.fakes.clock import ManualClock
+from tests.fakes.jobs import InMemoryJobRepository
+from tests.fakes.unit_of_work import FakeDatabase, FakeUnitOfWork
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 TOKENS = GoogleTokens(access_token="a", refresh_token="r", expires_at=None)
-
-
-class MemoryJobs:
-    def __init__(self) -> None:
-        self.rows: dict[UUID, Job] = {}
-
-    async def add(self, job: Job) -> None:
-        self.rows[job.id] = job
-
-    async def get(self, job_id: UUID, *, for_update: bool = False) -> Job | None:
-        return self.rows.get(job_id)
-
-    async def save(self, job: Job) -> None:
-        self.rows[job.id] = job
-
-    async def partial_before(self, now: datetime, limit: int) -> list[Job]:
-        return [job for job in self.rows.values() if job.status is JobStatus.PARTIAL][:limit]
-
-    async def purge_complete(self, kind: JobKind, finished_before: datetime, limit: int) -> int:
-        old = [
-            job.id
-            for job in self.rows.values()
-            if job.kind is kind and job.finished_at is not None and job.finished_at < finished_before
-        ][:limit]
-        for job_id in old:
-            del self.rows[job_id]
-        return len(old)
-
-
-class MemoryGoogle:
-    def __init__(self) -> None:
-        self.accounts: dict[UUID, GoogleAccount] = {}
-        self.mirrors: dict[tuple[UUID, str], MirroredCalendar] = {}
-        self.events: dict[tuple[UUID, str], Event] = {}
-
-    async def account(self, user_id: UUID) -> GoogleAccount | None:
-        return self.accounts.get(user_id)
-
-    async def save_account(self, account: GoogleAccount) -> None:
-        self.accounts[account.user_id] = account
-
-    async def mirrored_calendar(self, user_id: UUID, google_calendar_id: str) -> MirroredCalendar | None:
-        return self.mirrors.get((user_id, google_calendar_id))
-
-    async def account_holder(self, user_id: UUID) -> User | None:
-        if user_id not in self.accounts:
-            return None
-        return User(id=user_id, email="owner@example.com", name="Owner", password_hash="hash", created_at=NOW)
-
-    async def add_mirror(self, calendar: Calendar, mirror: MirroredCalendar) -> MirroredCalendar:
-        return self.mirrors.setdefault((mirror.user_id, mirror.google_calendar_id), mirror)
-
-    async def save_mirrored_calendar(self, calendar: MirroredCalendar) -> None:
-        self.mirrors[(calendar.user_id, calendar.google_calendar_id)] = calendar
-
-    async def mirrored_events(self, calendar: MirroredCalendar, google_event_ids: Collection[str]) -> dict[str, Event]:
-        found = {google_id: self.events.get((calendar.calendar_id, google_id)) for google_id in google_event_ids}
-        return {google_id: event for google_id, event in found.items() if event is not None}
-
-    async def apply_events(self, calendar: MirroredCalendar, page: MirroredPage) -> None:
-        for google_id, event in page.added.items():
-            self.events[(calendar.calendar_id, google_id)] = event
-        self.events = {key: event for key, event in self.events.items() if event.id not in page.removed}
-
-
-class MemoryUnitOfWork:
-    def __init__(self, jobs: MemoryJobs, google: MemoryGoogle) -> None:
-        self.jobs, self.google = jobs, google
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        pass
-
-    async def commit(self) -> None:
-        pass
 
 
 class ScriptedApi:
@@ -145,8 +64,9 @@ class NoQueue:
 
 def a_sync(
     answers: dict[str, Any], clock: ManualClock | None = None
-) -> tuple[GoogleSync, MemoryJobs, list[NotificationDraft], UUID]:
-    jobs, google = MemoryJobs(), MemoryGoogle()
+) -> tuple[Sync, InMemoryJobRepository, list[NotificationDraft], UUID]:
+    database = FakeDatabase()
+    jobs, google = database.jobs, database.google
     owner = uuid4()
     google.accounts[owner] = GoogleAccount(user_id=owner, tokens=TOKENS, connected_at=NOW, updated_at=NOW)
     told: list[NotificationDraft] = []
@@ -161,16 +81,40 @@ def a_sync(
         def for_tokens(self, tokens: GoogleTokens) -> ScriptedApi:
             return ScriptedApi(answers)
 
-    deps = SyncDependencies(
-        unit_of_work=lambda: MemoryUnitOfWork(jobs, google),
-        apis=Apis(),
-        clock=clock or ManualClock(NOW),
-        queue=NoQueue(),
-        forget_reads=forget,
-        tell_owner=tell,
-        retry_base_seconds=0,
-    )
-    return GoogleSync(deps), jobs, told, owner
+    return Sync(FakeUnitOfWork(database), Apis(), clock or ManualClock(NOW), forget, tell), jobs, told, owner
+
+
+@dataclass
+class Sync:
+    """The sync use cases with these fakes as their ports."""
+
+    uow: FakeUnitOfWork
+    apis: Any
+    clock: ManualClock
+    forget_reads: Any
+    tell_owner: Any
+
+    def ports(self) -> dict[str, Any]:
+        return {
+            "uow": self.uow,
+            "apis": self.apis,
+            "clock": self.clock,
+            "forget_reads": self.forget_reads,
+            "tell_owner": self.tell_owner,
+            "retry_base_seconds": 0,
+        }
+
+    async def start_full_sync(self, user_id: UUID) -> Job:
+        return await start_full_sync(user_id, uow=self.uow, clock=self.clock, queue=NoQueue())
+
+    async def run_job(self, job_id: UUID) -> Job | None:
+        return await run_job(job_id, **self.ports())
+
+    async def sync_calendar(self, user_id: UUID, google_calendar_id: str) -> Job | None:
+        return await sync_calendar(user_id, google_calendar_id, **self.ports())
+
+    async def retry_partial_jobs(self) -> dict[str, int]:
+        return await retry_partial_jobs(uow=self.uow, clock=self.clock, queue=NoQueue(), tell_owner=self.tell_owner)
 
 
 async def test_a_calendar_google_keeps_failing_is_missing_after_three_retries() -> None:
@@ -207,3 +151,33 @@ async def test_complete_incremental_jobs_are_purged_after_a_week() -> None:
     clock.advance(timedelta(days=8))
     assert (await sync.retry_partial_jobs())["purged"] == 1
     assert list(jobs.rows) == [full.id]
+
+
+class PushesDuringSync:
+    """Answers `take` from a script: True means Google pushed since the last take."""
+
+    def __init__(self, *answers: bool, forever: bool = False) -> None:
+        self.answers, self.forever = list(answers), forever
+
+    async def take(self, user_id: UUID, google_calendar_id: str) -> bool:
+        return self.answers.pop(0) if self.answers else self.forever
+
+
+async def test_a_push_that_came_during_a_sync_makes_it_go_round_once_more() -> None:
+    sync, _, _, owner = a_sync({"work": []})
+    full = await sync.start_full_sync(owner)
+    await sync.run_job(full.id)
+
+    rounds = await sync_after_push(owner, "work", pushed=PushesDuringSync(True, True, False), **sync.ports())
+
+    assert [job.status for job in rounds if job is not None] == [JobStatus.COMPLETE, JobStatus.COMPLETE]
+
+
+async def test_pushes_that_keep_coming_stop_after_five_rounds() -> None:
+    sync, _, _, owner = a_sync({"work": []})
+    full = await sync.start_full_sync(owner)
+    await sync.run_job(full.id)
+
+    rounds = await sync_after_push(owner, "work", pushed=PushesDuringSync(forever=True), **sync.ports())
+
+    assert len(rounds) == MAX_ROUNDS == 5

@@ -16,7 +16,7 @@ from domain.scheduling.room import Room
 from domain.scheduling.user import User
 from tests.fakes.clock import ManualClock
 from tests.fakes.passwords import FakePasswordHasher
-from tests.fakes.scheduling import FakeDatabase, FakeUnitOfWork
+from tests.fakes.unit_of_work import FakeDatabase, FakeUnitOfWork
 from tests.unit.scheduling.factories import NOW, at
 
 PASSWORD = "correct horse battery staple"

@@ -11,6 +11,7 @@ from domain.errors import (
     RoomAlreadyBooked,
     StaleVersion,
 )
+from entrypoints.http.errors import problem_extensions
 from tests.unit.scheduling.factories import at
 
 
@@ -18,7 +19,7 @@ def test_room_conflict_names_the_room_and_the_slot_in_the_way() -> None:
     room_id, event_id = uuid4(), uuid4()
     error = RoomAlreadyBooked(room_id, at(10), at(11), conflicting_event_id=event_id)
     assert isinstance(error, Conflict)
-    assert error.extensions() == {
+    assert problem_extensions(error) == {
         "room_id": str(room_id),
         "conflicting_slot": {"starts_at": "2026-11-23T10:00:00+00:00", "ends_at": "2026-11-23T11:00:00+00:00"},
         "conflicting_event_id": str(event_id),
@@ -27,12 +28,12 @@ def test_room_conflict_names_the_room_and_the_slot_in_the_way() -> None:
 
 def test_invalid_input_names_its_field_in_the_problem_body() -> None:
     error = InvalidInput("title", "title must not be empty")
-    assert (error.detail, error.extensions()["field"]) == ("title must not be empty", "title")
-    assert error.extensions()["invalid_params"] == [{"name": "title", "reason": "title must not be empty"}]
+    assert (error.detail, problem_extensions(error)["field"]) == ("title must not be empty", "title")
+    assert problem_extensions(error)["invalid_params"] == [{"name": "title", "reason": "title must not be empty"}]
 
 
 def test_stale_version_gives_both_versions() -> None:
-    assert StaleVersion(expected=2, actual=3).extensions() == {"expected_version": 2, "current_version": 3}
+    assert problem_extensions(StaleVersion(expected=2, actual=3)) == {"expected_version": 2, "current_version": 3}
 
 
 def test_every_error_has_a_detail_and_json_able_extensions() -> None:
@@ -47,4 +48,4 @@ def test_every_error_has_a_detail_and_json_able_extensions() -> None:
     for error in errors:
         assert error.detail
         assert str(error) == error.detail
-        json.dumps(error.extensions())
+        json.dumps(problem_extensions(error))

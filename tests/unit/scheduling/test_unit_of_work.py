@@ -3,7 +3,7 @@ import pytest
 from application.unit_of_work import SeenAggregates, UnitOfWork
 from domain.errors import RoomAlreadyBooked
 from domain.scheduling.calendar import Calendar
-from tests.fakes.scheduling import FakeUnitOfWork
+from tests.fakes.unit_of_work import FakeUnitOfWork
 from tests.unit.scheduling.factories import NOW, a_calendar, a_room, a_user, an_event, at
 from tests.unit.scheduling.office import Office
 

@@ -12,7 +12,7 @@ from cryptography.fernet import Fernet
 from adapters.embedded.secret_key import load_or_create_secret_key
 from adapters.google.token_cipher import TokenCipher
 from domain.google_sync.model import GoogleTokens
-from entrypoints.google import token_cipher
+from entrypoints.bootstrap import token_cipher
 from entrypoints.settings import AppEnv, Settings, SettingsError, random_secret_key
 
 

@@ -1,12 +1,10 @@
-"""What a person does with their notifications: list them, count the unread, mark them read, catch up."""
+"""What a person reads of their notifications: a page of them, the unread count, where their stream stands."""
 
 from dataclasses import dataclass
 from uuid import UUID
 
 from application.unit_of_work import UnitOfWork
-from domain.errors import NotFound
 from domain.notifications.notification import Notification
-from domain.notifications.ports import NotificationPublisher
 
 MAX_PAGE = 100
 
@@ -35,32 +33,6 @@ async def count_unread(*, actor_id: UUID, uow: UnitOfWork) -> int:
     """How many of my notifications I have not read."""
     async with uow:
         return await uow.notifications.unread_count(actor_id)
-
-
-async def read_notification(
-    notification_id: UUID, *, actor_id: UUID, uow: UnitOfWork, publisher: NotificationPublisher
-) -> Notification:
-    """Mark one of mine read (NotFound for anyone else's) and tell my open pages the new count."""
-    async with uow:
-        changed = await uow.notifications.mark_read(actor_id, notification_id)
-        notification = await uow.notifications.get(actor_id, notification_id)
-        if notification is None:
-            raise NotFound("notification", notification_id)
-        unread = await uow.notifications.unread_count(actor_id)
-        await uow.commit()
-    if changed:
-        await publisher.unread_count_changed(actor_id, unread)
-    return notification
-
-
-async def read_all_notifications(*, actor_id: UUID, uow: UnitOfWork, publisher: NotificationPublisher) -> int:
-    """Mark all of mine read; answers how many changed."""
-    async with uow:
-        changed = await uow.notifications.mark_all_read(actor_id)
-        await uow.commit()
-    if changed:
-        await publisher.unread_count_changed(actor_id, 0)
-    return changed
 
 
 async def stream_position(*, actor_id: UUID, uow: UnitOfWork) -> tuple[int, int]:

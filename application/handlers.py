@@ -1,0 +1,104 @@
+"""Which reactions follow which domain event: the one map the worker's outbox task consults.
+
+A committed domain event reaches a worker as an outbox message; `act_on_outbox_message` runs the
+reactions REACTIONS lists for its type, then marks it processed. Every reaction is idempotent, so
+a job killed half-way and run again finishes the work exactly once.
+"""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+import structlog
+
+from application.notifications.notify_about import notify_about
+from application.notifications.schedule_reminders import schedule_reminders
+from application.unit_of_work import UnitOfWork
+from domain.events import DomainEvent
+from domain.json_value import JsonObject
+from domain.notifications.ports import NotificationPublisher
+from domain.notifications.reminders import event_with_changed_reminders
+from domain.scheduling.events import (
+    EventCancelled,
+    EventCreated,
+    EventUpdated,
+    ParticipantInvited,
+    ParticipantRemoved,
+    ParticipantResponded,
+)
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class ReactionPorts:
+    """What the reactions need: a new unit of work per reaction, and the live publisher."""
+
+    unit_of_work: Callable[[], UnitOfWork]
+    publisher: NotificationPublisher
+
+
+Reaction = Callable[[DomainEvent, ReactionPorts], Awaitable[dict[str, int]]]
+"""Acts on a domain event; answers counts of what it did (by name) for the job's result."""
+
+
+async def tell_people(event: DomainEvent, ports: ReactionPorts) -> dict[str, int]:
+    """Store and publish the notifications the event gives rise to (domain/notifications/rules.py says which)."""
+    notified = await notify_about(event, uow=ports.unit_of_work(), publisher=ports.publisher)
+    return {"notified": len(notified)}
+
+
+async def replan_reminders(event: DomainEvent, ports: ReactionPorts) -> dict[str, int]:
+    """Make the reminders of the event it touches match that event as it stands now."""
+    event_id = event_with_changed_reminders(event)
+    if event_id is None:
+        return {"reminders_changed": 0}
+    changes = await schedule_reminders(event_id, as_of=event.occurred_at, uow=ports.unit_of_work())
+    return {"reminders_changed": len(changes.upserts) + len(changes.removals)}
+
+
+REACTIONS: dict[type[DomainEvent], tuple[Reaction, ...]] = {
+    EventCreated: (replan_reminders,),
+    EventUpdated: (tell_people, replan_reminders),
+    EventCancelled: (tell_people, replan_reminders),
+    ParticipantInvited: (tell_people, replan_reminders),
+    ParticipantRemoved: (replan_reminders,),
+    ParticipantResponded: (tell_people, replan_reminders),
+}
+"""Domain event type -> what follows it, in order; an event type not listed needs nothing done."""
+
+
+class StoredEvent(Protocol):
+    """An outbox message: a committed domain event."""
+
+    @property
+    def event(self) -> DomainEvent: ...
+
+
+class Outbox(Protocol):
+    """The committed domain events waiting to be acted on."""
+
+    async def unprocessed_message(self, outbox_id: int) -> StoredEvent | None:
+        """The message, or None if there is none or it was processed already."""
+        ...
+
+    async def mark_processed(self, outbox_id: int) -> None:
+        """Note that its reactions are done."""
+        ...
+
+
+async def act_on_outbox_message(
+    outbox_id: int, *, outbox: Outbox, unit_of_work: Callable[[], UnitOfWork], publisher: NotificationPublisher
+) -> JsonObject:
+    """Run the reactions to the message's domain event, then mark it processed; answers what was done."""
+    message = await outbox.unprocessed_message(outbox_id)
+    if message is None:
+        return {"outbox_id": outbox_id, "status": "already_processed"}
+    event = message.event
+    ports = ReactionPorts(unit_of_work=unit_of_work, publisher=publisher)
+    done = {"notified": 0, "reminders_changed": 0}
+    for reaction in REACTIONS.get(type(event), ()):
+        done |= await reaction(event, ports)
+    await outbox.mark_processed(outbox_id)
+    log.info("outbox.processed", outbox_id=outbox_id, domain_event=event.name, notified=done["notified"])
+    return {"outbox_id": outbox_id, "status": "processed", "event": event.name, **done}

@@ -1,0 +1,1 @@
+"""Notifications: telling people what happened, reminders, and what they read of it."""

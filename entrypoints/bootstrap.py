@@ -1,0 +1,323 @@
+"""The composition root: which adapter serves which port, decided once for the web app, the worker and the CLI.
+
+`bootstrap(settings)` opens the connections and builds every adapter and use-case dependency into
+one typed `Container`. The web app (entrypoints/app.py) and the SAQ worker (entrypoints/worker/settings.py)
+build the same container and differ only in what they start; no other module under entrypoints/
+imports an adapter. Tests swap adapters here (bootstrap's keyword arguments), never by patching modules.
+Nothing is built at import time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+from litestar.channels import ChannelsBackend
+from litestar.security.jwt import JWTCookieAuth, Token
+from redis.asyncio import Redis
+from saq.queue.redis import RedisQueue
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from adapters.google.calendar_api import GoogleCalendarApis
+from adapters.google.oauth import GoogleOAuthClient
+from adapters.google.token_cipher import TokenCipher
+from adapters.passwords import Argon2PasswordHasher
+from adapters.postgres.accounts import PostgresInvitations, PostgresSessions
+from adapters.postgres.cache_invalidation import ForgetStaleReads
+from adapters.postgres.engine import create_engine
+from adapters.postgres.outbox_progress import OutboxProgress
+from adapters.postgres.outbox_relay import OutboxRelay
+from adapters.postgres.unit_of_work import PostgresUnitOfWork
+from adapters.redis.cache import RedisCache, create_cache_client, default_cache_url
+from adapters.redis.client import create_redis
+from adapters.redis.notifications import RedisNotificationPublisher, channels_backend
+from adapters.redis.rate_limits import RateLimitCounters, create_rate_limit_client, default_rate_limit_url
+from adapters.saq.google_sync import PushedChanges, SaqSyncQueue
+from adapters.saq.outbox import OutboxHandOver
+from adapters.saq.queue import QUEUE_NAME, create_queue
+from application.cache import CalendarReads
+from application.google_sync.ports import TellOwner
+from application.notifications.create_notification import create_notification
+from application.unit_of_work import UnitOfWork
+from domain.accounts.ports import InvitationStore, SessionStore
+from domain.clock import Clock, SystemClock
+from domain.google_sync.errors import GoogleError
+from domain.google_sync.model import GoogleTokens
+from domain.google_sync.ports import CalendarApi, CalendarApis, GoogleOAuth
+from domain.notifications.notification import NotificationDraft
+from domain.notifications.ports import NotificationPublisher
+from domain.scheduling.ports import PasswordHasher
+from entrypoints.http.auth import AuthenticatedUser, jwt_auth
+from entrypoints.http.sessions import Accounts, CheckedSessions
+from entrypoints.http.sse import KEEPALIVE_S, ConnectionRegistry
+from entrypoints.settings import Settings
+
+__all__ = ["QUEUE_NAME", "Connections", "Container", "GoogleServices", "MissingServerError", "bootstrap"]
+
+CLOSE_TIMEOUT_S = 2.0
+WEBHOOK_PATH = "/webhook/google-calendar"
+CALLBACK_PATH = "/api/google/callback"
+NOT_CONFIGURED = (
+    "Google Calendar sync is not configured: set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET (an OAuth client of a "
+    f"Google Cloud project with the Calendar API enabled, redirect URI PUBLIC_BASE_URL + {CALLBACK_PATH}) and "
+    "PUBLIC_BASE_URL (the public HTTPS address Google sends push notifications to)."
+)
+
+ForgetReads = Callable[[Iterable[UUID]], Awaitable[None]]
+"""Forgets the cached calendar reads of these people and tells their open pages to reload."""
+
+
+class MissingServerError(RuntimeError):
+    """DATABASE_URL or REDIS_URL is unset where no embedded server is started."""
+
+
+@dataclass(frozen=True)
+class Connections:
+    """The long-lived connections one process holds: opened by bootstrap, closed at shutdown."""
+
+    engine: AsyncEngine
+    redis: Redis
+    pubsub: Redis  # no read timeout: a subscription waits as long as it takes
+    queue: RedisQueue
+    cache: RedisCache  # REDIS_CACHE_URL: 50 ms timeouts, no retries; the database is the fallback
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Connections:
+        """Open (lazily: no I/O yet) the connections `settings` name."""
+        if not settings.database.url or not settings.redis.url:
+            raise MissingServerError(
+                "DATABASE_URL and REDIS_URL must be set (or use `planner up`, which starts embedded servers)"
+            )
+        return cls(
+            engine=create_engine(
+                settings.database.url,
+                pool_size=settings.database.pool_size,
+                max_overflow=settings.database.max_overflow,
+            ),
+            redis=create_redis(settings.redis.url, socket_timeout=2.0),
+            pubsub=create_redis(settings.redis.url, socket_timeout=None),
+            queue=create_queue(settings.redis.url),
+            cache=RedisCache(create_cache_client(settings.redis.cache_url or default_cache_url(settings.redis.url))),
+        )
+
+    async def close(self) -> None:
+        """Close every connection; a server that hangs cannot hold up shutdown for long."""
+        for closing in (
+            self.queue.disconnect(),
+            self.pubsub.aclose(),
+            self.redis.aclose(),
+            self.cache.close(),
+            self.engine.dispose(),
+        ):
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(closing, CLOSE_TIMEOUT_S)
+
+
+@dataclass(frozen=True)
+class GoogleServices:
+    """The ports of Google sync's use cases (application/google_sync): Google itself (when configured), SAQ."""
+
+    configured: bool
+    apis: CalendarApis
+    oauth: GoogleOAuth
+    queue: SaqSyncQueue
+    pushed: PushedChanges
+    saq_queue: RedisQueue
+    webhook_address: str
+    secret: str
+    """Signs the OAuth state."""
+    retry_base_seconds: float
+
+
+@dataclass(frozen=True)
+class Container:
+    """Every dependency of the use cases and handlers, built once per process by `bootstrap`."""
+
+    settings: Settings
+    connections: Connections
+    sessions: async_sessionmaker[AsyncSession]
+    unit_of_work: Callable[[], UnitOfWork]
+    """A new unit of work (one per request or task)."""
+    clock: Clock
+    hasher: PasswordHasher
+    publisher: NotificationPublisher
+    reads: CalendarReads
+    outbox: OutboxProgress
+    hand_over: OutboxHandOver
+    rate_limit_counters: RateLimitCounters
+    live_channels: ChannelsBackend
+    """Where the web's notification streams listen (Redis pub/sub, no read timeout)."""
+    connection_registry: ConnectionRegistry
+    auth: JWTCookieAuth[AuthenticatedUser, Token]
+    accounts: Accounts
+    """Sign-in sessions (checked on every request) and invitations."""
+    tell_owner: TellOwner
+    forget_reads: ForgetReads
+    google: GoogleServices
+    sse_keepalive_s: float = KEEPALIVE_S
+    """How often an idle notification stream sends a comment (tests make it short)."""
+
+    def outbox_relay(self) -> OutboxRelay:
+        """A relay that hands every commit's outbox messages to the queue as soon as PostgreSQL notifies."""
+        return OutboxRelay(self.connections.engine, lambda: self.hand_over.sweep(unsent_for=timedelta(0)))
+
+    async def close(self) -> None:
+        """Close every connection of the process."""
+        await self.connections.close()
+        await self.rate_limit_counters.close()
+
+
+class _Unconfigured:
+    """Stands in for Google when no OAuth client is configured: every call says so."""
+
+    def for_tokens(self, tokens: GoogleTokens) -> CalendarApi:
+        raise GoogleError(NOT_CONFIGURED)
+
+    def authorization_url(self, state: str) -> str:
+        raise GoogleError(NOT_CONFIGURED)
+
+    async def exchange_code(self, code: str) -> GoogleTokens:
+        raise GoogleError(NOT_CONFIGURED)
+
+
+def token_cipher(settings: Settings) -> TokenCipher:
+    """The cipher of stored Google tokens: GOOGLE_TOKEN_KEY, else derived from SECRET_KEY."""
+    google = settings.google
+    if google.token_key:
+        # The SECRET_KEY-derived key last: grants stored before GOOGLE_TOKEN_KEY was set are still read.
+        return TokenCipher(google.token_key, *google.old_token_keys, TokenCipher.key_from_secret(settings.secret_key))
+    return TokenCipher(TokenCipher.key_from_secret(settings.secret_key), *google.old_token_keys)
+
+
+@dataclass(frozen=True)
+class DatabaseOnly:
+    """What a CLI command that needs only the database works with."""
+
+    unit_of_work: Callable[[], UnitOfWork]
+    sessions: SessionStore
+    invitations: InvitationStore
+    hasher: PasswordHasher
+
+
+@asynccontextmanager
+async def database_only(database_url: str) -> AsyncIterator[DatabaseOnly]:
+    """Units of work, sessions and invitations on one connection to `database_url`, for a CLI command."""
+    engine = create_engine(database_url, pool_size=1, max_overflow=0)
+    sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+    try:
+        yield DatabaseOnly(
+            unit_of_work=lambda: PostgresUnitOfWork(sessions),
+            sessions=PostgresSessions(sessions),
+            invitations=PostgresInvitations(sessions),
+            hasher=Argon2PasswordHasher(),
+        )
+    finally:
+        await engine.dispose()
+
+
+def create_worker_queue(settings: Settings) -> RedisQueue:
+    """The queue a worker process takes jobs from (its own connection, apart from the container's)."""
+    return create_queue(settings.redis.url or "")
+
+
+def bootstrap(
+    settings: Settings,
+    *,
+    connections: Connections | None = None,
+    clock: Clock | None = None,
+    hasher: PasswordHasher | None = None,
+    google_apis: CalendarApis | None = None,
+    google_oauth: GoogleOAuth | None = None,
+    sse_keepalive_s: float = KEEPALIVE_S,
+) -> Container:
+    """Build the container for `settings`; the keyword arguments replace an adapter (tests)."""
+    connections = connections or Connections.from_settings(settings)
+    clock = clock or SystemClock()
+    sessions = async_sessionmaker(connections.engine, class_=AsyncSession, expire_on_commit=False)
+    reads = CalendarReads(connections.cache, ttl_seconds=settings.cache_ttl_seconds)
+    # Every commit (a request's, or a worker's Google sync) makes the cached reads it touches stale.
+    stale_reads = ForgetStaleReads(reads)
+    cipher = token_cipher(settings)
+
+    def unit_of_work() -> UnitOfWork:
+        return PostgresUnitOfWork(sessions, stale_reads=stale_reads, cipher=cipher)
+
+    publisher = RedisNotificationPublisher(channels_backend(connections.redis))
+
+    async def tell_owner(draft: NotificationDraft) -> None:
+        await create_notification(draft, uow=unit_of_work(), publisher=publisher)
+
+    async def forget_reads(user_ids: Iterable[UUID]) -> None:
+        people = set(user_ids)
+        await reads.forget_people(people)
+        # Their open pages learn of it at once, and reload what they show.
+        await publisher.calendars_changed(people)
+
+    outbox = OutboxProgress(sessions)
+    session_store = PostgresSessions(sessions)
+    return Container(
+        settings=settings,
+        connections=connections,
+        sessions=sessions,
+        unit_of_work=unit_of_work,
+        clock=clock,
+        hasher=hasher or Argon2PasswordHasher(),
+        publisher=publisher,
+        reads=reads,
+        outbox=outbox,
+        hand_over=OutboxHandOver(connections.queue, outbox),
+        rate_limit_counters=RateLimitCounters(
+            create_rate_limit_client(settings.rate_limits.redis_url or default_rate_limit_url(settings.redis.url or ""))
+        ),
+        live_channels=channels_backend(connections.pubsub),
+        connection_registry=ConnectionRegistry(connections.redis),
+        auth=jwt_auth(settings),
+        accounts=Accounts(
+            sessions=session_store,
+            checked=CheckedSessions(session_store, ttl_seconds=settings.session_check_ttl_seconds),
+            invitations=PostgresInvitations(sessions),
+        ),
+        tell_owner=tell_owner,
+        forget_reads=forget_reads,
+        google=_google_services(settings, connections, apis=google_apis, oauth=google_oauth),
+        sse_keepalive_s=sse_keepalive_s,
+    )
+
+
+def _google_services(
+    settings: Settings, connections: Connections, *, apis: CalendarApis | None, oauth: GoogleOAuth | None
+) -> GoogleServices:
+    google = settings.google
+    if google.client_id and google.client_secret:
+        apis = apis or GoogleCalendarApis(
+            client_id=google.client_id,
+            client_secret=google.client_secret,
+            token_uri=google.token_uri,
+            api_base=google.api_base_url,
+        )
+        oauth = oauth or GoogleOAuthClient(
+            client_id=google.client_id,
+            client_secret=google.client_secret,
+            auth_uri=google.auth_uri,
+            token_uri=google.token_uri,
+            redirect_uri=settings.public_base_url + CALLBACK_PATH,
+        )
+    unconfigured: Any = _Unconfigured()
+    pushed = PushedChanges(connections.redis)
+    return GoogleServices(
+        configured=google.configured,
+        apis=apis or unconfigured,
+        oauth=oauth or unconfigured,
+        queue=SaqSyncQueue(connections.queue, pushed),
+        pushed=pushed,
+        saq_queue=connections.queue,
+        webhook_address=settings.public_base_url + WEBHOOK_PATH,
+        secret=settings.secret_key,
+        retry_base_seconds=google.retry_base_ms / 1000,
+    )

@@ -1,0 +1,49 @@
+"""Google sync state in memory; unlike the other fakes, not copied per transaction (what is written stays)."""
+
+from collections.abc import Collection
+from datetime import UTC, datetime
+from uuid import UUID
+
+from domain.google_sync.mirroring import MirroredPage
+from domain.google_sync.model import GoogleAccount, MirroredCalendar
+from domain.scheduling.calendar import Calendar
+from domain.scheduling.event import Event
+from domain.scheduling.user import User
+
+HOLDER_SINCE = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+class InMemoryGoogleRepository:
+    def __init__(self) -> None:
+        self.accounts: dict[UUID, GoogleAccount] = {}
+        self.mirrors: dict[tuple[UUID, str], MirroredCalendar] = {}
+        self.events: dict[tuple[UUID, str], Event] = {}
+
+    async def account(self, user_id: UUID) -> GoogleAccount | None:
+        return self.accounts.get(user_id)
+
+    async def save_account(self, account: GoogleAccount) -> None:
+        self.accounts[account.user_id] = account
+
+    async def mirrored_calendar(self, user_id: UUID, google_calendar_id: str) -> MirroredCalendar | None:
+        return self.mirrors.get((user_id, google_calendar_id))
+
+    async def account_holder(self, user_id: UUID) -> User | None:
+        if user_id not in self.accounts:
+            return None
+        return User(id=user_id, email="owner@example.com", name="Owner", password_hash="hash", created_at=HOLDER_SINCE)
+
+    async def add_mirror(self, calendar: Calendar, mirror: MirroredCalendar) -> MirroredCalendar:
+        return self.mirrors.setdefault((mirror.user_id, mirror.google_calendar_id), mirror)
+
+    async def save_mirrored_calendar(self, calendar: MirroredCalendar) -> None:
+        self.mirrors[(calendar.user_id, calendar.google_calendar_id)] = calendar
+
+    async def mirrored_events(self, calendar: MirroredCalendar, google_event_ids: Collection[str]) -> dict[str, Event]:
+        found = {google_id: self.events.get((calendar.calendar_id, google_id)) for google_id in google_event_ids}
+        return {google_id: event for google_id, event in found.items() if event is not None}
+
+    async def apply_events(self, calendar: MirroredCalendar, page: MirroredPage) -> None:
+        for google_id, event in page.added.items():
+            self.events[(calendar.calendar_id, google_id)] = event
+        self.events = {key: event for key, event in self.events.items() if event.id not in page.removed}
