@@ -8,7 +8,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.google.token_cipher import TokenCipher
-from adapters.postgres.sync_unit_of_work import PostgresSyncUnitOfWork
+from adapters.postgres.unit_of_work import PostgresUnitOfWork
 from application.scheduling.cancel_event import cancel_event
 from application.scheduling.dto import CancelEvent, UpdateCalendar, UpdateEvent
 from application.scheduling.list_events import list_events
@@ -38,11 +38,11 @@ STANDUP = RemoteEvent(
 
 
 @pytest.fixture
-def google_uow(sessions: async_sessionmaker[AsyncSession]) -> PostgresSyncUnitOfWork:
-    return PostgresSyncUnitOfWork(sessions, TokenCipher(Fernet.generate_key().decode()))
+def google_uow(sessions: async_sessionmaker[AsyncSession]) -> PostgresUnitOfWork:
+    return PostgresUnitOfWork(sessions, cipher=TokenCipher(Fernet.generate_key().decode()))
 
 
-async def mirrored(google_uow: PostgresSyncUnitOfWork, person: User) -> MirroredCalendar:
+async def mirrored(google_uow: PostgresUnitOfWork, person: User) -> MirroredCalendar:
     async with google_uow as uow:
         owner = await uow.google.account_holder(person.id)
         assert owner is not None
@@ -52,7 +52,7 @@ async def mirrored(google_uow: PostgresSyncUnitOfWork, person: User) -> Mirrored
     return stored
 
 
-async def apply(google_uow: PostgresSyncUnitOfWork, mirror: MirroredCalendar, *events: RemoteEvent) -> MirroredPage:
+async def apply(google_uow: PostgresUnitOfWork, mirror: MirroredCalendar, *events: RemoteEvent) -> MirroredPage:
     async with google_uow as uow:
         known = await uow.google.mirrored_events(mirror, [event.id for event in events])
         page = mirror_page(mirror, known, events, now=NOW)
@@ -70,7 +70,7 @@ async def titles_in_week(office: PostgresOffice, person: User, week: int, calend
 
 
 async def test_a_mirrored_event_longer_than_a_month_is_found_in_every_week_it_touches(
-    office: PostgresOffice, google_uow: PostgresSyncUnitOfWork
+    office: PostgresOffice, google_uow: PostgresUnitOfWork
 ) -> None:
     ada = await office.person()
     mirror = await mirrored(google_uow, ada)
@@ -87,7 +87,7 @@ async def test_a_mirrored_event_longer_than_a_month_is_found_in_every_week_it_to
 
 
 async def test_applying_a_page_again_changes_nothing_and_a_changed_event_is_refreshed(
-    office: PostgresOffice, google_uow: PostgresSyncUnitOfWork
+    office: PostgresOffice, google_uow: PostgresUnitOfWork
 ) -> None:
     ada = await office.person()
     mirror = await mirrored(google_uow, ada)
@@ -116,7 +116,7 @@ async def test_applying_a_page_again_changes_nothing_and_a_changed_event_is_refr
 
 
 async def test_a_mirrored_calendar_is_read_only_for_everyone_its_owner_included(
-    office: PostgresOffice, google_uow: PostgresSyncUnitOfWork
+    office: PostgresOffice, google_uow: PostgresUnitOfWork
 ) -> None:
     ada = await office.person()
     mirror = await mirrored(google_uow, ada)
