@@ -11,7 +11,7 @@ from domain.changes import UNSET, UnsetType
 from domain.errors import EventIsCancelled, InvalidInput, NotFound, PermissionDenied, StaleVersion
 from domain.events import Aggregate
 from domain.identity import new_id
-from domain.scheduling.calendar import Calendar, CalendarRole
+from domain.scheduling.calendar import Calendar
 from domain.scheduling.events import (
     EventCancelled,
     EventCreated,
@@ -167,13 +167,12 @@ class Event(Aggregate):
         return calendar.can_read(user_id) or self.participant(user_id) is not None
 
     def editable_by(self, user_id: UUID, calendar: Calendar) -> bool:
-        """The organizer and the calendar's owners and editors change it; a viewer of the calendar never does.
+        """The calendar's owners and editors change it, the organizer too only while still one of them.
 
-        (A viewer-organizer is how mirrored calendars, e.g. a Google calendar, stay read-only.)
+        Calendar membership is the authority: an organizer removed from the calendar, or left there
+        as a viewer (how mirrored calendars, e.g. a Google calendar, stay read-only), no longer does.
         """
-        if calendar.role_of(user_id) is CalendarRole.VIEWER:
-            return False
-        return user_id == self.organizer_id or calendar.can_write(user_id)
+        return calendar.can_write(user_id)
 
     def ensure_visible_to(self, user_id: UUID, calendar: Calendar) -> None:
         """Refuse with NotFound anyone who may not see the event, so they cannot tell it exists."""

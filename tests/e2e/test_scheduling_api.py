@@ -122,6 +122,21 @@ async def test_every_user_gets_a_personal_calendar_and_can_share_calendars(clien
     assert (await bob.get(f"/api/calendars/{team['id']}")).status_code == 404
 
 
+async def test_an_organizer_removed_from_the_calendar_can_no_longer_edit_their_event(client: Client) -> None:
+    owner, organizer = await sign_up(client, "owner"), await sign_up(client, "organizer")
+    team = (await owner.post("/api/calendars", {"name": "Team"})).json()
+    await owner.post(f"/api/calendars/{team['id']}/members", {"email": organizer.email, "role": "editor"})
+    created = await organizer.post("/api/events", meeting(calendar_id=team["id"], participants=[organizer.email]))
+    assert created.status_code == 201, created.text
+    event = created.json()
+    assert (await owner.delete(f"/api/calendars/{team['id']}/members/{organizer.id}")).status_code == 204
+    assert (await organizer.get(f"/api/events/{event['id']}")).status_code == 200, "still a participant"
+    renamed = await organizer.patch(f"/api/events/{event['id']}", {"title": "Mine now"})
+    assert renamed.status_code == 403, renamed.text
+    assert (await organizer.delete(f"/api/events/{event['id']}")).status_code == 403
+    assert (await owner.get(f"/api/events/{event['id']}")).json()["title"] == "Planning"
+
+
 async def test_an_event_answers_its_fields_participants_and_an_etag(client: Client, room: dict[str, Any]) -> None:
     alice, bob = await sign_up(client, "alice"), await sign_up(client, "bob")
     created = await alice.post("/api/events", meeting(room_id=room["id"], participants=[bob.email], reminders=[10, 60]))
