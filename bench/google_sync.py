@@ -84,9 +84,9 @@ async def run(database_url: str, redis_url: str, events: int, rounds: int) -> li
             )
             fake.add_calendar(CALENDAR, "Bench calendar")
             change_every_event(fake, events, 0)
-            state_url = google.connection.authorization_url(person.id)
+            state_url = await google.connection.authorization_url(person.id)
             state = state_url.split("state=", 1)[1].split("&", 1)[0]
-            job = await google.connection.complete(person.id, code=fake.issue_code(), state=state)
+            job = await google.connection.complete(person.id, code=fake.consent(state_url), state=state)
             began = time.perf_counter()
             full = await google.sync.run_job(job.id)
             print(f"full sync of {events} events: {time.perf_counter() - began:.2f} s ({full and full.status})")

@@ -13,6 +13,7 @@ from adapters.google.calendar_api import GoogleCalendarApis
 from adapters.google.oauth import GoogleOAuthClient
 from adapters.google.token_cipher import TokenCipher
 from adapters.postgres.sync_unit_of_work import PostgresSyncUnitOfWork
+from adapters.redis.pending_authorizations import RedisPendingAuthorizations
 from adapters.saq.google_sync import PushedChanges, SaqSyncQueue
 from application.google_sync.channels import GoogleChannels
 from application.google_sync.connection import GoogleConnection
@@ -55,10 +56,13 @@ class _Unconfigured:
     def for_tokens(self, tokens: GoogleTokens) -> CalendarApi:
         raise GoogleError(NOT_CONFIGURED)
 
-    def authorization_url(self, state: str) -> str:
+    def authorization_url(self, state: str, *, code_challenge: str) -> str:
         raise GoogleError(NOT_CONFIGURED)
 
-    async def exchange_code(self, code: str) -> GoogleTokens:
+    async def exchange_code(self, code: str, *, code_verifier: str) -> GoogleTokens:
+        raise GoogleError(NOT_CONFIGURED)
+
+    async def revoke(self, token: str) -> None:
         raise GoogleError(NOT_CONFIGURED)
 
 
@@ -97,6 +101,7 @@ def build_google_services(
             client_secret=google.client_secret,
             auth_uri=google.auth_uri,
             token_uri=google.token_uri,
+            revoke_uri=google.revoke_uri,
             redirect_uri=settings.public_base_url + CALLBACK_PATH,
         )
     clock = SystemClock()
@@ -128,6 +133,7 @@ def build_google_services(
         sync=sync,
         channels=channels,
         forget_reads=forget_reads,
+        pending=RedisPendingAuthorizations(infrastructure.redis),
     )
     return GoogleServices(
         configured=google.configured,

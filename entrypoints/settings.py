@@ -53,6 +53,7 @@ class RateLimitSettings:
 
 GOOGLE_AUTH_URI = "https://accounts.google.com/o/oauth2/auth"
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"  # noqa: S105 - an address, not a secret
+GOOGLE_REVOKE_URI = "https://oauth2.googleapis.com/revoke"
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class GoogleSettings:
     client_secret: str | None
     auth_uri: str = GOOGLE_AUTH_URI
     token_uri: str = GOOGLE_TOKEN_URI
+    revoke_uri: str = GOOGLE_REVOKE_URI
+    """Where disconnecting withdraws the grant (GOOGLE_REVOKE_URI)."""
     api_base_url: str | None = None
     """Calendar API v3 root (GOOGLE_API_BASE_URL); None is Google's own. Tests point it at a fake Google."""
     token_key: str | None = None
@@ -175,6 +178,7 @@ class Settings:
             "GOOGLE_CLIENT_SECRET": self.google.client_secret,
             "GOOGLE_AUTH_URI": self.google.auth_uri,
             "GOOGLE_TOKEN_URI": self.google.token_uri,
+            "GOOGLE_REVOKE_URI": self.google.revoke_uri,
             "GOOGLE_API_BASE_URL": self.google.api_base_url,
             "GOOGLE_TOKEN_KEY": self.google.token_key,
             "GOOGLE_RETRY_BASE_MS": str(self.google.retry_base_ms),
@@ -200,6 +204,7 @@ SETTING_NAMES = (
     "PUBLIC_BASE_URL",
     "GOOGLE_AUTH_URI",
     "GOOGLE_TOKEN_URI",
+    "GOOGLE_REVOKE_URI",
     "GOOGLE_API_BASE_URL",
     "GOOGLE_TOKEN_KEY",
     "GOOGLE_RETRY_BASE_MS",
@@ -233,7 +238,11 @@ def _rate_limits(get: Callable[[str], str | None]) -> RateLimitSettings:
 
 def _google(get: Callable[[str], str | None]) -> GoogleSettings:
     urls = {}
-    for name, default in (("GOOGLE_AUTH_URI", GOOGLE_AUTH_URI), ("GOOGLE_TOKEN_URI", GOOGLE_TOKEN_URI)):
+    for name, default in (
+        ("GOOGLE_AUTH_URI", GOOGLE_AUTH_URI),
+        ("GOOGLE_TOKEN_URI", GOOGLE_TOKEN_URI),
+        ("GOOGLE_REVOKE_URI", GOOGLE_REVOKE_URI),
+    ):
         urls[name] = get(name) or default
     api_base = get("GOOGLE_API_BASE_URL")
     for name, url in (*urls.items(), ("GOOGLE_API_BASE_URL", api_base)):
@@ -247,6 +256,7 @@ def _google(get: Callable[[str], str | None]) -> GoogleSettings:
         client_secret=get("GOOGLE_CLIENT_SECRET"),
         auth_uri=urls["GOOGLE_AUTH_URI"],
         token_uri=urls["GOOGLE_TOKEN_URI"],
+        revoke_uri=urls["GOOGLE_REVOKE_URI"],
         api_base_url=None if api_base is None else api_base.rstrip("/") + "/",
         token_key=token_key,
         retry_base_ms=_positive_int(get("GOOGLE_RETRY_BASE_MS"), "GOOGLE_RETRY_BASE_MS", 500, allow_zero=True),

@@ -8,8 +8,8 @@ from datetime import datetime
 from uuid import UUID
 
 from application.google_sync.channels import GoogleChannels
-from application.google_sync.oauth_state import check_state, issue_state
-from application.google_sync.ports import SyncUnitOfWork
+from application.google_sync.oauth_state import begin_authorization, redeem_state
+from application.google_sync.ports import PendingAuthorizations, SyncUnitOfWork
 from application.google_sync.sync import GoogleSync
 from domain.clock import Clock
 from domain.google_sync.model import GoogleAccount, MirroredCalendar, WatchChannel
@@ -37,19 +37,22 @@ class GoogleConnection:
         sync: GoogleSync,
         channels: GoogleChannels,
         forget_reads: Callable[[Iterable[UUID]], Awaitable[None]],
+        pending: PendingAuthorizations,
     ) -> None:
         self._uow, self._oauth, self._clock, self._secret = unit_of_work, oauth, clock, secret
         self._sync, self._channels, self._forget_reads = sync, channels, forget_reads
+        self._pending = pending
 
-    def authorization_url(self, user_id: UUID) -> str:
-        """Where to send the person to grant access; the state is theirs alone."""
-        return self._oauth.authorization_url(issue_state(user_id, secret=self._secret, now=self._clock.now()))
+    async def authorization_url(self, user_id: UUID) -> str:
+        """Where to send the person to grant access; the state is theirs alone, and works once."""
+        started = await begin_authorization(user_id, secret=self._secret, now=self._clock.now(), pending=self._pending)
+        return self._oauth.authorization_url(started.state, code_challenge=started.code_challenge)
 
     async def complete(self, user_id: UUID, *, code: str, state: str) -> Job:
         """Check the state, exchange the code, keep the grant, and queue a full sync."""
         now = self._clock.now()
-        check_state(state, user_id=user_id, secret=self._secret, now=now)
-        tokens = await self._oauth.exchange_code(code)
+        verifier = await redeem_state(state, user_id=user_id, secret=self._secret, now=now, pending=self._pending)
+        tokens = await self._oauth.exchange_code(code, code_verifier=verifier)
         async with self._uow() as uow:
             account = await uow.google.account(user_id)
             if account is None:
@@ -67,9 +70,12 @@ class GoogleConnection:
         return await self._sync.start_full_sync(user_id)
 
     async def disconnect(self, user_id: UUID) -> None:
-        """Stop the channels, then delete the grant and every mirrored calendar and event."""
+        """Stop the channels, revoke the grant at Google, then delete it and every mirrored calendar and event."""
         await self._channels.stop_all(user_id)
         async with self._uow() as uow:
+            account = await uow.google.account(user_id)
+            if account is not None:
+                await self._oauth.revoke(account.tokens.refresh_token or account.tokens.access_token)
             await uow.google.delete_mirrors(user_id)
             await uow.google.delete_account(user_id)
             await uow.commit()

@@ -48,3 +48,13 @@ class SyncQueue(Protocol):
 
 TellOwner = Callable[[NotificationDraft], Awaitable[None]]
 """Stores and publishes a notification (the notifications feature's create_notification)."""
+
+
+class PendingAuthorizations(Protocol):
+    """Consents under way: each state's nonce with its PKCE verifier, usable once."""
+
+    async def open(self, nonce: str, *, code_verifier: str, ttl_s: int) -> None: ...
+
+    async def take(self, nonce: str) -> str | None:
+        """The verifier kept for `nonce`, removed as it is read; None when unknown, expired or already used."""
+        ...

@@ -59,7 +59,7 @@ class GoogleController(Controller):
         google: Google,
         redirect: Annotated[bool, QueryParameter(name="redirect", description="Redirect (default) or JSON")] = True,
     ) -> Response[Any]:
-        url = google.connection.authorization_url(ctx.actor.id)
+        url = await google.connection.authorization_url(ctx.actor.id)
         if redirect:
             return Redirect(url, status_code=302)
         return Response(ConnectStarted(authorization_url=url))
