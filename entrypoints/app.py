@@ -32,6 +32,7 @@ from entrypoints.http.controllers.google import GoogleController, WebhookControl
 from entrypoints.http.controllers.jobs import JobController
 from entrypoints.http.controllers.notifications import NotificationController
 from entrypoints.http.controllers.rooms import RoomController
+from entrypoints.http.csrf import CookieSessionCsrf, RequireJsonBodies
 from entrypoints.http.dependencies import Services, dependencies
 from entrypoints.http.errors import exception_handlers, problem_details_plugin
 from entrypoints.http.health import HealthController
@@ -41,7 +42,7 @@ from entrypoints.http.sse import CONNECTIONS_TTL_S, ConnectionRegistry
 from entrypoints.infrastructure import Infrastructure
 from entrypoints.logs import RequestIdMiddleware, configure_logging, send_request_id
 from entrypoints.settings import Settings, get_settings
-from entrypoints.web import web_client
+from entrypoints.web import csrf_config, web_client
 from entrypoints.worker.settings import saq_config
 
 VERSION = "0.1.0"
@@ -125,7 +126,12 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             ),
             web_client(settings),
         ],
-        middleware=[DefineMiddleware(RequestIdMiddleware), *rate_limit_middleware(settings.rate_limits)],
+        middleware=[
+            DefineMiddleware(RequestIdMiddleware),
+            *rate_limit_middleware(settings.rate_limits),
+            DefineMiddleware(RequireJsonBodies),
+            DefineMiddleware(CookieSessionCsrf, config=csrf_config(settings)),
+        ],
         before_send=[send_request_id],
         exception_handlers=exception_handlers(),
         lifespan=[lifespan],

@@ -1,4 +1,4 @@
-"""JWT authentication: a bearer header or the HttpOnly cookie that sign-in sets."""
+"""JWT authentication: a bearer header or the HttpOnly cookie that the web sign-in form sets."""
 
 from __future__ import annotations
 
@@ -98,5 +98,5 @@ def jwt_auth(settings: Settings) -> JWTCookieAuth[AuthenticatedUser, Token]:
         samesite="lax",
         default_token_expiration=TOKEN_LIFETIME,
         exclude=PUBLIC_PATHS,
-        description="A bearer token from POST /api/auth/login, or the HttpOnly cookie it sets.",
+        description="A bearer token from POST /api/auth/login, or the HttpOnly cookie the web /login form sets.",
     )

@@ -46,29 +46,20 @@ class AuthController(Controller):
     @post(
         "/login",
         operation_id="login",
-        responses=problems(401, 422, 429),
+        responses=problems(401, 415, 422, 429),
         status_code=HTTP_200_OK,
-        summary="Sign in: a bearer token and a cookie",
+        summary="Sign in: a bearer token (no cookie; the web client's /login form sets that)",
         before_request=limit_sign_in_per_account,
     )
     async def login(self, request: Request[Any, Any, Any], data: JSONBody[Login], ctx: Ctx) -> Response[Token]:
+        # No cookie: a cross-site page that got a victim's browser to sign in here would otherwise
+        # leave it signed into the attacker's account (login CSRF).
         user = await sign_in(SignIn(email=data.email, password=data.password), uow=ctx.uow, hasher=ctx.hasher)
         auth: JWTCookieAuth[AuthenticatedUser, Jwt] = request.app.state.jwt_auth
         token = auth.create_token(identifier=str(user.id), token_extras={"adm": user.is_admin})
         lifetime = int(TOKEN_LIFETIME.total_seconds())
         return Response(
             Token(access_token=token, token_type="bearer", expires_in=lifetime),  # noqa: S106 - the OAuth token type
-            cookies=[
-                Cookie(
-                    key=COOKIE_NAME,
-                    value=token,
-                    max_age=lifetime,
-                    httponly=True,
-                    secure=auth.secure,
-                    samesite="lax",
-                    path="/",
-                )
-            ],
             headers={"Cache-Control": "no-store"},
         )
 

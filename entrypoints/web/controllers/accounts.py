@@ -26,7 +26,7 @@ PUBLIC = {"exclude_from_auth": True}
 
 
 def session_cookie(request: Request[Any, Any, Any], user: User) -> Cookie:
-    """The same HttpOnly cookie POST /api/auth/login sets."""
+    """The HttpOnly session cookie; only the web forms set it (the API answers bearer tokens)."""
     auth: JWTCookieAuth[AuthenticatedUser, Token] = request.app.state.jwt_auth
     token = auth.create_token(identifier=str(user.id), token_extras={"adm": user.is_admin})
     return Cookie(
