@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterable
 
 from litestar.config.csrf import CSRFConfig
 from litestar.enums import RequestEncodingType, ScopeType
@@ -83,19 +84,18 @@ class CookieSessionCsrf(MiddlewareProtocol):
         self.csrf = CSRFMiddleware(app, dataclasses.replace(config, exclude=None))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == ScopeType.HTTP and self._needs_check(scope):
+        if scope["type"] == ScopeType.HTTP and self._needs_check(scope["method"], scope["path"], scope["headers"]):
             await self.csrf(scope, receive, send)
             return
         await self.app(scope, receive, send)
 
     @staticmethod
-    def _needs_check(scope: Scope) -> bool:
-        path: str = scope["path"]
-        if scope["method"] not in UNSAFE_METHODS or not COOKIE_CHECKED.match(path) or path == OPEN_TO_GOOGLE:
+    def _needs_check(method: str, path: str, headers: Iterable[tuple[bytes, bytes]]) -> bool:
+        headers = list(headers)
+        if method not in UNSAFE_METHODS or not COOKIE_CHECKED.match(path) or path == OPEN_TO_GOOGLE:
             return False
         if NO_SESSION.match(path):
             return False
-        headers: list[tuple[bytes, bytes]] = scope["headers"]
         if any(name == b"authorization" for name, _ in headers):
             return False  # authenticated by the header, which a foreign page cannot set
         return any(
