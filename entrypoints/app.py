@@ -11,7 +11,7 @@ from litestar.channels import ChannelsPlugin
 from litestar.datastructures import State
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.openapi.plugins import JsonRenderPlugin
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.passwords import Argon2PasswordHasher
@@ -35,6 +35,7 @@ from entrypoints.http.controllers.rooms import RoomController
 from entrypoints.http.csrf import CookieSessionCsrf, RequireJsonBodies
 from entrypoints.http.dependencies import Services, dependencies
 from entrypoints.http.errors import exception_handlers, problem_details_plugin
+from entrypoints.http.headers import security_headers
 from entrypoints.http.health import HealthController
 from entrypoints.http.monitor import monitor_router
 from entrypoints.http.rate_limits import rate_limit_middleware
@@ -132,7 +133,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             DefineMiddleware(RequireJsonBodies),
             DefineMiddleware(CookieSessionCsrf, config=csrf_config(settings)),
         ],
-        before_send=[send_request_id],
+        before_send=[send_request_id, security_headers(production=settings.is_production)],
         exception_handlers=exception_handlers(),
         lifespan=[lifespan],
         state=State(
@@ -153,7 +154,8 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             version=VERSION,
             description="Team calendars, rooms that are never double-booked, invitations and live notifications.",
             path="/schema",
-            render_plugins=[ScalarRenderPlugin()],
+            # The schema as JSON only: a reference page would load its scripts from a CDN into our origin.
+            render_plugins=[JsonRenderPlugin()],
         ),
         logging_config=None,
         debug=False,
