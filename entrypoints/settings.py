@@ -47,8 +47,13 @@ class RateLimitSettings:
     sign_in_per_ip: int = 10
     sign_up_per_ip: int = 10
     per_account: int = 10
+    """Failed sign-ins of one account from one network before each further one waits; sign-ups of one email."""
     api_per_user: int = 600
     api_per_ip: int = 600
+    sign_in_max_delay_s: int = 900
+    """The longest wait after failed sign-ins (RATE_LIMIT_SIGN_IN_MAX_DELAY_S); the wait doubles up to it."""
+    sign_in_failures_per_minute: int = 100
+    """Site-wide failed sign-ins a minute above which each failure waits the longest delay at once."""
 
 
 GOOGLE_AUTH_URI = "https://accounts.google.com/o/oauth2/auth"
@@ -169,6 +174,8 @@ class Settings:
             "RATE_LIMIT_PER_ACCOUNT": str(self.rate_limits.per_account),
             "RATE_LIMIT_API_PER_USER": str(self.rate_limits.api_per_user),
             "RATE_LIMIT_API_PER_IP": str(self.rate_limits.api_per_ip),
+            "RATE_LIMIT_SIGN_IN_MAX_DELAY_S": str(self.rate_limits.sign_in_max_delay_s),
+            "RATE_LIMIT_SIGN_IN_FAILURES_PER_MINUTE": str(self.rate_limits.sign_in_failures_per_minute),
         }
         optional = {
             "DATABASE_URL": self.database.url,
@@ -214,6 +221,8 @@ SETTING_NAMES = (
     "RATE_LIMIT_PER_ACCOUNT",
     "RATE_LIMIT_API_PER_USER",
     "RATE_LIMIT_API_PER_IP",
+    "RATE_LIMIT_SIGN_IN_MAX_DELAY_S",
+    "RATE_LIMIT_SIGN_IN_FAILURES_PER_MINUTE",
 )
 
 
@@ -233,6 +242,12 @@ def _rate_limits(get: Callable[[str], str | None]) -> RateLimitSettings:
         per_account=per_minute("RATE_LIMIT_PER_ACCOUNT", defaults.per_account),
         api_per_user=per_minute("RATE_LIMIT_API_PER_USER", defaults.api_per_user),
         api_per_ip=per_minute("RATE_LIMIT_API_PER_IP", defaults.api_per_ip),
+        sign_in_max_delay_s=_positive_int(
+            get("RATE_LIMIT_SIGN_IN_MAX_DELAY_S"), "RATE_LIMIT_SIGN_IN_MAX_DELAY_S", defaults.sign_in_max_delay_s
+        ),
+        sign_in_failures_per_minute=per_minute(
+            "RATE_LIMIT_SIGN_IN_FAILURES_PER_MINUTE", defaults.sign_in_failures_per_minute
+        ),
     )
 
 

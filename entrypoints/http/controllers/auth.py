@@ -15,10 +15,16 @@ from application.scheduling.dto import RegisterUser, SignIn
 from application.scheduling.get_user import get_user
 from application.scheduling.register_user import register_user
 from application.scheduling.sign_in import sign_in
+from domain.errors import InvalidCredentials
 from entrypoints.http.auth import COOKIE_NAME, TOKEN_LIFETIME, AuthenticatedUser
 from entrypoints.http.dependencies import Ctx
 from entrypoints.http.problems import problems
-from entrypoints.http.rate_limits import limit_sign_in_per_account, limit_sign_up_per_account
+from entrypoints.http.rate_limits import (
+    limit_sign_in_per_account,
+    limit_sign_up_per_account,
+    note_failed_sign_in,
+    note_signed_in,
+)
 from entrypoints.http.schemas.users import Login, Register, Token, User
 
 
@@ -54,7 +60,12 @@ class AuthController(Controller):
     async def login(self, request: Request[Any, Any, Any], data: JSONBody[Login], ctx: Ctx) -> Response[Token]:
         # No cookie: a cross-site page that got a victim's browser to sign in here would otherwise
         # leave it signed into the attacker's account (login CSRF).
-        user = await sign_in(SignIn(email=data.email, password=data.password), uow=ctx.uow, hasher=ctx.hasher)
+        try:
+            user = await sign_in(SignIn(email=data.email, password=data.password), uow=ctx.uow, hasher=ctx.hasher)
+        except InvalidCredentials:
+            await note_failed_sign_in(request, data.email)
+            raise
+        await note_signed_in(request, data.email)
         auth: JWTCookieAuth[AuthenticatedUser, Jwt] = request.app.state.jwt_auth
         token = auth.create_token(identifier=str(user.id), token_extras={"adm": user.is_admin})
         lifetime = int(TOKEN_LIFETIME.total_seconds())
