@@ -47,6 +47,8 @@ from entrypoints.web import csrf_config, web_client
 from entrypoints.worker.settings import saq_config
 
 VERSION = "0.1.0"
+MAX_REQUEST_BODY_BYTES = 256 * 1024
+"""Larger bodies get 413: the largest legitimate one (an event with 200 participants) is a few KB."""
 
 
 def build_services(infrastructure: Infrastructure, *, cache_ttl_seconds: int = 360) -> Services:
@@ -158,5 +160,6 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             render_plugins=[JsonRenderPlugin()],
         ),
         logging_config=None,
+        request_max_body_size=MAX_REQUEST_BODY_BYTES,
         debug=False,
     )

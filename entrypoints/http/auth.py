@@ -20,7 +20,7 @@ COOKIE_NAME = "planner_token"
 
 # Routes anyone may call; everything else needs a valid token.
 PUBLIC_PATHS = [
-    "^/health",
+    "^/health$",  # not /health/details, which is for administrators
     "^/schema",
     "^/api/auth/register$",
     "^/api/auth/login$",

@@ -1,4 +1,8 @@
-"""GET /health: database, redis and queue, each bounded so the answer comes within 2 s."""
+"""GET /health: database, redis and queue, each bounded so the answer comes within 2 s.
+
+Anyone (a load balancer, a probe) gets ok/fail per check; why a check fails (exception text that can
+name internal hosts) and how long each took is for administrators, at GET /health/details.
+"""
 
 from __future__ import annotations
 
@@ -17,12 +21,14 @@ from saq.queue.base import Queue
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from entrypoints.guards import admins_only
+
 CHECK_TIMEOUT_S = 1.5
 
 
-class Check(msgspec.Struct):
+class Check(msgspec.Struct, omit_defaults=True):
     status: str
-    latency_ms: float
+    latency_ms: float | None = None
     detail: str | None = None
 
 
@@ -82,22 +88,41 @@ class HealthController(Controller):
     @get(
         "/",
         operation_id="getHealth",
-        summary="Readiness of database, redis and queue",
+        summary="Readiness of database, redis and queue: ok or fail for each",
         exclude_from_auth=True,
         responses={503: ResponseSpec(Health, description="A dependency failed; `failing` names it")},
     )
     async def health(self, state: State) -> Response[Health]:
-        probes = {
-            "database": database_probe(state.engine),
-            "redis": redis_probe(state.redis),
-            "queue": queue_probe(state.queue),
-        }
-        results = await asyncio.gather(*(_run(p) for p in probes.values()))
-        checks = dict(zip(probes, results, strict=True))
-        failing = [name for name, check in checks.items() if check.status != "ok"]
-        body = Health(status="fail" if failing else "ok", checks=checks, failing=failing)
-        return Response(
-            body,
-            status_code=HTTP_503_SERVICE_UNAVAILABLE if failing else HTTP_200_OK,
-            headers={"Cache-Control": "no-store"},
-        )
+        return _answer(await _checks(state), public=True)
+
+    @get(
+        "/details",
+        operation_id="getHealthDetails",
+        summary="Readiness with each check's latency and failure detail (administrators)",
+        guards=[admins_only],
+        responses={503: ResponseSpec(Health, description="A dependency failed; `failing` names it")},
+    )
+    async def details(self, state: State) -> Response[Health]:
+        return _answer(await _checks(state), public=False)
+
+
+async def _checks(state: State) -> dict[str, Check]:
+    probes = {
+        "database": database_probe(state.engine),
+        "redis": redis_probe(state.redis),
+        "queue": queue_probe(state.queue),
+    }
+    results = await asyncio.gather(*(_run(p) for p in probes.values()))
+    return dict(zip(probes, results, strict=True))
+
+
+def _answer(checks: dict[str, Check], *, public: bool) -> Response[Health]:
+    failing = [name for name, check in checks.items() if check.status != "ok"]
+    if public:
+        checks = {name: Check(check.status) for name, check in checks.items()}
+    body = Health(status="fail" if failing else "ok", checks=checks, failing=failing)
+    return Response(
+        body,
+        status_code=HTTP_503_SERVICE_UNAVAILABLE if failing else HTTP_200_OK,
+        headers={"Cache-Control": "no-store"},
+    )

@@ -33,8 +33,9 @@ from adapters.redis.rate_limits import Hit, RateLimitCounters
 from entrypoints.http.auth import AuthenticatedUser
 from entrypoints.settings import RateLimitSettings
 
-# Never limited: probes, docs, the monitor's assets, and Google's push notifications.
-EXEMPT_PATHS = ["^/health", "^/schema", "^/saq/static", "^/webhook/"]
+# Never limited: probes, docs, the monitor's assets, and Google's push notifications (the other
+# /webhook/* routes are signed-in calls like the API's, and counted like them).
+EXEMPT_PATHS = ["^/health", "^/schema", "^/saq/static", "^/webhook/google-calendar$"]
 SIGN_IN_PATH = "/api/auth/login"
 SIGN_UP_PATH = "/api/auth/register"
 # The web client's sign-in and sign-up forms post here; they are limited like the API's.

@@ -164,6 +164,24 @@ async def test_the_api_is_limited_per_user_and_others_are_unaffected(settings: S
         assert (await ada.get("/health")).status_code in (200, 503)  # never limited (no worker runs here)
 
 
+async def test_signed_in_webhook_routes_are_limited_like_the_api_but_google_pushes_are_not(settings: Settings) -> None:
+    async with web_processes(with_limits(settings, api_per_user=3, api_per_ip=3)) as (client,):
+        ada = await sign_up(client, "ada")
+        codes = [(await ada.get(f"/webhook/status/{ada.id}")).status_code for _ in range(4)]
+        assert codes[-1] == 429, codes
+        pushes = [
+            (await client.post("/webhook/google-calendar", headers={"X-Goog-Channel-ID": "x"})).status_code
+            for _ in range(5)
+        ]
+        assert 429 not in pushes
+
+
+async def test_a_body_over_256_kb_is_413_before_anything_reads_it(client: Client) -> None:
+    answer = await client.post("/api/auth/login", json={"email": "a@example.com", "password": "x" * 300_000})
+    assert answer.status_code == 413, answer.text
+    assert answer.headers["content-type"].startswith("application/problem+json")
+
+
 async def test_health_and_the_schema_are_never_limited(settings: Settings) -> None:
     limits = with_limits(settings, api_per_ip=1, api_per_user=1, sign_in_per_ip=1, sign_up_per_ip=1)
     async with web_processes(limits) as (client,):
