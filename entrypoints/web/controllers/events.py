@@ -20,7 +20,7 @@ from application.scheduling.get_event import get_event
 from application.scheduling.get_room import get_room
 from application.scheduling.get_user import get_user
 from application.scheduling.list_calendars import list_calendars
-from application.scheduling.list_events import list_events
+from application.scheduling.list_events import list_events_capped
 from application.scheduling.respond import respond
 from application.scheduling.update_event import update_event
 from domain.clock import Clock
@@ -68,9 +68,11 @@ async def _form_page(
 ) -> Template:
     now = clock.now()
     calendars = [c for c in await list_calendars(actor_id=viewer.user.id, uow=uow) if c.can_write(viewer.user.id)]
-    nearby = await list_events(
-        actor_id=viewer.user.id, start=now - SUGGESTIONS_SPAN, end=now + SUGGESTIONS_SPAN, uow=uow
-    )
+    nearby = (
+        await list_events_capped(
+            actor_id=viewer.user.id, start=now - SUGGESTIONS_SPAN, end=now + SUGGESTIONS_SPAN, uow=uow
+        )
+    ).events
     return page(
         "event_form.html",
         viewer=viewer,
