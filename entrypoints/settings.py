@@ -54,6 +54,10 @@ class RateLimitSettings:
     """The longest wait after failed sign-ins (RATE_LIMIT_SIGN_IN_MAX_DELAY_S); the wait doubles up to it."""
     sign_in_failures_per_minute: int = 100
     """Site-wide failed sign-ins a minute above which each failure waits the longest delay at once."""
+    events_per_hour: int = 500
+    """Events one person may create an hour (EVENTS_PER_HOUR; 0: no limit)."""
+    sse_streams_per_person: int = 10
+    """Notification streams one person may hold open per web process (SSE_STREAMS_PER_PERSON); the oldest closes."""
 
 
 GOOGLE_AUTH_URI = "https://accounts.google.com/o/oauth2/auth"
@@ -176,6 +180,8 @@ class Settings:
             "RATE_LIMIT_API_PER_IP": str(self.rate_limits.api_per_ip),
             "RATE_LIMIT_SIGN_IN_MAX_DELAY_S": str(self.rate_limits.sign_in_max_delay_s),
             "RATE_LIMIT_SIGN_IN_FAILURES_PER_MINUTE": str(self.rate_limits.sign_in_failures_per_minute),
+            "EVENTS_PER_HOUR": str(self.rate_limits.events_per_hour),
+            "SSE_STREAMS_PER_PERSON": str(self.rate_limits.sse_streams_per_person),
         }
         optional = {
             "DATABASE_URL": self.database.url,
@@ -223,6 +229,8 @@ SETTING_NAMES = (
     "RATE_LIMIT_API_PER_IP",
     "RATE_LIMIT_SIGN_IN_MAX_DELAY_S",
     "RATE_LIMIT_SIGN_IN_FAILURES_PER_MINUTE",
+    "EVENTS_PER_HOUR",
+    "SSE_STREAMS_PER_PERSON",
 )
 
 
@@ -247,6 +255,10 @@ def _rate_limits(get: Callable[[str], str | None]) -> RateLimitSettings:
         ),
         sign_in_failures_per_minute=per_minute(
             "RATE_LIMIT_SIGN_IN_FAILURES_PER_MINUTE", defaults.sign_in_failures_per_minute
+        ),
+        events_per_hour=per_minute("EVENTS_PER_HOUR", defaults.events_per_hour),
+        sse_streams_per_person=_positive_int(
+            get("SSE_STREAMS_PER_PERSON"), "SSE_STREAMS_PER_PERSON", defaults.sse_streams_per_person
         ),
     )
 

@@ -265,3 +265,16 @@ async def limit_sign_up_per_account(request: Request[Any, Any, Any]) -> None:
     if hit is not None and hit.count > limit:
         config = RateLimitConfig(rate_limit=(WINDOW, limit))
         raise_too_many_requests(rate_limit_headers(config, hit), hit)
+
+
+async def limit_events_created(request: Request[Any, Any, Any]) -> None:
+    """Refuse a person's event creations past EVENTS_PER_HOUR (a flood of events stalls their viewers' pages)."""
+    limit = request.app.state.settings.rate_limits.events_per_hour
+    user = request.scope.get("user")
+    if limit <= 0 or not isinstance(user, AuthenticatedUser):
+        return
+    counters: RateLimitCounters = request.app.state[STATE_KEY]
+    hit = await counters.hit(f"events_created:user:{user.id}", window_s=DURATION_VALUES["hour"])
+    if hit is not None and hit.count > limit:
+        config = RateLimitConfig(rate_limit=("hour", limit))
+        raise_too_many_requests(rate_limit_headers(config, hit), hit)

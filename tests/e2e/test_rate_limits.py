@@ -20,7 +20,7 @@ from adapters.embedded.redis import EmbeddedRedis
 from adapters.redis.rate_limits import RateLimitCounters, create_rate_limit_client
 from entrypoints.app import create_app
 from entrypoints.settings import Settings
-from tests.e2e.people import PASSWORD, sign_up
+from tests.e2e.people import PASSWORD, at, sign_up
 from tests.support.live_server import live_server
 from tests.support.waiting import wait_for
 
@@ -247,3 +247,15 @@ async def test_a_hung_rate_limit_redis_costs_requests_at_most_a_moment(settings:
         assert elapsed < 2
     finally:
         listener.close()
+
+
+async def test_events_created_per_person_an_hour_are_capped(settings: Settings) -> None:
+    async with web_processes(with_limits(settings, events_per_hour=3)) as (client,):
+        ada, bob = await sign_up(client, "ada"), await sign_up(client, "bob")
+
+        async def create(person: Any, n: int) -> int:
+            body = {"title": f"e{n}", "starts_at": at(9 + n), "ends_at": at(10 + n), "timezone": "UTC"}
+            return int((await person.post("/api/events", body)).status_code)
+
+        assert [await create(ada, n) for n in range(4)] == [201, 201, 201, 429]
+        assert await create(bob, 0) == 201, "counted per person"

@@ -114,5 +114,8 @@ class NotificationController(Controller):
             missed=missed,
             latest=latest,
             keepalive_s=request.app.state.get("sse_keepalive_s", KEEPALIVE_S),
+            streams_per_person=request.app.state.settings.rate_limits.sse_streams_per_person,
+            # The stream ends with its token: an open stream is never re-authorized otherwise.
+            expires_at=getattr(request.auth, "exp", None),
         )
         return ServerSentEvent(events, headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})

@@ -30,6 +30,7 @@ from domain.scheduling.event import Event
 from domain.scheduling.room import Room
 from entrypoints.http.dependencies import ClockDep, UoW
 from entrypoints.http.errors import domain_status
+from entrypoints.http.rate_limits import limit_events_created
 from entrypoints.web.errors import is_htmx
 from entrypoints.web.event_form import EventForm, known_people
 from entrypoints.web.rendering import Viewer, ViewerDep, page
@@ -131,7 +132,7 @@ class EventPages(Controller):
         form = EventForm.blank(_default_start(day, hour, viewer, clock), viewer.user.timezone)
         return await _form_page(form, viewer=viewer, uow=uow, clock=clock)
 
-    @post("/new")
+    @post("/new", before_request=limit_events_created)
     async def create(
         self, request: Request[Any, Any, Any], viewer: ViewerDep, uow: UoW, clock: ClockDep
     ) -> Response[Any]:
