@@ -82,17 +82,20 @@ async def run(database_url: str, redis_url: str, events: int, rounds: int) -> li
                 "tell_owner": services.tell_owner,
                 "retry_base_seconds": google.retry_base_seconds,
             }
-            state_url = authorization_url(person.id, oauth=google.oauth, clock=services.clock, secret=google.secret)
+            state_url = await authorization_url(
+                person.id, oauth=google.oauth, clock=services.clock, secret=google.secret, pending=google.pending
+            )
             state = state_url.split("state=", 1)[1].split("&", 1)[0]
             job = await complete_connection(
                 person.id,
-                code=fake.issue_code(),
+                code=fake.consent(state_url),
                 state=state,
                 uow=services.unit_of_work(),
                 oauth=google.oauth,
                 clock=services.clock,
                 secret=google.secret,
                 queue=google.queue,
+                pending=google.pending,
             )
             began = time.perf_counter()
             full = await run_job(job.id, **ports)

@@ -55,6 +55,7 @@ def planner_environment(database_url: str, redis_url: str) -> dict[str, str]:
     # Load generators sign everyone in from one address, as fast as they can: no rate limits.
     for limit in ("SIGN_IN_PER_IP", "SIGN_UP_PER_IP", "PER_ACCOUNT", "API_PER_USER", "API_PER_IP"):
         env.setdefault(f"RATE_LIMIT_{limit}", "0")
+    env.setdefault("EVENTS_PER_HOUR", "0")
     return env
 
 

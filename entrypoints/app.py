@@ -10,7 +10,7 @@ from litestar import Litestar
 from litestar.channels import ChannelsPlugin
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.openapi.plugins import JsonRenderPlugin
 
 from entrypoints.bootstrap import Container, bootstrap
 from entrypoints.http.controllers.admin import AdminController
@@ -22,8 +22,10 @@ from entrypoints.http.controllers.invitations import InvitationController
 from entrypoints.http.controllers.jobs import JobController
 from entrypoints.http.controllers.notifications import NotificationController
 from entrypoints.http.controllers.rooms import RoomController
+from entrypoints.http.csrf import CookieSessionCsrf, RequireJsonBodies
 from entrypoints.http.dependencies import app_state, dependencies
 from entrypoints.http.errors import exception_handlers, problem_details_plugin
+from entrypoints.http.headers import security_headers
 from entrypoints.http.health import HealthController
 from entrypoints.http.monitor import monitor_router
 from entrypoints.http.rate_limits import rate_limit_middleware
@@ -31,10 +33,12 @@ from entrypoints.http.sessions import renew_session_cookie
 from entrypoints.http.sse import CONNECTIONS_TTL_S, ConnectionRegistry
 from entrypoints.logs import RequestIdMiddleware, configure_logging, send_request_id
 from entrypoints.settings import Settings, get_settings
-from entrypoints.web import web_client
+from entrypoints.web import csrf_config, web_client
 from entrypoints.worker.settings import saq_config
 
 VERSION = "0.1.0"
+MAX_REQUEST_BODY_BYTES = 256 * 1024
+"""Larger bodies get 413: the largest legitimate one (an event with 200 participants) is a few KB."""
 
 
 async def _keep_refreshing(connections: ConnectionRegistry) -> None:
@@ -93,8 +97,13 @@ def create_app(
             ),
             web_client(settings),
         ],
-        middleware=[DefineMiddleware(RequestIdMiddleware), *rate_limit_middleware(settings.rate_limits)],
-        before_send=[send_request_id, renew_session_cookie],
+        middleware=[
+            DefineMiddleware(RequestIdMiddleware),
+            *rate_limit_middleware(settings.rate_limits),
+            DefineMiddleware(RequireJsonBodies),
+            DefineMiddleware(CookieSessionCsrf, config=csrf_config(settings)),
+        ],
+        before_send=[send_request_id, renew_session_cookie, security_headers(production=settings.is_production)],
         exception_handlers=exception_handlers(),
         lifespan=[lifespan],
         state=app_state(built),
@@ -103,8 +112,10 @@ def create_app(
             version=VERSION,
             description="Team calendars, rooms that are never double-booked, invitations and live notifications.",
             path="/schema",
-            render_plugins=[ScalarRenderPlugin()],
+            # The schema as JSON only: a reference page would load its scripts from a CDN into our origin.
+            render_plugins=[JsonRenderPlugin()],
         ),
         logging_config=None,
+        request_max_body_size=MAX_REQUEST_BODY_BYTES,
         debug=False,
     )

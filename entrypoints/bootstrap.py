@@ -37,6 +37,7 @@ from adapters.postgres.unit_of_work import PostgresUnitOfWork
 from adapters.redis.cache import RedisCache, create_cache_client, default_cache_url
 from adapters.redis.client import create_redis
 from adapters.redis.notifications import RedisNotificationPublisher, channels_backend
+from adapters.redis.pending_authorizations import RedisPendingAuthorizations
 from adapters.redis.rate_limits import RateLimitCounters, create_rate_limit_client, default_rate_limit_url
 from adapters.saq.google_sync import PushedChanges, SaqSyncQueue
 from adapters.saq.outbox import OutboxHandOver
@@ -128,6 +129,8 @@ class GoogleServices:
     oauth: GoogleOAuth
     queue: SaqSyncQueue
     pushed: PushedChanges
+    pending: RedisPendingAuthorizations
+    """Consents under way (single-use OAuth state nonces and their PKCE verifiers)."""
     saq_queue: RedisQueue
     webhook_address: str
     secret: str
@@ -179,10 +182,13 @@ class _Unconfigured:
     def for_tokens(self, tokens: GoogleTokens) -> CalendarApi:
         raise GoogleError(NOT_CONFIGURED)
 
-    def authorization_url(self, state: str) -> str:
+    def authorization_url(self, state: str, *, code_challenge: str) -> str:
         raise GoogleError(NOT_CONFIGURED)
 
-    async def exchange_code(self, code: str) -> GoogleTokens:
+    async def exchange_code(self, code: str, *, code_verifier: str) -> GoogleTokens:
+        raise GoogleError(NOT_CONFIGURED)
+
+    async def revoke(self, token: str) -> None:
         raise GoogleError(NOT_CONFIGURED)
 
 
@@ -306,6 +312,7 @@ def _google_services(
             client_secret=google.client_secret,
             auth_uri=google.auth_uri,
             token_uri=google.token_uri,
+            revoke_uri=google.revoke_uri,
             redirect_uri=settings.public_base_url + CALLBACK_PATH,
         )
     unconfigured: Any = _Unconfigured()
@@ -316,6 +323,7 @@ def _google_services(
         oauth=oauth or unconfigured,
         queue=SaqSyncQueue(connections.queue, pushed),
         pushed=pushed,
+        pending=RedisPendingAuthorizations(connections.redis),
         saq_queue=connections.queue,
         webhook_address=settings.public_base_url + WEBHOOK_PATH,
         secret=settings.secret_key,

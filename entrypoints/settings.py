@@ -57,12 +57,22 @@ class RateLimitSettings:
     sign_in_per_ip: int = 10
     sign_up_per_ip: int = 10
     per_account: int = 10
+    """Failed sign-ins of one account from one network before each further one waits; sign-ups of one email."""
     api_per_user: int = 600
     api_per_ip: int = 600
+    sign_in_max_delay_s: int = 900
+    """The longest wait after failed sign-ins (RATE_LIMIT_SIGN_IN_MAX_DELAY_S); the wait doubles up to it."""
+    sign_in_failures_per_minute: int = 100
+    """Site-wide failed sign-ins a minute above which each failure waits the longest delay at once."""
+    events_per_hour: int = 500
+    """Events one person may create an hour (EVENTS_PER_HOUR; 0: no limit)."""
+    sse_streams_per_person: int = 10
+    """Notification streams one person may hold open per web process (SSE_STREAMS_PER_PERSON); the oldest closes."""
 
 
 GOOGLE_AUTH_URI = "https://accounts.google.com/o/oauth2/auth"
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"  # noqa: S105 - an address, not a secret
+GOOGLE_REVOKE_URI = "https://oauth2.googleapis.com/revoke"
 
 
 @dataclass(frozen=True)
@@ -71,6 +81,8 @@ class GoogleSettings:
     client_secret: str | None
     auth_uri: str = GOOGLE_AUTH_URI
     token_uri: str = GOOGLE_TOKEN_URI
+    revoke_uri: str = GOOGLE_REVOKE_URI
+    """Where disconnecting withdraws the grant (GOOGLE_REVOKE_URI)."""
     api_base_url: str | None = None
     """Calendar API v3 root (GOOGLE_API_BASE_URL); None is Google's own. Tests point it at a fake Google."""
     token_key: str | None = None
@@ -188,6 +200,10 @@ class Settings:
             "RATE_LIMIT_API_PER_IP": str(self.rate_limits.api_per_ip),
             "REGISTRATION": self.registration.text,
             "SESSION_CHECK_TTL_SECONDS": f"{self.session_check_ttl_seconds:g}",
+            "RATE_LIMIT_SIGN_IN_MAX_DELAY_S": str(self.rate_limits.sign_in_max_delay_s),
+            "RATE_LIMIT_SIGN_IN_FAILURES_PER_MINUTE": str(self.rate_limits.sign_in_failures_per_minute),
+            "EVENTS_PER_HOUR": str(self.rate_limits.events_per_hour),
+            "SSE_STREAMS_PER_PERSON": str(self.rate_limits.sse_streams_per_person),
         }
         optional = {
             "DATABASE_URL": self.database.url,
@@ -197,6 +213,7 @@ class Settings:
             "GOOGLE_CLIENT_SECRET": self.google.client_secret,
             "GOOGLE_AUTH_URI": self.google.auth_uri,
             "GOOGLE_TOKEN_URI": self.google.token_uri,
+            "GOOGLE_REVOKE_URI": self.google.revoke_uri,
             "GOOGLE_API_BASE_URL": self.google.api_base_url,
             "GOOGLE_TOKEN_KEY": self.google.token_key,
             "GOOGLE_TOKEN_OLD_KEYS": ",".join(self.google.old_token_keys),
@@ -223,6 +240,7 @@ SETTING_NAMES = (
     "PUBLIC_BASE_URL",
     "GOOGLE_AUTH_URI",
     "GOOGLE_TOKEN_URI",
+    "GOOGLE_REVOKE_URI",
     "GOOGLE_API_BASE_URL",
     "GOOGLE_TOKEN_KEY",
     "GOOGLE_TOKEN_OLD_KEYS",
@@ -235,6 +253,10 @@ SETTING_NAMES = (
     "RATE_LIMIT_API_PER_IP",
     "REGISTRATION",
     "SESSION_CHECK_TTL_SECONDS",
+    "RATE_LIMIT_SIGN_IN_MAX_DELAY_S",
+    "RATE_LIMIT_SIGN_IN_FAILURES_PER_MINUTE",
+    "EVENTS_PER_HOUR",
+    "SSE_STREAMS_PER_PERSON",
 )
 
 
@@ -254,6 +276,16 @@ def _rate_limits(get: Callable[[str], str | None]) -> RateLimitSettings:
         per_account=per_minute("RATE_LIMIT_PER_ACCOUNT", defaults.per_account),
         api_per_user=per_minute("RATE_LIMIT_API_PER_USER", defaults.api_per_user),
         api_per_ip=per_minute("RATE_LIMIT_API_PER_IP", defaults.api_per_ip),
+        sign_in_max_delay_s=_positive_int(
+            get("RATE_LIMIT_SIGN_IN_MAX_DELAY_S"), "RATE_LIMIT_SIGN_IN_MAX_DELAY_S", defaults.sign_in_max_delay_s
+        ),
+        sign_in_failures_per_minute=per_minute(
+            "RATE_LIMIT_SIGN_IN_FAILURES_PER_MINUTE", defaults.sign_in_failures_per_minute
+        ),
+        events_per_hour=per_minute("EVENTS_PER_HOUR", defaults.events_per_hour),
+        sse_streams_per_person=_positive_int(
+            get("SSE_STREAMS_PER_PERSON"), "SSE_STREAMS_PER_PERSON", defaults.sse_streams_per_person
+        ),
     )
 
 
@@ -308,7 +340,11 @@ def _fernet_key(key: str, name: str) -> str:
 
 def _google(get: Callable[[str], str | None], *, production: bool = False) -> GoogleSettings:
     urls = {}
-    for name, default in (("GOOGLE_AUTH_URI", GOOGLE_AUTH_URI), ("GOOGLE_TOKEN_URI", GOOGLE_TOKEN_URI)):
+    for name, default in (
+        ("GOOGLE_AUTH_URI", GOOGLE_AUTH_URI),
+        ("GOOGLE_TOKEN_URI", GOOGLE_TOKEN_URI),
+        ("GOOGLE_REVOKE_URI", GOOGLE_REVOKE_URI),
+    ):
         urls[name] = get(name) or default
     api_base = get("GOOGLE_API_BASE_URL")
     for name, url in (*urls.items(), ("GOOGLE_API_BASE_URL", api_base)):
@@ -334,6 +370,7 @@ def _google(get: Callable[[str], str | None], *, production: bool = False) -> Go
         client_secret=client_secret,
         auth_uri=urls["GOOGLE_AUTH_URI"],
         token_uri=urls["GOOGLE_TOKEN_URI"],
+        revoke_uri=urls["GOOGLE_REVOKE_URI"],
         api_base_url=None if api_base is None else api_base.rstrip("/") + "/",
         token_key=token_key,
         old_token_keys=old_keys,

@@ -22,8 +22,9 @@ T = TypeVar("T")
 
 SCOPES = (
     "https://www.googleapis.com/auth/calendar.calendarlist.readonly",
-    # Reading events now; writing planner's own events back (two-way sync) needs no new consent.
-    "https://www.googleapis.com/auth/calendar.events",
+    # Read-only (least privilege): sync only lists, reads and watches events. Writing planner's own
+    # events back will ask for `calendar.events` with a new consent when it ships.
+    "https://www.googleapis.com/auth/calendar.events.readonly",
 )
 PAGE_SIZE = 2500
 """Google's largest page of events.list."""

@@ -39,6 +39,26 @@ end
 return {count, ttl}
 """
 
+# A failed sign-in of one (account, network): count it (forgotten FAILURES_KEPT_S after the last one)
+# and the site's failures this window; lock the pair for a delay doubling from its `free`-th failure
+# (`first` seconds then),
+# or for the longest delay at once while the whole site fails more than the ceiling.
+_FAIL = """
+local count = redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+local site = redis.call('INCR', KEYS[3])
+if site == 1 then redis.call('EXPIRE', KEYS[3], ARGV[4]) end
+local free, longest, ceiling = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[5])
+local delay = 0
+if ceiling > 0 and site > ceiling then
+    delay = longest
+elseif count >= free then
+    delay = math.min(tonumber(ARGV[6]) * 2 ^ math.min(count - free, 30), longest)
+end
+if delay > 0 then redis.call('SET', KEYS[2], '1', 'EX', math.floor(delay)) end
+return {count, math.floor(delay)}
+"""
+
 
 def default_rate_limit_url(redis_url: str) -> str:
     """REDIS_URL on database 2: `redis://host:6379/2`, or `unix:///path.sock?db=2`."""
@@ -70,12 +90,21 @@ class Hit:
     resets_in_s: int
 
 
+@dataclass(frozen=True)
+class Failure:
+    """A failed sign-in counted: the pair's failures so far and how long it is now locked (0: not)."""
+
+    count: int
+    locked_for_s: int
+
+
 class RateLimitCounters:
-    """Fixed-window hit counters in one Redis database."""
+    """Fixed-window hit counters, and sign-in failure counters with locks, in one Redis database."""
 
     def __init__(self, client: Redis, *, clock: Callable[[], float] = time.monotonic) -> None:
         self._client = client
         self._script = client.register_script(_HIT)
+        self._fail = client.register_script(_FAIL)
         self._clock = clock
         self._closed_until = 0.0
         self._last_warning: float | None = None
@@ -93,6 +122,54 @@ class RateLimitCounters:
             self._note_failure(error)
             return None
         return Hit(count=int(count), resets_in_s=max(int(ttl), 1))
+
+    async def locked_for(self, key: str) -> int | None:
+        """Seconds `key` stays locked (0: it is not); None when Redis cannot be asked (the attempt passes)."""
+        if self._clock() < self._closed_until:
+            return None
+        try:
+            async with asyncio.timeout(COUNTER_TIMEOUT_S * 2):
+                ttl_ms = await self._client.pttl(KEY_PREFIX + key + ":lock")
+        except (RedisError, OSError, TimeoutError) as error:
+            self._note_failure(error)
+            return None
+        return max(-(-int(ttl_ms) // 1000), 0)  # whole seconds, rounded up: 0.2 s left is still locked
+
+    async def fail(
+        self,
+        key: str,
+        *,
+        site_key: str,
+        free: int,
+        first_s: int,
+        longest_s: int,
+        site_window_s: int,
+        site_ceiling: int,
+        kept_s: int,
+    ) -> Failure | None:
+        """Count a failed attempt on `key` (and on the site's `site_key`), locking `key` as the policy says."""
+        if self._clock() < self._closed_until:
+            return None
+        keys = [KEY_PREFIX + key, KEY_PREFIX + key + ":lock", KEY_PREFIX + site_key]
+        try:
+            async with asyncio.timeout(COUNTER_TIMEOUT_S * 2):
+                count, delay = await self._fail(
+                    keys=keys, args=[kept_s, free, longest_s, site_window_s, site_ceiling, first_s]
+                )
+        except (RedisError, OSError, TimeoutError) as error:
+            self._note_failure(error)
+            return None
+        return Failure(count=int(count), locked_for_s=int(delay))
+
+    async def forget(self, key: str) -> None:
+        """Clear `key`'s failures and lock (a correct password from that network)."""
+        if self._clock() < self._closed_until:
+            return
+        try:
+            async with asyncio.timeout(COUNTER_TIMEOUT_S * 2):
+                await self._client.delete(KEY_PREFIX + key, KEY_PREFIX + key + ":lock")
+        except (RedisError, OSError, TimeoutError) as error:
+            self._note_failure(error)
 
     def _note_failure(self, error: BaseException) -> None:
         self.failures += 1

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from application.google_sync.oauth_state import check_state, issue_state
-from application.google_sync.ports import SyncQueue
+from application.google_sync.oauth_state import begin_authorization, redeem_state
+from application.google_sync.ports import PendingAuthorizations, SyncQueue
 from application.google_sync.sync import start_full_sync
 from application.unit_of_work import UnitOfWork
 from domain.clock import Clock
@@ -14,9 +14,12 @@ from domain.google_sync.ports import GoogleOAuth
 from domain.jobs.job import Job
 
 
-def authorization_url(user_id: UUID, *, oauth: GoogleOAuth, clock: Clock, secret: str) -> str:
-    """Where to send the person to grant access; the state is theirs alone."""
-    return oauth.authorization_url(issue_state(user_id, secret=secret, now=clock.now()))
+async def authorization_url(
+    user_id: UUID, *, oauth: GoogleOAuth, clock: Clock, secret: str, pending: PendingAuthorizations
+) -> str:
+    """Where to send the person to grant access; the state is theirs alone, and works once."""
+    started = await begin_authorization(user_id, secret=secret, now=clock.now(), pending=pending)
+    return oauth.authorization_url(started.state, code_challenge=started.code_challenge)
 
 
 async def complete_connection(
@@ -29,11 +32,12 @@ async def complete_connection(
     clock: Clock,
     secret: str,
     queue: SyncQueue,
+    pending: PendingAuthorizations,
 ) -> Job:
     """Check the state, exchange the code, keep the grant, and queue a full sync."""
     now = clock.now()
-    check_state(state, user_id=user_id, secret=secret, now=now)
-    tokens = await oauth.exchange_code(code)
+    verifier = await redeem_state(state, user_id=user_id, secret=secret, now=now, pending=pending)
+    tokens = await oauth.exchange_code(code, code_verifier=verifier)
     async with uow:
         account = await uow.google.account(user_id)
         if account is None:

@@ -1,4 +1,4 @@
-"""Disconnect Google Calendar: stop the channels, forget the grant and every mirrored calendar and event."""
+"""Disconnect Google Calendar: stop the channels, revoke the grant, forget it and every mirrored calendar and event."""
 
 from __future__ import annotations
 
@@ -7,15 +7,23 @@ from uuid import UUID
 
 from application.google_sync.stop_channels import stop_channels
 from application.unit_of_work import UnitOfWork
-from domain.google_sync.ports import CalendarApis
+from domain.google_sync.ports import CalendarApis, GoogleOAuth
 
 
 async def disconnect(
-    user_id: UUID, *, uow: UnitOfWork, apis: CalendarApis, forget_reads: Callable[[Iterable[UUID]], Awaitable[None]]
+    user_id: UUID,
+    *,
+    uow: UnitOfWork,
+    apis: CalendarApis,
+    oauth: GoogleOAuth,
+    forget_reads: Callable[[Iterable[UUID]], Awaitable[None]],
 ) -> None:
-    """Stop the channels, then delete the grant and every mirrored calendar and event."""
+    """Stop the channels, revoke the grant at Google, then delete it and every mirrored calendar and event."""
     await stop_channels(user_id, uow=uow, apis=apis)
     async with uow:
+        account = await uow.google.account(user_id)
+        if account is not None:
+            await oauth.revoke(account.tokens.refresh_token or account.tokens.access_token)
         await uow.google.delete_mirrors(user_id)
         await uow.google.delete_account(user_id)
         await uow.commit()

@@ -35,3 +35,13 @@ class PushFlags(Protocol):
     async def take(self, user_id: UUID, google_calendar_id: str) -> bool:
         """Clear the calendar's flag; answers whether it was set."""
         ...
+
+
+class PendingAuthorizations(Protocol):
+    """Consents under way: each state's nonce with its PKCE verifier, usable once."""
+
+    async def open(self, nonce: str, *, code_verifier: str, ttl_s: int) -> None: ...
+
+    async def take(self, nonce: str) -> str | None:
+        """The verifier kept for `nonce`, removed as it is read; None when unknown, expired or already used."""
+        ...

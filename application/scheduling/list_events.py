@@ -1,20 +1,69 @@
 """List the events I see in a window (a week view, a day view)."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
 from application.scheduling.access import readable_calendar
 from application.unit_of_work import UnitOfWork
+from domain.errors import InvalidInput
 from domain.scheduling.event import Event
 from domain.scheduling.time_range import TimeRange
 
+MAX_EVENTS_IN_WINDOW = 2000
+"""The most events one answer carries: enough for any real week or month, bounded for the server."""
+
+
+@dataclass(frozen=True)
+class WindowListing:
+    """The first events of a window, and how many more it holds past those."""
+
+    events: list[Event]
+    more: int
+
 
 async def list_events(
-    *, actor_id: UUID, start: datetime, end: datetime, uow: UnitOfWork, calendar_id: UUID | None = None
+    *,
+    actor_id: UUID,
+    start: datetime,
+    end: datetime,
+    uow: UnitOfWork,
+    calendar_id: UUID | None = None,
+    limit: int = MAX_EVENTS_IN_WINDOW,
 ) -> list[Event]:
-    """Return confirmed events overlapping [start, end) that the actor sees, sorted by start."""
+    """Return confirmed events overlapping [start, end) that the actor sees, sorted by start.
+
+    A window holding more than `limit` events is refused with InvalidInput: narrow it.
+    """
+    listing = await list_events_capped(
+        actor_id=actor_id, start=start, end=end, uow=uow, calendar_id=calendar_id, limit=limit
+    )
+    if listing.more:
+        total = len(listing.events) + listing.more
+        raise InvalidInput(
+            "end",
+            f"the window holds {total:,} events, more than the {limit:,} one answer carries: "
+            "narrow the window (an earlier end, or one calendar)",
+        )
+    return listing.events
+
+
+async def list_events_capped(
+    *,
+    actor_id: UUID,
+    start: datetime,
+    end: datetime,
+    uow: UnitOfWork,
+    calendar_id: UUID | None = None,
+    limit: int = MAX_EVENTS_IN_WINDOW,
+) -> WindowListing:
+    """The first `limit` events overlapping [start, end) that the actor sees, and how many more there are."""
     window = TimeRange.window(start, end)
     async with uow:
         if calendar_id is not None:
             await readable_calendar(uow, calendar_id, actor_id)
-        return await uow.events.list_visible_in_window(actor_id, window, calendar_id)
+        events = await uow.events.list_visible_in_window(actor_id, window, calendar_id, limit=limit + 1)
+        if len(events) <= limit:
+            return WindowListing(events=events, more=0)
+        total = await uow.events.count_visible_in_window(actor_id, window, calendar_id)
+        return WindowListing(events=events[:limit], more=total - limit)

@@ -50,11 +50,15 @@ class CalendarApis(Protocol):
 
 
 class GoogleOAuth(Protocol):
-    """Google's OAuth 2.0 authorization-code flow."""
+    """Google's OAuth 2.0 authorization-code flow, with PKCE (S256)."""
 
-    def authorization_url(self, state: str) -> str: ...
+    def authorization_url(self, state: str, *, code_challenge: str) -> str: ...
 
-    async def exchange_code(self, code: str) -> GoogleTokens: ...
+    async def exchange_code(self, code: str, *, code_verifier: str) -> GoogleTokens: ...
+
+    async def revoke(self, token: str) -> None:
+        """Withdraw the grant at Google; a failure is logged, never raised (the grant is forgotten anyway)."""
+        ...
 
 
 class GoogleRepository(Protocol):

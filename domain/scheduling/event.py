@@ -12,7 +12,7 @@ from domain.errors import EventIsCancelled, InvalidInput, NotFound, PermissionDe
 from domain.events import Aggregate
 from domain.google_sync.model import RemoteEvent
 from domain.identity import new_id
-from domain.scheduling.calendar import Calendar, CalendarRole
+from domain.scheduling.calendar import Calendar
 from domain.scheduling.events import (
     EventCancelled,
     EventCreated,
@@ -242,13 +242,13 @@ class Event(Aggregate):
         return calendar.can_read(user_id) or self.participant(user_id) is not None
 
     def editable_by(self, user_id: UUID, calendar: Calendar) -> bool:
-        """The organizer and the calendar's owners and editors change it; a viewer of the calendar never does.
+        """The calendar's owners and editors change it, the organizer too only while still one of them.
 
-        Nobody changes an event of a read-only calendar: it mirrors another calendar, which alone changes it.
+        Calendar membership is the authority: an organizer removed from the calendar, or left there
+        as a viewer, no longer does. Nobody changes an event of a read-only calendar: it mirrors
+        another calendar, which alone changes it.
         """
-        if calendar.read_only or calendar.role_of(user_id) is CalendarRole.VIEWER:
-            return False
-        return user_id == self.organizer_id or calendar.can_write(user_id)
+        return not calendar.read_only and calendar.can_write(user_id)
 
     def ensure_visible_to(self, user_id: UUID, calendar: Calendar) -> None:
         """Refuse with NotFound anyone who may not see the event, so they cannot tell it exists."""

@@ -130,13 +130,17 @@ class EventRepository(Protocol):
         ...
 
     async def list_visible_in_window(
-        self, user_id: UUID, window: TimeRange, calendar_id: UUID | None = None
+        self, user_id: UUID, window: TimeRange, calendar_id: UUID | None = None, *, limit: int | None = None
     ) -> list[Event]:
-        """Return confirmed events overlapping `window` that the user sees, sorted by start.
+        """Return confirmed events overlapping `window` that the user sees, sorted by start (the first `limit`).
 
         The user sees an event if they are a member of its calendar or one of its participants;
         with `calendar_id`, only that calendar's events.
         """
+        ...
+
+    async def count_visible_in_window(self, user_id: UUID, window: TimeRange, calendar_id: UUID | None = None) -> int:
+        """How many events `list_visible_in_window` would return without a limit."""
         ...
 
     async def room_bookings(self, room_id: UUID, window: TimeRange) -> list[RoomBooking]:

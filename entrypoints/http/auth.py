@@ -1,4 +1,4 @@
-"""JWT authentication: a bearer header or the HttpOnly cookie that sign-in sets, each naming a live session."""
+"""JWT authentication: a bearer header or the HttpOnly cookie that the web sign-in form sets, each naming a live session."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ __all__ = ["COOKIE_NAME", "PUBLIC_PATHS", "TOKEN_LIFETIME", "AuthenticatedUser",
 
 # Routes anyone may call; everything else needs a valid token.
 PUBLIC_PATHS = [
-    "^/health",
+    "^/health$",  # not /health/details, which is for administrators
     "^/schema",
     "^/api/auth/register$",
     "^/api/auth/login$",
@@ -81,6 +81,6 @@ def jwt_auth(settings: Settings) -> JWTCookieAuth[AuthenticatedUser, Token]:
         samesite="lax",
         default_token_expiration=TOKEN_LIFETIME,
         exclude=PUBLIC_PATHS,
-        description="A bearer token from POST /api/auth/login, or the HttpOnly cookie it sets; "
+        description="A bearer token from POST /api/auth/login, or the HttpOnly cookie the web /login form sets; "
         "good while its session lasts (12 hours at most, until sign-out).",
     )

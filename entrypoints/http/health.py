@@ -1,4 +1,8 @@
-"""GET /health: database, redis and queue, each bounded so the answer comes within 2 s."""
+"""GET /health: database, redis and queue, each bounded so the answer comes within 2 s.
+
+Anyone (a load balancer, a probe) gets ok/fail per check; why a check fails (exception text that can
+name internal hosts) and how long each took is for administrators, at GET /health/details.
+"""
 
 from __future__ import annotations
 
@@ -16,14 +20,15 @@ from saq.queue.base import Queue
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from entrypoints.guards import admins_only
 from entrypoints.http.dependencies import container_of
 
 CHECK_TIMEOUT_S = 1.5
 
 
-class Check(msgspec.Struct):
+class Check(msgspec.Struct, omit_defaults=True):
     status: str
-    latency_ms: float
+    latency_ms: float | None = None
     detail: str | None = None
 
 
@@ -83,23 +88,30 @@ class HealthController(Controller):
     @get(
         "/",
         operation_id="getHealth",
-        summary="Readiness of database, redis and queue",
+        summary="Readiness of database, redis and queue: ok or fail for each",
         exclude_from_auth=True,
         responses={503: ResponseSpec(Health, description="A dependency failed; `failing` names it")},
     )
     async def health(self, request: Request[Any, Any, Any]) -> Response[Health]:
-        connections = container_of(request.app).connections
-        probes = {
-            "database": database_probe(connections.engine),
-            "redis": redis_probe(connections.redis),
-            "queue": queue_probe(connections.queue),
-        }
-        results = await asyncio.gather(*(_run(p) for p in probes.values()))
-        checks = dict(zip(probes, results, strict=True))
-        failing = [name for name, check in checks.items() if check.status != "ok"]
-        body = Health(status="fail" if failing else "ok", checks=checks, failing=failing)
-        return Response(
-            body,
-            status_code=HTTP_503_SERVICE_UNAVAILABLE if failing else HTTP_200_OK,
-            headers={"Cache-Control": "no-store"},
-        )
+        return _answer(await _checks(request), public=True)
+
+    @get(
+        "/details",
+        operation_id="getHealthDetails",
+        summary="Readiness with each check's latency and failure detail (administrators)",
+        guards=[admins_only],
+        responses={503: ResponseSpec(Health, description="A dependency failed; `failing` names it")},
+    )
+    async def details(self, request: Request[Any, Any, Any]) -> Response[Health]:
+        return _answer(await _checks(request), public=False)
+
+
+async def _checks(request: Request[Any, Any, Any]) -> dict[str, Check]:
+    connections = container_of(request.app).connections
+    probes = {
+        "database": database_probe(connections.engine),
+        "redis": redis_probe(connections.redis),
+        "queue": queue_probe(connections.queue),
+    }
+    results = await asyncio.gather(*(_run(p) for p in probes.values()))
+    return dict(zip(probes, results, strict=True))

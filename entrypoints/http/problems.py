@@ -16,6 +16,8 @@ _DESCRIPTIONS = {
     404: "No such resource, or not visible to the caller",
     409: "Conflicts with the current state (e.g. the room is already booked for that slot)",
     412: "If-Match names a version that is no longer current",
+    413: "The request body is larger than the server takes",
+    415: "A body was sent with another Content-Type than application/json",
     422: "A field is invalid; `field` and `invalid_params` name it",
     429: "Too many requests; `Retry-After` says in how many seconds to try again",
 }

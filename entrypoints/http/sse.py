@@ -4,15 +4,22 @@ The seam between replay and live: the stream subscribes to the user's channel fi
 what it missed from PostgreSQL, then relays the channel, skipping any `seq` it already sent and
 fetching from PostgreSQL any it never saw. So a reconnect with Last-Event-ID gets no gap and no
 duplicate, whichever web process serves it.
+
+Bounded: a person holds at most SSE_STREAMS_PER_PERSON streams in a process (a new one closes the
+oldest), a stream buffers at most INBOX_SIZE frames for a slow reader (then it is closed with a
+`retry:` hint, and the reconnect replays what it missed), and a stream ends when its token expires.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import os
 import uuid
+from collections import OrderedDict
 from collections.abc import AsyncGenerator, Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -31,6 +38,12 @@ log = structlog.get_logger(__name__)
 KEEPALIVE_S = 15.0
 REPLAY_LIMIT = 500
 CONNECTIONS_TTL_S = 60
+INBOX_SIZE = 200
+"""Frames kept for a stream whose reader is behind; one more and it is closed (the reconnect replays)."""
+RETRY_SLOW_MS = 5_000
+RETRY_EVICTED_MS = 60_000  # long: a person with too many tabs should not have them evict each other in a loop
+RETRY_EXPIRED_MS = 1_000
+_CLOSE = b""
 
 
 class StreamFrame(msgspec.Struct):
@@ -66,12 +79,29 @@ class ConnectionRegistry:
         self._redis = redis
         self._key = f"planner:sse:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._open: dict[UUID, int] = {}
+        self._streams: dict[UUID, OrderedDict[int, Callable[[], None]]] = {}
+        self._stream_ids = itertools.count(1)
 
-    async def opened(self, user_id: UUID) -> None:
+    async def opened(
+        self, user_id: UUID, *, on_evicted: Callable[[], None] | None = None, keep_at_most: int | None = None
+    ) -> int:
+        """Count a stream; past `keep_at_most` of the user's, the oldest is told to close. Answers its id."""
+        stream = next(self._stream_ids)
+        streams = self._streams.setdefault(user_id, OrderedDict())
+        streams[stream] = on_evicted or (lambda: None)
+        while keep_at_most is not None and len(streams) > keep_at_most:
+            _, evict = streams.popitem(last=False)
+            evict()
         self._open[user_id] = self._open.get(user_id, 0) + 1
         await self._mirror(user_id)
+        return stream
 
-    async def closed(self, user_id: UUID) -> None:
+    async def closed(self, user_id: UUID, stream: int | None = None) -> None:
+        streams = self._streams.get(user_id)
+        if streams is not None and stream is not None:
+            streams.pop(stream, None)
+            if not streams:
+                del self._streams[user_id]
         left = self._open.get(user_id, 0) - 1
         if left > 0:
             self._open[user_id] = left
@@ -113,7 +143,7 @@ MissedFn = Callable[[UUID, int, int], Awaitable[list[Notification]]]
 LatestFn = Callable[[UUID], Awaitable[tuple[int, int]]]
 
 
-async def notification_events(
+async def notification_events(  # noqa: PLR0912, PLR0915 - one stream's whole life, read top to bottom
     *,
     user_id: UUID,
     last_event_id: int | None,
@@ -122,13 +152,37 @@ async def notification_events(
     missed: MissedFn,
     latest: LatestFn,
     keepalive_s: float = KEEPALIVE_S,
+    streams_per_person: int | None = None,
+    expires_at: datetime | None = None,
+    inbox_size: int = INBOX_SIZE,
 ) -> AsyncGenerator[ServerSentEventMessage, None]:
     """Replay what came after `last_event_id`, then relay the user's channel, with keepalives."""
-    inbox: asyncio.Queue[bytes] = asyncio.Queue()
+    # One slot more than the frames kept: room for the close marker even when the inbox is full.
+    inbox: asyncio.Queue[bytes] = asyncio.Queue(maxsize=inbox_size + 1)
+    why_closed: list[tuple[str, int]] = []
+
+    def close(reason: str, retry_ms: int) -> None:
+        if not why_closed:
+            log.info("sse.closing", user_id=str(user_id), reason=reason)
+            why_closed.append((reason, retry_ms))
+            inbox.put_nowait(_CLOSE)
+
+    async def deliver(raw: bytes) -> None:
+        if why_closed:
+            return
+        if inbox.qsize() >= inbox_size:
+            close("too far behind; reconnect to catch up", RETRY_SLOW_MS)
+            return
+        inbox.put_nowait(raw)
+
     subscriber = await channels.subscribe([user_channel(user_id)])
-    await registry.opened(user_id)
+    stream = await registry.opened(
+        user_id,
+        on_evicted=lambda: close("closed for a newer stream of yours", RETRY_EVICTED_MS),
+        keep_at_most=streams_per_person,
+    )
     try:
-        async with subscriber.run_in_background(inbox.put, join=False):
+        async with subscriber.run_in_background(deliver, join=False):
             newest_seq, unread = await latest(user_id)
             sent = newest_seq if last_event_id is None else min(last_event_id, newest_seq)
             while sent < newest_seq:
@@ -140,11 +194,23 @@ async def notification_events(
                     sent = notification.seq
             yield unread_frame(unread)
             while True:
+                wait_s = keepalive_s
+                if expires_at is not None:
+                    left_s = (expires_at - datetime.now(UTC)).total_seconds()
+                    if left_s <= 0:
+                        close("the session expired; sign in again", RETRY_EXPIRED_MS)  # queued: read at once
+                    else:
+                        wait_s = min(wait_s, left_s)
                 try:
-                    raw = await asyncio.wait_for(inbox.get(), keepalive_s)
+                    raw = await asyncio.wait_for(inbox.get(), wait_s)
                 except TimeoutError:
-                    yield ServerSentEventMessage(data=None, comment="keepalive")
+                    if expires_at is None or expires_at > datetime.now(UTC):
+                        yield ServerSentEventMessage(data=None, comment="keepalive")
                     continue
+                if raw == _CLOSE:
+                    reason, retry_ms = why_closed[0]
+                    yield ServerSentEventMessage(data=None, comment=reason, retry=retry_ms)
+                    return
                 message = msgspec.json.decode(raw, type=ChannelMessage)
                 if message.seq is not None and message.notification is not None:
                     if message.seq <= sent:
@@ -163,4 +229,4 @@ async def notification_events(
         with anyio.CancelScope(shield=True):
             with contextlib.suppress(Exception):
                 await channels.unsubscribe(subscriber)
-            await registry.closed(user_id)
+            await registry.closed(user_id, stream)

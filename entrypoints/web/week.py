@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -99,16 +100,18 @@ def _overlapping_clusters(
 
 
 def _columns(cluster: list[tuple[Event, datetime, datetime]]) -> list[int]:
-    """First free column for each piece, in start order."""
-    column_ends: list[datetime] = []
+    """First free column for each piece, in start order: O(n log n) with two heaps.
+
+    `busy` holds (end, column) of the columns in use, `free` the columns whose piece has ended; a
+    piece takes the lowest free column, or opens a new one.
+    """
+    busy: list[tuple[datetime, int]] = []
+    free: list[int] = []
     chosen = []
     for _, starts, ends in cluster:
-        for index, busy_until in enumerate(column_ends):
-            if busy_until <= starts:
-                column_ends[index] = ends
-                chosen.append(index)
-                break
-        else:
-            column_ends.append(ends)
-            chosen.append(len(column_ends) - 1)
+        while busy and busy[0][0] <= starts:
+            heapq.heappush(free, heapq.heappop(busy)[1])
+        column = heapq.heappop(free) if free else len(busy)
+        heapq.heappush(busy, (ends, column))
+        chosen.append(column)
     return chosen

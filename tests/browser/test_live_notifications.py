@@ -10,7 +10,7 @@ import itertools
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
-from playwright.async_api import Browser, BrowserContext, Page, Route, expect
+from playwright.async_api import APIResponse, Browser, BrowserContext, Page, Route, expect
 
 from entrypoints.bootstrap import bootstrap
 from entrypoints.settings import Settings
@@ -36,6 +36,12 @@ async def signed_up(browser: Browser, base: str, name: str) -> tuple[BrowserCont
     await page.get_by_role("button", name="Sign up").click()
     await expect(page.locator("#calendar")).to_be_visible()
     return context, page, email
+
+
+async def api_post(context: BrowserContext, path: str, data: object) -> APIResponse:
+    """A JSON call with the browser's session cookie and, as htmx sends it on our pages, the CSRF header."""
+    csrf = next(cookie["value"] for cookie in await context.cookies() if cookie["name"] == "planner_csrf")
+    return await context.request.post(path, data=data, headers={"x-csrftoken": csrf})
 
 
 async def stream_open(page: Page, timeout_s: float = 10) -> None:
@@ -66,7 +72,7 @@ async def test_an_invitation_rings_the_bell_live_and_the_answer_rings_back(brows
     ada_context, ada, _ = await signed_up(browser, site, "Ada")  # the first to sign up administers planner
     bob_context, bob, bob_email = await signed_up(browser, site, "Bob")
     room = {"name": "Everest", "capacity": 6, "location": "2nd floor"}
-    made = await ada_context.request.post("/api/rooms", data=room)
+    made = await api_post(ada_context, "/api/rooms", room)
     assert made.status == 201, await made.text()
     await bob.goto(f"/?date={tomorrow(0)[:10]}")  # the week the meeting will be in
     await stream_open(bob)
@@ -132,9 +138,10 @@ async def test_without_the_stream_the_bell_polls_and_the_stream_comes_back(brows
     await bob.reload()
     await expect(bob.locator("body")).to_have_attribute("data-stream", "down")
 
-    invited = await ada_context.request.post(
+    invited = await api_post(
+        ada_context,
         "/api/events",
-        data={
+        {
             "title": "Planning",
             "starts_at": f"{tomorrow(10)}:00Z",
             "ends_at": f"{tomorrow(11)}:00Z",
@@ -183,9 +190,10 @@ async def test_a_calendars_changed_frame_reloads_the_open_week(browser: Browser,
     await stream_open(page)
     me = await (await context.request.get("/api/me")).json()
     # Made behind the page's back (as a Google sync does): nobody is notified of one's own event.
-    made = await context.request.post(
+    made = await api_post(
+        context,
         "/api/events",
-        data={"title": "Mirrored from Google", "starts_at": tomorrow(9) + ":00Z", "ends_at": tomorrow(10) + ":00Z"},
+        {"title": "Mirrored from Google", "starts_at": tomorrow(9) + ":00Z", "ends_at": tomorrow(10) + ":00Z"},
     )
     assert made.status == 201, await made.text()
     await expect(page.locator("#calendar .event-title", has_text="Mirrored from Google")).to_have_count(0)

@@ -21,11 +21,13 @@ from tests.fakes.google import FakeGoogle, running_fake_google
 from tests.support.google import (
     Planner,
     connect,
+    consent_url,
     job_of,
     queued_syncs,
     running_worker,
     serving,
     start_connecting,
+    state_of,
     wait_for_job,
 )
 from tests.support.waiting import wait_for
@@ -92,6 +94,40 @@ async def test_a_forged_or_foreign_state_is_refused(planner: Planner, fake: Fake
     status = (await ada.get(f"/webhook/status/{ada.id}")).json()
     assert status["connected"] is False
     assert not [call for call in fake.calls if call.path == "/token"]
+
+
+async def test_a_state_works_once(planner: Planner, fake: FakeGoogle) -> None:
+    ada = await planner.person("ada")
+    url = await consent_url(ada)
+    first = await ada.get("/api/google/callback", params={"code": fake.consent(url), "state": state_of(url)})
+    assert first.status_code == 202, first.text
+    replayed = await ada.get("/api/google/callback", params={"code": fake.consent(url), "state": state_of(url)})
+    assert replayed.status_code == 403, replayed.text
+    assert "already used" in replayed.json()["detail"]
+
+
+async def test_a_non_ascii_state_is_refused_not_a_server_error(planner: Planner, fake: FakeGoogle) -> None:
+    ada = await planner.person("ada")
+    state = await start_connecting(ada)
+    payload, _, _ = state.rpartition(".")
+    answer = await ada.get("/api/google/callback", params={"code": fake.issue_code(), "state": f"{payload}.ü"})
+    assert answer.status_code == 403, answer.text
+
+
+async def test_the_code_is_exchanged_with_the_pkce_verifier_for_read_only_access(
+    planner: Planner, fake: FakeGoogle
+) -> None:
+    ada = await planner.person("ada")
+    url = await consent_url(ada)
+    code = fake.consent(url)
+    assert fake.consented_scopes, "the consent URL names its scopes"
+    assert all(scope.endswith(".readonly") for scope in fake.consented_scopes), fake.consented_scopes
+    # A code whose consent carried another challenge (an intercepted code) is refused by Google.
+    intercepted = await ada.get(
+        "/api/google/callback", params={"code": fake.issue_code("another-challenge"), "state": state_of(url)}
+    )
+    assert intercepted.status_code == 422, intercepted.text
+    assert code in fake.codes, "the real code was never tried"
 
 
 async def test_full_sync_mirrors_every_calendar_read_only(planner: Planner, fake: FakeGoogle) -> None:
@@ -490,6 +526,7 @@ async def test_disconnecting_stops_channels_and_removes_the_mirror(planner: Plan
 
     assert (await ada.delete("/api/google/connection")).status_code == 204
     assert fake.stopped_channels == [channel_id]
+    assert len(fake.revoked) == 1, "the grant is withdrawn at Google, not only forgotten here"
     assert await titles(ada) == []
     calendars = (await ada.get("/api/calendars")).json()["items"]
     assert [c["name"] for c in calendars] == ["ada"]

@@ -12,6 +12,7 @@ from litestar.testing import AsyncTestClient
 from adapters.embedded.redis import EmbeddedRedis
 from entrypoints.app import create_app
 from entrypoints.settings import Settings
+from tests.e2e.people import sign_up
 
 
 async def test_health_is_200_when_database_redis_and_a_worker_answer(
@@ -33,6 +34,18 @@ async def test_health_is_503_naming_the_queue_when_no_worker_runs(client: AsyncT
     response = await client.get("/health")
     assert response.status_code == 503
     assert response.json()["failing"] == ["queue"]
+
+
+async def test_the_public_sees_ok_or_fail_and_administrators_see_why(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    public = (await client.get("/health")).json()
+    assert public["checks"]["queue"] == {"status": "fail"}, "no exception text or latency for anyone"
+    admin, someone = await sign_up(client, "admin"), await sign_up(client, "someone")  # the first one administers
+    assert (await client.get("/health/details")).status_code == 401
+    assert (await someone.get("/health/details")).status_code == 403
+    details = await admin.get("/health/details")
+    assert details.status_code == 503
+    assert "planner worker" in details.json()["checks"]["queue"]["detail"]
+    assert details.json()["checks"]["database"]["latency_ms"] >= 0
 
 
 async def test_health_is_503_naming_redis_when_redis_is_stopped(settings: Settings, tmp_path: Path) -> None:

@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
+import jwt
 import pytest
 from litestar import Litestar
+from litestar.channels import ChannelsPlugin
 from litestar.testing import AsyncTestClient
+from structlog.testing import capture_logs
 
 from domain.notifications.notification import NotificationDraft, NotificationType
 from entrypoints.app import create_app
 from entrypoints.bootstrap import bootstrap
+from entrypoints.http.dependencies import container_of
+from entrypoints.http.sse import notification_events
 from entrypoints.settings import Settings
 from tests.e2e.people import at, sign_up
 from tests.e2e.sse_client import open_stream
@@ -235,3 +242,83 @@ async def test_the_queue_monitor_is_for_admins_only(client: AsyncTestClient[Lite
     assert queues.status_code == 200
     assert [q["name"] for q in queues.json()["queues"]] == ["planner"]
     assert (await admin.get("/saq")).status_code == 200
+
+
+async def test_past_the_streams_a_person_may_hold_the_oldest_is_closed_with_a_retry_hint(
+    client: AsyncTestClient[Litestar], settings: Settings
+) -> None:
+    limits = dataclasses.replace(settings.rate_limits, sse_streams_per_person=2)
+    app = create_app(dataclasses.replace(settings, rate_limits=limits), configure_logs=False)
+    bob = await sign_up(client, "bob")
+    async with live_server(app) as base, contextlib.AsyncExitStack() as stack:
+        streams = []
+        for _ in range(3):
+            stream = await stack.enter_async_context(open_stream(base, bob.token))
+            await stream.next("unread_count")
+            streams.append(stream)
+        await wait_for(
+            lambda: _has_comment_starting(streams[0].comments, "closed for a newer stream"),
+            timeout=5,
+            what="the oldest stream to be closed",
+        )
+        assert not any("closed" in comment for stream in streams[1:] for comment in stream.comments)
+
+
+async def test_a_stream_ends_when_its_token_expires(client: AsyncTestClient[Litestar], settings: Settings) -> None:
+    app = create_app(container=bootstrap(settings, sse_keepalive_s=0.5), configure_logs=False)
+    bob = await sign_up(client, "bob")
+    session = {"sid": jwt.decode(bob.token, options={"verify_signature": False})["extras"]["sid"]}
+    short = container_of(app).auth.create_token(
+        identifier=bob.id, token_expiration=timedelta(seconds=2), token_extras=session
+    )
+    async with live_server(app) as base, open_stream(base, short) as stream:
+        assert stream.status == 200
+        await wait_for(
+            lambda: _has_comment_starting(stream.comments, "the session expired"),
+            timeout=8,
+            what="the stream to end with its token",
+        )
+
+
+async def test_a_reader_too_far_behind_is_disconnected_not_buffered_without_end(
+    client: AsyncTestClient[Litestar], settings: Settings, notify: Any
+) -> None:
+    app = create_app(settings, configure_logs=False)
+    bob = await sign_up(client, "bob")
+    async with live_server(app):
+        channels = app.plugins.get(ChannelsPlugin)
+
+        async def missed(user_id: UUID, after_seq: int, limit: int) -> list[Any]:
+            return []
+
+        async def latest(user_id: UUID) -> tuple[int, int]:
+            return 0, 0
+
+        frames = notification_events(
+            user_id=UUID(bob.id),
+            last_event_id=None,
+            channels=channels,
+            registry=container_of(app).connection_registry,
+            missed=missed,
+            latest=latest,
+            inbox_size=3,
+        )
+        assert (await anext(frames)).event == "unread_count"
+        with capture_logs() as logs:
+            for n in range(6):  # published while the reader reads nothing
+                await notify(bob.id, f"n{n}")
+
+            async def gave_up() -> bool:
+                return any(entry["event"] == "sse.closing" for entry in logs)
+
+            await wait_for(gave_up, timeout=5, what="the stream to give up on its reader")
+        async with asyncio.timeout(5):
+            seen = [frame async for frame in frames]
+        assert len([f for f in seen if f.event == "notification"]) <= 3
+        assert seen[-1].retry is not None
+        assert seen[-1].comment is not None
+        assert "behind" in seen[-1].comment
+
+
+async def _has_comment_starting(comments: list[str], text: str) -> bool:
+    return any(comment.startswith(text) for comment in comments)

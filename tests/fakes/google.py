@@ -7,6 +7,8 @@ to the channels it was asked to open, the way Google does.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import itertools
 import json
 import secrets
@@ -68,7 +70,10 @@ class FakeGoogle:
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.calendars: dict[str, FakeCalendar] = {}
-        self.codes: set[str] = set()
+        self.codes: dict[str, str | None] = {}
+        """Authorization code -> the PKCE S256 challenge of the consent that issued it."""
+        self.consented_scopes: list[str] = []
+        self.revoked: list[str] = []
         self.access_tokens: set[str] = set()
         self.refresh_tokens: dict[str, bool] = {}
         self.channels: dict[str, FakeChannel] = {}
@@ -86,12 +91,20 @@ class FakeGoogle:
     def api_base(self) -> str:
         return f"{self.base_url}/calendar/v3/"
 
-    def issue_code(self) -> str:
-        """A code as Google would hand the browser on consent."""
+    def issue_code(self, code_challenge: str | None = None) -> str:
+        """A code as Google would hand the browser on consent; without a challenge it can never be exchanged."""
         code = "code-" + secrets.token_urlsafe(8)
         with self.lock:
-            self.codes.add(code)
+            self.codes[code] = code_challenge
         return code
+
+    def consent(self, authorization_url: str) -> str:
+        """The person agrees on the consent page planner sent them to: the code Google hands back."""
+        query = parse_qs(urlsplit(authorization_url).query)
+        assert query["code_challenge_method"] == ["S256"], "planner always uses PKCE with S256"
+        with self.lock:
+            self.consented_scopes = query["scope"][0].split()
+        return self.issue_code(query["code_challenge"][0])
 
     def add_calendar(self, calendar_id: str, summary: str, time_zone: str = "UTC") -> FakeCalendar:
         with self.lock:
@@ -197,6 +210,8 @@ class FakeGoogle:
                     return failure.status, _error(failure.status, failure.reason)
             if path == "/token" and method == "POST":
                 return self._token(parse_qs(body.decode()))
+            if path == "/revoke" and method == "POST":
+                return self._revoke(parse_qs(body.decode()))
             if not path.startswith("/calendar/v3/"):
                 return 404, _error(404, "notFound")
             bearer = headers.get("Authorization", "").removeprefix("Bearer ")
@@ -227,7 +242,9 @@ class FakeGoogle:
         grant = one("grant_type")
         access = "access-" + secrets.token_urlsafe(12)
         if grant == "authorization_code" and one("code") in self.codes:
-            self.codes.discard(one("code"))
+            challenge = self.codes.pop(one("code"))
+            if challenge is None or _s256(one("code_verifier")) != challenge:
+                return 400, {"error": "invalid_grant", "error_description": "Invalid code verifier."}
             refresh = "refresh-" + secrets.token_urlsafe(12)
             self.refresh_tokens[refresh] = True
             self.access_tokens.add(access)
@@ -236,6 +253,15 @@ class FakeGoogle:
             self.access_tokens.add(access)
             return 200, {"access_token": access, "expires_in": 3599, "token_type": "Bearer"}
         return 400, {"error": "invalid_grant", "error_description": "Token has been expired or revoked."}
+
+    def _revoke(self, form: dict[str, list[str]]) -> tuple[int, Any]:
+        token = (form.get("token") or [""])[0]
+        if self.refresh_tokens.get(token) or token in self.access_tokens:
+            self.revoked.append(token)
+            self.refresh_tokens[token] = False
+            self.access_tokens.discard(token)
+            return 200, {}
+        return 400, {"error": "invalid_token"}
 
     def _calendar_list(self) -> tuple[int, Any]:
         items = [
@@ -303,6 +329,10 @@ class FakeGoogle:
         del self.channels[channel.id]
         self.stopped_channels.append(channel.id)
         return 204, None
+
+
+def _s256(verifier: str) -> str:
+    return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
 
 
 def _error(status: int, reason: str) -> dict[str, Any]:

@@ -205,8 +205,15 @@ class InMemoryEventRepository:
         self._tables.events[event.id] = _copy(event)
 
     async def list_visible_in_window(
-        self, user_id: UUID, window: TimeRange, calendar_id: UUID | None = None
+        self, user_id: UUID, window: TimeRange, calendar_id: UUID | None = None, *, limit: int | None = None
     ) -> list[Event]:
+        visible = await self._visible(user_id, window, calendar_id)
+        return visible if limit is None else visible[:limit]
+
+    async def count_visible_in_window(self, user_id: UUID, window: TimeRange, calendar_id: UUID | None = None) -> int:
+        return len(await self._visible(user_id, window, calendar_id))
+
+    async def _visible(self, user_id: UUID, window: TimeRange, calendar_id: UUID | None) -> list[Event]:
         calendars = self._tables.calendars
         visible = [
             _copy(event)

@@ -37,6 +37,7 @@ def google_settings(settings: Settings, fake: FakeGoogle, public_base_url: str) 
             client_secret=CLIENT_SECRET,
             auth_uri=f"{fake.base_url}/auth",
             token_uri=f"{fake.base_url}/token",
+            revoke_uri=f"{fake.base_url}/revoke",
             api_base_url=fake.api_base,
             retry_base_ms=1,
         ),
@@ -108,18 +109,26 @@ async def queued_syncs(settings: Settings) -> list[SaqJob]:
         await queue.disconnect()
 
 
-async def start_connecting(person: Person) -> str:
-    """The OAuth state planner binds to the person, read from the consent URL it sends them to."""
+async def consent_url(person: Person) -> str:
+    """The Google consent URL planner sends the person to."""
     answer = await person.get("/api/google/connect", params={"redirect": "false"})
     assert answer.status_code == 200, answer.text
-    url = answer.json()["authorization_url"]
+    return str(answer.json()["authorization_url"])
+
+
+def state_of(url: str) -> str:
     return parse_qs(urlsplit(url).query)["state"][0]
+
+
+async def start_connecting(person: Person) -> str:
+    """The OAuth state planner binds to the person, read from the consent URL it sends them to."""
+    return state_of(await consent_url(person))
 
 
 async def connect(person: Person, fake: FakeGoogle) -> str:
     """Go through consent and the callback; answers the full-sync job's id."""
-    state = await start_connecting(person)
-    answer = await person.get("/api/google/callback", params={"code": fake.issue_code(), "state": state})
+    url = await consent_url(person)
+    answer = await person.get("/api/google/callback", params={"code": fake.consent(url), "state": state_of(url)})
     assert answer.status_code == 202, answer.text
     return str(answer.json()["job_id"])
 

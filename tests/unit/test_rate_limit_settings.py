@@ -11,7 +11,16 @@ from entrypoints.settings import RateLimitSettings, Settings, SettingsError
 def test_defaults_are_ten_sign_ins_a_minute_and_six_hundred_api_calls() -> None:
     limits = Settings.from_env({}).rate_limits
     assert limits == RateLimitSettings(
-        redis_url=None, sign_in_per_ip=10, sign_up_per_ip=10, per_account=10, api_per_user=600, api_per_ip=600
+        redis_url=None,
+        sign_in_per_ip=10,
+        sign_up_per_ip=10,
+        per_account=10,
+        api_per_user=600,
+        api_per_ip=600,
+        sign_in_max_delay_s=900,
+        sign_in_failures_per_minute=100,
+        events_per_hour=500,
+        sse_streams_per_person=10,
     )
 
 
@@ -24,6 +33,10 @@ def test_every_limit_is_read_from_the_environment_and_zero_turns_it_off() -> Non
             "RATE_LIMIT_PER_ACCOUNT": "5",
             "RATE_LIMIT_API_PER_USER": "100",
             "RATE_LIMIT_API_PER_IP": "7",
+            "RATE_LIMIT_SIGN_IN_MAX_DELAY_S": "60",
+            "RATE_LIMIT_SIGN_IN_FAILURES_PER_MINUTE": "0",
+            "EVENTS_PER_HOUR": "0",
+            "SSE_STREAMS_PER_PERSON": "2",
         }
     ).rate_limits
     assert limits == RateLimitSettings(
@@ -33,6 +46,10 @@ def test_every_limit_is_read_from_the_environment_and_zero_turns_it_off() -> Non
         per_account=5,
         api_per_user=100,
         api_per_ip=7,
+        sign_in_max_delay_s=60,
+        sign_in_failures_per_minute=0,
+        events_per_hour=0,
+        sse_streams_per_person=2,
     )
 
 

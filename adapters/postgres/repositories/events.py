@@ -119,30 +119,21 @@ class SqlEventRepository:
         self._seen.remember(event)
 
     async def list_visible_in_window(
-        self, user_id: UUID, window: TimeRange, calendar_id: UUID | None = None
+        self, user_id: UUID, window: TimeRange, calendar_id: UUID | None = None, *, limit: int | None = None
     ) -> list[Event]:
-        """Return confirmed events overlapping `window` that the user sees, sorted by start.
+        """Return confirmed events overlapping `window` that the user sees, sorted by start (the first `limit`).
 
         One query finds the events (through the user's memberships and invitations, each branch on
         its own index), one more loads all their participants.
         """
-        in_my_calendars = (
-            select(EventRow.id)
-            .join(CalendarMemberRow, CalendarMemberRow.calendar_id == EventRow.calendar_id)
-            .where(CalendarMemberRow.user_id == user_id, is_confirmed(), slot_overlaps(window))
-        )
-        invited_to = (
-            select(EventRow.id)
-            .join(EventParticipantRow, EventParticipantRow.event_id == EventRow.id)
-            .where(EventParticipantRow.user_id == user_id, is_confirmed(), slot_overlaps(window))
-        )
-        if calendar_id is not None:
-            in_my_calendars = in_my_calendars.where(EventRow.calendar_id == calendar_id)
-            invited_to = invited_to.where(EventRow.calendar_id == calendar_id)
-        visible = union(in_my_calendars, invited_to).subquery()
-        return await self._load(
-            _EVENTS.join(visible, visible.c.id == EventRow.id).order_by(EventRow.starts_at, EventRow.id)
-        )
+        visible = _visible_ids(user_id, window, calendar_id).subquery()
+        statement = _EVENTS.join(visible, visible.c.id == EventRow.id).order_by(EventRow.starts_at, EventRow.id)
+        return await self._load(statement if limit is None else statement.limit(limit))
+
+    async def count_visible_in_window(self, user_id: UUID, window: TimeRange, calendar_id: UUID | None = None) -> int:
+        """How many events `list_visible_in_window` would return without a limit."""
+        visible = _visible_ids(user_id, window, calendar_id).subquery()
+        return int((await self._session.execute(select(func.count()).select_from(visible))).scalar_one())
 
     async def room_bookings(self, room_id: UUID, window: TimeRange) -> list[RoomBooking]:
         """Return the confirmed events' bookings of the room overlapping `window`, sorted by start."""
@@ -325,3 +316,21 @@ def event_from_row(row: Row[Any], participants: list[Participant]) -> Event:
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
+
+
+def _visible_ids(user_id: UUID, window: TimeRange, calendar_id: UUID | None) -> Any:
+    """Ids of the confirmed events overlapping `window` in the user's calendars or that they are invited to."""
+    in_my_calendars = (
+        select(EventRow.id)
+        .join(CalendarMemberRow, CalendarMemberRow.calendar_id == EventRow.calendar_id)
+        .where(CalendarMemberRow.user_id == user_id, is_confirmed(), slot_overlaps(window))
+    )
+    invited_to = (
+        select(EventRow.id)
+        .join(EventParticipantRow, EventParticipantRow.event_id == EventRow.id)
+        .where(EventParticipantRow.user_id == user_id, is_confirmed(), slot_overlaps(window))
+    )
+    if calendar_id is not None:
+        in_my_calendars = in_my_calendars.where(EventRow.calendar_id == calendar_id)
+        invited_to = invited_to.where(EventRow.calendar_id == calendar_id)
+    return union(in_my_calendars, invited_to)

@@ -13,18 +13,22 @@ from application.scheduling.dto import RegisterUser, SignIn
 from application.scheduling.get_user import get_user
 from application.scheduling.register_user import register_user
 from application.scheduling.sign_in import sign_in
-from domain.errors import EmailAlreadyRegistered
+from domain.errors import EmailAlreadyRegistered, InvalidCredentials
 from entrypoints.http.auth import TOKEN_LIFETIME
 from entrypoints.http.dependencies import Ctx, container_of
 from entrypoints.http.problems import problems
-from entrypoints.http.rate_limits import limit_sign_in_per_account, limit_sign_up_per_account
+from entrypoints.http.rate_limits import (
+    limit_sign_in_per_account,
+    limit_sign_up_per_account,
+    note_failed_sign_in,
+    note_signed_in,
+)
 from entrypoints.http.schemas.users import Login, Register, RegistrationReceived, Token, User
 from entrypoints.http.sessions import (
     accounts_of,
     cleared_cookie,
     end_every_session,
     end_presented_session,
-    session_cookie,
     start_session,
 )
 from entrypoints.settings import Settings
@@ -81,18 +85,24 @@ class AuthController(Controller):
     @post(
         "/login",
         operation_id="login",
-        responses=problems(401, 422, 429),
+        responses=problems(401, 415, 422, 429),
         status_code=HTTP_200_OK,
-        summary="Sign in: a bearer token and a cookie",
+        summary="Sign in: a bearer token (no cookie; the web client's /login form sets that)",
         before_request=limit_sign_in_per_account,
     )
     async def login(self, request: Request[Any, Any, Any], data: JSONBody[Login], ctx: Ctx) -> Response[Token]:
-        user = await sign_in(SignIn(email=data.email, password=data.password), uow=ctx.uow, hasher=ctx.hasher)
+        # No cookie: a cross-site page that got a victim's browser to sign in here would otherwise
+        # leave it signed into the attacker's account (login CSRF). The web /login form sets it.
+        try:
+            user = await sign_in(SignIn(email=data.email, password=data.password), uow=ctx.uow, hasher=ctx.hasher)
+        except InvalidCredentials:
+            await note_failed_sign_in(request, data.email)
+            raise
+        await note_signed_in(request, data.email)
         token = await start_session(request, user.id)
         lifetime = int(TOKEN_LIFETIME.total_seconds())
         return Response(
             Token(access_token=token, token_type="bearer", expires_in=lifetime),  # noqa: S106 - the OAuth token type
-            cookies=[session_cookie(request, token)],
             headers={"Cache-Control": "no-store"},
         )
 

@@ -23,6 +23,7 @@ from domain.scheduling.event import Event as DomainEvent
 from entrypoints.http.dependencies import Ctx
 from entrypoints.http.etags import etag, expected_version
 from entrypoints.http.problems import problems
+from entrypoints.http.rate_limits import limit_events_created
 from entrypoints.http.schemas.events import Event, EventCreate, EventList, EventUpdate, ParticipantAdd, ResponseIn
 from entrypoints.http.schemas.fields import AwareDateTime
 from entrypoints.http.unset import unset_to_domain
@@ -70,8 +71,9 @@ class EventController(Controller):
     @post(
         "/",
         operation_id="createEvent",
-        responses=problems(401, 403, 409, 422),
+        responses=problems(401, 403, 409, 422, 429),
         summary="Create an event, book its room, invite people",
+        before_request=limit_events_created,
     )
     async def create_event(self, data: JSONBody[EventCreate], ctx: Ctx) -> Response[Event]:
         command = CreateEvent(

@@ -65,7 +65,9 @@ class GoogleController(Controller):
         google: Google,
         redirect: Annotated[bool, QueryParameter(name="redirect", description="Redirect (default) or JSON")] = True,
     ) -> Response[Any]:
-        url = authorization_url(ctx.actor.id, oauth=google.oauth, clock=ctx.clock, secret=google.secret)
+        url = await authorization_url(
+            ctx.actor.id, oauth=google.oauth, clock=ctx.clock, secret=google.secret, pending=google.pending
+        )
         if redirect:
             return Redirect(url, status_code=302)
         return Response(ConnectStarted(authorization_url=url))
@@ -99,6 +101,7 @@ class GoogleController(Controller):
             clock=ctx.clock,
             secret=google.secret,
             queue=google.queue,
+            pending=google.pending,
         )
         started = SyncStarted(job_id=str(job.id), job_url=f"/api/jobs/{job.id}")
         if "text/html" in request.headers.get("accept", ""):
@@ -113,7 +116,9 @@ class GoogleController(Controller):
         status_code=HTTP_204_NO_CONTENT,
     )
     async def disconnect(self, ctx: Ctx, google: Google) -> None:
-        await disconnect(ctx.actor.id, uow=ctx.uow, apis=google.apis, forget_reads=ctx.container.forget_reads)
+        await disconnect(
+            ctx.actor.id, uow=ctx.uow, apis=google.apis, oauth=google.oauth, forget_reads=ctx.container.forget_reads
+        )
 
 
 class WebhookController(Controller):

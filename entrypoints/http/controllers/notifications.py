@@ -112,5 +112,8 @@ class NotificationController(Controller):
             missed=missed,
             latest=latest,
             keepalive_s=container.sse_keepalive_s,
+            streams_per_person=container.settings.rate_limits.sse_streams_per_person,
+            # The stream ends with its token: an open stream is never re-authorized otherwise.
+            expires_at=getattr(request.auth, "exp", None),
         )
         return ServerSentEvent(events, headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})

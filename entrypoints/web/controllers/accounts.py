@@ -15,7 +15,12 @@ from application.scheduling.sign_in import sign_in
 from domain.errors import DomainError, EmailAlreadyRegistered, InvalidCredentials, InvalidInput
 from entrypoints.http.dependencies import ClockDep, Hasher, UoW, container_of
 from entrypoints.http.errors import domain_status
-from entrypoints.http.rate_limits import limit_sign_in_per_account, limit_sign_up_per_account
+from entrypoints.http.rate_limits import (
+    limit_sign_in_per_account,
+    limit_sign_up_per_account,
+    note_failed_sign_in,
+    note_signed_in,
+)
 from entrypoints.http.sessions import (
     accounts_of,
     cleared_cookie,
@@ -66,8 +71,11 @@ class AccountPages(Controller):
         email, target = _text(form, "email").strip(), safe_next(_text(form, "next"))
         try:
             user = await sign_in(SignIn(email=email, password=_text(form, "password")), uow=uow, hasher=hasher)
-        except (InvalidCredentials, InvalidInput):
+        except (InvalidCredentials, InvalidInput) as refused:
+            if isinstance(refused, InvalidCredentials):
+                await note_failed_sign_in(request, email)
             return page("login.html", status_code=401, email=email, next=target, error="Wrong email or password.")
+        await note_signed_in(request, email)
         token = await start_session(request, user.id)
         return Redirect(target, status_code=HTTP_303_SEE_OTHER, cookies=[session_cookie(request, token)])
 

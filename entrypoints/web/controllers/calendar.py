@@ -11,7 +11,7 @@ from litestar.params import QueryParameter
 from litestar.response import Template
 
 from application.scheduling.list_calendars import list_calendars
-from application.scheduling.list_events import list_events
+from application.scheduling.list_events import list_events_capped
 from domain.clock import Clock
 from domain.scheduling.calendar import Calendar
 from domain.scheduling.event import Event
@@ -103,7 +103,8 @@ class CalendarPages(Controller):
         start, _ = day_bounds(days[0], zone)
         _, end = day_bounds(days[-1], zone)
         calendars = await list_calendars(actor_id=viewer.user.id, uow=uow)
-        events = await list_events(actor_id=viewer.user.id, start=start, end=end, uow=uow)
+        # Capped: past MAX_EVENTS_IN_WINDOW the page says how many more there are instead of failing.
+        listing = await list_events_capped(actor_id=viewer.user.id, start=start, end=end, uow=uow)
         hidden = set(hide or [])
         today = clock.now().astimezone(zone).date()
         step = timedelta(days=len(days))
@@ -111,7 +112,8 @@ class CalendarPages(Controller):
             "calendar.html",
             viewer=viewer,
             mode=mode,
-            days=lay_out(_shown(events, calendars, hidden), days, zone, today),
+            days=lay_out(_shown(listing.events, calendars, hidden), days, zone, today),
+            more=listing.more,
             hours=HOURS,
             calendars=calendars,
             colors={c.id: c.color for c in calendars},

@@ -20,7 +20,7 @@ from application.scheduling.get_event import get_event
 from application.scheduling.get_room import get_room
 from application.scheduling.get_user import get_user
 from application.scheduling.list_calendars import list_calendars
-from application.scheduling.list_events import list_events
+from application.scheduling.list_events import list_events_capped
 from application.scheduling.respond import respond
 from application.scheduling.update_event import update_event
 from domain.clock import Clock
@@ -30,6 +30,7 @@ from domain.scheduling.event import MAX_TITLE_LENGTH, Event
 from domain.scheduling.room import MAX_CAPACITY, Room
 from entrypoints.http.dependencies import ClockDep, UoW
 from entrypoints.http.errors import domain_status
+from entrypoints.http.rate_limits import limit_events_created
 from entrypoints.web.errors import is_htmx
 from entrypoints.web.event_form import EventForm, known_people, rsvp
 from entrypoints.web.rendering import Viewer, ViewerDep, page
@@ -70,9 +71,11 @@ async def _form_page(
 ) -> Template:
     now = clock.now()
     calendars = [c for c in await list_calendars(actor_id=viewer.user.id, uow=uow) if c.can_write(viewer.user.id)]
-    nearby = await list_events(
-        actor_id=viewer.user.id, start=now - SUGGESTIONS_SPAN, end=now + SUGGESTIONS_SPAN, uow=uow
-    )
+    nearby = (
+        await list_events_capped(
+            actor_id=viewer.user.id, start=now - SUGGESTIONS_SPAN, end=now + SUGGESTIONS_SPAN, uow=uow
+        )
+    ).events
     return page(
         "event_form.html",
         viewer=viewer,
@@ -132,7 +135,7 @@ class EventPages(Controller):
         form = EventForm.blank(_default_start(day, hour, viewer, clock), viewer.user.timezone)
         return await _form_page(form, viewer=viewer, uow=uow, clock=clock)
 
-    @post("/new")
+    @post("/new", before_request=limit_events_created)
     async def create(
         self, request: Request[Any, Any, Any], viewer: ViewerDep, uow: UoW, clock: ClockDep
     ) -> Response[Any]:

@@ -12,7 +12,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from application.scheduling.create_room import create_room
 from application.scheduling.dto import CreateRoom
-from application.scheduling.list_events import list_events
+from application.scheduling.list_events import list_events_capped
 from application.scheduling.list_rooms import list_rooms
 from application.scheduling.room_availability import room_availability
 from domain.clock import Clock
@@ -72,7 +72,7 @@ async def _board(
 ) -> Template:
     start, end = day_bounds(shown, viewer.zone)
     # Bookings of events I cannot see show as "booked", without their title.
-    mine = {e.id: e for e in await list_events(actor_id=viewer.user.id, start=start, end=end, uow=uow)}
+    mine = {e.id: e for e in (await list_events_capped(actor_id=viewer.user.id, start=start, end=end, uow=uow)).events}
     board = [await room_availability(room.id, start=start, end=end, uow=uow) for room in await list_rooms(uow=uow)]
     return page(
         "rooms.html",

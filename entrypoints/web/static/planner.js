@@ -104,6 +104,17 @@
     document.body.dataset.stream = "open";
   }
 
+  // Positions and colours come as data-style: the Content-Security-Policy refuses style attributes,
+  // not styles set through the DOM, so no 'unsafe-inline' is needed for them.
+  function applyStyles(root) {
+    var scope = root && root.querySelectorAll ? root : document;
+    if (scope.dataset && scope.dataset.style) scope.style.cssText = scope.dataset.style;
+    scope.querySelectorAll("[data-style]").forEach(function (el) { el.style.cssText = el.dataset.style; });
+  }
+
+  document.addEventListener("htmx:load", function (evt) { applyStyles(evt.target); });
+  document.addEventListener("DOMContentLoaded", function () { applyStyles(document); });
+
   document.addEventListener("htmx:sseBeforeMessage", onStreamMessage);
   document.addEventListener("htmx:sseError", function () { document.body.dataset.stream = "down"; streamDown(); });
   document.addEventListener("htmx:sseOpen", streamUp);

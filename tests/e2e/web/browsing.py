@@ -40,11 +40,14 @@ class Visitor:
     async def open(self, path: str) -> httpx.Response:
         return await self._send("GET", path)
 
-    async def api(self, method: str, path: str, json: Any = None) -> httpx.Response:
-        """The JSON API with this browser's session cookie (no CSRF token: the API does not take one)."""
+    async def api(self, method: str, path: str, json: Any = None, *, csrf: bool = True, **kw: Any) -> httpx.Response:
+        """The JSON API with this browser's session cookie and, like htmx on our pages, its CSRF header."""
+        headers = {"Accept": "application/json", **kw.pop("headers", {})}
+        if csrf and "planner_csrf" in self.jar:
+            headers["x-csrftoken"] = self.jar["planner_csrf"]
         self.client.cookies = httpx.Cookies(self.jar)
         try:
-            return await self.client.request(method, path, json=json, headers={"Accept": "application/json"})
+            return await self.client.request(method, path, json=json, headers=headers, **kw)
         finally:
             self.client.cookies = httpx.Cookies()
 

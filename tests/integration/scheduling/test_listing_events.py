@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from application.scheduling.cancel_event import cancel_event
 from application.scheduling.create_calendar import create_calendar
 from application.scheduling.dto import CancelEvent, CreateCalendar, Respond, ShareCalendar
-from application.scheduling.list_events import list_events
+from application.scheduling.list_events import list_events, list_events_capped
 from application.scheduling.respond import respond
 from application.scheduling.share_calendar import share_calendar
 from domain.scheduling.calendar import CalendarRole
@@ -101,3 +101,12 @@ async def test_window_query_takes_two_statements_however_many_events(
     assert len(events) == 10
     assert all(len(e.participants) == 2 for e in events)
     assert len(sent) == 2, sent
+
+
+async def test_a_window_past_its_cap_answers_the_first_events_and_counts_the_rest(office: PostgresOffice) -> None:
+    ada, bob = await office.person(), await office.person()
+    for hour in range(8, 18):
+        await office.event(ada, starts_at=at(hour), ends_at=at(hour + 1), participants=[bob.email])
+    listing = await list_events_capped(actor_id=bob.id, start=at(0), end=at(23), uow=office.uow, limit=4)
+    assert [e.starts_at for e in listing.events] == [at(hour) for hour in range(8, 12)]
+    assert listing.more == 6

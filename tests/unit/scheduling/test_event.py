@@ -244,6 +244,7 @@ def test_organizer_and_calendar_writers_edit_while_viewers_and_guests_only_see()
     owner, editor, viewer, guest, organizer = a_user(), a_user(), a_user(), a_user(), a_user()
     calendar = a_calendar(owner)
     calendar.share(editor, CalendarRole.EDITOR, by_user_id=owner.id, now=NOW)
+    calendar.share(organizer, CalendarRole.EDITOR, by_user_id=owner.id, now=NOW)
     calendar.share(viewer, CalendarRole.VIEWER, by_user_id=owner.id, now=NOW)
     event = an_event(calendar, organizer, invitees=[an_invitee(guest)])
     assert all(event.editable_by(user.id, calendar) for user in (owner, editor, organizer))
@@ -258,5 +259,16 @@ def test_an_organizer_who_only_views_the_calendar_cannot_edit() -> None:
     calendar.share(organizer, CalendarRole.EDITOR, by_user_id=owner.id, now=NOW)
     event = an_event(calendar, organizer)
     calendar.share(organizer, CalendarRole.VIEWER, by_user_id=owner.id, now=NOW)
+    with pytest.raises(PermissionDenied):
+        event.ensure_editable_by(organizer.id, calendar)
+
+
+def test_an_organizer_removed_from_the_calendar_cannot_edit_though_still_invited() -> None:
+    owner, organizer = a_user(), a_user()
+    calendar = a_calendar(owner)
+    calendar.share(organizer, CalendarRole.EDITOR, by_user_id=owner.id, now=NOW)
+    event = an_event(calendar, organizer, invitees=[an_invitee(organizer)])
+    calendar.unshare(organizer.id, by_user_id=owner.id, now=NOW)
+    assert event.visible_to(organizer.id, calendar)
     with pytest.raises(PermissionDenied):
         event.ensure_editable_by(organizer.id, calendar)

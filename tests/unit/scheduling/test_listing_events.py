@@ -5,7 +5,7 @@ import pytest
 from application.scheduling.cancel_event import cancel_event
 from application.scheduling.create_calendar import create_calendar
 from application.scheduling.dto import CancelEvent, CreateCalendar
-from application.scheduling.list_events import list_events
+from application.scheduling.list_events import MAX_EVENTS_IN_WINDOW, list_events, list_events_capped
 from domain.errors import InvalidInput, NotFound
 from domain.scheduling.user import User
 from tests.unit.scheduling.factories import at
@@ -69,3 +69,19 @@ async def test_window_longer_than_a_year_is_refused(office: Office) -> None:
     with pytest.raises(InvalidInput) as refused:
         await list_events(actor_id=ada.id, start=at(0), end=at(0) + timedelta(days=367), uow=office.uow)
     assert refused.value.field == "end"
+
+
+async def test_a_window_past_the_cap_is_refused_asking_to_narrow_it_and_pages_get_the_first_and_a_count(
+    office: Office,
+) -> None:
+    assert MAX_EVENTS_IN_WINDOW == 2000
+    ada = await office.person()
+    for n in range(7):
+        await office.event(ada, title=f"e{n}", starts_at=at(9, day=n % 5), ends_at=at(10, day=n % 5))
+    with pytest.raises(InvalidInput, match="narrow the window") as refused:
+        await list_events(actor_id=ada.id, start=WEEK[0], end=WEEK[1], uow=office.uow, limit=5)
+    assert refused.value.field == "end"
+    assert len(await list_events(actor_id=ada.id, start=WEEK[0], end=WEEK[1], uow=office.uow, limit=7)) == 7
+    listing = await list_events_capped(actor_id=ada.id, start=WEEK[0], end=WEEK[1], uow=office.uow, limit=5)
+    assert (len(listing.events), listing.more) == (5, 2)
+    assert [e.starts_at for e in listing.events] == sorted(e.starts_at for e in listing.events)

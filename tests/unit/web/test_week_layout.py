@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -62,3 +63,21 @@ def test_all_day_events_go_above_the_grid() -> None:
 @pytest.mark.parametrize("day", [date(2026, 11, 23), date(2026, 11, 26), date(2026, 11, 29)])
 def test_a_week_starts_on_monday(day: date) -> None:
     assert week_start(day) == date(2026, 11, 23)
+
+
+def test_ten_thousand_overlapping_events_are_laid_out_in_well_under_a_second() -> None:
+    # The first-free-column search used to be quadratic: 3.7 s of CPU per day for this many.
+    events = [an_event(starts_at=at(0) + timedelta(seconds=n), ends_at=at(23)) for n in range(10_000)]
+    started = time.process_time()
+    (monday, *_) = lay_out(events, WEEK[:1], UTC, today=MONDAY_DATE)
+    assert time.process_time() - started < 1.0
+    assert sorted(p.column for p in monday.placed) == list(range(10_000))
+
+
+def test_the_lowest_free_column_is_taken_again_first() -> None:
+    a = an_event(title="a", starts_at=at(9), ends_at=at(10))
+    b = an_event(title="b", starts_at=at(9), ends_at=at(12))
+    c = an_event(title="c", starts_at=at(9), ends_at=at(11))
+    d = an_event(title="d", starts_at=at(11), ends_at=at(12))  # columns 0 and 2 are free by then: 0 it is
+    (monday, *_) = lay_out([a, b, c, d], WEEK, UTC, today=MONDAY_DATE)
+    assert {p.event.title: p.column for p in monday.placed} == {"a": 0, "c": 1, "b": 2, "d": 0}
