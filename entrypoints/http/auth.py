@@ -1,4 +1,4 @@
-"""JWT authentication: a bearer header or the HttpOnly cookie that the web sign-in form sets, each naming a live session."""
+"""JWT authentication: a bearer header or the HttpOnly cookie of the web sign-in form, each naming a live session."""
 
 from __future__ import annotations
 

@@ -115,3 +115,15 @@ async def _checks(request: Request[Any, Any, Any]) -> dict[str, Check]:
     }
     results = await asyncio.gather(*(_run(p) for p in probes.values()))
     return dict(zip(probes, results, strict=True))
+
+
+def _answer(checks: dict[str, Check], *, public: bool) -> Response[Health]:
+    failing = [name for name, check in checks.items() if check.status != "ok"]
+    if public:
+        checks = {name: Check(check.status) for name, check in checks.items()}
+    body = Health(status="fail" if failing else "ok", checks=checks, failing=failing)
+    return Response(
+        body,
+        status_code=HTTP_503_SERVICE_UNAVAILABLE if failing else HTTP_200_OK,
+        headers={"Cache-Control": "no-store"},
+    )
