@@ -14,11 +14,11 @@ import structlog
 from application.notifications.notify_about import notify_about
 from application.notifications.schedule_reminders import schedule_reminders
 from application.unit_of_work import UnitOfWork
-from domain.events import DomainEvent
+from domain.domain_events import DomainEvent
 from domain.json_value import JsonObject
 from domain.notifications.ports import NotificationPublisher
 from domain.notifications.reminders import event_with_changed_reminders
-from domain.scheduling.events import (
+from domain.scheduling.domain_events import (
     EventCancelled,
     EventCreated,
     EventUpdated,

@@ -12,11 +12,12 @@ A unit of work may be entered again after it exits: each `async with` is a new t
 from types import TracebackType
 from typing import Protocol, Self
 
-from domain.events import Aggregate, DomainEvent
+from domain.accounts.ports import UserRepository
+from domain.domain_events import Aggregate, DomainEvent
 from domain.google_sync.ports import GoogleRepository
 from domain.jobs.ports import JobRepository
 from domain.notifications.ports import NotificationRepository, ReminderRepository
-from domain.scheduling.ports import CalendarRepository, EventRepository, RoomRepository, UserRepository
+from domain.scheduling.ports import CalendarRepository, EventRepository, RoomRepository
 
 
 class UnitOfWork(Protocol):

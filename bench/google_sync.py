@@ -27,10 +27,10 @@ from sqlalchemy import text
 
 from adapters.passwords import Argon2PasswordHasher
 from adapters.postgres.migrate import upgrade
+from application.accounts.dto import RegisterUser
+from application.accounts.register_user import register_user
 from application.google_sync.connect import authorization_url, complete_connection
 from application.google_sync.sync import run_job, sync_calendar
-from application.scheduling.dto import RegisterUser
-from application.scheduling.register_user import register_user
 from bench.processes import data_servers
 from domain.clock import SystemClock
 from entrypoints.bootstrap import bootstrap

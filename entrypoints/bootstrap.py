@@ -31,8 +31,8 @@ from adapters.passwords import Argon2PasswordHasher
 from adapters.postgres.accounts import PostgresInvitations, PostgresSessions
 from adapters.postgres.cache_invalidation import ForgetStaleReads
 from adapters.postgres.engine import create_engine
-from adapters.postgres.outbox_progress import OutboxProgress
-from adapters.postgres.outbox_relay import OutboxRelay
+from adapters.postgres.outbox.progress import OutboxProgress
+from adapters.postgres.outbox.relay import OutboxRelay
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
 from adapters.redis.cache import RedisCache, create_cache_client, default_cache_url
 from adapters.redis.client import create_redis
@@ -46,14 +46,13 @@ from application.cache import CalendarReads
 from application.google_sync.ports import TellOwner
 from application.notifications.create_notification import create_notification
 from application.unit_of_work import UnitOfWork
-from domain.accounts.ports import InvitationStore, SessionStore
+from domain.accounts.ports import InvitationStore, PasswordHasher, SessionStore
 from domain.clock import Clock, SystemClock
 from domain.google_sync.errors import GoogleError
 from domain.google_sync.model import GoogleTokens
 from domain.google_sync.ports import CalendarApi, CalendarApis, GoogleOAuth
 from domain.notifications.notification import NotificationDraft
 from domain.notifications.ports import NotificationPublisher
-from domain.scheduling.ports import PasswordHasher
 from entrypoints.http.auth import AuthenticatedUser, jwt_auth
 from entrypoints.http.sessions import Accounts, CheckedSessions
 from entrypoints.http.sse import KEEPALIVE_S, ConnectionRegistry

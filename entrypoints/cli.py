@@ -23,8 +23,7 @@ from entrypoints.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
     from application.unit_of_work import UnitOfWork
-    from domain.accounts.ports import InvitationStore, SessionStore
-    from domain.scheduling.ports import PasswordHasher
+    from domain.accounts.ports import InvitationStore, PasswordHasher, SessionStore
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
@@ -350,8 +349,8 @@ def _on_database(data_dir: Path, work: Callable[[AccountsOnDatabase], Awaitable[
 @DATA_DIR_OPTION
 def users_promote(email: str, data_dir: Path) -> None:
     """Make the user with EMAIL an administrator."""
-    from application.scheduling.dto import PromoteUser
-    from application.scheduling.promote_user import promote_user
+    from application.accounts.dto import PromoteUser
+    from application.accounts.promote_user import promote_user
     from domain.clock import SystemClock
 
     async def promote(on: AccountsOnDatabase) -> str:
@@ -386,7 +385,7 @@ def users_demote(email: str, data_dir: Path) -> None:
 def users_create_admin(email: str, name: str | None, timezone_name: str, password: str, data_dir: Path) -> None:
     """Create an administrator account (the first one, whatever REGISTRATION says)."""
     from application.accounts.create_admin import create_admin
-    from application.scheduling.dto import RegisterUser
+    from application.accounts.dto import RegisterUser
     from domain.clock import SystemClock
 
     command = RegisterUser(

@@ -21,8 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from adapters.postgres.models import CalendarMemberRow, EventParticipantRow, EventRow
 from adapters.postgres.repositories.arrays import ids_parameter
 from application.cache import CalendarReads
-from domain.events import DomainEvent
-from domain.scheduling.events import CalendarDeleted, EventCreated, ParticipantInvited
+from domain.domain_events import DomainEvent
+from domain.scheduling.domain_events import CalendarDeleted, EventCreated, ParticipantInvited
 
 log = structlog.get_logger(__name__)
 

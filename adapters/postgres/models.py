@@ -29,9 +29,10 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from domain.accounts import user
+from domain.accounts.email import MAX_EMAIL_LENGTH
 from domain.notifications.notification import NotificationType
-from domain.scheduling import calendar, event, room, user
-from domain.scheduling.email import MAX_EMAIL_LENGTH
+from domain.scheduling import calendar, event, room
 from domain.scheduling.timezone import MAX_TIMEZONE_LENGTH
 
 metadata = orm_registry.metadata

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.google.token_cipher import TokenCipher
 from adapters.postgres.cache_invalidation import ForgetStaleReads
-from adapters.postgres.outbox import OutboxMessage, store_in_outbox
+from adapters.postgres.outbox.store import OutboxMessage, store_in_outbox
 from adapters.postgres.repositories import (
     SqlCalendarRepository,
     SqlEventRepository,
@@ -20,8 +20,8 @@ from adapters.postgres.repositories import (
 from adapters.postgres.repositories.google import SqlGoogleRepository
 from adapters.postgres.repositories.jobs import SqlJobRepository
 from application.unit_of_work import SeenAggregates
+from domain.domain_events import DomainEvent
 from domain.errors import DomainError
-from domain.events import DomainEvent
 
 
 class PostgresUnitOfWork:
@@ -30,7 +30,7 @@ class PostgresUnitOfWork:
     Use one instance per request or task (it holds the open session), never from two tasks at once.
     `cipher` encrypts the Google tokens the Google repository stores; without it that repository is unavailable.
     After each successful commit, `committed` holds that commit's outbox messages (id + domain event);
-    the commit itself woke the workers that hand them to the queue (adapters/postgres/outbox_relay.py).
+    the commit itself woke the workers that hand them to the queue (adapters/postgres/outbox/relay.py).
     """
 
     def __init__(

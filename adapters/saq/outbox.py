@@ -12,7 +12,7 @@ from typing import Any
 
 import structlog
 
-from adapters.postgres.outbox_progress import OutboxEntry, OutboxProgress
+from adapters.postgres.outbox.progress import OutboxEntry, OutboxProgress
 
 log = structlog.get_logger(__name__)
 

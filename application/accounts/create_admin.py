@@ -1,13 +1,13 @@
 """Create the first administrator (or another one) from the command line, whatever REGISTRATION says."""
 
-from application.scheduling.dto import RegisterUser
-from application.scheduling.register_user import open_account
+from application.accounts.dto import RegisterUser
+from application.accounts.register_user import open_account
 from application.unit_of_work import UnitOfWork
+from domain.accounts.email import normalize_email
+from domain.accounts.ports import PasswordHasher
+from domain.accounts.user import MAX_NAME_LENGTH, User, acceptable_password
 from domain.clock import Clock
-from domain.scheduling.email import normalize_email
-from domain.scheduling.ports import PasswordHasher
 from domain.scheduling.timezone import valid_time_zone_name
-from domain.scheduling.user import MAX_NAME_LENGTH, User, acceptable_password
 from domain.text import label
 
 

@@ -4,10 +4,10 @@ from uuid import UUID
 
 from application.scheduling.access import administrator
 from application.unit_of_work import UnitOfWork
+from domain.accounts.email import normalize_email
 from domain.accounts.ports import SessionStore
+from domain.accounts.user import User
 from domain.errors import NotFound
-from domain.scheduling.email import normalize_email
-from domain.scheduling.user import User
 
 
 async def demote_user(email: str, *, actor_id: UUID | None, uow: UnitOfWork, sessions: SessionStore) -> User:

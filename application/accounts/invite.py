@@ -4,11 +4,11 @@ from uuid import UUID
 
 from application.scheduling.access import administrator
 from application.unit_of_work import UnitOfWork
+from domain.accounts.email import normalize_email
 from domain.accounts.invitation import Invitation
 from domain.accounts.ports import InvitationStore
 from domain.clock import Clock
 from domain.errors import EmailAlreadyRegistered
-from domain.scheduling.email import normalize_email
 
 
 async def invite(

@@ -5,11 +5,11 @@ from uuid import UUID
 
 from application.notifications.publishing import publish_created
 from application.unit_of_work import UnitOfWork
-from domain.events import DomainEvent
+from domain.accounts.user import User
+from domain.domain_events import DomainEvent
 from domain.notifications.notification import Notification, NotificationDraft
 from domain.notifications.ports import NotificationPublisher
 from domain.notifications.rules import Circumstances, concerned_event, notifications_about, people_involved
-from domain.scheduling.user import User
 
 
 async def notify_about(event: DomainEvent, *, uow: UnitOfWork, publisher: NotificationPublisher) -> list[Notification]:

@@ -8,6 +8,7 @@ from uuid import UUID
 from application.notifications.notify_about import store_notifications
 from application.notifications.publishing import publish_created
 from application.unit_of_work import UnitOfWork
+from domain.accounts.user import User
 from domain.clock import Clock
 from domain.notifications.notification import NotificationDraft
 from domain.notifications.ports import NotificationPublisher
@@ -15,7 +16,6 @@ from domain.notifications.reminders import Reminder, ReminderOutcome, decide, po
 from domain.notifications.rules import reminder_notification
 from domain.scheduling.event import Event
 from domain.scheduling.room import Room
-from domain.scheduling.user import User
 
 BATCH_SIZE = 50
 """Reminders claimed per transaction: short enough that concurrent runs share a burst between them."""

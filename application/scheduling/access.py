@@ -7,10 +7,10 @@ change is PermissionDenied.
 from uuid import UUID
 
 from application.unit_of_work import UnitOfWork
+from domain.accounts.user import User
 from domain.errors import NotFound, PermissionDenied
 from domain.scheduling.calendar import Calendar
 from domain.scheduling.event import Event
-from domain.scheduling.user import User
 
 
 async def signed_in_user(uow: UnitOfWork, user_id: UUID) -> User:

@@ -8,7 +8,7 @@ beside them.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from uuid import UUID
 
 from domain.changes import UNSET, UnsetType
@@ -17,35 +17,6 @@ from domain.scheduling.event import EventChanges, NewEvent
 from domain.scheduling.participant import ParticipantStatus
 from domain.scheduling.room import Room, RoomBooking, RoomChanges
 from domain.scheduling.time_range import TimeRange
-from domain.scheduling.user import DEFAULT_TIMEZONE
-
-
-@dataclass(frozen=True, kw_only=True)
-class RegisterUser:
-    """Sign up; the first user ever becomes an administrator."""
-
-    email: str
-    password: str = field(repr=False)
-    name: str
-    timezone: str = DEFAULT_TIMEZONE
-    invitation: str | None = field(default=None, repr=False)
-    """The token of an invitation link; needed unless REGISTRATION admits the email."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class SignIn:
-    """Prove who you are with email and password."""
-
-    email: str
-    password: str = field(repr=False)
-
-
-@dataclass(frozen=True, kw_only=True)
-class PromoteUser:
-    """Make someone an administrator; `actor_id` None means an operator on the command line."""
-
-    email: str
-    actor_id: UUID | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

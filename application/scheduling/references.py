@@ -4,12 +4,12 @@ from collections.abc import Sequence
 from uuid import UUID
 
 from application.unit_of_work import UnitOfWork
+from domain.accounts.email import normalize_email
+from domain.accounts.user import User
 from domain.errors import InvalidInput, NotFound
-from domain.scheduling.email import normalize_email
 from domain.scheduling.event import MAX_PARTICIPANTS
 from domain.scheduling.participant import Invitee
 from domain.scheduling.room import Room
-from domain.scheduling.user import User
 
 
 async def user_with_email(uow: UnitOfWork, email: str, *, field: str = "email") -> User:

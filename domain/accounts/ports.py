@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
 from domain.accounts.invitation import Invitation
+from domain.accounts.user import User
 
 
 @dataclass(frozen=True)
@@ -55,4 +57,44 @@ class InvitationStore(Protocol):
 
     async def release(self, invitation_id: UUID) -> None:
         """Make a claimed invitation usable again (the sign-up it was claimed for did not happen)."""
+        ...
+
+
+class UserRepository(Protocol):
+    """Registered users."""
+
+    async def get(self, user_id: UUID) -> User | None:
+        """Return the user with this id."""
+        ...
+
+    async def get_by_email(self, email: str) -> User | None:
+        """Return the user with this (normalized, lower-case) email."""
+        ...
+
+    async def find(self, *, ids: Collection[UUID] = (), emails: Collection[str] = ()) -> list[User]:
+        """Return the users having any of these ids or (normalized) emails, each once; unknown ones are skipped."""
+        ...
+
+    async def count(self) -> int:
+        """Return how many users there are."""
+        ...
+
+    async def add(self, user: User) -> None:
+        """Store a new user; raises EmailAlreadyRegistered if the email is taken."""
+        ...
+
+    async def save(self, user: User) -> None:
+        """Store the changes made to a user."""
+        ...
+
+
+class PasswordHasher(Protocol):
+    """Hashes passwords one way and checks a password against a hash (async: hashing is slow on purpose)."""
+
+    async def hash(self, password: str) -> str:
+        """Return a salted hash of `password` to store."""
+        ...
+
+    async def verify(self, password_hash: str, password: str) -> bool:
+        """Tell whether `password` is the one `password_hash` was made from."""
         ...

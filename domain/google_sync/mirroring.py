@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from domain.accounts.user import User
 from domain.google_sync.model import MirroredCalendar, RemoteCalendar, RemoteEvent
 from domain.scheduling.calendar import Calendar
 from domain.scheduling.event import Event
 from domain.scheduling.timezone import MAX_TIMEZONE_LENGTH
-from domain.scheduling.user import User
 
 
 def mirror_calendar(owner: User, remote: RemoteCalendar, *, now: datetime) -> tuple[Calendar, MirroredCalendar]:

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
+from domain.accounts.user import User
 from domain.google_sync.mirroring import MirroredPage
 from domain.google_sync.model import (
     EventPage,
@@ -19,7 +20,6 @@ from domain.google_sync.model import (
 )
 from domain.scheduling.calendar import Calendar
 from domain.scheduling.event import Event
-from domain.scheduling.user import User
 
 
 class CalendarApi(Protocol):

@@ -12,9 +12,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from domain.events import DomainEvent
-from domain.scheduling.event import Event
-from domain.scheduling.events import (
+from domain.domain_events import DomainEvent
+from domain.scheduling.domain_events import (
     EventCancelled,
     EventCreated,
     EventUpdated,
@@ -22,6 +21,7 @@ from domain.scheduling.events import (
     ParticipantRemoved,
     ParticipantResponded,
 )
+from domain.scheduling.event import Event
 from domain.scheduling.participant import ParticipantStatus
 
 ReminderKey = tuple[UUID, UUID, int]

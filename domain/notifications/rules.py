@@ -22,16 +22,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
-from domain.events import DomainEvent
+from domain.accounts.user import User
+from domain.domain_events import DomainEvent
 from domain.jobs.job import Job, SourceStatus
 from domain.notifications.notification import NotificationDraft, NotificationType
 from domain.notifications.reminders import Reminder
 from domain.notifications.wording import listing, moment, span
+from domain.scheduling.domain_events import EventCancelled, EventUpdated, ParticipantInvited, ParticipantResponded
 from domain.scheduling.event import Event
-from domain.scheduling.events import EventCancelled, EventUpdated, ParticipantInvited, ParticipantResponded
 from domain.scheduling.participant import ParticipantStatus
 from domain.scheduling.room import Room
-from domain.scheduling.user import User
 
 SOMEONE = "Someone"
 """How an actor whose account is gone is named."""

@@ -6,7 +6,9 @@ from datetime import datetime
 from typing import Self
 from uuid import UUID
 
+from domain.accounts.user import User
 from domain.changes import UNSET, UnsetType
+from domain.domain_events import Aggregate
 from domain.errors import (
     InvalidInput,
     NotFound,
@@ -14,9 +16,8 @@ from domain.errors import (
     PermissionDenied,
     PersonalCalendarCannotBeDeleted,
 )
-from domain.events import Aggregate
 from domain.identity import new_id
-from domain.scheduling.events import (
+from domain.scheduling.domain_events import (
     CalendarCreated,
     CalendarDeleted,
     CalendarShared,
@@ -24,7 +25,6 @@ from domain.scheduling.events import (
     CalendarUpdated,
     audience,
 )
-from domain.scheduling.user import User
 from domain.text import bounded_text, label
 
 MAX_NAME_LENGTH = 100

@@ -7,13 +7,14 @@ from datetime import datetime, timedelta
 from typing import Self, TypedDict
 from uuid import UUID
 
+from domain.accounts.user import User
 from domain.changes import UNSET, UnsetType
+from domain.domain_events import Aggregate
 from domain.errors import EventIsCancelled, InvalidInput, NotFound, PermissionDenied, StaleVersion
-from domain.events import Aggregate
 from domain.google_sync.model import RemoteEvent
 from domain.identity import new_id
 from domain.scheduling.calendar import Calendar
-from domain.scheduling.events import (
+from domain.scheduling.domain_events import (
     EventCancelled,
     EventCreated,
     EventUpdated,
@@ -26,7 +27,6 @@ from domain.scheduling.participant import ANSWERS, Invitee, Participant, Partici
 from domain.scheduling.reminders import DEFAULT_REMINDERS, reminder_offsets
 from domain.scheduling.time_range import TimeRange
 from domain.scheduling.timezone import MAX_TIMEZONE_LENGTH, time_zone
-from domain.scheduling.user import User
 from domain.text import bounded_text, label
 
 MAX_TITLE_LENGTH = 200

@@ -5,7 +5,6 @@ The user, calendar and event repositories' `add`, `save` and `remove` also hand 
 the unit of work, which collects the domain events it recorded (see application.unit_of_work).
 """
 
-from collections.abc import Collection
 from typing import Protocol
 from uuid import UUID
 
@@ -13,35 +12,6 @@ from domain.scheduling.calendar import Calendar
 from domain.scheduling.event import Event
 from domain.scheduling.room import Room, RoomBooking
 from domain.scheduling.time_range import TimeRange
-from domain.scheduling.user import User
-
-
-class UserRepository(Protocol):
-    """Registered users."""
-
-    async def get(self, user_id: UUID) -> User | None:
-        """Return the user with this id."""
-        ...
-
-    async def get_by_email(self, email: str) -> User | None:
-        """Return the user with this (normalized, lower-case) email."""
-        ...
-
-    async def find(self, *, ids: Collection[UUID] = (), emails: Collection[str] = ()) -> list[User]:
-        """Return the users having any of these ids or (normalized) emails, each once; unknown ones are skipped."""
-        ...
-
-    async def count(self) -> int:
-        """Return how many users there are."""
-        ...
-
-    async def add(self, user: User) -> None:
-        """Store a new user; raises EmailAlreadyRegistered if the email is taken."""
-        ...
-
-    async def save(self, user: User) -> None:
-        """Store the changes made to a user."""
-        ...
 
 
 class CalendarRepository(Protocol):
@@ -145,16 +115,4 @@ class EventRepository(Protocol):
 
     async def room_bookings(self, room_id: UUID, window: TimeRange) -> list[RoomBooking]:
         """Return the confirmed events' bookings of the room overlapping `window`, sorted by start."""
-        ...
-
-
-class PasswordHasher(Protocol):
-    """Hashes passwords one way and checks a password against a hash (async: hashing is slow on purpose)."""
-
-    async def hash(self, password: str) -> str:
-        """Return a salted hash of `password` to store."""
-        ...
-
-    async def verify(self, password_hash: str, password: str) -> bool:
-        """Tell whether `password` is the one `password_hash` was made from."""
         ...

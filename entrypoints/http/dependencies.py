@@ -19,9 +19,9 @@ from litestar.params import SkipValidation
 
 from application.cache import CalendarReads
 from application.unit_of_work import UnitOfWork
+from domain.accounts.ports import PasswordHasher
 from domain.clock import Clock
 from domain.notifications.ports import NotificationPublisher
-from domain.scheduling.ports import PasswordHasher
 from entrypoints.bootstrap import Container
 from entrypoints.http.auth import AuthenticatedUser
 

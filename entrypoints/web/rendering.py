@@ -15,9 +15,9 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
 from litestar.template import TemplateConfig
 
+from application.accounts.get_user import get_user
 from application.notifications.queries import count_unread
-from application.scheduling.get_user import get_user
-from domain.scheduling.user import User
+from domain.accounts.user import User
 from entrypoints.http.dependencies import Actor, UoW
 from entrypoints.web.assets import HTMX_SCRIPT, SSE_SCRIPT
 

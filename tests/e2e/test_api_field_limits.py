@@ -14,9 +14,10 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from domain.scheduling import calendar, event, room, user
+from domain.accounts import user
+from domain.accounts.email import MAX_EMAIL_LENGTH
+from domain.scheduling import calendar, event, room
 from domain.scheduling.calendar import CalendarRole
-from domain.scheduling.email import MAX_EMAIL_LENGTH
 from domain.scheduling.participant import ANSWERS
 from domain.scheduling.reminders import MAX_REMINDER_MINUTES, MAX_REMINDERS
 from domain.scheduling.timezone import MAX_TIMEZONE_LENGTH

@@ -4,11 +4,11 @@ from collections.abc import Collection
 from datetime import UTC, datetime
 from uuid import UUID
 
+from domain.accounts.user import User
 from domain.google_sync.mirroring import MirroredPage
 from domain.google_sync.model import GoogleAccount, MirroredCalendar
 from domain.scheduling.calendar import Calendar
 from domain.scheduling.event import Event
-from domain.scheduling.user import User
 
 HOLDER_SINCE = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -13,13 +13,13 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from application.unit_of_work import SeenAggregates
+from domain.accounts.user import User
+from domain.domain_events import Aggregate
 from domain.errors import EmailAlreadyRegistered, InvalidInput, RoomAlreadyBooked
-from domain.events import Aggregate
 from domain.scheduling.calendar import Calendar
 from domain.scheduling.event import Event
 from domain.scheduling.room import Room, RoomBooking
 from domain.scheduling.time_range import TimeRange
-from domain.scheduling.user import User
 
 Stored = TypeVar("Stored")
 

@@ -10,7 +10,7 @@ from typing import Self
 from uuid import UUID
 
 from application.unit_of_work import SeenAggregates
-from domain.events import DomainEvent
+from domain.domain_events import DomainEvent
 from domain.notifications.notification import Notification
 from tests.fakes.google_sync import InMemoryGoogleRepository
 from tests.fakes.jobs import InMemoryJobRepository

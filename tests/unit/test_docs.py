@@ -66,8 +66,10 @@ def test_the_architecture_names_the_folders_of_every_layer() -> None:
 
 
 def test_named_paths_are_found_in_code_spans_only() -> None:
-    markdown = "`domain/scheduling/` and `adapters/postgres/outbox.py::store_in_outbox`, not domain/x.py, `planner up`"
-    assert named_paths(markdown) == {"domain/scheduling/", "adapters/postgres/outbox.py"}
+    markdown = (
+        "`domain/scheduling/` and `adapters/postgres/outbox/store.py::store_in_outbox`, not domain/x.py, `planner up`"
+    )
+    assert named_paths(markdown) == {"domain/scheduling/", "adapters/postgres/outbox/store.py"}
 
 
 def test_every_relative_link_in_the_docs_points_to_an_existing_file() -> None:

@@ -25,11 +25,11 @@ from adapters.postgres.repositories.calendars import SqlCalendarRepository
 from adapters.postgres.repositories.events import event_columns, event_from_row
 from adapters.postgres.repositories.users import SqlUserRepository
 from application.unit_of_work import SeenAggregates
+from domain.accounts.user import User
 from domain.google_sync.mirroring import MirroredPage
 from domain.google_sync.model import ConnectionStatus, GoogleAccount, MirroredCalendar, WatchChannel
 from domain.scheduling.calendar import Calendar
 from domain.scheduling.event import Event
-from domain.scheduling.user import User
 
 # What a refreshed mirror may change; its id, calendar, organizer and creation stay.
 _MIRRORED_COLUMNS = (

@@ -13,8 +13,8 @@ from adapters.postgres.models import UserRow
 from adapters.postgres.repositories.arrays import ids_parameter, texts_parameter
 from adapters.postgres.repositories.refused_writes import taken_email
 from application.unit_of_work import SeenAggregates
+from domain.accounts.user import User
 from domain.errors import DomainError, EmailAlreadyRegistered
-from domain.scheduling.user import User
 
 _USERS = select(UserRow.__table__)
 # Built once, executed with values: SQLAlchemy then neither rebuilds them nor recomputes their cache keys.

@@ -5,8 +5,8 @@ from __future__ import annotations
 from litestar import Controller, get, post
 from litestar.params import JSONBody
 
-from application.scheduling.dto import PromoteUser
-from application.scheduling.promote_user import promote_user
+from application.accounts.dto import PromoteUser
+from application.accounts.promote_user import promote_user
 from entrypoints.guards import admins_only
 from entrypoints.http.dependencies import Ctx
 from entrypoints.http.problems import problems

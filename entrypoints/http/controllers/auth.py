@@ -9,10 +9,10 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
-from application.scheduling.dto import RegisterUser, SignIn
-from application.scheduling.get_user import get_user
-from application.scheduling.register_user import register_user
-from application.scheduling.sign_in import sign_in
+from application.accounts.dto import RegisterUser, SignIn
+from application.accounts.get_user import get_user
+from application.accounts.register_user import register_user
+from application.accounts.sign_in import sign_in
 from domain.errors import EmailAlreadyRegistered, InvalidCredentials
 from entrypoints.http.auth import TOKEN_LIFETIME
 from entrypoints.http.dependencies import Ctx, container_of

@@ -12,8 +12,9 @@ from typing import Annotated
 
 import msgspec
 
-from domain.scheduling import calendar, event, room, user
-from domain.scheduling.email import MAX_EMAIL_LENGTH
+from domain.accounts import user
+from domain.accounts.email import MAX_EMAIL_LENGTH
+from domain.scheduling import calendar, event, room
 from domain.scheduling.reminders import MAX_REMINDER_MINUTES, MAX_REMINDERS
 from domain.scheduling.timezone import MAX_TIMEZONE_LENGTH
 

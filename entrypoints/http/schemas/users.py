@@ -8,8 +8,8 @@ from uuid import UUID
 
 import msgspec
 
-from domain.scheduling.user import MAX_PASSWORD_LENGTH
-from domain.scheduling.user import User as DomainUser
+from domain.accounts.user import MAX_PASSWORD_LENGTH
+from domain.accounts.user import User as DomainUser
 from entrypoints.http.schemas.fields import Email, Password, TimeZoneName, UserName
 
 InvitationToken = Annotated[str, msgspec.Meta(min_length=1, max_length=200, description="From an invitation link")]

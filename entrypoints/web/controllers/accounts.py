@@ -9,9 +9,9 @@ from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
-from application.scheduling.dto import RegisterUser, SignIn
-from application.scheduling.register_user import register_user
-from application.scheduling.sign_in import sign_in
+from application.accounts.dto import RegisterUser, SignIn
+from application.accounts.register_user import register_user
+from application.accounts.sign_in import sign_in
 from domain.errors import DomainError, EmailAlreadyRegistered, InvalidCredentials, InvalidInput
 from entrypoints.http.dependencies import ClockDep, Hasher, UoW, container_of
 from entrypoints.http.errors import domain_status

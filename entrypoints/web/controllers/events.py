@@ -12,13 +12,13 @@ from litestar.params import Parameter, QueryParameter
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
+from application.accounts.get_user import get_user
 from application.scheduling.cancel_event import cancel_event
 from application.scheduling.create_event import create_event
 from application.scheduling.dto import CancelEvent, CreateEvent, Respond, UpdateEvent
 from application.scheduling.find_free_rooms import find_free_rooms
 from application.scheduling.get_event import get_event
 from application.scheduling.get_room import get_room
-from application.scheduling.get_user import get_user
 from application.scheduling.list_calendars import list_calendars
 from application.scheduling.list_events import list_events_capped
 from application.scheduling.respond import respond

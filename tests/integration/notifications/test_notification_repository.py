@@ -7,8 +7,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
+from domain.accounts.user import User
 from domain.notifications.notification import Notification, NotificationDraft, NotificationType
-from domain.scheduling.user import User
 from tests.integration.scheduling.office import PostgresOffice
 from tests.support.waiting import wait_for
 

@@ -10,8 +10,8 @@ from typing import Any
 from saq.queue.redis import RedisQueue
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from adapters.postgres.outbox_progress import OutboxProgress
-from adapters.postgres.outbox_relay import OutboxRelay
+from adapters.postgres.outbox.progress import OutboxProgress
+from adapters.postgres.outbox.relay import OutboxRelay
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
 from adapters.saq.outbox import OutboxHandOver, outbox_job_key
 from adapters.saq.queue import create_queue

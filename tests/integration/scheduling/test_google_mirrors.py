@@ -14,13 +14,13 @@ from application.scheduling.dto import CancelEvent, UpdateCalendar, UpdateEvent
 from application.scheduling.list_events import list_events
 from application.scheduling.update_calendar import update_calendar
 from application.scheduling.update_event import update_event
+from domain.accounts.user import User
 from domain.errors import PermissionDenied
 from domain.google_sync.mirroring import MirroredPage, mirror_calendar, mirror_page
 from domain.google_sync.model import MirroredCalendar, RemoteCalendar, RemoteEvent
 from domain.scheduling.calendar import CalendarChanges, CalendarRole
 from domain.scheduling.event import EventChanges
 from domain.scheduling.time_range import EVENT_MAX_LENGTH
-from domain.scheduling.user import User
 from tests.integration.scheduling.office import PostgresOffice
 from tests.unit.scheduling.factories import MONDAY, NOW
 

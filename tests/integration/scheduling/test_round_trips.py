@@ -4,12 +4,12 @@ from datetime import timedelta
 from typing import Any
 from uuid import uuid4
 
-from domain.events import Aggregate
+from domain.accounts.user import User
+from domain.domain_events import Aggregate
 from domain.scheduling.calendar import Calendar, CalendarChanges, CalendarRole
 from domain.scheduling.event import Event, EventChanges
 from domain.scheduling.participant import ParticipantStatus
 from domain.scheduling.room import Room, RoomChanges
-from domain.scheduling.user import User
 from tests.integration.scheduling.office import PostgresOffice
 from tests.unit.scheduling.factories import NOW, a_calendar, a_room, a_user, an_event, an_invitee, at
 

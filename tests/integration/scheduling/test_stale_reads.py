@@ -17,9 +17,9 @@ from application.scheduling.create_calendar import create_calendar
 from application.scheduling.create_event import create_event
 from application.scheduling.dto import CreateCalendar, CreateEvent, ShareCalendar
 from application.scheduling.share_calendar import share_calendar
+from domain.accounts.user import User
 from domain.scheduling.calendar import CalendarRole
 from domain.scheduling.event import NewEvent
-from domain.scheduling.user import User
 from entrypoints.settings import Settings
 from tests.integration.scheduling.office import PostgresOffice
 from tests.unit.scheduling.factories import at

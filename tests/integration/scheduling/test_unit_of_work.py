@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from adapters.postgres.event_codec import decode_event
-from adapters.postgres.outbox import OUTBOX_CHANNEL
+from adapters.postgres.outbox.codec import decode_event
+from adapters.postgres.outbox.store import OUTBOX_CHANNEL
+from domain.accounts.user import User
 from domain.errors import EmailAlreadyRegistered, RoomAlreadyBooked
 from domain.scheduling.calendar import Calendar
 from domain.scheduling.event import Event, EventChanges
 from domain.scheduling.time_range import TimeRange
-from domain.scheduling.user import User
 from tests.integration.scheduling.office import PostgresOffice
 from tests.support.waiting import wait_for
 from tests.unit.scheduling.factories import a_calendar, a_room, a_user, an_event, at

@@ -10,8 +10,8 @@ from domain.errors import InvalidInput, PermissionDenied
 from domain.google_sync.mirroring import mirror_calendar, mirror_page
 from domain.google_sync.model import MirroredCalendar, RemoteCalendar, RemoteEvent
 from domain.scheduling.calendar import DEFAULT_COLOR, MAX_NAME_LENGTH, Calendar, CalendarChanges, CalendarRole
+from domain.scheduling.domain_events import CalendarCreated, EventCreated, EventUpdated
 from domain.scheduling.event import MAX_TITLE_LENGTH, MIRROR_MIN_LENGTH, MIRROR_UNTITLED, Event, EventChanges
-from domain.scheduling.events import CalendarCreated, EventCreated, EventUpdated
 from domain.scheduling.time_range import EVENT_MAX_LENGTH
 from tests.unit.scheduling.factories import NOW, a_user, an_event, at
 

@@ -3,7 +3,7 @@
 import pytest
 
 from application.handlers import REACTIONS, replan_reminders, tell_people
-from domain.events import DomainEvent
+from domain.domain_events import DomainEvent
 from domain.notifications.reminders import event_with_changed_reminders
 from domain.notifications.rules import concerned_event
 from tests.unit.scheduling.test_domain_events import a_bit_of_everything

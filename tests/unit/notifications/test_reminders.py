@@ -4,6 +4,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from domain.accounts.user import User
 from domain.notifications.reminders import (
     Reminder,
     ReminderKey,
@@ -13,10 +14,9 @@ from domain.notifications.reminders import (
     plan_reminders,
     reminded_people,
 )
+from domain.scheduling.domain_events import UserRegistered
 from domain.scheduling.event import Event, EventChanges
-from domain.scheduling.events import UserRegistered
 from domain.scheduling.participant import ParticipantStatus
-from domain.scheduling.user import User
 from tests.unit.scheduling.factories import NOW, a_user, an_event, an_invitee, at
 
 

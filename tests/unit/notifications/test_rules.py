@@ -2,7 +2,8 @@
 
 from datetime import timedelta
 
-from domain.events import DomainEvent
+from domain.accounts.user import User
+from domain.domain_events import DomainEvent
 from domain.notifications.notification import NotificationDraft, NotificationType
 from domain.notifications.reminders import Reminder
 from domain.notifications.rules import (
@@ -12,11 +13,10 @@ from domain.notifications.rules import (
     people_involved,
     reminder_notification,
 )
+from domain.scheduling.domain_events import UserRegistered
 from domain.scheduling.event import Event, EventChanges
-from domain.scheduling.events import UserRegistered
 from domain.scheduling.participant import ParticipantStatus
 from domain.scheduling.room import Room
-from domain.scheduling.user import User
 from tests.unit.scheduling.factories import NOW, a_room, a_user, an_event, an_invitee, at
 
 

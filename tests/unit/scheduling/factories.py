@@ -4,12 +4,12 @@ import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from domain.accounts.user import User
 from domain.scheduling.calendar import Calendar
 from domain.scheduling.event import Event, NewEvent
 from domain.scheduling.participant import Invitee
 from domain.scheduling.room import Room
 from domain.scheduling.time_range import TimeRange
-from domain.scheduling.user import User
 
 MONDAY = datetime(2026, 11, 23, tzinfo=UTC)
 NOW = MONDAY + timedelta(hours=7)

@@ -5,15 +5,16 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
+from application.accounts.dto import PromoteUser, RegisterUser
+from application.accounts.promote_user import promote_user
+from application.accounts.register_user import register_user
 from application.scheduling.create_event import create_event
 from application.scheduling.create_room import create_room
-from application.scheduling.dto import CreateEvent, CreateRoom, PromoteUser, RegisterUser
-from application.scheduling.promote_user import promote_user
-from application.scheduling.register_user import register_user
-from domain.events import DomainEvent
+from application.scheduling.dto import CreateEvent, CreateRoom
+from domain.accounts.user import User
+from domain.domain_events import DomainEvent
 from domain.scheduling.event import Event, NewEvent
 from domain.scheduling.room import Room
-from domain.scheduling.user import User
 from tests.fakes.clock import ManualClock
 from tests.fakes.passwords import FakePasswordHasher
 from tests.fakes.unit_of_work import FakeDatabase, FakeUnitOfWork

@@ -1,11 +1,11 @@
 import pytest
 
-from application.scheduling.dto import PromoteUser, RegisterUser, SignIn
-from application.scheduling.get_user import get_user
+from application.accounts.dto import PromoteUser, RegisterUser, SignIn
+from application.accounts.get_user import get_user
+from application.accounts.promote_user import promote_user
+from application.accounts.register_user import register_user
+from application.accounts.sign_in import sign_in
 from application.scheduling.list_calendars import list_calendars
-from application.scheduling.promote_user import promote_user
-from application.scheduling.register_user import register_user
-from application.scheduling.sign_in import sign_in
 from domain.errors import EmailAlreadyRegistered, InvalidCredentials, InvalidInput, NotFound, PermissionDenied
 from tests.unit.scheduling.office import PASSWORD, Office
 

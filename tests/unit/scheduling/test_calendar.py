@@ -1,5 +1,6 @@
 import pytest
 
+from domain.accounts.user import User
 from domain.errors import (
     InvalidInput,
     NotFound,
@@ -8,8 +9,7 @@ from domain.errors import (
     PersonalCalendarCannotBeDeleted,
 )
 from domain.scheduling.calendar import Calendar, CalendarChanges, CalendarRole
-from domain.scheduling.events import CalendarDeleted, CalendarShared, CalendarUnshared, CalendarUpdated
-from domain.scheduling.user import User
+from domain.scheduling.domain_events import CalendarDeleted, CalendarShared, CalendarUnshared, CalendarUpdated
 from tests.unit.scheduling.factories import NOW, a_calendar, a_user
 
 

@@ -15,9 +15,9 @@ from application.scheduling.list_calendars import list_calendars
 from application.scheduling.share_calendar import share_calendar
 from application.scheduling.unshare_calendar import unshare_calendar
 from application.scheduling.update_calendar import update_calendar
+from domain.accounts.user import User
 from domain.errors import InvalidInput, NotFound, PermissionDenied, PersonalCalendarCannotBeDeleted
 from domain.scheduling.calendar import Calendar, CalendarChanges, CalendarRole
-from domain.scheduling.user import User
 from tests.unit.scheduling.office import Office
 
 

@@ -3,12 +3,12 @@ from datetime import timedelta
 
 import pytest
 
-from adapters.postgres.event_codec import EVENT_TYPES, decode_event, encode_event
-from domain.events import DomainEvent
+from adapters.postgres.outbox.codec import EVENT_TYPES, decode_event, encode_event
+from domain.accounts.user import User
+from domain.domain_events import DomainEvent
 from domain.scheduling.calendar import Calendar, CalendarChanges, CalendarRole
 from domain.scheduling.event import Event, EventChanges, NewEvent
 from domain.scheduling.participant import ParticipantStatus
-from domain.scheduling.user import User
 from tests.unit.scheduling.factories import NOW, a_room, a_user, an_event, an_invitee, at
 
 

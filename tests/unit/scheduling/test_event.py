@@ -6,8 +6,7 @@ import pytest
 
 from domain.errors import EventIsCancelled, InvalidInput, NotFound, PermissionDenied, StaleVersion
 from domain.scheduling.calendar import CalendarRole
-from domain.scheduling.event import MAX_PARTICIPANTS, Event, EventChanges, EventStatus, NewEvent
-from domain.scheduling.events import (
+from domain.scheduling.domain_events import (
     EventCancelled,
     EventCreated,
     EventUpdated,
@@ -15,6 +14,7 @@ from domain.scheduling.events import (
     ParticipantRemoved,
     ParticipantResponded,
 )
+from domain.scheduling.event import MAX_PARTICIPANTS, Event, EventChanges, EventStatus, NewEvent
 from domain.scheduling.participant import ParticipantStatus
 from domain.scheduling.reminders import MAX_REMINDER_MINUTES
 from tests.unit.scheduling.factories import NOW, a_calendar, a_user, an_event, an_invitee, at

@@ -21,6 +21,7 @@ from application.scheduling.remove_participant import remove_participant
 from application.scheduling.respond import respond
 from application.scheduling.share_calendar import share_calendar
 from application.scheduling.update_event import update_event
+from domain.accounts.user import User
 from domain.changes import UNSET, UnsetType
 from domain.errors import (
     EventIsCancelled,
@@ -33,7 +34,6 @@ from domain.errors import (
 from domain.scheduling.calendar import Calendar, CalendarRole
 from domain.scheduling.event import Event, EventChanges, EventStatus
 from domain.scheduling.participant import ParticipantStatus
-from domain.scheduling.user import User
 from tests.unit.scheduling.factories import at
 from tests.unit.scheduling.office import Office
 

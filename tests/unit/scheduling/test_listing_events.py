@@ -6,8 +6,8 @@ from application.scheduling.cancel_event import cancel_event
 from application.scheduling.create_calendar import create_calendar
 from application.scheduling.dto import CancelEvent, CreateCalendar
 from application.scheduling.list_events import MAX_EVENTS_IN_WINDOW, list_events, list_events_capped
+from domain.accounts.user import User
 from domain.errors import InvalidInput, NotFound
-from domain.scheduling.user import User
 from tests.unit.scheduling.factories import at
 from tests.unit.scheduling.office import Office
 

@@ -2,12 +2,12 @@ from uuid import uuid4
 
 import pytest
 
+from domain.accounts.email import normalize_email
+from domain.accounts.user import acceptable_password
 from domain.errors import InvalidInput
 from domain.identity import new_id
-from domain.scheduling.email import normalize_email
 from domain.scheduling.room import RoomBooking, RoomChanges, free_slots
 from domain.scheduling.timezone import valid_time_zone_name
-from domain.scheduling.user import acceptable_password
 from tests.unit.scheduling.factories import NOW, a_room, a_user, at, slot
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from application.scheduling.dto import RegisterUser, SignIn
-from application.scheduling.register_user import register_user
-from application.scheduling.sign_in import sign_in
+from application.accounts.dto import RegisterUser, SignIn
+from application.accounts.register_user import register_user
+from application.accounts.sign_in import sign_in
 from domain.accounts.registration import RegistrationMode, RegistrationPolicy
 from domain.errors import InvalidCredentials, RegistrationClosed
 from tests.fakes.passwords import FakePasswordHasher

@@ -1,6 +1,6 @@
 """Wake the outbox's hand-over whenever a commit stored messages: LISTEN on the outbox's channel.
 
-Commits notify OUTBOX_CHANNEL (adapters/postgres/outbox.py); PostgreSQL delivers that after the
+Commits notify OUTBOX_CHANNEL (adapters/postgres/outbox/store.py); PostgreSQL delivers that after the
 commit, to every listening worker. The relay then hands over what is waiting, once per burst of
 notifications (those arriving while it hands over are served by one more round). On connecting,
 and again after a lost connection, it hands over first (a commit may have notified nobody), and
@@ -18,7 +18,7 @@ import asyncpg
 import structlog
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.postgres.outbox import OUTBOX_CHANNEL
+from adapters.postgres.outbox.store import OUTBOX_CHANNEL
 
 log = structlog.get_logger(__name__)
 

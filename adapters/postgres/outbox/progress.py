@@ -12,9 +12,9 @@ from sqlalchemy import BigInteger, ColumnElement, Select, any_, delete, func, li
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from adapters.postgres.event_codec import decode_event
 from adapters.postgres.models import OutboxRow
-from adapters.postgres.outbox import OutboxMessage
+from adapters.postgres.outbox.codec import decode_event
+from adapters.postgres.outbox.store import OutboxMessage
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,16 @@
 """Register: a new account with its personal calendar; the very first account is an administrator."""
 
-from application.scheduling.dto import RegisterUser
+from application.accounts.dto import RegisterUser
 from application.unit_of_work import UnitOfWork
+from domain.accounts.email import normalize_email
 from domain.accounts.invitation import invitation_digest
-from domain.accounts.ports import InvitationStore
+from domain.accounts.ports import InvitationStore, PasswordHasher
 from domain.accounts.registration import OPEN_REGISTRATION, RegistrationPolicy
+from domain.accounts.user import MAX_NAME_LENGTH, User, acceptable_password
 from domain.clock import Clock
 from domain.errors import EmailAlreadyRegistered, InvalidInvitation, RegistrationClosed
 from domain.scheduling.calendar import Calendar
-from domain.scheduling.email import normalize_email
-from domain.scheduling.ports import PasswordHasher
 from domain.scheduling.timezone import valid_time_zone_name
-from domain.scheduling.user import MAX_NAME_LENGTH, User, acceptable_password
 from domain.text import label
 
 

@@ -3,12 +3,12 @@
 import secrets
 from weakref import WeakKeyDictionary
 
-from application.scheduling.dto import SignIn
+from application.accounts.dto import SignIn
 from application.unit_of_work import UnitOfWork
+from domain.accounts.email import normalize_email
+from domain.accounts.ports import PasswordHasher
+from domain.accounts.user import User
 from domain.errors import InvalidCredentials, InvalidInput
-from domain.scheduling.email import normalize_email
-from domain.scheduling.ports import PasswordHasher
-from domain.scheduling.user import User
 
 # A hash of a password nobody knows, per hasher: checked when the email is unknown, so that an unknown
 # email costs the same slow verification as a wrong password and timing tells nobody who has an account.

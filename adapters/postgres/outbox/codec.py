@@ -12,9 +12,9 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from domain.events import DomainEvent
+from domain.domain_events import DomainEvent
 from domain.json_value import JsonObject, JsonValue
-from domain.scheduling.events import (
+from domain.scheduling.domain_events import (
     CalendarCreated,
     CalendarDeleted,
     CalendarShared,

@@ -1,12 +1,12 @@
 """Promote: make a user an administrator."""
 
+from application.accounts.dto import PromoteUser
 from application.scheduling.access import administrator
-from application.scheduling.dto import PromoteUser
 from application.unit_of_work import UnitOfWork
+from domain.accounts.email import normalize_email
+from domain.accounts.user import User
 from domain.clock import Clock
 from domain.errors import NotFound
-from domain.scheduling.email import normalize_email
-from domain.scheduling.user import User
 
 
 async def promote_user(command: PromoteUser, *, uow: UnitOfWork, clock: Clock) -> User:

@@ -2,7 +2,7 @@
 
 The statement that stores them also notifies OUTBOX_CHANNEL, which PostgreSQL delivers when (and
 only if) the transaction commits: the workers listening there hand the new messages to the queue
-(adapters/postgres/outbox_relay.py), so a request never talks to the queue itself.
+(adapters/postgres/outbox/relay.py), so a request never talks to the queue itself.
 """
 
 from collections.abc import Sequence
@@ -13,8 +13,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.driver import DriverStatement
-from adapters.postgres.event_codec import encode_event
-from domain.events import DomainEvent
+from adapters.postgres.outbox.codec import encode_event
+from domain.domain_events import DomainEvent
 
 OUTBOX_CHANNEL = "planner_outbox"
 """Notified by every commit that stores outbox messages."""

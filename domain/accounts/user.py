@@ -5,11 +5,11 @@ from datetime import datetime
 from typing import Self
 from uuid import UUID
 
+from domain.accounts.email import normalize_email
+from domain.domain_events import Aggregate
 from domain.errors import InvalidInput
-from domain.events import Aggregate
 from domain.identity import new_id
-from domain.scheduling.email import normalize_email
-from domain.scheduling.events import UserPromoted, UserRegistered, audience
+from domain.scheduling.domain_events import UserPromoted, UserRegistered, audience
 from domain.scheduling.timezone import valid_time_zone_name
 from domain.text import label
 

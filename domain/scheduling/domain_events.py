@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import ClassVar
 from uuid import UUID
 
-from domain.events import DomainEvent
+from domain.domain_events import DomainEvent
 from domain.scheduling.participant import ParticipantStatus
 
 

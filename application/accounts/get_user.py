@@ -4,7 +4,7 @@ from uuid import UUID
 
 from application.scheduling.access import signed_in_user
 from application.unit_of_work import UnitOfWork
-from domain.scheduling.user import User
+from domain.accounts.user import User
 
 
 async def get_user(user_id: UUID, *, uow: UnitOfWork) -> User:
