@@ -76,19 +76,9 @@ def events_key(user_id: UUID, generation: str, start: datetime, end: datetime, c
     )
 
 
-def event_key(user_id: UUID, generation: str, event_id: UUID) -> str:
-    """One event as a person sees it."""
-    return f"calendar:event:{user_id}:{event_id}:g{generation}"
-
-
 def user_calendars_key(user_id: UUID, generation: str) -> str:
     """The calendars a person is a member of."""
     return f"calendar:user_calendars:{user_id}:g{generation}"
-
-
-def sync_token_key(user_id: UUID) -> str:
-    """A person's Google sync token (not generation-bound: it is state, not a cached read)."""
-    return f"calendar:sync_token:{user_id}"
 
 
 class CalendarReads:

@@ -94,9 +94,6 @@ class WatchChannel:
     last_message_number: int | None = None
     created_at: datetime
 
-    def due_for_renewal(self, now: datetime) -> bool:
-        return self.expires_at - now <= RENEW_WITHIN
-
 
 @dataclass(frozen=True, kw_only=True)
 class RemoteCalendar:

@@ -26,12 +26,6 @@ def moment(at: datetime, zone_name: str, *, all_day: bool = False) -> str:
     return f"{day} {local:%H:%M} ({zone.key})"
 
 
-def clock_time(at: datetime, zone_name: str) -> str:
-    """Just the time of day in the reader's zone: '10:00 (Europe/Berlin)'."""
-    zone = zone_or_utc(zone_name)
-    return f"{at.astimezone(zone):%H:%M} ({zone.key})"
-
-
 def span(minutes: int) -> str:
     """A number of minutes in words: '15 minutes', '1 hour', '1 hour 30 minutes', '2 days'."""
     days, rest = divmod(minutes, _MINUTES_PER_DAY)

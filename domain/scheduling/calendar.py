@@ -170,14 +170,6 @@ class Calendar(Aggregate):
         if not self.can_read(user_id):
             raise NotFound("calendar", self.id)
 
-    def ensure_writable_by(self, user_id: UUID) -> None:
-        """Refuse non-members with NotFound and viewers with PermissionDenied."""
-        self.ensure_readable_by(user_id)
-        if not self.can_write(user_id):
-            raise PermissionDenied(
-                READ_ONLY_REASON if self.read_only else "viewers cannot change this calendar's events"
-            )
-
     def ensure_manageable_by(self, user_id: UUID) -> None:
         """Refuse non-members with NotFound and non-owners with PermissionDenied."""
         self.ensure_readable_by(user_id)
