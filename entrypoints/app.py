@@ -1,4 +1,4 @@
-"""The web app: what the web process starts on the composition root's container (entrypoints/bootstrap.py)."""
+"""The web app: what the web process starts on the composition root's container (entrypoints/bootstrap/__init__.py)."""
 
 from __future__ import annotations
 

@@ -99,12 +99,14 @@ def main() -> None:
 )
 def up(host: str, port: int, data_dir: Path) -> None:
     """Start everything: embedded servers (unless DATABASE_URL/REDIS_URL are set), migrations, web and worker."""
-    from adapters.embedded.data_dir import DataDirLock
-    from adapters.embedded.errors import EmbeddedServerError
-    from adapters.embedded.postgres import EmbeddedPostgres
-    from adapters.embedded.redis import EmbeddedRedis
-    from adapters.embedded.secret_key import load_or_create_secret_key
-    from entrypoints.preflight import PreflightError, check_servers
+    from entrypoints.bootstrap.preflight import PreflightError, check_servers
+    from entrypoints.bootstrap.servers import (
+        DataDirLock,
+        EmbeddedPostgres,
+        EmbeddedRedis,
+        EmbeddedServerError,
+        load_or_create_secret_key,
+    )
     from entrypoints.serve import serve_with_worker
     from entrypoints.settings import random_secret_key
 
@@ -177,8 +179,8 @@ def _web_assets(*, required: bool = True) -> None:
 def _migrate(settings: Settings) -> None:
     from sqlalchemy.exc import DBAPIError
 
-    from adapters.postgres.migrate import upgrade
-    from entrypoints.preflight import shown_url
+    from entrypoints.bootstrap.preflight import shown_url
+    from entrypoints.bootstrap.servers import upgrade
 
     try:
         upgrade(settings.database.url or "")
@@ -187,7 +189,7 @@ def _migrate(settings: Settings) -> None:
 
 
 def _require_servers(settings: Settings) -> None:
-    from entrypoints.preflight import PreflightError, check_servers
+    from entrypoints.bootstrap.preflight import PreflightError, check_servers
 
     if not settings.database.url or not settings.redis.url:
         fail("DATABASE_URL and REDIS_URL must be set; `planner up` starts embedded servers when they are not")
@@ -289,13 +291,13 @@ def db_upgrade(revision: str) -> None:
     settings = load_settings()
     if not settings.database.url:
         fail("DATABASE_URL must be set (`planner up` migrates its embedded database by itself)")
-    from entrypoints.preflight import PreflightError, check_servers
+    from entrypoints.bootstrap.preflight import PreflightError, check_servers
 
     try:
         asyncio.run(check_servers(Settings(database=settings.database)))
     except PreflightError as exc:
         fail(str(exc))
-    from adapters.postgres.migrate import upgrade
+    from entrypoints.bootstrap.servers import upgrade
 
     upgrade(settings.database.url, revision)
     click.echo(f"database at revision {revision}")
@@ -317,9 +319,9 @@ DATA_DIR_OPTION = click.option(
 
 def _on_database(data_dir: Path, work: Callable[[AccountsOnDatabase], Awaitable[T]]) -> T:
     """Run `work` on the database at DATABASE_URL (or of the running `planner up`); a refusal is one line."""
-    from adapters.embedded.postgres import running_database_url
     from domain.errors import DomainError
     from entrypoints.bootstrap import database_only
+    from entrypoints.bootstrap.servers import running_database_url
 
     settings = load_settings()
     database_url = settings.database.url or running_database_url(data_dir)

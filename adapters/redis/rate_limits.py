@@ -13,12 +13,13 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import structlog
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
+
+from application.rate_limits import Failure, Hit
 
 log = structlog.get_logger(__name__)
 
@@ -80,22 +81,6 @@ def create_rate_limit_client(url: str) -> Redis:
         retry=None,
     )
     return client
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One counted request: how many the caller made in the current window and when it resets."""
-
-    count: int
-    resets_in_s: int
-
-
-@dataclass(frozen=True)
-class Failure:
-    """A failed sign-in counted: the pair's failures so far and how long it is now locked (0: not)."""
-
-    count: int
-    locked_for_s: int
 
 
 class RateLimitCounters:

@@ -29,7 +29,7 @@ from litestar.middleware.base import DefineMiddleware
 from litestar.middleware.rate_limit import DURATION_VALUES, DurationUnit, RateLimitConfig, RateLimitMiddleware
 from litestar.types import Message, Receive, Scope, Send
 
-from adapters.redis.rate_limits import Hit
+from application.rate_limits import Hit
 from entrypoints.http.auth import AuthenticatedUser
 from entrypoints.http.dependencies import container_of
 from entrypoints.settings import RateLimitSettings

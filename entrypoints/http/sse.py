@@ -30,7 +30,7 @@ from litestar.channels import ChannelsPlugin
 from litestar.response import ServerSentEventMessage
 from redis.asyncio import Redis
 
-from adapters.redis.notifications import ChannelMessage, NotificationWire, user_channel
+from application.notifications.live_messages import ChannelMessage, NotificationWire, user_channel
 from domain.notifications.notification import Notification
 
 log = structlog.get_logger(__name__)

@@ -21,7 +21,8 @@ from saq.queue.redis import RedisQueue
 from sqlalchemy import Row, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.redis.notifications import ChannelMessage, channels_backend, user_channel
+from adapters.redis.notifications import channels_backend
+from application.notifications.live_messages import ChannelMessage, user_channel
 from entrypoints.settings import Settings
 from tests.support.waiting import wait_for
 

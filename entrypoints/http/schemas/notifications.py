@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import msgspec
 
-from adapters.redis.notifications import NotificationWire
+from application.notifications.live_messages import NotificationWire
 
 
 class Notification(NotificationWire):
