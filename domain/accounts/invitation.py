@@ -11,6 +11,8 @@ from uuid import UUID
 from domain.identity import new_id
 
 INVITATION_LIFETIME = timedelta(days=7)
+MAX_TOKEN_LENGTH = 200
+"""Longer than any token planner makes (43 characters): a longer one is refused unread."""
 
 
 def invitation_digest(token: str) -> str:

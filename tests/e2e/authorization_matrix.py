@@ -86,9 +86,10 @@ MATRIX: tuple[Row, ...] = (
     #    route                                                        anonymous stranger viewer editor owner participant organizer admin
     api("GET /health",                                                "any  any  any  any  any  any  any  any",
         note="its answer depends on the servers, never on the caller"),
+    api("GET /health/details",                                        "401  403  403  403  403  403  403  any",
+        note="administrators get the checks with their detail, 200 or 503 as the servers are"),
     api("GET /schema",                                                "2xx  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
     api("GET /schema/openapi.json",                                   "2xx  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
-    api("GET /schema/scalar",                                         "2xx  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
     api("GET /schema/{path}",                                         "404  404  404  404  404  404  404  404", path="swagger"),
     # Accounts
     api("POST /api/auth/register",                                    "2xx  2xx  2xx  2xx  2xx  2xx  2xx  2xx",
@@ -96,6 +97,7 @@ MATRIX: tuple[Row, ...] = (
     api("POST /api/auth/login",                                       "2xx  2xx  2xx  2xx  2xx  2xx  2xx  2xx",
         body={"email": "{spare_email}", "password": "{password}"}),
     api("POST /api/auth/logout",                                      "2xx  2xx  2xx  2xx  2xx  2xx  2xx  2xx", fresh=SESSION),
+    api("POST /api/auth/logout-all",                                  "401  2xx  2xx  2xx  2xx  2xx  2xx  2xx", fresh=SESSION),
     api("GET /api/me",                                                "401  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
     # Calendars
     api("GET /api/calendars",                                         "401  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
@@ -141,6 +143,8 @@ MATRIX: tuple[Row, ...] = (
     api("GET /api/admin/connections",                                 "401  403  403  403  403  403  403  2xx"),
     api("POST /api/admin/promotions",                                 "401  403  403  403  403  403  403  2xx",
         body={"email": "{spare_email}"}),
+    api("POST /api/admin/invitations",                                "401  403  403  403  403  403  403  2xx",
+        body={"email": "invited-{unique}@example.com"}),
     # Jobs: the owner's Google sync job (queued; a retry of a job that is not partial is a 409)
     api("GET /api/jobs/{job_id}",                                     "401  404  404  404  2xx  404  404  2xx"),
     api("GET /api/jobs/{job_id}/result",                              "401  404  404  404  2xx  404  404  2xx"),
@@ -183,6 +187,7 @@ MATRIX: tuple[Row, ...] = (
     page("POST /signup",                                              "303  303  303  303  303  303  303  303",
         body={"email": "new-{unique}@example.com", "password": "{password}", "name": "New", "timezone": "UTC"}),
     page("POST /logout",                                              "login  login  login  login  login  login  login  login", fresh=SESSION),
+    page("POST /logout-all",                                          "login  login  login  login  login  login  login  login", fresh=SESSION),
     page("GET /",                                                     "login  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
     page("GET /day",                                                  "login  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
     page("GET /events/new",                                           "login  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
@@ -202,6 +207,9 @@ MATRIX: tuple[Row, ...] = (
     page("GET /rooms",                                                "login  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
     page("POST /rooms",                                               "login  403  403  403  403  403  403  303",
         body={"name": "Room {unique}", "capacity": "4", "location": ""}),
+    page("GET /admin/invitations",                                    "login  403  403  403  403  403  403  2xx"),
+    page("POST /admin/invitations",                                   "login  403  403  403  403  403  403  2xx",
+        body={"email": "invited-{unique}@example.com"}),
     page("GET /notifications",                                        "login  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
     page("POST /notifications/{notification_id}/read",                "login  404  404  404  404  303  404  404"),
     page("POST /notifications/read-all",                              "login  303  303  303  303  303  303  303"),

@@ -14,7 +14,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from domain.accounts import user
+from domain.accounts import invitation, user
 from domain.accounts.email import MAX_EMAIL_LENGTH
 from domain.scheduling import calendar, event, room
 from domain.scheduling.calendar import CalendarRole
@@ -36,7 +36,9 @@ DOMAIN_LIMITS: dict[tuple[str, str, str], int] = {
     ("Register", "timezone", "maxLength"): MAX_TIMEZONE_LENGTH,
     ("Login", "email", "maxLength"): MAX_EMAIL_LENGTH,
     ("Login", "password", "maxLength"): user.MAX_PASSWORD_LENGTH,
+    ("Register", "invitation", "maxLength"): invitation.MAX_TOKEN_LENGTH,
     ("UserPromote", "email", "maxLength"): MAX_EMAIL_LENGTH,
+    ("InvitationCreate", "email", "maxLength"): MAX_EMAIL_LENGTH,
     **{
         (body, name, "maxLength"): limit
         for body in ("CalendarCreate", "CalendarUpdate")

@@ -27,7 +27,7 @@ from tests.e2e.authorization_matrix import MATRIX, OAUTH, ROLES, SCENE, SESSION,
 from tests.e2e.people import PASSWORD, Person, at, sign_up
 from tests.e2e.web.browsing import csrf_token
 from tests.fakes.google import FakeGoogle, running_fake_google
-from tests.support.google import connect, google_settings, start_connecting
+from tests.support.google import connect, consent_url, google_settings, state_of
 
 Client = AsyncTestClient[Litestar]
 SESSION_COOKIE = "planner_token"
@@ -145,7 +145,8 @@ class World:
             self.people[role].token = await self.sign_in_again(role) or ""
 
     async def oauth(self) -> dict[str, str]:
-        return {"oauth_state": await start_connecting(self.people["owner"]), "oauth_code": self.fake.issue_code()}
+        url = await consent_url(self.people["owner"])
+        return {"oauth_state": state_of(url), "oauth_code": self.fake.consent(url)}
 
 
 async def build_world(client: Client, fake: FakeGoogle, engine: AsyncEngine, redis: Redis) -> World:

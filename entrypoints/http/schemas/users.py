@@ -8,11 +8,14 @@ from uuid import UUID
 
 import msgspec
 
+from domain.accounts.invitation import MAX_TOKEN_LENGTH
 from domain.accounts.user import MAX_PASSWORD_LENGTH
 from domain.accounts.user import User as DomainUser
 from entrypoints.http.schemas.fields import Email, Password, TimeZoneName, UserName
 
-InvitationToken = Annotated[str, msgspec.Meta(min_length=1, max_length=200, description="From an invitation link")]
+InvitationToken = Annotated[
+    str, msgspec.Meta(min_length=1, max_length=MAX_TOKEN_LENGTH, description="From an invitation link")
+]
 
 
 class Register(msgspec.Struct, forbid_unknown_fields=True):
