@@ -154,9 +154,14 @@ async def notification_events(  # noqa: PLR0912, PLR0915 - one stream's whole li
     keepalive_s: float = KEEPALIVE_S,
     streams_per_person: int | None = None,
     expires_at: datetime | None = None,
+    still_signed_in: Callable[[], Awaitable[bool]] | None = None,
     inbox_size: int = INBOX_SIZE,
 ) -> AsyncGenerator[ServerSentEventMessage, None]:
-    """Replay what came after `last_event_id`, then relay the user's channel, with keepalives."""
+    """Replay what came after `last_event_id`, then relay the user's channel, with keepalives.
+
+    The stream ends with its token (`expires_at`) and, checked at each keepalive, with its session
+    (`still_signed_in`: a sign-out everywhere closes every stream of the person).
+    """
     # One slot more than the frames kept: room for the close marker even when the inbox is full.
     inbox: asyncio.Queue[bytes] = asyncio.Queue(maxsize=inbox_size + 1)
     why_closed: list[tuple[str, int]] = []
@@ -204,7 +209,9 @@ async def notification_events(  # noqa: PLR0912, PLR0915 - one stream's whole li
                 try:
                     raw = await asyncio.wait_for(inbox.get(), wait_s)
                 except TimeoutError:
-                    if expires_at is None or expires_at > datetime.now(UTC):
+                    if still_signed_in is not None and not await still_signed_in():
+                        close("the session ended; sign in again", RETRY_EXPIRED_MS)
+                    elif expires_at is None or expires_at > datetime.now(UTC):
                         yield ServerSentEventMessage(data=None, comment="keepalive")
                     continue
                 if raw == _CLOSE:

@@ -280,6 +280,23 @@ async def test_a_stream_ends_when_its_token_expires(client: AsyncTestClient[Lite
         )
 
 
+async def test_a_stream_ends_when_its_person_signs_out_everywhere(
+    client: AsyncTestClient[Litestar], settings: Settings
+) -> None:
+    checked_every_time = dataclasses.replace(settings, session_check_ttl_seconds=0)
+    app = create_app(container=bootstrap(checked_every_time, sse_keepalive_s=0.5), configure_logs=False)
+    bob = await sign_up(client, "bob")
+    async with live_server(app) as base, open_stream(base, bob.token) as stream:
+        assert stream.status == 200
+        await stream.next("unread_count")
+        assert (await bob.post("/api/auth/logout-all")).status_code == 204
+        await wait_for(
+            lambda: _has_comment_starting(stream.comments, "the session ended"),
+            timeout=8,
+            what="the stream to end with its session",
+        )
+
+
 async def test_a_reader_too_far_behind_is_disconnected_not_buffered_without_end(
     client: AsyncTestClient[Litestar], settings: Settings, notify: Any
 ) -> None:

@@ -104,8 +104,14 @@ class NotificationController(Controller):
         async def latest(user_id: UUID) -> tuple[int, int]:
             return await stream_position(actor_id=user_id, uow=container.unit_of_work())
 
+        actor = ctx.actor
+
+        async def still_signed_in() -> bool:
+            session_id = actor.session_id
+            return session_id is None or await container.accounts.checked.holder(session_id, actor.id) is not None
+
         events = notification_events(
-            user_id=ctx.actor.id,
+            user_id=actor.id,
             last_event_id=parse_last_event_id(last_event_id),
             channels=channels,
             registry=container.connection_registry,
@@ -115,5 +121,6 @@ class NotificationController(Controller):
             streams_per_person=container.settings.rate_limits.sse_streams_per_person,
             # The stream ends with its token: an open stream is never re-authorized otherwise.
             expires_at=getattr(request.auth, "exp", None),
+            still_signed_in=still_signed_in,
         )
         return ServerSentEvent(events, headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
