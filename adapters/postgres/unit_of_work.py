@@ -231,4 +231,4 @@ class _Repositories:
     def google(self) -> SqlGoogleRepository:
         if self._cipher is None:
             raise RuntimeError("this unit of work was built without the token cipher the Google repository needs")
-        return SqlGoogleRepository(self._session, self._cipher)
+        return SqlGoogleRepository(self._session, self._cipher, self._seen)

@@ -54,14 +54,8 @@ class User(msgspec.Struct):
 
     @classmethod
     def of(cls, user: DomainUser) -> User:
-        return cls(
-            id=user.id,
-            email=user.email,
-            name=user.name,
-            timezone=user.timezone,
-            is_admin=user.is_admin,
-            created_at=user.created_at,
-        )
+        # The fields are the domain user's own, by name (never its password hash).
+        return msgspec.convert(user, cls, from_attributes=True)
 
 
 class UserPromote(msgspec.Struct, forbid_unknown_fields=True):

@@ -1,5 +1,6 @@
 """Google mirrors on PostgreSQL: stored as the domain decides, found by every window they touch, read-only."""
 
+from dataclasses import replace
 from datetime import timedelta
 from uuid import UUID
 
@@ -142,3 +143,15 @@ async def test_a_mirrored_calendar_is_read_only_for_everyone_its_owner_included(
             clock=office.clock,
         )
     assert await titles_in_week(office, ada, 0) == ["Standup"]
+
+
+async def test_mirroring_records_its_facts_in_the_outbox_like_any_other_change(
+    office: PostgresOffice, google_uow: PostgresUnitOfWork
+) -> None:
+    ada = await office.person()
+    before = len(await office.outbox())
+    mirror = await mirrored(google_uow, ada)
+    await apply(google_uow, mirror, LEAVE, STANDUP)
+    await apply(google_uow, mirror, replace(STANDUP, title="Daily standup"))
+    facts = [row.name for row in await office.outbox()][before:]
+    assert facts == ["calendar_created", "event_created", "event_created", "event_updated"]
