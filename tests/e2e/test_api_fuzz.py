@@ -25,9 +25,9 @@ BUDGET_S = 420
 
 # Not fuzzed: the endless SSE stream; signing out (the run's own token would end mid-run); what needs
 # a real Google (consent, its callback, disconnecting, opening push channels: 503 without Google
-# settings); and /health, whose documented answer without a worker is 503.
+# settings); and /health (and its details), whose documented answer without a worker is 503.
 EXCLUDED_PATHS = (
-    r"^/health$",
+    r"^/health(/details)?$",
     r"^/api/notifications/stream$",
     r"^/api/auth/logout",
     r"^/api/google/",
