@@ -127,19 +127,7 @@ class Event(Aggregate):
             created_at=now,
             updated_at=now,
         )
-        event.record(
-            EventCreated(
-                occurred_at=now,
-                event_id=event.id,
-                calendar_id=calendar_id,
-                organizer_id=organizer.id,
-                title=event.title,
-                starts_at=event.starts_at,
-                ends_at=event.ends_at,
-                room_id=event.room_id,
-                reminders=event.reminders,
-            )
-        )
+        event._record_created(now)
         for invitee in new.invitees:
             event._invite(invitee, by_user_id=organizer.id, now=now)
         return event
@@ -162,19 +150,7 @@ class Event(Aggregate):
             updated_at=now,
             **_mirrored_fields(remote),
         )
-        event.record(
-            EventCreated(
-                occurred_at=now,
-                event_id=event.id,
-                calendar_id=calendar_id,
-                organizer_id=owner_id,
-                title=event.title,
-                starts_at=event.starts_at,
-                ends_at=event.ends_at,
-                room_id=None,
-                reminders=event.reminders,
-            )
-        )
+        event._record_created(now)
         return event
 
     def refresh_from(self, remote: RemoteEvent, *, now: datetime) -> bool:
@@ -212,6 +188,21 @@ class Event(Aggregate):
             )
         )
         return True
+
+    def _record_created(self, now: datetime) -> None:
+        self.record(
+            EventCreated(
+                occurred_at=now,
+                event_id=self.id,
+                calendar_id=self.calendar_id,
+                organizer_id=self.organizer_id,
+                title=self.title,
+                starts_at=self.starts_at,
+                ends_at=self.ends_at,
+                room_id=self.room_id,
+                reminders=self.reminders,
+            )
+        )
 
     @property
     def starts_at(self) -> datetime:
