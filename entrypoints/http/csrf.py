@@ -10,6 +10,9 @@ and a plain `<form enctype="text/plain">` can post a body that parses as JSON. T
   already send (`x-csrftoken`, checked against the CSRF cookie by Litestar's own CSRF middleware). A
   bearer-authenticated call needs none: a foreign page cannot set that header. Google's push receiver
   stays open; it is authenticated by its channel token, and sends no cookie.
+- The SAQ monitor's own page (retry, abort) cannot send that header: its calls pass when the browser
+  says they come from planner's own origin (`Sec-Fetch-Site: same-origin`, which no page can forge;
+  a sibling site's page is `same-site` and is refused).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Programs' routes: excluded from the web client's CSRF check, so checked here when a cookie is used.
 COOKIE_CHECKED = re.compile(r"^/(api|webhook|saq)(/|$)")
 OPEN_TO_GOOGLE = "/webhook/google-calendar"
+MONITOR = re.compile(r"^/saq(/|$)")
 # Sign-in, sign-up and sign-out do not read the session cookie (login CSRF is closed by JSON-only bodies).
 NO_SESSION = re.compile("|".join(PUBLIC_PATHS))
 SESSION_COOKIE = re.compile(rf"(^|;)\s*{COOKIE_NAME}=[^;\s]")
@@ -98,6 +102,8 @@ class CookieSessionCsrf(MiddlewareProtocol):
             return False
         if any(name == b"authorization" for name, _ in headers):
             return False  # authenticated by the header, which a foreign page cannot set
+        if MONITOR.match(path) and (b"sec-fetch-site", b"same-origin") in headers:
+            return False  # the monitor's own page, as the browser vouches
         return any(
             name == b"cookie" and SESSION_COOKIE.search(value.decode("latin-1")) is not None for name, value in headers
         )

@@ -79,6 +79,17 @@ async def test_a_cookie_session_needs_the_csrf_header_on_webhook_and_monitor_rou
         assert "CSRF" in answer.text
 
 
+async def test_the_monitors_own_page_may_act_but_a_sibling_sites_page_may_not(visitors: Visitors) -> None:
+    visitor, _ = await signed_up(visitors, "ada")  # the first to sign up administers planner
+    action = "/saq/api/queues/default/jobs/some-job/abort"
+    sibling = await visitor.api("POST", action, csrf=False, headers={"Sec-Fetch-Site": "same-site"})
+    assert sibling.status_code == 403, sibling.text
+    assert "CSRF" in sibling.text
+    own = await visitor.api("POST", action, csrf=False, headers={"Sec-Fetch-Site": "same-origin"})
+    assert own.status_code != 403, own.text
+    assert "CSRF" not in own.text
+
+
 async def test_a_bearer_call_needs_no_csrf_header_and_google_pushes_stay_open(client: Client) -> None:
     person = await sign_up(client, "ada")
     assert (await person.post("/api/calendars", {"name": "Team"})).status_code == 201
