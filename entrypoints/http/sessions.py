@@ -25,7 +25,7 @@ from litestar.security.jwt import JWTCookieAuth, Token
 from litestar.types import Message, Scope
 from sqlalchemy.exc import SQLAlchemyError
 
-from application.accounts.end_sessions import sign_out_everywhere
+from application.accounts.end_sessions import sign_out, sign_out_everywhere
 from domain.accounts.ports import InvitationStore, SessionHolder, SessionStore
 
 log = structlog.get_logger(__name__)
@@ -174,7 +174,7 @@ async def end_presented_session(request: Request[Any, Any, Any]) -> None:
     except (NotAuthorizedException, ValueError):
         return
     accounts = accounts_of(request)
-    await accounts.sessions.end(session_id)
+    await sign_out(session_id, sessions=accounts.sessions)
     accounts.checked.forget(session_id)
 
 
