@@ -21,7 +21,6 @@ from entrypoints.web.week import day_bounds, lay_out, week_start
 
 # Events in someone else's calendar that I was invited to: toggled like a calendar of their own.
 INVITATIONS = "invitations"
-HOURS = list(range(24))
 
 
 def chosen_day(raw: str | None, clock: Clock, viewer: ViewerDep) -> date:
@@ -108,13 +107,14 @@ class CalendarPages(Controller):
         hidden = set(hide or [])
         today = clock.now().astimezone(zone).date()
         step = timedelta(days=len(days))
+        grid = lay_out(_shown(listing.events, calendars, hidden), days, zone, today)
         return page(
             "calendar.html",
             viewer=viewer,
             mode=mode,
-            days=lay_out(_shown(listing.events, calendars, hidden), days, zone, today),
+            days=grid.days,
+            rows=grid.rows,
             more=listing.more,
-            hours=HOURS,
             calendars=calendars,
             colors={c.id: c.color for c in calendars},
             hidden=hidden,

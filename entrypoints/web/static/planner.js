@@ -129,8 +129,8 @@
       if (!input.value && window.Intl) input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
     });
     document.querySelectorAll("[data-scroll-to-hour]").forEach(function (scroller) {
-      var hour = scroller.querySelector(".hour");
-      if (hour) scroller.scrollTop = hour.offsetHeight * Number(scroller.dataset.scrollToHour);
+      var hour = scroller.querySelector('.hour[data-hour="' + Number(scroller.dataset.scrollToHour) + '"]');
+      if (hour) scroller.scrollTop = hour.offsetTop - hour.parentElement.offsetTop;
     });
     // The stream may never open (no EventSource, blocked): count by polling until it does.
     window.setTimeout(function () { if (document.body.dataset.stream !== "open" && document.getElementById("live")) streamDown(); }, 10000);
