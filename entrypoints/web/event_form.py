@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -20,11 +20,20 @@ from domain.changes import UNSET
 from domain.errors import DomainError, InvalidInput, RoomAlreadyBooked
 from domain.scheduling.event import Event, EventChanges, NewEvent
 from domain.scheduling.participant import ANSWERS, ParticipantStatus
+from domain.scheduling.recurrence import Recurrence
 from domain.scheduling.room import MAX_CAPACITY
+from entrypoints.web.repeat import Repeat, RepeatInvalid, monthly_labels, posted_repeat
 
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 # The use cases name fields as the JSON API does; the form's inputs are named a little differently.
-FIELD_OF = {"starts_at": "starts", "ends_at": "ends", "room_id": "room_id", "calendar_id": "calendar_id"}
+FIELD_OF = {
+    "starts_at": "starts",
+    "ends_at": "ends",
+    "room_id": "room_id",
+    "calendar_id": "calendar_id",
+    "recurrence.rule": "repeat",
+    "recurrence": "repeat",
+}
 
 
 @dataclass(frozen=True)
@@ -34,6 +43,7 @@ class EventValues:
     event: NewEvent
     calendar_id: UUID | None
     participants: list[str]
+    recurrence: Recurrence | None = None
 
     def changes(self) -> EventChanges:
         """The fields the form shows, as an edit sets them (all_day, not on the form, stays)."""
@@ -64,6 +74,7 @@ class EventForm:
     participants: list[str] = field(default_factory=list)
     reminders: str = "15"
     version: str = ""
+    repeat: Repeat = field(default_factory=Repeat)
     errors: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -110,7 +121,24 @@ class EventForm:
             participants=[p.strip() for p in form.getall("participants", []) if isinstance(p, str) and p.strip()],
             reminders=text("reminders"),
             version=text("version"),
+            repeat=posted_repeat(
+                {name: text(name) for name in _REPEAT_FIELDS},
+                [d for d in form.getall("repeat_days", []) if isinstance(d, str)],
+            ),
         )
+
+    def first_date(self) -> date | None:
+        """The date the series starts on, as typed (for the picker's wording)."""
+        try:
+            return datetime.fromisoformat(self.starts).date()
+        except ValueError:
+            return None
+
+    def monthly_labels(self) -> dict[str, str]:
+        first = self.first_date()
+        if first is None:
+            return {"day": "on the same day of the month", "weekday": "on the same weekday of the month"}
+        return monthly_labels(first)
 
     def zone(self) -> ZoneInfo | None:
         try:
@@ -153,6 +181,7 @@ class EventForm:
         reminders = _minutes(self.reminders)
         if reminders is None:
             self.errors["reminders"] = "Reminders are minutes before the start, separated by commas (e.g. 10, 60)."
+        recurrence = self._recurrence(starts)
         if self.errors or starts is None or ends is None or reminders is None:
             return None
         event = NewEvent(
@@ -165,7 +194,19 @@ class EventForm:
             room_id=room_id,
             reminders=reminders,
         )
-        return EventValues(event=event, calendar_id=calendar_id, participants=self.participants)
+        return EventValues(event=event, calendar_id=calendar_id, participants=self.participants, recurrence=recurrence)
+
+    def _recurrence(self, starts: datetime | None) -> Recurrence | None:
+        if starts is None:
+            return None
+        try:
+            rule = self.repeat.rule(starts.date())
+            return None if rule is None else Recurrence.of(rule)
+        except RepeatInvalid as invalid:
+            self.errors[invalid.field] = invalid.message
+        except InvalidInput as invalid:
+            self.errors["repeat"] = _sentence(invalid.detail)
+        return None
 
     def refused(self, error: DomainError) -> None:
         """Put a use case's refusal next to the input it is about."""
@@ -177,6 +218,18 @@ class EventForm:
             self.errors[FIELD_OF.get(error.field, error.field)] = _sentence(error.detail)
         else:
             self.errors["form"] = _sentence(error.detail)
+
+
+_REPEAT_FIELDS = (
+    "repeat",
+    "repeat_monthly_by",
+    "repeat_interval",
+    "repeat_unit",
+    "repeat_ends",
+    "repeat_until",
+    "repeat_count",
+    "repeat_rule",
+)
 
 
 def _local_time(value: str, zone: ZoneInfo | None) -> datetime | None:

@@ -112,7 +112,27 @@
     scope.querySelectorAll("[data-style]").forEach(function (el) { el.style.cssText = el.dataset.style; });
   }
 
+  // The repeat picker shows the inputs its choice uses: "weekly custom-WEEKLY" reads "for weekly, or
+  // custom by weeks". Without JavaScript every input stays visible and the server reads the choice.
+  function syncRepeat(root) {
+    var scope = root && root.querySelectorAll ? root : document;
+    scope.querySelectorAll("[data-repeat-picker]").forEach(function (picker) {
+      var kind = picker.querySelector("#repeat").value;
+      var unit = picker.querySelector("#repeat_unit").value;
+      picker.querySelectorAll("[data-repeat-show]").forEach(function (el) {
+        var wanted = el.dataset.repeatShow.split(" ");
+        el.hidden = !(wanted.indexOf(kind) >= 0 || (kind === "custom" && wanted.indexOf("custom-" + unit) >= 0));
+      });
+    });
+  }
+
+  document.addEventListener("change", function (evt) {
+    var picker = evt.target.closest && evt.target.closest("[data-repeat-picker]");
+    if (picker) syncRepeat(picker.parentElement);
+  });
   document.addEventListener("htmx:load", function (evt) { applyStyles(evt.target); });
+  document.addEventListener("htmx:load", function (evt) { syncRepeat(evt.target); });
+  document.addEventListener("DOMContentLoaded", function () { syncRepeat(document); });
   document.addEventListener("DOMContentLoaded", function () { applyStyles(document); });
 
   document.addEventListener("htmx:sseBeforeMessage", onStreamMessage);

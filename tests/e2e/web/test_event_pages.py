@@ -2,35 +2,15 @@
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections.abc import Awaitable, Callable
-
-import pytest
-from litestar import Litestar
-from litestar.testing import AsyncTestClient
 
 from domain.scheduling.event import MAX_TITLE_LENGTH
 from domain.scheduling.room import MAX_CAPACITY
 from tests.e2e.web.browsing import Visitor
+from tests.e2e.web.conftest import Visitors
 from tests.support.waiting import wait_for
 
-_numbers = itertools.count(1)
-Visitors = Callable[[str], Awaitable[tuple[Visitor, str]]]
 DAY = "2031-03-04"  # a Tuesday, far from today: nothing else is booked then
-
-
-@pytest.fixture
-def person(client: AsyncTestClient[Litestar]) -> Visitors:
-    """Someone signed up through the sign-up page, in a browser of their own; the first one is the admin."""
-
-    async def signed_up(name: str) -> tuple[Visitor, str]:
-        visitor, email = Visitor(client), f"{name}-{next(_numbers)}@example.com"
-        answer = await visitor.sign_up(name.title(), email)
-        assert answer.status_code == 303, answer.text
-        return visitor, email
-
-    return signed_up
 
 
 def fields(title: str, start: str, end: str, **more: object) -> dict[str, object]:
