@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -23,6 +23,7 @@ from domain.scheduling.participant import ANSWERS, ParticipantStatus
 from domain.scheduling.recurrence import Recurrence
 from domain.scheduling.room import MAX_CAPACITY
 from entrypoints.web.repeat import Repeat, RepeatInvalid, monthly_labels, posted_repeat
+from entrypoints.web.week import all_day_dates
 
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 # The use cases name fields as the JSON API does; the form's inputs are named a little differently.
@@ -46,10 +47,11 @@ class EventValues:
     recurrence: Recurrence | None = None
 
     def changes(self) -> EventChanges:
-        """The fields the form shows, as an edit sets them (all_day, not on the form, stays)."""
+        """The fields the form shows, as an edit sets them."""
         event = self.event
         return EventChanges(
             title=event.title,
+            all_day=event.all_day,
             description=event.description,
             location=event.location,
             starts_at=event.starts_at,
@@ -68,6 +70,7 @@ class EventForm:
     starts: str = ""
     ends: str = ""
     timezone: str = "UTC"
+    all_day: bool = False
     calendar_id: str = ""
     room_id: str = ""
     capacity: str = "1"
@@ -88,13 +91,18 @@ class EventForm:
     @classmethod
     def of_event(cls, event: Event) -> EventForm:
         zone = ZoneInfo(event.timezone)
+        starts, ends = event.starts_at.astimezone(zone), event.ends_at.astimezone(zone)
+        if event.all_day:  # the form shows an all-day event's first and last day
+            first, end = all_day_dates(event)
+            starts, ends = datetime.combine(first, time()), datetime.combine(end - timedelta(days=1), time())
         return cls(
             title=event.title,
             description=event.description,
             location=event.location,
-            starts=event.starts_at.astimezone(zone).strftime(LOCAL_INPUT),
-            ends=event.ends_at.astimezone(zone).strftime(LOCAL_INPUT),
+            starts=starts.strftime(LOCAL_INPUT),
+            ends=ends.strftime(LOCAL_INPUT),
             timezone=event.timezone,
+            all_day=event.all_day,
             calendar_id=str(event.calendar_id),
             room_id="" if event.room_id is None else str(event.room_id),
             participants=[p.email for p in event.participants],
@@ -115,6 +123,7 @@ class EventForm:
             starts=text("starts"),
             ends=text("ends"),
             timezone=text("timezone") or "UTC",
+            all_day=text("all_day") in {"on", "true", "1"},
             calendar_id=text("calendar_id"),
             room_id=text("room_id"),
             capacity=text("capacity", "1") or "1",
@@ -182,6 +191,8 @@ class EventForm:
         if reminders is None:
             self.errors["reminders"] = "Reminders are minutes before the start, separated by commas (e.g. 10, 60)."
         recurrence = self._recurrence(starts)
+        if self.all_day and starts is not None and ends is not None and zone is not None:
+            starts, ends = self._whole_days(starts, ends, zone)
         if self.errors or starts is None or ends is None or reminders is None:
             return None
         event = NewEvent(
@@ -190,11 +201,20 @@ class EventForm:
             ends_at=ends,
             description=self.description,
             location=self.location,
+            all_day=self.all_day,
             timezone=self.timezone,
             room_id=room_id,
             reminders=reminders,
         )
         return EventValues(event=event, calendar_id=calendar_id, participants=self.participants, recurrence=recurrence)
+
+    def _whole_days(self, starts: datetime, ends: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
+        """An all-day event from the start's date to the end's date, both days included."""
+        first, last = starts.date(), ends.date()
+        if last < first:
+            self.errors["ends"] = "The last day cannot be before the first."
+        end = max(last, first) + timedelta(days=1)
+        return datetime.combine(first, time(), tzinfo=zone), datetime.combine(end, time(), tzinfo=zone)
 
     def _recurrence(self, starts: datetime | None) -> Recurrence | None:
         if starts is None:

@@ -34,12 +34,14 @@ from entrypoints.http.rate_limits import limit_events_created
 from entrypoints.web.errors import is_htmx
 from entrypoints.web.event_form import EventForm, known_people, rsvp
 from entrypoints.web.rendering import Viewer, ViewerDep, page
+from entrypoints.web.week import all_day_dates
 
 EventId = Annotated[UUID, Parameter(description="Event id")]
 # What the browser checks before posting: the domain's own limits, so it never lets through what is refused.
 FORM_LIMITS = {"title": MAX_TITLE_LENGTH, "capacity": MAX_CAPACITY}
 # Whom to suggest as guests: the people in my events from a season back to a season ahead.
 SUGGESTIONS_SPAN = timedelta(days=90)
+ONE_DAY = timedelta(days=1)
 COMMON_ZONES = [
     "UTC",
     "Europe/London",
@@ -262,6 +264,7 @@ async def _event_context(event: Event, viewer: Viewer, uow: UoW) -> dict[str, An
     editable = event.organizer_id == viewer.user.id or (
         calendar is not None and event.editable_by(viewer.user.id, calendar)
     )
+    dates = all_day_dates(event) if event.all_day else None
     return {
         "event": event,
         "calendar": calendar,
@@ -270,6 +273,9 @@ async def _event_context(event: Event, viewer: Viewer, uow: UoW) -> dict[str, An
         "mine": event.participant(viewer.user.id),
         "editable": editable and not event.is_cancelled,
         "zone": event.timezone,
+        "dates": dates,
+        "last_day": None if dates is None else dates[1] - ONE_DAY,
+        "one_day": ONE_DAY,
     }
 
 
