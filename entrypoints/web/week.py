@@ -70,11 +70,7 @@ class Placed:
     column: int
     columns: int
     continued: tuple[Band, ...] = ()  # where it goes on below a gap (an hour this day does not have)
-
-    @property
-    def is_short(self) -> bool:
-        """Too short for two lines: time and title share one (elapsed time: both carry the same zone)."""
-        return self.ends.astimezone(UTC) - self.starts.astimezone(UTC) < SHORT
+    is_short: bool = False  # too short for two lines (its first piece): time and title share one
 
     @property
     def left(self) -> float:
@@ -237,8 +233,10 @@ def lay_out(events: Iterable[Shown], days: Sequence[date], zone: ZoneInfo, today
                 height = max(bottom - top, MIN_HEIGHT)
                 local_s, local_e = s.astimezone(zone), e.astimezone(zone)
                 continued = tuple(Band(t, b - t) for t, b in rest)
+                first_piece = HOUR * ((bottom - top) * len(rows) / 100)
+                is_short = min(first_piece, e - s) < SHORT
                 day.placed.append(
-                    Placed(event, local_s, local_e, top, min(height, 100 - top), column, width, continued)
+                    Placed(event, local_s, local_e, top, min(height, 100 - top), column, width, continued, is_short)
                 )
     return Grid(rows=rows, days=laid)
 

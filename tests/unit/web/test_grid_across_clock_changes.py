@@ -162,6 +162,7 @@ def test_in_the_week_an_hour_across_the_skipped_hour_is_drawn_around_the_gap_one
     (placed,) = day_of(grid, CLOCKS_FORWARD).placed
     assert (placed.top, placed.height) == (pytest.approx(100 * 1.5 / 24), pytest.approx(100 * 0.5 / 24))
     assert [(b.top, b.height) for b in placed.continued] == [(pytest.approx(300 / 24), pytest.approx(50 / 24))]
+    assert placed.is_short  # its first piece has room for one line only
 
 
 def test_on_an_ordinary_day_of_that_week_two_hours_go_around_the_other_days_repeated_hour() -> None:
