@@ -62,8 +62,8 @@ class NewEvent:
     """What an organizer asks for when creating an event; `timezone` None means the organizer's own zone."""
 
     title: str
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
     description: str = ""
     location: str = ""
     all_day: bool = False
@@ -72,6 +72,9 @@ class NewEvent:
     reminders: Sequence[int] = DEFAULT_REMINDERS
     invitees: Sequence[Invitee] = ()
     recurrence: Recurrence | None = None
+    start_date: date | None = None
+    """An all-day event's first date (with `end_date`, exclusive), instead of `starts_at`/`ends_at`."""
+    end_date: date | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -89,6 +92,8 @@ class EventChanges:
     reminders: Sequence[int] | UnsetType = UNSET
     invitees: Sequence[Invitee] | UnsetType = UNSET
     recurrence: Recurrence | UnsetType | None = UNSET
+    start_date: date | UnsetType = UNSET
+    end_date: date | UnsetType = UNSET
 
     def named(self) -> tuple[str, ...]:
         """The names of the fields this change sets."""
@@ -134,8 +139,8 @@ class Event(Aggregate):
             title=label(new.title, field="title", max_length=MAX_TITLE_LENGTH),
             description=bounded_text(new.description, field="description", max_length=MAX_DESCRIPTION_LENGTH),
             location=bounded_text(new.location, field="location", max_length=MAX_LOCATION_LENGTH),
-            time_range=event_slot(new.starts_at, new.ends_at, all_day=new.all_day, timezone=timezone),
-            all_day=new.all_day,
+            time_range=_new_slot(new, timezone),
+            all_day=new.all_day or new.start_date is not None,
             timezone=timezone,
             room_id=new.room_id,
             reminders=reminder_offsets(new.reminders),
@@ -283,12 +288,17 @@ class Event(Aggregate):
         location = _unless_unset(changes.location, self.location, "location", MAX_LOCATION_LENGTH)
         all_day = self.all_day if changes.all_day is UNSET else changes.all_day
         timezone = self.timezone if changes.timezone is UNSET else changes.timezone
-        time_range = event_slot(
-            self.starts_at if changes.starts_at is UNSET else changes.starts_at,
-            self.ends_at if changes.ends_at is UNSET else changes.ends_at,
-            all_day=all_day,
-            timezone=timezone,
-        )
+        starts_at = self.starts_at if changes.starts_at is UNSET else changes.starts_at
+        ends_at = self.ends_at if changes.ends_at is UNSET else changes.ends_at
+        if changes.start_date is not UNSET or changes.end_date is not UNSET:
+            all_day = True
+            first, end = local_dates(self.time_range, self.timezone)
+            starts_at, ends_at = _date_slot(
+                first if changes.start_date is UNSET else changes.start_date,
+                end if changes.end_date is UNSET else changes.end_date,
+                timezone,
+            )
+        time_range = event_slot(starts_at, ends_at, all_day=all_day, timezone=timezone)
         room_id = self.room_id if changes.room_id is UNSET else changes.room_id
         reminders = self.reminders if changes.reminders is UNSET else reminder_offsets(changes.reminders)
         if changes.invitees is not UNSET:
@@ -752,6 +762,26 @@ def _unless_unset(value: str | UnsetType, current: str, field: str, max_length: 
 def _check_guest_count(invitees: Sequence[object]) -> None:
     if len(invitees) > MAX_PARTICIPANTS:
         raise InvalidInput("participants", f"an event has at most {MAX_PARTICIPANTS} participants")
+
+
+def _new_slot(new: NewEvent, timezone: str) -> TimeRange:
+    """The slot of a new event: from its dates when all-day by date, else from its start and end."""
+    if new.start_date is not None or new.end_date is not None:
+        if new.start_date is None or new.end_date is None:
+            raise InvalidInput("end_date", "an all-day event gives both start_date and end_date")
+        starts_at, ends_at = _date_slot(new.start_date, new.end_date, timezone)
+        return event_slot(starts_at, ends_at, all_day=True, timezone=timezone)
+    if new.starts_at is None or new.ends_at is None:
+        raise InvalidInput("starts_at", "give starts_at and ends_at, or start_date and end_date for an all-day event")
+    return event_slot(new.starts_at, new.ends_at, all_day=new.all_day, timezone=timezone)
+
+
+def _date_slot(first: date, end: date, timezone: str) -> tuple[datetime, datetime]:
+    """The instants of an all-day span [first, end) in its zone; InvalidInput unless it ends after it starts."""
+    if end <= first:
+        raise InvalidInput("end_date", "end_date (exclusive) must be after start_date")
+    zone = time_zone(timezone)
+    return datetime.combine(first, time(0), tzinfo=zone), datetime.combine(end, time(0), tzinfo=zone)
 
 
 def _shifted(recurrence: Recurrence, delta: timedelta, *, all_day: bool) -> Recurrence:

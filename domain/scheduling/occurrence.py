@@ -7,6 +7,7 @@ series still reaches the fields it left alone, as RFC 5545 and Google do.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -18,6 +19,17 @@ from domain.scheduling.time_range import TimeRange
 
 if TYPE_CHECKING:
     from domain.scheduling.event import Event, EventStatus
+
+
+class OccurrenceScope(enum.StrEnum):
+    """Which occurrences of a series a change to one of them reaches."""
+
+    THIS = "this"
+    FOLLOWING = "following"
+
+
+OCCURRENCE_HORIZON = timedelta(days=730)
+"""How far past a series' last change its occurrences are stored (and so hold their room): two years."""
 
 
 def date_recurrence_id(day: date) -> datetime:
