@@ -30,7 +30,16 @@ async def test_upgrading_an_up_to_date_database_changes_nothing(servers: ServerU
     assert versions == [current_head()]
 
 
-SCHEDULING_TABLES = {"users", "calendars", "calendar_members", "rooms", "events", "event_participants", "outbox"}
+SCHEDULING_TABLES = {
+    "users",
+    "calendars",
+    "calendar_members",
+    "rooms",
+    "events",
+    "event_occurrences",
+    "event_participants",
+    "outbox",
+}
 NOTIFICATION_TABLES = {"notifications", "notification_counters", "reminders"}
 GOOGLE_TABLES = {"jobs", "google_accounts", "google_calendars", "google_channels", "google_event_links"}
 ACCOUNT_TABLES = {"sessions", "invitations"}
