@@ -21,7 +21,6 @@ from domain.google_sync.mirroring import MirroredPage, mirror_calendar, mirror_p
 from domain.google_sync.model import MirroredCalendar, RemoteCalendar, RemoteEvent
 from domain.scheduling.calendar import CalendarChanges, CalendarRole
 from domain.scheduling.event import EventChanges
-from domain.scheduling.time_range import EVENT_MAX_LENGTH
 from tests.integration.scheduling.office import PostgresOffice
 from tests.unit.scheduling.factories import MONDAY, NOW
 
