@@ -24,6 +24,7 @@ from entrypoints.web.controllers.events import EventPages
 from entrypoints.web.controllers.google import GooglePages
 from entrypoints.web.controllers.invitations import InvitationPages
 from entrypoints.web.controllers.notifications import NotificationPages
+from entrypoints.web.controllers.occurrences import OccurrencePages
 from entrypoints.web.controllers.rooms import RoomPages
 from entrypoints.web.errors import html_error_handlers, pages_for_browsers
 from entrypoints.web.rendering import provide_viewer, template_config
@@ -54,6 +55,7 @@ def pages_router() -> Router:
             AccountPages,
             CalendarPages,
             EventPages,
+            OccurrencePages,
             RoomPages,
             NotificationPages,
             GooglePages,

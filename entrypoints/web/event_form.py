@@ -8,7 +8,7 @@ use cases' refusals back into messages next to the right input.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
@@ -23,7 +23,7 @@ from domain.scheduling.occurrence import Occurrence
 from domain.scheduling.participant import ANSWERS, ParticipantStatus
 from domain.scheduling.recurrence import Recurrence
 from domain.scheduling.room import MAX_CAPACITY
-from entrypoints.web.repeat import Repeat, RepeatInvalid, monthly_labels, posted_repeat
+from entrypoints.web.repeat import Repeat, RepeatInvalid, monthly_labels, posted_repeat, repeat_of
 from entrypoints.web.week import all_day_dates
 
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
@@ -45,14 +45,22 @@ class EventValues:
     event: NewEvent
     calendar_id: UUID | None
     participants: list[str]
-    recurrence: Recurrence | None = None
 
-    def changes(self) -> EventChanges:
-        """The fields the form shows, as an edit sets them."""
+    def changes(self, current: Recurrence | None = None) -> EventChanges:
+        """The fields the form shows, as an edit of the whole series sets them.
+
+        The series' EXDATEs and RDATEs (`current`'s) stay: the form shows only the rule.
+        """
         event = self.event
+        recurrence = event.recurrence
+        if recurrence is not None and current is not None:
+            recurrence = replace(recurrence, exdates=current.exdates, rdates=current.rdates)
         return EventChanges(
             title=event.title,
             all_day=event.all_day,
+            start_date=UNSET if event.start_date is None else event.start_date,
+            end_date=UNSET if event.end_date is None else event.end_date,
+            recurrence=recurrence,
             description=event.description,
             location=event.location,
             starts_at=UNSET if event.starts_at is None else event.starts_at,
@@ -79,6 +87,7 @@ class EventForm:
     reminders: str = "15"
     version: str = ""
     repeat: Repeat = field(default_factory=Repeat)
+    scope: str = "this"  # editing one occurrence: this, following or all
     errors: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -91,6 +100,14 @@ class EventForm:
 
     @classmethod
     def of_event(cls, event: Event) -> EventForm:
+        form = cls.of_occurrence(event)
+        rule = None if event.recurrence is None else event.recurrence.rule
+        form.repeat = repeat_of(rule, datetime.fromisoformat(form.starts).date())
+        return form
+
+    @classmethod
+    def of_occurrence(cls, event: Event | Occurrence) -> EventForm:
+        """The form filled in with what an event, or one occurrence of a series, holds (no repeat)."""
         zone = ZoneInfo(event.timezone)
         starts, ends = event.starts_at.astimezone(zone), event.ends_at.astimezone(zone)
         if event.all_day:  # the form shows an all-day event's first and last day
@@ -192,14 +209,18 @@ class EventForm:
         if reminders is None:
             self.errors["reminders"] = "Reminders are minutes before the start, separated by commas (e.g. 10, 60)."
         recurrence = self._recurrence(starts)
-        if self.all_day and starts is not None and ends is not None and zone is not None:
-            starts, ends = self._whole_days(starts, ends, zone)
+        dates = None
+        if self.all_day and starts is not None and ends is not None:
+            dates = self._whole_days(starts, ends)
         if self.errors or starts is None or ends is None or reminders is None:
             return None
         event = NewEvent(
             title=self.title,
-            starts_at=starts,
-            ends_at=ends,
+            starts_at=None if dates else starts,
+            ends_at=None if dates else ends,
+            start_date=dates[0] if dates else None,
+            end_date=dates[1] if dates else None,
+            recurrence=recurrence,
             description=self.description,
             location=self.location,
             all_day=self.all_day,
@@ -207,15 +228,14 @@ class EventForm:
             room_id=room_id,
             reminders=reminders,
         )
-        return EventValues(event=event, calendar_id=calendar_id, participants=self.participants, recurrence=recurrence)
+        return EventValues(event=event, calendar_id=calendar_id, participants=self.participants)
 
-    def _whole_days(self, starts: datetime, ends: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
-        """An all-day event from the start's date to the end's date, both days included."""
+    def _whole_days(self, starts: datetime, ends: datetime) -> tuple[date, date]:
+        """An all-day event's dates, from the start's date to the end's date, both included (end exclusive)."""
         first, last = starts.date(), ends.date()
         if last < first:
             self.errors["ends"] = "The last day cannot be before the first."
-        end = max(last, first) + timedelta(days=1)
-        return datetime.combine(first, time(), tzinfo=zone), datetime.combine(end, time(), tzinfo=zone)
+        return first, max(last, first) + timedelta(days=1)
 
     def _recurrence(self, starts: datetime | None) -> Recurrence | None:
         if starts is None:

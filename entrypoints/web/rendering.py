@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -49,6 +49,20 @@ def _local(value: datetime, zone: ZoneInfo | str, fmt: str = "%H:%M") -> str:
     return value.astimezone(tz).strftime(fmt)
 
 
+def event_href(item: object) -> str:
+    """The page of an event, or of one occurrence of a series (named by its recurrence id, in UTC)."""
+    event_id = getattr(item, "id", "")
+    recurrence_id = getattr(item, "recurrence_id", None)
+    if not isinstance(recurrence_id, datetime):
+        return f"/events/{event_id}"
+    return f"/events/{event_id}/occurrences/{recurrence_text(recurrence_id)}"
+
+
+def recurrence_text(recurrence_id: datetime) -> str:
+    """A recurrence id as the occurrence routes take it: `2027-03-17T09:00:00Z`."""
+    return recurrence_id.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def environment() -> Environment:
     # Autoescaping is what turns a `<script>` title into text; it must stay on for every template.
     env = Environment(
@@ -58,6 +72,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["local"] = _local
+    env.filters["href"] = event_href
     env.globals["htmx_script"] = HTMX_SCRIPT
     env.globals["sse_script"] = SSE_SCRIPT
     return env

@@ -207,3 +207,29 @@ def posted_repeat(get: dict[str, str], days: Sequence[str]) -> Repeat:
         count=get.get("repeat_count", ""),
         kept=get.get("repeat_rule", ""),
     )
+
+
+def describe(rule: str, first: date) -> str:
+    """A rule in words for a series starting on `first`: "Every week on Monday and Friday, 10 times"."""
+    repeat = repeat_of(rule, first)
+    if repeat.kind == "kept":
+        return rule
+    days = " and ".join(DAY_NAMES[d] for d in WEEKDAYS if d in repeat.days)
+    frequency = repeat.unit if repeat.kind == "custom" else FREQUENCY_OF.get(repeat.kind, "")
+    every = f"Every {repeat.interval} {UNITS[frequency]}" if repeat.kind == "custom" else ""
+    text = {
+        "daily": "Every day",
+        "weekdays": "Every weekday",
+        "weekly": f"Every week on {days}",
+        "monthly": f"Every month {monthly_labels(first).get(repeat.monthly_by, '')}",
+        "yearly": f"Every year on {first.day} {first:%B}",
+    }.get(repeat.kind, every)
+    if repeat.kind == "custom" and frequency == "WEEKLY":
+        text += f" on {days}"
+    elif repeat.kind == "custom" and frequency == "MONTHLY":
+        text += " " + monthly_labels(first).get(repeat.monthly_by, "")
+    if repeat.ends == "count":
+        return f"{text}, {repeat.count} times"
+    if repeat.ends == "until":
+        return f"{text}, until {date.fromisoformat(repeat.until):%d %B %Y}"
+    return text

@@ -6,6 +6,7 @@ import contextlib
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, Response, get, post
 from litestar.params import Parameter, QueryParameter
@@ -34,6 +35,7 @@ from entrypoints.http.rate_limits import limit_events_created
 from entrypoints.web.errors import is_htmx
 from entrypoints.web.event_form import EventForm, known_people, rsvp
 from entrypoints.web.rendering import Viewer, ViewerDep, page
+from entrypoints.web.repeat import describe
 from entrypoints.web.week import all_day_dates
 
 EventId = Annotated[UUID, Parameter(description="Event id")]
@@ -61,7 +63,7 @@ COMMON_ZONES = [
 ]
 
 
-async def _form_page(
+async def form_page(
     form: EventForm,
     *,
     viewer: Viewer,
@@ -70,6 +72,7 @@ async def _form_page(
     event: Event | None = None,
     status_code: int = 200,
     stale: Event | None = None,
+    **more: Any,
 ) -> Template:
     now = clock.now()
     calendars = [c for c in await list_calendars(actor_id=viewer.user.id, uow=uow) if c.can_write(viewer.user.id)]
@@ -90,6 +93,7 @@ async def _form_page(
         people=known_people(nearby, excluding=viewer.user.email),
         zones=sorted({*COMMON_ZONES, form.timezone, viewer.user.timezone}),
         limits=FORM_LIMITS,
+        **more,
     )
 
 
@@ -135,7 +139,7 @@ class EventPages(Controller):
         hour: Annotated[str | None, QueryParameter(name="hour")] = None,
     ) -> Template:
         form = EventForm.blank(_default_start(day, hour, viewer, clock), viewer.user.timezone)
-        return await _form_page(form, viewer=viewer, uow=uow, clock=clock)
+        return await form_page(form, viewer=viewer, uow=uow, clock=clock)
 
     @post("/new", before_request=limit_events_created)
     async def create(
@@ -144,7 +148,7 @@ class EventPages(Controller):
         form = EventForm.posted(await request.form())
         values = form.values()
         if values is None:
-            return await _form_page(form, viewer=viewer, uow=uow, clock=clock, status_code=422)
+            return await form_page(form, viewer=viewer, uow=uow, clock=clock, status_code=422)
         command = CreateEvent(
             actor_id=viewer.user.id,
             event=values.event,
@@ -155,7 +159,7 @@ class EventPages(Controller):
             event = await create_event(command, uow=uow, clock=clock)
         except DomainError as error:
             form.refused(error)
-            return await _form_page(form, viewer=viewer, uow=uow, clock=clock, status_code=_status(error))
+            return await form_page(form, viewer=viewer, uow=uow, clock=clock, status_code=_status(error))
         return Redirect(f"/events/{event.id}", status_code=HTTP_303_SEE_OTHER)
 
     @get("/free-rooms", name="free_rooms")
@@ -177,14 +181,14 @@ class EventPages(Controller):
     @get("/{event_id:uuid}", name="event")
     async def show(self, event_id: EventId, viewer: ViewerDep, uow: UoW) -> Template:
         event = await get_event(event_id, actor_id=viewer.user.id, uow=uow)
-        return page("event.html", viewer=viewer, **await _event_context(event, viewer, uow))
+        return page("event.html", viewer=viewer, **await event_context(event, viewer, uow))
 
     @get("/{event_id:uuid}/edit", name="edit_event")
     async def edit(self, event_id: EventId, viewer: ViewerDep, uow: UoW, clock: ClockDep) -> Template:
         event = await get_event(event_id, actor_id=viewer.user.id, uow=uow)
-        if not await _may_edit(event, viewer, uow):
+        if not await may_edit(event, viewer, uow):
             raise PermissionDenied("only the organizer and the calendar's editors can change this event")
-        return await _form_page(EventForm.of_event(event), viewer=viewer, uow=uow, clock=clock, event=event)
+        return await form_page(EventForm.of_event(event), viewer=viewer, uow=uow, clock=clock, event=event)
 
     @post("/{event_id:uuid}/edit")
     async def update(
@@ -194,11 +198,11 @@ class EventPages(Controller):
         form = EventForm.posted(await request.form())
         values = form.values()
         if values is None:
-            return await _form_page(form, viewer=viewer, uow=uow, clock=clock, event=event, status_code=422)
+            return await form_page(form, viewer=viewer, uow=uow, clock=clock, event=event, status_code=422)
         command = UpdateEvent(
             actor_id=viewer.user.id,
             event_id=event_id,
-            changes=values.changes(),
+            changes=values.changes(event.recurrence),
             participants=values.participants,
             expected_version=form.expected_version(),
         )
@@ -209,12 +213,12 @@ class EventPages(Controller):
             current = await get_event(event_id, actor_id=viewer.user.id, uow=uow)
             form.version = str(current.version)
             form.errors["form"] = "Someone else changed this event while you were editing it."
-            return await _form_page(
+            return await form_page(
                 form, viewer=viewer, uow=uow, clock=clock, event=current, stale=current, status_code=412
             )
         except DomainError as error:
             form.refused(error)
-            return await _form_page(form, viewer=viewer, uow=uow, clock=clock, event=event, status_code=_status(error))
+            return await form_page(form, viewer=viewer, uow=uow, clock=clock, event=event, status_code=_status(error))
         return Redirect(f"/events/{event_id}", status_code=HTTP_303_SEE_OTHER)
 
     @post("/{event_id:uuid}/cancel")
@@ -230,14 +234,14 @@ class EventPages(Controller):
         answer = rsvp(form.get("status", ""))
         event = await respond(Respond(actor_id=viewer.user.id, event_id=event_id, status=answer), uow=uow, clock=clock)
         if is_htmx(request):
-            return page("partials/attendance.html", viewer=viewer, **await _event_context(event, viewer, uow))
+            return page("partials/attendance.html", viewer=viewer, **await event_context(event, viewer, uow))
         return Redirect(f"/events/{event_id}", status_code=HTTP_303_SEE_OTHER)
 
     @get("/{event_id:uuid}/attendance", name="attendance")
     async def attendance(self, event_id: EventId, viewer: ViewerDep, uow: UoW) -> Template:
         """The guest list and my answer (an htmx fragment, refreshed when a notification concerns the event)."""
         event = await get_event(event_id, actor_id=viewer.user.id, uow=uow)
-        return page("partials/attendance.html", viewer=viewer, **await _event_context(event, viewer, uow))
+        return page("partials/attendance.html", viewer=viewer, **await event_context(event, viewer, uow))
 
 
 async def _my_calendar(event: Event, viewer: Viewer, uow: UoW) -> Calendar | None:
@@ -245,14 +249,14 @@ async def _my_calendar(event: Event, viewer: Viewer, uow: UoW) -> Calendar | Non
     return next((c for c in await list_calendars(actor_id=viewer.user.id, uow=uow) if c.id == event.calendar_id), None)
 
 
-async def _may_edit(event: Event, viewer: Viewer, uow: UoW) -> bool:
+async def may_edit(event: Event, viewer: Viewer, uow: UoW) -> bool:
     calendar = await _my_calendar(event, viewer, uow)
     return event.organizer_id == viewer.user.id or (
         calendar is not None and event.editable_by(viewer.user.id, calendar)
     )
 
 
-async def _event_context(event: Event, viewer: Viewer, uow: UoW) -> dict[str, Any]:
+async def event_context(event: Event, viewer: Viewer, uow: UoW) -> dict[str, Any]:
     calendar = await _my_calendar(event, viewer, uow)
     organizer = await get_user(event.organizer_id, uow=uow)
     room = None
@@ -265,7 +269,12 @@ async def _event_context(event: Event, viewer: Viewer, uow: UoW) -> dict[str, An
         calendar is not None and event.editable_by(viewer.user.id, calendar)
     )
     dates = all_day_dates(event) if event.all_day else None
+    repeats = None
+    if event.recurrence is not None:
+        first = event.starts_at.astimezone(ZoneInfo(event.timezone)).date()
+        repeats = describe(event.recurrence.rule, first)
     return {
+        "repeats": repeats,
         "event": event,
         "calendar": calendar,
         "organizer": organizer,

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from domain.scheduling.recurrence import Recurrence
-from entrypoints.web.repeat import Repeat, RepeatInvalid, monthly_labels, repeat_of
+from entrypoints.web.repeat import Repeat, RepeatInvalid, describe, monthly_labels, repeat_of
 
 WEDNESDAY = date(2027, 3, 17)  # the third Wednesday of March 2027
 LAST_FRIDAY = date(2027, 1, 29)
@@ -105,3 +105,18 @@ def test_rules_read_back_into_the_choices_people_made() -> None:
 def test_the_monthly_choices_are_worded_for_the_first_date() -> None:
     assert monthly_labels(WEDNESDAY) == {"day": "on day 17", "weekday": "on the third Wednesday"}
     assert monthly_labels(LAST_FRIDAY)["last_weekday"] == "on the last Friday"
+
+
+@pytest.mark.parametrize(
+    ("rule", "words"),
+    [
+        ("FREQ=WEEKLY;BYDAY=MO,FR;COUNT=10", "Every week on Monday and Friday, 10 times"),
+        ("FREQ=MONTHLY;BYDAY=3WE", "Every month on the third Wednesday"),
+        ("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;UNTIL=20270630", "Every weekday, until 30 June 2027"),
+        ("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU", "Every 2 weeks on Tuesday"),
+        ("FREQ=YEARLY", "Every year on 17 March"),
+        ("FREQ=MONTHLY;BYDAY=MO,TU;BYSETPOS=-1", "FREQ=MONTHLY;BYDAY=MO,TU;BYSETPOS=-1"),
+    ],
+)
+def test_a_rule_is_said_in_words(rule: str, words: str) -> None:
+    assert describe(rule, WEDNESDAY) == words

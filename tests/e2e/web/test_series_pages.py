@@ -1,0 +1,149 @@
+"""A recurring meeting through the pages: made with the repeat picker, marked in the week, changed and
+cancelled for this occurrence, this and the following ones, or all of them."""
+
+from __future__ import annotations
+
+import re
+
+from tests.e2e.web.browsing import Visitor
+from tests.e2e.web.conftest import Visitors
+
+# Tuesdays within the two years ahead that a series' occurrences are stored for.
+WEEKS = ["2027-06-01", "2027-06-08", "2027-06-15", "2027-06-22"]
+DAY = WEEKS[0]
+
+
+def fields(title: str, start: str, end: str, *, day: str = DAY, **more: object) -> dict[str, object]:
+    return {"title": title, "starts": f"{day}T{start}", "ends": f"{day}T{end}", "timezone": "UTC", **more}
+
+
+async def weekly_stand_up(ada: Visitor, **more: object) -> str:
+    chosen = fields("Stand-up", "09:00", "09:15", repeat="weekly", repeat_days="TU", repeat_ends="count")
+    made = await ada.submit("/events/new", "/events/new", chosen | {"repeat_count": "3"} | more)
+    assert made.status_code == 303, made.text
+    return str(made.headers["location"])
+
+
+async def titles_by_week(ada: Visitor) -> list[list[str]]:
+    weeks = [(await ada.open(f"/?date={day}")).text for day in WEEKS]
+    return [re.findall(r'<span class="event-title">([^<]+)</span>', week) for week in weeks]
+
+
+def occurrence_link(week: str) -> str:
+    found = re.search(r'href="(/events/[0-9a-f-]{36}/occurrences/[0-9TZ:-]+)"', week)
+    assert found, "no occurrence in that week"
+    return found.group(1)
+
+
+async def test_a_weekly_series_made_in_the_form_shows_in_each_week_with_a_repeat_mark(person: Visitors) -> None:
+    ada, _ = await person("ada")
+
+    series = await weekly_stand_up(ada)
+
+    assert "Every week on Tuesday, 3 times" in (await ada.open(series)).text
+    assert await titles_by_week(ada) == [["Stand-up"], ["Stand-up"], ["Stand-up"], []]
+    week = (await ada.open(f"/?date={DAY}")).text
+    assert 'class="repeat-mark" role="img" aria-label="Repeats"' in week
+    assert occurrence_link(week).endswith("/occurrences/2027-06-01T09:00:00Z")
+    edit = (await ada.open(f"{series}/edit")).text
+    assert re.search(r'<option value="weekly" selected>', edit)
+    assert re.search(r'name="repeat_days" value="TU" checked', edit)
+
+
+async def test_changing_this_occurrence_changes_only_it(person: Visitors) -> None:
+    ada, _ = await person("ada")
+    await weekly_stand_up(ada)
+    second = occurrence_link((await ada.open(f"/?date={WEEKS[1]}")).text)
+    form = (await ada.open(f"{second}/edit")).text
+    assert 'name="scope" value="this" checked' in form
+    assert 'id="repeat"' not in form  # the rule is the series'
+
+    changed = await ada.submit(
+        f"{second}/edit",
+        f"{second}/edit",
+        fields("Long stand-up", "09:00", "09:45", scope="this", day=WEEKS[1]),
+    )
+
+    assert changed.status_code == 303, changed.text
+    assert await titles_by_week(ada) == [["Stand-up"], ["Long stand-up"], ["Stand-up"], []]
+
+
+async def test_changing_all_events_from_an_occurrence_changes_every_one(person: Visitors) -> None:
+    ada, _ = await person("ada")
+    await weekly_stand_up(ada)
+    second = occurrence_link((await ada.open(f"/?date={WEEKS[1]}")).text)
+
+    changed = await ada.submit(
+        f"{second}/edit",
+        f"{second}/edit",
+        fields("Daily sync", "10:00", "10:15", scope="all", day=WEEKS[1]),
+    )
+
+    assert changed.status_code == 303, changed.text
+    assert await titles_by_week(ada) == [["Daily sync"], ["Daily sync"], ["Daily sync"], []]
+    assert "10:00" in (await ada.open(f"/?date={WEEKS[0]}")).text
+
+
+async def test_changing_this_and_following_splits_the_series(person: Visitors) -> None:
+    ada, _ = await person("ada")
+    await weekly_stand_up(ada)
+    second = occurrence_link((await ada.open(f"/?date={WEEKS[1]}")).text)
+
+    changed = await ada.submit(
+        f"{second}/edit",
+        f"{second}/edit",
+        fields("New stand-up", "09:00", "09:15", scope="following", day=WEEKS[1]),
+    )
+
+    assert changed.status_code == 303, changed.text
+    assert await titles_by_week(ada) == [["Stand-up"], ["New stand-up"], ["New stand-up"], []]
+
+
+async def test_cancelling_this_occurrence_leaves_the_others(person: Visitors) -> None:
+    ada, _ = await person("ada")
+    await weekly_stand_up(ada)
+    second = occurrence_link((await ada.open(f"/?date={WEEKS[1]}")).text)
+    page = (await ada.open(second)).text
+    assert 'name="scope" value="following"' in page
+
+    cancelled = await ada.submit(second, f"{second}/cancel", {"scope": "this"})
+
+    assert cancelled.status_code == 303, cancelled.text
+    assert await titles_by_week(ada) == [["Stand-up"], [], ["Stand-up"], []]
+
+
+async def test_cancelling_this_and_following_ends_the_series_before_it(person: Visitors) -> None:
+    ada, _ = await person("ada")
+    await weekly_stand_up(ada)
+    second = occurrence_link((await ada.open(f"/?date={WEEKS[1]}")).text)
+
+    cancelled = await ada.submit(second, f"{second}/cancel", {"scope": "following"})
+
+    assert cancelled.status_code == 303, cancelled.text
+    assert await titles_by_week(ada) == [["Stand-up"], [], [], []]
+
+
+async def test_cancelling_all_events_from_an_occurrence_cancels_the_series(person: Visitors) -> None:
+    ada, _ = await person("ada")
+    await weekly_stand_up(ada)
+    second = occurrence_link((await ada.open(f"/?date={WEEKS[1]}")).text)
+
+    cancelled = await ada.submit(second, f"{second}/cancel", {"scope": "all"})
+
+    assert cancelled.status_code == 303, cancelled.text
+    assert await titles_by_week(ada) == [[], [], [], []]
+
+
+async def test_an_unknown_scope_or_occurrence_is_refused(person: Visitors) -> None:
+    ada, _ = await person("ada")
+    await weekly_stand_up(ada)
+    second = occurrence_link((await ada.open(f"/?date={WEEKS[1]}")).text)
+
+    bad_scope = await ada.submit(second, f"{second}/cancel", {"scope": "everything"})
+    no_such = await ada.open(second.replace("09:00:00Z", "09:30:00Z"))
+    nonsense = await ada.open(second.rsplit("/", 1)[0] + "/yesterday")
+
+    assert bad_scope.status_code == 422
+    assert no_such.status_code == 404
+    assert nonsense.status_code in (400, 422)
+    assert await titles_by_week(ada) == [["Stand-up"], ["Stand-up"], ["Stand-up"], []]
