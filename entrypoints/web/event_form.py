@@ -21,7 +21,7 @@ from domain.errors import DomainError, InvalidInput, RoomAlreadyBooked
 from domain.scheduling.event import Event, EventChanges, NewEvent
 from domain.scheduling.occurrence import Occurrence
 from domain.scheduling.participant import ANSWERS, ParticipantStatus
-from domain.scheduling.recurrence import Recurrence
+from domain.scheduling.recurrence import WEEKDAYS, Recurrence
 from domain.scheduling.room import MAX_CAPACITY
 from entrypoints.web.repeat import Repeat, RepeatInvalid, monthly_labels, posted_repeat, repeat_of
 from entrypoints.web.week import all_day_dates
@@ -96,13 +96,16 @@ class EventForm:
             starts=starts.strftime(LOCAL_INPUT),
             ends=(starts + timedelta(hours=1)).strftime(LOCAL_INPUT),
             timezone=timezone,
+            repeat=Repeat(days=[WEEKDAYS[starts.weekday()]]),  # weekly on the start's day, unless changed
         )
 
     @classmethod
     def of_event(cls, event: Event) -> EventForm:
         form = cls.of_occurrence(event)
         rule = None if event.recurrence is None else event.recurrence.rule
-        form.repeat = repeat_of(rule, datetime.fromisoformat(form.starts).date())
+        first = datetime.fromisoformat(form.starts).date()
+        form.repeat = repeat_of(rule, first)
+        form.repeat.days = form.repeat.days or [WEEKDAYS[first.weekday()]]
         return form
 
     @classmethod

@@ -32,9 +32,10 @@ from domain.scheduling.room import MAX_CAPACITY, Room
 from entrypoints.http.dependencies import ClockDep, UoW
 from entrypoints.http.errors import domain_status
 from entrypoints.http.rate_limits import limit_events_created
+from entrypoints.http.schemas.events import parse_recurrence_id
 from entrypoints.web.errors import is_htmx
 from entrypoints.web.event_form import EventForm, known_people, rsvp
-from entrypoints.web.rendering import Viewer, ViewerDep, page
+from entrypoints.web.rendering import Viewer, ViewerDep, event_href, page, recurrence_text
 from entrypoints.web.repeat import describe
 from entrypoints.web.week import all_day_dates
 
@@ -232,7 +233,20 @@ class EventPages(Controller):
     ) -> Response[Any]:
         form = await request.form()
         answer = rsvp(form.get("status", ""))
-        event = await respond(Respond(actor_id=viewer.user.id, event_id=event_id, status=answer), uow=uow, clock=clock)
+        raw_recurrence_id = form.get("recurrence_id")
+        recurrence_id = parse_recurrence_id(raw_recurrence_id) if isinstance(raw_recurrence_id, str) else None
+        command = Respond(actor_id=viewer.user.id, event_id=event_id, status=answer, recurrence_id=recurrence_id)
+        event = await respond(command, uow=uow, clock=clock)
+        if recurrence_id is not None:  # one date of a series: show that occurrence with its answers
+            occurrence = event.occurrence(recurrence_id)
+            if is_htmx(request):
+                context = await event_context(event, viewer, uow) | {
+                    "event": occurrence,
+                    "mine": occurrence.participant(viewer.user.id),
+                    "recurrence_id": recurrence_text(recurrence_id),
+                }
+                return page("partials/attendance.html", viewer=viewer, **context)
+            return Redirect(event_href(occurrence), status_code=HTTP_303_SEE_OTHER)
         if is_htmx(request):
             return page("partials/attendance.html", viewer=viewer, **await event_context(event, viewer, uow))
         return Redirect(f"/events/{event_id}", status_code=HTTP_303_SEE_OTHER)

@@ -130,6 +130,7 @@ async def _occurrence_context(occurrence: Occurrence, series: Event, viewer: Vie
         "event": occurrence,
         "series": series,
         "occurrence_url": event_href(occurrence),
+        "recurrence_id": None if occurrence.recurrence_id is None else recurrence_text(occurrence.recurrence_id),
         "mine": occurrence.participant(viewer.user.id),
         "dates": dates,
         "last_day": None if dates is None else dates[1] - context["one_day"],

@@ -147,3 +147,21 @@ async def test_an_unknown_scope_or_occurrence_is_refused(person: Visitors) -> No
     assert no_such.status_code == 404
     assert nonsense.status_code in (400, 422)
     assert await titles_by_week(ada) == [["Stand-up"], ["Stand-up"], ["Stand-up"], []]
+
+
+async def test_a_guest_answers_for_one_date_of_a_series(person: Visitors) -> None:
+    ada, _ = await person("ada")
+    bob, bob_email = await person("bob")
+    await weekly_stand_up(ada, participants=bob_email)
+    second = occurrence_link((await bob.open(f"/?date={WEEKS[1]}")).text)
+    first = occurrence_link((await bob.open(f"/?date={WEEKS[0]}")).text)
+    rid = second.rsplit("/", 1)[1]
+
+    answered = await bob.submit(
+        second, f"/events/{second.split('/')[2]}/response", {"status": "declined", "recurrence_id": rid}
+    )
+
+    assert answered.status_code == 303, answered.text
+    assert answered.headers["location"] == second
+    assert 'id="my-status">declined<' in (await bob.open(second)).text
+    assert 'id="my-status">declined<' not in (await bob.open(first)).text
