@@ -21,8 +21,10 @@ import time
 import urllib.error
 import urllib.request
 from datetime import date, datetime, timedelta
+from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import sync_playwright
 
@@ -74,11 +76,12 @@ def wait_healthy(base: str, process: subprocess.Popen[bytes], deadline_s: float 
 
 
 def at(day: date, hour: int, minute: int = 0) -> str:
-    return f"{day.isoformat()}T{hour:02d}:{minute:02d}:00+01:00"
+    return datetime.combine(day, clock_time(hour, minute), ZoneInfo(ZONE)).isoformat()
 
 
 def seed(base: str, monday: date) -> None:
-    """A believable week for Ada: a team calendar, rooms, overlapping meetings, two fresh invitations."""
+    """A believable week for Ada: a team calendar, rooms, a daily stand-up and a weekly 1:1 (series),
+    overlapping meetings, an all-day offsite, and fresh invitations."""
     ada = Api(base).person("Ada")  # the first account administers planner: she adds the rooms
     bob, chen, dana = (Api(base).person(name) for name in ("Bob", "Chen", "Dana"))
     rooms = {
@@ -92,10 +95,20 @@ def seed(base: str, monday: date) -> None:
         d = monday + timedelta(days=day)
         who.call("POST", "/api/events", {"title": title, "starts_at": at(d, *start), "ends_at": at(d, *end), **more})
 
-    for day in range(5):
-        event(ada, "Stand-up", day, (9, 30), (9, 45), calendar_id=team)
+    every_weekday = {"rule": "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"}
+    event(ada, "Stand-up", 0, (9, 30), (9, 45), calendar_id=team, recurrence=every_weekday)
     event(ada, "Sprint planning", 0, (10, 0), (11, 30), room_id=rooms["Everest"], participants=guests)
-    event(ada, "1:1 Bob", 1, (14, 0), (14, 30), participants=["bob@example.com"], room_id=rooms["Kilimanjaro"])
+    weekly = {"rule": "FREQ=WEEKLY;BYDAY=TU"}
+    event(
+        ada,
+        "1:1 Bob",
+        1,
+        (14, 0),
+        (14, 30),
+        participants=["bob@example.com"],
+        room_id=rooms["Kilimanjaro"],
+        recurrence=weekly,
+    )
     event(ada, "Design review", 2, (10, 0), (12, 0), room_id=rooms["Fuji"], calendar_id=team, participants=guests)
     event(ada, "Customer call", 2, (11, 0), (12, 0))
     event(ada, "Focus time", 2, (11, 30), (13, 0))
@@ -105,6 +118,9 @@ def seed(base: str, monday: date) -> None:
     event(bob, "Budget review", 1, (10, 0), (11, 0), participants=["ada@example.com"])
     event(chen, "Hiring sync", 3, (9, 0), (9, 30), participants=["ada@example.com", "dana@example.com"])
     event(dana, "Offsite prep", 4, (11, 0), (12, 30), participants=["ada@example.com"])
+    friday, saturday = (monday + timedelta(days=4)).isoformat(), (monday + timedelta(days=5)).isoformat()
+    offsite = {"title": "Team offsite", "all_day": True, "start_date": friday, "end_date": saturday}
+    ada.call("POST", "/api/events", offsite | {"calendar_id": team})
 
 
 def photograph(base: str, monday: date) -> None:
@@ -115,9 +131,12 @@ def photograph(base: str, monday: date) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=args)
         context = browser.new_context(base_url=base, viewport={"width": 1280, "height": 860}, device_scale_factor=1)
-        signed_in = context.request.post("/api/auth/login", data={"email": "ada@example.com", "password": PASSWORD})
-        assert signed_in.ok, signed_in.text()
         page = context.new_page()
+        page.goto("/login")  # the pages use a cookie session: sign in as a person would
+        page.get_by_label("Email").fill("ada@example.com")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_selector("#calendar")
         page.goto(f"/?date={monday.isoformat()}")
         page.wait_for_selector("body[data-stream='open']", timeout=15_000)
         page.wait_for_function("document.getElementById('unread-count').textContent.trim() === '3'", timeout=15_000)

@@ -149,6 +149,8 @@
       if (!input.value && window.Intl) input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
     });
     document.querySelectorAll("[data-scroll-to-hour]").forEach(function (scroller) {
+      var head = scroller.querySelector(".day-head");
+      if (head) scroller.querySelector(".grid").style.setProperty("--head", head.offsetHeight + "px");
       var hour = scroller.querySelector('.hour[data-hour="' + Number(scroller.dataset.scrollToHour) + '"]');
       if (hour) scroller.scrollTop = hour.offsetTop - hour.parentElement.offsetTop;
     });
