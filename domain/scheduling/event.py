@@ -322,7 +322,10 @@ class Event(Aggregate):
         recurrence = self.recurrence if changes.recurrence is UNSET else changes.recurrence
         moved_by = self._start_moved_by(time_range, all_day=all_day, timezone=timezone)
         if recurrence is not None and moved_by:
-            recurrence = _shifted(recurrence, moved_by, all_day=all_day)
+            zone = time_zone(timezone)
+            recurrence = _shifted(recurrence, moved_by, all_day=all_day).on_weekday_of(
+                self.starts_at.astimezone(self.zone), time_range.starts_at.astimezone(zone)
+            )
         if recurrence is not None:
             recurrence = _checked_series(recurrence, time_range, all_day=all_day, timezone=timezone)
 
