@@ -174,6 +174,11 @@ class EventPages(Controller):
                 rooms.append(await get_room(UUID(event_room), uow=uow))
         return page("partials/room_picker.html", form=form, rooms=rooms, event_room=event_room)
 
+    @get("/repeat-picker", name="repeat_picker")
+    async def repeat_picker(self, request: Request[Any, Any, Any]) -> Template:
+        """The repeat picker worded for the start now in the form ("on the third Wednesday"): an htmx fragment."""
+        return page("partials/repeat_picker.html", form=EventForm.posted(request.query_params))
+
     @get("/participant-field", name="participant_field")
     async def participant_field(self) -> Template:
         """One more empty guest input (an htmx fragment)."""
@@ -252,10 +257,24 @@ class EventPages(Controller):
         return Redirect(f"/events/{event_id}", status_code=HTTP_303_SEE_OTHER)
 
     @get("/{event_id:uuid}/attendance", name="attendance")
-    async def attendance(self, event_id: EventId, viewer: ViewerDep, uow: UoW) -> Template:
+    async def attendance(
+        self,
+        event_id: EventId,
+        viewer: ViewerDep,
+        uow: UoW,
+        recurrence_id: Annotated[str | None, QueryParameter(name="recurrence_id")] = None,
+    ) -> Template:
         """The guest list and my answer (an htmx fragment, refreshed when a notification concerns the event)."""
         event = await get_event(event_id, actor_id=viewer.user.id, uow=uow)
-        return page("partials/attendance.html", viewer=viewer, **await event_context(event, viewer, uow))
+        context = await event_context(event, viewer, uow)
+        if recurrence_id is not None:  # one date of a series: its own answers
+            occurrence = event.occurrence(parse_recurrence_id(recurrence_id))
+            context |= {
+                "event": occurrence,
+                "mine": occurrence.participant(viewer.user.id),
+                "recurrence_id": recurrence_id,
+            }
+        return page("partials/attendance.html", viewer=viewer, **context)
 
 
 async def _my_calendar(event: Event, viewer: Viewer, uow: UoW) -> Calendar | None:

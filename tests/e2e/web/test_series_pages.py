@@ -165,3 +165,21 @@ async def test_a_guest_answers_for_one_date_of_a_series(person: Visitors) -> Non
     assert answered.headers["location"] == second
     assert 'id="my-status">declined<' in (await bob.open(second)).text
     assert 'id="my-status">declined<' not in (await bob.open(first)).text
+
+
+async def test_the_guest_list_of_one_date_refreshes_with_that_dates_answers(person: Visitors) -> None:
+    ada, _ = await person("ada")
+    bob, bob_email = await person("bob")
+    series = await weekly_stand_up(ada, participants=bob_email)
+    second = occurrence_link((await bob.open(f"/?date={WEEKS[1]}")).text)
+    rid = second.rsplit("/", 1)[1]
+    event_id = series.rsplit("/", 1)[1]
+    await bob.submit(second, f"/events/{event_id}/response", {"status": "declined", "recurrence_id": rid})
+
+    page = (await ada.open(second)).text
+    refreshed = await ada.open(f"/events/{event_id}/attendance?recurrence_id={rid}")
+    whole = await ada.open(f"/events/{event_id}/attendance")
+
+    assert f'data-refresh-url="/events/{event_id}/attendance?recurrence_id=' in page
+    assert "status-declined" in refreshed.text
+    assert "status-declined" not in whole.text
