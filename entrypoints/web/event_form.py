@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -202,6 +202,10 @@ class EventForm:
             self.errors["starts"] = "Enter a start date and time."
         if ends is None and zone is not None:
             self.errors["ends"] = "Enter an end date and time."
+        if not self.all_day:  # whole days start at midnight, whatever the clocks do that night
+            for name, moment in (("starts", starts), ("ends", ends)):
+                if moment is not None and not _exists(moment):
+                    self.errors[name] = _skipped(moment)
         calendar_id = _uuid(self.calendar_id)
         if self.calendar_id and calendar_id is None:
             self.errors["calendar_id"] = "Pick one of your calendars."
@@ -284,6 +288,19 @@ def _local_time(value: str, zone: ZoneInfo | None) -> datetime | None:
     except ValueError:
         return None
     return parsed.replace(tzinfo=zone) if parsed.tzinfo is None else parsed
+
+
+def _exists(moment: datetime) -> bool:
+    """Whether a wall-clock time happens in its zone (not in the hour skipped when clocks go forward)."""
+    again = moment.astimezone(UTC).astimezone(moment.tzinfo)
+    return again.replace(tzinfo=None) == moment.replace(tzinfo=None)
+
+
+def _skipped(moment: datetime) -> str:
+    return (
+        f"{moment:%H:%M} does not exist on {moment:%d %B %Y} in {moment.tzinfo}: the clocks go forward that night."
+        " Pick a time before or after the change."
+    )
 
 
 def _uuid(value: str) -> UUID | None:
