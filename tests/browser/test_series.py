@@ -42,3 +42,23 @@ async def test_a_weekly_meeting_keeps_its_hour_across_the_clock_change_and_one_d
     await page.goto("/?date=2027-03-30")
     await expect(meetings).to_have_count(1)
     await context.close()
+
+
+async def test_an_all_day_event_is_made_from_dates_and_shows_on_them(browser: Browser, site: str) -> None:
+    context, page = await signed_up_in(browser, site, "America/New_York")
+    await page.goto("/events/new?date=2027-03-17&hour=9")
+    await page.get_by_label("Title").fill("Holiday")
+    await page.get_by_label("Time zone").fill("Europe/Berlin")
+    await page.get_by_label("All day").check()
+    await expect(page.get_by_label("Starts")).to_have_attribute("type", "date")
+    await expect(page.get_by_label("Starts")).to_have_value("2027-03-17")
+    await page.get_by_label("Ends").fill("2027-03-18")
+    await page.get_by_role("button", name="Create event").click()
+
+    await expect(page.locator(".facts")).to_contain_text("Wednesday 17 March 2027")
+    await expect(page.locator(".facts")).to_contain_text("Thursday 18 March 2027")
+    await page.goto("/?date=2027-03-17")
+    shown_on = page.locator(".allday", has=page.locator(".event", has_text="Holiday"))
+    await expect(shown_on).to_have_count(2)
+    await expect(shown_on.first).to_have_attribute("aria-label", "All-day events on Wednesday 17 March")
+    await context.close()

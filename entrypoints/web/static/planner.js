@@ -126,10 +126,31 @@
     });
   }
 
+  // An all-day event is dates: its Starts and Ends become date inputs, and get their times back if unchecked.
+  function syncAllDay() {
+    var box = document.getElementById("all_day");
+    if (!box) return;
+    ["starts", "ends"].forEach(function (id) {
+      var input = document.getElementById(id);
+      if (!input) return;
+      var value = input.value;  // read first: changing the type clears a value the new type cannot hold
+      if (box.checked && input.type !== "date") {
+        input.dataset.time = value.slice(11) || "09:00";
+        input.type = "date";
+        input.value = value.slice(0, 10);
+      } else if (!box.checked && input.type === "date") {
+        input.type = "datetime-local";
+        if (value) input.value = value + "T" + (input.dataset.time || "09:00");
+      }
+    });
+  }
+
   document.addEventListener("change", function (evt) {
     var picker = evt.target.closest && evt.target.closest("[data-repeat-picker]");
     if (picker) syncRepeat(picker.parentElement);
+    if (evt.target.id === "all_day") syncAllDay();
   });
+  document.addEventListener("DOMContentLoaded", syncAllDay);
   document.addEventListener("htmx:load", function (evt) { applyStyles(evt.target); });
   document.addEventListener("htmx:load", function (evt) { syncRepeat(evt.target); });
   document.addEventListener("DOMContentLoaded", function () { syncRepeat(document); });
