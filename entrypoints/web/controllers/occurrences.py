@@ -107,18 +107,14 @@ class OccurrencePages(Controller):
             await cancel_event(CancelEvent(actor_id=actor, event_id=event_id), uow=uow, clock=clock)
         else:
             command = CancelOccurrence(
-                actor_id=actor, event_id=event_id, recurrence_id=_recurrence_id(recurrence_id), scope=SCOPES[scope]
+                actor_id=actor, event_id=event_id, recurrence_id=parse_recurrence_id(recurrence_id), scope=SCOPES[scope]
             )
             await cancel_occurrence(command, uow=uow, clock=clock)
         return Redirect("/", status_code=HTTP_303_SEE_OTHER)
 
 
-def _recurrence_id(text: str) -> datetime:
-    return parse_recurrence_id(text)
-
-
 async def _read(event_id: UUID, recurrence_id: str, viewer: Viewer, uow: UoW) -> tuple[Occurrence, Event]:
-    query = GetOccurrence(actor_id=viewer.user.id, event_id=event_id, recurrence_id=_recurrence_id(recurrence_id))
+    query = GetOccurrence(actor_id=viewer.user.id, event_id=event_id, recurrence_id=parse_recurrence_id(recurrence_id))
     occurrence = await get_occurrence(query, uow=uow)
     return occurrence, await get_event(event_id, actor_id=viewer.user.id, uow=uow)
 
