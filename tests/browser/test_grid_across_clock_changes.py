@@ -69,6 +69,13 @@ async def test_the_repeated_hour_of_25_october_is_drawn_twice_one_below_the_othe
     await expect(event_in(page, "Sunday 25 October", "Winter half")).to_contain_text("02:15 CET")
     # The other days of the week show the repeated hour as a gap.
     await expect(page.get_by_role("list", name="Events on Saturday 24 October").locator(".gap")).to_have_count(1)
+    # The day view of that day alone: 25 rows, no gap, the two halves an hour apart.
+    await page.goto("/day?date=2026-10-25")
+    await expect(page.locator(".axis .hour")).to_have_count(25)
+    await expect(page.locator(".gap")).to_have_count(0)
+    summer = await box(event_in(page, "Sunday 25 October", "Summer half"))
+    winter = await box(event_in(page, "Sunday 25 October", "Winter half"))
+    assert abs((winter["y"] - summer["y"]) - hour) < 1.5
     await context.close()
 
 
@@ -96,6 +103,11 @@ async def test_the_skipped_hour_of_28_march_takes_no_room(browser: Browser, site
     saturday = await box(event_in(page, "Saturday 27 March", "Breakfast too"))
     assert abs(sunday["y"] - saturday["y"]) < 1.5
     await expect(page.get_by_role("list", name="Events on Sunday 28 March").locator(".gap")).to_have_count(1)
+    # The day view of that day alone: 23 rows, and the hour across the jump is one piece an hour tall.
+    await page.goto("/day?date=2027-03-28")
+    await expect(page.locator(".axis .hour")).to_have_count(23)
+    await expect(page.locator(f'[data-event-id="{jump_id}"]')).to_have_count(1)
+    assert abs((await box(page.locator(f'[data-event-id="{jump_id}"]')))["height"] - hour) < 1.5
     await context.close()
 
 
