@@ -45,8 +45,12 @@ async def provide_viewer(actor: Actor, uow: UoW) -> Viewer:
 
 
 def _local(value: datetime, zone: ZoneInfo | str, fmt: str = "%H:%M") -> str:
+    """The time in `zone`; a time of the hour that comes twice when clocks go back carries the zone's abbreviation."""
     tz = ZoneInfo(zone) if isinstance(zone, str) else zone
-    return value.astimezone(tz).strftime(fmt)
+    local = value.astimezone(tz)
+    if "%H" in fmt and local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+        return f"{local.strftime(fmt)} {local.tzname()}"
+    return local.strftime(fmt)
 
 
 def event_href(item: object) -> str:
