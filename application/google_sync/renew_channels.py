@@ -5,6 +5,7 @@ from __future__ import annotations
 import structlog
 
 from application.google_sync.channels import connected_api, open_channel, stop_channel
+from application.google_sync.dto import RenewChannels
 from application.unit_of_work import UnitOfWork
 from domain.clock import Clock
 from domain.google_sync.errors import GoogleError, NotConnected
@@ -15,12 +16,12 @@ log = structlog.get_logger(__name__)
 
 
 async def renew_channels(
-    *, uow: UnitOfWork, apis: CalendarApis, clock: Clock, webhook_address: str, limit: int = 500
+    command: RenewChannels, *, uow: UnitOfWork, apis: CalendarApis, clock: Clock, webhook_address: str
 ) -> dict[str, int]:
     """Cron: replace channels expiring within 24 hours, the new one first, then stop the old one."""
     now = clock.now()
     async with uow:
-        expiring = await uow.google.channels_expiring_before(now + RENEW_WITHIN, limit)
+        expiring = await uow.google.channels_expiring_before(now + RENEW_WITHIN, command.limit)
     renewed = failed = 0
     for old in expiring:
         try:

@@ -1,9 +1,8 @@
 """Sync one calendar after Google pushed a change, and go round again while pushes keep coming."""
 
-from uuid import UUID
-
-from application.google_sync.ports import PushFlags, TellOwner
-from application.google_sync.sync import ForgetReads, sync_calendar
+from application.google_sync.dto import SyncAfterPush, SyncCalendar
+from application.google_sync.ports import ForgetReads, PushFlags, TellOwner
+from application.google_sync.sync_calendar import sync_calendar
 from application.unit_of_work import UnitOfWork
 from domain.clock import Clock
 from domain.google_sync.ports import CalendarApis
@@ -14,8 +13,7 @@ MAX_ROUNDS = 5
 
 
 async def sync_after_push(
-    user_id: UUID,
-    google_calendar_id: str,
+    command: SyncAfterPush,
     *,
     uow: UnitOfWork,
     apis: CalendarApis,
@@ -32,11 +30,11 @@ async def sync_after_push(
     is what picks up a change Google pushed while the calendar was being read.
     """
     rounds: list[Job | None] = []
+    user_id, google_calendar_id = command.user_id, command.google_calendar_id
     await pushed.take(user_id, google_calendar_id)
     for _ in range(max_rounds):
         job = await sync_calendar(
-            user_id,
-            google_calendar_id,
+            SyncCalendar(user_id=user_id, google_calendar_id=google_calendar_id),
             uow=uow,
             apis=apis,
             clock=clock,

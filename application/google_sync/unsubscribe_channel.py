@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from uuid import UUID
-
 import structlog
 
 from application.google_sync.channels import connected_api, stop_channel
+from application.google_sync.dto import UnsubscribeChannel
 from application.unit_of_work import UnitOfWork
 from domain.errors import NotFound
 from domain.google_sync.errors import GoogleError, NotConnected
@@ -15,13 +14,12 @@ from domain.google_sync.ports import CalendarApis
 log = structlog.get_logger(__name__)
 
 
-async def unsubscribe_channel(
-    channel_id: str, *, actor_id: UUID, is_admin: bool, uow: UnitOfWork, apis: CalendarApis
-) -> None:
+async def unsubscribe_channel(command: UnsubscribeChannel, *, uow: UnitOfWork, apis: CalendarApis) -> None:
     """Stop a channel at Google and forget it (NotFound for anyone but its owner and administrators)."""
+    channel_id = command.channel_id
     async with uow:
         channel = await uow.google.channel(channel_id)
-    if channel is None or not (is_admin or channel.user_id == actor_id):
+    if channel is None or not (command.is_admin or channel.user_id == command.actor_id):
         raise NotFound("channel", channel_id)
     try:
         api = await connected_api(channel.user_id, uow=uow, apis=apis)

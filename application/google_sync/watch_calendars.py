@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from uuid import UUID
-
 from application.google_sync.channels import connected_api, open_channel
+from application.google_sync.dto import WatchCalendars
 from application.unit_of_work import UnitOfWork
 from domain.clock import Clock
 from domain.google_sync.model import WatchChannel
@@ -12,9 +11,10 @@ from domain.google_sync.ports import CalendarApis
 
 
 async def watch_calendars(
-    user_id: UUID, *, uow: UnitOfWork, apis: CalendarApis, clock: Clock, webhook_address: str
+    command: WatchCalendars, *, uow: UnitOfWork, apis: CalendarApis, clock: Clock, webhook_address: str
 ) -> list[WatchChannel]:
     """Open a channel on each mirrored calendar without a live one; answers the channels opened."""
+    user_id = command.user_id
     api = await connected_api(user_id, uow=uow, apis=apis)
     now = clock.now()
     async with uow:
