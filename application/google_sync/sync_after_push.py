@@ -22,7 +22,6 @@ async def sync_after_push(
     tell_owner: TellOwner,
     pushed: PushFlags,
     retry_base_seconds: float = 0.5,
-    max_rounds: int = MAX_ROUNDS,
 ) -> list[Job | None]:
     """Incremental syncs of the calendar until no push came during the last one; answers each round's job.
 
@@ -32,7 +31,7 @@ async def sync_after_push(
     rounds: list[Job | None] = []
     user_id, google_calendar_id = command.user_id, command.google_calendar_id
     await pushed.take(user_id, google_calendar_id)
-    for _ in range(max_rounds):
+    for _ in range(MAX_ROUNDS):
         job = await sync_calendar(
             SyncCalendar(user_id=user_id, google_calendar_id=google_calendar_id),
             uow=uow,
