@@ -29,11 +29,10 @@ from adapters.passwords import Argon2PasswordHasher
 from adapters.postgres.migrate import upgrade
 from application.accounts.dto import RegisterUser
 from application.accounts.register_user import register_user
-from application.google_sync.begin_connection import begin_connection
-from application.google_sync.complete_connection import complete_connection
-from application.google_sync.dto import BeginConnection, CompleteConnection, RunSyncJob, SyncCalendar
-from application.google_sync.run_sync_job import run_sync_job
-from application.google_sync.sync_calendar import sync_calendar
+from application.google_sync.begin_connection import BeginConnection, begin_connection
+from application.google_sync.complete_connection import CompleteConnection, complete_connection
+from application.google_sync.run_sync_job import RunSyncJob, run_sync_job
+from application.google_sync.sync_calendar import SyncCalendar, sync_calendar
 from bench.processes import data_servers
 from domain.clock import SystemClock
 from entrypoints.bootstrap import bootstrap

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from application.google_sync.dto import BeginConnection
+from dataclasses import dataclass
+from uuid import UUID
+
 from application.google_sync.oauth_state import begin_authorization
 from application.google_sync.ports import PendingAuthorizations
 from domain.clock import Clock
 from domain.google_sync.ports import GoogleOAuth
+
+
+@dataclass(frozen=True, kw_only=True)
+class BeginConnection:
+    """Start connecting the actor's Google Calendar: where to send them to grant access."""
+
+    actor_id: UUID
 
 
 async def begin_connection(

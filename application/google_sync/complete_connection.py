@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-from application.google_sync.dto import CompleteConnection, StartFullSync
+from dataclasses import dataclass
+from uuid import UUID
+
 from application.google_sync.oauth_state import redeem_state
 from application.google_sync.ports import PendingAuthorizations, SyncQueue
-from application.google_sync.start_full_sync import start_full_sync
+from application.google_sync.start_full_sync import StartFullSync, start_full_sync
 from application.unit_of_work import UnitOfWork
 from domain.clock import Clock
 from domain.google_sync.model import GoogleAccount
 from domain.google_sync.ports import GoogleOAuth
 from domain.jobs.job import Job
+
+
+@dataclass(frozen=True, kw_only=True)
+class CompleteConnection:
+    """Keep the grant Google sent back with `code` for the consent `state` began, and sync everything."""
+
+    actor_id: UUID
+    code: str
+    state: str
 
 
 async def complete_connection(

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from application.google_sync.dto import DisconnectGoogle, StopChannels
+from dataclasses import dataclass
+from uuid import UUID
+
 from application.google_sync.ports import ForgetReads
-from application.google_sync.stop_channels import stop_channels
+from application.google_sync.stop_channels import StopChannels, stop_channels
 from application.unit_of_work import UnitOfWork
 from domain.google_sync.ports import CalendarApis, GoogleOAuth
+
+
+@dataclass(frozen=True, kw_only=True)
+class DisconnectGoogle:
+    """Stop syncing the actor's Google Calendar and forget the grant and every mirror."""
+
+    actor_id: UUID
 
 
 async def disconnect(

@@ -5,11 +5,21 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 
-from application.google_sync.dto import ReceivePush
 from application.google_sync.ports import SyncQueue
 from application.unit_of_work import UnitOfWork
 from domain.google_sync.errors import PushRejected
 from domain.google_sync.model import channel_token_digest
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReceivePush:
+    """Act on Google's push notification, as its headers tell it."""
+
+    channel_id: str
+    token: str
+    resource_state: str
+    resource_id: str
+    message_number: int | None
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import structlog
 
 from application.google_sync.channels import connected_api, open_channel, stop_channel
-from application.google_sync.dto import RenewChannels
 from application.unit_of_work import UnitOfWork
 from domain.clock import Clock
 from domain.google_sync.errors import GoogleError, NotConnected
@@ -13,6 +14,13 @@ from domain.google_sync.model import RENEW_WITHIN
 from domain.google_sync.ports import CalendarApis
 
 log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RenewChannels:
+    """Replace the push channels about to expire, at most `limit` of them."""
+
+    limit: int = 500
 
 
 async def renew_channels(

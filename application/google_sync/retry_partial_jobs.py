@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
-from application.google_sync.dto import RetryPartialJobs
 from application.google_sync.ports import SyncQueue, TellOwner
 from application.unit_of_work import UnitOfWork
 from domain.clock import Clock
@@ -14,6 +14,13 @@ from domain.notifications.rules import google_sync_gave_up
 INCREMENTAL_JOBS_KEPT_FOR = timedelta(days=7)
 """Each push leaves a small incremental-sync job; complete ones are purged after this long."""
 PURGE_BATCH = 5_000
+
+
+@dataclass(frozen=True, kw_only=True)
+class RetryPartialJobs:
+    """Retry the missing sources of at most `limit` partial jobs; give up on those too old."""
+
+    limit: int = 100
 
 
 async def retry_partial_jobs(

@@ -15,7 +15,6 @@ from uuid import UUID
 
 import structlog
 
-from application.google_sync.dto import RunSyncJob
 from application.google_sync.ports import ForgetReads, TellOwner
 from application.unit_of_work import UnitOfWork
 from domain.clock import Clock
@@ -35,6 +34,13 @@ RETRIES = 3
 """A rate-limited or failing Google call is retried this many times (exponential backoff), then given up."""
 CALENDAR_LIST = JobSource(key="calendarList", label="Google calendar list")
 MAX_PAGES = 10_000
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunSyncJob:
+    """Run a sync job, or the missing sources of a partial one."""
+
+    job_id: UUID
 
 
 async def run_sync_job(

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from application.google_sync.dto import StartFullSync
+from dataclasses import dataclass
+from uuid import UUID
+
 from application.google_sync.ports import SyncQueue
 from application.unit_of_work import UnitOfWork
 from domain.clock import Clock
 from domain.jobs.job import Job, JobKind
+
+
+@dataclass(frozen=True, kw_only=True)
+class StartFullSync:
+    """Queue a full sync of the person's Google calendars."""
+
+    user_id: UUID
 
 
 async def start_full_sync(command: StartFullSync, *, uow: UnitOfWork, clock: Clock, queue: SyncQueue) -> Job:

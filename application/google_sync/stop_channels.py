@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from uuid import UUID
+
 import structlog
 
-from application.google_sync.dto import StopChannels
 from application.unit_of_work import UnitOfWork
 from domain.google_sync.errors import GoogleError
 from domain.google_sync.ports import CalendarApis
 
 log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True, kw_only=True)
+class StopChannels:
+    """Stop every push channel of the person."""
+
+    user_id: UUID
 
 
 async def stop_channels(command: StopChannels, *, uow: UnitOfWork, apis: CalendarApis) -> None:

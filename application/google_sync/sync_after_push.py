@@ -1,8 +1,10 @@
 """Sync one calendar after Google pushed a change, and go round again while pushes keep coming."""
 
-from application.google_sync.dto import SyncAfterPush, SyncCalendar
+from dataclasses import dataclass
+from uuid import UUID
+
 from application.google_sync.ports import ForgetReads, PushFlags, TellOwner
-from application.google_sync.sync_calendar import sync_calendar
+from application.google_sync.sync_calendar import SyncCalendar, sync_calendar
 from application.unit_of_work import UnitOfWork
 from domain.clock import Clock
 from domain.google_sync.ports import CalendarApis
@@ -10,6 +12,14 @@ from domain.jobs.job import Job
 
 MAX_ROUNDS = 5
 """How often one sync goes round again for pushes that came while it ran."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SyncAfterPush:
+    """Sync a calendar Google pushed a change of, again while pushes keep coming."""
+
+    user_id: UUID
+    google_calendar_id: str
 
 
 async def sync_after_push(

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from application.google_sync.dto import RunSyncJob, SyncCalendar
+from dataclasses import dataclass
+from uuid import UUID
+
 from application.google_sync.ports import ForgetReads, TellOwner
-from application.google_sync.run_sync_job import run_sync_job
+from application.google_sync.run_sync_job import RunSyncJob, run_sync_job
 from application.unit_of_work import UnitOfWork
 from domain.clock import Clock
 from domain.google_sync.ports import CalendarApis
 from domain.jobs.job import Job, JobKind, JobSource
+
+
+@dataclass(frozen=True, kw_only=True)
+class SyncCalendar:
+    """Fetch one mirrored calendar's changes from Google, as a job of its own."""
+
+    user_id: UUID
+    google_calendar_id: str
 
 
 async def sync_calendar(

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from uuid import UUID
+
 import structlog
 
 from application.google_sync.channels import connected_api, stop_channel
-from application.google_sync.dto import UnsubscribeChannel
 from application.unit_of_work import UnitOfWork
 from domain.errors import NotFound
 from domain.google_sync.errors import GoogleError, NotConnected
 from domain.google_sync.ports import CalendarApis
 
 log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnsubscribeChannel:
+    """Stop one push channel (its owner or an administrator)."""
+
+    channel_id: str
+    actor_id: UUID
+    is_admin: bool
 
 
 async def unsubscribe_channel(command: UnsubscribeChannel, *, uow: UnitOfWork, apis: CalendarApis) -> None:

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from uuid import UUID
+
 from application.google_sync.channels import connected_api, open_channel
-from application.google_sync.dto import WatchCalendars
 from application.unit_of_work import UnitOfWork
 from domain.clock import Clock
 from domain.google_sync.model import WatchChannel
 from domain.google_sync.ports import CalendarApis
+
+
+@dataclass(frozen=True, kw_only=True)
+class WatchCalendars:
+    """Open a push channel on each mirrored calendar of the person that has none."""
+
+    user_id: UUID
 
 
 async def watch_calendars(

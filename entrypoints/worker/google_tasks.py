@@ -8,18 +8,12 @@ from uuid import UUID
 import structlog
 from saq.types import Context
 
-from application.google_sync.dto import (
-    RenewChannels,
-    RetryPartialJobs,
-    RunSyncJob,
-    SyncAfterPush,
-    WatchCalendars,
-)
-from application.google_sync.renew_channels import renew_channels
+from application.google_sync.renew_channels import RenewChannels, renew_channels
+from application.google_sync.retry_partial_jobs import RetryPartialJobs
 from application.google_sync.retry_partial_jobs import retry_partial_jobs as retry_partial_sync_jobs
-from application.google_sync.run_sync_job import run_sync_job
-from application.google_sync.sync_after_push import sync_after_push
-from application.google_sync.watch_calendars import watch_calendars
+from application.google_sync.run_sync_job import RunSyncJob, run_sync_job
+from application.google_sync.sync_after_push import SyncAfterPush, sync_after_push
+from application.google_sync.watch_calendars import WatchCalendars, watch_calendars
 from domain.google_sync.errors import GoogleError, NotConnected
 from domain.google_sync.model import WatchChannel
 from domain.jobs.job import JobKind, JobStatus

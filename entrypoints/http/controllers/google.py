@@ -11,19 +11,12 @@ from litestar.response import Redirect
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 from saq.job import Job as SaqJob
 
-from application.google_sync.begin_connection import begin_connection
-from application.google_sync.complete_connection import complete_connection
-from application.google_sync.disconnect import disconnect
-from application.google_sync.dto import (
-    BeginConnection,
-    CompleteConnection,
-    DisconnectGoogle,
-    ReceivePush,
-    UnsubscribeChannel,
-)
+from application.google_sync.begin_connection import BeginConnection, begin_connection
+from application.google_sync.complete_connection import CompleteConnection, complete_connection
+from application.google_sync.disconnect import DisconnectGoogle, disconnect
 from application.google_sync.queries import sync_status
-from application.google_sync.receive_push import receive_push
-from application.google_sync.unsubscribe_channel import unsubscribe_channel
+from application.google_sync.receive_push import ReceivePush, receive_push
+from application.google_sync.unsubscribe_channel import UnsubscribeChannel, unsubscribe_channel
 from application.jobs.get_job import get_job
 from application.unit_of_work import UnitOfWork
 from domain.errors import InvalidInput, NotFound

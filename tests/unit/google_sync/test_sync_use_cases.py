@@ -8,12 +8,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from application.google_sync.dto import RetryPartialJobs, RunSyncJob, StartFullSync, SyncAfterPush, SyncCalendar
-from application.google_sync.retry_partial_jobs import retry_partial_jobs
-from application.google_sync.run_sync_job import run_sync_job
-from application.google_sync.start_full_sync import start_full_sync
-from application.google_sync.sync_after_push import MAX_ROUNDS, sync_after_push
-from application.google_sync.sync_calendar import sync_calendar
+from application.google_sync.retry_partial_jobs import RetryPartialJobs, retry_partial_jobs
+from application.google_sync.run_sync_job import RunSyncJob, run_sync_job
+from application.google_sync.start_full_sync import StartFullSync, start_full_sync
+from application.google_sync.sync_after_push import MAX_ROUNDS, SyncAfterPush, sync_after_push
+from application.google_sync.sync_calendar import SyncCalendar, sync_calendar
 from domain.google_sync.errors import GoogleUnavailable
 from domain.google_sync.model import (
     EventPage,
