@@ -103,11 +103,6 @@ class PostgresUnitOfWork:
         """The outbox messages of the latest successful commit of this (or the last) `async with`, in order."""
 
     @property
-    def committed_events(self) -> list[DomainEvent]:
-        """The domain events of the latest successful commit."""
-        return [message.event for message in self.committed]
-
-    @property
     def session(self) -> AsyncSession:
         """The session of the current transaction, for other adapters that must write in it."""
         if self._session is None:
