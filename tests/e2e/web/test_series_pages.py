@@ -183,3 +183,30 @@ async def test_the_guest_list_of_one_date_refreshes_with_that_dates_answers(pers
     assert f'data-refresh-url="/events/{event_id}/attendance?recurrence_id=' in page
     assert "status-declined" in refreshed.text
     assert "status-declined" not in whole.text
+
+
+async def test_an_all_day_series_shows_in_the_all_day_row_and_one_date_moves_alone(person: Visitors) -> None:
+    ada, _ = await person("ada")
+    chosen = fields("Gym day", "00:00", "00:00", all_day="on", repeat="weekly", repeat_days="TU")
+    made = await ada.submit("/events/new", "/events/new", chosen | {"repeat_ends": "count", "repeat_count": "3"})
+    assert made.status_code == 303, made.text
+
+    weeks = [(await ada.open(f"/?date={day}")).text for day in WEEKS]
+    all_day = [re.findall(r'All-day events on (\w+ \d+ \w+)">\s*<li[^>]*><a href="([^"]+)">', week) for week in weeks]
+    assert [[day for day, _ in found] for found in all_day] == [
+        ["Tuesday 01 June"],
+        ["Tuesday 08 June"],
+        ["Tuesday 15 June"],
+        [],
+    ]
+    second = all_day[1][0][1]
+    assert second.endswith("/occurrences/2027-06-08T00:00:00Z")
+    moved = await ada.submit(
+        f"{second}/edit",
+        f"{second}/edit",
+        fields("Gym day (moved)", "00:00", "00:00", day="2027-06-09", all_day="on", scope="this"),
+    )
+
+    assert moved.status_code == 303, moved.text
+    week = (await ada.open(f"/?date={WEEKS[1]}")).text
+    assert re.search(r'All-day events on Wednesday 09 June">\s*<li[^>]*><a href="[^"]+">.*Gym day \(moved\)', week)
