@@ -1,13 +1,28 @@
-"""Make an event's stored reminders match the event after a change: moved, cancelled, answered, re-invited."""
+"""Make an event's stored reminders match the event after a change: moved, cancelled, answered, re-invited.
 
-from datetime import datetime
+Series are planned a window ahead (domain/notifications/reminders.py); `plan_upcoming_reminders`
+is the cron that rolls that window forward.
+"""
+
+from datetime import datetime, time, timedelta
 from uuid import UUID
 
 from application.unit_of_work import UnitOfWork
-from domain.notifications.reminders import ReminderChanges, plan_reminders
+from domain.notifications.reminders import (
+    ALL_DAY_REMINDER_TIME,
+    REMINDER_LOOKAHEAD,
+    ReminderChanges,
+    ReminderTimes,
+    plan_reminders,
+    reminded_people,
+    upcoming_occurrences,
+)
+from domain.scheduling.reminders import MAX_REMINDER_MINUTES
 
 
-async def schedule_reminders(event_id: UUID, *, as_of: datetime, uow: UnitOfWork) -> ReminderChanges:
+async def schedule_reminders(
+    event_id: UUID, *, as_of: datetime, uow: UnitOfWork, all_day_time: time = ALL_DAY_REMINDER_TIME
+) -> ReminderChanges:
     """Plan the event's reminders as the event stands now, for a change made `as_of`; answers what changed.
 
     The event stays locked meanwhile, so two plans of the same event (or a plan and an edit) queue
@@ -16,9 +31,33 @@ async def schedule_reminders(event_id: UUID, *, as_of: datetime, uow: UnitOfWork
     async with uow:
         event = await uow.events.get_for_update(event_id)
         existing = await uow.reminders.for_event(event_id)
-        changes = plan_reminders(event, existing, as_of=as_of)
+        zones: dict[UUID, str] = {}
+        if event is not None and event.all_day:
+            people = {user_id for o in upcoming_occurrences(event, as_of=as_of) for user_id in reminded_people(o)}
+            zones = {user.id: user.timezone for user in await uow.users.find(ids=people)} if people else {}
+        changes = plan_reminders(
+            event, existing, as_of=as_of, times=ReminderTimes(zones=zones, all_day_time=all_day_time)
+        )
         if changes:
             await uow.reminders.remove_all(changes.removals)
             await uow.reminders.save_all(changes.upserts)
             await uow.commit()
     return changes
+
+
+async def plan_upcoming_reminders(
+    *, as_of: datetime, uow: UnitOfWork, all_day_time: time = ALL_DAY_REMINDER_TIME
+) -> int:
+    """Plan the reminders of every series with an occurrence coming within reminder reach; answers how many changed.
+
+    Run regularly (well within REMINDER_LOOKAHEAD), it rolls each series' window of planned
+    reminders forward, so their rows exist for days ahead, never for years.
+    """
+    reach = as_of + timedelta(minutes=MAX_REMINDER_MINUTES) + REMINDER_LOOKAHEAD + timedelta(days=1)
+    async with uow:
+        series = await uow.reminders.series_starting_between(as_of, reach)
+    changed = 0
+    for event_id in series:
+        changes = await schedule_reminders(event_id, as_of=as_of, uow=uow, all_day_time=all_day_time)
+        changed += len(changes.upserts) + len(changes.removals)
+    return changed

@@ -64,7 +64,7 @@ class NotificationPublisher(Protocol):
 
 
 class ReminderRepository(Protocol):
-    """Every person's reminders of every event, one per (event, person, offset)."""
+    """Every person's reminders of every event, one per (event, occurrence, person, offset)."""
 
     async def for_event(self, event_id: UUID) -> list[Reminder]:
         """The event's reminders, sent or not."""
@@ -83,4 +83,8 @@ class ReminderRepository(Protocol):
 
     async def remove_all(self, reminders: Sequence[Reminder]) -> None:
         """Delete these reminders."""
+        ...
+
+    async def series_starting_between(self, start: datetime, end: datetime) -> list[UUID]:
+        """The confirmed series with reminders that have a stored occurrence starting in [start, end)."""
         ...

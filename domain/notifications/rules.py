@@ -30,6 +30,7 @@ from domain.notifications.reminders import Reminder
 from domain.notifications.wording import listing, moment, span
 from domain.scheduling.domain_events import EventCancelled, EventUpdated, ParticipantInvited, ParticipantResponded
 from domain.scheduling.event import Event
+from domain.scheduling.occurrence import Occurrence
 from domain.scheduling.participant import ParticipantStatus
 from domain.scheduling.room import Room
 
@@ -100,23 +101,30 @@ def notifications_about(event: DomainEvent, circumstances: Circumstances) -> lis
 
 
 def reminder_notification(
-    reminder: Reminder, event: Event, recipient: User, *, room: Room | None, now: datetime
+    reminder: Reminder, occurrence: Event | Occurrence, recipient: User, *, room: Room | None, now: datetime
 ) -> NotificationDraft:
-    """The `event_reminder` for a reminder that is being sent `now` (possibly late)."""
-    when = moment(event.starts_at, _zone_for(event, recipient), all_day=event.all_day)
-    where = _where(event, room)
-    if now < event.starts_at:
-        minutes_left = math.ceil((event.starts_at - now).total_seconds() / 60)
-        message = f"{event.title} starts in {span(minutes_left)}, on {when}{where}"
+    """The `event_reminder` for a reminder of an occurrence (or single event) being sent `now` (possibly late).
+
+    The dedupe key names the occurrence (its recurrence id) and its start, so each occurrence's
+    reminder is stored once, and one moved to a new time is told again.
+    """
+    when = moment(occurrence.starts_at, _zone_for(occurrence, recipient), all_day=occurrence.all_day)
+    where = _where(occurrence, room)
+    if now < occurrence.starts_at:
+        minutes_left = math.ceil((occurrence.starts_at - now).total_seconds() / 60)
+        message = f"{occurrence.title} starts in {span(minutes_left)}, on {when}{where}"
     else:
-        message = f"{event.title} started on {when}{where}"
+        message = f"{occurrence.title} started on {when}{where}"
+    which = "" if reminder.recurrence_id is None else f"{_stamp(reminder.recurrence_id)}:"
     return NotificationDraft(
         user_id=recipient.id,
         type=NotificationType.EVENT_REMINDER,
-        title=f"Reminder: {event.title}",
+        title=f"Reminder: {occurrence.title}",
         message=message,
-        event_id=event.id,
-        dedupe_key=f"event_reminder:{event.id}:{recipient.id}:{reminder.minutes}:{_stamp(event.starts_at)}",
+        event_id=occurrence.id,
+        dedupe_key=(
+            f"event_reminder:{occurrence.id}:{which}{recipient.id}:{reminder.minutes}:{_stamp(occurrence.starts_at)}"
+        ),
         scheduled_for=reminder.due_at,
     )
 
@@ -240,12 +248,12 @@ def _when(event: Event, reader: User) -> str:
     return moment(event.starts_at, _zone_for(event, reader), all_day=event.all_day)
 
 
-def _zone_for(event: Event, reader: User) -> str:
+def _zone_for(event: Event | Occurrence, reader: User) -> str:
     # An all-day event is a date in its own zone; anything else is shown on the reader's clock.
     return event.timezone if event.all_day else reader.timezone
 
 
-def _where(event: Event, room: Room | None) -> str:
+def _where(event: Event | Occurrence, room: Room | None) -> str:
     if room is not None and event.room_id == room.id:
         return f" in {room.name}"
     if event.location:

@@ -12,6 +12,7 @@ from uuid import UUID, uuid4
 
 from domain.notifications.notification import Notification, NotificationDraft
 from domain.notifications.reminders import Reminder, ReminderKey
+from tests.fakes.scheduling import Tables
 from tests.unit.scheduling.factories import NOW
 
 
@@ -96,10 +97,11 @@ class InMemoryNotificationRepository:
 
 
 class InMemoryReminderRepository:
-    """Reminders in memory, one per (event, person, offset)."""
+    """Reminders in memory, one per (event, occurrence, person, offset)."""
 
-    def __init__(self, tables: DeliveryTables) -> None:
+    def __init__(self, tables: DeliveryTables, scheduling: Tables | None = None) -> None:
         self._tables = tables
+        self._scheduling = scheduling or Tables()
 
     async def for_event(self, event_id: UUID) -> list[Reminder]:
         return sorted(
@@ -118,6 +120,18 @@ class InMemoryReminderRepository:
     async def remove_all(self, reminders: Sequence[Reminder]) -> None:
         for reminder in reminders:
             self._tables.reminders.pop(reminder.key, None)
+
+    async def series_starting_between(self, start: datetime, end: datetime) -> list[UUID]:
+        return sorted(
+            (
+                event.id
+                for event in self._scheduling.events.values()
+                if event.recurrence is not None
+                and event.reminders
+                and any(start <= o.starts_at < end for o in event.occurrences(before=end))
+            ),
+            key=str,
+        )
 
 
 @dataclass

@@ -5,14 +5,22 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, delete, select, tuple_
+from sqlalchemy import Row, and_, delete, exists, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.postgres.models import ReminderRow
+from adapters.postgres.models import EventOccurrenceRow, EventRow, ReminderRow
 from domain.notifications.reminders import Reminder
 
-_REMINDERS = select(ReminderRow.__table__)
+_REMINDERS = select(
+    ReminderRow.event_id,
+    ReminderRow.recurrence_id,
+    ReminderRow.user_id,
+    ReminderRow.minutes,
+    ReminderRow.due_at,
+    ReminderRow.sent_at,
+)
+_KEY = (ReminderRow.event_id, ReminderRow.recurrence_id, ReminderRow.user_id, ReminderRow.minutes)
 
 
 class SqlReminderRepository:
@@ -25,7 +33,7 @@ class SqlReminderRepository:
         """The event's reminders, sent or not."""
         rows = await self._session.execute(
             _REMINDERS.where(ReminderRow.event_id == event_id).order_by(
-                ReminderRow.due_at, ReminderRow.user_id, ReminderRow.minutes
+                ReminderRow.due_at, ReminderRow.recurrence_id, ReminderRow.user_id, ReminderRow.minutes
             )
         )
         return [_reminder(row) for row in rows]
@@ -50,7 +58,7 @@ class SqlReminderRepository:
         statement = upsert(ReminderRow)
         await self._session.execute(
             statement.on_conflict_do_update(
-                index_elements=[ReminderRow.event_id, ReminderRow.user_id, ReminderRow.minutes],
+                index_elements=list(_KEY),
                 set_={"due_at": statement.excluded.due_at, "sent_at": statement.excluded.sent_at},
             ),
             [_fields(reminder) for reminder in reminders],
@@ -60,17 +68,39 @@ class SqlReminderRepository:
         """Delete these reminders."""
         if not reminders:
             return
-        keys = [reminder.key for reminder in reminders]
+        # IS NOT DISTINCT FROM: a single event's reminders have no recurrence id, and NULL = NULL is not true.
+        matches = [
+            and_(*(column.is_not_distinct_from(value) for column, value in zip(_KEY, reminder.key, strict=True)))
+            for reminder in reminders
+        ]
         await self._session.execute(
-            delete(ReminderRow)
-            .where(tuple_(ReminderRow.event_id, ReminderRow.user_id, ReminderRow.minutes).in_(keys))
-            .execution_options(synchronize_session=False)
+            delete(ReminderRow).where(or_(*matches)).execution_options(synchronize_session=False)
         )
+
+    async def series_starting_between(self, start: datetime, end: datetime) -> list[UUID]:
+        """The confirmed series with reminders that have a stored occurrence starting in [start, end)."""
+        rows = await self._session.execute(
+            select(EventRow.id)
+            .where(
+                # A single event's recurrence may be SQL NULL or JSON null: a series' is an object.
+                func.jsonb_typeof(EventRow.recurrence) == "object",
+                EventRow.status == "confirmed",
+                func.cardinality(EventRow.reminders) > 0,
+                exists().where(
+                    EventOccurrenceRow.event_id == EventRow.id,
+                    EventOccurrenceRow.starts_at >= start,
+                    EventOccurrenceRow.starts_at < end,
+                ),
+            )
+            .order_by(EventRow.id)
+        )
+        return list(rows.scalars())
 
 
 def _fields(reminder: Reminder) -> dict[str, Any]:
     return {
         "event_id": reminder.event_id,
+        "recurrence_id": reminder.recurrence_id,
         "user_id": reminder.user_id,
         "minutes": reminder.minutes,
         "due_at": reminder.due_at,
@@ -78,9 +108,10 @@ def _fields(reminder: Reminder) -> dict[str, Any]:
     }
 
 
-def _reminder(row: Row[Any]) -> Reminder:
+def _reminder(row: Row[Any, Any, Any, Any, Any, Any]) -> Reminder:
     return Reminder(
         event_id=row.event_id,
+        recurrence_id=row.recurrence_id,
         user_id=row.user_id,
         minutes=row.minutes,
         due_at=row.due_at,
