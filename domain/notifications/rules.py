@@ -9,27 +9,35 @@
 - A due reminder: `event_reminder` to the person it belongs to.
 - A Google sync job: `job_failed` to its owner when Google refuses the grant, or when the job gives up.
 
+A series is spoken of once: a change to all its occurrences (or to those from a split on) gives
+one notification per person, naming how often it repeats and the first date it reaches ("Ada
+changed the time of the weekly Stand-up: now starts at 09:30 (UTC), from Thu 3 Dec"); a change to
+one occurrence names that occurrence's date ("... of Stand-up on Mon 22 Mar: now on ...").
+
 News is told about the event as it stands when it is told: once an event is cancelled (or gone),
 only its cancellation is news, so an invitation, change or answer still on its way is dropped.
 
-Every draft's dedupe key is derived from the fact it tells, so telling it twice stores it once.
+Every draft's dedupe key is derived from the fact it tells (with the occurrence's recurrence id
+when it is about one), so telling it twice stores it once.
 Times are shown on the reader's own wall clock, named by their time zone.
 """
 
+import copy
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from domain.accounts.user import User
 from domain.domain_events import DomainEvent
+from domain.errors import NotFound
 from domain.jobs.job import Job, SourceStatus
 from domain.notifications.notification import NotificationDraft, NotificationType
 from domain.notifications.reminders import Reminder
-from domain.notifications.wording import listing, moment, span
+from domain.notifications.wording import clock_time, day_of, listing, moment, repetition, span
 from domain.scheduling.domain_events import EventCancelled, EventUpdated, ParticipantInvited, ParticipantResponded
-from domain.scheduling.event import Event
+from domain.scheduling.event import Event, EventStatus
 from domain.scheduling.occurrence import Occurrence
 from domain.scheduling.participant import ParticipantStatus
 from domain.scheduling.room import Room
@@ -74,6 +82,14 @@ def concerned_event(event: DomainEvent) -> UUID | None:
     if isinstance(event, ParticipantInvited | EventUpdated | EventCancelled | ParticipantResponded):
         return event.event_id
     return None
+
+
+def concerned_room(event: DomainEvent, current: Event | None) -> UUID | None:
+    """The room the notifications about `event` name: the occurrence's when it is about one, else the event's."""
+    if current is None:
+        return None
+    occurrence = _occurrence(current, getattr(event, "recurrence_id", None))
+    return current.room_id if occurrence is None else occurrence.room_id
 
 
 def people_involved(event: DomainEvent) -> set[UUID]:
@@ -160,17 +176,26 @@ def _invited(event: ParticipantInvited, circumstances: Circumstances) -> list[No
         return []
     actor = circumstances.name_of(event.by_user_id)
     where = _where(current, circumstances.room)
-    return [
-        NotificationDraft(
-            user_id=reader.id,
-            type=NotificationType.EVENT_INVITED,
-            title=f"Invitation: {current.title}",
-            message=f"{actor} invited you to {current.title} on {_when(current, reader)}{where}",
-            event_id=event.event_id,
-            dedupe_key=f"event_invited:{event.event_id}:{reader.id}:{_stamp(event.occurred_at)}",
+    first = _first_affected(current, event.occurred_at) if current.recurrence is not None else None
+    drafts = []
+    for reader in _readers(event, circumstances):
+        if first is not None:
+            zone = _zone_for(current, reader)
+            starts = "all day" if current.all_day else f"starts at {clock_time(first.starts_at, zone)}"
+            what = f"{_series_name(current, current.title)}: {starts}{where}, from {day_of(first.starts_at, zone)}"
+        else:
+            what = f"{current.title} on {_when(current, reader)}{where}"
+        drafts.append(
+            NotificationDraft(
+                user_id=reader.id,
+                type=NotificationType.EVENT_INVITED,
+                title=f"Invitation: {current.title}",
+                message=f"{actor} invited you to {what}",
+                event_id=event.event_id,
+                dedupe_key=f"event_invited:{event.event_id}:{reader.id}:{_stamp(event.occurred_at)}",
+            )
         )
-        for reader in _readers(event, circumstances)
-    ]
+    return drafts
 
 
 def _updated(event: EventUpdated, circumstances: Circumstances) -> list[NotificationDraft]:
@@ -180,20 +205,36 @@ def _updated(event: EventUpdated, circumstances: Circumstances) -> list[Notifica
         return []
     what = listing([label for label in _ORDER if label in changed])
     actor = circumstances.name_of(event.by_user_id)
-    where = _where(current, circumstances.room)
+    where = _where(_occurrence(current, event.recurrence_id) or current, circumstances.room)
     if not where and "room" in changed:
         where = ", with no room booked"
+    which = "" if event.recurrence_id is None else f"{_stamp(event.recurrence_id)}:"
+    first = _first_affected(current, event.occurred_at) if _is_series(current, event.recurrence_id) else None
     drafts = []
     for reader in _readers(event, circumstances):
-        when = moment(event.starts_at, _zone_for(current, reader), all_day=current.all_day)
+        zone = _zone_for(current, reader)
+        if first is not None:
+            # A change to the whole series (or to it from a split on): told once, from the first date it reaches.
+            starts = "all day" if current.all_day else f"starts at {clock_time(first.starts_at, zone)}"
+            message = (
+                f"{actor} changed the {what} of {_series_name(current, event.title)}: "
+                f"now {starts}{where}, from {day_of(first.starts_at, zone)}"
+            )
+        elif event.recurrence_id is not None:
+            when = moment(event.starts_at, zone, all_day=current.all_day)
+            on = day_of(event.recurrence_id, current.timezone if current.all_day else zone)
+            message = f"{actor} changed the {what} of {event.title} on {on}: now on {when}{where}"
+        else:
+            when = moment(event.starts_at, zone, all_day=current.all_day)
+            message = f"{actor} changed the {what} of {event.title}: now on {when}{where}"
         drafts.append(
             NotificationDraft(
                 user_id=reader.id,
                 type=NotificationType.EVENT_UPDATED,
                 title=f"Updated: {event.title}",
-                message=f"{actor} changed the {what} of {event.title}: now on {when}{where}",
+                message=message,
                 event_id=event.event_id,
-                dedupe_key=f"event_updated:{event.event_id}:{event.version}:{reader.id}",
+                dedupe_key=f"event_updated:{event.event_id}:{which}{event.version}:{reader.id}",
             )
         )
     return drafts
@@ -201,18 +242,27 @@ def _updated(event: EventUpdated, circumstances: Circumstances) -> list[Notifica
 
 def _cancelled(event: EventCancelled, circumstances: Circumstances) -> list[NotificationDraft]:
     actor = circumstances.name_of(event.by_user_id)
-    all_day = circumstances.event is not None and circumstances.event.all_day
+    current = circumstances.event
+    all_day = current is not None and current.all_day
+    which = "" if event.recurrence_id is None else f"{_stamp(event.recurrence_id)}:"
+    first = None
+    if current is not None and _is_series(current, event.recurrence_id):
+        first = _first_affected(current, event.occurred_at)
     drafts = []
     for reader in _readers(event, circumstances):
-        zone = circumstances.event.timezone if all_day and circumstances.event else reader.timezone
+        zone = current.timezone if all_day and current else reader.timezone
+        if current is not None and first is not None:
+            what = f"{_series_name(current, event.title)}, from {day_of(first.starts_at, zone)}"
+        else:
+            what = f"{event.title} on {moment(event.starts_at, zone, all_day=all_day)}"
         drafts.append(
             NotificationDraft(
                 user_id=reader.id,
                 type=NotificationType.EVENT_CANCELLED,
                 title=f"Cancelled: {event.title}",
-                message=f"{actor} cancelled {event.title} on {moment(event.starts_at, zone, all_day=all_day)}",
+                message=f"{actor} cancelled {what}",
                 event_id=event.event_id,
-                dedupe_key=f"event_cancelled:{event.event_id}:{reader.id}",
+                dedupe_key=f"event_cancelled:{event.event_id}:{which}{reader.id}",
             )
         )
     return drafts
@@ -224,19 +274,30 @@ def _responded(event: ParticipantResponded, circumstances: Circumstances) -> lis
         return []
     headline, verb = _ANSWERS[event.status]
     responder = circumstances.name_of(event.user_id)
-    return [
-        NotificationDraft(
-            user_id=reader.id,
-            type=NotificationType.PARTICIPANT_RESPONSE,
-            title=f"{headline}: {event.title}",
-            message=f"{responder} {verb} {event.title} on {_when(current, reader)}",
-            event_id=event.event_id,
-            dedupe_key=(
-                f"participant_response:{event.event_id}:{event.user_id}:{_stamp(event.occurred_at)}:{reader.id}"
-            ),
+    which = "" if event.recurrence_id is None else f"{_stamp(event.recurrence_id)}:"
+    occurrence = _occurrence(current, event.recurrence_id)
+    drafts = []
+    for reader in _readers(event, circumstances):
+        if occurrence is not None:
+            what = f"{event.title} on {_when(occurrence, reader)}"
+        elif current.recurrence is not None:
+            what = _series_name(current, event.title)
+        else:
+            what = f"{event.title} on {_when(current, reader)}"
+        drafts.append(
+            NotificationDraft(
+                user_id=reader.id,
+                type=NotificationType.PARTICIPANT_RESPONSE,
+                title=f"{headline}: {event.title}",
+                message=f"{responder} {verb} {what}",
+                event_id=event.event_id,
+                dedupe_key=(
+                    f"participant_response:{event.event_id}:{which}{event.user_id}:{_stamp(event.occurred_at)}:"
+                    f"{reader.id}"
+                ),
+            )
         )
-        for reader in _readers(event, circumstances)
-    ]
+    return drafts
 
 
 def _readers(event: DomainEvent, circumstances: Circumstances) -> list[User]:
@@ -244,7 +305,7 @@ def _readers(event: DomainEvent, circumstances: Circumstances) -> list[User]:
     return [circumstances.people[user_id] for user_id in event.affected_user_ids if user_id in circumstances.people]
 
 
-def _when(event: Event, reader: User) -> str:
+def _when(event: Event | Occurrence, reader: User) -> str:
     return moment(event.starts_at, _zone_for(event, reader), all_day=event.all_day)
 
 
@@ -263,3 +324,45 @@ def _where(event: Event | Occurrence, room: Room | None) -> str:
 
 def _stamp(at: datetime) -> str:
     return at.isoformat()
+
+
+FIRST_AFFECTED_LOOKS = (timedelta(days=40), timedelta(days=400), timedelta(days=4000))
+"""How far ahead a series is expanded, step by step, to find the first occurrence a change reaches."""
+
+
+def _is_series(current: Event, recurrence_id: datetime | None) -> bool:
+    """Tell whether a fact is about a whole series (or its part from a split on), not one occurrence."""
+    return current.recurrence is not None and recurrence_id is None
+
+
+def _series_name(current: Event, title: str) -> str:
+    """How a message names a series: 'the weekly Stand-up', 'Review (every 2 weeks)'."""
+    assert current.recurrence is not None
+    parts = current.recurrence.parts
+    interval = int(parts.get("INTERVAL", "1"))
+    how_often = repetition(parts.get("FREQ", ""), interval)
+    return f"the {how_often} {title}" if interval <= 1 else f"{title} ({how_often})"
+
+
+def _first_affected(current: Event, after: datetime) -> Occurrence | None:
+    """The series' first occurrence not over at `after` (also of a cancelled series: what it was)."""
+    series = current
+    if current.is_cancelled:
+        series = copy.copy(current)
+        series.status = EventStatus.CONFIRMED
+    start = max(after, current.starts_at)
+    for look in FIRST_AFFECTED_LOOKS:
+        upcoming = [o for o in series.occurrences(before=start + look) if o.ends_at > after]
+        if upcoming:
+            return min(upcoming, key=lambda o: o.starts_at)
+    return None
+
+
+def _occurrence(current: Event, recurrence_id: datetime | None) -> Occurrence | None:
+    """The occurrence a fact names, as it is now; None for a fact about the whole event or a vanished occurrence."""
+    if recurrence_id is None or current.recurrence is None:
+        return None
+    try:
+        return current.occurrence(recurrence_id)
+    except NotFound:
+        return None
