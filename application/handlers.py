@@ -23,6 +23,7 @@ from domain.scheduling.domain_events import (
     EventCancelled,
     EventCreated,
     EventUpdated,
+    OccurrenceRoomDeclined,
     ParticipantInvited,
     ParticipantRemoved,
     ParticipantResponded,
@@ -68,6 +69,7 @@ REACTIONS: dict[type[DomainEvent], tuple[Reaction, ...]] = {
     ParticipantInvited: (tell_people, replan_reminders),
     ParticipantRemoved: (replan_reminders,),
     ParticipantResponded: (tell_people, replan_reminders),
+    OccurrenceRoomDeclined: (tell_people,),
 }
 """Domain event type -> what follows it, in order; an event type not listed needs nothing done."""
 

@@ -6,6 +6,8 @@
   and every participant except whoever made it; other changes (description, reminders) tell nobody.
 - EventCancelled: `event_cancelled` to the organizer and participants, except whoever cancelled.
 - ParticipantResponded: `participant_response` to the organizer (not when they answer themselves).
+- OccurrenceRoomDeclined: `room_declined` to the organizer (the room of an occurrence the series'
+  horizon reached was taken; the occurrence is kept without it).
 - A due reminder: `event_reminder` to the person it belongs to.
 - A Google sync job: `job_failed` to its owner when Google refuses the grant, or when the job gives up.
 
@@ -36,7 +38,13 @@ from domain.jobs.job import Job, SourceStatus
 from domain.notifications.notification import NotificationDraft, NotificationType
 from domain.notifications.reminders import Reminder
 from domain.notifications.wording import clock_time, day_of, listing, moment, repetition, span
-from domain.scheduling.domain_events import EventCancelled, EventUpdated, ParticipantInvited, ParticipantResponded
+from domain.scheduling.domain_events import (
+    EventCancelled,
+    EventUpdated,
+    OccurrenceRoomDeclined,
+    ParticipantInvited,
+    ParticipantResponded,
+)
 from domain.scheduling.event import Event, EventStatus
 from domain.scheduling.occurrence import Occurrence
 from domain.scheduling.participant import ParticipantStatus
@@ -79,13 +87,17 @@ class Circumstances:
 
 def concerned_event(event: DomainEvent) -> UUID | None:
     """The id of the event a notifiable domain event is about; None if it notifies nobody."""
-    if isinstance(event, ParticipantInvited | EventUpdated | EventCancelled | ParticipantResponded):
+    if isinstance(
+        event, ParticipantInvited | EventUpdated | EventCancelled | ParticipantResponded | OccurrenceRoomDeclined
+    ):
         return event.event_id
     return None
 
 
 def concerned_room(event: DomainEvent, current: Event | None) -> UUID | None:
     """The room the notifications about `event` name: the occurrence's when it is about one, else the event's."""
+    if isinstance(event, OccurrenceRoomDeclined):
+        return event.room_id  # the room it no longer holds
     if current is None:
         return None
     occurrence = _occurrence(current, getattr(event, "recurrence_id", None))
@@ -113,6 +125,8 @@ def notifications_about(event: DomainEvent, circumstances: Circumstances) -> lis
             return _cancelled(event, circumstances)
         case ParticipantResponded():
             return _responded(event, circumstances)
+        case OccurrenceRoomDeclined():
+            return _room_declined(event, circumstances)
     return []
 
 
@@ -298,6 +312,34 @@ def _responded(event: ParticipantResponded, circumstances: Circumstances) -> lis
             )
         )
     return drafts
+
+
+def _room_declined(event: OccurrenceRoomDeclined, circumstances: Circumstances) -> list[NotificationDraft]:
+    current = circumstances.event
+    if current is None or current.is_cancelled or _occurrence(current, event.recurrence_id) is None:
+        return []
+    room = circumstances.room.name if circumstances.room is not None else "The room"
+    return [
+        NotificationDraft(
+            user_id=reader.id,
+            type=NotificationType.ROOM_DECLINED,
+            title=f"Room not booked: {event.title}",
+            message=(
+                f"{room} is already booked for {event.title} on {_when_of(event.starts_at, current, reader)}: "
+                "that occurrence keeps its time without a room"
+            ),
+            event_id=event.event_id,
+            dedupe_key=(
+                f"room_declined:{event.event_id}:{_stamp(event.recurrence_id)}:{event.room_id}:"
+                f"{_stamp(event.occurred_at)}"
+            ),
+        )
+        for reader in _readers(event, circumstances)
+    ]
+
+
+def _when_of(at: datetime, event: Event, reader: User) -> str:
+    return moment(at, _zone_for(event, reader), all_day=event.all_day)
 
 
 def _readers(event: DomainEvent, circumstances: Circumstances) -> list[User]:

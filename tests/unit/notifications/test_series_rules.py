@@ -159,3 +159,31 @@ def test_a_room_given_to_one_occurrence_is_the_room_its_notification_names() -> 
         moved, Circumstances(people={p.id: p for p in (ada, bob)}, event=stand_up, room=everest)
     )
     assert told.message == "Ada changed the room of Stand-up on Thu 26 Nov: now on Thu 26 Nov 10:00 (UTC) in Everest"
+
+
+def test_the_organizer_is_told_that_an_occurrence_whose_room_was_taken_keeps_its_time_without_it() -> None:
+    ada, bob = a_user(name="Ada"), a_user(name="Bob")
+    everest = a_room(name="Everest")
+    stand_up = an_event(
+        organizer=ada,
+        title="Stand-up",
+        invitees=[an_invitee(bob)],
+        room_id=everest.id,
+        recurrence=Recurrence.of("FREQ=DAILY"),
+    )
+
+    stand_up.decline_room(at(10, day=3), now=NOW)
+    declined = _only(stand_up)
+
+    assert stand_up.occurrence(at(10, day=3)).room_id is None
+    assert stand_up.occurrence(at(10, day=4)).room_id == everest.id
+    assert concerned_room(declined, stand_up) == everest.id
+    (told,) = notifications_about(
+        declined, Circumstances(people={p.id: p for p in (ada, bob)}, event=stand_up, room=everest)
+    )
+    assert (told.user_id, told.type) == (ada.id, NotificationType.ROOM_DECLINED)
+    assert told.title == "Room not booked: Stand-up"
+    assert told.message == (
+        "Everest is already booked for Stand-up on Thu 26 Nov 10:00 (UTC): "
+        "that occurrence keeps its time without a room"
+    )
