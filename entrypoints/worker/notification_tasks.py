@@ -13,7 +13,6 @@ from uuid import UUID
 from saq.types import Context
 
 from application.notifications.create_notification import create_notification as store_and_publish
-from application.notifications.schedule_reminders import plan_upcoming_reminders
 from application.notifications.send_due_reminders import send_due_reminders
 from domain.notifications.notification import NotificationDraft, NotificationType
 from entrypoints.worker.context import container_of
@@ -78,12 +77,3 @@ async def send_scheduled_reminders(ctx: Context) -> dict[str, Any]:
         all_day_time=services.settings.all_day_reminder_time,
     )
     return {"sent": run.sent, "dropped": run.dropped, "postponed": run.postponed}
-
-
-async def plan_series_reminders(ctx: Context) -> dict[str, Any]:
-    """Cron, hourly: plan the reminders of series' coming occurrences, rolling each series' window forward."""
-    services = container_of(ctx)
-    changed = await plan_upcoming_reminders(
-        as_of=services.clock.now(), uow=services.unit_of_work(), all_day_time=services.settings.all_day_reminder_time
-    )
-    return {"reminders_changed": changed}
