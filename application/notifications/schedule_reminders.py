@@ -4,7 +4,7 @@ Series are planned a window ahead (domain/notifications/reminders.py); `plan_upc
 is the cron that rolls that window forward.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from uuid import UUID
 
 from application.unit_of_work import UnitOfWork
@@ -17,7 +17,6 @@ from domain.notifications.reminders import (
     reminded_people,
     upcoming_occurrences,
 )
-from domain.scheduling.reminders import MAX_REMINDER_MINUTES
 
 
 async def schedule_reminders(
@@ -48,14 +47,14 @@ async def schedule_reminders(
 async def plan_upcoming_reminders(
     *, as_of: datetime, uow: UnitOfWork, all_day_time: time = ALL_DAY_REMINDER_TIME
 ) -> int:
-    """Plan the reminders of every series with an occurrence coming within reminder reach; answers how many changed.
+    """Plan the reminders of every series with an occurrence come within reach and not planned; answers the changes.
 
     Run regularly (well within REMINDER_LOOKAHEAD), it rolls each series' window of planned
-    reminders forward, so their rows exist for days ahead, never for years.
+    reminders forward, so their rows exist for days ahead, never for years; planning a series
+    again also drops the rows of its occurrences that are over.
     """
-    reach = as_of + timedelta(minutes=MAX_REMINDER_MINUTES) + REMINDER_LOOKAHEAD + timedelta(days=1)
     async with uow:
-        series = await uow.reminders.series_starting_between(as_of, reach)
+        series = await uow.reminders.series_needing_reminders(as_of, REMINDER_LOOKAHEAD)
     changed = 0
     for event_id in series:
         changes = await schedule_reminders(event_id, as_of=as_of, uow=uow, all_day_time=all_day_time)

@@ -1,7 +1,7 @@
 """Ports of the notifications feature: where notifications are kept and how they reach open pages."""
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 from uuid import UUID
 
@@ -85,6 +85,9 @@ class ReminderRepository(Protocol):
         """Delete these reminders."""
         ...
 
-    async def series_starting_between(self, start: datetime, end: datetime) -> list[UUID]:
-        """The confirmed series with reminders that have a stored occurrence starting in [start, end)."""
+    async def series_needing_reminders(self, as_of: datetime, lookahead: timedelta) -> list[UUID]:
+        """The confirmed series with an occurrence within reminder reach that has no reminder yet.
+
+        Reach: from `as_of` to the series' longest offset plus `lookahead` (a day more if all-day).
+        """
         ...

@@ -7,11 +7,12 @@ and publishes them on commit, like the scheduling tables.
 import copy
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
 from domain.notifications.notification import Notification, NotificationDraft
 from domain.notifications.reminders import Reminder, ReminderKey
+from domain.scheduling.event import Event
 from tests.fakes.scheduling import Tables
 from tests.unit.scheduling.factories import NOW
 
@@ -121,17 +122,18 @@ class InMemoryReminderRepository:
         for reminder in reminders:
             self._tables.reminders.pop(reminder.key, None)
 
-    async def series_starting_between(self, start: datetime, end: datetime) -> list[UUID]:
-        return sorted(
-            (
-                event.id
-                for event in self._scheduling.events.values()
-                if event.recurrence is not None
-                and event.reminders
-                and any(start <= o.starts_at < end for o in event.occurrences(before=end))
-            ),
-            key=str,
-        )
+    async def series_needing_reminders(self, as_of: datetime, lookahead: timedelta) -> list[UUID]:
+        reminded = {(r.event_id, r.recurrence_id) for r in self._tables.reminders.values()}
+
+        def needs(event: Event) -> bool:
+            reach = as_of + lookahead + timedelta(minutes=max(event.reminders), days=1 if event.all_day else 0)
+            return any(
+                o.ends_at > as_of and (event.id, o.recurrence_id) not in reminded
+                for o in event.occurrences(before=reach)
+            )
+
+        series = self._scheduling.events.values()
+        return sorted((e.id for e in series if e.recurrence is not None and e.reminders and needs(e)), key=str)
 
 
 @dataclass

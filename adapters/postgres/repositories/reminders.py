@@ -1,11 +1,11 @@
 """Reminders on PostgreSQL; due ones are claimed with FOR UPDATE SKIP LOCKED, so each is sent by one worker."""
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, and_, delete, exists, func, or_, select
+from sqlalchemy import Row, and_, case, delete, exists, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -77,8 +77,19 @@ class SqlReminderRepository:
             delete(ReminderRow).where(or_(*matches)).execution_options(synchronize_session=False)
         )
 
-    async def series_starting_between(self, start: datetime, end: datetime) -> list[UUID]:
-        """The confirmed series with reminders that have a stored occurrence starting in [start, end)."""
+    async def series_needing_reminders(self, as_of: datetime, lookahead: timedelta) -> list[UUID]:
+        """The confirmed series with an occurrence within reminder reach that has no reminder yet.
+
+        Reach, as domain/notifications/reminders.py plans it: from `as_of` to the series' longest
+        offset plus `lookahead` (a day more for an all-day series).
+        """
+        offsets = func.unnest(EventRow.reminders).table_valued("minutes").render_derived()
+        longest = select(func.max(offsets.c.minutes)).select_from(offsets).scalar_subquery()
+        reach = as_of + lookahead + func.make_interval(0, 0, 0, case((EventRow.all_day, 1), else_=0), 0, longest)
+        unreminded = ~exists().where(
+            ReminderRow.event_id == EventOccurrenceRow.event_id,
+            ReminderRow.recurrence_id == EventOccurrenceRow.recurrence_id,
+        )
         rows = await self._session.execute(
             select(EventRow.id)
             .where(
@@ -88,8 +99,9 @@ class SqlReminderRepository:
                 func.cardinality(EventRow.reminders) > 0,
                 exists().where(
                     EventOccurrenceRow.event_id == EventRow.id,
-                    EventOccurrenceRow.starts_at >= start,
-                    EventOccurrenceRow.starts_at < end,
+                    EventOccurrenceRow.ends_at > as_of,
+                    EventOccurrenceRow.starts_at < reach,
+                    unreminded,
                 ),
             )
             .order_by(EventRow.id)

@@ -1,5 +1,7 @@
 """A series' reminders on PostgreSQL: one row per occurrence within reach, claimed once, rolled forward by the cron."""
 
+from uuid import UUID
+
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
@@ -8,6 +10,7 @@ from application.notifications.send_due_reminders import send_due_reminders
 from application.scheduling.dto import CancelOccurrence, Respond
 from application.scheduling.occurrences import cancel_occurrence
 from application.scheduling.respond import respond
+from domain.notifications.reminders import REMINDER_LOOKAHEAD
 from domain.scheduling.participant import ParticipantStatus
 from domain.scheduling.recurrence import Recurrence
 from tests.fakes.notifications import RecordingPublisher
@@ -85,3 +88,37 @@ async def test_each_occurrences_reminder_is_claimed_by_one_worker_and_sent_once(
     notifications = await office.rows("SELECT scheduled_for, dedupe_key FROM notifications ORDER BY scheduled_for")
     assert [row.scheduled_for for row in notifications] == [at(9, 45), at(9, 45, day=1)]
     assert len({row.dedupe_key for row in notifications}) == 2
+
+
+async def test_the_cron_plans_only_series_with_an_occurrence_come_within_their_own_reach_and_not_yet_planned(
+    office: PostgresOffice,
+) -> None:
+    ada = await office.person()
+    daily = await office.event(ada, reminders=[15], recurrence=Recurrence.of("FREQ=DAILY"), title="Stand-up")
+    # Weekly from Saturday 10:00, reminded a day before: beyond reach (Monday 07:00 + 1 day + 2 days).
+    weekly = await office.event(
+        ada,
+        starts_at=at(10, day=5),
+        ends_at=at(11, day=5),
+        reminders=[1440],
+        recurrence=Recurrence.of("FREQ=WEEKLY"),
+        title="Review",
+    )
+    lookahead = REMINDER_LOOKAHEAD
+
+    async def needing() -> list[UUID]:
+        async with office.uow:
+            return await office.uow.reminders.series_needing_reminders(office.clock.now(), lookahead)
+
+    assert await needing() == [daily.id]
+    await plan_upcoming_reminders(as_of=office.clock.now(), uow=office.uow)
+    assert await needing() == []
+
+    # Wednesday noon: Saturday's review (reminded Friday 10:00) and Friday's stand-up come within reach.
+    office.clock.advance(at(12, day=2) - office.clock.now())
+    assert sorted(await needing(), key=str) == sorted([daily.id, weekly.id], key=str)
+    await plan_upcoming_reminders(as_of=office.clock.now(), uow=office.uow)
+    assert await needing() == []
+    assert (weekly.id, at(10, day=5)) in {
+        (row.event_id, row.recurrence_id) for row in await office.rows("SELECT event_id, recurrence_id FROM reminders")
+    }
