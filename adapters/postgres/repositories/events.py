@@ -513,7 +513,11 @@ def _occurrence_arrays(occurrences: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _schedule(event: Event) -> tuple[Any, ...]:
-    """What the occurrence rows depend on: when they change, the rows are written again."""
+    """What the occurrence rows depend on: when they change, the rows are written again (to the horizon from now).
+
+    Not the time of the last change: an answer or a new title does not move an endless series'
+    horizon on, which would refuse them for a room taken past it. The daily horizon cron moves it.
+    """
     return (
         event.calendar_id,
         event.status,
@@ -523,7 +527,6 @@ def _schedule(event: Event) -> tuple[Any, ...]:
         event.room_id,
         event.recurrence,
         tuple((key, o.time_range, o.room_changed, o.room_id) for key, o in sorted(event.overrides.items())),
-        event.updated_at if event.recurrence is not None and not event.recurrence.is_finite else None,
     )
 
 

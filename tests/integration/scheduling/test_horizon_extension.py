@@ -8,9 +8,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from adapters.postgres.outbox.codec import decode_event
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
 from application.notifications.notify_about import notify_about
+from application.scheduling.dto import Respond
 from application.scheduling.extend_horizons import extend_series_horizons
+from application.scheduling.respond import respond
 from domain.notifications.notification import NotificationType
 from domain.scheduling.event import Event
+from domain.scheduling.participant import ParticipantStatus
 from domain.scheduling.recurrence import Recurrence
 from tests.fakes.notifications import RecordingPublisher
 from tests.integration.scheduling.office import PostgresOffice
@@ -98,3 +101,25 @@ async def test_extending_an_endless_series_with_a_free_room_books_it_further_and
     assert (
         await _series(office, stand_up.id)
     ).version == stand_up.version  # nothing declined: the series itself did not change
+
+
+async def test_an_answer_to_an_endless_series_is_not_refused_for_a_room_taken_past_its_horizon(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    office = ShortHorizonOffice(sessions)
+    ada, bob, carol = await office.person(), await office.person(), await office.person()
+    everest = await office.room()
+    stand_up = await office.event(
+        ada, participants=[bob.email], room_id=everest.id, recurrence=Recurrence.of("FREQ=DAILY"), reminders=[]
+    )
+    await office.event(carol, room_id=everest.id, starts_at=at(10, day=4), ends_at=at(11, day=4))
+    office.clock.advance(timedelta(days=2))  # the horizon now reaches Friday, whose room Carol holds
+
+    await respond(
+        Respond(actor_id=bob.id, event_id=stand_up.id, status=ParticipantStatus.ACCEPTED),
+        uow=office.unit_of_work(),
+        clock=office.clock,
+    )
+
+    # Only the cron moves the horizon on (and declines Friday's room); an answer leaves the rows alone.
+    assert [starts for starts, _ in await _occurrences(office, stand_up.id)] == [at(10, day=d) for d in range(3)]
