@@ -2,7 +2,7 @@
 
 - ParticipantInvited: the invitee gets `event_invited` (not if they were taken off again, or the
   event was cancelled, before anyone could tell them).
-- EventUpdated: a change of time, room, title or location gets `event_updated` to the organizer
+- EventUpdated: a change of time, repetition, room, title or location gets `event_updated` to the organizer
   and every participant except whoever made it; other changes (description, reminders) tell nobody.
 - EventCancelled: `event_cancelled` to the organizer and participants, except whoever cancelled.
 - ParticipantResponded: `participant_response` to the organizer (not when they answer themselves).
@@ -58,11 +58,12 @@ _NOTEWORTHY = {
     "starts_at": "time",
     "ends_at": "time",
     "all_day": "time",
+    "recurrence": "repetition",
     "room_id": "room",
     "title": "title",
     "location": "location",
 }
-_ORDER = ("time", "room", "title", "location")
+_ORDER = ("time", "repetition", "room", "title", "location")
 
 _ANSWERS = {
     ParticipantStatus.ACCEPTED: ("Accepted", "accepted your invitation to"),

@@ -187,3 +187,29 @@ def test_the_organizer_is_told_that_an_occurrence_whose_room_was_taken_keeps_its
         "Everest is already booked for Stand-up on Thu 26 Nov 10:00 (UTC): "
         "that occurrence keeps its time without a room"
     )
+
+
+def test_a_new_rule_is_told_as_a_change_of_repetition_worded_by_the_new_rule() -> None:
+    ada, bob, _, stand_up = _team()
+    stand_up.pull_events()
+
+    stand_up.update(EventChanges(recurrence=Recurrence.of("FREQ=WEEKLY")), by_user_id=ada.id, now=NOW)
+    (told,) = _told(_only(stand_up), stand_up, [ada, bob])
+
+    assert (
+        told.message == "Ada changed the repetition of the weekly Stand-up: now starts at 10:00 (UTC), from Mon 23 Nov"
+    )
+
+
+def test_cancelling_this_and_the_following_occurrences_is_told_once_from_the_split() -> None:
+    ada, bob, _, stand_up = _team()
+    stand_up.pull_events()
+
+    following = stand_up.split_at(at(10, day=3), now=NOW)
+    assert following is not None
+    following.pull_events()
+    following.cancel(by_user_id=ada.id, now=NOW)
+    (told,) = _told(_only(following), following, [ada, bob])
+
+    assert told.message == "Ada cancelled the daily Stand-up, from Thu 26 Nov"
+    assert stand_up.pull_events() == []
