@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, and_, case, delete, exists, func, or_, select
+from sqlalchemy import Row, case, exists, func, select, text
 from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +21,17 @@ _REMINDERS = select(
     ReminderRow.sent_at,
 )
 _KEY = (ReminderRow.event_id, ReminderRow.recurrence_id, ReminderRow.user_id, ReminderRow.minutes)
+# Keys as four arrays, however many (a series' window may hold thousands); a single event's reminders
+# have no recurrence id, hence IS NOT DISTINCT FROM (NULL = NULL is not true).
+_DELETE = text(
+    """
+    DELETE FROM reminders r
+    USING unnest(CAST(:events AS uuid[]), CAST(:occurrences AS timestamptz[]), CAST(:users AS uuid[]),
+                 CAST(:minutes AS integer[])) AS k(event_id, recurrence_id, user_id, minutes)
+    WHERE r.event_id = k.event_id AND r.recurrence_id IS NOT DISTINCT FROM k.recurrence_id
+      AND r.user_id = k.user_id AND r.minutes = k.minutes
+    """
+)
 
 
 class SqlReminderRepository:
@@ -68,13 +79,14 @@ class SqlReminderRepository:
         """Delete these reminders."""
         if not reminders:
             return
-        # IS NOT DISTINCT FROM: a single event's reminders have no recurrence id, and NULL = NULL is not true.
-        matches = [
-            and_(*(column.is_not_distinct_from(value) for column, value in zip(_KEY, reminder.key, strict=True)))
-            for reminder in reminders
-        ]
         await self._session.execute(
-            delete(ReminderRow).where(or_(*matches)).execution_options(synchronize_session=False)
+            _DELETE,
+            {
+                "events": [reminder.event_id for reminder in reminders],
+                "occurrences": [reminder.recurrence_id for reminder in reminders],
+                "users": [reminder.user_id for reminder in reminders],
+                "minutes": [reminder.minutes for reminder in reminders],
+            },
         )
 
     async def series_needing_reminders(self, as_of: datetime, lookahead: timedelta) -> list[UUID]:

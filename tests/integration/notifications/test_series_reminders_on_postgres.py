@@ -122,3 +122,24 @@ async def test_the_cron_plans_only_series_with_an_occurrence_come_within_their_o
     assert (weekly.id, at(10, day=5)) in {
         (row.event_id, row.recurrence_id) for row in await office.rows("SELECT event_id, recurrence_id FROM reminders")
     }
+
+
+async def test_removing_reminders_takes_exactly_those_of_single_events_and_of_occurrences(
+    office: PostgresOffice,
+) -> None:
+    ada = await office.person()
+    single = await office.event(ada, reminders=[5, 15])
+    daily = await office.event(ada, reminders=[15], recurrence=Recurrence.of("FREQ=DAILY"), title="Stand-up")
+    for event_id in (single.id, daily.id):
+        await schedule_reminders(event_id, as_of=office.clock.now(), uow=office.uow)
+    async with office.uow:
+        five_minutes = [r for r in await office.uow.reminders.for_event(single.id) if r.minutes == 5]
+        tomorrows = [r for r in await office.uow.reminders.for_event(daily.id) if r.recurrence_id == at(10, day=1)]
+        await office.uow.reminders.remove_all([*five_minutes, *tomorrows])
+        await office.uow.commit()
+
+    left = await office.rows("SELECT event_id, recurrence_id, minutes FROM reminders")
+    assert {(row.event_id, row.recurrence_id, row.minutes) for row in left} == {
+        (single.id, None, 15),
+        (daily.id, at(10), 15),
+    }
