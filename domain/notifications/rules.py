@@ -24,20 +24,19 @@ when it is about one), so telling it twice stores it once.
 Times are shown on the reader's own wall clock, named by their time zone.
 """
 
-import copy
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from uuid import UUID
 
 from domain.accounts.user import User
 from domain.domain_events import DomainEvent
-from domain.errors import NotFound
 from domain.jobs.job import Job, SourceStatus
 from domain.notifications.notification import NotificationDraft, NotificationType
 from domain.notifications.reminders import Reminder
-from domain.notifications.wording import clock_time, day_of, listing, moment, repetition, span
+from domain.notifications.series import about_whole_series, first_affected, occurrence_named, series_name
+from domain.notifications.wording import clock_time, day_of, listing, moment, span
 from domain.scheduling.domain_events import (
     EventCancelled,
     EventUpdated,
@@ -45,7 +44,7 @@ from domain.scheduling.domain_events import (
     ParticipantInvited,
     ParticipantResponded,
 )
-from domain.scheduling.event import Event, EventStatus
+from domain.scheduling.event import Event
 from domain.scheduling.occurrence import Occurrence
 from domain.scheduling.participant import ParticipantStatus
 from domain.scheduling.room import Room
@@ -101,7 +100,9 @@ def concerned_room(event: DomainEvent, current: Event | None) -> UUID | None:
         return event.room_id  # the room it no longer holds
     if current is None:
         return None
-    occurrence = _occurrence(current, getattr(event, "recurrence_id", None))
+    occurrence = None
+    if isinstance(event, EventUpdated | EventCancelled | ParticipantResponded):
+        occurrence = occurrence_named(current, event.recurrence_id)
     return current.room_id if occurrence is None else occurrence.room_id
 
 
@@ -191,13 +192,13 @@ def _invited(event: ParticipantInvited, circumstances: Circumstances) -> list[No
         return []
     actor = circumstances.name_of(event.by_user_id)
     where = _where(current, circumstances.room)
-    first = _first_affected(current, event.occurred_at) if current.recurrence is not None else None
+    first = first_affected(current, event.occurred_at) if current.recurrence is not None else None
     drafts = []
     for reader in _readers(event, circumstances):
         if first is not None:
             zone = _zone_for(current, reader)
             starts = "all day" if current.all_day else f"starts at {clock_time(first.starts_at, zone)}"
-            what = f"{_series_name(current, current.title)}: {starts}{where}, from {day_of(first.starts_at, zone)}"
+            what = f"{series_name(current, current.title)}: {starts}{where}, from {day_of(first.starts_at, zone)}"
         else:
             what = f"{current.title} on {_when(current, reader)}{where}"
         drafts.append(
@@ -220,11 +221,11 @@ def _updated(event: EventUpdated, circumstances: Circumstances) -> list[Notifica
         return []
     what = listing([label for label in _ORDER if label in changed])
     actor = circumstances.name_of(event.by_user_id)
-    where = _where(_occurrence(current, event.recurrence_id) or current, circumstances.room)
+    where = _where(occurrence_named(current, event.recurrence_id) or current, circumstances.room)
     if not where and "room" in changed:
         where = ", with no room booked"
     which = "" if event.recurrence_id is None else f"{_stamp(event.recurrence_id)}:"
-    first = _first_affected(current, event.occurred_at) if _is_series(current, event.recurrence_id) else None
+    first = first_affected(current, event.occurred_at) if about_whole_series(current, event.recurrence_id) else None
     drafts = []
     for reader in _readers(event, circumstances):
         zone = _zone_for(current, reader)
@@ -232,7 +233,7 @@ def _updated(event: EventUpdated, circumstances: Circumstances) -> list[Notifica
             # A change to the whole series (or to it from a split on): told once, from the first date it reaches.
             starts = "all day" if current.all_day else f"starts at {clock_time(first.starts_at, zone)}"
             message = (
-                f"{actor} changed the {what} of {_series_name(current, event.title)}: "
+                f"{actor} changed the {what} of {series_name(current, event.title)}: "
                 f"now {starts}{where}, from {day_of(first.starts_at, zone)}"
             )
         elif event.recurrence_id is not None:
@@ -261,13 +262,13 @@ def _cancelled(event: EventCancelled, circumstances: Circumstances) -> list[Noti
     all_day = current is not None and current.all_day
     which = "" if event.recurrence_id is None else f"{_stamp(event.recurrence_id)}:"
     first = None
-    if current is not None and _is_series(current, event.recurrence_id):
-        first = _first_affected(current, event.occurred_at)
+    if current is not None and about_whole_series(current, event.recurrence_id):
+        first = first_affected(current, event.occurred_at)
     drafts = []
     for reader in _readers(event, circumstances):
         zone = current.timezone if all_day and current else reader.timezone
         if current is not None and first is not None:
-            what = f"{_series_name(current, event.title)}, from {day_of(first.starts_at, zone)}"
+            what = f"{series_name(current, event.title)}, from {day_of(first.starts_at, zone)}"
         else:
             what = f"{event.title} on {moment(event.starts_at, zone, all_day=all_day)}"
         drafts.append(
@@ -290,13 +291,13 @@ def _responded(event: ParticipantResponded, circumstances: Circumstances) -> lis
     headline, verb = _ANSWERS[event.status]
     responder = circumstances.name_of(event.user_id)
     which = "" if event.recurrence_id is None else f"{_stamp(event.recurrence_id)}:"
-    occurrence = _occurrence(current, event.recurrence_id)
+    occurrence = occurrence_named(current, event.recurrence_id)
     drafts = []
     for reader in _readers(event, circumstances):
         if occurrence is not None:
             what = f"{event.title} on {_when(occurrence, reader)}"
         elif current.recurrence is not None:
-            what = _series_name(current, event.title)
+            what = series_name(current, event.title)
         else:
             what = f"{event.title} on {_when(current, reader)}"
         drafts.append(
@@ -317,7 +318,7 @@ def _responded(event: ParticipantResponded, circumstances: Circumstances) -> lis
 
 def _room_declined(event: OccurrenceRoomDeclined, circumstances: Circumstances) -> list[NotificationDraft]:
     current = circumstances.event
-    if current is None or current.is_cancelled or _occurrence(current, event.recurrence_id) is None:
+    if current is None or current.is_cancelled or occurrence_named(current, event.recurrence_id) is None:
         return []
     room = circumstances.room.name if circumstances.room is not None else "The room"
     return [
@@ -367,45 +368,3 @@ def _where(event: Event | Occurrence, room: Room | None) -> str:
 
 def _stamp(at: datetime) -> str:
     return at.isoformat()
-
-
-FIRST_AFFECTED_LOOKS = (timedelta(days=40), timedelta(days=400), timedelta(days=4000))
-"""How far ahead a series is expanded, step by step, to find the first occurrence a change reaches."""
-
-
-def _is_series(current: Event, recurrence_id: datetime | None) -> bool:
-    """Tell whether a fact is about a whole series (or its part from a split on), not one occurrence."""
-    return current.recurrence is not None and recurrence_id is None
-
-
-def _series_name(current: Event, title: str) -> str:
-    """How a message names a series: 'the weekly Stand-up', 'Review (every 2 weeks)'."""
-    assert current.recurrence is not None
-    parts = current.recurrence.parts
-    interval = int(parts.get("INTERVAL", "1"))
-    how_often = repetition(parts.get("FREQ", ""), interval)
-    return f"the {how_often} {title}" if interval <= 1 else f"{title} ({how_often})"
-
-
-def _first_affected(current: Event, after: datetime) -> Occurrence | None:
-    """The series' first occurrence not over at `after` (also of a cancelled series: what it was)."""
-    series = current
-    if current.is_cancelled:
-        series = copy.copy(current)
-        series.status = EventStatus.CONFIRMED
-    start = max(after, current.starts_at)
-    for look in FIRST_AFFECTED_LOOKS:
-        upcoming = [o for o in series.occurrences(before=start + look) if o.ends_at > after]
-        if upcoming:
-            return min(upcoming, key=lambda o: o.starts_at)
-    return None
-
-
-def _occurrence(current: Event, recurrence_id: datetime | None) -> Occurrence | None:
-    """The occurrence a fact names, as it is now; None for a fact about the whole event or a vanished occurrence."""
-    if recurrence_id is None or current.recurrence is None:
-        return None
-    try:
-        return current.occurrence(recurrence_id)
-    except NotFound:
-        return None
