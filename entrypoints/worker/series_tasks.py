@@ -20,7 +20,7 @@ async def extend_occurrence_horizons(ctx: Context) -> dict[str, Any]:
         clock=services.clock,
         horizon=timedelta(days=services.settings.occurrence_horizon_days),
     )
-    return {"series": run.series, "rooms_declined": run.rooms_declined}
+    return {"series": run.series, "rooms_declined": run.rooms_declined, "failed": run.failed}
 
 
 async def plan_series_reminders(ctx: Context) -> dict[str, Any]:
