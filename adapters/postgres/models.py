@@ -169,6 +169,7 @@ class EventOccurrenceRow(DefaultBase):
         ),
         Index("ix_event_occurrences_calendar_span", "calendar_id", text(SLOT_RANGE), postgresql_using="gist"),
         Index("ix_event_occurrences_room_starts_at", "room_id", "starts_at"),
+        Index("ix_event_occurrences_event_span", "event_id", text(SLOT_RANGE), postgresql_using="gist"),
     )
 
     event_id: Mapped[UUID] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
