@@ -94,12 +94,18 @@ class RoomAlreadyBooked(Conflict):
         starts_at: datetime,
         ends_at: datetime,
         conflicting_event_id: UUID | None = None,
+        *,
+        more_conflicts: int = 0,
     ) -> None:
-        super().__init__(f"the room is already booked between {starts_at.isoformat()} and {ends_at.isoformat()}")
+        detail = f"the room is already booked between {starts_at.isoformat()} and {ends_at.isoformat()}"
+        if more_conflicts:
+            detail += f", and {more_conflicts} more occurrence{'s' if more_conflicts > 1 else ''} of the series clash"
+        super().__init__(detail)
         self.room_id = room_id
         self.starts_at = starts_at
         self.ends_at = ends_at
         self.conflicting_event_id = conflicting_event_id
+        self.more_conflicts = more_conflicts
 
 
 class EmailAlreadyRegistered(Conflict):

@@ -7,7 +7,7 @@ are easier to extend in a migration than PostgreSQL enum types.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -122,13 +122,6 @@ class EventRow(DefaultBase):
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("status IN ('confirmed', 'cancelled')", name="status"),
         CheckConstraint("version >= 1", name="version_positive"),
-        ExcludeConstraint(
-            ("room_id", "="),
-            (text(SLOT_RANGE), "&&"),
-            name=ROOM_BOOKING_CONSTRAINT,
-            using="gist",
-            where=text("room_id IS NOT NULL AND status = 'confirmed'"),
-        ),
         # Range overlap (`&&`) finds every event a window touches, however long it lasts; the same
         # index serves `calendar_id =` alone (the calendars' ON DELETE CASCADE).
         Index("ix_events_calendar_span", "calendar_id", text(SLOT_RANGE), postgresql_using="gist"),
@@ -151,6 +144,41 @@ class EventRow(DefaultBase):
     reminders: Mapped[list[int]] = mapped_column(ARRAY(Integer))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    recurrence: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    """A series' rule, EXDATEs and RDATEs; NULL for a single event."""
+    overrides: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+    """What single occurrences of a series change (each keyed by its recurrence id)."""
+
+
+class EventOccurrenceRow(DefaultBase):
+    """One occurrence of an event: a single event's one, a series' up to the horizon; what windows read.
+
+    The room exclusion constraint lives here, so no occurrence of anything double-books a room.
+    A single event's recurrence id is its start. All-day occurrences also hold their dates.
+    """
+
+    __tablename__ = "event_occurrences"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        ExcludeConstraint(
+            ("room_id", "="),
+            (text(SLOT_RANGE), "&&"),
+            name=ROOM_BOOKING_CONSTRAINT,
+            using="gist",
+            where=text("room_id IS NOT NULL"),
+        ),
+        Index("ix_event_occurrences_calendar_span", "calendar_id", text(SLOT_RANGE), postgresql_using="gist"),
+        Index("ix_event_occurrences_room_starts_at", "room_id", "starts_at"),
+    )
+
+    event_id: Mapped[UUID] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    recurrence_id: Mapped[datetime] = mapped_column(primary_key=True)
+    calendar_id: Mapped[UUID]
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    start_date: Mapped[date | None]
+    end_date: Mapped[date | None]
+    room_id: Mapped[UUID | None] = mapped_column(ForeignKey("rooms.id", ondelete="SET NULL"))
 
 
 class EventParticipantRow(DefaultBase):

@@ -9,11 +9,13 @@ beside them.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 from domain.changes import UNSET, UnsetType
 from domain.scheduling.calendar import DEFAULT_COLOR, CalendarChanges, CalendarRole
 from domain.scheduling.event import EventChanges, NewEvent
+from domain.scheduling.occurrence import OccurrenceScope
 from domain.scheduling.participant import ParticipantStatus
 from domain.scheduling.room import Room, RoomBooking, RoomChanges
 from domain.scheduling.time_range import TimeRange
@@ -122,11 +124,45 @@ class RemoveParticipant:
 
 @dataclass(frozen=True, kw_only=True)
 class Respond:
-    """Answer an invitation: accepted, declined or tentative."""
+    """Answer an invitation: accepted, declined or tentative; for one occurrence when `recurrence_id` is set."""
 
     actor_id: UUID
     event_id: UUID
     status: ParticipantStatus
+    recurrence_id: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class GetOccurrence:
+    """Read one occurrence of a series, named by its recurrence id (its original start)."""
+
+    actor_id: UUID
+    event_id: UUID
+    recurrence_id: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateOccurrence:
+    """Change one occurrence (`scope` this) or it and the following ones (`scope` following: a split)."""
+
+    actor_id: UUID
+    event_id: UUID
+    recurrence_id: datetime
+    changes: EventChanges
+    scope: OccurrenceScope = OccurrenceScope.THIS
+    participants: Sequence[str] | UnsetType = UNSET
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CancelOccurrence:
+    """Call off one occurrence (`scope` this) or it and the following ones (`scope` following)."""
+
+    actor_id: UUID
+    event_id: UUID
+    recurrence_id: datetime
+    scope: OccurrenceScope = OccurrenceScope.THIS
+    expected_version: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -12,7 +12,7 @@ async def respond(command: Respond, *, uow: UnitOfWork, clock: Clock) -> Event:
     async with uow:
         event, _ = await visible_event(uow, command.event_id, command.actor_id, for_update=True)
         version_before = event.version
-        event.respond(command.actor_id, command.status, now=clock.now())
+        event.respond(command.actor_id, command.status, now=clock.now(), recurrence_id=command.recurrence_id)
         if event.version != version_before:
             await uow.events.save(event)
             await uow.commit()

@@ -125,11 +125,13 @@ class EventUpdated(DomainEvent):
     ends_at: datetime
     changed_fields: tuple[str, ...]
     version: int
+    recurrence_id: datetime | None = None
+    """The occurrence changed (its original start), or None when the event (the whole series) changed."""
 
 
 @dataclass(frozen=True, kw_only=True)
 class EventCancelled(DomainEvent):
-    """An event was called off; its room is free again."""
+    """An event (or, with a `recurrence_id`, one occurrence of a series) was called off; its room is free again."""
 
     name: ClassVar[str] = "event_cancelled"
 
@@ -139,6 +141,7 @@ class EventCancelled(DomainEvent):
     title: str
     starts_at: datetime
     ends_at: datetime
+    recurrence_id: datetime | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -178,3 +181,4 @@ class ParticipantResponded(DomainEvent):
     organizer_id: UUID
     status: ParticipantStatus
     title: str
+    recurrence_id: datetime | None = None

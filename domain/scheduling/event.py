@@ -3,9 +3,10 @@
 import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Self, TypedDict
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from domain.accounts.user import User
 from domain.changes import UNSET, UnsetType
@@ -23,7 +24,9 @@ from domain.scheduling.domain_events import (
     ParticipantResponded,
     audience,
 )
+from domain.scheduling.occurrence import Occurrence, Override, date_recurrence_id, local_dates
 from domain.scheduling.participant import ANSWERS, Invitee, Participant, ParticipantStatus
+from domain.scheduling.recurrence import Recurrence, RecurrenceDate, check_first_occurrence
 from domain.scheduling.reminders import DEFAULT_REMINDERS, reminder_offsets
 from domain.scheduling.time_range import TimeRange
 from domain.scheduling.timezone import MAX_TIMEZONE_LENGTH, time_zone
@@ -59,8 +62,8 @@ class NewEvent:
     """What an organizer asks for when creating an event; `timezone` None means the organizer's own zone."""
 
     title: str
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
     description: str = ""
     location: str = ""
     all_day: bool = False
@@ -68,6 +71,10 @@ class NewEvent:
     room_id: UUID | None = None
     reminders: Sequence[int] = DEFAULT_REMINDERS
     invitees: Sequence[Invitee] = ()
+    recurrence: Recurrence | None = None
+    start_date: date | None = None
+    """An all-day event's first date (with `end_date`, exclusive), instead of `starts_at`/`ends_at`."""
+    end_date: date | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,6 +91,17 @@ class EventChanges:
     room_id: UUID | UnsetType | None = UNSET
     reminders: Sequence[int] | UnsetType = UNSET
     invitees: Sequence[Invitee] | UnsetType = UNSET
+    recurrence: Recurrence | UnsetType | None = UNSET
+    start_date: date | UnsetType = UNSET
+    end_date: date | UnsetType = UNSET
+
+    def named(self) -> tuple[str, ...]:
+        """The names of the fields this change sets."""
+        return tuple(name for name, value in vars(self).items() if value is not UNSET)
+
+
+OCCURRENCE_FIELDS = frozenset({"title", "description", "location", "starts_at", "ends_at", "room_id"})
+"""What one occurrence of a series may change on its own; the rest is the series'."""
 
 
 @dataclass(kw_only=True, eq=False)
@@ -106,6 +124,8 @@ class Event(Aggregate):
     reminders: tuple[int, ...] = DEFAULT_REMINDERS
     created_at: datetime
     updated_at: datetime
+    recurrence: Recurrence | None = None
+    overrides: dict[datetime, Override] = field(default_factory=dict)
 
     @classmethod
     def create(cls, new: NewEvent, *, calendar_id: UUID, organizer: User, now: datetime) -> Self:
@@ -119,14 +139,15 @@ class Event(Aggregate):
             title=label(new.title, field="title", max_length=MAX_TITLE_LENGTH),
             description=bounded_text(new.description, field="description", max_length=MAX_DESCRIPTION_LENGTH),
             location=bounded_text(new.location, field="location", max_length=MAX_LOCATION_LENGTH),
-            time_range=event_slot(new.starts_at, new.ends_at, all_day=new.all_day, timezone=timezone),
-            all_day=new.all_day,
+            time_range=_new_slot(new, timezone),
+            all_day=new.all_day or new.start_date is not None,
             timezone=timezone,
             room_id=new.room_id,
             reminders=reminder_offsets(new.reminders),
             created_at=now,
             updated_at=now,
         )
+        event.recurrence = event._checked_recurrence(new.recurrence)
         event._record_created(now)
         for invitee in new.invitees:
             event._invite(invitee, by_user_id=organizer.id, now=now)
@@ -267,16 +288,27 @@ class Event(Aggregate):
         location = _unless_unset(changes.location, self.location, "location", MAX_LOCATION_LENGTH)
         all_day = self.all_day if changes.all_day is UNSET else changes.all_day
         timezone = self.timezone if changes.timezone is UNSET else changes.timezone
-        time_range = event_slot(
-            self.starts_at if changes.starts_at is UNSET else changes.starts_at,
-            self.ends_at if changes.ends_at is UNSET else changes.ends_at,
-            all_day=all_day,
-            timezone=timezone,
-        )
+        starts_at = self.starts_at if changes.starts_at is UNSET else changes.starts_at
+        ends_at = self.ends_at if changes.ends_at is UNSET else changes.ends_at
+        if changes.start_date is not UNSET or changes.end_date is not UNSET:
+            all_day = True
+            first, end = local_dates(self.time_range, self.timezone)
+            starts_at, ends_at = _date_slot(
+                first if changes.start_date is UNSET else changes.start_date,
+                end if changes.end_date is UNSET else changes.end_date,
+                timezone,
+            )
+        time_range = event_slot(starts_at, ends_at, all_day=all_day, timezone=timezone)
         room_id = self.room_id if changes.room_id is UNSET else changes.room_id
         reminders = self.reminders if changes.reminders is UNSET else reminder_offsets(changes.reminders)
         if changes.invitees is not UNSET:
             _check_guest_count(changes.invitees)
+        recurrence = self.recurrence if changes.recurrence is UNSET else changes.recurrence
+        moved_by = self._start_moved_by(time_range, all_day=all_day, timezone=timezone)
+        if recurrence is not None and moved_by:
+            recurrence = _shifted(recurrence, moved_by, all_day=all_day)
+        if recurrence is not None:
+            recurrence = _checked_series(recurrence, time_range, all_day=all_day, timezone=timezone)
 
         changed = tuple(
             name
@@ -290,12 +322,15 @@ class Event(Aggregate):
                 ("timezone", self.timezone, timezone),
                 ("room_id", self.room_id, room_id),
                 ("reminders", self.reminders, reminders),
+                ("recurrence", self.recurrence, recurrence),
             )
             if old != new
         )
+        if moved_by and self.overrides:
+            self.overrides = {key + moved_by: override.moved_by(moved_by) for key, override in self.overrides.items()}
         self.title, self.description, self.location = title, description, location
         self.time_range, self.all_day, self.timezone = time_range, all_day, timezone
-        self.room_id, self.reminders = room_id, reminders
+        self.room_id, self.reminders, self.recurrence = room_id, reminders, recurrence
         guests_changed = False
         if changes.invitees is not UNSET:
             guests_changed = self._replace_guests(changes.invitees, by_user_id=by_user_id, now=now)
@@ -337,6 +372,250 @@ class Event(Aggregate):
             )
         )
 
+    # Series: occurrences, one occurrence changed or cancelled, a series split in two.
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The event's IANA zone, in which a series keeps its wall-clock time."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def start_date(self) -> date | None:
+        """An all-day event's first date; None for a timed one."""
+        return local_dates(self.time_range, self.timezone)[0] if self.all_day else None
+
+    @property
+    def end_date(self) -> date | None:
+        """The day after an all-day event's last date (exclusive); None for a timed one."""
+        return local_dates(self.time_range, self.timezone)[1] if self.all_day else None
+
+    def occurrences(self, *, before: datetime) -> list[Occurrence]:
+        """The occurrences whose original start is before `before`, overrides applied; none once cancelled."""
+        if self.is_cancelled:
+            return []
+        if self.recurrence is None:
+            return [Occurrence(self, None, self.time_range)]
+        return [self._occurrence_at(recurrence_id) for recurrence_id in self._recurrence_ids(before=before)]
+
+    def occurrence(self, recurrence_id: datetime) -> Occurrence:
+        """The occurrence with this recurrence id (original start); NotFound if the series has none such."""
+        if self.recurrence is None or self.is_cancelled:
+            raise NotFound("occurrence", recurrence_id.isoformat())
+        wanted = self._recurrence_key(recurrence_id)
+        if wanted not in self._recurrence_ids(before=wanted + timedelta(seconds=1)):
+            raise NotFound("occurrence", recurrence_id.isoformat())
+        return self._occurrence_at(wanted)
+
+    def update_occurrence(
+        self, recurrence_id: datetime, changes: EventChanges, *, by_user_id: UUID, now: datetime
+    ) -> tuple[str, ...]:
+        """Change one occurrence (an override keeps what it changes); return the names of what changed."""
+        self._ensure_not_cancelled()
+        occurrence = self.occurrence(recurrence_id)
+        for name in changes.named():
+            if name not in OCCURRENCE_FIELDS:
+                raise InvalidInput(name, f"{name} is the series': change it for all occurrences or the following ones")
+        override = self.overrides.get(occurrence.recurrence_id or recurrence_id)
+        override = replace(override, responses=dict(override.responses)) if override else None
+        override = override or Override(recurrence_id=self._recurrence_key(recurrence_id))
+        title = _unless_unset(changes.title, occurrence.title, "title", MAX_TITLE_LENGTH)
+        if changes.title is not UNSET:
+            title = label(changes.title, field="title", max_length=MAX_TITLE_LENGTH)
+        description = _unless_unset(changes.description, occurrence.description, "description", MAX_DESCRIPTION_LENGTH)
+        location = _unless_unset(changes.location, occurrence.location, "location", MAX_LOCATION_LENGTH)
+        time_range = event_slot(
+            occurrence.starts_at if changes.starts_at is UNSET else changes.starts_at,
+            occurrence.ends_at if changes.ends_at is UNSET else changes.ends_at,
+            all_day=self.all_day,
+            timezone=self.timezone,
+        )
+        room_id = occurrence.room_id if changes.room_id is UNSET else changes.room_id
+        changed = tuple(
+            name
+            for name, old, new in (
+                ("title", occurrence.title, title),
+                ("description", occurrence.description, description),
+                ("location", occurrence.location, location),
+                ("starts_at", occurrence.starts_at, time_range.starts_at),
+                ("ends_at", occurrence.ends_at, time_range.ends_at),
+                ("room_id", occurrence.room_id, room_id),
+            )
+            if old != new
+        )
+        if not changed:
+            return ()
+        original = self._original_range(override.recurrence_id)
+        override.title = None if title == self.title else title
+        override.description = None if description == self.description else description
+        override.location = None if location == self.location else location
+        override.time_range = None if time_range == original else time_range
+        override.room_changed, override.room_id = room_id != self.room_id, room_id
+        self.overrides[override.recurrence_id] = override
+        self._bump(now)
+        self.record(
+            EventUpdated(
+                occurred_at=now,
+                affected_user_ids=self._audience(excluding=by_user_id),
+                event_id=self.id,
+                calendar_id=self.calendar_id,
+                by_user_id=by_user_id,
+                title=title,
+                starts_at=time_range.starts_at,
+                ends_at=time_range.ends_at,
+                changed_fields=changed,
+                version=self.version,
+                recurrence_id=override.recurrence_id,
+            )
+        )
+        return changed
+
+    def cancel_occurrence(self, recurrence_id: datetime, *, by_user_id: UUID, now: datetime) -> None:
+        """Call one occurrence off (an EXDATE), which frees its room; the rest of the series stays."""
+        self._ensure_not_cancelled()
+        occurrence = self.occurrence(recurrence_id)
+        key = self._recurrence_key(recurrence_id)
+        assert self.recurrence is not None
+        skipped: RecurrenceDate = key.date() if self.all_day else key
+        self.recurrence = replace(self.recurrence, exdates=(*self.recurrence.exdates, skipped))
+        self.overrides.pop(key, None)
+        self._bump(now)
+        self.record(
+            EventCancelled(
+                occurred_at=now,
+                affected_user_ids=self._audience(excluding=by_user_id),
+                event_id=self.id,
+                calendar_id=self.calendar_id,
+                by_user_id=by_user_id,
+                title=occurrence.title,
+                starts_at=occurrence.starts_at,
+                ends_at=occurrence.ends_at,
+                recurrence_id=key,
+            )
+        )
+
+    def split_at(self, recurrence_id: datetime, *, now: datetime) -> Self | None:
+        """End the series before this occurrence and return a new series holding it and the following ones.
+
+        None when it is the first occurrence: "this and the following" is then the whole series.
+        Overrides, EXDATEs and RDATEs from the occurrence on move to the new series; COUNT is shared.
+        """
+        self._ensure_not_cancelled()
+        self.occurrence(recurrence_id)
+        key = self._recurrence_key(recurrence_id)
+        assert self.recurrence is not None
+        if key <= self._first_recurrence_id():
+            return None
+        recurrence = self.recurrence
+        rule_only = Recurrence(recurrence.rule)
+        produced_before = len(self._recurrence_ids(before=key, recurrence=rule_only))
+        if self.all_day:
+            until = (key.date() - timedelta(days=1)).strftime("%Y%m%d")
+        else:
+            until = (key - timedelta(seconds=1)).strftime("%Y%m%dT%H%M%SZ")
+        following = recurrence.with_parts(
+            COUNT=str(recurrence.count - produced_before) if recurrence.count is not None else None
+        )
+        cut = key.date() if self.all_day else key
+
+        def _before(value: RecurrenceDate) -> bool:
+            return value < cut  # dates with dates, datetimes with datetimes
+
+        series = type(self)(
+            id=new_id(now),
+            calendar_id=self.calendar_id,
+            organizer_id=self.organizer_id,
+            title=self.title,
+            description=self.description,
+            location=self.location,
+            time_range=self._original_range(key),
+            all_day=self.all_day,
+            timezone=self.timezone,
+            room_id=self.room_id,
+            participants=list(self.participants),
+            reminders=self.reminders,
+            created_at=now,
+            updated_at=now,
+            recurrence=replace(
+                following,
+                exdates=tuple(d for d in recurrence.exdates if not _before(d)),
+                rdates=tuple(d for d in recurrence.rdates if not _before(d)),
+            ),
+            overrides={k: o for k, o in self.overrides.items() if k >= key},
+        )
+        self.recurrence = replace(
+            recurrence.with_parts(COUNT=None, UNTIL=until),
+            exdates=tuple(d for d in recurrence.exdates if _before(d)),
+            rdates=tuple(d for d in recurrence.rdates if _before(d)),
+        )
+        self.overrides = {k: o for k, o in self.overrides.items() if k < key}
+        self._bump(now)
+        series._record_created(now)
+        return series
+
+    def _checked_recurrence(self, recurrence: Recurrence | None) -> Recurrence | None:
+        if recurrence is None:
+            return None
+        return _checked_series(recurrence, self.time_range, all_day=self.all_day, timezone=self.timezone)
+
+    def _recurrence_key(self, recurrence_id: datetime) -> datetime:
+        """The recurrence id as stored: UTC, and 00:00 UTC of its date for an all-day series."""
+        if recurrence_id.tzinfo is None:
+            recurrence_id = recurrence_id.replace(tzinfo=UTC)
+        if self.all_day:
+            return date_recurrence_id(recurrence_id.astimezone(UTC).date())
+        return recurrence_id.astimezone(UTC)
+
+    def _first_recurrence_id(self) -> datetime:
+        if self.all_day:
+            first = self.start_date
+            assert first is not None
+            return date_recurrence_id(first)
+        return self.starts_at
+
+    def _recurrence_ids(self, *, before: datetime, recurrence: Recurrence | None = None) -> list[datetime]:
+        recurrence = recurrence or self.recurrence
+        assert recurrence is not None
+        if self.all_day:
+            first = self.start_date
+            assert first is not None
+            last = before.astimezone(UTC).date() + (timedelta(days=1) if before.time() != time(0) else timedelta())
+            return [date_recurrence_id(day) for day in recurrence.date_starts(first, before=last)]
+        return recurrence.timed_starts(self.starts_at, self.zone, before=before)
+
+    def _original_range(self, recurrence_id: datetime) -> TimeRange:
+        """Where the occurrence with this recurrence id falls when nothing overrides it."""
+        zone = self.zone
+        if self.all_day:
+            first, end = local_dates(self.time_range, self.timezone)
+            day = recurrence_id.date()
+            return TimeRange(
+                datetime.combine(day, time(0), tzinfo=zone),
+                datetime.combine(day + (end - first), time(0), tzinfo=zone),
+            )
+        local_start = recurrence_id.astimezone(zone)
+        nominal = self.ends_at.astimezone(zone).replace(tzinfo=None) - self.starts_at.astimezone(zone).replace(
+            tzinfo=None
+        )
+        ends_at = (local_start.replace(tzinfo=None) + nominal).replace(tzinfo=zone)
+        if ends_at <= local_start:
+            ends_at = local_start + self.time_range.duration
+        return TimeRange(recurrence_id, ends_at)
+
+    def _occurrence_at(self, recurrence_id: datetime) -> Occurrence:
+        override = self.overrides.get(recurrence_id)
+        span = override.time_range if override is not None and override.time_range is not None else None
+        return Occurrence(self, recurrence_id, span or self._original_range(recurrence_id), override)
+
+    def _start_moved_by(self, time_range: TimeRange, *, all_day: bool, timezone: str) -> timedelta:
+        if self.recurrence is None or all_day != self.all_day:
+            return timedelta()
+        if all_day:
+            old_first = self.start_date
+            new_first = local_dates(time_range, timezone)[0]
+            assert old_first is not None
+            return timedelta(days=(new_first - old_first).days)
+        return time_range.starts_at - self.starts_at
+
     def add_participant(self, invitee: Invitee, *, by_user_id: UUID, now: datetime) -> bool:
         """Invite someone; return False (and change nothing) if they already are invited."""
         self._ensure_not_cancelled()
@@ -355,17 +634,32 @@ class Event(Aggregate):
         self._uninvite(user_id, by_user_id=by_user_id, now=now)
         self._bump(now)
 
-    def respond(self, user_id: UUID, status: ParticipantStatus, *, now: datetime) -> None:
-        """Record an invitee's answer: accepted, declined or tentative."""
+    def respond(
+        self, user_id: UUID, status: ParticipantStatus, *, now: datetime, recurrence_id: datetime | None = None
+    ) -> None:
+        """Record an invitee's answer (accepted, declined or tentative), for the series or one occurrence."""
         self._ensure_not_cancelled()
         if status not in ANSWERS:
             raise InvalidInput("status", "status must be accepted, declined or tentative")
-        current = self.participant(user_id)
-        if current is None:
+        if self.participant(user_id) is None:
             raise PermissionDenied("only invited participants can respond to this event")
-        if current.status is status:
-            return
-        self.participants = [replace(p, status=status) if p.user_id == user_id else p for p in self.participants]
+        key = None
+        if recurrence_id is not None:
+            occurrence = self.occurrence(recurrence_id)
+            key = occurrence.recurrence_id
+            current = occurrence.participant(user_id)
+            assert current is not None
+            assert key is not None
+            if current.status is status:
+                return
+            override = self.overrides.get(key) or Override(recurrence_id=key)
+            self.overrides[key] = replace(override, responses={**override.responses, user_id: status})
+        else:
+            current = self.participant(user_id)
+            assert current is not None
+            if current.status is status:
+                return
+            self.participants = [replace(p, status=status) if p.user_id == user_id else p for p in self.participants]
         self._bump(now)
         self.record(
             ParticipantResponded(
@@ -376,6 +670,7 @@ class Event(Aggregate):
                 organizer_id=self.organizer_id,
                 status=status,
                 title=self.title,
+                recurrence_id=key,
             )
         )
 
@@ -467,3 +762,55 @@ def _unless_unset(value: str | UnsetType, current: str, field: str, max_length: 
 def _check_guest_count(invitees: Sequence[object]) -> None:
     if len(invitees) > MAX_PARTICIPANTS:
         raise InvalidInput("participants", f"an event has at most {MAX_PARTICIPANTS} participants")
+
+
+def _new_slot(new: NewEvent, timezone: str) -> TimeRange:
+    """The slot of a new event: from its dates when all-day by date, else from its start and end."""
+    if new.start_date is not None or new.end_date is not None:
+        if new.start_date is None or new.end_date is None:
+            raise InvalidInput("end_date", "an all-day event gives both start_date and end_date")
+        starts_at, ends_at = _date_slot(new.start_date, new.end_date, timezone)
+        return event_slot(starts_at, ends_at, all_day=True, timezone=timezone)
+    if new.starts_at is None or new.ends_at is None:
+        raise InvalidInput("starts_at", "give starts_at and ends_at, or start_date and end_date for an all-day event")
+    return event_slot(new.starts_at, new.ends_at, all_day=new.all_day, timezone=timezone)
+
+
+def _date_slot(first: date, end: date, timezone: str) -> tuple[datetime, datetime]:
+    """The instants of an all-day span [first, end) in its zone; InvalidInput unless it ends after it starts."""
+    if end <= first:
+        raise InvalidInput("end_date", "end_date (exclusive) must be after start_date")
+    zone = time_zone(timezone)
+    return datetime.combine(first, time(0), tzinfo=zone), datetime.combine(end, time(0), tzinfo=zone)
+
+
+def _shifted(recurrence: Recurrence, delta: timedelta, *, all_day: bool) -> Recurrence:
+    """The recurrence of a series whose first start moved by `delta`: its EXDATEs and RDATEs move with it."""
+
+    def moved(value: RecurrenceDate) -> RecurrenceDate:
+        if all_day and not isinstance(value, datetime):
+            return value + timedelta(days=delta.days)
+        return value + delta
+
+    return replace(
+        recurrence,
+        exdates=tuple(moved(d) for d in recurrence.exdates),
+        rdates=tuple(moved(d) for d in recurrence.rdates),
+    )
+
+
+def _checked_series(recurrence: Recurrence, time_range: TimeRange, *, all_day: bool, timezone: str) -> Recurrence:
+    """The recurrence once it is known to expand from the series' first start (dates for an all-day series)."""
+    if all_day:
+        as_dates = replace(
+            recurrence,
+            exdates=tuple(d.date() if isinstance(d, datetime) else d for d in recurrence.exdates),
+            rdates=tuple(d.date() if isinstance(d, datetime) else d for d in recurrence.rdates),
+        )
+        check_first_occurrence(as_dates, local_dates(time_range, timezone)[0], ZoneInfo(timezone))
+        return as_dates
+    for value in (*recurrence.exdates, *recurrence.rdates):
+        if not isinstance(value, datetime):
+            raise InvalidInput("recurrence.exdates", "exdates and rdates of a timed series are times, not dates")
+    check_first_occurrence(recurrence, time_range.starts_at, ZoneInfo(timezone))
+    return recurrence

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from domain.scheduling.calendar import Calendar
 from domain.scheduling.event import Event
+from domain.scheduling.occurrence import Occurrence
 from domain.scheduling.room import Room, RoomBooking
 from domain.scheduling.time_range import TimeRange
 
@@ -100,17 +101,26 @@ class EventRepository(Protocol):
         ...
 
     async def list_visible_in_window(
-        self, user_id: UUID, window: TimeRange, calendar_id: UUID | None = None, *, limit: int | None = None
-    ) -> list[Event]:
-        """Return confirmed events overlapping `window` that the user sees, sorted by start (the first `limit`).
+        self,
+        user_id: UUID,
+        window: TimeRange,
+        calendar_id: UUID | None = None,
+        *,
+        limit: int | None = None,
+        viewer_zone: str = "UTC",
+    ) -> list[Occurrence]:
+        """Return the occurrences overlapping `window` that the user sees, sorted by start (the first `limit`).
 
         The user sees an event if they are a member of its calendar or one of its participants;
-        with `calendar_id`, only that calendar's events.
+        with `calendar_id`, only that calendar's events. An all-day occurrence is in the window when
+        its dates overlap the window's dates on the wall clock of `viewer_zone`.
         """
         ...
 
-    async def count_visible_in_window(self, user_id: UUID, window: TimeRange, calendar_id: UUID | None = None) -> int:
-        """How many events `list_visible_in_window` would return without a limit."""
+    async def count_visible_in_window(
+        self, user_id: UUID, window: TimeRange, calendar_id: UUID | None = None, *, viewer_zone: str = "UTC"
+    ) -> int:
+        """How many occurrences `list_visible_in_window` would return without a limit."""
         ...
 
     async def room_bookings(self, room_id: UUID, window: TimeRange) -> list[RoomBooking]:

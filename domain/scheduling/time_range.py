@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 from domain.errors import InvalidInput
 
-EVENT_MAX_LENGTH = timedelta(days=31)
-"""The longest event planner books; a mirror of another calendar's event keeps its own length (Event.mirror)."""
+EVENT_MAX_LENGTH = timedelta(days=366)
+"""The longest event planner books (reads do not depend on it: a window finds events of any length)."""
 WINDOW_MAX_LENGTH = timedelta(days=366)
 
 

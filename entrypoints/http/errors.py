@@ -89,6 +89,7 @@ def problem_extensions(exc: DomainError) -> dict[str, Any]:
                 "room_id": str(exc.room_id),
                 "conflicting_slot": {"starts_at": exc.starts_at.isoformat(), "ends_at": exc.ends_at.isoformat()},
                 "conflicting_event_id": None if exc.conflicting_event_id is None else str(exc.conflicting_event_id),
+                "more_conflicts": exc.more_conflicts,
             }
         case EmailAlreadyRegistered():
             # Named like an input error would be.

@@ -19,6 +19,7 @@ from litestar.datastructures.multi_dicts import MultiMixin
 from domain.changes import UNSET
 from domain.errors import DomainError, InvalidInput, RoomAlreadyBooked
 from domain.scheduling.event import Event, EventChanges, NewEvent
+from domain.scheduling.occurrence import Occurrence
 from domain.scheduling.participant import ANSWERS, ParticipantStatus
 from domain.scheduling.room import MAX_CAPACITY
 
@@ -42,8 +43,8 @@ class EventValues:
             title=event.title,
             description=event.description,
             location=event.location,
-            starts_at=event.starts_at,
-            ends_at=event.ends_at,
+            starts_at=UNSET if event.starts_at is None else event.starts_at,
+            ends_at=UNSET if event.ends_at is None else event.ends_at,
             timezone=UNSET if event.timezone is None else event.timezone,
             room_id=event.room_id,
             reminders=event.reminders,
@@ -215,7 +216,7 @@ def rsvp(value: object) -> ParticipantStatus:
     return ParticipantStatus(value)
 
 
-def known_people(events: Sequence[Event], *, excluding: str) -> list[str]:
+def known_people(events: Sequence[Event | Occurrence], *, excluding: str) -> list[str]:
     """Emails of the people I share events with, for the participants field's suggestions."""
     seen = {p.email for e in events for p in e.participants if p.email != excluding}
     return sorted(seen)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from domain.scheduling.event import Event
+from domain.scheduling.occurrence import Occurrence
 
 SHORT = timedelta(minutes=50)
 
@@ -17,7 +17,7 @@ SHORT = timedelta(minutes=50)
 class Placed:
     """An event's piece within one day: its vertical span and its column among the overlapping ones."""
 
-    event: Event
+    event: Occurrence
     starts: datetime  # local, clipped to the day
     ends: datetime
     top: float  # percent of the day from its start
@@ -44,7 +44,7 @@ class Day:
     date: date
     is_today: bool
     placed: list[Placed] = field(default_factory=list)
-    all_day: list[Event] = field(default_factory=list)
+    all_day: list[Occurrence] = field(default_factory=list)
 
 
 def week_start(day: date) -> date:
@@ -57,14 +57,14 @@ def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
     return datetime.combine(day, time(), tzinfo=zone), datetime.combine(day + timedelta(days=1), time(), tzinfo=zone)
 
 
-def lay_out(events: Iterable[Event], days: Sequence[date], zone: ZoneInfo, today: date) -> list[Day]:
+def lay_out(events: Iterable[Occurrence], days: Sequence[date], zone: ZoneInfo, today: date) -> list[Day]:
     """Place each event in every day it touches; all-day events go above the grid."""
     laid = [Day(date=d, is_today=d == today) for d in days]
     events = sorted(events, key=lambda e: (e.starts_at, e.ends_at))
     for day in laid:
         start, end = day_bounds(day.date, zone)
         length = (end - start).total_seconds()
-        pieces: list[tuple[Event, datetime, datetime]] = []
+        pieces: list[tuple[Occurrence, datetime, datetime]] = []
         for event in events:
             if event.starts_at >= end or event.ends_at <= start:
                 continue
@@ -85,9 +85,9 @@ def lay_out(events: Iterable[Event], days: Sequence[date], zone: ZoneInfo, today
 
 
 def _overlapping_clusters(
-    pieces: list[tuple[Event, datetime, datetime]],
-) -> list[list[tuple[Event, datetime, datetime]]]:
-    clusters: list[list[tuple[Event, datetime, datetime]]] = []
+    pieces: list[tuple[Occurrence, datetime, datetime]],
+) -> list[list[tuple[Occurrence, datetime, datetime]]]:
+    clusters: list[list[tuple[Occurrence, datetime, datetime]]] = []
     cluster_end: datetime | None = None
     for piece in pieces:  # sorted by start
         if cluster_end is None or piece[1] >= cluster_end:
@@ -99,7 +99,7 @@ def _overlapping_clusters(
     return clusters
 
 
-def _columns(cluster: list[tuple[Event, datetime, datetime]]) -> list[int]:
+def _columns(cluster: list[tuple[Occurrence, datetime, datetime]]) -> list[int]:
     """First free column for each piece, in start order: O(n log n) with two heaps.
 
     `busy` holds (end, column) of the columns in use, `free` the columns whose piece has ended; a

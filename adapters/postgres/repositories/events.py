@@ -1,28 +1,61 @@
 """Events, their participants and reminders on PostgreSQL; the database refuses double bookings."""
 
 import asyncio
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, time, timedelta
 from typing import Any, cast
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import Insert, Row, Select, Table, Update, bindparam, delete, func, insert, select, true, union, update
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Insert,
+    Row,
+    Select,
+    Table,
+    Update,
+    Uuid,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    true,
+    union,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.driver import DriverStatement
 from adapters.postgres.models import (
     CalendarMemberRow,
+    EventOccurrenceRow,
     EventParticipantRow,
     EventRow,
     UserRow,
 )
 from adapters.postgres.repositories.arrays import ids_parameter, is_any_id, texts_parameter
-from adapters.postgres.repositories.overlap_predicates import is_confirmed, slot_overlaps
+from adapters.postgres.repositories.overlap_predicates import occurrence_overlaps
 from adapters.postgres.repositories.refused_writes import deleted_room, room_double_booking
+from adapters.postgres.repositories.series_codec import (
+    occurrence_rows,
+    overrides_from_json,
+    overrides_to_json,
+    recurrence_from_json,
+    recurrence_to_json,
+)
 from application.unit_of_work import SeenAggregates
 from domain.errors import DomainError, InvalidInput, RoomAlreadyBooked
 from domain.scheduling.event import Event, EventStatus
+from domain.scheduling.occurrence import OCCURRENCE_HORIZON, Occurrence
 from domain.scheduling.participant import Participant, ParticipantStatus
 from domain.scheduling.room import RoomBooking
 from domain.scheduling.time_range import TimeRange
@@ -43,9 +76,14 @@ _PARTICIPANTS = (
 
 @dataclass(frozen=True)
 class _Booking:
+    """The occurrences an event's write books rooms for."""
+
     event_id: UUID
-    room_id: UUID
-    slot: TimeRange
+    slots: tuple[tuple[UUID, TimeRange], ...]
+
+    @property
+    def first(self) -> tuple[UUID, TimeRange]:
+        return self.slots[0]
 
 
 class SqlEventRepository:
@@ -56,10 +94,11 @@ class SqlEventRepository:
     `explain_refusal` for the domain's refusal: RoomAlreadyBooked, naming the booking in the way as committed.
     """
 
-    def __init__(self, session: AsyncSession, seen: SeenAggregates) -> None:
-        self._session, self._seen = session, seen
+    def __init__(self, session: AsyncSession, seen: SeenAggregates, *, horizon: timedelta = OCCURRENCE_HORIZON) -> None:
+        self._session, self._seen, self._horizon = session, seen, horizon
         self._bookings: list[_Booking] = []
         self._refused: _Booking | None = None
+        self._schedules: dict[UUID, tuple[Any, ...]] = {}
 
     async def get(self, event_id: UUID) -> Event | None:
         """Return the event, to read."""
@@ -75,26 +114,29 @@ class SqlEventRepository:
         """Store a new event with its participants and reminders; RoomAlreadyBooked if its room is taken."""
         # Core statements on the tables: the ORM's bulk-insert machinery costs more than the insert itself.
         # With participants, one statement writes the event and them (a round trip less per creation).
-        fields = {"id": event.id, **_fields(event)}
+        occurrences = occurrence_rows(event, horizon=self._horizon)
+        fields = {"id": event.id, **_driver_fields(event), **_occurrence_arrays(occurrences)}
         if event.participants:
             invited = {
                 "participant_ids": [participant.user_id for participant in event.participants],
                 "participant_statuses": [participant.status.value for participant in event.participants],
             }
-            await self._write(_CREATE_EVENT_WITH_PARTICIPANTS, event, {**fields, **invited})
+            await self._write(_CREATE_EVENT_WITH_PARTICIPANTS, event, occurrences, {**fields, **invited})
         else:
-            await self._write(_CREATE_EVENT, event, fields)
+            await self._write(_CREATE_EVENT, event, occurrences, fields)
+        self._schedules[event.id] = _schedule(event)
         self._seen.remember(event)
 
     async def save(self, event: Event) -> None:
         """Store the changes made to an event: fields, status, version, participants, reminders."""
-        await self._write(
+        await self._session.execute(
             update(EventRow)
             .where(EventRow.id == event.id)
             .values(**_fields(event))
-            .execution_options(synchronize_session=False),
-            event,
+            .execution_options(synchronize_session=False)
         )
+        if self._schedules.get(event.id) != _schedule(event):
+            await self._rewrite_occurrences(event)
         await self._session.execute(
             delete(EventParticipantRow)
             .where(
@@ -119,31 +161,50 @@ class SqlEventRepository:
         self._seen.remember(event)
 
     async def list_visible_in_window(
-        self, user_id: UUID, window: TimeRange, calendar_id: UUID | None = None, *, limit: int | None = None
-    ) -> list[Event]:
-        """Return confirmed events overlapping `window` that the user sees, sorted by start (the first `limit`).
+        self,
+        user_id: UUID,
+        window: TimeRange,
+        calendar_id: UUID | None = None,
+        *,
+        limit: int | None = None,
+        viewer_zone: str = "UTC",
+    ) -> list[Occurrence]:
+        """The occurrences overlapping `window` that the user sees, sorted by start (the first `limit`).
 
-        One query finds the events (through the user's memberships and invitations, each branch on
-        its own index), one more loads all their participants.
+        An all-day occurrence is in the window when its dates overlap the window's dates read in
+        `viewer_zone`. One query finds the occurrences (through the user's memberships and
+        invitations, each branch on its own index), one more loads their events, one their participants.
         """
-        visible = _visible_ids(user_id, window, calendar_id).subquery()
-        statement = _EVENTS.join(visible, visible.c.id == EventRow.id).order_by(EventRow.starts_at, EventRow.id)
-        return await self._load(statement if limit is None else statement.limit(limit))
+        visible = _visible_occurrences(user_id, window, calendar_id, viewer_zone).subquery()
+        statement = select(
+            visible.c.event_id, visible.c.recurrence_id, visible.c.starts_at, visible.c.ends_at
+        ).order_by(visible.c.starts_at, visible.c.event_id, visible.c.recurrence_id)
+        rows = (await self._session.execute(statement if limit is None else statement.limit(limit))).all()
+        if not rows:
+            return []
+        events = {
+            event.id: event
+            for event in await self._load(_EVENTS.where(is_any_id(EventRow.id, {r.event_id for r in rows})))
+        }
+        return [_occurrence(events[row.event_id], row) for row in rows if row.event_id in events]
 
-    async def count_visible_in_window(self, user_id: UUID, window: TimeRange, calendar_id: UUID | None = None) -> int:
-        """How many events `list_visible_in_window` would return without a limit."""
-        visible = _visible_ids(user_id, window, calendar_id).subquery()
+    async def count_visible_in_window(
+        self, user_id: UUID, window: TimeRange, calendar_id: UUID | None = None, *, viewer_zone: str = "UTC"
+    ) -> int:
+        """How many occurrences `list_visible_in_window` would return without a limit."""
+        visible = _visible_occurrences(user_id, window, calendar_id, viewer_zone).subquery()
         return int((await self._session.execute(select(func.count()).select_from(visible))).scalar_one())
 
     async def room_bookings(self, room_id: UUID, window: TimeRange) -> list[RoomBooking]:
-        """Return the confirmed events' bookings of the room overlapping `window`, sorted by start."""
+        """Return the bookings of the room by occurrences overlapping `window`, sorted by start."""
         rows = await self._session.execute(
-            select(EventRow.id, EventRow.starts_at, EventRow.ends_at)
-            .where(EventRow.room_id == room_id, is_confirmed(), slot_overlaps(window))
-            .order_by(EventRow.starts_at, EventRow.id)
+            select(EventOccurrenceRow.event_id, EventOccurrenceRow.starts_at, EventOccurrenceRow.ends_at)
+            .where(EventOccurrenceRow.room_id == room_id, occurrence_overlaps(window))
+            .order_by(EventOccurrenceRow.starts_at, EventOccurrenceRow.event_id)
         )
         return [
-            RoomBooking(room_id=room_id, event_id=row.id, slot=TimeRange(row.starts_at, row.ends_at)) for row in rows
+            RoomBooking(room_id=room_id, event_id=row.event_id, slot=TimeRange(row.starts_at, row.ends_at))
+            for row in rows
         ]
 
     async def explain_refusal(self, error: BaseException) -> DomainError | None:
@@ -165,54 +226,83 @@ class SqlEventRepository:
             conflict = await self._booking_in_the_way(booking)
             if conflict.conflicting_event_id is not None:
                 return conflict
-        first = self._bookings[0]
-        return RoomAlreadyBooked(first.room_id, first.slot.starts_at, first.slot.ends_at)
+        room_id, slot = self._bookings[0].first
+        return RoomAlreadyBooked(room_id, slot.starts_at, slot.ends_at)
+
+    async def _rewrite_occurrences(self, event: Event) -> None:
+        """Replace the event's occurrence rows (its schedule, rooms or status changed)."""
+        await self._session.execute(
+            delete(EventOccurrenceRow)
+            .where(EventOccurrenceRow.event_id == event.id)
+            .execution_options(synchronize_session=False)
+        )
+        occurrences = occurrence_rows(event, horizon=self._horizon)
+        if occurrences:
+            await self._write(insert(EventOccurrenceRow), event, occurrences, None, rows=occurrences)
+        self._schedules[event.id] = _schedule(event)
 
     async def _write(
-        self, statement: Insert | Update | DriverStatement, event: Event, parameters: dict[str, Any] | None = None
+        self,
+        statement: Insert | Update | DriverStatement,
+        event: Event,
+        occurrences: list[dict[str, Any]],
+        parameters: dict[str, Any] | None = None,
+        *,
+        rows: list[dict[str, Any]] | None = None,
     ) -> None:
-        if event.room_id is None or event.is_cancelled:
-            await self._execute(statement, parameters)
+        slots = tuple(
+            (row["room_id"], TimeRange(row["starts_at"], row["ends_at"]))
+            for row in occurrences
+            if row["room_id"] is not None
+        )
+        if not slots:
+            await self._execute(statement, rows if rows is not None else parameters)
             return
-        booking = _Booking(event.id, event.room_id, event.time_range)
+        booking = _Booking(event.id, slots)
         # No savepoint (two more round trips on every booking): a refused booking ends the use case.
         # The error goes up as it is; the unit of work rolls back and asks `explain_refusal` why.
         try:
-            await self._execute(statement, parameters)
+            await self._execute(statement, rows if rows is not None else parameters)
         except Exception:
             self._refused = booking
             raise
         self._bookings.append(booking)
 
-    async def _execute(self, statement: Insert | Update | DriverStatement, parameters: dict[str, Any] | None) -> None:
+    async def _execute(
+        self, statement: Insert | Update | DriverStatement, parameters: dict[str, Any] | list[dict[str, Any]] | None
+    ) -> None:
         if isinstance(statement, DriverStatement):
+            assert not isinstance(parameters, list)
             await statement.fetch(self._session, parameters or {})
         else:
             await self._session.execute(statement, parameters)
 
     async def _booking_in_the_way(self, booking: _Booking) -> RoomAlreadyBooked:
-        in_the_way = (
-            select(EventRow.id, EventRow.starts_at, EventRow.ends_at)
-            .where(
-                EventRow.room_id == booking.room_id,
-                EventRow.id != booking.event_id,
-                is_confirmed(),
-                slot_overlaps(booking.slot),
-            )
-            .order_by(EventRow.starts_at, EventRow.id)
-            .limit(1)
-        )
+        """The first booking in the way of the occurrences asked for, and how many more of them clash."""
+        values = {
+            "rooms": [room_id for room_id, _ in booking.slots],
+            "starts": [slot.starts_at for _, slot in booking.slots],
+            "ends": [slot.ends_at for _, slot in booking.slots],
+            "event_id": booking.event_id,
+        }
         row = None
         # A booking aborted by a deadlock may have lost to one that is still committing: give it a moment.
         for _ in range(IN_THE_WAY_LOOKS):
-            row = (await self._session.execute(in_the_way)).one_or_none()
+            row = (await self._session.execute(_IN_THE_WAY, values)).one_or_none()
             if row is not None:
                 break
             await asyncio.sleep(IN_THE_WAY_PAUSE_S)
+        room_id, slot = booking.first
         if row is None:
             # The booking in the way is gone already (cancelled or rolled back): name the slot asked for.
-            return RoomAlreadyBooked(booking.room_id, booking.slot.starts_at, booking.slot.ends_at)
-        return RoomAlreadyBooked(booking.room_id, row.starts_at, row.ends_at, conflicting_event_id=row.id)
+            return RoomAlreadyBooked(room_id, slot.starts_at, slot.ends_at)
+        return RoomAlreadyBooked(
+            row.room_id,
+            row.starts_at,
+            row.ends_at,
+            conflicting_event_id=row.event_id,
+            more_conflicts=max(0, int(row.clashing) - 1),
+        )
 
     async def _load(self, statement: Select[Any]) -> list[Event]:
         rows = (await self._session.execute(statement)).all()
@@ -230,18 +320,49 @@ class SqlEventRepository:
                     status=ParticipantStatus(participant.status),
                 )
             )
-        return [event_from_row(row, participants[row.id]) for row in rows]
+        events = [event_from_row(row, participants[row.id]) for row in rows]
+        for event in events:
+            self._schedules[event.id] = _schedule(event)
+        return events
 
 
 IN_THE_WAY_LOOKS = 10
 IN_THE_WAY_PAUSE_S = 0.02
 _EVENT_TABLE = cast(Table, EventRow.__table__)
 _PARTICIPANT_TABLE = cast(Table, EventParticipantRow.__table__)
+_OCCURRENCE_TABLE = cast(Table, EventOccurrenceRow.__table__)
 # Built once, executed with each event's values: the id and _fields, which name every column.
 _INSERT_EVENT = insert(_EVENT_TABLE).values(
     {column.name: bindparam(column.name, type_=column.type) for column in _EVENT_TABLE.c}
 )
 _NEW_EVENT = _INSERT_EVENT.returning(_EVENT_TABLE.c.id).cte("new_event")
+_OCCURRENCES = (
+    func.unnest(
+        bindparam("occurrence_ids", type_=cast(Any, ARRAY(DateTime(timezone=True)))),
+        bindparam("occurrence_starts", type_=cast(Any, ARRAY(DateTime(timezone=True)))),
+        bindparam("occurrence_ends", type_=cast(Any, ARRAY(DateTime(timezone=True)))),
+        bindparam("occurrence_start_dates", type_=cast(Any, ARRAY(Date()))),
+        bindparam("occurrence_end_dates", type_=cast(Any, ARRAY(Date()))),
+        bindparam("occurrence_rooms", type_=cast(Any, ARRAY(Uuid()))),
+    )
+    .table_valued("recurrence_id", "starts_at", "ends_at", "start_date", "end_date", "room_id")
+    .render_derived()
+)
+_INSERT_OCCURRENCES = insert(_OCCURRENCE_TABLE).from_select(
+    ["event_id", "recurrence_id", "calendar_id", "starts_at", "ends_at", "start_date", "end_date", "room_id"],
+    select(
+        _NEW_EVENT.c.id,
+        _OCCURRENCES.c.recurrence_id,
+        bindparam("calendar_id", type_=Uuid()),
+        _OCCURRENCES.c.starts_at,
+        _OCCURRENCES.c.ends_at,
+        _OCCURRENCES.c.start_date,
+        _OCCURRENCES.c.end_date,
+        _OCCURRENCES.c.room_id,
+    )
+    .select_from(_NEW_EVENT)
+    .join(_OCCURRENCES, true()),
+)
 _INVITED = (
     func.unnest(ids_parameter("participant_ids"), texts_parameter("participant_statuses"))
     .table_valued("user_id", "status", with_ordinality="position")
@@ -257,10 +378,28 @@ _INSERT_EVENT_WITH_PARTICIPANTS = (
         .join(_INVITED, true()),
     )
     .add_cte(_NEW_EVENT)
+    .add_cte(_INSERT_OCCURRENCES.cte("new_occurrences"))
 )
-# Every event creation runs one of them: on the driver.
-_CREATE_EVENT = DriverStatement(_INSERT_EVENT)
+# Every event creation runs one of them: on the driver. One statement writes the event, its
+# occurrences and its participants (a data-modifying WITH runs even when nothing reads it).
+_CREATE_EVENT = DriverStatement(_INSERT_OCCURRENCES.add_cte(_NEW_EVENT))
 _CREATE_EVENT_WITH_PARTICIPANTS = DriverStatement(_INSERT_EVENT_WITH_PARTICIPANTS)
+# The first booking of the room in the way of the occurrences asked for, and how many of those clash.
+_IN_THE_WAY = text(
+    """
+    WITH asked AS (
+        SELECT * FROM unnest(CAST(:rooms AS uuid[]), CAST(:starts AS timestamptz[]), CAST(:ends AS timestamptz[]))
+            AS a(room_id, starts_at, ends_at)
+    ), clashes AS (
+        SELECT a.starts_at AS asked_at, o.event_id, o.room_id, o.starts_at, o.ends_at
+        FROM asked a JOIN event_occurrences o
+          ON o.room_id = a.room_id AND o.event_id <> CAST(:event_id AS uuid)
+         AND tstzrange(o.starts_at, o.ends_at, '[)') && tstzrange(a.starts_at, a.ends_at, '[)')
+    )
+    SELECT event_id, room_id, starts_at, ends_at, (SELECT count(DISTINCT asked_at) FROM clashes) AS clashing
+    FROM clashes ORDER BY starts_at, event_id LIMIT 1
+    """
+)
 
 
 def _fields(event: Event) -> dict[str, Any]:
@@ -281,7 +420,43 @@ def _fields(event: Event) -> dict[str, Any]:
         "reminders": list(event.reminders),
         "created_at": event.created_at,
         "updated_at": event.updated_at,
+        "recurrence": recurrence_to_json(event.recurrence),
+        "overrides": overrides_to_json(event.overrides),
     }
+
+
+def _driver_fields(event: Event) -> dict[str, Any]:
+    """_fields for a statement run on the driver, which takes JSON columns as text."""
+    fields = _fields(event)
+    fields["recurrence"] = None if fields["recurrence"] is None else json.dumps(fields["recurrence"])
+    fields["overrides"] = json.dumps(fields["overrides"])
+    return fields
+
+
+def _occurrence_arrays(occurrences: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "occurrence_ids": [row["recurrence_id"] for row in occurrences],
+        "occurrence_starts": [row["starts_at"] for row in occurrences],
+        "occurrence_ends": [row["ends_at"] for row in occurrences],
+        "occurrence_start_dates": [row["start_date"] for row in occurrences],
+        "occurrence_end_dates": [row["end_date"] for row in occurrences],
+        "occurrence_rooms": [row["room_id"] for row in occurrences],
+    }
+
+
+def _schedule(event: Event) -> tuple[Any, ...]:
+    """What the occurrence rows depend on: when they change, the rows are written again."""
+    return (
+        event.calendar_id,
+        event.status,
+        event.time_range,
+        event.all_day,
+        event.timezone,
+        event.room_id,
+        event.recurrence,
+        tuple((key, o.time_range, o.room_changed, o.room_id) for key, o in sorted(event.overrides.items())),
+        event.updated_at if event.recurrence is not None and not event.recurrence.is_finite else None,
+    )
 
 
 def _participant_rows(event: Event) -> Sequence[dict[str, Any]]:
@@ -315,22 +490,67 @@ def event_from_row(row: Row[Any], participants: list[Participant]) -> Event:
         reminders=tuple(row.reminders),
         created_at=row.created_at,
         updated_at=row.updated_at,
+        recurrence=recurrence_from_json(row.recurrence),
+        overrides=overrides_from_json(row.overrides),
     )
 
 
-def _visible_ids(user_id: UUID, window: TimeRange, calendar_id: UUID | None) -> Any:
-    """Ids of the confirmed events overlapping `window` in the user's calendars or that they are invited to."""
+def _occurrence(event: Event, row: Row[Any]) -> Occurrence:
+    if event.recurrence is None:
+        return Occurrence(event, None, TimeRange(row.starts_at, row.ends_at))
+    return Occurrence(
+        event, row.recurrence_id, TimeRange(row.starts_at, row.ends_at), event.overrides.get(row.recurrence_id)
+    )
+
+
+def _viewer_dates(window: TimeRange, viewer_zone: str) -> tuple[date, date]:
+    """The dates [first, end) the window touches on the viewer's wall clock."""
+    zone = ZoneInfo(viewer_zone)
+    first = window.starts_at.astimezone(zone)
+    last = window.ends_at.astimezone(zone)
+    end = last.date() if last.time() == time(0) else last.date() + timedelta(days=1)
+    return first.date(), end
+
+
+def _in_window(window: TimeRange, viewer_zone: str) -> Any:
+    """An occurrence in the window: by its instants, or by its dates (read by the viewer) when all-day.
+
+    All-day occurrences are found on the span index over the window widened by a day each side (no
+    zone is further than that from another), then kept when their dates overlap the viewer's dates.
+    """
+    first, end = _viewer_dates(window, viewer_zone)
+    widened = TimeRange(window.starts_at - timedelta(days=1), window.ends_at + timedelta(days=1))
+    return or_(
+        and_(EventOccurrenceRow.start_date.is_(None), occurrence_overlaps(window)),
+        and_(
+            EventOccurrenceRow.start_date.is_not(None),
+            occurrence_overlaps(widened),
+            EventOccurrenceRow.start_date < end,
+            EventOccurrenceRow.end_date > first,
+        ),
+    )
+
+
+def _visible_occurrences(user_id: UUID, window: TimeRange, calendar_id: UUID | None, viewer_zone: str) -> Any:
+    """The occurrences in `window` of events in the user's calendars or that they are invited to."""
+    columns = (
+        EventOccurrenceRow.event_id,
+        EventOccurrenceRow.recurrence_id,
+        EventOccurrenceRow.starts_at,
+        EventOccurrenceRow.ends_at,
+    )
+    in_window = _in_window(window, viewer_zone)
     in_my_calendars = (
-        select(EventRow.id)
-        .join(CalendarMemberRow, CalendarMemberRow.calendar_id == EventRow.calendar_id)
-        .where(CalendarMemberRow.user_id == user_id, is_confirmed(), slot_overlaps(window))
+        select(*columns)
+        .join(CalendarMemberRow, CalendarMemberRow.calendar_id == EventOccurrenceRow.calendar_id)
+        .where(CalendarMemberRow.user_id == user_id, in_window)
     )
     invited_to = (
-        select(EventRow.id)
-        .join(EventParticipantRow, EventParticipantRow.event_id == EventRow.id)
-        .where(EventParticipantRow.user_id == user_id, is_confirmed(), slot_overlaps(window))
+        select(*columns)
+        .join(EventParticipantRow, EventParticipantRow.event_id == EventOccurrenceRow.event_id)
+        .where(EventParticipantRow.user_id == user_id, in_window)
     )
     if calendar_id is not None:
-        in_my_calendars = in_my_calendars.where(EventRow.calendar_id == calendar_id)
-        invited_to = invited_to.where(EventRow.calendar_id == calendar_id)
+        in_my_calendars = in_my_calendars.where(EventOccurrenceRow.calendar_id == calendar_id)
+        invited_to = invited_to.where(EventOccurrenceRow.calendar_id == calendar_id)
     return union(in_my_calendars, invited_to)

@@ -2,7 +2,7 @@
 
 from sqlalchemy import ColumnClause, ColumnElement, func, literal_column
 
-from adapters.postgres.models import EventRow
+from adapters.postgres.models import EventOccurrenceRow, EventRow
 from domain.scheduling.time_range import TimeRange
 
 # Literals, not parameters: a generic prepared plan can only use the exclusion constraint's partial
@@ -23,5 +23,12 @@ def slot_overlaps(window: TimeRange) -> ColumnElement[bool]:
     and ix_events_calendar_span (with `calendar_id =`).
     """
     return func.tstzrange(EventRow.starts_at, EventRow.ends_at, _HALF_OPEN).op("&&")(
+        func.tstzrange(window.starts_at, window.ends_at, _HALF_OPEN)
+    )
+
+
+def occurrence_overlaps(window: TimeRange) -> ColumnElement[bool]:
+    """The occurrence's slot overlaps `window`: on the occurrences' GiST indexes, as slot_overlaps on events'."""
+    return func.tstzrange(EventOccurrenceRow.starts_at, EventOccurrenceRow.ends_at, _HALF_OPEN).op("&&")(
         func.tstzrange(window.starts_at, window.ends_at, _HALF_OPEN)
     )

@@ -13,29 +13,65 @@ from litestar.status_codes import HTTP_201_CREATED
 from application.scheduling.add_participant import add_participant
 from application.scheduling.cancel_event import cancel_event
 from application.scheduling.create_event import create_event
-from application.scheduling.dto import AddParticipant, CancelEvent, CreateEvent, RemoveParticipant, Respond, UpdateEvent
+from application.scheduling.dto import (
+    AddParticipant,
+    CancelEvent,
+    CancelOccurrence,
+    CreateEvent,
+    GetOccurrence,
+    RemoveParticipant,
+    Respond,
+    UpdateEvent,
+    UpdateOccurrence,
+)
 from application.scheduling.get_event import get_event
 from application.scheduling.list_events import list_events
+from application.scheduling.occurrences import cancel_occurrence, get_occurrence, update_occurrence
 from application.scheduling.remove_participant import remove_participant
 from application.scheduling.respond import respond
 from application.scheduling.update_event import update_event
 from domain.scheduling.event import Event as DomainEvent
+from domain.scheduling.occurrence import Occurrence, OccurrenceScope
 from entrypoints.http.dependencies import Ctx
 from entrypoints.http.etags import etag, expected_version
 from entrypoints.http.problems import problems
 from entrypoints.http.rate_limits import limit_events_created
-from entrypoints.http.schemas.events import Event, EventCreate, EventList, EventUpdate, ParticipantAdd, ResponseIn
+from entrypoints.http.schemas.events import (
+    Event,
+    EventCreate,
+    EventList,
+    EventUpdate,
+    ParticipantAdd,
+    ResponseIn,
+    parse_recurrence_id,
+)
 from entrypoints.http.schemas.fields import AwareDateTime
 from entrypoints.http.unset import unset_to_domain
 
 EventId = Annotated[UUID, Parameter(description="Event id")]
 UserId = Annotated[UUID, Parameter(description="User id")]
+RecurrenceId = Annotated[
+    str,
+    Parameter(
+        description="The occurrence's recurrence id: its original start (2027-03-22T09:00:00Z), "
+        "or its date (2027-03-17) in an all-day series",
+        max_length=40,
+    ),
+]
+Scope = Annotated[
+    OccurrenceScope,
+    QueryParameter(
+        name="scope",
+        required=False,
+        description="this: only this occurrence; following: this one and the following ones (the series is split)",
+    ),
+]
 IfMatch = Annotated[
     str | None, HeaderParameter(name="If-Match", required=False, description="The ETag of the version you edited")
 ]
 
 
-def with_etag(event: DomainEvent, status_code: int = 200) -> Response[Event]:
+def with_etag(event: DomainEvent | Occurrence, status_code: int = 200) -> Response[Event]:
     return Response(Event.of(event), status_code=status_code, headers={"ETag": etag(event.version)})
 
 
@@ -143,5 +179,71 @@ class EventController(Controller):
         summary="Answer an invitation",
     )
     async def respond(self, event_id: EventId, data: JSONBody[ResponseIn], ctx: Ctx) -> Response[Event]:
-        command = Respond(actor_id=ctx.actor.id, event_id=event_id, status=data.answer())
+        command = Respond(
+            actor_id=ctx.actor.id,
+            event_id=event_id,
+            status=data.answer(),
+            recurrence_id=None if data.recurrence_id is None else parse_recurrence_id(data.recurrence_id),
+        )
         return with_etag(await respond(command, uow=ctx.uow, clock=ctx.clock))
+
+    @get(
+        "/{event_id:uuid}/occurrences/{recurrence_id:str}",
+        operation_id="getOccurrence",
+        responses=problems(401, 404, 422),
+        summary="One occurrence of a series",
+    )
+    async def get_occurrence(self, event_id: EventId, recurrence_id: RecurrenceId, ctx: Ctx) -> Response[Event]:
+        query = GetOccurrence(
+            actor_id=ctx.actor.id, event_id=event_id, recurrence_id=parse_recurrence_id(recurrence_id)
+        )
+        return with_etag(await get_occurrence(query, uow=ctx.uow))
+
+    @patch(
+        "/{event_id:uuid}/occurrences/{recurrence_id:str}",
+        operation_id="updateOccurrence",
+        responses=problems(401, 403, 404, 409, 412, 422),
+        summary="Change one occurrence, or it and the following ones (scope=following splits the series)",
+    )
+    async def update_occurrence(
+        self,
+        event_id: EventId,
+        recurrence_id: RecurrenceId,
+        data: JSONBody[EventUpdate],
+        ctx: Ctx,
+        scope: Scope = OccurrenceScope.THIS,
+        if_match: IfMatch = None,
+    ) -> Response[Event]:
+        command = UpdateOccurrence(
+            actor_id=ctx.actor.id,
+            event_id=event_id,
+            recurrence_id=parse_recurrence_id(recurrence_id),
+            changes=data.changes(),
+            scope=scope,
+            participants=unset_to_domain(data.participants),
+            expected_version=expected_version(if_match),
+        )
+        return with_etag(await update_occurrence(command, uow=ctx.uow, clock=ctx.clock))
+
+    @delete(
+        "/{event_id:uuid}/occurrences/{recurrence_id:str}",
+        operation_id="cancelOccurrence",
+        responses=problems(401, 403, 404, 412, 422),
+        summary="Cancel one occurrence, or it and the following ones (scope=following)",
+    )
+    async def cancel_occurrence(
+        self,
+        event_id: EventId,
+        recurrence_id: RecurrenceId,
+        ctx: Ctx,
+        scope: Scope = OccurrenceScope.THIS,
+        if_match: IfMatch = None,
+    ) -> None:
+        command = CancelOccurrence(
+            actor_id=ctx.actor.id,
+            event_id=event_id,
+            recurrence_id=parse_recurrence_id(recurrence_id),
+            scope=scope,
+            expected_version=expected_version(if_match),
+        )
+        await cancel_occurrence(command, uow=ctx.uow, clock=ctx.clock)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+from datetime import UTC, date, datetime
+from typing import Annotated, Literal
 from uuid import UUID
 
 import msgspec
 
+from domain.changes import UNSET
+from domain.errors import InvalidInput
 from domain.scheduling.event import Event as DomainEvent
 from domain.scheduling.event import EventChanges, NewEvent
+from domain.scheduling.occurrence import Occurrence
 from domain.scheduling.participant import ParticipantStatus
+from domain.scheduling.recurrence import Recurrence, RecurrenceDate
 from domain.scheduling.reminders import DEFAULT_REMINDERS
 from entrypoints.http.schemas.fields import (
     AwareDateTime,
@@ -19,6 +23,8 @@ from entrypoints.http.schemas.fields import (
     EventLocation,
     EventTitle,
     Participants,
+    RecurrenceDates,
+    RecurrenceRule,
     Reminders,
     TimeZoneName,
 )
@@ -32,7 +38,40 @@ class Participant(msgspec.Struct):
     status: str
 
 
+class RecurrenceIn(msgspec.Struct, forbid_unknown_fields=True):
+    """How a series repeats: an RFC 5545 RRULE read in the event's timezone, and the starts it skips or adds."""
+
+    rule: RecurrenceRule
+    exdates: RecurrenceDates = msgspec.field(default_factory=list)
+    rdates: RecurrenceDates = msgspec.field(default_factory=list)
+
+    def recurrence(self) -> Recurrence:
+        return Recurrence.of(
+            self.rule,
+            exdates=[recurrence_date(d, "recurrence.exdates") for d in self.exdates],
+            rdates=[recurrence_date(d, "recurrence.rdates") for d in self.rdates],
+        )
+
+
+class RecurrenceOut(msgspec.Struct):
+    rule: str
+    exdates: list[str]
+    rdates: list[str]
+
+    @classmethod
+    def of(cls, recurrence: Recurrence | None) -> RecurrenceOut | None:
+        if recurrence is None:
+            return None
+        return cls(
+            rule=recurrence.rule,
+            exdates=[_iso(d) for d in recurrence.exdates],
+            rdates=[_iso(d) for d in recurrence.rdates],
+        )
+
+
 class Event(msgspec.Struct):
+    """An event, or one occurrence of a series (`series_id`, `recurrence_id`): `id` is always the event's."""
+
     id: UUID
     calendar_id: UUID
     organizer_id: UUID
@@ -50,9 +89,17 @@ class Event(msgspec.Struct):
     reminders: list[int]
     created_at: datetime
     updated_at: datetime
+    start_date: date | None = None
+    end_date: date | None = None
+    recurrence: RecurrenceOut | None = None
+    series_id: UUID | None = None
+    recurrence_id: str | None = None
+    is_override: bool = False
 
     @classmethod
-    def of(cls, event: DomainEvent) -> Event:
+    def of(cls, event: DomainEvent | Occurrence) -> Event:
+        series = event.series if isinstance(event, Occurrence) else event
+        recurrence_id = event.recurrence_id if isinstance(event, Occurrence) else None
         return cls(
             id=event.id,
             calendar_id=event.calendar_id,
@@ -74,7 +121,45 @@ class Event(msgspec.Struct):
             reminders=list(event.reminders),
             created_at=event.created_at,
             updated_at=event.updated_at,
+            start_date=event.start_date,
+            end_date=event.end_date,
+            recurrence=RecurrenceOut.of(series.recurrence),
+            series_id=series.id if series.recurrence is not None else None,
+            recurrence_id=None if recurrence_id is None else recurrence_id_text(recurrence_id, all_day=event.all_day),
+            is_override=event.is_override if isinstance(event, Occurrence) else False,
         )
+
+
+def recurrence_id_text(recurrence_id: datetime, *, all_day: bool) -> str:
+    """How the API names an occurrence: its original start in UTC, or its date for an all-day series."""
+    if all_day:
+        return recurrence_id.date().isoformat()
+    return recurrence_id.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def recurrence_date(text: str, field: str) -> RecurrenceDate:
+    """An EXDATE/RDATE or recurrence id as the API takes it: a date, or a time with an offset."""
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text)
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidInput(field, f"{text!r} is neither a date (2027-03-17) nor a time with an offset") from None
+    if value.tzinfo is None:
+        raise InvalidInput(field, f"{text!r} needs a UTC offset, e.g. 2027-03-15T09:00:00Z")
+    return value
+
+
+def parse_recurrence_id(text: str) -> datetime:
+    """The recurrence id named in a URL: a time with an offset, or a date (an all-day series' occurrence)."""
+    value = recurrence_date(text, "recurrence_id")
+    return value if isinstance(value, datetime) else datetime(value.year, value.month, value.day, tzinfo=UTC)
+
+
+def _iso(value: RecurrenceDate) -> str:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return value.isoformat()
 
 
 class EventList(msgspec.Struct):
@@ -83,8 +168,11 @@ class EventList(msgspec.Struct):
 
 class EventCreate(msgspec.Struct, forbid_unknown_fields=True):
     title: EventTitle
-    starts_at: AwareDateTime
-    ends_at: AwareDateTime
+    starts_at: AwareDateTime | None = None
+    ends_at: AwareDateTime | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    recurrence: RecurrenceIn | None = None
     calendar_id: UUID | None = None
     description: EventDescription = ""
     location: EventLocation = ""
@@ -106,6 +194,9 @@ class EventCreate(msgspec.Struct, forbid_unknown_fields=True):
             timezone=self.timezone,
             room_id=self.room_id,
             reminders=DEFAULT_REMINDERS if self.reminders is None else self.reminders,
+            start_date=self.start_date,
+            end_date=self.end_date,
+            recurrence=None if self.recurrence is None else self.recurrence.recurrence(),
         )
 
 
@@ -120,6 +211,9 @@ class EventUpdate(msgspec.Struct, forbid_unknown_fields=True):
     room_id: UUID | msgspec.UnsetType | None = msgspec.UNSET
     participants: Participants | msgspec.UnsetType = msgspec.UNSET
     reminders: Reminders | msgspec.UnsetType = msgspec.UNSET
+    start_date: date | msgspec.UnsetType = msgspec.UNSET
+    end_date: date | msgspec.UnsetType = msgspec.UNSET
+    recurrence: RecurrenceIn | msgspec.UnsetType | None = msgspec.UNSET
 
     def changes(self) -> EventChanges:
         """The event's own fields; the guest list, named by email, travels beside them."""
@@ -133,6 +227,15 @@ class EventUpdate(msgspec.Struct, forbid_unknown_fields=True):
             timezone=unset_to_domain(self.timezone),
             room_id=unset_to_domain(self.room_id),
             reminders=unset_to_domain(self.reminders),
+            start_date=unset_to_domain(self.start_date),
+            end_date=unset_to_domain(self.end_date),
+            recurrence=(
+                UNSET
+                if self.recurrence is msgspec.UNSET
+                else None
+                if self.recurrence is None
+                else self.recurrence.recurrence()
+            ),
         )
 
 
@@ -142,6 +245,8 @@ class ParticipantAdd(msgspec.Struct, forbid_unknown_fields=True):
 
 class ResponseIn(msgspec.Struct, forbid_unknown_fields=True):
     status: Literal["accepted", "declined", "tentative"]
+    recurrence_id: Annotated[str, msgspec.Meta(max_length=40)] | None = None
+    """Answer for one occurrence of a series (its recurrence id) rather than for the whole series."""
 
     def answer(self) -> ParticipantStatus:
         return ParticipantStatus(self.status)

@@ -14,7 +14,7 @@ import msgspec
 
 from domain.accounts import user
 from domain.accounts.email import MAX_EMAIL_LENGTH
-from domain.scheduling import calendar, event, room
+from domain.scheduling import calendar, event, recurrence, room
 from domain.scheduling.reminders import MAX_REMINDER_MINUTES, MAX_REMINDERS
 from domain.scheduling.timezone import MAX_TIMEZONE_LENGTH
 
@@ -36,6 +36,16 @@ RoomName = Annotated[str, msgspec.Meta(min_length=1, max_length=room.MAX_NAME_LE
 RoomLocation = Annotated[str, msgspec.Meta(max_length=room.MAX_LOCATION_LENGTH)]
 Capacity = Annotated[int, msgspec.Meta(ge=1, le=room.MAX_CAPACITY)]
 
+RecurrenceRule = Annotated[
+    str, msgspec.Meta(min_length=1, max_length=recurrence.MAX_RULE_LENGTH, examples=["FREQ=WEEKLY;BYDAY=MO;COUNT=10"])
+]
+RecurrenceDates = Annotated[
+    list[Annotated[str, msgspec.Meta(max_length=40)]],
+    msgspec.Meta(
+        max_length=recurrence.MAX_RECURRENCE_DATES,
+        description="Original starts (ISO 8601 with an offset), or dates (2027-03-17) for an all-day series",
+    ),
+]
 EventTitle = Annotated[str, msgspec.Meta(min_length=1, max_length=event.MAX_TITLE_LENGTH)]
 EventDescription = Annotated[str, msgspec.Meta(max_length=event.MAX_DESCRIPTION_LENGTH)]
 EventLocation = Annotated[str, msgspec.Meta(max_length=event.MAX_LOCATION_LENGTH)]

@@ -14,7 +14,7 @@ from application.scheduling.list_calendars import list_calendars
 from application.scheduling.list_events import list_events_capped
 from domain.clock import Clock
 from domain.scheduling.calendar import Calendar
-from domain.scheduling.event import Event
+from domain.scheduling.occurrence import Occurrence
 from entrypoints.http.dependencies import ClockDep, UoW
 from entrypoints.web.rendering import ViewerDep, page
 from entrypoints.web.week import day_bounds, lay_out, week_start
@@ -33,7 +33,7 @@ def chosen_day(raw: str | None, clock: Clock, viewer: ViewerDep) -> date:
     return clock.now().astimezone(viewer.zone).date()
 
 
-def _shown(events: list[Event], calendars: list[Calendar], hidden: set[str]) -> list[Event]:
+def _shown(events: list[Occurrence], calendars: list[Calendar], hidden: set[str]) -> list[Occurrence]:
     mine = {c.id for c in calendars}
     return [
         e for e in events if (str(e.calendar_id) not in hidden if e.calendar_id in mine else INVITATIONS not in hidden)

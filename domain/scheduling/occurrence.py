@@ -1,0 +1,222 @@
+"""Occurrences of a series (RFC 5545): what one date of a recurring event holds, and what it overrides.
+
+An occurrence is named by its recurrence id: its original start, in UTC (for an all-day series, its
+original date at 00:00 UTC). An override keeps only the fields it changed, so a change to the whole
+series still reaches the fields it left alone, as RFC 5545 and Google do.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from domain.scheduling.participant import Participant, ParticipantStatus
+from domain.scheduling.time_range import TimeRange
+
+if TYPE_CHECKING:
+    from domain.scheduling.event import Event, EventStatus
+
+
+class OccurrenceScope(enum.StrEnum):
+    """Which occurrences of a series a change to one of them reaches."""
+
+    THIS = "this"
+    FOLLOWING = "following"
+
+
+OCCURRENCE_HORIZON = timedelta(days=730)
+"""How far past a series' last change its occurrences are stored (and so hold their room): two years."""
+
+
+def date_recurrence_id(day: date) -> datetime:
+    """The recurrence id of an all-day series' occurrence on `day`."""
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+@dataclass(kw_only=True)
+class Override:
+    """What one occurrence changes of its series; None (and `room_changed` False) keeps the series' value."""
+
+    recurrence_id: datetime
+    title: str | None = None
+    description: str | None = None
+    location: str | None = None
+    time_range: TimeRange | None = None
+    room_changed: bool = False
+    room_id: UUID | None = None
+    responses: dict[UUID, ParticipantStatus] = field(default_factory=dict)
+
+    @property
+    def changes_anything_shown(self) -> bool:
+        """Tell whether the occurrence differs from its series in what a calendar shows (answers aside)."""
+        return (
+            self.title is not None
+            or self.description is not None
+            or self.location is not None
+            or self.time_range is not None
+            or self.room_changed
+        )
+
+    def moved_by(self, delta: timedelta) -> Override:
+        """The same override for an occurrence whose original start moved by `delta`."""
+        return Override(
+            recurrence_id=self.recurrence_id + delta,
+            title=self.title,
+            description=self.description,
+            location=self.location,
+            time_range=self.time_range,
+            room_changed=self.room_changed,
+            room_id=self.room_id,
+            responses=dict(self.responses),
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class Occurrence:
+    """One date of an event as a calendar shows it: a single event's only one, or one of a series'."""
+
+    series: Event
+    recurrence_id: datetime | None
+    time_range: TimeRange
+    override: Override | None = None
+
+    @property
+    def id(self) -> UUID:
+        """The event's (the series') id."""
+        return self.series.id
+
+    @property
+    def series_id(self) -> UUID | None:
+        """The series' id; None for a single event."""
+        return self.series.id if self.series.recurrence is not None else None
+
+    @property
+    def is_override(self) -> bool:
+        """Tell whether this occurrence differs from its series."""
+        return self.override is not None and self.override.changes_anything_shown
+
+    @property
+    def is_recurring(self) -> bool:
+        """Tell whether the occurrence belongs to a series."""
+        return self.series.recurrence is not None
+
+    @property
+    def starts_at(self) -> datetime:
+        """When it starts (UTC)."""
+        return self.time_range.starts_at
+
+    @property
+    def ends_at(self) -> datetime:
+        """When it ends (UTC)."""
+        return self.time_range.ends_at
+
+    @property
+    def start_date(self) -> date | None:
+        """The first date of an all-day occurrence; None for a timed one."""
+        return local_dates(self.time_range, self.series.timezone)[0] if self.all_day else None
+
+    @property
+    def end_date(self) -> date | None:
+        """The day after the last date of an all-day occurrence (exclusive); None for a timed one."""
+        return local_dates(self.time_range, self.series.timezone)[1] if self.all_day else None
+
+    @property
+    def title(self) -> str:
+        """The occurrence's title."""
+        return _first(self.override.title if self.override else None, self.series.title)
+
+    @property
+    def description(self) -> str:
+        """The occurrence's description."""
+        return _first(self.override.description if self.override else None, self.series.description)
+
+    @property
+    def location(self) -> str:
+        """The occurrence's location."""
+        return _first(self.override.location if self.override else None, self.series.location)
+
+    @property
+    def room_id(self) -> UUID | None:
+        """The room the occurrence holds."""
+        if self.override is not None and self.override.room_changed:
+            return self.override.room_id
+        return self.series.room_id
+
+    @property
+    def participants(self) -> list[Participant]:
+        """The guest list, with the answers given for this occurrence."""
+        responses = self.override.responses if self.override is not None else {}
+        if not responses:
+            return self.series.participants
+        return [
+            Participant(user_id=p.user_id, email=p.email, name=p.name, status=responses.get(p.user_id, p.status))
+            for p in self.series.participants
+        ]
+
+    def participant(self, user_id: UUID) -> Participant | None:
+        """The user's invitation with their answer for this occurrence, or None."""
+        return next((p for p in self.participants if p.user_id == user_id), None)
+
+    @property
+    def calendar_id(self) -> UUID:
+        """The series' calendar."""
+        return self.series.calendar_id
+
+    @property
+    def organizer_id(self) -> UUID:
+        """The series' organizer."""
+        return self.series.organizer_id
+
+    @property
+    def all_day(self) -> bool:
+        """Tell whether the occurrence fills whole dates."""
+        return self.series.all_day
+
+    @property
+    def timezone(self) -> str:
+        """The series' zone."""
+        return self.series.timezone
+
+    @property
+    def status(self) -> EventStatus:
+        """The series' status."""
+        return self.series.status
+
+    @property
+    def version(self) -> int:
+        """The series' version: any change to the series or one of its occurrences bumps it."""
+        return self.series.version
+
+    @property
+    def reminders(self) -> tuple[int, ...]:
+        """Minutes before the start at which each participant is reminded."""
+        return self.series.reminders
+
+    @property
+    def created_at(self) -> datetime:
+        """When the series was created."""
+        return self.series.created_at
+
+    @property
+    def updated_at(self) -> datetime:
+        """When the series last changed."""
+        return self.series.updated_at
+
+    @property
+    def participant_ids(self) -> tuple[UUID, ...]:
+        """The invitees' user ids."""
+        return self.series.participant_ids
+
+
+def local_dates(span: TimeRange, timezone: str) -> tuple[date, date]:
+    """The dates [first, end) an all-day span covers in its own zone."""
+    zone = ZoneInfo(timezone)
+    return span.starts_at.astimezone(zone).date(), span.ends_at.astimezone(zone).date()
+
+
+def _first(override: str | None, series: str) -> str:
+    return series if override is None else override
