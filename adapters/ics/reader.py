@@ -26,6 +26,7 @@ from domain.scheduling.calendar_file import (
     EventTimes,
     NotACalendarFile,
     SkippedItem,
+    checked_calendar_file,
     recurrence_id_of,
 )
 from domain.scheduling.recurrence import Recurrence, RecurrenceDate, check_first_occurrence
@@ -39,7 +40,6 @@ NOT_EVENTS = {
 }
 IGNORED = frozenset({"VTIMEZONE"})
 """Components read along the way: VTIMEZONE gives the zones of the events' times."""
-_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass
@@ -77,15 +77,7 @@ class IcalendarReader:
 
 
 def _parse(data: bytes) -> list[Calendar]:
-    body = data.removeprefix(_BOM).lstrip()
-    if not body:
-        raise NotACalendarFile("the file is empty")
-    if not body[:15].upper().startswith(b"BEGIN:VCALENDAR"):
-        raise NotACalendarFile("an iCalendar file starts with BEGIN:VCALENDAR; this one does not")
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        raise NotACalendarFile("an iCalendar file is UTF-8 text; this one is not") from None
+    body = checked_calendar_file(data)
     try:
         calendars = Calendar.from_ical(body, multiple=True)
     except (ValueError, KeyError, IndexError) as error:

@@ -44,6 +44,8 @@ def _series(event: CalendarFileEvent) -> Event:
         event.uid, event.title, event.description, event.location, sequence=event.sequence, stamp=event.stamp
     )
     _add_times(component, event.times, event.timezone)
+    if event.cancelled:
+        component.add("status", "CANCELLED")
     if event.recurrence is not None:
         _add_recurrence(component, event)
     return component

@@ -17,6 +17,7 @@ from adapters.postgres.repositories import (
     SqlRoomRepository,
     SqlUserRepository,
 )
+from adapters.postgres.repositories.calendar_feeds import SqlCalendarFeedRepository
 from adapters.postgres.repositories.google import SqlGoogleRepository
 from adapters.postgres.repositories.jobs import SqlJobRepository
 from application.unit_of_work import SeenAggregates
@@ -95,6 +96,10 @@ class PostgresUnitOfWork:
     def jobs(self) -> SqlJobRepository:
         """Background jobs people follow (Google syncs)."""
         return self._current().jobs
+
+    @property
+    def feeds(self) -> SqlCalendarFeedRepository:
+        return self._current().feeds
 
     @property
     def google(self) -> SqlGoogleRepository:
@@ -226,6 +231,10 @@ class _Repositories:
     @cached_property
     def jobs(self) -> SqlJobRepository:
         return SqlJobRepository(self._session)
+
+    @cached_property
+    def feeds(self) -> SqlCalendarFeedRepository:
+        return SqlCalendarFeedRepository(self._session)
 
     @cached_property
     def google(self) -> SqlGoogleRepository:

@@ -28,6 +28,28 @@ class NotACalendarFile(InvalidInput):
         super().__init__(CALENDAR_FILE_FIELD, detail)
 
 
+_BOM = b"\xef\xbb\xbf"
+
+
+def checked_calendar_file(data: bytes) -> bytes:
+    """The bytes of what looks like an iCalendar file (UTF-8, BEGIN:VCALENDAR first), without a BOM.
+
+    A cheap check made before a file is queued for import; NotACalendarFile says what is wrong.
+    """
+    if len(data) > MAX_CALENDAR_FILE_BYTES:
+        raise NotACalendarFile(f"the file is over {MAX_CALENDAR_FILE_BYTES // (1024 * 1024)} MB")
+    body = data.removeprefix(_BOM).lstrip()
+    if not body:
+        raise NotACalendarFile("the file is empty")
+    if not body[:15].upper().startswith(b"BEGIN:VCALENDAR"):
+        raise NotACalendarFile("an iCalendar file starts with BEGIN:VCALENDAR; this one does not")
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise NotACalendarFile("an iCalendar file is UTF-8 text; this one is not") from None
+    return body
+
+
 @dataclass(frozen=True, kw_only=True)
 class EventTimes:
     """When something happens: aware `starts_at`/`ends_at`, or all-day `start_date`/`end_date` (end exclusive)."""
@@ -104,6 +126,8 @@ class CalendarFileEvent:
     """SEQUENCE: planner's version of the event."""
     stamp: datetime | None = None
     """DTSTAMP: when the file was written (or the event last changed)."""
+    cancelled: bool = False
+    """STATUS:CANCELLED: the event was called off (a download of a cancelled event says so)."""
 
     @property
     def all_day(self) -> bool:

@@ -1,12 +1,14 @@
-"""Occurrences in a window, computed two ways: planner's reading and domain Recurrence, and recurring-ical-events."""
+"""Occurrences in a window two ways: planner (reader, then its Event expands) and recurring-ical-events."""
 
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from uuid import uuid4
 
 import icalendar
 import recurring_ical_events
 
-from domain.scheduling.calendar_file import CalendarFile, CalendarFileEvent, EventTimes, recurrence_id_of
+from application.scheduling.calendar_files import event_of
+from domain.scheduling.calendar_file import CalendarFile, EventTimes
+from tests.unit.scheduling.factories import NOW, a_user
 
 Seen = tuple[str, str, str, str]
 """(summary, start, end, kind): timed starts/ends as UTC ISO strings, all-day ones as dates."""
@@ -26,34 +28,19 @@ def _starts_in(seen: Seen, start: date, end: date) -> bool:
 
 
 def planner_occurrences(calendar: CalendarFile, start: date, end: date) -> list[Seen]:
-    """The file's occurrences expanded by domain Recurrence that start on [start, end) (UTC dates)."""
+    """The file's occurrences as planner's events hold them (an import's Event, series expanded) on [start, end)."""
+    owner = a_user(timezone="UTC")
     seen: list[Seen] = []
-    for event in calendar.events:
-        seen.extend(_expand(event, end + timedelta(days=2)))
+    for file_event in calendar.events:
+        event = event_of(file_event, calendar_id=uuid4(), owner=owner, now=NOW)
+        before = datetime.combine(end + timedelta(days=2), datetime.min.time(), tzinfo=UTC)
+        for occurrence in event.occurrences(before=before):
+            if occurrence.start_date is not None and occurrence.end_date is not None:
+                times = EventTimes.dates(occurrence.start_date, occurrence.end_date)
+            else:
+                times = EventTimes.timed(occurrence.starts_at, occurrence.ends_at)
+            seen.append(_seen(occurrence.title, times))
     return sorted(s for s in seen if _starts_in(s, start, end))
-
-
-def _expand(event: CalendarFileEvent, before: date) -> list[Seen]:
-    if event.recurrence is None:
-        return [_seen(event.title, event.times)]
-    overrides = {o.recurrence_id: o for o in event.overrides}
-    seen = []
-    if event.times.all_day:
-        assert event.times.start_date is not None
-        originals: list[datetime | date] = list(event.recurrence.date_starts(event.times.start_date, before=before))
-    else:
-        assert event.times.starts_at is not None
-        limit = datetime.combine(before, datetime.min.time(), tzinfo=UTC)
-        originals = list(event.recurrence.timed_starts(event.times.starts_at, ZoneInfo(event.timezone), before=limit))
-    for original in originals:
-        override = overrides.get(recurrence_id_of(original))
-        if override is not None:
-            seen.append(_seen(override.title, override.times))
-        elif isinstance(original, datetime):
-            seen.append(_seen(event.title, EventTimes.timed(original, original + event.times.length)))
-        else:
-            seen.append(_seen(event.title, EventTimes.dates(original, original + event.times.length)))
-    return seen
 
 
 def oracle_occurrences(data: bytes, start: date, end: date) -> list[Seen]:
