@@ -116,6 +116,8 @@ class Settings:
     registration: RegistrationPolicy = field(default_factory=RegistrationPolicy)
     session_check_ttl_seconds: float = 10
     """How long a process trusts a session it checked in the database (SESSION_CHECK_TTL_SECONDS, at most 30)."""
+    occurrence_horizon_days: int = 730
+    """How far ahead a series' occurrences are stored and hold their room (OCCURRENCE_HORIZON_DAYS)."""
 
     @property
     def is_production(self) -> bool:
@@ -173,6 +175,7 @@ class Settings:
             rate_limits=_rate_limits(get),
             registration=_registration(get("REGISTRATION"), app_env),
             session_check_ttl_seconds=_session_check_ttl(get("SESSION_CHECK_TTL_SECONDS")),
+            occurrence_horizon_days=_positive_int(get("OCCURRENCE_HORIZON_DAYS"), "OCCURRENCE_HORIZON_DAYS", 730),
         )
 
     def with_servers(self, database_url: str, redis_url: str) -> Settings:
@@ -204,6 +207,7 @@ class Settings:
             "RATE_LIMIT_SIGN_IN_FAILURES_PER_MINUTE": str(self.rate_limits.sign_in_failures_per_minute),
             "EVENTS_PER_HOUR": str(self.rate_limits.events_per_hour),
             "SSE_STREAMS_PER_PERSON": str(self.rate_limits.sse_streams_per_person),
+            "OCCURRENCE_HORIZON_DAYS": str(self.occurrence_horizon_days),
         }
         optional = {
             "DATABASE_URL": self.database.url,
@@ -257,6 +261,7 @@ SETTING_NAMES = (
     "RATE_LIMIT_SIGN_IN_FAILURES_PER_MINUTE",
     "EVENTS_PER_HOUR",
     "SSE_STREAMS_PER_PERSON",
+    "OCCURRENCE_HORIZON_DAYS",
 )
 
 

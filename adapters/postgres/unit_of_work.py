@@ -1,5 +1,6 @@
 """The unit of work on PostgreSQL: one AsyncSession transaction per `async with`, the outbox in the same commit."""
 
+from datetime import timedelta
 from functools import cached_property
 from types import TracebackType
 from typing import Self
@@ -23,6 +24,7 @@ from adapters.postgres.repositories.jobs import SqlJobRepository
 from application.unit_of_work import SeenAggregates
 from domain.domain_events import DomainEvent
 from domain.errors import DomainError
+from domain.scheduling.occurrence import OCCURRENCE_HORIZON
 
 
 class PostgresUnitOfWork:
@@ -40,10 +42,12 @@ class PostgresUnitOfWork:
         *,
         stale_reads: ForgetStaleReads | None = None,
         cipher: TokenCipher | None = None,
+        horizon: timedelta = OCCURRENCE_HORIZON,
     ) -> None:
         self._session_factory = session_factory
         self._stale_reads = stale_reads
         self._cipher = cipher
+        self._horizon = horizon
         self._seen = SeenAggregates()
         self._session: AsyncSession | None = None
         self._repositories: _Repositories | None = None
@@ -175,7 +179,7 @@ class PostgresUnitOfWork:
     def _begin(self) -> None:
         # Fresh repositories per transaction: what they noted about the last one must not leak into this one.
         self._seen.forget()
-        self._repositories = _Repositories(self.session, self._seen, self._cipher)
+        self._repositories = _Repositories(self.session, self._seen, self._cipher, self._horizon)
 
     def _current(self) -> "_Repositories":
         if self._repositories is None:
@@ -201,8 +205,10 @@ class PostgresUnitOfWork:
 class _Repositories:
     """The repositories of one transaction, sharing its session and its seen aggregates; made on first use."""
 
-    def __init__(self, session: AsyncSession, seen: SeenAggregates, cipher: TokenCipher | None) -> None:
-        self._session, self._seen, self._cipher = session, seen, cipher
+    def __init__(
+        self, session: AsyncSession, seen: SeenAggregates, cipher: TokenCipher | None, horizon: timedelta
+    ) -> None:
+        self._session, self._seen, self._cipher, self._horizon = session, seen, cipher, horizon
 
     @cached_property
     def users(self) -> SqlUserRepository:
@@ -218,7 +224,7 @@ class _Repositories:
 
     @cached_property
     def events(self) -> SqlEventRepository:
-        return SqlEventRepository(self._session, self._seen)
+        return SqlEventRepository(self._session, self._seen, horizon=self._horizon)
 
     @cached_property
     def notifications(self) -> SqlNotificationRepository:

@@ -258,9 +258,10 @@ def bootstrap(
     # Every commit (a request's, or a worker's Google sync) makes the cached reads it touches stale.
     stale_reads = ForgetStaleReads(reads)
     cipher = token_cipher(settings)
+    horizon = timedelta(days=settings.occurrence_horizon_days)
 
     def unit_of_work() -> UnitOfWork:
-        return PostgresUnitOfWork(sessions, stale_reads=stale_reads, cipher=cipher)
+        return PostgresUnitOfWork(sessions, stale_reads=stale_reads, cipher=cipher, horizon=horizon)
 
     publisher = RedisNotificationPublisher(channels_backend(connections.redis))
 

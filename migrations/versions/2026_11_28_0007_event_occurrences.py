@@ -65,7 +65,9 @@ def upgrade() -> None:
         "ALTER TABLE event_occurrences ADD CONSTRAINT ex_events_room_slot "
         f"EXCLUDE USING gist (room_id WITH =, ({_SLOT}) WITH &&) WHERE (room_id IS NOT NULL)"
     )
-    op.execute(f"CREATE INDEX ix_event_occurrences_calendar_span ON event_occurrences USING gist (calendar_id, ({_SLOT}))")
+    op.execute(
+        f"CREATE INDEX ix_event_occurrences_calendar_span ON event_occurrences USING gist (calendar_id, ({_SLOT}))"
+    )
     op.create_index("ix_event_occurrences_room_starts_at", "event_occurrences", ["room_id", "starts_at"])
 
 

@@ -140,6 +140,10 @@ MATRIX: tuple[Row, ...] = (
         user_id="{participant_id}", note="the participant is taken off: organizer and editors may, and the participant may leave"),
     api("POST /api/events/{event_id}/response",                       "401  404  403  403  403  2xx  403  404",
         body={"status": "accepted"}),
+    api("GET /api/events/{event_id}/occurrences/{recurrence_id}",     "401  404  2xx  2xx  2xx  2xx  2xx  404"),
+    api("PATCH /api/events/{event_id}/occurrences/{recurrence_id}",   "401  404  403  2xx  2xx  403  2xx  404",
+        body={"description": "Changed {unique}"}),
+    api("DELETE /api/events/{event_id}/occurrences/{recurrence_id}",  "401  404  403  2xx  2xx  403  2xx  404", fresh=SCENE),
     # Notifications: each person's own
     api("GET /api/notifications",                                     "401  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
     api("GET /api/notifications/unread-count",                        "401  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),

@@ -16,12 +16,12 @@ from litestar.testing import AsyncTestClient
 
 from domain.accounts import invitation, user
 from domain.accounts.email import MAX_EMAIL_LENGTH
-from domain.scheduling import calendar, event, room
+from domain.scheduling import calendar, event, recurrence, room
 from domain.scheduling.calendar import CalendarRole
 from domain.scheduling.participant import ANSWERS
 from domain.scheduling.reminders import MAX_REMINDER_MINUTES, MAX_REMINDERS
 from domain.scheduling.timezone import MAX_TIMEZONE_LENGTH
-from entrypoints.http.schemas.events import EventCreate, EventUpdate
+from entrypoints.http.schemas.events import RECURRENCE_ID_LENGTH, EventCreate, EventUpdate
 
 Client = AsyncTestClient[Litestar]
 Schema = dict[str, Any]
@@ -68,6 +68,10 @@ DOMAIN_LIMITS: dict[tuple[str, str, str], int] = {
         )
     },
     ("ParticipantAdd", "email", "maxLength"): MAX_EMAIL_LENGTH,
+    ("RecurrenceIn", "rule", "maxLength"): recurrence.MAX_RULE_LENGTH,
+    ("RecurrenceIn", "exdates", "maxItems"): recurrence.MAX_RECURRENCE_DATES,
+    ("RecurrenceIn", "rdates", "maxItems"): recurrence.MAX_RECURRENCE_DATES,
+    ("ResponseIn", "recurrence_id", "maxLength"): RECURRENCE_ID_LENGTH,
 }
 # Lower bounds that are not a domain constant: "not empty", and the shortest thing an email can be.
 NON_EMPTY = {"minLength": 1}

@@ -6,6 +6,7 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -101,7 +102,7 @@ class World:
         return None if role == "anonymous" else self.people[role].token
 
     async def scene(self) -> dict[str, str]:
-        """A shared calendar with its members, a room, and an event booking it with a participant."""
+        """A shared calendar with its members, a room, and a weekly series booking it with a participant."""
         owner, admin, organizer = self.people["owner"], self.people["admin"], self.people["organizer"]
         number = next(self.numbers)
         calendar = await owner.post("/api/calendars", json={"name": f"Team {number}"})
@@ -123,10 +124,17 @@ class World:
                 "calendar_id": calendar_id,
                 "room_id": room.json()["id"],
                 "participants": [self.people["participant"].email],
+                "recurrence": {"rule": "FREQ=WEEKLY;COUNT=3"},
             },
         )
         assert event.status_code == 201, event.text
-        return {"calendar_id": calendar_id, "room_id": room.json()["id"], "event_id": event.json()["id"]}
+        second = datetime.fromisoformat(at(10)) + timedelta(days=7)
+        return {
+            "calendar_id": calendar_id,
+            "room_id": room.json()["id"],
+            "event_id": event.json()["id"],
+            "recurrence_id": second.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        }
 
     async def sign_in_again(self, role: str) -> str | None:
         if role == "anonymous":

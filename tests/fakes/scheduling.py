@@ -9,8 +9,10 @@ confirmed booking of a room for an overlapping slot.
 import copy
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from datetime import time, timedelta
 from typing import Any, TypeVar
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from application.unit_of_work import SeenAggregates
 from domain.accounts.user import User
@@ -18,6 +20,7 @@ from domain.domain_events import Aggregate
 from domain.errors import EmailAlreadyRegistered, InvalidInput, RoomAlreadyBooked
 from domain.scheduling.calendar import Calendar
 from domain.scheduling.event import Event
+from domain.scheduling.occurrence import OCCURRENCE_HORIZON, Occurrence
 from domain.scheduling.room import Room, RoomBooking
 from domain.scheduling.time_range import TimeRange
 
@@ -171,10 +174,15 @@ class _Booking:
 
 
 def _confirmed_bookings(events: Iterable[Event]) -> list[_Booking]:
+    return [booking for event in events for booking in _bookings_of(event)]
+
+
+def _bookings_of(event: Event) -> list[_Booking]:
+    """The rooms the event's occurrences hold, as the rows of event_occurrences do (up to the horizon)."""
     return [
-        _Booking(event.id, event.room_id, event.time_range)
-        for event in events
-        if event.room_id is not None and not event.is_cancelled
+        _Booking(event.id, occurrence.room_id, occurrence.time_range)
+        for occurrence in event.occurrences(before=event.updated_at + OCCURRENCE_HORIZON)
+        if occurrence.room_id is not None
     ]
 
 
@@ -205,25 +213,43 @@ class InMemoryEventRepository:
         self._tables.events[event.id] = _copy(event)
 
     async def list_visible_in_window(
-        self, user_id: UUID, window: TimeRange, calendar_id: UUID | None = None, *, limit: int | None = None
-    ) -> list[Event]:
-        visible = await self._visible(user_id, window, calendar_id)
+        self,
+        user_id: UUID,
+        window: TimeRange,
+        calendar_id: UUID | None = None,
+        *,
+        limit: int | None = None,
+        viewer_zone: str = "UTC",
+    ) -> list[Occurrence]:
+        visible = await self._visible(user_id, window, calendar_id, viewer_zone)
         return visible if limit is None else visible[:limit]
 
-    async def count_visible_in_window(self, user_id: UUID, window: TimeRange, calendar_id: UUID | None = None) -> int:
-        return len(await self._visible(user_id, window, calendar_id))
+    async def count_visible_in_window(
+        self, user_id: UUID, window: TimeRange, calendar_id: UUID | None = None, *, viewer_zone: str = "UTC"
+    ) -> int:
+        return len(await self._visible(user_id, window, calendar_id, viewer_zone))
 
-    async def _visible(self, user_id: UUID, window: TimeRange, calendar_id: UUID | None) -> list[Event]:
+    async def _visible(
+        self, user_id: UUID, window: TimeRange, calendar_id: UUID | None, viewer_zone: str
+    ) -> list[Occurrence]:
         calendars = self._tables.calendars
+        zone = ZoneInfo(viewer_zone)
+        first = window.starts_at.astimezone(zone).date()
+        last = window.ends_at.astimezone(zone)
+        end = last.date() if last.time() == time(0) else last.date() + timedelta(days=1)
         visible = [
-            _copy(event)
-            for event in self._tables.events.values()
-            if not event.is_cancelled
-            and event.time_range.overlaps(window)
-            and (calendar_id is None or event.calendar_id == calendar_id)
+            occurrence
+            for event in map(_copy, self._tables.events.values())
+            if (calendar_id is None or event.calendar_id == calendar_id)
             and (user_id in calendars[event.calendar_id].members or user_id in event.participant_ids)
+            for occurrence in event.occurrences(before=window.ends_at + timedelta(days=1))
+            if (
+                occurrence.time_range.overlaps(window)
+                if occurrence.start_date is None or occurrence.end_date is None
+                else occurrence.start_date < end and occurrence.end_date > first
+            )
         ]
-        return sorted(visible, key=lambda event: (event.starts_at, event.id))
+        return sorted(visible, key=lambda occurrence: (occurrence.starts_at, occurrence.id))
 
     async def room_bookings(self, room_id: UUID, window: TimeRange) -> list[RoomBooking]:
         bookings = [
@@ -237,10 +263,13 @@ class InMemoryEventRepository:
         if event.room_id is not None and event.room_id not in self._tables.rooms:
             # Like the foreign key on events.room_id.
             raise InvalidInput("room_id", "no such room")
-        if event.room_id is None or event.is_cancelled:
-            return
-        for booking in _confirmed_bookings(self._tables.events.values()):
-            if booking.room_id == event.room_id and booking.event_id != event.id and booking.overlaps(event.time_range):
-                raise RoomAlreadyBooked(
-                    event.room_id, booking.slot.starts_at, booking.slot.ends_at, conflicting_event_id=booking.event_id
-                )
+        others = [b for b in _confirmed_bookings(self._tables.events.values()) if b.event_id != event.id]
+        for mine in _bookings_of(event):
+            for booking in others:
+                if booking.room_id == mine.room_id and booking.overlaps(mine.slot):
+                    raise RoomAlreadyBooked(
+                        mine.room_id,
+                        booking.slot.starts_at,
+                        booking.slot.ends_at,
+                        conflicting_event_id=booking.event_id,
+                    )

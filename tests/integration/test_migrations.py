@@ -30,10 +30,19 @@ async def test_upgrading_an_up_to_date_database_changes_nothing(servers: ServerU
     assert versions == [current_head()]
 
 
-SCHEDULING_TABLES = {"users", "calendars", "calendar_members", "rooms", "events", "event_participants", "outbox"}
+SCHEDULING_TABLES = {
+    "users",
+    "calendars",
+    "calendar_members",
+    "rooms",
+    "events",
+    "event_participants",
+    "outbox",
+}
 NOTIFICATION_TABLES = {"notifications", "notification_counters", "reminders"}
 GOOGLE_TABLES = {"jobs", "google_accounts", "google_calendars", "google_channels", "google_event_links"}
 ACCOUNT_TABLES = {"sessions", "invitations"}
+RECURRENCE_TABLES = {"event_occurrences"}
 
 
 async def _tables(engine: AsyncEngine) -> set[str]:
@@ -67,6 +76,7 @@ async def test_the_scheduling_migration_downgrades_and_upgrades_again(servers: S
         *NOTIFICATION_TABLES,
         *GOOGLE_TABLES,
         *ACCOUNT_TABLES,
+        *RECURRENCE_TABLES,
     }
     assert await _schema_objects(engine) == objects_at_head
     assert {"ex_events_room_slot", "ix_events_calendar_span", "ix_outbox_pending"} <= objects_at_head

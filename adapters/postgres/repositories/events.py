@@ -4,7 +4,7 @@ import asyncio
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -176,17 +176,22 @@ class SqlEventRepository:
         invitations, each branch on its own index), one more loads their events, one their participants.
         """
         visible = _visible_occurrences(user_id, window, calendar_id, viewer_zone).subquery()
-        statement = select(
-            visible.c.event_id, visible.c.recurrence_id, visible.c.starts_at, visible.c.ends_at
-        ).order_by(visible.c.starts_at, visible.c.event_id, visible.c.recurrence_id)
+        statement = (
+            select(
+                EventRow.__table__,
+                visible.c.recurrence_id.label("occurrence_id"),
+                visible.c.starts_at.label("occurrence_starts_at"),
+                visible.c.ends_at.label("occurrence_ends_at"),
+            )
+            .join(visible, visible.c.event_id == EventRow.id)
+            .order_by(visible.c.starts_at, EventRow.id, visible.c.recurrence_id)
+        )
         rows = (await self._session.execute(statement if limit is None else statement.limit(limit))).all()
-        if not rows:
-            return []
-        events = {
-            event.id: event
-            for event in await self._load(_EVENTS.where(is_any_id(EventRow.id, {r.event_id for r in rows})))
-        }
-        return [_occurrence(events[row.event_id], row) for row in rows if row.event_id in events]
+        events = {event.id: event for event in await self._events_of(rows)}
+        return [
+            _occurrence(events[row.id], row.occurrence_id, TimeRange(row.occurrence_starts_at, row.occurrence_ends_at))
+            for row in rows
+        ]
 
     async def count_visible_in_window(
         self, user_id: UUID, window: TimeRange, calendar_id: UUID | None = None, *, viewer_zone: str = "UTC"
@@ -305,9 +310,13 @@ class SqlEventRepository:
         )
 
     async def _load(self, statement: Select[Any]) -> list[Event]:
-        rows = (await self._session.execute(statement)).all()
+        return await self._events_of((await self._session.execute(statement)).all())
+
+    async def _events_of(self, rows: Sequence[Row[Any]]) -> list[Event]:
+        """The events of `rows` of `events` (each once, in order), with their participants."""
         if not rows:
             return []
+        rows = list({row.id: row for row in rows}.values())
         participants: dict[UUID, list[Participant]] = {row.id: [] for row in rows}
         for participant in await self._session.execute(
             _PARTICIPANTS.where(is_any_id(EventParticipantRow.event_id, participants))
@@ -495,12 +504,10 @@ def event_from_row(row: Row[Any], participants: list[Participant]) -> Event:
     )
 
 
-def _occurrence(event: Event, row: Row[Any]) -> Occurrence:
+def _occurrence(event: Event, recurrence_id: datetime, span: TimeRange) -> Occurrence:
     if event.recurrence is None:
-        return Occurrence(event, None, TimeRange(row.starts_at, row.ends_at))
-    return Occurrence(
-        event, row.recurrence_id, TimeRange(row.starts_at, row.ends_at), event.overrides.get(row.recurrence_id)
-    )
+        return Occurrence(event, None, span)
+    return Occurrence(event, recurrence_id, span, event.overrides.get(recurrence_id))
 
 
 def _viewer_dates(window: TimeRange, viewer_zone: str) -> tuple[date, date]:

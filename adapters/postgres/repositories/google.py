@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from adapters.google.token_cipher import TokenCipher
 from adapters.postgres.models import (
     CalendarRow,
+    EventOccurrenceRow,
     EventRow,
     GoogleAccountRow,
     GoogleCalendarRow,
@@ -23,6 +24,7 @@ from adapters.postgres.models import (
 from adapters.postgres.repositories.arrays import is_any_id, is_any_text
 from adapters.postgres.repositories.calendars import SqlCalendarRepository
 from adapters.postgres.repositories.events import event_columns, event_from_row
+from adapters.postgres.repositories.series_codec import occurrence_rows
 from adapters.postgres.repositories.users import SqlUserRepository
 from application.unit_of_work import SeenAggregates
 from domain.accounts.user import User
@@ -30,6 +32,7 @@ from domain.google_sync.mirroring import MirroredPage
 from domain.google_sync.model import ConnectionStatus, GoogleAccount, MirroredCalendar, WatchChannel
 from domain.scheduling.calendar import Calendar
 from domain.scheduling.event import Event
+from domain.scheduling.occurrence import OCCURRENCE_HORIZON
 
 # What a refreshed mirror may change; its id, calendar, organizer and creation stay.
 _MIRRORED_COLUMNS = (
@@ -165,6 +168,12 @@ class SqlGoogleRepository:
                 ),
                 [event_columns(event) for event in stored],
             )
+            await self._session.execute(
+                delete(EventOccurrenceRow).where(is_any_id(EventOccurrenceRow.event_id, [e.id for e in stored]))
+            )
+            occurrences = [row for event in stored for row in occurrence_rows(event, horizon=OCCURRENCE_HORIZON)]
+            if occurrences:
+                await self._session.execute(insert(EventOccurrenceRow), occurrences)
             for event in stored:
                 self._seen.remember(event)
         if page.added:

@@ -6,8 +6,8 @@ from uuid import UUID
 from sqlalchemy import Row, bindparam, delete, exists, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.postgres.models import EventRow, RoomRow
-from adapters.postgres.repositories.overlap_predicates import is_confirmed, slot_overlaps
+from adapters.postgres.models import EventOccurrenceRow, RoomRow
+from adapters.postgres.repositories.overlap_predicates import occurrence_overlaps
 from domain.scheduling.room import Room
 from domain.scheduling.time_range import TimeRange
 
@@ -31,8 +31,8 @@ class SqlRoomRepository:
         return [_room(row) for row in await self._session.execute(_ROOMS.order_by(RoomRow.name, RoomRow.id))]
 
     async def list_free(self, slot: TimeRange, min_capacity: int) -> list[Room]:
-        """Return rooms seating at least `min_capacity` with no confirmed event overlapping `slot`, snuggest first."""
-        taken = exists().where(EventRow.room_id == RoomRow.id, is_confirmed(), slot_overlaps(slot))
+        """Return rooms seating at least `min_capacity` with no occurrence overlapping `slot`, snuggest first."""
+        taken = exists().where(EventOccurrenceRow.room_id == RoomRow.id, occurrence_overlaps(slot))
         statement = _ROOMS.where(RoomRow.capacity >= min_capacity, ~taken).order_by(
             RoomRow.capacity, RoomRow.name, RoomRow.id
         )

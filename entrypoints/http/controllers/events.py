@@ -37,6 +37,7 @@ from entrypoints.http.etags import etag, expected_version
 from entrypoints.http.problems import problems
 from entrypoints.http.rate_limits import limit_events_created
 from entrypoints.http.schemas.events import (
+    RECURRENCE_ID_LENGTH,
     Event,
     EventCreate,
     EventList,
@@ -55,7 +56,7 @@ RecurrenceId = Annotated[
     Parameter(
         description="The occurrence's recurrence id: its original start (2027-03-22T09:00:00Z), "
         "or its date (2027-03-17) in an all-day series",
-        max_length=40,
+        max_length=RECURRENCE_ID_LENGTH,
     ),
 ]
 Scope = Annotated[
@@ -211,7 +212,7 @@ class EventController(Controller):
         recurrence_id: RecurrenceId,
         data: JSONBody[EventUpdate],
         ctx: Ctx,
-        scope: Scope = OccurrenceScope.THIS,
+        occurrence_scope: Scope = OccurrenceScope.THIS,
         if_match: IfMatch = None,
     ) -> Response[Event]:
         command = UpdateOccurrence(
@@ -219,7 +220,7 @@ class EventController(Controller):
             event_id=event_id,
             recurrence_id=parse_recurrence_id(recurrence_id),
             changes=data.changes(),
-            scope=scope,
+            scope=occurrence_scope,
             participants=unset_to_domain(data.participants),
             expected_version=expected_version(if_match),
         )
@@ -236,14 +237,14 @@ class EventController(Controller):
         event_id: EventId,
         recurrence_id: RecurrenceId,
         ctx: Ctx,
-        scope: Scope = OccurrenceScope.THIS,
+        occurrence_scope: Scope = OccurrenceScope.THIS,
         if_match: IfMatch = None,
     ) -> None:
         command = CancelOccurrence(
             actor_id=ctx.actor.id,
             event_id=event_id,
             recurrence_id=parse_recurrence_id(recurrence_id),
-            scope=scope,
+            scope=occurrence_scope,
             expected_version=expected_version(if_match),
         )
         await cancel_occurrence(command, uow=ctx.uow, clock=ctx.clock)

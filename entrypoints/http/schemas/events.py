@@ -30,6 +30,9 @@ from entrypoints.http.schemas.fields import (
 )
 from entrypoints.http.unset import unset_to_domain
 
+RECURRENCE_ID_LENGTH = 40
+"""Longer than any ISO 8601 time with an offset: a recurrence id as the API takes it."""
+
 
 class Participant(msgspec.Struct):
     user_id: UUID
@@ -245,7 +248,7 @@ class ParticipantAdd(msgspec.Struct, forbid_unknown_fields=True):
 
 class ResponseIn(msgspec.Struct, forbid_unknown_fields=True):
     status: Literal["accepted", "declined", "tentative"]
-    recurrence_id: Annotated[str, msgspec.Meta(max_length=40)] | None = None
+    recurrence_id: Annotated[str, msgspec.Meta(max_length=RECURRENCE_ID_LENGTH)] | None = None
     """Answer for one occurrence of a series (its recurrence id) rather than for the whole series."""
 
     def answer(self) -> ParticipantStatus:

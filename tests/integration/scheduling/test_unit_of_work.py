@@ -220,9 +220,9 @@ async def test_a_booking_refused_only_at_commit_is_still_room_already_booked(off
         # A deferred twin of the constraint (undone with the transaction) moves the refusal to COMMIT.
         await uow.session.execute(
             text(
-                "ALTER TABLE events DROP CONSTRAINT ex_events_room_slot, ADD CONSTRAINT ex_events_room_slot "
+                "ALTER TABLE event_occurrences DROP CONSTRAINT ex_events_room_slot, ADD CONSTRAINT ex_events_room_slot "
                 "EXCLUDE USING gist (room_id WITH =, tstzrange(starts_at, ends_at, '[)') WITH &&) "
-                "WHERE (room_id IS NOT NULL AND status = 'confirmed') DEFERRABLE INITIALLY DEFERRED"
+                "WHERE (room_id IS NOT NULL) DEFERRABLE INITIALLY DEFERRED"
             )
         )
         await uow.events.add(an_event(calendar, organizer, room_id=room_id, starts_at=at(10, 30), ends_at=at(12)))

@@ -23,6 +23,7 @@ def test_room_conflict_names_the_room_and_the_slot_in_the_way() -> None:
         "room_id": str(room_id),
         "conflicting_slot": {"starts_at": "2026-11-23T10:00:00+00:00", "ends_at": "2026-11-23T11:00:00+00:00"},
         "conflicting_event_id": str(event_id),
+        "more_conflicts": 0,
     }
 
 
