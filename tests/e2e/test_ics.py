@@ -18,7 +18,7 @@ import recurring_ical_events
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from domain.scheduling.occurrence import OCCURRENCE_HORIZON
+from entrypoints.settings import Settings
 from tests.e2e.people import Person, sign_up
 from tests.support.waiting import wait_for
 
@@ -245,7 +245,7 @@ def _starting_inside(seen: list[Seen], start: date, end: date) -> list[Seen]:
 
 @pytest.mark.parametrize("name", sorted(CORPUS))
 async def test_imported_files_show_the_occurrences_recurring_ical_events_computes(
-    client: Client, worker: None, name: str
+    client: Client, worker: None, settings: Settings, name: str
 ) -> None:
     person = await sign_up(client)
     calendar_id = await calendar_of(person)
@@ -261,7 +261,8 @@ async def test_imported_files_show_the_occurrences_recurring_ical_events_compute
         assert listed.status_code == 200, listed.text
 
         # planner holds a series' occurrences up to its horizon (a cron extends it): compare up to there.
-        last = min(end.date(), (datetime.now(UTC) + OCCURRENCE_HORIZON).date())
+        horizon = timedelta(days=settings.occurrence_horizon_days)
+        last = min(end.date(), (datetime.now(UTC) + horizon).date())
         planner = _starting_inside(_api_seen(listed.json()["items"]), start.date(), last)
         oracle = _starting_inside(_oracle_seen(data, start, end), start.date(), last)
 
