@@ -15,7 +15,7 @@ from domain.clock import Clock
 from domain.errors import InvalidInput, NotFound
 from domain.jobs.job import Job, JobStatus
 from domain.json_value import JsonObject
-from domain.scheduling.calendar_file import CalendarFileReader, SkippedItem
+from domain.scheduling.calendar_file import CalendarFile, CalendarFileReader, SkippedItem
 
 
 async def run_calendar_import(
@@ -33,7 +33,20 @@ async def run_calendar_import(
         read = reader.read(data)
     except InvalidInput as refused:
         return await _fail(job_id, f"the file cannot be imported: {refused.detail}", uow=uow, clock=clock)
+    except Exception:
+        await _fail(job_id, "the file cannot be read, and nothing of it was imported", uow=uow, clock=clock)
+        raise
     await _progress(job_id, loaded=len(read.events), uow=uow, clock=clock)
+    try:
+        return await _store(job_id, calendar_id, read, uow=uow, clock=clock)
+    except Exception:
+        # Nothing of the file was stored (the transaction rolled back); the job says so, and a retry stops there.
+        await _fail(job_id, "the import failed, and nothing of the file was imported", uow=uow, clock=clock)
+        raise
+
+
+async def _store(job_id: UUID, calendar_id: UUID, read: CalendarFile, *, uow: UnitOfWork, clock: Clock) -> Job | None:
+    """Create every event the domain accepts and complete the job, in one transaction."""
     async with uow:
         job = await uow.jobs.get(job_id, for_update=True)
         if job is None or job.status is not JobStatus.ACTIVE:

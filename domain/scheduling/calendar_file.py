@@ -47,6 +47,8 @@ def checked_calendar_file(data: bytes) -> bytes:
         body.decode("utf-8")
     except UnicodeDecodeError:
         raise NotACalendarFile("an iCalendar file is UTF-8 text; this one is not") from None
+    if b"\x00" in body:
+        raise NotACalendarFile("an iCalendar file is text; this one holds NUL bytes")
     return body
 
 
