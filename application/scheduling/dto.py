@@ -22,6 +22,37 @@ from domain.scheduling.time_range import TimeRange
 
 
 @dataclass(frozen=True, kw_only=True)
+class CalendarCommand:
+    """What every command about one calendar names: who asks, and the calendar."""
+
+    actor_id: UUID
+    calendar_id: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventCommand:
+    """What every command about one event names: who asks, and the event (the series)."""
+
+    actor_id: UUID
+    event_id: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class OccurrenceCommand(EventCommand):
+    """A command about one occurrence of a series, named by its recurrence id (its original start)."""
+
+    recurrence_id: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class RoomCommand:
+    """What every command about one room names: who asks, and the room."""
+
+    actor_id: UUID
+    room_id: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
 class CreateCalendar:
     """Create a calendar owned by the actor."""
 
@@ -32,38 +63,29 @@ class CreateCalendar:
 
 
 @dataclass(frozen=True, kw_only=True)
-class UpdateCalendar:
+class UpdateCalendar(CalendarCommand):
     """Change a calendar's name, color or description (its owners only)."""
 
-    actor_id: UUID
-    calendar_id: UUID
     changes: CalendarChanges
 
 
 @dataclass(frozen=True, kw_only=True)
-class DeleteCalendar:
+class DeleteCalendar(CalendarCommand):
     """Delete a calendar and its events."""
-
-    actor_id: UUID
-    calendar_id: UUID
 
 
 @dataclass(frozen=True, kw_only=True)
-class ShareCalendar:
+class ShareCalendar(CalendarCommand):
     """Give the user with `email` a role (owner, editor or viewer) on a calendar."""
 
-    actor_id: UUID
-    calendar_id: UUID
     email: str
     role: CalendarRole
 
 
 @dataclass(frozen=True, kw_only=True)
-class UnshareCalendar:
+class UnshareCalendar(CalendarCommand):
     """Take a member off a calendar (or leave it, when `user_id` is the actor)."""
 
-    actor_id: UUID
-    calendar_id: UUID
     user_id: UUID
 
 
@@ -81,73 +103,56 @@ class CreateEvent:
 
 
 @dataclass(frozen=True, kw_only=True)
-class UpdateEvent:
+class UpdateEvent(EventCommand):
     """Change an event; `participants` (emails), when set, replaces the guest list.
 
     The guest list is named by email here and resolved to the `invitees` of the changes by the use
     case. `expected_version` comes from If-Match; None means no precondition.
     """
 
-    actor_id: UUID
-    event_id: UUID
     changes: EventChanges
     participants: Sequence[str] | UnsetType = UNSET
     expected_version: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
-class CancelEvent:
+class CancelEvent(EventCommand):
     """Call an event off (what deleting it means); `expected_version` as in UpdateEvent."""
 
-    actor_id: UUID
-    event_id: UUID
     expected_version: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
-class AddParticipant:
+class AddParticipant(EventCommand):
     """Invite the user with `email` to an event."""
 
-    actor_id: UUID
-    event_id: UUID
     email: str
 
 
 @dataclass(frozen=True, kw_only=True)
-class RemoveParticipant:
+class RemoveParticipant(EventCommand):
     """Take someone off an event's guest list (or leave it, when `user_id` is the actor)."""
 
-    actor_id: UUID
-    event_id: UUID
     user_id: UUID
 
 
 @dataclass(frozen=True, kw_only=True)
-class Respond:
+class Respond(EventCommand):
     """Answer an invitation: accepted, declined or tentative; for one occurrence when `recurrence_id` is set."""
 
-    actor_id: UUID
-    event_id: UUID
     status: ParticipantStatus
     recurrence_id: datetime | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
-class GetOccurrence:
+class GetOccurrence(OccurrenceCommand):
     """Read one occurrence of a series, named by its recurrence id (its original start)."""
-
-    actor_id: UUID
-    event_id: UUID
-    recurrence_id: datetime
 
 
 @dataclass(frozen=True, kw_only=True)
-class UpdateOccurrence:
+class UpdateOccurrence(OccurrenceCommand):
     """Change one occurrence (`scope` this) or it and the following ones (`scope` following: a split)."""
 
-    actor_id: UUID
-    event_id: UUID
-    recurrence_id: datetime
     changes: EventChanges
     scope: OccurrenceScope = OccurrenceScope.THIS
     participants: Sequence[str] | UnsetType = UNSET
@@ -155,12 +160,9 @@ class UpdateOccurrence:
 
 
 @dataclass(frozen=True, kw_only=True)
-class CancelOccurrence:
+class CancelOccurrence(OccurrenceCommand):
     """Call off one occurrence (`scope` this) or it and the following ones (`scope` following)."""
 
-    actor_id: UUID
-    event_id: UUID
-    recurrence_id: datetime
     scope: OccurrenceScope = OccurrenceScope.THIS
     expected_version: int | None = None
 
@@ -176,20 +178,15 @@ class CreateRoom:
 
 
 @dataclass(frozen=True, kw_only=True)
-class UpdateRoom:
+class UpdateRoom(RoomCommand):
     """Change a room's name, capacity or location (administrators only)."""
 
-    actor_id: UUID
-    room_id: UUID
     changes: RoomChanges
 
 
 @dataclass(frozen=True, kw_only=True)
-class DeleteRoom:
+class DeleteRoom(RoomCommand):
     """Remove a room (administrators only)."""
-
-    actor_id: UUID
-    room_id: UUID
 
 
 @dataclass(frozen=True, kw_only=True)

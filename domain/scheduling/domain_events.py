@@ -63,26 +63,28 @@ class CalendarUpdated(DomainEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
-class CalendarShared(DomainEvent):
-    """Someone was given (or given another) role on a calendar; `role` is owner, editor or viewer."""
-
-    name: ClassVar[str] = "calendar_shared"
+class MembershipChanged(DomainEvent):
+    """What every change of someone's access to a calendar names."""
 
     calendar_id: UUID
     user_id: UUID
-    role: str
     by_user_id: UUID
 
 
 @dataclass(frozen=True, kw_only=True)
-class CalendarUnshared(DomainEvent):
+class CalendarShared(MembershipChanged):
+    """Someone was given (or given another) role on a calendar; `role` is owner, editor or viewer."""
+
+    name: ClassVar[str] = "calendar_shared"
+
+    role: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CalendarUnshared(MembershipChanged):
     """Someone lost access to a calendar."""
 
     name: ClassVar[str] = "calendar_unshared"
-
-    calendar_id: UUID
-    user_id: UUID
-    by_user_id: UUID
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -145,29 +147,30 @@ class EventCancelled(DomainEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
-class ParticipantInvited(DomainEvent):
-    """Someone was invited to an event."""
-
-    name: ClassVar[str] = "participant_invited"
+class GuestListChanged(DomainEvent):
+    """What every change of an event's guest list names: whose place changed, by whom, on which event."""
 
     event_id: UUID
     user_id: UUID
     by_user_id: UUID
     title: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ParticipantInvited(GuestListChanged):
+    """Someone was invited to an event."""
+
+    name: ClassVar[str] = "participant_invited"
+
     starts_at: datetime
     ends_at: datetime
 
 
 @dataclass(frozen=True, kw_only=True)
-class ParticipantRemoved(DomainEvent):
+class ParticipantRemoved(GuestListChanged):
     """Someone was taken off (or left) an event's guest list."""
 
     name: ClassVar[str] = "participant_removed"
-
-    event_id: UUID
-    user_id: UUID
-    by_user_id: UUID
-    title: str
 
 
 @dataclass(frozen=True, kw_only=True)

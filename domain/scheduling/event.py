@@ -195,20 +195,36 @@ class Event(Aggregate):
         self.title, self.description, self.location = fields["title"], fields["description"], fields["location"]
         self.time_range, self.all_day, self.timezone = fields["time_range"], fields["all_day"], fields["timezone"]
         self._bump(now)
+        # A mirror's change comes from its remote calendar: nobody in planner is told of it.
+        self._record_updated(changed, by_user_id=self.organizer_id, now=now, told=())
+        return True
+
+    def _record_updated(
+        self,
+        changed: tuple[str, ...],
+        *,
+        by_user_id: UUID,
+        now: datetime,
+        told: tuple[UUID, ...] | None = None,
+        occurrence: Occurrence | None = None,
+    ) -> None:
+        """Record that the event (or, with `occurrence`, one occurrence of it) changed these fields."""
+        shown = occurrence or self
         self.record(
             EventUpdated(
                 occurred_at=now,
+                affected_user_ids=self._audience(excluding=by_user_id) if told is None else told,
                 event_id=self.id,
                 calendar_id=self.calendar_id,
-                by_user_id=self.organizer_id,
-                title=self.title,
-                starts_at=self.starts_at,
-                ends_at=self.ends_at,
+                by_user_id=by_user_id,
+                title=shown.title,
+                starts_at=shown.starts_at,
+                ends_at=shown.ends_at,
                 changed_fields=changed,
                 version=self.version,
+                recurrence_id=None if occurrence is None else occurrence.recurrence_id,
             )
         )
-        return True
 
     def _record_created(self, now: datetime) -> None:
         self.record(
@@ -306,7 +322,10 @@ class Event(Aggregate):
         recurrence = self.recurrence if changes.recurrence is UNSET else changes.recurrence
         moved_by = self._start_moved_by(time_range, all_day=all_day, timezone=timezone)
         if recurrence is not None and moved_by:
-            recurrence = _shifted(recurrence, moved_by, all_day=all_day)
+            zone = time_zone(timezone)
+            recurrence = _shifted(recurrence, moved_by, all_day=all_day).on_weekday_of(
+                self.starts_at.astimezone(self.zone), time_range.starts_at.astimezone(zone)
+            )
         if recurrence is not None:
             recurrence = _checked_series(recurrence, time_range, all_day=all_day, timezone=timezone)
 
@@ -337,20 +356,7 @@ class Event(Aggregate):
         if changed or guests_changed:
             self._bump(now)
         if changed:
-            self.record(
-                EventUpdated(
-                    occurred_at=now,
-                    affected_user_ids=self._audience(excluding=by_user_id),
-                    event_id=self.id,
-                    calendar_id=self.calendar_id,
-                    by_user_id=by_user_id,
-                    title=self.title,
-                    starts_at=self.starts_at,
-                    ends_at=self.ends_at,
-                    changed_fields=changed,
-                    version=self.version,
-                )
-            )
+            self._record_updated(changed, by_user_id=by_user_id, now=now)
         return changed
 
     def cancel(self, *, by_user_id: UUID, now: datetime) -> None:
@@ -359,6 +365,11 @@ class Event(Aggregate):
             return
         self.status = EventStatus.CANCELLED
         self._bump(now)
+        self._record_cancelled(by_user_id=by_user_id, now=now)
+
+    def _record_cancelled(self, *, by_user_id: UUID, now: datetime, occurrence: Occurrence | None = None) -> None:
+        """Record that the event (or, with `occurrence`, that occurrence of it) was called off."""
+        shown = occurrence or self
         self.record(
             EventCancelled(
                 occurred_at=now,
@@ -366,9 +377,10 @@ class Event(Aggregate):
                 event_id=self.id,
                 calendar_id=self.calendar_id,
                 by_user_id=by_user_id,
-                title=self.title,
-                starts_at=self.starts_at,
-                ends_at=self.ends_at,
+                title=shown.title,
+                starts_at=shown.starts_at,
+                ends_at=shown.ends_at,
+                recurrence_id=None if occurrence is None else occurrence.recurrence_id,
             )
         )
 
@@ -452,20 +464,8 @@ class Event(Aggregate):
         override.room_changed, override.room_id = room_id != self.room_id, room_id
         self.overrides[override.recurrence_id] = override
         self._bump(now)
-        self.record(
-            EventUpdated(
-                occurred_at=now,
-                affected_user_ids=self._audience(excluding=by_user_id),
-                event_id=self.id,
-                calendar_id=self.calendar_id,
-                by_user_id=by_user_id,
-                title=title,
-                starts_at=time_range.starts_at,
-                ends_at=time_range.ends_at,
-                changed_fields=changed,
-                version=self.version,
-                recurrence_id=override.recurrence_id,
-            )
+        self._record_updated(
+            changed, by_user_id=by_user_id, now=now, occurrence=self._occurrence_at(override.recurrence_id)
         )
         return changed
 
@@ -479,19 +479,7 @@ class Event(Aggregate):
         self.recurrence = replace(self.recurrence, exdates=(*self.recurrence.exdates, skipped))
         self.overrides.pop(key, None)
         self._bump(now)
-        self.record(
-            EventCancelled(
-                occurred_at=now,
-                affected_user_ids=self._audience(excluding=by_user_id),
-                event_id=self.id,
-                calendar_id=self.calendar_id,
-                by_user_id=by_user_id,
-                title=occurrence.title,
-                starts_at=occurrence.starts_at,
-                ends_at=occurrence.ends_at,
-                recurrence_id=key,
-            )
-        )
+        self._record_cancelled(by_user_id=by_user_id, now=now, occurrence=occurrence)
 
     def split_at(self, recurrence_id: datetime, *, now: datetime) -> Self | None:
         """End the series before this occurrence and return a new series holding it and the following ones.

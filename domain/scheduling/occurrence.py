@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar, cast
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,8 @@ from domain.scheduling.time_range import TimeRange
 
 if TYPE_CHECKING:
     from domain.scheduling.event import Event, EventStatus
+
+T = TypeVar("T")
 
 
 class OccurrenceScope(enum.StrEnum):
@@ -73,6 +75,16 @@ class Override:
             room_id=self.room_id,
             responses=dict(self.responses),
         )
+
+
+class _OfSeries(Generic[T]):
+    """An attribute an occurrence reads from its series, under the same name."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, occurrence: Occurrence, owner: type | None = None) -> T:
+        return cast(T, getattr(occurrence.series, self._name))
 
 
 @dataclass(frozen=True, eq=False)
@@ -157,59 +169,26 @@ class Occurrence:
             for p in self.series.participants
         ]
 
-    def participant(self, user_id: UUID) -> Participant | None:
-        """The user's invitation with their answer for this occurrence, or None."""
-        return next((p for p in self.participants if p.user_id == user_id), None)
-
-    @property
-    def calendar_id(self) -> UUID:
-        """The series' calendar."""
-        return self.series.calendar_id
-
-    @property
-    def organizer_id(self) -> UUID:
-        """The series' organizer."""
-        return self.series.organizer_id
-
-    @property
-    def all_day(self) -> bool:
-        """Tell whether the occurrence fills whole dates."""
-        return self.series.all_day
-
-    @property
-    def timezone(self) -> str:
-        """The series' zone."""
-        return self.series.timezone
-
     @property
     def status(self) -> EventStatus:
         """The series' status."""
         return self.series.status
 
-    @property
-    def version(self) -> int:
-        """The series' version: any change to the series or one of its occurrences bumps it."""
-        return self.series.version
+    def participant(self, user_id: UUID) -> Participant | None:
+        """The user's invitation with their answer for this occurrence, or None."""
+        return next((p for p in self.participants if p.user_id == user_id), None)
 
-    @property
-    def reminders(self) -> tuple[int, ...]:
-        """Minutes before the start at which each participant is reminded."""
-        return self.series.reminders
-
-    @property
-    def created_at(self) -> datetime:
-        """When the series was created."""
-        return self.series.created_at
-
-    @property
-    def updated_at(self) -> datetime:
-        """When the series last changed."""
-        return self.series.updated_at
-
-    @property
-    def participant_ids(self) -> tuple[UUID, ...]:
-        """The invitees' user ids."""
-        return self.series.participant_ids
+    # What every occurrence shares with its series (the version too: any change to the series or
+    # to one of its occurrences bumps it, so an ETag guards both).
+    calendar_id = _OfSeries[UUID]()
+    organizer_id = _OfSeries[UUID]()
+    all_day = _OfSeries[bool]()
+    timezone = _OfSeries[str]()
+    version = _OfSeries[int]()
+    reminders = _OfSeries[tuple[int, ...]]()
+    created_at = _OfSeries[datetime]()
+    updated_at = _OfSeries[datetime]()
+    participant_ids = _OfSeries[tuple[UUID, ...]]()
 
 
 def local_dates(span: TimeRange, timezone: str) -> tuple[date, date]:

@@ -22,6 +22,7 @@ MAX_RULE_LENGTH = 500
 MAX_RECURRENCE_DATES = 1_000
 MAX_COUNT = 5_000
 MAX_INTERVAL = 1_000
+MAX_WEEKS_IN_MONTH = 5
 FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 RULE_FIELD = "recurrence.rule"
@@ -75,6 +76,17 @@ class Recurrence:
         """Tell whether the rule ends (COUNT or UNTIL); RDATEs alone always end."""
         parts = self.parts
         return "COUNT" in parts or "UNTIL" in parts
+
+    def on_weekday_of(self, old: datetime | date, new: datetime | date) -> Self:
+        """The rule of a series moved from `old` to `new`: a weekly rule on the old start's day moves to the new one's.
+
+        Only a rule naming that one day (BYDAY=MO for a series that started on a Monday) follows,
+        as calendars do when a weekly meeting is moved to another day; any other rule stays as it is.
+        """
+        day = self.parts.get("BYDAY")
+        if day != WEEKDAYS[old.weekday()] or old.weekday() == new.weekday():
+            return self
+        return self.with_parts(BYDAY=WEEKDAYS[new.weekday()])
 
     def with_parts(self, **parts: str | None) -> Self:
         """The same recurrence with rule parts replaced (a None value removes the part)."""
@@ -169,6 +181,11 @@ def _normalized_rule(rule: str) -> str:
         raise InvalidInput(RULE_FIELD, "FREQ is missing: give one of " + ", ".join(FREQUENCIES))
     if "COUNT" in parts and "UNTIL" in parts:
         raise InvalidInput(RULE_FIELD, "UNTIL and COUNT cannot both be given")
+    ordinals = [m.group(2) for day in parts.get("BYDAY", "").split(",") if (m := _BYDAY.match(day)) and m.group(2)]
+    if ordinals and parts["FREQ"] not in ("MONTHLY", "YEARLY"):
+        raise InvalidInput(RULE_FIELD, "BYDAY with a number (2TU, -1FR) needs FREQ=MONTHLY or FREQ=YEARLY")
+    if parts["FREQ"] == "MONTHLY" and any(int(n) > MAX_WEEKS_IN_MONTH for n in ordinals):
+        raise InvalidInput(RULE_FIELD, f"BYDAY counts at most {MAX_WEEKS_IN_MONTH} weeks in a month (1TU to 5TU)")
     ordered = {"FREQ": parts.pop("FREQ"), **parts}
     return ";".join(f"{k}={v}" for k, v in ordered.items())
 

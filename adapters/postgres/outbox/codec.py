@@ -72,7 +72,12 @@ def decode_event(name: str, payload: JsonObject) -> DomainEvent:
     except KeyError:
         raise LookupError(f"no domain event is named {name!r}") from None
     hints = typing.get_type_hints(event_type)
-    values = {item.name: _decode(hints[item.name], payload[item.name]) for item in dataclasses.fields(event_type)}
+    # A field added since the event was stored has a default, and is missing from the payload.
+    values = {
+        item.name: _decode(hints[item.name], payload[item.name])
+        for item in dataclasses.fields(event_type)
+        if item.name in payload
+    }
     return event_type(**values)
 
 
