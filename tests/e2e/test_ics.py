@@ -267,3 +267,11 @@ async def test_imported_files_show_the_occurrences_recurring_ical_events_compute
         oracle = _starting_inside(_oracle_seen(data, start, end), start.date(), last)
 
         assert planner == oracle, f"{name} in {year}"
+
+
+def test_the_openapi_schema_documents_the_import_body_as_an_icalendar_file(app: Litestar) -> None:
+    schema = app.openapi_schema.to_schema()
+    operation = schema["paths"]["/api/calendars/{calendar_id}/import"]["post"]
+
+    assert list(operation["requestBody"]["content"]) == ["text/calendar"]
+    assert {"413", "415", "422"} <= set(operation["responses"])

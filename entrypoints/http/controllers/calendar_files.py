@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.exceptions import ClientException
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
 from litestar.params import Parameter
 from litestar.status_codes import (
     HTTP_201_CREATED,
@@ -31,6 +33,18 @@ EventId = Annotated[UUID, Parameter(description="Event id")]
 CALENDAR_MEDIA_TYPE = "text/calendar"
 FEED_PATH = "/ics"
 FEED_SUFFIX = ".ics"
+
+
+@dataclass
+class _ImportOperation(Operation):
+    """The import's OpenAPI operation: its body is the file itself, which the handler reads unparsed."""
+
+    def __post_init__(self) -> None:
+        self.request_body = RequestBody(
+            content={CALENDAR_MEDIA_TYPE: OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING))},
+            description="An iCalendar file (RFC 5545), at most 10 MB",
+            required=True,
+        )
 
 
 def _ics(body: bytes, filename: str | None = None) -> Response[bytes]:
@@ -74,6 +88,7 @@ class CalendarFileController(Controller):
         summary="Import an iCalendar file (the body, Content-Type: text/calendar, at most 10 MB) as a job",
         # The body is read here, not parsed as JSON: RequireJsonBodies lets it through, and the limit is the file's.
         request_max_body_size=MAX_CALENDAR_FILE_BYTES,
+        operation_class=_ImportOperation,
     )
     async def import_file(self, calendar_id: CalendarId, request: Request[Any, Any, Any], ctx: Ctx) -> ImportQueued:
         media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
