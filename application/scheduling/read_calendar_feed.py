@@ -22,9 +22,5 @@ async def read_calendar_feed(token: str, *, uow: UnitOfWork, writer: CalendarFil
         calendar = None if feed is None else await uow.calendars.get(feed.calendar_id)
         if feed is None or calendar is None or not calendar.can_read(feed.created_by):
             raise NotFound("feed")
-        events = []
-        for event_id in await uow.feeds.events_shown(calendar.id, MAX_FEED_EVENTS):
-            event = await uow.events.get(event_id)
-            if event is not None and not event.is_cancelled:
-                events.append(file_event_of(event))
-    return writer.write(events, name=calendar.name)
+        events = await uow.events.in_calendar(calendar.id, limit=MAX_FEED_EVENTS)
+    return writer.write([file_event_of(event) for event in events], name=calendar.name)

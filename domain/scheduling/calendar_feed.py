@@ -60,7 +60,3 @@ class CalendarFeedRepository(Protocol):
     async def remove(self, calendar_id: UUID) -> bool:
         """Remove the calendar's feed; False when it had none."""
         ...
-
-    async def events_shown(self, calendar_id: UUID, limit: int) -> list[UUID]:
-        """The ids of the calendar's events that are not cancelled, the latest `limit` by start."""
-        ...

@@ -1,4 +1,4 @@
-"""Calendars' subscription feeds on PostgreSQL, and which events a feed shows."""
+"""Calendars' subscription feeds on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.postgres.models import CalendarFeedRow, EventRow
+from adapters.postgres.models import CalendarFeedRow
 from domain.scheduling.calendar_feed import CalendarFeed
-from domain.scheduling.event import EventStatus
 
 
 class SqlCalendarFeedRepository:
@@ -53,12 +52,3 @@ class SqlCalendarFeedRepository:
             .returning(CalendarFeedRow.calendar_id)
         )
         return result.first() is not None
-
-    async def events_shown(self, calendar_id: UUID, limit: int) -> list[UUID]:
-        rows = await self._session.execute(
-            select(EventRow.id)
-            .where(EventRow.calendar_id == calendar_id, EventRow.status == EventStatus.CONFIRMED.value)
-            .order_by(EventRow.starts_at.desc())
-            .limit(limit)
-        )
-        return list(rows.scalars())
