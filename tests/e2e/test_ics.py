@@ -106,6 +106,27 @@ async def test_the_feed_shows_a_series_with_its_rule_cancelled_and_moved_occurre
     assert len(occurrences) == 5
 
 
+async def test_the_feed_writes_all_day_events_as_dates_and_leaves_cancelled_ones_out(client: Client) -> None:
+    owner = await sign_up(client)
+    holiday = await owner.post(
+        "/api/events",
+        {"title": "Holiday", "all_day": True, "start_date": "2027-03-17", "end_date": "2027-03-19"},
+    )
+    assert holiday.status_code == 201, holiday.text
+    called_off = await owner.post(
+        "/api/events", {"title": "Called off", "starts_at": "2027-03-18T09:00:00Z", "ends_at": "2027-03-18T10:00:00Z"}
+    )
+    assert (await owner.delete(f"/api/events/{called_off.json()['id']}")).status_code in (200, 204)
+
+    url = (await owner.post(f"/api/calendars/{await personal_calendar(owner)}/feed")).json()["url"]
+    text = unfolded((await client.get(urlsplit(url).path)).text)
+
+    assert "DTSTART;VALUE=DATE:20270317" in text
+    assert "DTEND;VALUE=DATE:20270319" in text
+    assert called_off.json()["id"] not in text
+    assert "Called off" not in text
+
+
 async def test_a_new_feed_url_ends_the_old_one_and_revoking_ends_both(client: Client) -> None:
     owner = await sign_up(client)
     calendar_id = await personal_calendar(owner)
