@@ -54,7 +54,14 @@ def _split(
     tail = None
     left = None if count is None else count - produced
     if left is None or left > 0:
-        tail_rule = recurrence.rule if left is None else recurrence.with_parts(COUNT=str(left)).rule
+        moved = recurrence.on_weekday_of(
+            _local(series, _original(series, recurrence_id)), _local(series, override.times.first)
+        )
+        if left is not None:
+            moved = moved.with_parts(COUNT=str(left))
+        elif "UNTIL" in moved.parts:
+            moved = moved.with_parts(UNTIL=_until_shifted(series, moved.parts["UNTIL"], delta))
+        tail_rule = moved.rule
         tail = replace(
             series,
             uid=f"{series.uid}#{recurrence_id.strftime('%Y%m%dT%H%M%SZ')}",
@@ -95,6 +102,23 @@ def _until_before(series: CalendarFileEvent, recurrence_id: datetime) -> str:
 
 def _original(series: CalendarFileEvent, recurrence_id: datetime) -> datetime | date:
     return recurrence_id.date() if series.all_day else recurrence_id
+
+
+def _until_shifted(series: CalendarFileEvent, until: str, delta: timedelta) -> str:
+    """The old series' UNTIL moved as its occurrences moved, so the new one ends with as many."""
+    if len(until) == 8:
+        day = date(int(until[:4]), int(until[4:6]), int(until[6:8]))
+        return (day + timedelta(days=delta.days)).strftime("%Y%m%d")
+    if until.endswith("Z"):
+        moment = datetime.strptime(until, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    else:
+        moment = datetime.strptime(until, "%Y%m%dT%H%M%S").replace(tzinfo=ZoneInfo(series.timezone))
+    return (moment + delta).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _local(series: CalendarFileEvent, value: datetime | date) -> datetime | date:
+    """A start as the series' wall clock reads it (its weekday is the one a weekly BYDAY names)."""
+    return value.astimezone(ZoneInfo(series.timezone)) if isinstance(value, datetime) else value
 
 
 def _as_instant(value: datetime | date) -> datetime:

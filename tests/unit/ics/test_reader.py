@@ -100,7 +100,7 @@ def test_x_wr_timezone_makes_googles_utc_series_repeat_in_that_zone() -> None:
 
 
 def test_this_and_future_splits_the_series_at_that_occurrence() -> None:
-    head, tail = read((CORPUS / "this_and_future.ics").read_bytes()).events
+    head, tail = [e for e in read((CORPUS / "this_and_future.ics").read_bytes()).events if e.uid.startswith("split-1")]
     assert head.recurrence is not None
     assert tail.recurrence is not None
     assert head.recurrence.rule == "FREQ=WEEKLY;COUNT=4"
@@ -108,6 +108,14 @@ def test_this_and_future_splits_the_series_at_that_occurrence() -> None:
     assert tail.title == "Retro (new time)"
     assert tail.times.starts_at == datetime(2027, 2, 2, 15, 0, tzinfo=UTC)
     assert tail.uid.startswith("split-1@planner.test#")
+
+
+def test_this_and_future_moving_a_weekly_series_to_another_day_moves_its_byday_and_until() -> None:
+    head, tail = [e for e in read((CORPUS / "this_and_future.ics").read_bytes()).events if e.uid.startswith("split-2")]
+    assert head.recurrence is not None
+    assert tail.recurrence is not None
+    assert head.recurrence.parts["UNTIL"] == "20270406T095959Z"
+    assert tail.recurrence.parts == {"FREQ": "WEEKLY", "UNTIL": "20270603T103000Z", "BYDAY": "TH"}
 
 
 def test_to_dos_and_journals_are_listed_as_skipped() -> None:
