@@ -8,6 +8,7 @@ reason, never dropped silently.
 
 from __future__ import annotations
 
+import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
@@ -15,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import x_wr_timezone
 from icalendar import Calendar, Event
+from icalendar.error import GloballyUniqueTZIDGuessed
 
 from adapters.ics.series_split import Unimportable, split_series
 from adapters.ics.zones import UTC_NAME, as_date, in_zone, zone_name
@@ -79,7 +81,10 @@ class IcalendarReader:
 def _parse(data: bytes) -> list[Calendar]:
     body = checked_calendar_file(data)
     try:
-        calendars = Calendar.from_ical(body, multiple=True)
+        with warnings.catch_warnings():
+            # A vendor-prefixed TZID is read by its trailing IANA name, which is what planner does too (zones.py).
+            warnings.simplefilter("ignore", GloballyUniqueTZIDGuessed)
+            calendars = Calendar.from_ical(body, multiple=True)
     except (ValueError, KeyError, IndexError) as error:
         raise NotACalendarFile(f"the file is not valid iCalendar: {error}") from None
     if not calendars:

@@ -1,10 +1,12 @@
 """The IANA zone behind an iCalendar time: a TZID (IANA, Windows or vendor-prefixed), else UTC."""
 
-import warnings
 from datetime import date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
-from icalendar.timezone import tzp
+from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+
+from domain.errors import InvalidInput
+from domain.scheduling.timezone import valid_time_zone_name
 
 UTC_NAME = "UTC"
 _UTC_NAMES = frozenset({"UTC", "Z", "GMT", "Etc/UTC"})
@@ -39,10 +41,23 @@ def as_date(value: date | datetime) -> date:
 
 
 def _iana(tzid: str) -> str | None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # a vendor-prefixed TZID ("/mozilla.org/.../Europe/Paris") is a guess
-        zone = tzp.timezone(tzid)
-    return zone.key if isinstance(zone, ZoneInfo) else None
+    """The IANA zone a TZID names: itself, a Windows name's zone, or a vendor-prefixed ID's trailing name.
+
+    icalendar's own lookup is not asked: once a file's VTIMEZONE of that TZID was read, it answers that.
+    """
+    cleaned = tzid.strip().strip('"')
+    candidates = [cleaned]
+    if cleaned in WINDOWS_TO_OLSON:
+        candidates.append(WINDOWS_TO_OLSON[cleaned])
+    if cleaned.startswith("/"):  # "/mozilla.org/20050126_1/Europe/Paris" (RFC 5545's globally unique TZIDs)
+        parts = cleaned.strip("/").split("/")
+        candidates.extend("/".join(parts[start:]) for start in range(1, len(parts)))
+    for candidate in candidates:
+        try:
+            return valid_time_zone_name(candidate)
+        except InvalidInput:
+            continue
+    return None
 
 
 def _is_utc(zone: tzinfo, value: datetime) -> bool:

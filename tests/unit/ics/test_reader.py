@@ -153,3 +153,19 @@ def test_an_occurrence_outside_its_rule_still_shows_as_an_extra_date() -> None:
     event = only(calendar)
     assert event.recurrence is not None
     assert event.recurrence.rdates == (datetime(2027, 3, 3, 9, 0, tzinfo=UTC),)
+
+
+def test_outlooks_windows_zone_names_become_iana_zones_even_beside_their_vtimezone() -> None:
+    calendar = read((CORPUS / "outlook_export.ics").read_bytes())
+    zones = {e.title: e.timezone for e in calendar.events}
+    assert zones["Jour fixe"] == "Europe/Berlin"
+    assert zones["Call with the New York office"] == "America/New_York"
+    assert calendar.skipped == ()
+
+
+def test_a_vendor_prefixed_tzid_names_its_iana_zone() -> None:
+    event = only(
+        read(ics(*vevent("SUMMARY:Paris", "DTSTART;TZID=/mozilla.org/20050126_1/Europe/Paris:20270301T090000")))
+    )
+    assert event.timezone == "Europe/Paris"
+    assert event.times.starts_at == datetime(2027, 3, 1, 8, 0, tzinfo=UTC)
