@@ -11,6 +11,7 @@ from typing import Protocol
 
 import structlog
 
+from application.notifications.dto import ScheduleReminders
 from application.notifications.notify_about import notify_about
 from application.notifications.schedule_reminders import schedule_reminders
 from application.unit_of_work import UnitOfWork
@@ -53,7 +54,9 @@ async def replan_reminders(event: DomainEvent, ports: ReactionPorts) -> dict[str
     event_id = event_with_changed_reminders(event)
     if event_id is None:
         return {"reminders_changed": 0}
-    changes = await schedule_reminders(event_id, as_of=event.occurred_at, uow=ports.unit_of_work())
+    changes = await schedule_reminders(
+        ScheduleReminders(event_id=event_id, as_of=event.occurred_at), uow=ports.unit_of_work()
+    )
     return {"reminders_changed": len(changes.upserts) + len(changes.removals)}
 
 

@@ -29,8 +29,10 @@ from adapters.passwords import Argon2PasswordHasher
 from adapters.postgres.migrate import upgrade
 from application.accounts.dto import RegisterUser
 from application.accounts.register_user import register_user
-from application.google_sync.connect import authorization_url, complete_connection
-from application.google_sync.sync import run_job, sync_calendar
+from application.google_sync.begin_connection import BeginConnection, begin_connection
+from application.google_sync.complete_connection import CompleteConnection, complete_connection
+from application.google_sync.run_sync_job import RunSyncJob, run_sync_job
+from application.google_sync.sync_calendar import SyncCalendar, sync_calendar
 from bench.processes import data_servers
 from domain.clock import SystemClock
 from entrypoints.bootstrap import bootstrap
@@ -82,14 +84,16 @@ async def run(database_url: str, redis_url: str, events: int, rounds: int) -> li
                 "tell_owner": services.tell_owner,
                 "retry_base_seconds": google.retry_base_seconds,
             }
-            state_url = await authorization_url(
-                person.id, oauth=google.oauth, clock=services.clock, secret=google.secret, pending=google.pending
+            state_url = await begin_connection(
+                BeginConnection(actor_id=person.id),
+                oauth=google.oauth,
+                clock=services.clock,
+                secret=google.secret,
+                pending=google.pending,
             )
             state = state_url.split("state=", 1)[1].split("&", 1)[0]
             job = await complete_connection(
-                person.id,
-                code=fake.consent(state_url),
-                state=state,
+                CompleteConnection(actor_id=person.id, code=fake.consent(state_url), state=state),
                 uow=services.unit_of_work(),
                 oauth=google.oauth,
                 clock=services.clock,
@@ -98,14 +102,14 @@ async def run(database_url: str, redis_url: str, events: int, rounds: int) -> li
                 pending=google.pending,
             )
             began = time.perf_counter()
-            full = await run_job(job.id, **ports)
+            full = await run_sync_job(RunSyncJob(job_id=job.id), **ports)
             print(f"full sync of {events} events: {time.perf_counter() - began:.2f} s ({full and full.status})")
 
             timings = []
             for round_number in range(1, rounds + 1):
                 change_every_event(fake, events, round_number)
                 began = time.perf_counter()
-                incremental = await sync_calendar(person.id, CALENDAR, **ports)
+                incremental = await sync_calendar(SyncCalendar(user_id=person.id, google_calendar_id=CALENDAR), **ports)
                 elapsed = time.perf_counter() - began
                 assert incremental is not None
                 assert incremental.result.get("events_changed") == events, incremental.result

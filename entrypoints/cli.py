@@ -367,9 +367,10 @@ def users_promote(email: str, data_dir: Path) -> None:
 def users_demote(email: str, data_dir: Path) -> None:
     """Take administration away from the user with EMAIL; their sessions end."""
     from application.accounts.demote_user import demote_user
+    from application.accounts.dto import DemoteUser
 
     async def demote(on: AccountsOnDatabase) -> str:
-        return (await demote_user(email, actor_id=None, uow=on.uow, sessions=on.sessions)).email
+        return (await demote_user(DemoteUser(email=email), uow=on.uow, sessions=on.sessions)).email
 
     click.echo(f"{_on_database(data_dir, demote)} is no longer an administrator; their sessions ended")
 
@@ -406,12 +407,13 @@ def users_create_admin(email: str, name: str | None, timezone_name: str, passwor
 @DATA_DIR_OPTION
 def users_invite(email: str, data_dir: Path) -> None:
     """Print a single-use sign-up link for EMAIL (valid 7 days)."""
+    from application.accounts.dto import InviteUser
     from application.accounts.invite import invite
     from domain.clock import SystemClock
     from entrypoints.http.controllers.invitations import invitation_url
 
     async def make(on: AccountsOnDatabase) -> str:
-        _, token = await invite(email, actor_id=None, uow=on.uow, invitations=on.invitations, clock=SystemClock())
+        _, token = await invite(InviteUser(email=email), uow=on.uow, invitations=on.invitations, clock=SystemClock())
         return invitation_url(on.settings.public_base_url, token)
 
     click.echo(_on_database(data_dir, make))

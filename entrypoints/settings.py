@@ -8,7 +8,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import lru_cache
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from domain.accounts.registration import RegistrationMode, RegistrationPolicy
@@ -427,10 +426,6 @@ def validate_redis_url(url: str, name: str = "REDIS_URL") -> None:
         parts.port  # noqa: B018
     except ValueError:
         raise SettingsError(f"{name} has a malformed port: {url!r}") from None
-
-
-def default_data_dir() -> Path:
-    return Path(".planner")
 
 
 @lru_cache(maxsize=1)

@@ -28,11 +28,6 @@ class TokenCipher:
         digest = hashlib.sha256(f"planner-google-tokens:{secret}".encode()).digest()
         return base64.urlsafe_b64encode(digest).decode()
 
-    @classmethod
-    def from_secret(cls, secret: str) -> TokenCipher:
-        """A cipher whose key is derived from SECRET_KEY (when no GOOGLE_TOKEN_KEY is set)."""
-        return cls(cls.key_from_secret(secret))
-
     def encrypt(self, tokens: GoogleTokens) -> str:
         plain = {
             "access_token": tokens.access_token,

@@ -1,9 +1,11 @@
 """The unit of work on PostgreSQL: one AsyncSession transaction per `async with`, the outbox in the same commit."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
 from datetime import timedelta
-from functools import cached_property
 from types import TracebackType
-from typing import Self
+from typing import Generic, Self, TypeVar, cast, overload
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -25,6 +27,53 @@ from application.unit_of_work import SeenAggregates
 from domain.domain_events import DomainEvent
 from domain.errors import DomainError
 from domain.scheduling.occurrence import OCCURRENCE_HORIZON
+
+R = TypeVar("R")
+
+
+class _Transaction:
+    """What the repositories of one transaction share: its session and seen aggregates, and the repositories made."""
+
+    def __init__(
+        self, session: AsyncSession, seen: SeenAggregates, cipher: TokenCipher | None, horizon: timedelta
+    ) -> None:
+        self.session: AsyncSession = session
+        self.seen: SeenAggregates = seen
+        self.horizon = horizon
+        self._cipher = cipher
+        self.repositories: dict[str, object] = {}
+
+    def token_cipher(self) -> TokenCipher:
+        if self._cipher is None:
+            raise RuntimeError("this unit of work was built without the token cipher the Google repository needs")
+        return self._cipher
+
+
+class _Repository(Generic[R]):
+    """A repository of the unit of work: made on first use in a transaction, the same one until it ends.
+
+    Fresh repositories per transaction: what they noted about the last one must not leak into this one.
+    """
+
+    def __init__(self, make: Callable[[_Transaction], R]) -> None:
+        self._make = make
+        self._name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, uow: None, owner: type) -> Self: ...
+    @overload
+    def __get__(self, uow: PostgresUnitOfWork, owner: type) -> R: ...
+    def __get__(self, uow: PostgresUnitOfWork | None, owner: type) -> Self | R:
+        if uow is None:
+            return self
+        transaction = uow._current()
+        made = transaction.repositories.get(self._name)
+        if made is None:
+            made = transaction.repositories[self._name] = self._make(transaction)
+        return cast(R, made)
 
 
 class PostgresUnitOfWork:
@@ -50,14 +99,9 @@ class PostgresUnitOfWork:
         self._horizon = horizon
         self._seen = SeenAggregates()
         self._session: AsyncSession | None = None
-        self._repositories: _Repositories | None = None
+        self._transaction: _Transaction | None = None
         self.committed: list[OutboxMessage] = []
         """The outbox messages of the latest successful commit of this (or the last) `async with`, in order."""
-
-    @property
-    def committed_events(self) -> list[DomainEvent]:
-        """The domain events of the latest successful commit."""
-        return [message.event for message in self.committed]
 
     @property
     def session(self) -> AsyncSession:
@@ -66,49 +110,16 @@ class PostgresUnitOfWork:
             raise RuntimeError("the unit of work is used outside `async with`")
         return self._session
 
-    @property
-    def users(self) -> SqlUserRepository:
-        """Registered users."""
-        return self._current().users
-
-    @property
-    def calendars(self) -> SqlCalendarRepository:
-        """Calendars with their members."""
-        return self._current().calendars
-
-    @property
-    def rooms(self) -> SqlRoomRepository:
-        """Meeting rooms."""
-        return self._current().rooms
-
-    @property
-    def events(self) -> SqlEventRepository:
-        """Events with their participants and reminders."""
-        return self._current().events
-
-    @property
-    def notifications(self) -> SqlNotificationRepository:
-        """Notifications of every user, numbered per user in commit order."""
-        return self._current().notifications
-
-    @property
-    def reminders(self) -> SqlReminderRepository:
-        """Every person's reminders of every event."""
-        return self._current().reminders
-
-    @property
-    def jobs(self) -> SqlJobRepository:
-        """Background jobs people follow (Google syncs)."""
-        return self._current().jobs
-
-    @property
-    def feeds(self) -> SqlCalendarFeedRepository:
-        return self._current().feeds
-
-    @property
-    def google(self) -> SqlGoogleRepository:
-        """Google accounts, mirrored calendars and push channels."""
-        return self._current().google
+    # What each repository holds is said once, on the port (application/unit_of_work.py).
+    users = _Repository(lambda t: SqlUserRepository(t.session, t.seen))
+    calendars = _Repository(lambda t: SqlCalendarRepository(t.session, t.seen))
+    rooms = _Repository(lambda t: SqlRoomRepository(t.session))
+    events = _Repository(lambda t: SqlEventRepository(t.session, t.seen, horizon=t.horizon))
+    notifications = _Repository(lambda t: SqlNotificationRepository(t.session))
+    reminders = _Repository(lambda t: SqlReminderRepository(t.session))
+    jobs = _Repository(lambda t: SqlJobRepository(t.session))
+    feeds = _Repository(lambda t: SqlCalendarFeedRepository(t.session))
+    google = _Repository(lambda t: SqlGoogleRepository(t.session, t.token_cipher(), t.seen))
 
     async def __aenter__(self) -> Self:
         """Open a session; its transaction begins with the first statement."""
@@ -137,7 +148,7 @@ class PostgresUnitOfWork:
                     raise refusal from exc
             await self.rollback()
         finally:
-            self._session, self._repositories = None, None
+            self._session, self._transaction = None, None
             await session.close()
 
     async def commit(self) -> None:
@@ -150,7 +161,7 @@ class PostgresUnitOfWork:
         events = self.collect_new_events()
         messages = await store_in_outbox(session, events)
         audience = (
-            await self._stale_reads.audience(session, events, calendar_members=self._current().calendars.members_read)
+            await self._stale_reads.audience(session, events, calendar_members=self.calendars.members_read)
             if self._stale_reads
             else frozenset()
         )
@@ -177,73 +188,25 @@ class PostgresUnitOfWork:
         return self._seen.collect_new_events()
 
     def _begin(self) -> None:
-        # Fresh repositories per transaction: what they noted about the last one must not leak into this one.
         self._seen.forget()
-        self._repositories = _Repositories(self.session, self._seen, self._cipher, self._horizon)
+        self._transaction = _Transaction(self.session, self._seen, self._cipher, self._horizon)
 
-    def _current(self) -> "_Repositories":
-        if self._repositories is None:
+    def _current(self) -> _Transaction:
+        if self._transaction is None:
             raise RuntimeError("the unit of work is used outside `async with`")
-        return self._repositories
+        return self._transaction
 
     async def _explain_refusal(self, error: Exception) -> DomainError | None:
         # The one path for a write refused by a statement or at commit (only deferred constraints
         # refuse then): roll the transaction back, then ask the repositories of the failed transaction,
         # which remember what it wrote, to name the refusal from the committed data, in a fresh transaction.
-        repositories = self._current()
+        explainers = (self.events, self.users)
         await self.rollback()
         try:
-            for explained in (repositories.events, repositories.users):
+            for explained in explainers:
                 refusal = await explained.explain_refusal(error)
                 if refusal is not None:
                     return refusal
             return None
         finally:
             await self.rollback()
-
-
-class _Repositories:
-    """The repositories of one transaction, sharing its session and its seen aggregates; made on first use."""
-
-    def __init__(
-        self, session: AsyncSession, seen: SeenAggregates, cipher: TokenCipher | None, horizon: timedelta
-    ) -> None:
-        self._session, self._seen, self._cipher, self._horizon = session, seen, cipher, horizon
-
-    @cached_property
-    def users(self) -> SqlUserRepository:
-        return SqlUserRepository(self._session, self._seen)
-
-    @cached_property
-    def calendars(self) -> SqlCalendarRepository:
-        return SqlCalendarRepository(self._session, self._seen)
-
-    @cached_property
-    def rooms(self) -> SqlRoomRepository:
-        return SqlRoomRepository(self._session)
-
-    @cached_property
-    def events(self) -> SqlEventRepository:
-        return SqlEventRepository(self._session, self._seen, horizon=self._horizon)
-
-    @cached_property
-    def notifications(self) -> SqlNotificationRepository:
-        return SqlNotificationRepository(self._session)
-
-    @cached_property
-    def reminders(self) -> SqlReminderRepository:
-        return SqlReminderRepository(self._session)
-
-    @cached_property
-    def jobs(self) -> SqlJobRepository:
-        return SqlJobRepository(self._session)
-
-    @cached_property
-    def feeds(self) -> SqlCalendarFeedRepository:
-        return SqlCalendarFeedRepository(self._session)
-
-    @cached_property
-    def google(self) -> SqlGoogleRepository:
-        if self._cipher is None:
-            raise RuntimeError("this unit of work was built without the token cipher the Google repository needs")
-        return SqlGoogleRepository(self._session, self._cipher, self._seen)

@@ -1,7 +1,6 @@
 """Demote: take administration away from someone, and end their sessions at once."""
 
-from uuid import UUID
-
+from application.accounts.dto import DemoteUser
 from application.scheduling.access import administrator
 from application.unit_of_work import UnitOfWork
 from domain.accounts.email import normalize_email
@@ -10,8 +9,9 @@ from domain.accounts.user import User
 from domain.errors import NotFound
 
 
-async def demote_user(email: str, *, actor_id: UUID | None, uow: UnitOfWork, sessions: SessionStore) -> User:
+async def demote_user(command: DemoteUser, *, uow: UnitOfWork, sessions: SessionStore) -> User:
     """No longer an administrator; every session of theirs ends (`actor_id` None: an operator)."""
+    actor_id, email = command.actor_id, command.email
     async with uow:
         if actor_id is not None:
             await administrator(uow, actor_id)

@@ -1,4 +1,4 @@
-"""Commands of the accounts use cases: signing up, signing in, making administrators."""
+"""Commands of the accounts use cases: signing up and in and out, inviting, making and unmaking administrators."""
 
 from dataclasses import dataclass, field
 from uuid import UUID
@@ -32,3 +32,33 @@ class PromoteUser:
 
     email: str
     actor_id: UUID | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class DemoteUser:
+    """Take administration away from someone; `actor_id` None means an operator on the command line."""
+
+    email: str
+    actor_id: UUID | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class InviteUser:
+    """Make a single-use sign-up link for `email`; `actor_id` None means an operator on the command line."""
+
+    email: str
+    actor_id: UUID | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SignOut:
+    """End this one session."""
+
+    session_id: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class SignOutEverywhere:
+    """End every session of the person."""
+
+    user_id: UUID

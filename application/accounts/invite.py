@@ -1,7 +1,6 @@
 """Invite: a single-use sign-up link for one email address, made by an administrator (or an operator)."""
 
-from uuid import UUID
-
+from application.accounts.dto import InviteUser
 from application.scheduling.access import administrator
 from application.unit_of_work import UnitOfWork
 from domain.accounts.email import normalize_email
@@ -12,10 +11,10 @@ from domain.errors import EmailAlreadyRegistered
 
 
 async def invite(
-    email: str, *, actor_id: UUID | None, uow: UnitOfWork, invitations: InvitationStore, clock: Clock
+    command: InviteUser, *, uow: UnitOfWork, invitations: InvitationStore, clock: Clock
 ) -> tuple[Invitation, str]:
     """The invitation and its token (shown once); `actor_id` None is an operator on the command line."""
-    address = normalize_email(email)
+    actor_id, address = command.actor_id, normalize_email(command.email)
     async with uow:
         if actor_id is not None:
             await administrator(uow, actor_id)

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from uuid import UUID
 
-from application.google_sync.stop_channels import stop_channels
+from application.google_sync.ports import ForgetReads
+from application.google_sync.stop_channels import StopChannels, stop_channels
 from application.unit_of_work import UnitOfWork
 from domain.google_sync.ports import CalendarApis, GoogleOAuth
 
 
+@dataclass(frozen=True, kw_only=True)
+class DisconnectGoogle:
+    """Stop syncing the actor's Google Calendar and forget the grant and every mirror."""
+
+    actor_id: UUID
+
+
 async def disconnect(
-    user_id: UUID,
-    *,
-    uow: UnitOfWork,
-    apis: CalendarApis,
-    oauth: GoogleOAuth,
-    forget_reads: Callable[[Iterable[UUID]], Awaitable[None]],
+    command: DisconnectGoogle, *, uow: UnitOfWork, apis: CalendarApis, oauth: GoogleOAuth, forget_reads: ForgetReads
 ) -> None:
     """Stop the channels, revoke the grant at Google, then delete it and every mirrored calendar and event."""
-    await stop_channels(user_id, uow=uow, apis=apis)
+    user_id = command.actor_id
+    await stop_channels(StopChannels(user_id=user_id), uow=uow, apis=apis)
     async with uow:
         account = await uow.google.account(user_id)
         if account is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Protocol
 from uuid import UUID
 
@@ -27,6 +27,9 @@ class SyncQueue(Protocol):
 
 TellOwner = Callable[[NotificationDraft], Awaitable[None]]
 """Stores and publishes a notification (the notifications feature's create_notification)."""
+
+ForgetReads = Callable[[Iterable[UUID]], Awaitable[None]]
+"""Forgets the cached calendar reads of these people (and tells their open pages)."""
 
 
 class PushFlags(Protocol):

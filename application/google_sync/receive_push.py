@@ -11,9 +11,9 @@ from domain.google_sync.errors import PushRejected
 from domain.google_sync.model import channel_token_digest
 
 
-@dataclass(frozen=True)
-class Push:
-    """A push notification's headers."""
+@dataclass(frozen=True, kw_only=True)
+class ReceivePush:
+    """Act on Google's push notification, as its headers tell it."""
 
     channel_id: str
     token: str
@@ -30,19 +30,19 @@ class PushOutcome:
     task_id: str | None = None
 
 
-async def receive_push(push: Push, *, uow: UnitOfWork, queue: SyncQueue) -> PushOutcome:
+async def receive_push(command: ReceivePush, *, uow: UnitOfWork, queue: SyncQueue) -> PushOutcome:
     """Check the channel and its token; queue one incremental sync per calendar. Never calls Google."""
     async with uow:
-        channel = await uow.google.channel(push.channel_id)
-        pushed = channel_token_digest(push.token)
+        channel = await uow.google.channel(command.channel_id)
+        pushed = channel_token_digest(command.token)
         if channel is None or not hmac.compare_digest(channel.token_digest.encode(), pushed.encode()):
             raise PushRejected
-        if push.resource_state == "sync":
+        if command.resource_state == "sync":
             return PushOutcome(accepted=False, reason="sync message acknowledged")
-        if push.resource_state not in ("exists", "not_exists"):
-            return PushOutcome(accepted=False, reason=f"resource state {push.resource_state!r} ignored")
-        if push.message_number is not None:
-            if not await uow.google.note_message(channel.id, push.message_number):
+        if command.resource_state not in ("exists", "not_exists"):
+            return PushOutcome(accepted=False, reason=f"resource state {command.resource_state!r} ignored")
+        if command.message_number is not None:
+            if not await uow.google.note_message(channel.id, command.message_number):
                 return PushOutcome(accepted=False, reason="old or repeated message number ignored")
             await uow.commit()
     task_id = await queue.sync_calendar(channel.user_id, channel.google_calendar_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import structlog
 
 from application.google_sync.channels import connected_api, open_channel, stop_channel
@@ -14,13 +16,20 @@ from domain.google_sync.ports import CalendarApis
 log = structlog.get_logger(__name__)
 
 
+@dataclass(frozen=True, kw_only=True)
+class RenewChannels:
+    """Replace the push channels about to expire, at most `limit` of them."""
+
+    limit: int = 500
+
+
 async def renew_channels(
-    *, uow: UnitOfWork, apis: CalendarApis, clock: Clock, webhook_address: str, limit: int = 500
+    command: RenewChannels, *, uow: UnitOfWork, apis: CalendarApis, clock: Clock, webhook_address: str
 ) -> dict[str, int]:
     """Cron: replace channels expiring within 24 hours, the new one first, then stop the old one."""
     now = clock.now()
     async with uow:
-        expiring = await uow.google.channels_expiring_before(now + RENEW_WITHIN, limit)
+        expiring = await uow.google.channels_expiring_before(now + RENEW_WITHIN, command.limit)
     renewed = failed = 0
     for old in expiring:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from uuid import UUID
 
 import structlog
@@ -13,11 +14,18 @@ from domain.google_sync.ports import CalendarApis
 log = structlog.get_logger(__name__)
 
 
-async def stop_channels(user_id: UUID, *, uow: UnitOfWork, apis: CalendarApis) -> None:
+@dataclass(frozen=True, kw_only=True)
+class StopChannels:
+    """Stop every push channel of the person."""
+
+    user_id: UUID
+
+
+async def stop_channels(command: StopChannels, *, uow: UnitOfWork, apis: CalendarApis) -> None:
     """Stop every channel of the person (best effort at Google) and forget them."""
     async with uow:
-        channels = await uow.google.channels(user_id)
-        account = await uow.google.account(user_id)
+        channels = await uow.google.channels(command.user_id)
+        account = await uow.google.account(command.user_id)
     api = None if account is None else apis.for_tokens(account.tokens)
     for channel in channels:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from uuid import UUID
 
 import structlog
@@ -15,13 +16,21 @@ from domain.google_sync.ports import CalendarApis
 log = structlog.get_logger(__name__)
 
 
-async def unsubscribe_channel(
-    channel_id: str, *, actor_id: UUID, is_admin: bool, uow: UnitOfWork, apis: CalendarApis
-) -> None:
+@dataclass(frozen=True, kw_only=True)
+class UnsubscribeChannel:
+    """Stop one push channel (its owner or an administrator)."""
+
+    channel_id: str
+    actor_id: UUID
+    is_admin: bool
+
+
+async def unsubscribe_channel(command: UnsubscribeChannel, *, uow: UnitOfWork, apis: CalendarApis) -> None:
     """Stop a channel at Google and forget it (NotFound for anyone but its owner and administrators)."""
+    channel_id = command.channel_id
     async with uow:
         channel = await uow.google.channel(channel_id)
-    if channel is None or not (is_admin or channel.user_id == actor_id):
+    if channel is None or not (command.is_admin or channel.user_id == command.actor_id):
         raise NotFound("channel", channel_id)
     try:
         api = await connected_api(channel.user_id, uow=uow, apis=apis)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from uuid import UUID
 
 from application.google_sync.channels import connected_api, open_channel
@@ -11,10 +12,18 @@ from domain.google_sync.model import WatchChannel
 from domain.google_sync.ports import CalendarApis
 
 
+@dataclass(frozen=True, kw_only=True)
+class WatchCalendars:
+    """Open a push channel on each mirrored calendar of the person that has none."""
+
+    user_id: UUID
+
+
 async def watch_calendars(
-    user_id: UUID, *, uow: UnitOfWork, apis: CalendarApis, clock: Clock, webhook_address: str
+    command: WatchCalendars, *, uow: UnitOfWork, apis: CalendarApis, clock: Clock, webhook_address: str
 ) -> list[WatchChannel]:
     """Open a channel on each mirrored calendar without a live one; answers the channels opened."""
+    user_id = command.user_id
     api = await connected_api(user_id, uow=uow, apis=apis)
     now = clock.now()
     async with uow:

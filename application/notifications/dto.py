@@ -1,7 +1,11 @@
-"""The notification commands: what a person asks to be done with their notifications."""
+"""The notification commands: what a person asks to be done with their notifications, and what the worker does."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
+
+REMINDERS_PER_BATCH = 50
+"""Reminders claimed per transaction: short enough that concurrent runs share a burst between them."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -17,3 +21,18 @@ class ReadAllNotifications:
     """Mark every notification of the actor read."""
 
     actor_id: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScheduleReminders:
+    """Make the event's stored reminders match the event as it stands now, after a change made `as_of`."""
+
+    event_id: UUID
+    as_of: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class SendDueReminders:
+    """Send every reminder that has come due, claiming `batch_size` per transaction."""
+
+    batch_size: int = REMINDERS_PER_BATCH

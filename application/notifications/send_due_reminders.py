@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from application.notifications.dto import SendDueReminders
 from application.notifications.notify_about import store_notifications
 from application.notifications.publishing import publish_created
 from application.unit_of_work import UnitOfWork
@@ -16,9 +17,6 @@ from domain.notifications.reminders import Reminder, ReminderOutcome, decide, po
 from domain.notifications.rules import reminder_notification
 from domain.scheduling.event import Event
 from domain.scheduling.room import Room
-
-BATCH_SIZE = 50
-"""Reminders claimed per transaction: short enough that concurrent runs share a burst between them."""
 
 
 @dataclass(frozen=True)
@@ -34,7 +32,7 @@ class RemindersSent:
 
 
 async def send_due_reminders(
-    *, uow: UnitOfWork, publisher: NotificationPublisher, clock: Clock, batch_size: int = BATCH_SIZE
+    command: SendDueReminders, *, uow: UnitOfWork, publisher: NotificationPublisher, clock: Clock
 ) -> RemindersSent:
     """Claim due reminders batch by batch, store their notifications and mark them sent in the same commit.
 
@@ -42,7 +40,7 @@ async def send_due_reminders(
     leaves the due set in that commit (sent, dropped or postponed), so none is sent twice and
     each run ends. Reminders overdue because nothing ran are sent late, unless their event is over.
     """
-    total = RemindersSent()
+    total, batch_size = RemindersSent(), command.batch_size
     while True:
         async with uow:
             now = clock.now()

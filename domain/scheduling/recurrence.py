@@ -10,7 +10,6 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from itertools import islice
 from typing import Self
 from zoneinfo import ZoneInfo
 
@@ -271,11 +270,3 @@ def _utc(value: RecurrenceDate) -> RecurrenceDate:
 
 def _as_date(value: RecurrenceDate) -> date:
     return value.date() if isinstance(value, datetime) else value
-
-
-def first_starts(recurrence: Recurrence, first: datetime, zone: ZoneInfo, how_many: int) -> list[datetime]:
-    """The first `how_many` starts of a timed series (for summaries and previews), in UTC."""
-    local_first = first.astimezone(zone)
-    rule = recurrence._rule(local_first)
-    starts = _starts_with_first(rule, local_first, recurrence.count, stop=lambda _s: False)
-    return [s.astimezone(UTC) for s in islice(starts, how_many)]

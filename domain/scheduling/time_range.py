@@ -53,10 +53,6 @@ class TimeRange:
         """Tell whether the two spans share any instant; touching ends do not count."""
         return self.starts_at < other.ends_at and other.starts_at < self.ends_at
 
-    def covers(self, other: "TimeRange") -> bool:
-        """Tell whether `other` lies wholly inside this span."""
-        return self.starts_at <= other.starts_at and other.ends_at <= self.ends_at
-
     def whole_days_in(self, zone: ZoneInfo) -> "TimeRange":
         """Widen the span to local midnights in `zone`: how an all-day event is stored."""
         first_day = self.starts_at.astimezone(zone).date()

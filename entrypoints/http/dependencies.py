@@ -46,6 +46,11 @@ class RequestContext:
     def __init__(self, container: Container, user: object) -> None:
         self._container = container
         self._user = user
+        # The ports most handlers pass on to their use case, at hand without going through the container.
+        self.clock: Clock = container.clock
+        self.hasher: PasswordHasher = container.hasher
+        self.publisher: NotificationPublisher = container.publisher
+        self.reads: CalendarReads = container.reads
 
     @property
     def container(self) -> Container:
@@ -63,22 +68,6 @@ class RequestContext:
     def uow(self) -> UnitOfWork:
         """This request's unit of work (one per request, like every `uow` dependency)."""
         return self._container.unit_of_work()
-
-    @property
-    def clock(self) -> Clock:
-        return self._container.clock
-
-    @property
-    def hasher(self) -> PasswordHasher:
-        return self._container.hasher
-
-    @property
-    def publisher(self) -> NotificationPublisher:
-        return self._container.publisher
-
-    @property
-    def reads(self) -> CalendarReads:
-        return self._container.reads
 
 
 def dependencies(container: Container) -> dict[str, Provide]:

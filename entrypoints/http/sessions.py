@@ -25,7 +25,9 @@ from litestar.security.jwt import JWTCookieAuth, Token
 from litestar.types import Message, Scope
 from sqlalchemy.exc import SQLAlchemyError
 
-from application.accounts.end_sessions import sign_out, sign_out_everywhere
+from application.accounts.dto import SignOut, SignOutEverywhere
+from application.accounts.sign_out import sign_out
+from application.accounts.sign_out_everywhere import sign_out_everywhere
 from domain.accounts.ports import InvitationStore, SessionHolder, SessionStore
 
 log = structlog.get_logger(__name__)
@@ -174,14 +176,14 @@ async def end_presented_session(request: Request[Any, Any, Any]) -> None:
     except (NotAuthorizedException, ValueError):
         return
     accounts = accounts_of(request)
-    await sign_out(session_id, sessions=accounts.sessions)
+    await sign_out(SignOut(session_id=session_id), sessions=accounts.sessions)
     accounts.checked.forget(session_id)
 
 
 async def end_every_session(request: Request[Any, Any, Any], user_id: UUID) -> None:
     """End every session of the user (sign out everywhere)."""
     accounts = accounts_of(request)
-    await sign_out_everywhere(user_id, sessions=accounts.sessions)
+    await sign_out_everywhere(SignOutEverywhere(user_id=user_id), sessions=accounts.sessions)
     accounts.checked.forget_user(user_id)
 
 

@@ -8,11 +8,12 @@ from uuid import UUID
 import structlog
 from saq.types import Context
 
-from application.google_sync.renew_channels import renew_channels
-from application.google_sync.sync import retry_partial_jobs as retry_partial_sync_jobs
-from application.google_sync.sync import run_job
-from application.google_sync.sync_after_push import sync_after_push
-from application.google_sync.watch_calendars import watch_calendars
+from application.google_sync.renew_channels import RenewChannels, renew_channels
+from application.google_sync.retry_partial_jobs import RetryPartialJobs
+from application.google_sync.retry_partial_jobs import retry_partial_jobs as retry_partial_sync_jobs
+from application.google_sync.run_sync_job import RunSyncJob, run_sync_job
+from application.google_sync.sync_after_push import SyncAfterPush, sync_after_push
+from application.google_sync.watch_calendars import WatchCalendars, watch_calendars
 from domain.google_sync.errors import GoogleError, NotConnected
 from domain.google_sync.model import WatchChannel
 from domain.jobs.job import JobKind, JobStatus
@@ -26,8 +27,8 @@ async def run_google_job(ctx: Context, *, job_id: str) -> dict[str, Any]:
     """Run a sync job (or the missing sources of a partial one); a finished full sync then opens channels."""
     container = container_of(ctx)
     google = container.google
-    job = await run_job(
-        UUID(job_id),
+    job = await run_sync_job(
+        RunSyncJob(job_id=UUID(job_id)),
         uow=container.unit_of_work(),
         apis=google.apis,
         clock=container.clock,
@@ -51,8 +52,7 @@ async def sync_google_calendar(ctx: Context, *, user_id: str, google_calendar_id
     container = container_of(ctx)
     google = container.google
     rounds = await sync_after_push(
-        UUID(user_id),
-        google_calendar_id,
+        SyncAfterPush(user_id=UUID(user_id), google_calendar_id=google_calendar_id),
         uow=container.unit_of_work(),
         apis=google.apis,
         clock=container.clock,
@@ -74,6 +74,7 @@ async def renew_google_channels(ctx: Context) -> dict[str, Any]:
     """Cron: replace channels that expire within 24 hours."""
     container = container_of(ctx)
     return await renew_channels(
+        RenewChannels(),
         uow=container.unit_of_work(),
         apis=container.google.apis,
         clock=container.clock,
@@ -85,6 +86,7 @@ async def retry_partial_jobs(ctx: Context) -> dict[str, Any]:
     """Cron, every 5 minutes: retry partial jobs' missing sources; give up 3 hours after the first failure."""
     container = container_of(ctx)
     return await retry_partial_sync_jobs(
+        RetryPartialJobs(),
         uow=container.unit_of_work(),
         clock=container.clock,
         queue=container.google.queue,
@@ -94,7 +96,7 @@ async def retry_partial_jobs(ctx: Context) -> dict[str, Any]:
 
 async def _watch(container: Container, user_id: UUID) -> list[WatchChannel]:
     return await watch_calendars(
-        user_id,
+        WatchCalendars(user_id=user_id),
         uow=container.unit_of_work(),
         apis=container.google.apis,
         clock=container.clock,

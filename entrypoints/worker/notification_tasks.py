@@ -13,6 +13,7 @@ from uuid import UUID
 from saq.types import Context
 
 from application.notifications.create_notification import create_notification as store_and_publish
+from application.notifications.dto import SendDueReminders
 from application.notifications.send_due_reminders import send_due_reminders
 from domain.notifications.notification import NotificationDraft, NotificationType
 from entrypoints.worker.context import container_of
@@ -70,5 +71,7 @@ async def create_notification(
 async def send_scheduled_reminders(ctx: Context) -> dict[str, Any]:
     """Cron, every minute: send every reminder that has come due (late ones too, unless their event is over)."""
     services = container_of(ctx)
-    run = await send_due_reminders(uow=services.unit_of_work(), publisher=services.publisher, clock=services.clock)
+    run = await send_due_reminders(
+        SendDueReminders(), uow=services.unit_of_work(), publisher=services.publisher, clock=services.clock
+    )
     return {"sent": run.sent, "dropped": run.dropped, "postponed": run.postponed}

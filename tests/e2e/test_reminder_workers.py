@@ -13,6 +13,7 @@ from saq.queue.redis import RedisQueue
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.saq.queue import create_queue
+from application.notifications.dto import ScheduleReminders
 from application.notifications.schedule_reminders import schedule_reminders
 from entrypoints.settings import Settings
 from tests.e2e.delivery import finished_job, listening, rows, worker_process, workers_reporting
@@ -53,7 +54,7 @@ async def test_two_workers_send_a_hundred_due_reminders_each_exactly_once(
             participants=[guest.email for guest in guests],
             reminders=OFFSETS,
         )
-        await schedule_reminders(event.id, as_of=office.clock.now(), uow=office.uow)
+        await schedule_reminders(ScheduleReminders(event_id=event.id, as_of=office.clock.now()), uow=office.uow)
     due = await rows(engine, "SELECT count(*) AS n FROM reminders WHERE sent_at IS NULL AND due_at <= now()")
     assert due[0].n == 100
 

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from adapters.postgres.accounts import PostgresSessions
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
 from application.accounts.demote_user import demote_user
+from application.accounts.dto import DemoteUser
 from entrypoints.app import create_app
 from entrypoints.http.auth import COOKIE_NAME
 from entrypoints.http.dependencies import container_of
@@ -89,7 +90,9 @@ async def test_a_demoted_admin_loses_admin_pages_at_once_though_this_process_rem
     sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
 
     # Demoted by an operator's command: another process, whose change this app's cache never hears about.
-    await demote_user(admin.email, actor_id=None, uow=PostgresUnitOfWork(sessions), sessions=PostgresSessions(sessions))
+    await demote_user(
+        DemoteUser(email=admin.email), uow=PostgresUnitOfWork(sessions), sessions=PostgresSessions(sessions)
+    )
 
     assert (await admin.get("/api/admin/connections")).status_code in (401, 403)
     assert (await admin.get("/saq/api/queues")).status_code in (401, 403)

@@ -11,11 +11,12 @@ from litestar.response import Redirect
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 from saq.job import Job as SaqJob
 
-from application.google_sync.connect import authorization_url, complete_connection
-from application.google_sync.disconnect import disconnect
+from application.google_sync.begin_connection import BeginConnection, begin_connection
+from application.google_sync.complete_connection import CompleteConnection, complete_connection
+from application.google_sync.disconnect import DisconnectGoogle, disconnect
 from application.google_sync.queries import sync_status
-from application.google_sync.receive_push import Push, receive_push
-from application.google_sync.unsubscribe_channel import unsubscribe_channel
+from application.google_sync.receive_push import ReceivePush, receive_push
+from application.google_sync.unsubscribe_channel import UnsubscribeChannel, unsubscribe_channel
 from application.jobs.get_job import get_job
 from application.unit_of_work import UnitOfWork
 from domain.errors import InvalidInput, NotFound
@@ -65,8 +66,12 @@ class GoogleController(Controller):
         google: Google,
         redirect: Annotated[bool, QueryParameter(name="redirect", description="Redirect (default) or JSON")] = True,
     ) -> Response[Any]:
-        url = await authorization_url(
-            ctx.actor.id, oauth=google.oauth, clock=ctx.clock, secret=google.secret, pending=google.pending
+        url = await begin_connection(
+            BeginConnection(actor_id=ctx.actor.id),
+            oauth=google.oauth,
+            clock=ctx.clock,
+            secret=google.secret,
+            pending=google.pending,
         )
         if redirect:
             return Redirect(url, status_code=302)
@@ -93,9 +98,7 @@ class GoogleController(Controller):
         if not code or not oauth_state:
             raise InvalidInput("code", "the callback needs Google's code and state")
         job = await complete_connection(
-            ctx.actor.id,
-            code=code,
-            state=oauth_state,
+            CompleteConnection(actor_id=ctx.actor.id, code=code, state=oauth_state),
             uow=ctx.uow,
             oauth=google.oauth,
             clock=ctx.clock,
@@ -117,7 +120,11 @@ class GoogleController(Controller):
     )
     async def disconnect(self, ctx: Ctx, google: Google) -> None:
         await disconnect(
-            ctx.actor.id, uow=ctx.uow, apis=google.apis, oauth=google.oauth, forget_reads=ctx.container.forget_reads
+            DisconnectGoogle(actor_id=ctx.actor.id),
+            uow=ctx.uow,
+            apis=google.apis,
+            oauth=google.oauth,
+            forget_reads=ctx.container.forget_reads,
         )
 
 
@@ -144,7 +151,7 @@ class WebhookController(Controller):
         if number is not None and not number.isdigit():
             raise InvalidInput("X-Goog-Message-Number", "X-Goog-Message-Number must be a whole number")
         outcome = await receive_push(
-            Push(
+            ReceivePush(
                 channel_id=channel_id,
                 token=headers.get("x-goog-channel-token", ""),
                 resource_state=state,
@@ -182,7 +189,9 @@ class WebhookController(Controller):
     )
     async def unsubscribe(self, channel_id: Annotated[str, Parameter(max_length=64)], ctx: Ctx, google: Google) -> None:
         await unsubscribe_channel(
-            channel_id, actor_id=ctx.actor.id, is_admin=ctx.actor.is_admin, uow=ctx.uow, apis=google.apis
+            UnsubscribeChannel(channel_id=channel_id, actor_id=ctx.actor.id, is_admin=ctx.actor.is_admin),
+            uow=ctx.uow,
+            apis=google.apis,
         )
 
     @get(

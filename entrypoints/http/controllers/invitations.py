@@ -8,6 +8,7 @@ from litestar import Controller, Request, post
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
+from application.accounts.dto import InviteUser
 from application.accounts.invite import invite
 from entrypoints.guards import admins_only
 from entrypoints.http.dependencies import Ctx, container_of
@@ -38,8 +39,7 @@ class InvitationController(Controller):
         self, request: Request[Any, Any, Any], data: JSONBody[InvitationCreate], ctx: Ctx
     ) -> InvitationLink:
         invitation, token = await invite(
-            data.email,
-            actor_id=ctx.actor.id,
+            InviteUser(email=data.email, actor_id=ctx.actor.id),
             uow=ctx.uow,
             invitations=accounts_of(request).invitations,
             clock=ctx.clock,

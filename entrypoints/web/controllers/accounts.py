@@ -48,12 +48,6 @@ def _text(form: Any, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _field_of(error: DomainError) -> str:
-    if isinstance(error, InvalidInput):
-        return error.field
-    return "email" if isinstance(error, EmailAlreadyRegistered) else "form"
-
-
 class AccountPages(Controller):
     include_in_schema = False
 

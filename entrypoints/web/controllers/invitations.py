@@ -7,6 +7,7 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.response import Template
 
+from application.accounts.dto import InviteUser
 from application.accounts.invite import invite
 from domain.errors import DomainError, InvalidInput, PermissionDenied
 from entrypoints.http.controllers.invitations import invitation_url
@@ -31,7 +32,10 @@ class InvitationPages(Controller):
         email = str(form.get("email", "")).strip()
         try:
             invitation, token = await invite(
-                email, actor_id=viewer.user.id, uow=uow, invitations=accounts_of(request).invitations, clock=clock
+                InviteUser(email=email, actor_id=viewer.user.id),
+                uow=uow,
+                invitations=accounts_of(request).invitations,
+                clock=clock,
             )
         except PermissionDenied:
             raise

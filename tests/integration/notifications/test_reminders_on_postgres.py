@@ -5,6 +5,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
+from application.notifications.dto import ScheduleReminders, SendDueReminders
 from application.notifications.schedule_reminders import schedule_reminders
 from application.notifications.send_due_reminders import send_due_reminders
 from application.scheduling.dto import Respond
@@ -26,8 +27,8 @@ async def test_reminders_are_planned_for_the_organizer_and_everyone_who_has_not_
         clock=office.clock,
     )
 
-    await schedule_reminders(planning.id, as_of=office.clock.now(), uow=office.uow)
-    again = await schedule_reminders(planning.id, as_of=office.clock.now(), uow=office.uow)
+    await schedule_reminders(ScheduleReminders(event_id=planning.id, as_of=office.clock.now()), uow=office.uow)
+    again = await schedule_reminders(ScheduleReminders(event_id=planning.id, as_of=office.clock.now()), uow=office.uow)
 
     rows = await office.rows("SELECT user_id, minutes, due_at, sent_at FROM reminders ORDER BY due_at, minutes")
     assert {(row.user_id, row.minutes, row.due_at) for row in rows} == {
@@ -42,7 +43,7 @@ async def test_a_due_reminder_claimed_by_one_worker_is_skipped_by_another(
 ) -> None:
     ada, bob = await office.person(), await office.person()
     planning = await office.event(ada, participants=[bob.email], reminders=[5, 10, 15])
-    await schedule_reminders(planning.id, as_of=office.clock.now(), uow=office.uow)
+    await schedule_reminders(ScheduleReminders(event_id=planning.id, as_of=office.clock.now()), uow=office.uow)
     first, second = PostgresUnitOfWork(sessions), PostgresUnitOfWork(sessions)
 
     async with first, second:
@@ -59,12 +60,16 @@ async def test_due_reminders_are_stored_as_notifications_and_marked_sent_in_one_
 ) -> None:
     ada, bob = await office.person(), await office.person()
     planning = await office.event(ada, participants=[bob.email])
-    await schedule_reminders(planning.id, as_of=office.clock.now(), uow=office.uow)
+    await schedule_reminders(ScheduleReminders(event_id=planning.id, as_of=office.clock.now()), uow=office.uow)
     publisher = RecordingPublisher()
     office.clock.advance(at(9, 45) - office.clock.now())
 
-    run = await send_due_reminders(uow=PostgresUnitOfWork(sessions), publisher=publisher, clock=office.clock)
-    again = await send_due_reminders(uow=PostgresUnitOfWork(sessions), publisher=publisher, clock=office.clock)
+    run = await send_due_reminders(
+        SendDueReminders(), uow=PostgresUnitOfWork(sessions), publisher=publisher, clock=office.clock
+    )
+    again = await send_due_reminders(
+        SendDueReminders(), uow=PostgresUnitOfWork(sessions), publisher=publisher, clock=office.clock
+    )
 
     assert (run.sent, again.sent) == (2, 0)
     notifications = await office.rows("SELECT user_id, type, scheduled_for FROM notifications ORDER BY user_id")

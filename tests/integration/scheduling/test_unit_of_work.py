@@ -27,9 +27,10 @@ async def test_outbox_rows_are_written_in_the_same_commit_as_the_change(office: 
     outbox = await office.outbox()
 
     assert [row.name for row in outbox] == ["user_registered", "calendar_created"]
-    assert [row.name for row in outbox] == [event.name for event in office.uow.committed_events]
+    committed = [message.event for message in office.uow.committed]
+    assert [row.name for row in outbox] == [event.name for event in committed]
     registered = decode_event(outbox[0].name, outbox[0].payload)
-    assert registered == office.uow.committed_events[0]
+    assert registered == committed[0]
     assert outbox[0].payload["user_id"] == str(ada.id)
     assert isinstance(outbox[0].occurred_at, datetime)
     assert (outbox[0].occurred_at, outbox[0].enqueued_at, outbox[0].attempts) == (office.clock.now(), None, 0)

@@ -37,7 +37,7 @@ def test_a_cancelled_event_is_to_be_deleted() -> None:
 
 def test_tokens_are_encrypted_and_never_in_their_repr() -> None:
     tokens = GoogleTokens(access_token="ya29.secret", refresh_token="1//refresh", expires_at=None)
-    cipher = TokenCipher.from_secret("some secret key of enough length 1234")
+    cipher = TokenCipher(TokenCipher.key_from_secret("some secret key of enough length 1234"))
     stored = cipher.encrypt(tokens)
     assert "secret" not in stored
     assert "refresh" not in stored

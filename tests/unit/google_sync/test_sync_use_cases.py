@@ -8,8 +8,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from application.google_sync.sync import retry_partial_jobs, run_job, start_full_sync, sync_calendar
-from application.google_sync.sync_after_push import MAX_ROUNDS, sync_after_push
+from application.google_sync.retry_partial_jobs import RetryPartialJobs, retry_partial_jobs
+from application.google_sync.run_sync_job import RunSyncJob, run_sync_job
+from application.google_sync.start_full_sync import StartFullSync, start_full_sync
+from application.google_sync.sync_after_push import MAX_ROUNDS, SyncAfterPush, sync_after_push
+from application.google_sync.sync_calendar import SyncCalendar, sync_calendar
 from domain.google_sync.errors import GoogleUnavailable
 from domain.google_sync.model import (
     EventPage,
@@ -105,16 +108,18 @@ class Sync:
         }
 
     async def start_full_sync(self, user_id: UUID) -> Job:
-        return await start_full_sync(user_id, uow=self.uow, clock=self.clock, queue=NoQueue())
+        return await start_full_sync(StartFullSync(user_id=user_id), uow=self.uow, clock=self.clock, queue=NoQueue())
 
     async def run_job(self, job_id: UUID) -> Job | None:
-        return await run_job(job_id, **self.ports())
+        return await run_sync_job(RunSyncJob(job_id=job_id), **self.ports())
 
     async def sync_calendar(self, user_id: UUID, google_calendar_id: str) -> Job | None:
-        return await sync_calendar(user_id, google_calendar_id, **self.ports())
+        return await sync_calendar(SyncCalendar(user_id=user_id, google_calendar_id=google_calendar_id), **self.ports())
 
     async def retry_partial_jobs(self) -> dict[str, int]:
-        return await retry_partial_jobs(uow=self.uow, clock=self.clock, queue=NoQueue(), tell_owner=self.tell_owner)
+        return await retry_partial_jobs(
+            RetryPartialJobs(), uow=self.uow, clock=self.clock, queue=NoQueue(), tell_owner=self.tell_owner
+        )
 
 
 async def test_a_calendar_google_keeps_failing_is_missing_after_three_retries() -> None:
@@ -168,7 +173,11 @@ async def test_a_push_that_came_during_a_sync_makes_it_go_round_once_more() -> N
     full = await sync.start_full_sync(owner)
     await sync.run_job(full.id)
 
-    rounds = await sync_after_push(owner, "work", pushed=PushesDuringSync(True, True, False), **sync.ports())
+    rounds = await sync_after_push(
+        SyncAfterPush(user_id=owner, google_calendar_id="work"),
+        pushed=PushesDuringSync(True, True, False),
+        **sync.ports(),
+    )
 
     assert [job.status for job in rounds if job is not None] == [JobStatus.COMPLETE, JobStatus.COMPLETE]
 
@@ -178,6 +187,8 @@ async def test_pushes_that_keep_coming_stop_after_five_rounds() -> None:
     full = await sync.start_full_sync(owner)
     await sync.run_job(full.id)
 
-    rounds = await sync_after_push(owner, "work", pushed=PushesDuringSync(forever=True), **sync.ports())
+    rounds = await sync_after_push(
+        SyncAfterPush(user_id=owner, google_calendar_id="work"), pushed=PushesDuringSync(forever=True), **sync.ports()
+    )
 
     assert len(rounds) == MAX_ROUNDS == 5

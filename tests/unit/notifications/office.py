@@ -1,6 +1,7 @@
 """An office whose unit of work also keeps notifications and reminders, and a publisher that records."""
 
 from application.handlers import REACTIONS, ReactionPorts
+from application.notifications.dto import SendDueReminders
 from application.notifications.send_due_reminders import RemindersSent, send_due_reminders
 from domain.notifications.notification import Notification
 from tests.fakes.notifications import RecordingPublisher
@@ -29,4 +30,4 @@ class DeliveryOffice(Office):
 
     async def send_reminders(self) -> RemindersSent:
         """Run the minute-by-minute reminder sender once, at the clock's time."""
-        return await send_due_reminders(uow=self.uow, publisher=self.publisher, clock=self.clock)
+        return await send_due_reminders(SendDueReminders(), uow=self.uow, publisher=self.publisher, clock=self.clock)

@@ -58,11 +58,6 @@ def test_ranges_sharing_an_instant_overlap(start: int, end: int) -> None:
     assert slot(start, end).overlaps(slot(10, 12))
 
 
-def test_covers_means_wholly_inside() -> None:
-    assert slot(9, 17).covers(slot(10, 11))
-    assert not slot(9, 17).covers(slot(16, 18))
-
-
 def test_whole_days_widen_to_local_midnights() -> None:
     days = slot(10, 11).whole_days_in(PARIS)
     assert days.starts_at == datetime(2026, 11, 23, tzinfo=PARIS)

@@ -84,4 +84,4 @@ def test_tokens_at_rest_do_not_open_with_the_secret_key_once_a_token_key_is_set(
     )
     written = token_cipher(settings_with_key).encrypt(_tokens())
     with pytest.raises(ValueError, match="cannot be decrypted"):
-        TokenCipher.from_secret(settings.secret_key).decrypt(written)
+        TokenCipher(TokenCipher.key_from_secret(settings.secret_key)).decrypt(written)

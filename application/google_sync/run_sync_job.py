@@ -1,4 +1,4 @@
-"""Mirroring Google calendars into planner as jobs: full sync, incremental sync, and their retries.
+"""Run a Google sync job: a full sync, an incremental one, or the missing sources of a partial one.
 
 Google is called outside any transaction; each step that changes planner's data is its own short
 unit of work, and every write is keyed by Google's ids, so a step run twice changes nothing more.
@@ -7,15 +7,15 @@ unit of work, and every write is keyed by Google's ids, so a step run twice chan
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TypeVar
 from uuid import UUID
 
 import structlog
 
-from application.google_sync.ports import SyncQueue, TellOwner
+from application.google_sync.ports import ForgetReads, TellOwner
 from application.unit_of_work import UnitOfWork
 from domain.clock import Clock
 from domain.google_sync.errors import GoogleError, GoogleUnavailable, GrantRevoked, SyncTokenExpired
@@ -24,7 +24,7 @@ from domain.google_sync.model import MirroredCalendar, RemoteCalendar
 from domain.google_sync.ports import CalendarApi, CalendarApis
 from domain.jobs.job import Job, JobKind, JobSource, JobStatus, SourceStatus
 from domain.json_value import JsonObject
-from domain.notifications.rules import google_grant_revoked, google_sync_gave_up
+from domain.notifications.rules import google_grant_revoked
 
 log = structlog.get_logger(__name__)
 
@@ -32,30 +32,19 @@ T = TypeVar("T")
 
 RETRIES = 3
 """A rate-limited or failing Google call is retried this many times (exponential backoff), then given up."""
-INCREMENTAL_JOBS_KEPT_FOR = timedelta(days=7)
-"""Each push leaves a small incremental-sync job; complete ones are purged after this long."""
-PURGE_BATCH = 5_000
 CALENDAR_LIST = JobSource(key="calendarList", label="Google calendar list")
 MAX_PAGES = 10_000
 
 
-ForgetReads = Callable[[Iterable[UUID]], Awaitable[None]]
-"""Forgets the cached calendar reads of these people (and tells their open pages)."""
+@dataclass(frozen=True, kw_only=True)
+class RunSyncJob:
+    """Run a sync job, or the missing sources of a partial one."""
+
+    job_id: UUID
 
 
-async def start_full_sync(user_id: UUID, *, uow: UnitOfWork, clock: Clock, queue: SyncQueue) -> Job:
-    """Queue a full sync job of the person's Google calendars."""
-    job = Job.create(kind=JobKind.GOOGLE_FULL_SYNC, owner_id=user_id, now=clock.now())
-    async with uow:
-        await uow.jobs.add(job)
-        await uow.commit()
-    await queue.run_job(job.id)
-    return job
-
-
-async def sync_calendar(
-    user_id: UUID,
-    google_calendar_id: str,
+async def run_sync_job(
+    command: RunSyncJob,
     *,
     uow: UnitOfWork,
     apis: CalendarApis,
@@ -64,21 +53,8 @@ async def sync_calendar(
     tell_owner: TellOwner,
     retry_base_seconds: float = 0.5,
 ) -> Job | None:
-    """An incremental sync of one calendar, as a job of its own; None when it is not mirrored."""
-    async with uow:
-        mirror = await uow.google.mirrored_calendar(user_id, google_calendar_id)
-        if mirror is None:
-            return None
-        job = Job.create(
-            kind=JobKind.GOOGLE_INCREMENTAL_SYNC,
-            owner_id=user_id,
-            now=clock.now(),
-            sources=[JobSource(key=google_calendar_id, label=mirror.name)],
-        )
-        await uow.jobs.add(job)
-        await uow.commit()
-    return await run_job(
-        job.id,
+    """Run a job, or the missing sources of a partial one; answers it as it ended (None if there is no such job)."""
+    ports = _Ports(
         uow=uow,
         apis=apis,
         clock=clock,
@@ -86,66 +62,12 @@ async def sync_calendar(
         tell_owner=tell_owner,
         retry_base_seconds=retry_base_seconds,
     )
-
-
-async def run_job(
-    job_id: UUID,
-    *,
-    uow: UnitOfWork,
-    apis: CalendarApis,
-    clock: Clock,
-    forget_reads: ForgetReads,
-    tell_owner: TellOwner,
-    retry_base_seconds: float = 0.5,
-) -> Job | None:
-    """Run a job, or the missing sources of a partial one; answers it as it ended."""
-    ports = _Ports(
-        unit_of_work=lambda: uow,
-        apis=apis,
-        clock=clock,
-        forget_reads=forget_reads,
-        tell_owner=tell_owner,
-        retry_base_seconds=retry_base_seconds,
-    )
-    return await _JobRun(ports).run_job(job_id)
-
-
-async def retry_partial_jobs(
-    *, uow: UnitOfWork, clock: Clock, queue: SyncQueue, tell_owner: TellOwner, limit: int = 100
-) -> dict[str, int]:
-    """Cron: retry the missing sources of partial jobs; fail (and tell the owner) those past 3 hours.
-
-    It also purges complete incremental-sync jobs older than a week.
-    """
-    now = clock.now()
-    retried = given_up = 0
-    async with uow:
-        jobs = await uow.jobs.partial_before(now, limit)
-    for job in jobs:
-        if job.should_give_up(now):
-            async with uow:
-                current = await uow.jobs.get(job.id, for_update=True)
-                if current is None or current.status is not JobStatus.PARTIAL:
-                    continue
-                current.give_up(now)
-                await uow.jobs.save(current)
-                await uow.commit()
-            await tell_owner(google_sync_gave_up(current))
-            given_up += 1
-        else:
-            await queue.run_job(job.id)
-            retried += 1
-    async with uow:
-        purged = await uow.jobs.purge_complete(
-            JobKind.GOOGLE_INCREMENTAL_SYNC, now - INCREMENTAL_JOBS_KEPT_FOR, PURGE_BATCH
-        )
-        await uow.commit()
-    return {"retried": retried, "given_up": given_up, "purged": purged}
+    return await _JobRun(ports).run(command.job_id)
 
 
 @dataclass(frozen=True)
 class _Ports:
-    unit_of_work: Callable[[], UnitOfWork]
+    uow: UnitOfWork
     apis: CalendarApis
     clock: Clock
     forget_reads: ForgetReads
@@ -159,10 +81,10 @@ class _JobRun:
     def __init__(self, deps: _Ports) -> None:
         self._deps = deps
 
-    async def run_job(self, job_id: UUID) -> Job | None:
+    async def run(self, job_id: UUID) -> Job | None:
         """Run a job, or the missing sources of a partial one; answers it as it ended."""
         deps = self._deps
-        async with deps.unit_of_work() as uow:
+        async with deps.uow as uow:
             job = await uow.jobs.get(job_id, for_update=True)
             if job is None or job.status in (JobStatus.COMPLETE, JobStatus.FAILED):
                 return job
@@ -235,7 +157,7 @@ class _JobRun:
         self, user_id: UUID, api: CalendarApi, google_calendar_id: str, *, remote: RemoteCalendar | None, full: bool
     ) -> int:
         deps = self._deps
-        async with deps.unit_of_work() as uow:
+        async with deps.uow as uow:
             if remote is not None:
                 mirror = await _mirror_of(uow, user_id, remote, deps.clock.now())
             else:
@@ -250,7 +172,7 @@ class _JobRun:
             return await self._list_into(mirror, api, sync_token=mirror.sync_token)
         except SyncTokenExpired:
             log.info("google.sync_token_expired", calendar=google_calendar_id)
-            async with deps.unit_of_work() as uow:
+            async with deps.uow as uow:
                 await uow.google.clear_events(mirror)
                 mirror.sync_token = None
                 await uow.google.save_mirrored_calendar(mirror)
@@ -267,7 +189,7 @@ class _JobRun:
                     mirror.google_calendar_id, sync_token=sync_token, page_token=token
                 )
             )
-            async with deps.unit_of_work() as uow:
+            async with deps.uow as uow:
                 known = await uow.google.mirrored_events(mirror, [event.id for event in page.events])
                 mirrored = mirror_page(mirror, known, page.events, now=deps.clock.now())
                 await uow.google.apply_events(mirror, mirrored)
@@ -293,13 +215,13 @@ class _JobRun:
         raise AssertionError("unreachable")
 
     async def _save(self, job: Job) -> None:
-        async with self._deps.unit_of_work() as uow:
+        async with self._deps.uow as uow:
             await uow.jobs.save(job)
             await uow.commit()
 
     async def _keep_tokens(self, user_id: UUID, api: CalendarApi) -> None:
         # A refresh during the job gave a new access token: keep it, or every job would refresh again.
-        async with self._deps.unit_of_work() as uow:
+        async with self._deps.uow as uow:
             account = await uow.google.account(user_id)
             if account is not None and account.usable and account.tokens != api.tokens:
                 account.refreshed(api.tokens, self._deps.clock.now())
@@ -309,7 +231,7 @@ class _JobRun:
     async def _grant_revoked(self, job: Job) -> None:
         deps = self._deps
         now = deps.clock.now()
-        async with deps.unit_of_work() as uow:
+        async with deps.uow as uow:
             account = await uow.google.account(job.owner_id)
             if account is not None:
                 account.break_off("Google refused the grant: it was revoked or has expired", now)
