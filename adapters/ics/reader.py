@@ -75,6 +75,9 @@ class IcalendarReader:
                 events.extend(_series(uid, group, skipped))
             except Unimportable as refused:
                 skipped.append(SkippedItem(uid, str(refused)))
+            except (ValueError, TypeError, AttributeError, KeyError) as broken:
+                # icalendar's refusal of a value it cannot make sense of: this UID is skipped, not the file.
+                skipped.append(SkippedItem(uid, f"the event cannot be read: {broken}"))
         return CalendarFile(events=tuple(events), skipped=tuple(skipped), name=name)
 
 
@@ -101,6 +104,9 @@ def _series(uid: str, group: _Uid, skipped: list[SkippedItem]) -> list[CalendarF
         # Occurrences shared without their series (an invitation to one instance): each is an event of its own.
         events = []
         for number, component in enumerate(group.overrides, start=1):
+            if _text(component.get("STATUS")).upper() == "CANCELLED":
+                skipped.append(SkippedItem(uid, "a cancelled occurrence of a series the file does not hold"))
+                continue
             try:
                 events.append(_event(f"{uid}#{number}" if len(group.overrides) > 1 else uid, component))
             except (Unimportable, InvalidInput) as refused:

@@ -169,3 +169,20 @@ def test_a_vendor_prefixed_tzid_names_its_iana_zone() -> None:
     )
     assert event.timezone == "Europe/Paris"
     assert event.times.starts_at == datetime(2027, 3, 1, 8, 0, tzinfo=UTC)
+
+
+def test_occurrences_without_their_series_are_single_events_but_a_cancelled_one_is_listed() -> None:
+    calendar = read(
+        ics(
+            *vevent("SUMMARY:Shared one", "RECURRENCE-ID:20270303T090000Z", "DTSTART:20270303T100000Z", uid="lone"),
+            *vevent(
+                "SUMMARY:Gone",
+                "RECURRENCE-ID:20270310T090000Z",
+                "DTSTART:20270310T090000Z",
+                "STATUS:CANCELLED",
+                uid="gone",
+            ),
+        )
+    )
+    assert [(e.uid, e.title) for e in calendar.events] == [("lone", "Shared one")]
+    assert [(s.uid, "cancelled" in s.reason) for s in calendar.skipped] == [("gone", True)]
