@@ -185,6 +185,22 @@ async def test_an_import_that_is_not_an_icalendar_file_is_refused_at_once(
     assert refused.headers["content-type"].startswith("application/problem+json")
 
 
+async def test_a_file_larger_than_other_bodies_may_be_is_taken_for_import(client: Client) -> None:
+    person = await sign_up(client)
+    calendar_id = await calendar_of(person)
+    event = "BEGIN:VEVENT\r\nUID:{n}@big\r\nSUMMARY:Big\r\nDTSTART:20270301T090000Z\r\nDURATION:PT1H\r\nEND:VEVENT\r\n"
+    body = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + "".join(event.format(n=n) for n in range(12_000)) + "END:VCALENDAR\r\n"
+    )
+    assert len(body) > 1024 * 1024
+
+    queued = await person.post(
+        f"/api/calendars/{calendar_id}/import", content=body.encode(), headers={"Content-Type": "text/calendar"}
+    )
+
+    assert queued.status_code == 202, queued.text
+
+
 async def test_an_import_job_lists_what_it_skipped_and_why(client: Client, worker: None) -> None:
     person = await sign_up(client)
     calendar_id = await calendar_of(person)
