@@ -124,7 +124,7 @@ def _series(uid: str, group: _Uid, skipped: list[SkippedItem]) -> list[CalendarF
         )
         return [event]
     following: list[tuple[datetime, CalendarFileOverride]] = []
-    overrides: list[CalendarFileOverride] = []
+    overrides: list[CalendarFileOverride] = list(event.overrides)
     cancelled: list[RecurrenceDate] = []
     for component in sorted(group.overrides, key=lambda c: _sort_key(c.get("RECURRENCE-ID").dt)):
         try:
@@ -160,7 +160,7 @@ def _event(uid: str, component: Event) -> CalendarFileEvent:
         raise Unimportable("the event is cancelled (STATUS:CANCELLED)")
     timezone, times = _times(component)
     recurrence = _recurrence(component, times, timezone)
-    return CalendarFileEvent(
+    event = CalendarFileEvent(
         uid=uid,
         title=_text(component.get("SUMMARY")) or UNTITLED,
         description=_text(component.get("DESCRIPTION")),
@@ -170,6 +170,36 @@ def _event(uid: str, component: Event) -> CalendarFileEvent:
         recurrence=recurrence,
         sequence=_sequence(component),
     )
+    if recurrence is None:
+        return event
+    return replace(event, overrides=_periods(component, event))
+
+
+def _periods(component: Event, series: CalendarFileEvent) -> tuple[CalendarFileOverride, ...]:
+    """RDATE periods (start/end or start/duration) that last otherwise than the series: overrides of their own."""
+    overrides = []
+    for start, end in component.rdates:
+        if end is None or not isinstance(start, datetime) or series.all_day:
+            continue
+        starts_at = _recurrence_date(start, series.times, series.timezone)
+        assert isinstance(starts_at, datetime)
+        if isinstance(end, datetime):  # start/end
+            ends_at = in_zone(end, (end.tzinfo and zone_name(end, None)) or series.timezone)
+        else:  # start/duration
+            ends_at = starts_at.astimezone(UTC) + end
+        if ends_at.astimezone(UTC) - starts_at.astimezone(UTC) == series.times.length:
+            continue
+        overrides.append(
+            CalendarFileOverride(
+                recurrence_id=recurrence_id_of(starts_at),
+                title=series.title,
+                description=series.description,
+                location=series.location,
+                times=EventTimes.timed(starts_at, ends_at),
+                sequence=series.sequence,
+            )
+        )
+    return tuple(overrides)
 
 
 def _times(component: Event) -> tuple[str, EventTimes]:
