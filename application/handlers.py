@@ -7,6 +7,7 @@ a job killed half-way and run again finishes the work exactly once.
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import time
 from typing import Protocol
 
 import structlog
@@ -18,11 +19,12 @@ from application.unit_of_work import UnitOfWork
 from domain.domain_events import DomainEvent
 from domain.json_value import JsonObject
 from domain.notifications.ports import NotificationPublisher
-from domain.notifications.reminders import event_with_changed_reminders
+from domain.notifications.reminders import ALL_DAY_REMINDER_TIME, event_with_changed_reminders
 from domain.scheduling.domain_events import (
     EventCancelled,
     EventCreated,
     EventUpdated,
+    OccurrenceRoomDeclined,
     ParticipantInvited,
     ParticipantRemoved,
     ParticipantResponded,
@@ -33,10 +35,11 @@ log = structlog.get_logger(__name__)
 
 @dataclass(frozen=True)
 class ReactionPorts:
-    """What the reactions need: a new unit of work per reaction, and the live publisher."""
+    """What the reactions need: a new unit of work per reaction, the live publisher, the all-day reminder time."""
 
     unit_of_work: Callable[[], UnitOfWork]
     publisher: NotificationPublisher
+    all_day_reminder_time: time = ALL_DAY_REMINDER_TIME
 
 
 Reaction = Callable[[DomainEvent, ReactionPorts], Awaitable[dict[str, int]]]
@@ -55,7 +58,9 @@ async def replan_reminders(event: DomainEvent, ports: ReactionPorts) -> dict[str
     if event_id is None:
         return {"reminders_changed": 0}
     changes = await schedule_reminders(
-        ScheduleReminders(event_id=event_id, as_of=event.occurred_at), uow=ports.unit_of_work()
+        ScheduleReminders(event_id=event_id, as_of=event.occurred_at),
+        uow=ports.unit_of_work(),
+        all_day_time=ports.all_day_reminder_time,
     )
     return {"reminders_changed": len(changes.upserts) + len(changes.removals)}
 
@@ -67,6 +72,7 @@ REACTIONS: dict[type[DomainEvent], tuple[Reaction, ...]] = {
     ParticipantInvited: (tell_people, replan_reminders),
     ParticipantRemoved: (replan_reminders,),
     ParticipantResponded: (tell_people, replan_reminders),
+    OccurrenceRoomDeclined: (tell_people,),
 }
 """Domain event type -> what follows it, in order; an event type not listed needs nothing done."""
 
@@ -91,14 +97,19 @@ class Outbox(Protocol):
 
 
 async def act_on_outbox_message(
-    outbox_id: int, *, outbox: Outbox, unit_of_work: Callable[[], UnitOfWork], publisher: NotificationPublisher
+    outbox_id: int,
+    *,
+    outbox: Outbox,
+    unit_of_work: Callable[[], UnitOfWork],
+    publisher: NotificationPublisher,
+    all_day_reminder_time: time = ALL_DAY_REMINDER_TIME,
 ) -> JsonObject:
     """Run the reactions to the message's domain event, then mark it processed; answers what was done."""
     message = await outbox.unprocessed_message(outbox_id)
     if message is None:
         return {"outbox_id": outbox_id, "status": "already_processed"}
     event = message.event
-    ports = ReactionPorts(unit_of_work=unit_of_work, publisher=publisher)
+    ports = ReactionPorts(unit_of_work=unit_of_work, publisher=publisher, all_day_reminder_time=all_day_reminder_time)
     done = {"notified": 0, "reminders_changed": 0}
     for reaction in REACTIONS.get(type(event), ()):
         done |= await reaction(event, ports)

@@ -3,14 +3,17 @@
     uv run python bench/scheduling.py [--duration 15] [--connections 200]
 
 It starts everything it needs (embedded PostgreSQL and Redis unless DATABASE_URL/REDIS_URL are set,
-planner as production runs it, a ceiling app), seeds people, rooms and a week of events through the
-public HTTP API, measures three scenarios with wrk in one run, prints a table with the targets of
+planner as production runs it, a ceiling app), seeds people, rooms and a week of events (a third of
+them series, some with a room, some with an occurrence moved and one cancelled) through the public
+HTTP API, measures its scenarios with wrk in one run (the week view, creating an event with a room,
+creating a weekly series with a room over the whole horizon), prints a table with the targets of
 issue 4, and stops everything it started, also on Ctrl-C. See bench/README.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import os
 import sys
@@ -23,13 +26,19 @@ from bench import harness
 from bench.load_generator import Measurement, Scenario, Wrk
 from bench.planner_log import logged_errors
 from bench.processes import TWO_PROCESS_POOLS, free_port, http_server, planner_environment, planner_web
-from bench.seeding import SLOT, Seeded
+from bench.seeding import ROOM_SLOTS_PER_DAY, SLOT, Api, Seeded, api_client, create_rooms, run_tag
 
 # Targets of issue 4, on 2 cores at 200 concurrent connections.
 WEEK_VIEW_MIN_RPS = 1_200
 WEEK_VIEW_MAX_P99_MS = 50.0
 CREATE_MIN_RPS = 400
 TARGET_CONNECTIONS = 200
+# The weekly series scenario's own rooms (each holds 7 * 28 series), apart from the warm-up's, so no
+# request competes for a room with another, nor with the seeded events or the event creation scenario.
+SERIES_SCENARIO_ROOMS = 60
+SERIES_WARMUP_ROOMS = 20
+HORIZON_DAYS = 730  # OCCURRENCE_HORIZON_DAYS, planner's default
+OCCURRENCES_PER_SERIES = (HORIZON_DAYS - 9) // 7 + 1  # the series begin 9 days from now, give or take a few
 
 
 @dataclass(frozen=True)
@@ -38,6 +47,7 @@ class Results:
     week_view: Measurement
     week_view_paced: Measurement  # at WEEK_VIEW_MIN_RPS offered over the same connections
     create: Measurement
+    create_series: Measurement  # a weekly series with a room, open-ended: its occurrences over the horizon
     seeded: Seeded
     week_view_events: float  # mean events in one answer
     week_view_kib: float
@@ -79,8 +89,38 @@ def measure_create(wrk: Wrk, app_url: str, people_file: Path, rooms_file: Path, 
     return wrk.measure(scenario(week + timedelta(days=28 + 366)), warmup=warmup)
 
 
+def measure_create_series(wrk: Wrk, app_url: str, people_file: Path, workdir: Path, week: datetime) -> Measurement:
+    """POST /api/events of open-ended weekly series with a room, in rooms of their own (warm-up in others)."""
+    admin_token = people_file.read_text().split("\t", 1)[0]
+    tag = run_tag()
+    names = [f"Series scenario room {tag}-{n:02d}" for n in range(SERIES_WARMUP_ROOMS + SERIES_SCENARIO_ROOMS)]
+
+    async def rooms() -> list[str]:
+        async with api_client(app_url) as client:
+            return await create_rooms(Api(client), admin_token, names)
+
+    room_ids = asyncio.run(rooms())
+    first_monday = week + timedelta(days=7)  # the week after the seeded one
+
+    def scenario(name: str, ids: list[str]) -> Scenario:
+        rooms_file = workdir / f"{name}.txt"
+        rooms_file.write_text("".join(f"{room}\n" for room in ids))
+        args = (
+            str(people_file),
+            str(rooms_file),
+            str(int(first_monday.timestamp())),
+            str(int(SLOT.total_seconds())),
+            str(ROOM_SLOTS_PER_DAY),
+            str(wrk.shape.threads),
+        )
+        return Scenario("create weekly series", f"{app_url}/api/events", "create_series.lua", args)
+
+    warmup = scenario("series-warmup-rooms", room_ids[:SERIES_WARMUP_ROOMS])
+    return wrk.measure(scenario("series-rooms", room_ids[SERIES_WARMUP_ROOMS:]), warmup=warmup)
+
+
 def run_benchmark(args: argparse.Namespace, workdir: Path) -> tuple[Results, Wrk]:
-    """Start the servers, seed, measure the three scenarios, and stop everything again."""
+    """Start the servers, seed, measure the scenarios, and stop everything again."""
     wrk = harness.wrk_for(args)
     with harness.data_servers_migrated(workdir) as servers:
         app_url = start_planner(servers.stack, workdir, servers.database_url, servers.redis_url)
@@ -102,11 +142,13 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> tuple[Results, Wrk
             )
         )
         create = measure_create(wrk, app_url, seeded.people_file, rooms_file, seeded.week)
+        create_series = measure_create_series(wrk, app_url, seeded.people_file, workdir, seeded.week)
         results = Results(
             ceiling,
             week_view,
             week_view_paced,
             create,
+            create_series,
             seeded.seeded,
             seeded.events,
             seeded.kib,
@@ -122,9 +164,14 @@ def print_report(results: Results, wrk: Wrk) -> None:
     print()
     print(f"planner scheduling benchmark: {harness.load_line(wrk)} per scenario")
     print(
-        f"data: {len(seeded.people)} users, {len(seeded.room_ids)} rooms, {seeded.events} events in one week "
-        f"({seeded.room_bookings} with a room, {seeded.conflicts} refused as conflicts); "
-        f"seeded in {seeded.seconds:.1f} s"
+        f"data: {len(seeded.people)} users, {len(seeded.room_ids) + len(seeded.series_room_ids)} rooms, "
+        f"{seeded.events} events in one week ({seeded.room_bookings} with a room, {seeded.conflicts} refused as "
+        f"conflicts); seeded in {seeded.seconds:.1f} s"
+    )
+    print(
+        f"of them {seeded.series} series begun two weeks before ({seeded.daily_series} daily on weekdays, the others "
+        f"weekly; {seeded.series_with_room} with a room), {seeded.moved} occurrences moved and "
+        f"{seeded.cancelled} cancelled"
     )
     print(f"one week view answers {results.week_view_events:.0f} events ({results.week_view_kib:.0f} KiB) on average")
     print()
@@ -133,6 +180,7 @@ def print_report(results: Results, wrk: Wrk) -> None:
         ("week view: GET /api/events", week),
         (f"week view at {WEEK_VIEW_MIN_RPS:,} req/s offered", paced),
         ("create: POST /api/events + room", create),
+        ("create weekly series + room, 2 years", results.create_series),
     )
     harness.print_figures("scenario", 38, figures, ceiling=ceiling)
     harness.warn_if_busy([m for _, m in figures])
@@ -163,6 +211,13 @@ def print_report(results: Results, wrk: Wrk) -> None:
         "each waiting a random time between requests; the unpaced run keeps every connection busy, so its latency is "
         "mostly queueing)"
     )
+    series = results.create_series
+    if series.good_rps:
+        print(
+            f"  (an open-ended weekly series with a room stores and books about {OCCURRENCES_PER_SERIES} occurrences "
+            f"over the {HORIZON_DAYS}-day horizon: {series.good_rps:,.0f} series/s is one every "
+            f"{1000 / series.good_rps:.1f} ms, about {series.good_rps * OCCURRENCES_PER_SERIES:,.0f} occurrences/s)"
+        )
     harness.print_errors([m for _, m in figures])
     harness.print_logged("planner", results.planner_errors)
 

@@ -1,4 +1,10 @@
-"""Seed people, rooms and a week of events through planner's public HTTP API, concurrently."""
+"""Seed people, rooms and a week of events through planner's public HTTP API, concurrently.
+
+A third of the events are series (weekly, or daily on weekdays), begun two weeks before the benchmark
+week so that it shows later occurrences, not first ones; most are open-ended and so stored (and hold
+their room) over the whole horizon. Some series book a room of their own; some have one occurrence
+moved and one cancelled.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -23,6 +30,14 @@ SEED_CONCURRENCY = 48
 ROOM_EVERY = 5  # one seeded event in five books a room
 SLOT = timedelta(minutes=30)
 ROOM_SLOTS_PER_DAY = 28  # half hours from 07:00 to 21:00
+SERIES_EVERY = 3  # event j of a person is a series when j mod 3 == 1: a third of the events
+DAILY_EVERY = 4  # one series in four is daily (on weekdays), the others weekly
+FINITE_EVERY = 4  # one weekly series in four ends after 12 occurrences; the others are open-ended
+SERIES_ROOM_EVERY = 5  # one series in five books a room, for every occurrence
+OVERRIDE_EVERY = 3  # one series (without a room) in three has one occurrence moved and one cancelled
+SERIES_ZONE = "Europe/Berlin"  # series keep their wall-clock time there (UTC 07:00-21:00 never meets a clock change)
+SERIES_LEAD = timedelta(days=14)  # series begin two weeks before the benchmark week
+WEEKDAYS = 5
 
 
 @dataclass(frozen=True)
@@ -35,11 +50,62 @@ class Person:
 @dataclass(frozen=True)
 class Seeded:
     people: list[Person]
-    room_ids: list[str]
-    events: int
+    room_ids: list[str]  # the rooms single events book (and the creation scenario)
+    events: int  # events created, series counted once
     room_bookings: int
     conflicts: int
     seconds: float
+    series: int = 0  # of `events`, how many are series
+    daily_series: int = 0
+    series_with_room: int = 0
+    moved: int = 0  # occurrences moved (an override each)
+    cancelled: int = 0  # occurrences cancelled (an EXDATE each)
+    series_room_ids: tuple[str, ...] = ()  # the rooms only series book
+
+
+@dataclass(frozen=True)
+class PlannedEvent:
+    organizer: int
+    body: dict[str, Any]
+    move: str | None = None  # the recurrence id of the occurrence to move an hour later
+    cancel: str | None = None  # the recurrence id of the occurrence to cancel
+
+
+class SeriesRooms:
+    """Weekly half-hour cells (room, weekday, slot) of the series' own rooms; a daily series takes a slot on
+    every weekday (from the morning on), a weekly one a single cell (from the evening back), so no two overlap."""
+
+    def __init__(self, room_ids: Sequence[str]) -> None:
+        self.room_ids = room_ids
+        self.taken: set[tuple[int, int, int]] = set()
+        self.daily = 0
+        self.weekly = 0
+
+    def _cells(self, room: int, weekdays: Sequence[int], slot: int) -> list[tuple[int, int, int]]:
+        return [(room, day, slot) for day in weekdays]
+
+    def take_daily(self) -> tuple[str, int] | None:
+        """(room id, slot) for a series on every weekday, or None when they are all taken."""
+        while self.daily < len(self.room_ids) * ROOM_SLOTS_PER_DAY:
+            slot, room = divmod(self.daily, len(self.room_ids))
+            self.daily += 1
+            cells = self._cells(room, range(WEEKDAYS), slot)
+            if not self.taken.intersection(cells):
+                self.taken.update(cells)
+                return self.room_ids[room], slot
+        return None
+
+    def take_weekly(self) -> tuple[str, int, int] | None:
+        """(room id, weekday, slot) for a weekly series, or None when they are all taken."""
+        while self.weekly < len(self.room_ids) * WEEKDAYS * ROOM_SLOTS_PER_DAY:
+            rest, room = divmod(self.weekly, len(self.room_ids))
+            slot_back, day = divmod(rest, WEEKDAYS)
+            self.weekly += 1
+            cell = (room, day, ROOM_SLOTS_PER_DAY - 1 - slot_back)
+            if cell not in self.taken:
+                self.taken.add(cell)
+                return self.room_ids[room], day, cell[2]
+        return None
 
 
 def iso(moment: datetime) -> str:
@@ -53,12 +119,14 @@ def benchmark_week() -> datetime:
 
 
 def plan_events(
-    emails: Sequence[str], room_ids: Sequence[str], per_user: int, week: datetime
-) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(organizer index, event body) for every seeded event; room bookings get slots that never overlap."""
+    emails: Sequence[str], room_ids: Sequence[str], per_user: int, week: datetime, series_room_ids: Sequence[str] = ()
+) -> Iterator[PlannedEvent]:
+    """Every seeded event: a third are series (see the module); room bookings get slots that never overlap."""
     rng = random.Random(4)
     bookings = 0
+    series = 0
     room_capacity = len(room_ids) * 7 * ROOM_SLOTS_PER_DAY
+    series_rooms = SeriesRooms(series_room_ids)
     for i, email in enumerate(emails):
         others = [other for other in emails if other != email]
         for j in range(per_user):
@@ -67,6 +135,10 @@ def plan_events(
                 "description": "Seeded by bench/scheduling.py",
                 "participants": rng.sample(others, k=2 + (i + j) % 2),
             }
+            if j % SERIES_EVERY == 1:
+                yield plan_series(i, body, series, week, series_rooms if series_room_ids else None)
+                series += 1
+                continue
             if j % ROOM_EVERY == 0 and bookings < room_capacity:
                 # Booking b takes room b mod rooms, slot b div rooms: (room, slot) pairs never repeat.
                 slot = bookings // len(room_ids)
@@ -79,7 +151,47 @@ def plan_events(
             else:
                 starts = week + timedelta(days=j % 7, hours=8 + (j // 7) % 10, minutes=30 * ((i + j) % 2))
                 body.update(starts_at=iso(starts), ends_at=iso(starts + SLOT * (1 + j % 3)))
-            yield i, body
+            yield PlannedEvent(i, body)
+
+
+def plan_series(
+    organizer: int, body: dict[str, Any], n: int, week: datetime, rooms: SeriesRooms | None
+) -> PlannedEvent:
+    """Series n: daily on weekdays or weekly, begun two weeks before `week`; with a room, or overrides, or neither."""
+    daily = n % DAILY_EVERY == 0
+    first_monday = week - SERIES_LEAD
+    booked = None
+    if rooms is not None and n % SERIES_ROOM_EVERY == 0:
+        booked = rooms.take_daily() if daily else rooms.take_weekly()
+    if booked is not None:
+        room_id, *where = booked
+        day, slot = (0, where[0]) if daily else (where[0], where[1])
+        starts = first_monday + timedelta(days=day, hours=7) + SLOT * slot
+        ends = starts + SLOT
+        body["room_id"] = room_id
+    else:
+        starts = first_monday + timedelta(days=0 if daily else n % WEEKDAYS, hours=8 + n % 10, minutes=30 * (n % 2))
+        ends = starts + SLOT * (1 + n % 3)
+    rule = "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR" if daily else "FREQ=WEEKLY"
+    if not daily and n % FINITE_EVERY == 1:
+        rule += ";COUNT=12"
+    body.update(
+        title=f"{'Daily' if daily else 'Weekly'} {body['title'].lower()}",
+        starts_at=iso(starts),
+        ends_at=iso(ends),
+        timezone=SERIES_ZONE,
+        recurrence={"rule": rule},
+    )
+    if booked is not None or n % OVERRIDE_EVERY != 1:
+        return PlannedEvent(organizer, body)
+    # In the benchmark week: the daily series' Tuesday moves and its Thursday is cancelled; the weekly
+    # series' occurrence moves and last week's is cancelled.
+    in_week = starts + SERIES_LEAD
+    if daily:
+        return PlannedEvent(
+            organizer, body, move=iso(in_week + timedelta(days=1)), cancel=iso(in_week + timedelta(days=3))
+        )
+    return PlannedEvent(organizer, body, move=iso(in_week), cancel=iso(in_week - timedelta(days=7)))
 
 
 class Api:
@@ -142,8 +254,19 @@ def bench_emails(tag: str, count: int) -> list[str]:
     return [f"bench-{tag}-{i:03d}@example.com" for i in range(count)]
 
 
+async def create_rooms(api: Api, token: str, names: Sequence[str]) -> list[str]:
+    """Rooms by name (an administrator's token), concurrently; answer their ids in the same order."""
+
+    async def create_room(n: int, name: str) -> str:
+        body = {"name": name, "capacity": 4 + 2 * (n % 6), "location": f"Floor {n % 4 + 1}"}
+        answer = await api.call("POST", "/api/rooms", token=token, body=body, accept=(200, 201))
+        return str(answer.json()["id"])
+
+    return list(await asyncio.gather(*(create_room(n, name) for n, name in enumerate(names))))
+
+
 async def seed(base_url: str, *, users: int, rooms: int, events_per_user: int, week: datetime) -> Seeded:
-    """Users, rooms and a week of events, created concurrently through the public HTTP API."""
+    """Users, rooms (`rooms` for single events, as many for series) and a week of events, through the public API."""
     started = time.monotonic()
     tag = run_tag()
     emails = bench_emails(tag, users)
@@ -151,30 +274,70 @@ async def seed(base_url: str, *, users: int, rooms: int, events_per_user: int, w
         api = Api(client)
         people = await sign_up(api, emails)
         print(f"seeded {users} users (register + sign in) in {time.monotonic() - started:.1f} s", flush=True)
+        names = [f"Room {tag}-{n:02d}" for n in range(rooms)] + [f"Series room {tag}-{n:02d}" for n in range(rooms)]
+        all_rooms = await create_rooms(api, people[0].token, names)
+        room_ids, series_room_ids = all_rooms[:rooms], all_rooms[rooms:]
 
-        async def create_room(n: int) -> str:
-            body = {"name": f"Room {tag}-{n:02d}", "capacity": 4 + 2 * (n % 6), "location": f"Floor {n % 4 + 1}"}
-            answer = await api.call("POST", "/api/rooms", token=people[0].token, body=body, accept=(200, 201))
-            return str(answer.json()["id"])
-
-        room_ids = list(await asyncio.gather(*(create_room(n) for n in range(rooms))))
-
-        async def create_event(organizer: int, body: dict[str, Any]) -> int:
-            answer = await api.call("POST", "/api/events", token=people[organizer].token, body=body, accept=(201, 409))
-            return answer.status_code
+        async def create_event(planned: PlannedEvent) -> tuple[int, str]:
+            answer = await api.call(
+                "POST", "/api/events", token=people[planned.organizer].token, body=planned.body, accept=(201, 409)
+            )
+            return answer.status_code, str(answer.json().get("id", ""))
 
         events_started = time.monotonic()
-        plan = list(plan_events(emails, room_ids, events_per_user, week))
-        codes = await asyncio.gather(*(create_event(i, body) for i, body in plan))
+        plan = list(plan_events(emails, room_ids, events_per_user, week, series_room_ids))
+        created = await asyncio.gather(*(create_event(planned) for planned in plan))
         elapsed = time.monotonic() - events_started
-        print(f"seeded {rooms} rooms and {len(plan)} events in {elapsed:.1f} s ({len(plan) / elapsed:.0f} req/s)")
+        codes = [code for code, _ in created]
+        series = [planned for planned in plan if "recurrence" in planned.body]
+        print(
+            f"seeded {2 * rooms} rooms and {len(plan)} events ({len(series)} series) in {elapsed:.1f} s "
+            f"({len(plan) / elapsed:.0f} req/s)",
+            flush=True,
+        )
+
+        async def override(planned: PlannedEvent, event_id: str) -> tuple[int, int]:
+            token = people[planned.organizer].token
+            path = f"/api/events/{event_id}/occurrences/"
+            moved = cancelled = 0
+            if planned.move is not None:
+                starts = datetime.fromisoformat(planned.move) + timedelta(hours=1)
+                length = datetime.fromisoformat(planned.body["ends_at"]) - datetime.fromisoformat(
+                    planned.body["starts_at"]
+                )
+                body = {"starts_at": iso(starts), "ends_at": iso(starts + length)}
+                await api.call("PATCH", path + quote(planned.move), token=token, body=body)
+                moved = 1
+            if planned.cancel is not None:
+                await api.call("DELETE", path + quote(planned.cancel), token=token, accept=(204,))
+                cancelled = 1
+            return moved, cancelled
+
+        overrides_started = time.monotonic()
+        changes = await asyncio.gather(
+            *(
+                override(planned, event_id)
+                for planned, (code, event_id) in zip(plan, created, strict=True)
+                if code == 201 and (planned.move or planned.cancel)
+            )
+        )
+        moved, cancelled = sum(m for m, _ in changes), sum(c for _, c in changes)
+        print(f"moved {moved} and cancelled {cancelled} occurrences in {time.monotonic() - overrides_started:.1f} s")
     return Seeded(
         people=people,
         room_ids=room_ids,
         events=codes.count(201),
-        room_bookings=sum(1 for _, body in plan if "room_id" in body),
+        room_bookings=sum(1 for planned in plan if "room_id" in planned.body),
         conflicts=codes.count(409),
         seconds=time.monotonic() - started,
+        series=sum(
+            1 for planned, code in zip(plan, codes, strict=True) if code == 201 and "recurrence" in planned.body
+        ),
+        daily_series=sum(1 for planned in series if "DAILY" in planned.body["recurrence"]["rule"]),
+        series_with_room=sum(1 for planned in series if "room_id" in planned.body),
+        moved=moved,
+        cancelled=cancelled,
+        series_room_ids=tuple(series_room_ids),
     )
 
 

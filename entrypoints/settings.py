@@ -6,11 +6,13 @@ import os
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import time
 from enum import StrEnum
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 from domain.accounts.registration import RegistrationMode, RegistrationPolicy
+from domain.notifications.reminders import ALL_DAY_REMINDER_TIME
 
 MIN_SECRET_KEY_LENGTH = 32
 MAX_SESSION_CHECK_TTL_SECONDS = 30
@@ -117,6 +119,8 @@ class Settings:
     """How long a process trusts a session it checked in the database (SESSION_CHECK_TTL_SECONDS, at most 30)."""
     occurrence_horizon_days: int = 730
     """How far ahead a series' occurrences are stored and hold their room (OCCURRENCE_HORIZON_DAYS)."""
+    all_day_reminder_time: time = ALL_DAY_REMINDER_TIME
+    """The time of day, in each person's zone, an all-day event's reminders count from (ALL_DAY_REMINDER_TIME)."""
 
     @property
     def is_production(self) -> bool:
@@ -175,6 +179,7 @@ class Settings:
             registration=_registration(get("REGISTRATION"), app_env),
             session_check_ttl_seconds=_session_check_ttl(get("SESSION_CHECK_TTL_SECONDS")),
             occurrence_horizon_days=_positive_int(get("OCCURRENCE_HORIZON_DAYS"), "OCCURRENCE_HORIZON_DAYS", 730),
+            all_day_reminder_time=_time_of_day(get("ALL_DAY_REMINDER_TIME"), "ALL_DAY_REMINDER_TIME"),
         )
 
     def with_servers(self, database_url: str, redis_url: str) -> Settings:
@@ -207,6 +212,7 @@ class Settings:
             "EVENTS_PER_HOUR": str(self.rate_limits.events_per_hour),
             "SSE_STREAMS_PER_PERSON": str(self.rate_limits.sse_streams_per_person),
             "OCCURRENCE_HORIZON_DAYS": str(self.occurrence_horizon_days),
+            "ALL_DAY_REMINDER_TIME": f"{self.all_day_reminder_time:%H:%M}",
         }
         optional = {
             "DATABASE_URL": self.database.url,
@@ -261,7 +267,19 @@ SETTING_NAMES = (
     "EVENTS_PER_HOUR",
     "SSE_STREAMS_PER_PERSON",
     "OCCURRENCE_HORIZON_DAYS",
+    "ALL_DAY_REMINDER_TIME",
 )
+
+
+def _time_of_day(value: str | None, name: str) -> time:
+    """A wall-clock time 'HH:MM' (24 hours); the default when unset."""
+    if value is None:
+        return ALL_DAY_REMINDER_TIME
+    hours, colon, minutes = value.partition(":")
+    well_formed = colon and len(hours) in (1, 2) and len(minutes) == 2 and hours.isdigit() and minutes.isdigit()
+    if well_formed and int(hours) < 24 and int(minutes) < 60:
+        return time(int(hours), int(minutes))
+    raise SettingsError(f"{name}={value!r} must be a time of day as HH:MM, e.g. 09:00")
 
 
 def _rate_limits(get: Callable[[str], str | None]) -> RateLimitSettings:

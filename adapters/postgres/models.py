@@ -169,6 +169,7 @@ class EventOccurrenceRow(DefaultBase):
         ),
         Index("ix_event_occurrences_calendar_span", "calendar_id", text(SLOT_RANGE), postgresql_using="gist"),
         Index("ix_event_occurrences_room_starts_at", "room_id", "starts_at"),
+        Index("ix_event_occurrences_event_span", "event_id", text(SLOT_RANGE), postgresql_using="gist"),
     )
 
     event_id: Mapped[UUID] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
@@ -259,18 +260,29 @@ class NotificationCounterRow(DefaultBase):
 
 
 class ReminderRow(DefaultBase):
-    """A person's reminder of an event, `minutes` before it starts; `sent_at` once sent."""
+    """A person's reminder of an event (one occurrence of a series), `minutes` before it; `sent_at` once sent."""
 
     __tablename__ = "reminders"
     __table_args__ = (
         # The minute-by-minute sender reads only what is still to be sent.
         Index("ix_reminders_due", "due_at", postgresql_where=text("sent_at IS NULL")),
+        # One reminder per occurrence, person and offset; a single event's have no recurrence id.
+        Index(
+            "uq_reminders_occurrence",
+            "event_id",
+            "recurrence_id",
+            "user_id",
+            "minutes",
+            unique=True,
+            postgresql_nulls_not_distinct=True,
+        ),
     )
 
-    # The primary key is the unique (event_id, user_id, minutes): one reminder per person and offset.
-    event_id: Mapped[UUID] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
-    user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    minutes: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
+    event_id: Mapped[UUID] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    recurrence_id: Mapped[datetime | None]
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    minutes: Mapped[int] = mapped_column(Integer)
     due_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
 

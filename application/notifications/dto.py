@@ -32,6 +32,13 @@ class ScheduleReminders:
 
 
 @dataclass(frozen=True, kw_only=True)
+class PlanUpcomingReminders:
+    """Plan the reminders of every series with an occurrence come within reach, as of `as_of`."""
+
+    as_of: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
 class SendDueReminders:
     """Send every reminder that has come due, claiming `batch_size` per transaction."""
 

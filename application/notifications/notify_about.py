@@ -9,7 +9,13 @@ from domain.accounts.user import User
 from domain.domain_events import DomainEvent
 from domain.notifications.notification import Notification, NotificationDraft
 from domain.notifications.ports import NotificationPublisher
-from domain.notifications.rules import Circumstances, concerned_event, notifications_about, people_involved
+from domain.notifications.rules import (
+    Circumstances,
+    concerned_event,
+    concerned_room,
+    notifications_about,
+    people_involved,
+)
 
 
 async def notify_about(event: DomainEvent, *, uow: UnitOfWork, publisher: NotificationPublisher) -> list[Notification]:
@@ -23,9 +29,8 @@ async def notify_about(event: DomainEvent, *, uow: UnitOfWork, publisher: Notifi
         return []
     async with uow:
         current = await uow.events.get(event_id)
-        room = None
-        if current is not None and current.room_id is not None:
-            room = await uow.rooms.get(current.room_id)
+        room_id = concerned_room(event, current)
+        room = None if room_id is None else await uow.rooms.get(room_id)
         people = await _people(uow, people_involved(event))
         drafts = notifications_about(event, Circumstances(people=people, event=current, room=room))
         stored, unread_counts = await store_notifications(uow, drafts)

@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from uuid import UUID
 
 from application.notifications.dto import SendDueReminders
@@ -13,7 +13,14 @@ from domain.accounts.user import User
 from domain.clock import Clock
 from domain.notifications.notification import NotificationDraft
 from domain.notifications.ports import NotificationPublisher
-from domain.notifications.reminders import Reminder, ReminderOutcome, decide, postponed, sent
+from domain.notifications.reminders import (
+    ALL_DAY_REMINDER_TIME,
+    Reminder,
+    ReminderOutcome,
+    decide,
+    postponed,
+    sent,
+)
 from domain.notifications.rules import reminder_notification
 from domain.scheduling.event import Event
 from domain.scheduling.room import Room
@@ -32,13 +39,18 @@ class RemindersSent:
 
 
 async def send_due_reminders(
-    command: SendDueReminders, *, uow: UnitOfWork, publisher: NotificationPublisher, clock: Clock
+    command: SendDueReminders,
+    *,
+    uow: UnitOfWork,
+    publisher: NotificationPublisher,
+    clock: Clock,
+    all_day_time: time = ALL_DAY_REMINDER_TIME,
 ) -> RemindersSent:
     """Claim due reminders batch by batch, store their notifications and mark them sent in the same commit.
 
     A claimed reminder is locked until its batch commits and skipped by every other run, and it
     leaves the due set in that commit (sent, dropped or postponed), so none is sent twice and
-    each run ends. Reminders overdue because nothing ran are sent late, unless their event is over.
+    each run ends. Reminders overdue because nothing ran are sent late, unless their occurrence is over.
     """
     total, batch_size = RemindersSent(), command.batch_size
     while True:
@@ -47,7 +59,7 @@ async def send_due_reminders(
             due = await uow.reminders.claim_due(now, batch_size)
             if not due:
                 break
-            settled, drafts = await _settle(uow, due, now)
+            settled, drafts = await _settle(uow, due, now, all_day_time)
             stored, unread_counts = await store_notifications(uow, drafts)
             await uow.commit()
         await publish_created(publisher, stored, unread_counts)
@@ -58,24 +70,26 @@ async def send_due_reminders(
 
 
 async def _settle(
-    uow: UnitOfWork, due: Sequence[Reminder], now: datetime
+    uow: UnitOfWork, due: Sequence[Reminder], now: datetime, all_day_time: time
 ) -> tuple[RemindersSent, list[NotificationDraft]]:
-    """Decide each claimed reminder against its event as it is now, and write down the outcome."""
+    """Decide each claimed reminder against its occurrence as it is now, and write down the outcome."""
     known = _Lookups(uow)
     keep: list[Reminder] = []
     drop: list[Reminder] = []
     drafts: list[NotificationDraft] = []
     for reminder in due:
         event = await known.event(reminder.event_id)
-        decision = decide(reminder, event, now=now)
         recipient = await known.user(reminder.user_id)
-        if decision.outcome is ReminderOutcome.DROP or event is None or recipient is None:
+        zone = None if recipient is None else recipient.timezone
+        decision = decide(reminder, event, now=now, zone=zone, all_day_time=all_day_time)
+        occurrence = decision.occurrence
+        if decision.outcome is ReminderOutcome.DROP or occurrence is None or recipient is None:
             drop.append(reminder)
         elif decision.outcome is ReminderOutcome.POSTPONE:
             keep.append(postponed(reminder, due_at=decision.due_at))
         else:
-            room = await known.room(event.room_id)
-            drafts.append(reminder_notification(reminder, event, recipient, room=room, now=now))
+            room = await known.room(occurrence.room_id)
+            drafts.append(reminder_notification(reminder, occurrence, recipient, room=room, now=now))
             keep.append(sent(reminder, at=now, due_at=decision.due_at))
     await uow.reminders.remove_all(drop)
     await uow.reminders.save_all(keep)

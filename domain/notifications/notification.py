@@ -15,6 +15,7 @@ class NotificationType(enum.StrEnum):
     PARTICIPANT_RESPONSE = "participant_response"
     EVENT_REMINDER = "event_reminder"
     JOB_FAILED = "job_failed"
+    ROOM_DECLINED = "room_declined"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,7 +1,7 @@
 """Ports of the notifications feature: where notifications are kept and how they reach open pages."""
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 from uuid import UUID
 
@@ -64,7 +64,7 @@ class NotificationPublisher(Protocol):
 
 
 class ReminderRepository(Protocol):
-    """Every person's reminders of every event, one per (event, person, offset)."""
+    """Every person's reminders of every event, one per (event, occurrence, person, offset)."""
 
     async def for_event(self, event_id: UUID) -> list[Reminder]:
         """The event's reminders, sent or not."""
@@ -83,4 +83,11 @@ class ReminderRepository(Protocol):
 
     async def remove_all(self, reminders: Sequence[Reminder]) -> None:
         """Delete these reminders."""
+        ...
+
+    async def series_needing_reminders(self, as_of: datetime, lookahead: timedelta) -> list[UUID]:
+        """The confirmed series with an occurrence within reminder reach that has no reminder yet.
+
+        Reach: from `as_of` to the series' longest offset plus `lookahead` (a day more if all-day).
+        """
         ...

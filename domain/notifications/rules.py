@@ -2,17 +2,25 @@
 
 - ParticipantInvited: the invitee gets `event_invited` (not if they were taken off again, or the
   event was cancelled, before anyone could tell them).
-- EventUpdated: a change of time, room, title or location gets `event_updated` to the organizer
+- EventUpdated: a change of time, repetition, room, title or location gets `event_updated` to the organizer
   and every participant except whoever made it; other changes (description, reminders) tell nobody.
 - EventCancelled: `event_cancelled` to the organizer and participants, except whoever cancelled.
 - ParticipantResponded: `participant_response` to the organizer (not when they answer themselves).
+- OccurrenceRoomDeclined: `room_declined` to the organizer (the room of an occurrence the series'
+  horizon reached was taken; the occurrence is kept without it).
 - A due reminder: `event_reminder` to the person it belongs to.
 - A Google sync job: `job_failed` to its owner when Google refuses the grant, or when the job gives up.
+
+A series is spoken of once: a change to all its occurrences (or to those from a split on) gives
+one notification per person, naming how often it repeats and the first date it reaches ("Ada
+changed the time of the weekly Stand-up: now starts at 09:30 (UTC), from Thu 3 Dec"); a change to
+one occurrence names that occurrence's date ("... of Stand-up on Mon 22 Mar: now on ...").
 
 News is told about the event as it stands when it is told: once an event is cancelled (or gone),
 only its cancellation is news, so an invitation, change or answer still on its way is dropped.
 
-Every draft's dedupe key is derived from the fact it tells, so telling it twice stores it once.
+Every draft's dedupe key is derived from the fact it tells (with the occurrence's recurrence id
+when it is about one), so telling it twice stores it once.
 Times are shown on the reader's own wall clock, named by their time zone.
 """
 
@@ -27,9 +35,17 @@ from domain.domain_events import DomainEvent
 from domain.jobs.job import Job, SourceStatus
 from domain.notifications.notification import NotificationDraft, NotificationType
 from domain.notifications.reminders import Reminder
-from domain.notifications.wording import listing, moment, span
-from domain.scheduling.domain_events import EventCancelled, EventUpdated, ParticipantInvited, ParticipantResponded
+from domain.notifications.series import about_whole_series, first_affected, occurrence_named, series_name
+from domain.notifications.wording import clock_time, day_of, listing, moment, span
+from domain.scheduling.domain_events import (
+    EventCancelled,
+    EventUpdated,
+    OccurrenceRoomDeclined,
+    ParticipantInvited,
+    ParticipantResponded,
+)
 from domain.scheduling.event import Event
+from domain.scheduling.occurrence import Occurrence
 from domain.scheduling.participant import ParticipantStatus
 from domain.scheduling.room import Room
 
@@ -41,11 +57,12 @@ _NOTEWORTHY = {
     "starts_at": "time",
     "ends_at": "time",
     "all_day": "time",
+    "recurrence": "repetition",
     "room_id": "room",
     "title": "title",
     "location": "location",
 }
-_ORDER = ("time", "room", "title", "location")
+_ORDER = ("time", "repetition", "room", "title", "location")
 
 _ANSWERS = {
     ParticipantStatus.ACCEPTED: ("Accepted", "accepted your invitation to"),
@@ -70,9 +87,23 @@ class Circumstances:
 
 def concerned_event(event: DomainEvent) -> UUID | None:
     """The id of the event a notifiable domain event is about; None if it notifies nobody."""
-    if isinstance(event, ParticipantInvited | EventUpdated | EventCancelled | ParticipantResponded):
+    if isinstance(
+        event, ParticipantInvited | EventUpdated | EventCancelled | ParticipantResponded | OccurrenceRoomDeclined
+    ):
         return event.event_id
     return None
+
+
+def concerned_room(event: DomainEvent, current: Event | None) -> UUID | None:
+    """The room the notifications about `event` name: the occurrence's when it is about one, else the event's."""
+    if isinstance(event, OccurrenceRoomDeclined):
+        return event.room_id  # the room it no longer holds
+    if current is None:
+        return None
+    occurrence = None
+    if isinstance(event, EventUpdated | EventCancelled | ParticipantResponded):
+        occurrence = occurrence_named(current, event.recurrence_id)
+    return current.room_id if occurrence is None else occurrence.room_id
 
 
 def people_involved(event: DomainEvent) -> set[UUID]:
@@ -96,27 +127,36 @@ def notifications_about(event: DomainEvent, circumstances: Circumstances) -> lis
             return _cancelled(event, circumstances)
         case ParticipantResponded():
             return _responded(event, circumstances)
+        case OccurrenceRoomDeclined():
+            return _room_declined(event, circumstances)
     return []
 
 
 def reminder_notification(
-    reminder: Reminder, event: Event, recipient: User, *, room: Room | None, now: datetime
+    reminder: Reminder, occurrence: Event | Occurrence, recipient: User, *, room: Room | None, now: datetime
 ) -> NotificationDraft:
-    """The `event_reminder` for a reminder that is being sent `now` (possibly late)."""
-    when = moment(event.starts_at, _zone_for(event, recipient), all_day=event.all_day)
-    where = _where(event, room)
-    if now < event.starts_at:
-        minutes_left = math.ceil((event.starts_at - now).total_seconds() / 60)
-        message = f"{event.title} starts in {span(minutes_left)}, on {when}{where}"
+    """The `event_reminder` for a reminder of an occurrence (or single event) being sent `now` (possibly late).
+
+    The dedupe key names the occurrence (its recurrence id) and its start, so each occurrence's
+    reminder is stored once, and one moved to a new time is told again.
+    """
+    when = moment(occurrence.starts_at, _zone_for(occurrence, recipient), all_day=occurrence.all_day)
+    where = _where(occurrence, room)
+    if now < occurrence.starts_at:
+        minutes_left = math.ceil((occurrence.starts_at - now).total_seconds() / 60)
+        message = f"{occurrence.title} starts in {span(minutes_left)}, on {when}{where}"
     else:
-        message = f"{event.title} started on {when}{where}"
+        message = f"{occurrence.title} started on {when}{where}"
+    which = "" if reminder.recurrence_id is None else f"{_stamp(reminder.recurrence_id)}:"
     return NotificationDraft(
         user_id=recipient.id,
         type=NotificationType.EVENT_REMINDER,
-        title=f"Reminder: {event.title}",
+        title=f"Reminder: {occurrence.title}",
         message=message,
-        event_id=event.id,
-        dedupe_key=f"event_reminder:{event.id}:{recipient.id}:{reminder.minutes}:{_stamp(event.starts_at)}",
+        event_id=occurrence.id,
+        dedupe_key=(
+            f"event_reminder:{occurrence.id}:{which}{recipient.id}:{reminder.minutes}:{_stamp(occurrence.starts_at)}"
+        ),
         scheduled_for=reminder.due_at,
     )
 
@@ -152,17 +192,26 @@ def _invited(event: ParticipantInvited, circumstances: Circumstances) -> list[No
         return []
     actor = circumstances.name_of(event.by_user_id)
     where = _where(current, circumstances.room)
-    return [
-        NotificationDraft(
-            user_id=reader.id,
-            type=NotificationType.EVENT_INVITED,
-            title=f"Invitation: {current.title}",
-            message=f"{actor} invited you to {current.title} on {_when(current, reader)}{where}",
-            event_id=event.event_id,
-            dedupe_key=f"event_invited:{event.event_id}:{reader.id}:{_stamp(event.occurred_at)}",
+    first = first_affected(current, event.occurred_at) if current.recurrence is not None else None
+    drafts = []
+    for reader in _readers(event, circumstances):
+        if first is not None:
+            zone = _zone_for(current, reader)
+            starts = "all day" if current.all_day else f"starts at {clock_time(first.starts_at, zone)}"
+            what = f"{series_name(current, current.title)}: {starts}{where}, from {day_of(first.starts_at, zone)}"
+        else:
+            what = f"{current.title} on {_when(current, reader)}{where}"
+        drafts.append(
+            NotificationDraft(
+                user_id=reader.id,
+                type=NotificationType.EVENT_INVITED,
+                title=f"Invitation: {current.title}",
+                message=f"{actor} invited you to {what}",
+                event_id=event.event_id,
+                dedupe_key=f"event_invited:{event.event_id}:{reader.id}:{_stamp(event.occurred_at)}",
+            )
         )
-        for reader in _readers(event, circumstances)
-    ]
+    return drafts
 
 
 def _updated(event: EventUpdated, circumstances: Circumstances) -> list[NotificationDraft]:
@@ -172,20 +221,36 @@ def _updated(event: EventUpdated, circumstances: Circumstances) -> list[Notifica
         return []
     what = listing([label for label in _ORDER if label in changed])
     actor = circumstances.name_of(event.by_user_id)
-    where = _where(current, circumstances.room)
+    where = _where(occurrence_named(current, event.recurrence_id) or current, circumstances.room)
     if not where and "room" in changed:
         where = ", with no room booked"
+    which = "" if event.recurrence_id is None else f"{_stamp(event.recurrence_id)}:"
+    first = first_affected(current, event.occurred_at) if about_whole_series(current, event.recurrence_id) else None
     drafts = []
     for reader in _readers(event, circumstances):
-        when = moment(event.starts_at, _zone_for(current, reader), all_day=current.all_day)
+        zone = _zone_for(current, reader)
+        if first is not None:
+            # A change to the whole series (or to it from a split on): told once, from the first date it reaches.
+            starts = "all day" if current.all_day else f"starts at {clock_time(first.starts_at, zone)}"
+            message = (
+                f"{actor} changed the {what} of {series_name(current, event.title)}: "
+                f"now {starts}{where}, from {day_of(first.starts_at, zone)}"
+            )
+        elif event.recurrence_id is not None:
+            when = moment(event.starts_at, zone, all_day=current.all_day)
+            on = day_of(event.recurrence_id, current.timezone if current.all_day else zone)
+            message = f"{actor} changed the {what} of {event.title} on {on}: now on {when}{where}"
+        else:
+            when = moment(event.starts_at, zone, all_day=current.all_day)
+            message = f"{actor} changed the {what} of {event.title}: now on {when}{where}"
         drafts.append(
             NotificationDraft(
                 user_id=reader.id,
                 type=NotificationType.EVENT_UPDATED,
                 title=f"Updated: {event.title}",
-                message=f"{actor} changed the {what} of {event.title}: now on {when}{where}",
+                message=message,
                 event_id=event.event_id,
-                dedupe_key=f"event_updated:{event.event_id}:{event.version}:{reader.id}",
+                dedupe_key=f"event_updated:{event.event_id}:{which}{event.version}:{reader.id}",
             )
         )
     return drafts
@@ -193,18 +258,27 @@ def _updated(event: EventUpdated, circumstances: Circumstances) -> list[Notifica
 
 def _cancelled(event: EventCancelled, circumstances: Circumstances) -> list[NotificationDraft]:
     actor = circumstances.name_of(event.by_user_id)
-    all_day = circumstances.event is not None and circumstances.event.all_day
+    current = circumstances.event
+    all_day = current is not None and current.all_day
+    which = "" if event.recurrence_id is None else f"{_stamp(event.recurrence_id)}:"
+    first = None
+    if current is not None and about_whole_series(current, event.recurrence_id):
+        first = first_affected(current, event.occurred_at)
     drafts = []
     for reader in _readers(event, circumstances):
-        zone = circumstances.event.timezone if all_day and circumstances.event else reader.timezone
+        zone = current.timezone if all_day and current else reader.timezone
+        if current is not None and first is not None:
+            what = f"{series_name(current, event.title)}, from {day_of(first.starts_at, zone)}"
+        else:
+            what = f"{event.title} on {moment(event.starts_at, zone, all_day=all_day)}"
         drafts.append(
             NotificationDraft(
                 user_id=reader.id,
                 type=NotificationType.EVENT_CANCELLED,
                 title=f"Cancelled: {event.title}",
-                message=f"{actor} cancelled {event.title} on {moment(event.starts_at, zone, all_day=all_day)}",
+                message=f"{actor} cancelled {what}",
                 event_id=event.event_id,
-                dedupe_key=f"event_cancelled:{event.event_id}:{reader.id}",
+                dedupe_key=f"event_cancelled:{event.event_id}:{which}{reader.id}",
             )
         )
     return drafts
@@ -216,19 +290,58 @@ def _responded(event: ParticipantResponded, circumstances: Circumstances) -> lis
         return []
     headline, verb = _ANSWERS[event.status]
     responder = circumstances.name_of(event.user_id)
+    which = "" if event.recurrence_id is None else f"{_stamp(event.recurrence_id)}:"
+    occurrence = occurrence_named(current, event.recurrence_id)
+    drafts = []
+    for reader in _readers(event, circumstances):
+        if occurrence is not None:
+            what = f"{event.title} on {_when(occurrence, reader)}"
+        elif current.recurrence is not None:
+            what = series_name(current, event.title)
+        else:
+            what = f"{event.title} on {_when(current, reader)}"
+        drafts.append(
+            NotificationDraft(
+                user_id=reader.id,
+                type=NotificationType.PARTICIPANT_RESPONSE,
+                title=f"{headline}: {event.title}",
+                message=f"{responder} {verb} {what}",
+                event_id=event.event_id,
+                dedupe_key=(
+                    f"participant_response:{event.event_id}:{which}{event.user_id}:{_stamp(event.occurred_at)}:"
+                    f"{reader.id}"
+                ),
+            )
+        )
+    return drafts
+
+
+def _room_declined(event: OccurrenceRoomDeclined, circumstances: Circumstances) -> list[NotificationDraft]:
+    current = circumstances.event
+    if current is None or current.is_cancelled or occurrence_named(current, event.recurrence_id) is None:
+        return []
+    room = circumstances.room.name if circumstances.room is not None else "The room"
     return [
         NotificationDraft(
             user_id=reader.id,
-            type=NotificationType.PARTICIPANT_RESPONSE,
-            title=f"{headline}: {event.title}",
-            message=f"{responder} {verb} {event.title} on {_when(current, reader)}",
+            type=NotificationType.ROOM_DECLINED,
+            title=f"Room not booked: {event.title}",
+            message=(
+                f"{room} is already booked for {event.title} on {_when_of(event.starts_at, current, reader)}: "
+                "that occurrence keeps its time without a room"
+            ),
             event_id=event.event_id,
             dedupe_key=(
-                f"participant_response:{event.event_id}:{event.user_id}:{_stamp(event.occurred_at)}:{reader.id}"
+                f"room_declined:{event.event_id}:{_stamp(event.recurrence_id)}:{event.room_id}:"
+                f"{_stamp(event.occurred_at)}"
             ),
         )
         for reader in _readers(event, circumstances)
     ]
+
+
+def _when_of(at: datetime, event: Event, reader: User) -> str:
+    return moment(at, _zone_for(event, reader), all_day=event.all_day)
 
 
 def _readers(event: DomainEvent, circumstances: Circumstances) -> list[User]:
@@ -236,16 +349,16 @@ def _readers(event: DomainEvent, circumstances: Circumstances) -> list[User]:
     return [circumstances.people[user_id] for user_id in event.affected_user_ids if user_id in circumstances.people]
 
 
-def _when(event: Event, reader: User) -> str:
+def _when(event: Event | Occurrence, reader: User) -> str:
     return moment(event.starts_at, _zone_for(event, reader), all_day=event.all_day)
 
 
-def _zone_for(event: Event, reader: User) -> str:
+def _zone_for(event: Event | Occurrence, reader: User) -> str:
     # An all-day event is a date in its own zone; anything else is shown on the reader's clock.
     return event.timezone if event.all_day else reader.timezone
 
 
-def _where(event: Event, room: Room | None) -> str:
+def _where(event: Event | Occurrence, room: Room | None) -> str:
     if room is not None and event.room_id == room.id:
         return f" in {room.name}"
     if event.location:

@@ -26,6 +26,30 @@ def moment(at: datetime, zone_name: str, *, all_day: bool = False) -> str:
     return f"{day} {local:%H:%M} ({zone.key})"
 
 
+def day_of(at: datetime, zone_name: str) -> str:
+    """The date of a moment on its reader's wall clock: 'Thu 3 Dec'."""
+    local = at.astimezone(zone_or_utc(zone_name))
+    return f"{local:%a} {local.day} {local:%b}"
+
+
+def clock_time(at: datetime, zone_name: str) -> str:
+    """The time of day of a moment on its reader's wall clock: '09:30 (Europe/Berlin)'."""
+    zone = zone_or_utc(zone_name)
+    return f"{at.astimezone(zone):%H:%M} ({zone.key})"
+
+
+_REPEATS = {"DAILY": ("daily", "days"), "WEEKLY": ("weekly", "weeks"), "MONTHLY": ("monthly", "months")}
+_REPEATS["YEARLY"] = ("yearly", "years")
+
+
+def repetition(frequency: str, interval: int = 1) -> str:
+    """How often a series repeats, as an adjective: 'weekly', 'every 2 weeks'."""
+    word, unit = _REPEATS.get(frequency, ("recurring", ""))
+    if interval <= 1 or not unit:
+        return word
+    return f"every {interval} {unit}"
+
+
 def span(minutes: int) -> str:
     """A number of minutes in words: '15 minutes', '1 hour', '1 hour 30 minutes', '2 days'."""
     days, rest = divmod(minutes, _MINUTES_PER_DAY)

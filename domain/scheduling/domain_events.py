@@ -185,3 +185,21 @@ class ParticipantResponded(DomainEvent):
     status: ParticipantStatus
     title: str
     recurrence_id: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class OccurrenceRoomDeclined(DomainEvent):
+    """A series' occurrence, stored as its horizon moved on, found its room taken: it is kept without the room.
+
+    Nobody made the change (the horizon cron did); the organizer is the one to tell.
+    """
+
+    name: ClassVar[str] = "occurrence_room_declined"
+
+    event_id: UUID
+    organizer_id: UUID
+    room_id: UUID
+    recurrence_id: datetime
+    title: str
+    starts_at: datetime
+    ends_at: datetime

@@ -19,6 +19,7 @@ from domain.scheduling.domain_events import (
     EventCancelled,
     EventCreated,
     EventUpdated,
+    OccurrenceRoomDeclined,
     ParticipantInvited,
     ParticipantRemoved,
     ParticipantResponded,
@@ -480,6 +481,32 @@ class Event(Aggregate):
         self.overrides.pop(key, None)
         self._bump(now)
         self._record_cancelled(by_user_id=by_user_id, now=now, occurrence=occurrence)
+
+    def decline_room(self, recurrence_id: datetime, *, now: datetime) -> None:
+        """Keep one occurrence without its room: the room was taken by the time the series' horizon reached it.
+
+        An override with the room removed, told to the organizer; nothing changes if it holds no room.
+        """
+        occurrence = self.occurrence(recurrence_id)
+        key, room_id = occurrence.recurrence_id, occurrence.room_id
+        if key is None or room_id is None:
+            return
+        override = self.overrides.get(key) or Override(recurrence_id=key)
+        self.overrides[key] = replace(override, room_changed=True, room_id=None, responses=dict(override.responses))
+        self._bump(now)
+        self.record(
+            OccurrenceRoomDeclined(
+                occurred_at=now,
+                affected_user_ids=(self.organizer_id,),
+                event_id=self.id,
+                organizer_id=self.organizer_id,
+                room_id=room_id,
+                recurrence_id=key,
+                title=occurrence.title,
+                starts_at=occurrence.starts_at,
+                ends_at=occurrence.ends_at,
+            )
+        )
 
     def split_at(self, recurrence_id: datetime, *, now: datetime) -> Self | None:
         """End the series before this occurrence and return a new series holding it and the following ones.

@@ -5,6 +5,7 @@ The user, calendar and event repositories' `add`, `save` and `remove` also hand 
 the unit of work, which collects the domain events it recorded (see application.unit_of_work).
 """
 
+from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
@@ -129,4 +130,16 @@ class EventRepository(Protocol):
 
     async def room_bookings(self, room_id: UUID, window: TimeRange) -> list[RoomBooking]:
         """Return the confirmed events' bookings of the room overlapping `window`, sorted by start."""
+        ...
+
+    async def series_to_extend(self, now: datetime, until: datetime) -> list[UUID]:
+        """The confirmed series whose stored occurrences may stop short of `until`: endless, or running at `now`."""
+        ...
+
+    async def extend_occurrences(self, event: Event, *, until: datetime) -> list[datetime]:
+        """Store the series' occurrences starting before `until` that are not stored yet.
+
+        An occurrence whose room is taken is stored without it (the database's refusal decides, and
+        nothing is double-booked); answers their recurrence ids, for the series to decline those rooms.
+        """
         ...

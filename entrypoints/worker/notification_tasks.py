@@ -72,6 +72,10 @@ async def send_scheduled_reminders(ctx: Context) -> dict[str, Any]:
     """Cron, every minute: send every reminder that has come due (late ones too, unless their event is over)."""
     services = container_of(ctx)
     run = await send_due_reminders(
-        SendDueReminders(), uow=services.unit_of_work(), publisher=services.publisher, clock=services.clock
+        SendDueReminders(),
+        uow=services.unit_of_work(),
+        publisher=services.publisher,
+        clock=services.clock,
+        all_day_time=services.settings.all_day_reminder_time,
     )
     return {"sent": run.sent, "dropped": run.dropped, "postponed": run.postponed}

@@ -22,7 +22,11 @@ async def act_on(ctx: Context, outbox_id: int) -> dict[str, Any]:
     """Run the reactions application/handlers.py lists for the message's domain event (every outbox task does)."""
     container = container_of(ctx)
     return await act_on_outbox_message(
-        outbox_id, outbox=container.outbox, unit_of_work=container.unit_of_work, publisher=container.publisher
+        outbox_id,
+        outbox=container.outbox,
+        unit_of_work=container.unit_of_work,
+        publisher=container.publisher,
+        all_day_reminder_time=container.settings.all_day_reminder_time,
     )
 
 

@@ -35,6 +35,7 @@ from entrypoints.worker.notification_tasks import (
     send_scheduled_reminders,
 )
 from entrypoints.worker.outbox_tasks import dispatch_outbox_message, sweep_outbox
+from entrypoints.worker.series_tasks import extend_occurrence_horizons, plan_series_reminders
 
 log = structlog.get_logger(__name__)
 
@@ -47,6 +48,8 @@ TASKS: list[Any] = [
     notify_participant_response,
     create_notification,
     send_scheduled_reminders,
+    plan_series_reminders,
+    extend_occurrence_horizons,
     sweep_outbox,
     run_google_job,
     sync_google_calendar,
@@ -59,6 +62,10 @@ CRON_JOBS: list[CronJob] = [
     # Unique by default: with several workers, one run per minute is queued, and SKIP LOCKED shares it out.
     CronJob(function=send_scheduled_reminders, cron="* * * * *", timeout=55, retries=1),
     CronJob(function=sweep_outbox, cron="* * * * *", timeout=55, retries=1),
+    # Series' reminders are planned a window ahead (REMINDER_LOOKAHEAD, days): hourly keeps it rolling.
+    CronJob(function=plan_series_reminders, cron="7 * * * *", timeout=600, retries=1),
+    # Endless series hold their rooms over OCCURRENCE_HORIZON_DAYS: each day reaches one day further.
+    CronJob(function=extend_occurrence_horizons, cron="23 3 * * *", timeout=3000, retries=1),
     CronJob(function=retry_partial_jobs, cron="*/5 * * * *", timeout=290, retries=1),
     CronJob(function=renew_google_channels, cron="17 * * * *", timeout=600, retries=1),
 ]

@@ -69,6 +69,8 @@ def upgrade() -> None:
         f"CREATE INDEX ix_event_occurrences_calendar_span ON event_occurrences USING gist (calendar_id, ({_SLOT}))"
     )
     op.create_index("ix_event_occurrences_room_starts_at", "event_occurrences", ["room_id", "starts_at"])
+    # An invitee's window: their invitations' occurrences in it, by event and range.
+    op.execute(f"CREATE INDEX ix_event_occurrences_event_span ON event_occurrences USING gist (event_id, ({_SLOT}))")
 
 
 def downgrade() -> None:

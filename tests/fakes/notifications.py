@@ -7,11 +7,13 @@ and publishes them on commit, like the scheduling tables.
 import copy
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
 from domain.notifications.notification import Notification, NotificationDraft
 from domain.notifications.reminders import Reminder, ReminderKey
+from domain.scheduling.event import Event
+from tests.fakes.scheduling import Tables
 from tests.unit.scheduling.factories import NOW
 
 
@@ -96,10 +98,11 @@ class InMemoryNotificationRepository:
 
 
 class InMemoryReminderRepository:
-    """Reminders in memory, one per (event, person, offset)."""
+    """Reminders in memory, one per (event, occurrence, person, offset)."""
 
-    def __init__(self, tables: DeliveryTables) -> None:
+    def __init__(self, tables: DeliveryTables, scheduling: Tables | None = None) -> None:
         self._tables = tables
+        self._scheduling = scheduling or Tables()
 
     async def for_event(self, event_id: UUID) -> list[Reminder]:
         return sorted(
@@ -118,6 +121,19 @@ class InMemoryReminderRepository:
     async def remove_all(self, reminders: Sequence[Reminder]) -> None:
         for reminder in reminders:
             self._tables.reminders.pop(reminder.key, None)
+
+    async def series_needing_reminders(self, as_of: datetime, lookahead: timedelta) -> list[UUID]:
+        reminded = {(r.event_id, r.recurrence_id) for r in self._tables.reminders.values()}
+
+        def needs(event: Event) -> bool:
+            reach = as_of + lookahead + timedelta(minutes=max(event.reminders), days=1 if event.all_day else 0)
+            return any(
+                o.ends_at > as_of and (event.id, o.recurrence_id) not in reminded
+                for o in event.occurrences(before=reach)
+            )
+
+        series = self._scheduling.events.values()
+        return sorted((e.id for e in series if e.recurrence is not None and e.reminders and needs(e)), key=str)
 
 
 @dataclass

@@ -9,7 +9,7 @@ confirmed booking of a room for an overlapping slot.
 import copy
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any, TypeVar
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -262,6 +262,23 @@ class InMemoryEventRepository:
             if booking.room_id == room_id and booking.overlaps(window)
         ]
         return sorted(bookings, key=lambda booking: (booking.slot.starts_at, booking.event_id))
+
+    async def series_to_extend(self, now: datetime, until: datetime) -> list[UUID]:
+        series = self._tables.events.values()
+        return sorted((e.id for e in series if e.recurrence is not None and not e.is_cancelled), key=str)
+
+    async def extend_occurrences(self, event: Event, *, until: datetime) -> list[datetime]:
+        # This fake derives an event's rows from the event (up to its horizon): only the rooms of the
+        # occurrences past it are checked here, against everyone else's bookings.
+        stored_before = event.updated_at + OCCURRENCE_HORIZON
+        others = [b for b in _confirmed_bookings(self._tables.events.values()) if b.event_id != event.id]
+        return [
+            occurrence.recurrence_id
+            for occurrence in event.occurrences(before=until)
+            if occurrence.recurrence_id is not None
+            and occurrence.recurrence_id >= stored_before
+            and any(b.room_id == occurrence.room_id and b.overlaps(occurrence.time_range) for b in others)
+        ]
 
     def _refuse_double_booking(self, event: Event) -> None:
         if event.room_id is not None and event.room_id not in self._tables.rooms:

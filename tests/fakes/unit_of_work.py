@@ -54,7 +54,7 @@ class FakeUnitOfWork:
         self.rooms = InMemoryRoomRepository(self._tables)
         self.events = InMemoryEventRepository(self._tables, self._seen)
         self.notifications = InMemoryNotificationRepository(self._delivery)
-        self.reminders = InMemoryReminderRepository(self._delivery)
+        self.reminders = InMemoryReminderRepository(self._delivery, self._tables)
         self.jobs = self.database.jobs
         self.google = self.database.google
         self.commits = 0

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import time
+
 import pytest
 
 from entrypoints.settings import AppEnv, Settings, SettingsError
@@ -57,3 +59,15 @@ def test_accepts_postgres_and_redis_urls_of_every_supported_shape() -> None:
 def test_exported_settings_read_back_identically() -> None:
     settings = settings_from(DATABASE_URL="postgresql://u:p@db:5432/planner", REDIS_URL="redis://r:6379/0")
     assert Settings.from_env(settings.export()) == settings
+
+
+def test_all_day_reminders_count_from_nine_unless_set_to_another_time_of_day() -> None:
+    assert Settings.from_env({"APP_ENV": "test"}).all_day_reminder_time == time(9, 0)
+    assert Settings.from_env({"APP_ENV": "test", "ALL_DAY_REMINDER_TIME": "07:30"}).all_day_reminder_time == time(7, 30)
+    assert (
+        Settings.from_env({"APP_ENV": "test", "ALL_DAY_REMINDER_TIME": "7:30"}).export()["ALL_DAY_REMINDER_TIME"]
+        == "07:30"
+    )
+    for bad in ("24:00", "9", "09:60", "nine"):
+        with pytest.raises(SettingsError, match="ALL_DAY_REMINDER_TIME"):
+            Settings.from_env({"APP_ENV": "test", "ALL_DAY_REMINDER_TIME": bad})

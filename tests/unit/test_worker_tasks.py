@@ -50,3 +50,15 @@ def test_partial_jobs_are_retried_every_five_minutes_and_channels_renewed_hourly
     assert crons["retry_partial_jobs"] == "*/5 * * * *"
     assert crons["renew_google_channels"].endswith(" * * * *")
     assert {RUN_JOB_TASK, SYNC_CALENDAR_TASK, WATCH_CALENDARS_TASK} <= registered
+
+
+def test_series_reminders_are_planned_hourly_and_occurrence_horizons_extended_daily() -> None:
+    crons = {job.function.__qualname__: job.cron for job in CRON_JOBS}  # type: ignore[union-attr]
+    registered = {task.__qualname__ for task in TASKS}
+
+    assert crons["plan_series_reminders"].split()[1:] == ["*", "*", "*", "*"]
+    minute, hour, *every_day = crons["extend_occurrence_horizons"].split()
+    assert minute.isdigit()
+    assert hour.isdigit()
+    assert every_day == ["*", "*", "*"]
+    assert {"plan_series_reminders", "extend_occurrence_horizons"} <= registered

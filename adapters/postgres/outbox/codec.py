@@ -23,6 +23,7 @@ from domain.scheduling.domain_events import (
     EventCancelled,
     EventCreated,
     EventUpdated,
+    OccurrenceRoomDeclined,
     ParticipantInvited,
     ParticipantRemoved,
     ParticipantResponded,
@@ -44,6 +45,7 @@ EVENT_TYPES: tuple[type[DomainEvent], ...] = (
     ParticipantInvited,
     ParticipantRemoved,
     ParticipantResponded,
+    OccurrenceRoomDeclined,
 )
 """Every domain event the outbox stores; a new event type is added here."""
 

@@ -32,6 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as upsert
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.driver import DriverStatement
@@ -47,6 +48,7 @@ from adapters.postgres.repositories.overlap_predicates import occurrence_overlap
 from adapters.postgres.repositories.refused_writes import deleted_room, room_double_booking
 from adapters.postgres.repositories.series_codec import (
     occurrence_rows,
+    occurrence_rows_before,
     overrides_from_json,
     overrides_to_json,
     recurrence_from_json,
@@ -219,6 +221,63 @@ class SqlEventRepository:
             RoomBooking(room_id=room_id, event_id=row.event_id, slot=TimeRange(row.starts_at, row.ends_at))
             for row in rows
         ]
+
+    async def series_to_extend(self, now: datetime, until: datetime) -> list[UUID]:
+        """The confirmed series whose stored occurrences stop short of `until`: endless, or running at `now`."""
+        last = (
+            select(EventOccurrenceRow.event_id, func.max(EventOccurrenceRow.recurrence_id).label("last"))
+            .group_by(EventOccurrenceRow.event_id)
+            .subquery()
+        )
+        rule = EventRow.recurrence["rule"].astext
+        rows = await self._session.execute(
+            select(EventRow.id)
+            .join(last, last.c.event_id == EventRow.id)
+            .where(
+                func.jsonb_typeof(EventRow.recurrence) == "object",
+                EventRow.status == EventStatus.CONFIRMED.value,
+                last.c.last < until,
+                or_(and_(~rule.contains("COUNT="), ~rule.contains("UNTIL=")), last.c.last >= now),
+            )
+            .order_by(EventRow.id)
+        )
+        return list(rows.scalars())
+
+    async def extend_occurrences(self, event: Event, *, until: datetime) -> list[datetime]:
+        """Store the series' occurrences starting before `until` not stored yet; answers those whose room was taken.
+
+        Those are stored without their room. The exclusion constraint decides: the new rows are
+        written under a savepoint, and if it refuses them, one by one, each refused one again without its room.
+        """
+        stored_until = (
+            await self._session.execute(
+                select(func.max(EventOccurrenceRow.recurrence_id)).where(EventOccurrenceRow.event_id == event.id)
+            )
+        ).scalar_one()
+        rows = [
+            row
+            for row in occurrence_rows_before(event, until)
+            if stored_until is None or row["recurrence_id"] > stored_until
+        ]
+        if not rows or await self._occurrences_stored(rows):
+            return []
+        declined = []
+        for row in rows:
+            if not await self._occurrences_stored([row]):
+                declined.append(row["recurrence_id"])
+                await self._session.execute(insert(EventOccurrenceRow), [{**row, "room_id": None}])
+        return declined
+
+    async def _occurrences_stored(self, rows: list[dict[str, Any]]) -> bool:
+        """Write occurrence rows under a savepoint; False (and nothing written) if one's room is taken."""
+        try:
+            async with self._session.begin_nested():
+                await self._session.execute(insert(EventOccurrenceRow), rows)
+        except DBAPIError as error:
+            if room_double_booking(error, while_booking=True):
+                return False
+            raise
+        return True
 
     async def explain_refusal(self, error: BaseException) -> DomainError | None:
         """The domain's refusal of a write of this transaction's, asked once it is rolled back; else None.
@@ -462,7 +521,11 @@ def _occurrence_arrays(occurrences: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _schedule(event: Event) -> tuple[Any, ...]:
-    """What the occurrence rows depend on: when they change, the rows are written again."""
+    """What the occurrence rows depend on: when they change, the rows are written again (to the horizon from now).
+
+    Not the time of the last change: an answer or a new title does not move an endless series'
+    horizon on, which would refuse them for a room taken past it. The daily horizon cron moves it.
+    """
     return (
         event.calendar_id,
         event.status,
@@ -472,7 +535,6 @@ def _schedule(event: Event) -> tuple[Any, ...]:
         event.room_id,
         event.recurrence,
         tuple((key, o.time_range, o.room_changed, o.room_id) for key, o in sorted(event.overrides.items())),
-        event.updated_at if event.recurrence is not None and not event.recurrence.is_finite else None,
     )
 
 
@@ -535,13 +597,13 @@ def _in_window(window: TimeRange, viewer_zone: str) -> Any:
     """
     first, end = _viewer_dates(window, viewer_zone)
     widened = TimeRange(window.starts_at - timedelta(days=1), window.ends_at + timedelta(days=1))
-    return or_(
-        and_(EventOccurrenceRow.start_date.is_(None), occurrence_overlaps(window)),
-        and_(
-            EventOccurrenceRow.start_date.is_not(None),
-            occurrence_overlaps(widened),
-            EventOccurrenceRow.start_date < end,
-            EventOccurrenceRow.end_date > first,
+    # The widened overlap stands alone, so the GiST indexes take it as their index condition; the
+    # exact test of each kind is a filter on the few rows it finds.
+    return and_(
+        occurrence_overlaps(widened),
+        or_(
+            and_(EventOccurrenceRow.start_date.is_(None), occurrence_overlaps(window)),
+            and_(EventOccurrenceRow.start_date < end, EventOccurrenceRow.end_date > first),
         ),
     )
 

@@ -1,18 +1,37 @@
 """Reminders on PostgreSQL; due ones are claimed with FOR UPDATE SKIP LOCKED, so each is sent by one worker."""
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, delete, select, tuple_
+from sqlalchemy import Row, case, exists, func, select, text
 from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.postgres.models import ReminderRow
+from adapters.postgres.models import EventOccurrenceRow, EventRow, ReminderRow
 from domain.notifications.reminders import Reminder
 
-_REMINDERS = select(ReminderRow.__table__)
+_REMINDERS = select(
+    ReminderRow.event_id,
+    ReminderRow.recurrence_id,
+    ReminderRow.user_id,
+    ReminderRow.minutes,
+    ReminderRow.due_at,
+    ReminderRow.sent_at,
+)
+_KEY = (ReminderRow.event_id, ReminderRow.recurrence_id, ReminderRow.user_id, ReminderRow.minutes)
+# Keys as four arrays, however many (a series' window may hold thousands); a single event's reminders
+# have no recurrence id, hence IS NOT DISTINCT FROM (NULL = NULL is not true).
+_DELETE = text(
+    """
+    DELETE FROM reminders r
+    USING unnest(CAST(:events AS uuid[]), CAST(:occurrences AS timestamptz[]), CAST(:users AS uuid[]),
+                 CAST(:minutes AS integer[])) AS k(event_id, recurrence_id, user_id, minutes)
+    WHERE r.event_id = k.event_id AND r.recurrence_id IS NOT DISTINCT FROM k.recurrence_id
+      AND r.user_id = k.user_id AND r.minutes = k.minutes
+    """
+)
 
 
 class SqlReminderRepository:
@@ -25,7 +44,7 @@ class SqlReminderRepository:
         """The event's reminders, sent or not."""
         rows = await self._session.execute(
             _REMINDERS.where(ReminderRow.event_id == event_id).order_by(
-                ReminderRow.due_at, ReminderRow.user_id, ReminderRow.minutes
+                ReminderRow.due_at, ReminderRow.recurrence_id, ReminderRow.user_id, ReminderRow.minutes
             )
         )
         return [_reminder(row) for row in rows]
@@ -50,7 +69,7 @@ class SqlReminderRepository:
         statement = upsert(ReminderRow)
         await self._session.execute(
             statement.on_conflict_do_update(
-                index_elements=[ReminderRow.event_id, ReminderRow.user_id, ReminderRow.minutes],
+                index_elements=list(_KEY),
                 set_={"due_at": statement.excluded.due_at, "sent_at": statement.excluded.sent_at},
             ),
             [_fields(reminder) for reminder in reminders],
@@ -60,17 +79,52 @@ class SqlReminderRepository:
         """Delete these reminders."""
         if not reminders:
             return
-        keys = [reminder.key for reminder in reminders]
         await self._session.execute(
-            delete(ReminderRow)
-            .where(tuple_(ReminderRow.event_id, ReminderRow.user_id, ReminderRow.minutes).in_(keys))
-            .execution_options(synchronize_session=False)
+            _DELETE,
+            {
+                "events": [reminder.event_id for reminder in reminders],
+                "occurrences": [reminder.recurrence_id for reminder in reminders],
+                "users": [reminder.user_id for reminder in reminders],
+                "minutes": [reminder.minutes for reminder in reminders],
+            },
         )
+
+    async def series_needing_reminders(self, as_of: datetime, lookahead: timedelta) -> list[UUID]:
+        """The confirmed series with an occurrence within reminder reach that has no reminder yet.
+
+        Reach, as domain/notifications/reminders.py plans it: from `as_of` to the series' longest
+        offset plus `lookahead` (a day more for an all-day series).
+        """
+        offsets = func.unnest(EventRow.reminders).table_valued("minutes").render_derived()
+        longest = select(func.max(offsets.c.minutes)).select_from(offsets).scalar_subquery()
+        reach = as_of + lookahead + func.make_interval(0, 0, 0, case((EventRow.all_day, 1), else_=0), 0, longest)
+        unreminded = ~exists().where(
+            ReminderRow.event_id == EventOccurrenceRow.event_id,
+            ReminderRow.recurrence_id == EventOccurrenceRow.recurrence_id,
+        )
+        rows = await self._session.execute(
+            select(EventRow.id)
+            .where(
+                # A single event's recurrence may be SQL NULL or JSON null: a series' is an object.
+                func.jsonb_typeof(EventRow.recurrence) == "object",
+                EventRow.status == "confirmed",
+                func.cardinality(EventRow.reminders) > 0,
+                exists().where(
+                    EventOccurrenceRow.event_id == EventRow.id,
+                    EventOccurrenceRow.ends_at > as_of,
+                    EventOccurrenceRow.starts_at < reach,
+                    unreminded,
+                ),
+            )
+            .order_by(EventRow.id)
+        )
+        return list(rows.scalars())
 
 
 def _fields(reminder: Reminder) -> dict[str, Any]:
     return {
         "event_id": reminder.event_id,
+        "recurrence_id": reminder.recurrence_id,
         "user_id": reminder.user_id,
         "minutes": reminder.minutes,
         "due_at": reminder.due_at,
@@ -78,9 +132,10 @@ def _fields(reminder: Reminder) -> dict[str, Any]:
     }
 
 
-def _reminder(row: Row[Any]) -> Reminder:
+def _reminder(row: Row[Any, Any, Any, Any, Any, Any]) -> Reminder:
     return Reminder(
         event_id=row.event_id,
+        recurrence_id=row.recurrence_id,
         user_id=row.user_id,
         minutes=row.minutes,
         due_at=row.due_at,

@@ -74,8 +74,13 @@ def overrides_from_json(value: list[dict[str, Any]] | None) -> dict[datetime, Ov
 
 def occurrence_rows(event: Event, *, horizon: timedelta) -> list[dict[str, Any]]:
     """The `event_occurrences` rows of an event: its occurrences up to `horizon` past its last change."""
+    return occurrence_rows_before(event, event.updated_at + horizon)
+
+
+def occurrence_rows_before(event: Event, before: datetime) -> list[dict[str, Any]]:
+    """The `event_occurrences` rows of an event's occurrences whose original start is before `before`."""
     rows = []
-    for occurrence in event.occurrences(before=event.updated_at + horizon):
+    for occurrence in event.occurrences(before=before):
         rows.append(
             {
                 "event_id": event.id,

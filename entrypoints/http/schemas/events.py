@@ -19,6 +19,7 @@ from domain.scheduling.reminders import DEFAULT_REMINDERS
 from entrypoints.http.schemas.fields import (
     AwareDateTime,
     Email,
+    EventDate,
     EventDescription,
     EventLocation,
     EventTitle,
@@ -96,8 +97,11 @@ class Event(msgspec.Struct):
     end_date: date | None = None
     recurrence: RecurrenceOut | None = None
     series_id: UUID | None = None
-    recurrence_id: str | None = None
+    """The series' id (the same as `id`) for an occurrence of a series; null for a single event."""
+    recurrence_id: Annotated[str, msgspec.Meta(examples=["2027-03-22T09:00:00Z", "2027-03-17"])] | None = None
+    """The occurrence's original start in UTC (its date in an all-day series): how the occurrence routes name it."""
     is_override: bool = False
+    """Whether this occurrence was changed on its own (moved, renamed, ...)."""
 
     @classmethod
     def of(cls, event: DomainEvent | Occurrence) -> Event:
@@ -173,8 +177,8 @@ class EventCreate(msgspec.Struct, forbid_unknown_fields=True):
     title: EventTitle
     starts_at: AwareDateTime | None = None
     ends_at: AwareDateTime | None = None
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: EventDate | None = None
+    end_date: EventDate | None = None
     recurrence: RecurrenceIn | None = None
     calendar_id: UUID | None = None
     description: EventDescription = ""
@@ -214,8 +218,8 @@ class EventUpdate(msgspec.Struct, forbid_unknown_fields=True):
     room_id: UUID | msgspec.UnsetType | None = msgspec.UNSET
     participants: Participants | msgspec.UnsetType = msgspec.UNSET
     reminders: Reminders | msgspec.UnsetType = msgspec.UNSET
-    start_date: date | msgspec.UnsetType = msgspec.UNSET
-    end_date: date | msgspec.UnsetType = msgspec.UNSET
+    start_date: EventDate | msgspec.UnsetType = msgspec.UNSET
+    end_date: EventDate | msgspec.UnsetType = msgspec.UNSET
     recurrence: RecurrenceIn | msgspec.UnsetType | None = msgspec.UNSET
 
     def changes(self) -> EventChanges:
@@ -248,7 +252,17 @@ class ParticipantAdd(msgspec.Struct, forbid_unknown_fields=True):
 
 class ResponseIn(msgspec.Struct, forbid_unknown_fields=True):
     status: Literal["accepted", "declined", "tentative"]
-    recurrence_id: Annotated[str, msgspec.Meta(max_length=RECURRENCE_ID_LENGTH)] | None = None
+    recurrence_id: (
+        Annotated[
+            str,
+            msgspec.Meta(
+                max_length=RECURRENCE_ID_LENGTH,
+                description="The occurrence's original start, or its date in an all-day series",
+                examples=["2027-03-29T08:00:00Z"],
+            ),
+        ]
+        | None
+    ) = None
     """Answer for one occurrence of a series (its recurrence id) rather than for the whole series."""
 
     def answer(self) -> ParticipantStatus:

@@ -7,7 +7,7 @@ instead of importing it is how the schema and the domain drifted apart once.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 import msgspec
@@ -44,6 +44,14 @@ RecurrenceDates = Annotated[
     msgspec.Meta(
         max_length=recurrence.MAX_RECURRENCE_DATES,
         description="Original starts (ISO 8601 with an offset), or dates (2027-03-17) for an all-day series",
+        examples=[["2027-03-22T09:00:00Z"]],
+    ),
+]
+EventDate = Annotated[
+    date,
+    msgspec.Meta(
+        description="An all-day event's first date, or the day after its last (end exclusive)",
+        examples=["2027-03-17"],
     ),
 ]
 EventTitle = Annotated[str, msgspec.Meta(min_length=1, max_length=event.MAX_TITLE_LENGTH)]

@@ -72,7 +72,7 @@ def test_a_declined_participant_gets_no_reminder_and_gets_them_back_on_accepting
 def test_reminders_move_with_the_event_and_a_sent_one_is_armed_again_for_the_new_time() -> None:
     ada, _, _, planning = _team()
     stored = _planned(planning)
-    an_hour_before = stored[(planning.id, ada.id, 60)]
+    an_hour_before = stored[(planning.id, None, ada.id, 60)]
     stored[an_hour_before.key] = replace(an_hour_before, sent_at=at(9))
 
     planning.update(EventChanges(starts_at=at(15), ends_at=at(16)), by_user_id=ada.id, now=at(9, 5))

@@ -9,6 +9,7 @@ from domain.domain_events import DomainEvent
 from domain.scheduling.calendar import Calendar, CalendarChanges, CalendarRole
 from domain.scheduling.event import Event, EventChanges, NewEvent
 from domain.scheduling.participant import ParticipantStatus
+from domain.scheduling.recurrence import Recurrence
 from tests.unit.scheduling.factories import NOW, a_room, a_user, an_event, an_invitee, at
 
 
@@ -30,7 +31,19 @@ def a_bit_of_everything() -> list[DomainEvent]:
     event.update(EventChanges(room_id=a_room().id, ends_at=at(12)), by_user_id=owner.id, now=NOW)
     event.remove_participant(guest.id, by_user_id=owner.id, now=NOW)
     event.cancel(by_user_id=owner.id, now=NOW + timedelta(hours=1))
-    return [*admin.pull_events(), *guest.pull_events(), *calendar.pull_events(), *event.pull_events()]
+    stand_up = NewEvent(
+        title="Stand-up", starts_at=at(9), ends_at=at(10), room_id=a_room().id, recurrence=Recurrence.of("FREQ=DAILY")
+    )
+    series = Event.create(stand_up, calendar_id=calendar.id, organizer=owner, now=NOW)
+    series.pull_events()
+    series.decline_room(at(9, day=1), now=NOW)
+    return [
+        *admin.pull_events(),
+        *guest.pull_events(),
+        *calendar.pull_events(),
+        *event.pull_events(),
+        *series.pull_events(),
+    ]
 
 
 def test_the_round_trip_below_covers_every_kind_of_event_the_outbox_knows() -> None:
@@ -52,6 +65,7 @@ def test_the_round_trip_below_covers_every_kind_of_event_the_outbox_knows() -> N
             "event_updated",
             "participant_removed",
             "event_cancelled",
+            "occurrence_room_declined",
         }
     )
 
