@@ -17,6 +17,7 @@ from domain.domain_events import Aggregate, DomainEvent
 from domain.google_sync.ports import GoogleRepository
 from domain.jobs.ports import JobRepository
 from domain.notifications.ports import NotificationRepository, ReminderRepository
+from domain.scheduling.calendar_feed import CalendarFeedRepository
 from domain.scheduling.ports import CalendarRepository, EventRepository, RoomRepository
 
 
@@ -56,6 +57,11 @@ class UnitOfWork(Protocol):
     @property
     def jobs(self) -> JobRepository:
         """Background jobs people follow (Google syncs)."""
+        ...
+
+    @property
+    def feeds(self) -> CalendarFeedRepository:
+        """Calendars' subscription feeds."""
         ...
 
     @property

@@ -15,6 +15,7 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from entrypoints.bootstrap import Container, bootstrap
 from entrypoints.http.controllers.admin import AdminController
 from entrypoints.http.controllers.auth import AuthController, MeController
+from entrypoints.http.controllers.calendar_files import CalendarFeedController, CalendarFileController
 from entrypoints.http.controllers.calendars import CalendarController
 from entrypoints.http.controllers.events import EventController
 from entrypoints.http.controllers.google import GoogleController, WebhookController
@@ -75,6 +76,8 @@ def create_app(
             AuthController,
             MeController,
             CalendarController,
+            CalendarFileController,
+            CalendarFeedController,
             RoomController,
             EventController,
             AdminController,

@@ -401,3 +401,15 @@ class InvitationRow(DefaultBase):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+
+
+class CalendarFeedRow(DefaultBase):
+    """A calendar's subscription feed; only the SHA-256 of its secret token is kept."""
+
+    __tablename__ = "calendar_feeds"
+    __table_args__ = (UniqueConstraint("token_digest"),)
+
+    calendar_id: Mapped[UUID] = mapped_column(ForeignKey("calendars.id", ondelete="CASCADE"), primary_key=True)
+    token_digest: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime]

@@ -20,6 +20,7 @@ from adapters.postgres.repositories import (
     SqlRoomRepository,
     SqlUserRepository,
 )
+from adapters.postgres.repositories.calendar_feeds import SqlCalendarFeedRepository
 from adapters.postgres.repositories.google import SqlGoogleRepository
 from adapters.postgres.repositories.jobs import SqlJobRepository
 from application.unit_of_work import SeenAggregates
@@ -117,6 +118,7 @@ class PostgresUnitOfWork:
     notifications = _Repository(lambda t: SqlNotificationRepository(t.session))
     reminders = _Repository(lambda t: SqlReminderRepository(t.session))
     jobs = _Repository(lambda t: SqlJobRepository(t.session))
+    feeds = _Repository(lambda t: SqlCalendarFeedRepository(t.session))
     google = _Repository(lambda t: SqlGoogleRepository(t.session, t.token_cipher(), t.seen))
 
     async def __aenter__(self) -> Self:

@@ -18,6 +18,7 @@ GIVE_UP_AFTER = timedelta(hours=3)
 class JobKind(enum.StrEnum):
     GOOGLE_FULL_SYNC = "google_full_sync"
     GOOGLE_INCREMENTAL_SYNC = "google_incremental_sync"
+    ICS_IMPORT = "ics_import"
 
 
 class JobStatus(enum.StrEnum):

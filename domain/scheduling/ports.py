@@ -93,6 +93,10 @@ class EventRepository(Protocol):
         """Return the event locked until the unit of work ends, so concurrent writers queue up."""
         ...
 
+    async def in_calendar(self, calendar_id: UUID, *, limit: int) -> list[Event]:
+        """Return the calendar's events that are not cancelled (a series once), the latest `limit` by start."""
+        ...
+
     async def add(self, event: Event) -> None:
         """Store a new event with its participants and reminders."""
         ...

@@ -27,6 +27,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from adapters.google.calendar_api import GoogleCalendarApis
 from adapters.google.oauth import GoogleOAuthClient
 from adapters.google.token_cipher import TokenCipher
+from adapters.ics.reader import IcalendarReader
+from adapters.ics.writer import IcalendarWriter
 from adapters.passwords import Argon2PasswordHasher
 from adapters.postgres.accounts import PostgresInvitations, PostgresSessions
 from adapters.postgres.cache_invalidation import ForgetStaleReads
@@ -39,12 +41,14 @@ from adapters.redis.client import create_redis
 from adapters.redis.notifications import RedisNotificationPublisher, channels_backend
 from adapters.redis.pending_authorizations import RedisPendingAuthorizations
 from adapters.redis.rate_limits import RateLimitCounters, create_rate_limit_client, default_rate_limit_url
+from adapters.saq.calendar_imports import SaqCalendarImportQueue
 from adapters.saq.google_sync import PushedChanges, SaqSyncQueue
 from adapters.saq.outbox import OutboxHandOver
 from adapters.saq.queue import QUEUE_NAME, create_queue
 from application.cache import CalendarReads
 from application.google_sync.ports import TellOwner
 from application.notifications.create_notification import create_notification
+from application.scheduling.start_calendar_import import CalendarImportQueue
 from application.unit_of_work import UnitOfWork
 from domain.accounts.ports import InvitationStore, PasswordHasher, SessionStore
 from domain.clock import Clock, SystemClock
@@ -53,6 +57,7 @@ from domain.google_sync.model import GoogleTokens
 from domain.google_sync.ports import CalendarApi, CalendarApis, GoogleOAuth
 from domain.notifications.notification import NotificationDraft
 from domain.notifications.ports import NotificationPublisher
+from domain.scheduling.calendar_file import CalendarFileReader, CalendarFileWriter
 from entrypoints.http.auth import AuthenticatedUser, jwt_auth
 from entrypoints.http.sessions import Accounts, CheckedSessions
 from entrypoints.http.sse import KEEPALIVE_S, ConnectionRegistry
@@ -162,6 +167,10 @@ class Container:
     tell_owner: TellOwner
     forget_reads: ForgetReads
     google: GoogleServices
+    calendar_file_reader: CalendarFileReader
+    calendar_file_writer: CalendarFileWriter
+    """iCalendar files: imports read them, feeds and downloads write them."""
+    calendar_imports: CalendarImportQueue
     sse_keepalive_s: float = KEEPALIVE_S
     """How often an idle notification stream sends a comment (tests make it short)."""
 
@@ -292,6 +301,9 @@ def bootstrap(
         tell_owner=tell_owner,
         forget_reads=forget_reads,
         google=_google_services(settings, connections, apis=google_apis, oauth=google_oauth),
+        calendar_file_reader=IcalendarReader(),
+        calendar_file_writer=IcalendarWriter(),
+        calendar_imports=SaqCalendarImportQueue(connections.queue),
         sse_keepalive_s=sse_keepalive_s,
     )
 

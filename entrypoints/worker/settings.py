@@ -17,6 +17,7 @@ from entrypoints.bootstrap import QUEUE_NAME, Container, bootstrap
 from entrypoints.guards import admins_only
 from entrypoints.settings import Settings
 from entrypoints.worker import tasks
+from entrypoints.worker.calendar_file_tasks import import_calendar_file
 from entrypoints.worker.context import WorkerRun, keep_run, run_of
 from entrypoints.worker.google_tasks import (
     renew_google_channels,
@@ -55,6 +56,7 @@ TASKS: list[Any] = [
     watch_google_calendars,
     renew_google_channels,
     retry_partial_jobs,
+    import_calendar_file,
 ]
 CRON_JOBS: list[CronJob] = [
     # Unique by default: with several workers, one run per minute is queued, and SKIP LOCKED shares it out.

@@ -4,7 +4,7 @@ A reminder is one per (event, occurrence, person, offset); a single event's remi
 recurrence id, so the key is a unique index with NULLS NOT DISTINCT under a surrogate primary key.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-11-28
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009"
-down_revision: str | None = "0007"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

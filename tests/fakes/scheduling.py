@@ -202,6 +202,10 @@ class InMemoryEventRepository:
         self.locked.add(event_id)
         return await self.get(event_id)
 
+    async def in_calendar(self, calendar_id: UUID, *, limit: int) -> list[Event]:
+        events = [e for e in self._tables.events.values() if e.calendar_id == calendar_id and not e.is_cancelled]
+        return [_copy(e) for e in sorted(events, key=lambda e: e.starts_at, reverse=True)[:limit]]
+
     async def add(self, event: Event) -> None:
         self._refuse_double_booking(event)
         self._seen.remember(event)

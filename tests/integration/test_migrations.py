@@ -43,6 +43,7 @@ NOTIFICATION_TABLES = {"notifications", "notification_counters", "reminders"}
 GOOGLE_TABLES = {"jobs", "google_accounts", "google_calendars", "google_channels", "google_event_links"}
 ACCOUNT_TABLES = {"sessions", "invitations"}
 RECURRENCE_TABLES = {"event_occurrences"}
+ICS_TABLES = {"calendar_feeds"}
 
 
 async def _tables(engine: AsyncEngine) -> set[str]:
@@ -77,6 +78,7 @@ async def test_the_scheduling_migration_downgrades_and_upgrades_again(servers: S
         *GOOGLE_TABLES,
         *ACCOUNT_TABLES,
         *RECURRENCE_TABLES,
+        *ICS_TABLES,
     }
     assert await _schema_objects(engine) == objects_at_head
     assert {"ex_events_room_slot", "ix_events_calendar_span", "ix_outbox_pending"} <= objects_at_head

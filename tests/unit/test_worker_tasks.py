@@ -1,5 +1,6 @@
 """The worker knows every task the outbox hands work to, and runs the notification crons every minute."""
 
+from adapters.saq.calendar_imports import IMPORT_TASK
 from adapters.saq.google_sync import RUN_JOB_TASK, SYNC_CALENDAR_TASK, WATCH_CALENDARS_TASK
 from adapters.saq.notifications import CREATE_NOTIFICATION_TASK
 from adapters.saq.outbox import DISPATCH_TASK, OUTBOX_TASKS, RETRIED, task_for
@@ -9,7 +10,7 @@ from entrypoints.worker.settings import CRON_JOBS, TASKS
 def test_every_task_the_outbox_or_others_enqueue_is_registered() -> None:
     registered = {task.__qualname__ for task in TASKS}
 
-    assert {DISPATCH_TASK, CREATE_NOTIFICATION_TASK, *OUTBOX_TASKS.values()} <= registered
+    assert {DISPATCH_TASK, CREATE_NOTIFICATION_TASK, IMPORT_TASK, *OUTBOX_TASKS.values()} <= registered
     assert {
         "notify_event_invited",
         "notify_event_updated",

@@ -112,6 +112,14 @@ class SqlEventRepository:
         found = await self._load(_EVENTS.where(EventRow.id == event_id).with_for_update())
         return found[0] if found else None
 
+    async def in_calendar(self, calendar_id: UUID, *, limit: int) -> list[Event]:
+        """Return the calendar's events that are not cancelled (a series once), the latest `limit` by start."""
+        return await self._load(
+            _EVENTS.where(EventRow.calendar_id == calendar_id, EventRow.status == EventStatus.CONFIRMED.value)
+            .order_by(EventRow.starts_at.desc(), EventRow.id)
+            .limit(limit)
+        )
+
     async def add(self, event: Event) -> None:
         """Store a new event with its participants and reminders; RoomAlreadyBooked if its room is taken."""
         # Core statements on the tables: the ORM's bulk-insert machinery costs more than the insert itself.
