@@ -88,6 +88,12 @@ class CalendarPages(Controller):
     ) -> Template:
         return await self._grid(viewer, uow, clock, days=[chosen_day(day, clock, viewer)], hide=hide, mode="day")
 
+    @get("/calendars", name="calendars")
+    async def calendars(self, viewer: ViewerDep, uow: UoW) -> Template:
+        """My calendars I may add to, each with Subscribe (its feed address) and Import .ics (a job with progress)."""
+        mine = await list_calendars(actor_id=viewer.user.id, uow=uow)
+        return page("calendars.html", viewer=viewer, calendars=[c for c in mine if c.can_write(viewer.user.id)])
+
     async def _grid(
         self,
         viewer: ViewerDep,

@@ -151,6 +151,110 @@
     if (evt.target.id === "all_day") syncAllDay();
   });
   document.addEventListener("DOMContentLoaded", syncAllDay);
+
+  // Calendars page: Subscribe asks the API for the feed address; Import sends the file and follows its job.
+  function csrfHeaders(extra) {
+    var headers = { Accept: "application/json" };
+    try { headers["x-csrftoken"] = JSON.parse(document.body.getAttribute("hx-headers"))["x-csrftoken"]; } catch (e) { /* none */ }
+    Object.keys(extra || {}).forEach(function (k) { headers[k] = extra[k]; });
+    return headers;
+  }
+
+  function problem(answer) {
+    return answer.json().then(function (body) { return body.detail || answer.statusText; }, function () { return answer.statusText; });
+  }
+
+  function subscribe(button) {
+    var box = document.getElementById(button.dataset.target);
+    var status = box.querySelector("[role=status]");
+    button.disabled = true;
+    fetch(button.dataset.subscribe, { method: "POST", credentials: "same-origin", headers: csrfHeaders() })
+      .then(function (answer) {
+        if (!answer.ok) return problem(answer).then(function (detail) { throw new Error(detail); });
+        return answer.json();
+      })
+      .then(function (feed) {
+        box.hidden = false;
+        var input = box.querySelector("input");
+        input.value = feed.url;
+        input.focus();
+        input.select();
+        status.textContent = "A new address: the previous one no longer works.";
+      })
+      .catch(function (error) { box.hidden = false; status.textContent = "Could not subscribe: " + error.message; })
+      .finally(function () { button.disabled = false; });
+  }
+
+  function copyAddress(button) {
+    var input = document.getElementById(button.dataset.copy);
+    var status = input.closest(".feed").querySelector("[role=status]");
+    input.select();
+    var copied = navigator.clipboard ? navigator.clipboard.writeText(input.value) : Promise.reject(new Error("no clipboard"));
+    copied.then(function () { status.textContent = "Copied."; },
+      function () { status.textContent = "Selected: press Ctrl+C (or \u2318C) to copy."; });
+  }
+
+  var FINISHED = ["complete", "partial", "failed"];
+
+  function followImport(jobId, box) {
+    var bar = box.querySelector("progress"), status = box.querySelector("[role=status]");
+    fetch("/api/jobs/" + jobId, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (answer) { return answer.json(); })
+      .then(function (job) {
+        bar.value = job.progress;
+        if (FINISHED.indexOf(job.status) < 0) {
+          status.textContent = "Importing\u2026 " + job.progress + "%";
+          window.setTimeout(function () { followImport(jobId, box); }, 500);
+          return;
+        }
+        if (job.status === "failed") { status.textContent = "The import failed: " + (job.error || "nothing was imported") + "."; return; }
+        return fetch("/api/jobs/" + jobId + "/result", { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (answer) { return answer.json(); })
+          .then(function (found) {
+            var result = found.result || {}, skipped = result.skipped || [], list = box.querySelector(".skipped");
+            bar.value = 100;
+            var count = result.imported || 0;
+            status.textContent = "Imported " + count + (count === 1 ? " event" : " events") +
+              (skipped.length ? "; " + skipped.length + " skipped:" : ".");
+            list.textContent = "";
+            skipped.forEach(function (item) {
+              var li = document.createElement("li");
+              li.textContent = item.uid + ": " + item.reason;
+              list.appendChild(li);
+            });
+          });
+      })
+      .catch(function () { status.textContent = "Lost track of the import: reload the page to see its events."; });
+  }
+
+  function importFile(input) {
+    var file = input.files && input.files[0];
+    if (!file) return;
+    var box = document.getElementById(input.dataset.target);
+    var status = box.querySelector("[role=status]");
+    box.hidden = false;
+    box.querySelector("progress").value = 0;
+    box.querySelector(".skipped").textContent = "";
+    status.textContent = "Sending " + file.name + "\u2026";
+    fetch(input.dataset.import, {
+      method: "POST", credentials: "same-origin", body: file, headers: csrfHeaders({ "Content-Type": "text/calendar" })
+    })
+      .then(function (answer) {
+        if (answer.status !== 202) return problem(answer).then(function (detail) { status.textContent = "Not imported: " + detail; });
+        return answer.json().then(function (queued) { followImport(queued.job_id, box); });
+      })
+      .catch(function () { status.textContent = "Could not send the file."; })
+      .finally(function () { input.value = ""; });
+  }
+
+  document.addEventListener("click", function (evt) {
+    var button = evt.target.closest && evt.target.closest("[data-subscribe], [data-copy]");
+    if (!button) return;
+    if (button.dataset.subscribe) subscribe(button); else copyAddress(button);
+  });
+  document.addEventListener("change", function (evt) {
+    if (evt.target.dataset && evt.target.dataset.import) importFile(evt.target);
+  });
   document.addEventListener("htmx:load", function (evt) { applyStyles(evt.target); });
   document.addEventListener("htmx:load", function (evt) { syncRepeat(evt.target); });
   document.addEventListener("DOMContentLoaded", function () { syncRepeat(document); });
