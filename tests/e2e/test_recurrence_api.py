@@ -288,3 +288,27 @@ async def test_occurrences_of_someone_elses_series_are_invisible(client: Client,
     assert (await stranger.delete(path)).status_code == 404
     assert (await alice.get(f"/api/events/{series_id}/occurrences/not-a-time")).status_code == 422
     assert (await alice.get(f"/api/events/{series_id}/occurrences/{quote('2027-03-23T09:00:00Z')}")).status_code == 404
+
+
+async def test_a_series_that_starts_beyond_the_horizon_still_shows_its_occurrences(
+    client: Client, admin: Person, room: str
+) -> None:
+    alice = await person_in(client, "Europe/Berlin")
+    created = await alice.post(
+        "/api/events",
+        {
+            "title": "Far ahead",
+            "starts_at": "2031-03-04T10:00:00+01:00",
+            "ends_at": "2031-03-04T11:00:00+01:00",
+            "timezone": "Europe/Berlin",
+            "room_id": room,
+            "recurrence": {"rule": "FREQ=WEEKLY;COUNT=3"},
+        },
+    )
+    assert created.status_code == 201, created.text
+
+    items = await listed(alice, "2031-03-01T00:00:00Z", "2031-04-01T00:00:00Z")
+
+    assert starts(items) == ["2031-03-04T09:00", "2031-03-11T09:00", "2031-03-18T09:00"]
+    clash = {"title": "Clash", "starts_at": "2031-03-18T09:30:00Z", "ends_at": "2031-03-18T10:30:00Z", "room_id": room}
+    assert (await alice.post("/api/events", clash)).status_code == 409

@@ -181,7 +181,7 @@ def _bookings_of(event: Event) -> list[_Booking]:
     """The rooms the event's occurrences hold, as the rows of event_occurrences do (up to the horizon)."""
     return [
         _Booking(event.id, occurrence.room_id, occurrence.time_range)
-        for occurrence in event.occurrences(before=event.updated_at + OCCURRENCE_HORIZON)
+        for occurrence in event.occurrences(before=max(event.updated_at, event.starts_at) + OCCURRENCE_HORIZON)
         if occurrence.room_id is not None
     ]
 
@@ -270,7 +270,7 @@ class InMemoryEventRepository:
     async def extend_occurrences(self, event: Event, *, until: datetime) -> list[datetime]:
         # This fake derives an event's rows from the event (up to its horizon): only the rooms of the
         # occurrences past it are checked here, against everyone else's bookings.
-        stored_before = event.updated_at + OCCURRENCE_HORIZON
+        stored_before = max(event.updated_at, event.starts_at) + OCCURRENCE_HORIZON
         others = [b for b in _confirmed_bookings(self._tables.events.values()) if b.event_id != event.id]
         return [
             occurrence.recurrence_id

@@ -73,8 +73,12 @@ def overrides_from_json(value: list[dict[str, Any]] | None) -> dict[datetime, Ov
 
 
 def occurrence_rows(event: Event, *, horizon: timedelta) -> list[dict[str, Any]]:
-    """The `event_occurrences` rows of an event: its occurrences up to `horizon` past its last change."""
-    return occurrence_rows_before(event, event.updated_at + horizon)
+    """The `event_occurrences` rows of an event: its occurrences up to `horizon` past its last change.
+
+    A series that starts later than that is stored up to `horizon` past its start, so its first
+    occurrences (and the rooms they hold) are there however far ahead it begins.
+    """
+    return occurrence_rows_before(event, max(event.updated_at, event.starts_at) + horizon)
 
 
 def occurrence_rows_before(event: Event, before: datetime) -> list[dict[str, Any]]:
