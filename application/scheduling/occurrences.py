@@ -30,15 +30,13 @@ async def update_occurrence(command: UpdateOccurrence, *, uow: UnitOfWork, clock
         changes = command.changes
         if changes.room_id is not UNSET and changes.room_id is not None:
             await bookable_room(uow, changes.room_id)
+        if command.participants is not UNSET:
+            changes = replace(changes, invitees=await invitees_with_emails(uow, command.participants))
         if command.scope is OccurrenceScope.THIS:
-            if command.participants is not UNSET:
-                changes = replace(changes, invitees=await invitees_with_emails(uow, command.participants))
             if event.update_occurrence(command.recurrence_id, changes, by_user_id=command.actor_id, now=now):
                 await uow.events.save(event)
                 await uow.commit()
             return event.occurrence(command.recurrence_id)
-        if command.participants is not UNSET:
-            changes = replace(changes, invitees=await invitees_with_emails(uow, command.participants))
         following = event.split_at(command.recurrence_id, now=now)
         if following is None:
             # The first occurrence: "this and the following" is the whole series.

@@ -310,7 +310,7 @@ class SqlEventRepository:
         )
         occurrences = occurrence_rows(event, horizon=self._horizon)
         if occurrences:
-            await self._write(insert(EventOccurrenceRow), event, occurrences, None, rows=occurrences)
+            await self._write(insert(EventOccurrenceRow), event, occurrences, occurrences)
         self._schedules[event.id] = _schedule(event)
 
     async def _write(
@@ -318,9 +318,7 @@ class SqlEventRepository:
         statement: Insert | Update | DriverStatement,
         event: Event,
         occurrences: list[dict[str, Any]],
-        parameters: dict[str, Any] | None = None,
-        *,
-        rows: list[dict[str, Any]] | None = None,
+        parameters: dict[str, Any] | list[dict[str, Any]] | None = None,
     ) -> None:
         slots = tuple(
             (row["room_id"], TimeRange(row["starts_at"], row["ends_at"]))
@@ -328,13 +326,13 @@ class SqlEventRepository:
             if row["room_id"] is not None
         )
         if not slots:
-            await self._execute(statement, rows if rows is not None else parameters)
+            await self._execute(statement, parameters)
             return
         booking = _Booking(event.id, slots)
         # No savepoint (two more round trips on every booking): a refused booking ends the use case.
         # The error goes up as it is; the unit of work rolls back and asks `explain_refusal` why.
         try:
-            await self._execute(statement, rows if rows is not None else parameters)
+            await self._execute(statement, parameters)
         except Exception:
             self._refused = booking
             raise
