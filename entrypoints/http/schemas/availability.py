@@ -23,7 +23,10 @@ from entrypoints.http.schemas.fields import AwareDateTime, TimeZoneName
 
 Day = Annotated[
     list[Annotated[list[Annotated[str, msgspec.Meta(max_length=5)]], msgspec.Meta(max_length=2)]],
-    msgspec.Meta(max_length=MAX_SPANS_PER_DAY, description='Spans of the day, ["HH:MM", "HH:MM"], in `timezone`; [] for a day off'),
+    msgspec.Meta(
+        max_length=MAX_SPANS_PER_DAY,
+        description='Spans of the day, ["HH:MM", "HH:MM"], in `timezone`; [] for a day off',
+    ),
 ]
 Days = Annotated[
     dict[Annotated[str, msgspec.Meta(max_length=3)], Day],
