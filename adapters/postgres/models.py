@@ -127,6 +127,8 @@ class EventRow(DefaultBase):
         # index serves `calendar_id =` alone (the calendars' ON DELETE CASCADE).
         Index("ix_events_calendar_span", "calendar_id", text(SLOT_RANGE), postgresql_using="gist"),
         Index("ix_events_room_starts_at", "room_id", "starts_at"),
+        # Free/busy: the events a person organizes in a calendar that is not theirs.
+        Index("ix_events_organizer_id", "organizer_id"),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True)

@@ -44,7 +44,7 @@ async def free_busy(query: AskFreeBusy, *, uow: UnitOfWork) -> FreeBusy:
                 email=email,
                 known=True,
                 timezone=colleague.zone,
-                busy=merged_busy(busy.get(colleague.user.id, ()), within=window),
+                busy=busy.get(colleague.user.id, ()),
                 working_hours=colleague.hours.spans_in(window),
             )
         )

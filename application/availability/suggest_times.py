@@ -5,7 +5,6 @@ from datetime import timedelta
 from application.availability.dto import Suggestions, SuggestTimes
 from application.availability.people import colleagues, distinct_emails
 from application.unit_of_work import UnitOfWork
-from domain.availability.busy import merged_busy
 from domain.availability.suggestions import (
     Attendee,
     MeetingRequest,
@@ -58,7 +57,7 @@ async def suggest_times(command: SuggestTimes, *, uow: UnitOfWork) -> Suggestion
     attendees = [
         Attendee(
             email=email,
-            busy=merged_busy(busy.get(colleague.user.id, ()), within=window),
+            busy=busy.get(colleague.user.id, ()),
             working=colleague.hours.spans_in(window),
             required=email in required,
         )

@@ -35,10 +35,11 @@ class AvailabilityRepository(Protocol):
         ...
 
     async def busy_of(self, zones: Mapping[UUID, str], window: TimeRange) -> dict[UUID, list[BusyBlock]]:
-        """Each person's busy blocks overlapping `window`, unmerged: occurrences and out-of-office ranges.
+        """Each person's busy blocks in `window`, as `merged_busy(..., within=window)` answers them.
 
-        A person's time is taken by the occurrences of events marked busy in their personal calendar
-        and their mirrored Google calendars (busy), and of the events they are invited to and did not
+        A person's time is taken by the occurrences of confirmed events marked busy in their personal
+        calendar and their mirrored Google calendars, and of those they organize in any other
+        calendar (busy), and of the events they are invited to and did not
         decline (accepted: busy; unanswered or maybe: tentative, per occurrence); and by their
         out-of-office ranges. An all-day occurrence takes its dates on the person's wall clock
         (`zones` gives each person's zone).

@@ -154,6 +154,29 @@ async def test_an_invitation_is_tentative_until_accepted_and_one_occurrence_may_
     ]
 
 
+async def test_the_organizer_of_an_event_in_a_shared_calendar_is_busy_during_it_unless_it_is_free_or_cancelled(
+    client: Client,
+) -> None:
+    ada, bob = await sign_up(client), await sign_up(client)
+    team = await ada.post("/api/calendars", {"name": f"Team {next(_numbers)}"})
+    assert team.status_code == 201, team.text
+    shared = {"calendar_id": team.json()["id"]}
+    await book(ada, "Planning", z(0, 10), z(0, 11), **shared)
+    await book(ada, "Retro", z(1, 10), z(1, 11), recurrence={"rule": "FREQ=DAILY;COUNT=2"}, **shared)
+    await book(ada, "Office hours", z(3, 14), z(3, 15), transparency="free", **shared)
+    called_off = await book(ada, "Called off", z(4, 9), z(4, 10), **shared)
+    cancelled = await ada.delete(f"/api/events/{called_off['id']}?version={called_off['version']}")
+    assert cancelled.status_code in (200, 204), cancelled.text
+
+    seen = await free_busy(bob, emails=ada.email)
+
+    assert blocks(seen, ada.email) == [
+        (z(0, 10)[:16], z(0, 11)[:16], "busy"),
+        (z(1, 10)[:16], z(1, 11)[:16], "busy"),
+        (z(2, 10)[:16], z(2, 11)[:16], "busy"),
+    ]
+
+
 async def test_an_all_day_event_is_free_unless_marked_busy_and_then_blocks_the_date_in_the_persons_zone(
     client: Client,
 ) -> None:

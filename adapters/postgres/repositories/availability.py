@@ -7,63 +7,104 @@ date all count, without expanding a rule on the request path.
 
 from collections import defaultdict
 from collections.abc import Collection, Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, insert, select, text
 from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.models import OutOfOfficeRow, WorkingHoursRow
-from domain.availability.busy import BusyBlock, BusyStatus, attendance
+from domain.availability.busy import BusyBlock, BusyStatus
 from domain.availability.out_of_office import OutOfOffice
 from domain.availability.working_hours import WorkingHours, WorkingSpan, clock_text
-from domain.scheduling.participant import ParticipantStatus
 from domain.scheduling.time_range import TimeRange
 
-# One statement: a person's own calendars (personal and mirrored from Google) and their invitations,
-# each branch on its own index (the calendar span GiST index, the participants' user index and the
-# occurrences' event span index). An answer given to one occurrence of a series overrides the
-# series' answer, as the week view shows it.
+# One statement answers each person's busy time merged: their own calendars (personal and mirrored
+# from Google), the events they organize elsewhere (a shared calendar) and their invitations, each
+# branch on its own index; an answer given to one occurrence of a series overrides the series'
+# answer, as the week view shows it. PostgreSQL merges the spans of each status (range_agg), takes
+# from each what a stronger status holds (out of office > busy > tentative) and clips them to the
+# window, so a person's answer is a few dozen rows however many events overlap.
 _BUSY = text(
     """
-    WITH own AS (
+    WITH asked AS (
+        SELECT * FROM unnest(CAST(:ids AS uuid[]), CAST(:zones AS text[])) AS a(user_id, zone)
+    ), own AS (
         SELECT c.owner_id AS user_id, c.id AS calendar_id
         FROM calendars c WHERE c.owner_id = ANY(CAST(:ids AS uuid[])) AND c.is_personal
         UNION
         SELECT g.user_id, g.calendar_id FROM google_calendars g WHERE g.user_id = ANY(CAST(:ids AS uuid[]))
+    ), taken AS (
+        SELECT own.user_id, o.starts_at, o.ends_at, o.start_date, o.end_date, 'accepted' AS answer
+        FROM own
+        JOIN event_occurrences o ON o.calendar_id = own.calendar_id
+         AND tstzrange(o.starts_at, o.ends_at, '[)')
+             && tstzrange(CAST(:widened_start AS timestamptz), CAST(:widened_end AS timestamptz), '[)')
+        JOIN events e ON e.id = o.event_id AND e.transparency = 'busy' AND e.status = 'confirmed'
+        UNION ALL
+        SELECT e.organizer_id, o.starts_at, o.ends_at, o.start_date, o.end_date, 'accepted'
+        FROM events e
+        JOIN event_occurrences o ON o.event_id = e.id
+         AND tstzrange(o.starts_at, o.ends_at, '[)')
+             && tstzrange(CAST(:widened_start AS timestamptz), CAST(:widened_end AS timestamptz), '[)')
+        WHERE e.organizer_id = ANY(CAST(:ids AS uuid[])) AND e.transparency = 'busy' AND e.status = 'confirmed'
+          AND NOT EXISTS (SELECT 1 FROM own WHERE own.user_id = e.organizer_id AND own.calendar_id = e.calendar_id)
+        UNION ALL
+        SELECT p.user_id, o.starts_at, o.ends_at, o.start_date, o.end_date,
+               COALESCE(
+                   CASE WHEN e.overrides <> '[]'::jsonb THEN (
+                       SELECT ov -> 'responses' ->> CAST(p.user_id AS text)
+                       FROM jsonb_array_elements(e.overrides) ov
+                       WHERE CAST(ov ->> 'recurrence_id' AS timestamptz) = o.recurrence_id
+                       LIMIT 1
+                   ) END,
+                   p.status
+               )
+        FROM event_participants p
+        JOIN events e ON e.id = p.event_id AND e.transparency = 'busy' AND e.status = 'confirmed'
+        JOIN event_occurrences o ON o.event_id = p.event_id
+         AND tstzrange(o.starts_at, o.ends_at, '[)')
+             && tstzrange(CAST(:widened_start AS timestamptz), CAST(:widened_end AS timestamptz), '[)')
+        WHERE p.user_id = ANY(CAST(:ids AS uuid[])) AND (p.status <> 'declined' OR e.overrides <> '[]'::jsonb)
+    ), spans AS (
+        SELECT t.user_id, t.answer = 'accepted' AS sure,
+               CASE WHEN t.start_date IS NULL THEN tstzrange(t.starts_at, t.ends_at, '[)')
+                    ELSE tstzrange(CAST(t.start_date AS timestamp) AT TIME ZONE a.zone,
+                                   CAST(t.end_date AS timestamp) AT TIME ZONE a.zone, '[)')
+               END AS span
+        FROM taken t JOIN asked a ON a.user_id = t.user_id
+        WHERE t.answer <> 'declined'
+    ), merged AS (
+        SELECT asked.user_id,
+               COALESCE(b.busy, '{}') * w.window_ AS busy,
+               COALESCE(b.tentative, '{}') * w.window_ AS tentative,
+               COALESCE(x.away, '{}') * w.window_ AS away
+        FROM asked
+        CROSS JOIN (
+            SELECT tstzmultirange(tstzrange(CAST(:window_start AS timestamptz), CAST(:window_end AS timestamptz), '[)'))
+        ) w(window_)
+        LEFT JOIN (
+            SELECT user_id, range_agg(span) FILTER (WHERE sure) AS busy,
+                   range_agg(span) FILTER (WHERE NOT sure) AS tentative
+            FROM spans GROUP BY user_id
+        ) b ON b.user_id = asked.user_id
+        LEFT JOIN (
+            SELECT user_id, range_agg(tstzrange(starts_at, ends_at, '[)')) AS away
+            FROM out_of_office
+            WHERE user_id = ANY(CAST(:ids AS uuid[]))
+              AND starts_at < CAST(:window_end AS timestamptz) AND ends_at > CAST(:window_start AS timestamptz)
+            GROUP BY user_id
+        ) x ON x.user_id = asked.user_id
     )
-    SELECT own.user_id, o.starts_at, o.ends_at, o.start_date, o.end_date, 'accepted' AS answer
-    FROM own
-    JOIN event_occurrences o ON o.calendar_id = own.calendar_id
-     AND tstzrange(o.starts_at, o.ends_at, '[)')
-         && tstzrange(CAST(:widened_start AS timestamptz), CAST(:widened_end AS timestamptz), '[)')
-    JOIN events e ON e.id = o.event_id AND e.transparency = 'busy'
-    UNION ALL
-    SELECT p.user_id, o.starts_at, o.ends_at, o.start_date, o.end_date,
-           COALESCE(
-               CASE WHEN e.overrides <> '[]'::jsonb THEN (
-                   SELECT ov -> 'responses' ->> CAST(p.user_id AS text)
-                   FROM jsonb_array_elements(e.overrides) ov
-                   WHERE CAST(ov ->> 'recurrence_id' AS timestamptz) = o.recurrence_id
-                   LIMIT 1
-               ) END,
-               p.status
-           ) AS answer
-    FROM event_participants p
-    JOIN events e ON e.id = p.event_id AND e.transparency = 'busy'
-    JOIN event_occurrences o ON o.event_id = p.event_id
-     AND tstzrange(o.starts_at, o.ends_at, '[)')
-         && tstzrange(CAST(:widened_start AS timestamptz), CAST(:widened_end AS timestamptz), '[)')
-    WHERE p.user_id = ANY(CAST(:ids AS uuid[])) AND (p.status <> 'declined' OR e.overrides <> '[]'::jsonb)
-    """
-)
-_ABSENT = text(
-    """
-    SELECT user_id, starts_at, ends_at FROM out_of_office
-    WHERE user_id = ANY(CAST(:ids AS uuid[])) AND starts_at < :window_end AND ends_at > :window_start
+    SELECT user_id, status, lower(block) AS starts_at, upper(block) AS ends_at
+    FROM merged, LATERAL (
+        SELECT 'out_of_office' AS status, r AS block FROM unnest(away) r
+        UNION ALL SELECT 'busy', r FROM unnest(busy - away) r
+        UNION ALL SELECT 'tentative', r FROM unnest(tentative - busy - away) r
+    ) blocks
+    ORDER BY user_id, starts_at
     """
 )
 _BOOKED = text(
@@ -76,7 +117,7 @@ _BOOKED = text(
     """
 )
 _WIDENING = timedelta(days=1)
-_ATTENDANCE = {answer.value: attendance(answer) for answer in ParticipantStatus}
+_STATUS = {status.value: status for status in BusyStatus}
 """A day: an all-day occurrence is stored in its event's zone, and no zone is a day from another."""
 
 
@@ -153,32 +194,21 @@ class SqlAvailabilityRepository:
         return result.first() is not None
 
     async def busy_of(self, zones: Mapping[UUID, str], window: TimeRange) -> dict[UUID, list[BusyBlock]]:
-        """Each person's busy blocks overlapping `window`, unmerged (see the port)."""
+        """Each person's busy blocks in `window`, merged, in order (see the port)."""
         busy: dict[UUID, list[BusyBlock]] = defaultdict(list)
         if not zones:
             return busy
-        ids = list(zones)
         values: dict[str, Any] = {
-            "ids": ids,
+            "ids": list(zones),
+            "zones": list(zones.values()),
+            "window_start": window.starts_at,
+            "window_end": window.ends_at,
             "widened_start": window.starts_at - _WIDENING,
             "widened_end": window.ends_at + _WIDENING,
         }
-        start, end = window.starts_at, window.ends_at
-        for row in await self._session.execute(_BUSY, values):
-            status = _ATTENDANCE[row.answer]
-            if status is None:
-                continue
-            if row.start_date is None:
-                span = TimeRange.already_checked(row.starts_at, row.ends_at)
-            else:
-                span = _dates_in(row.start_date, row.end_date, ZoneInfo(zones[row.user_id]))
-            if span.starts_at < end and start < span.ends_at:
-                busy[row.user_id].append(BusyBlock(span, status))
-        absent = {"ids": ids, "window_start": window.starts_at, "window_end": window.ends_at}
-        for row in await self._session.execute(_ABSENT, absent):
-            busy[row.user_id].append(
-                BusyBlock(TimeRange.already_checked(row.starts_at, row.ends_at), BusyStatus.OUT_OF_OFFICE)
-            )
+        checked = TimeRange.already_checked
+        for user_id, status, starts_at, ends_at in await self._session.execute(_BUSY, values):
+            busy[user_id].append(BusyBlock(checked(starts_at, ends_at), _STATUS[status]))
         return busy
 
     async def room_bookings(self, room_ids: Collection[UUID], window: TimeRange) -> dict[UUID, list[TimeRange]]:
@@ -197,8 +227,3 @@ def _working_hours(timezone: str, days: dict[str, Any]) -> WorkingHours:
         timezone,
         {day: tuple(WorkingSpan.parse(s, e, field=f"days.{day}") for s, e in spans) for day, spans in days.items()},
     )
-
-
-def _dates_in(first: date, end: date, zone: ZoneInfo) -> TimeRange:
-    """An all-day occurrence's dates [first, end) on a person's wall clock."""
-    return TimeRange(datetime.combine(first, time(0), tzinfo=zone), datetime.combine(end, time(0), tzinfo=zone))

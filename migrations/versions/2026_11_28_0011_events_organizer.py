@@ -1,0 +1,25 @@
+"""Events by organizer: free/busy reads the events a person organizes in calendars not their own.
+
+Revision ID: 0011
+Revises: 0010
+Create Date: 2026-11-28
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0011"
+down_revision: str | None = "0010"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_index(op.f("ix_events_organizer_id"), "events", ["organizer_id"], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index(op.f("ix_events_organizer_id"), table_name="events")
