@@ -26,7 +26,7 @@ from domain.scheduling.time_range import TimeRange
 # branch on its own index; an answer given to one occurrence of a series overrides the series'
 # answer, as the week view shows it. PostgreSQL merges the spans of each status (range_agg), takes
 # from each what a stronger status holds (out of office > busy > tentative) and clips them to the
-# window, so a person's answer is a few dozen rows however many events overlap.
+# window, so each person is one row of three multiranges however many events overlap.
 _BUSY = text(
     """
     WITH asked AS (
@@ -98,13 +98,7 @@ _BUSY = text(
             GROUP BY user_id
         ) x ON x.user_id = asked.user_id
     )
-    SELECT user_id, status, lower(block) AS starts_at, upper(block) AS ends_at
-    FROM merged, LATERAL (
-        SELECT 'out_of_office' AS status, r AS block FROM unnest(away) r
-        UNION ALL SELECT 'busy', r FROM unnest(busy - away) r
-        UNION ALL SELECT 'tentative', r FROM unnest(tentative - busy - away) r
-    ) blocks
-    ORDER BY user_id, starts_at
+    SELECT user_id, away, busy - away AS busy, tentative - busy - away AS tentative FROM merged
     """
 )
 _BOOKED = text(
@@ -117,7 +111,6 @@ _BOOKED = text(
     """
 )
 _WIDENING = timedelta(days=1)
-_STATUS = {status.value: status for status in BusyStatus}
 """A day: an all-day occurrence is stored in its event's zone, and no zone is a day from another."""
 
 
@@ -207,8 +200,12 @@ class SqlAvailabilityRepository:
             "widened_end": window.ends_at + _WIDENING,
         }
         checked = TimeRange.already_checked
-        for user_id, status, starts_at, ends_at in await self._session.execute(_BUSY, values):
-            busy[user_id].append(BusyBlock(checked(starts_at, ends_at), _STATUS[status]))
+        for user_id, away, sure, maybe in await self._session.execute(_BUSY, values):
+            blocks = [BusyBlock(checked(r.lower, r.upper), BusyStatus.OUT_OF_OFFICE) for r in away]
+            blocks.extend(BusyBlock(checked(r.lower, r.upper), BusyStatus.BUSY) for r in sure)
+            blocks.extend(BusyBlock(checked(r.lower, r.upper), BusyStatus.TENTATIVE) for r in maybe)
+            blocks.sort(key=_start)
+            busy[user_id] = blocks
         return busy
 
     async def room_bookings(self, room_ids: Collection[UUID], window: TimeRange) -> dict[UUID, list[TimeRange]]:
@@ -227,3 +224,7 @@ def _working_hours(timezone: str, days: dict[str, Any]) -> WorkingHours:
         timezone,
         {day: tuple(WorkingSpan.parse(s, e, field=f"days.{day}") for s, e in spans) for day, spans in days.items()},
     )
+
+
+def _start(block: BusyBlock) -> datetime:
+    return block.time_range.starts_at
