@@ -1,0 +1,112 @@
+"""One request at a time, no load: where a free/busy and a suggestions request spend their time in planner.
+
+    uv run python bench/profile_find_a_time.py [--repeat 20] [--profile]
+
+Seeds the data of bench/find_a_time.py (through the public API of a planner it starts), then calls the
+use cases in this process against the same database (analyzed), one after the other, with the answer shaped and
+encoded as the API does: the median and the best of `--repeat` calls, and with `--profile` the
+functions that took the most time (cProfile).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import pstats
+import statistics
+import sys
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
+from pathlib import Path
+from uuid import UUID
+
+import msgspec
+
+from application.availability.dto import AskFreeBusy, SuggestTimes
+from application.availability.free_busy import free_busy
+from application.availability.suggest_times import suggest_times
+from bench import harness
+from bench.find_a_time import FREE_BUSY_PEOPLE, PARTICIPANTS, WEEKS, analyze, seed
+from bench.scheduling import start_planner
+from bench.seeding import benchmark_week
+from entrypoints.bootstrap import database_only
+from entrypoints.http.schemas.availability import FreeBusy, Suggestions
+
+
+async def timed(label: str, call: Callable[[], Awaitable[bytes]], repeat: int, profile: bool) -> None:
+    await call()  # warm
+    took = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        body = await call()
+        took.append((time.perf_counter() - started) * 1000)
+    print(f"{label:<44} median {statistics.median(took):6.1f} ms   best {min(took):6.1f} ms   {len(body):,} bytes")
+    if profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(repeat):
+            await call()
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+
+
+async def measure(
+    database_url: str, people: Sequence[UUID], emails: Sequence[str], rooms: Sequence[str], args: argparse.Namespace
+) -> None:
+    first_monday = benchmark_week()
+    async with database_only(database_url) as db:
+
+        async def ask_free_busy() -> bytes:
+            query = AskFreeBusy(
+                actor_id=people[0],
+                emails=emails[:FREE_BUSY_PEOPLE],
+                room_ids=[UUID(r) for r in rooms[:10]],
+                start=first_monday,
+                end=first_monday + timedelta(days=7),
+            )
+            return msgspec.json.encode(FreeBusy.of(await free_busy(query, uow=db.unit_of_work())))
+
+        async def ask_suggestions() -> bytes:
+            command = SuggestTimes(
+                actor_id=people[0],
+                participants=emails[:PARTICIPANTS],
+                duration_minutes=60,
+                start=first_monday,
+                end=first_monday + timedelta(days=7 * WEEKS),
+                capacity=4,
+                room_required=True,
+            )
+            return msgspec.json.encode(Suggestions.of(await suggest_times(command, uow=db.unit_of_work())))
+
+        await timed(
+            f"free/busy: {FREE_BUSY_PEOPLE} people + 10 rooms, 1 week", ask_free_busy, args.repeat, args.profile
+        )
+        await timed(
+            f"suggestions: {PARTICIPANTS} people, {WEEKS} weeks, all rooms", ask_suggestions, args.repeat, args.profile
+        )
+
+
+def run(args: argparse.Namespace, workdir: Path) -> None:
+    with harness.data_servers_migrated(workdir) as servers:
+        app_url = start_planner(servers.stack, workdir, servers.database_url, servers.redis_url)
+        seeded = asyncio.run(seed(app_url, users=args.users, rooms=args.rooms, first_monday=benchmark_week()))
+        asyncio.run(analyze(servers.database_url))
+        ids = [UUID(p.user_id) for p in seeded.people]
+        emails = [p.email for p in seeded.people]
+        asyncio.run(measure(servers.database_url, ids, emails, seeded.rooms, args))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--repeat", type=int, default=20, help="calls of each request measured (default 20)")
+    parser.add_argument("--users", type=int, default=60, help="people to seed (default 60)")
+    parser.add_argument("--rooms", type=int, default=50, help="rooms to seed (default 50)")
+    parser.add_argument("--profile", action="store_true", help="also print the 25 functions that took the most time themselves")
+    args = parser.parse_args(argv)
+    return harness.main(lambda workdir: run(args, workdir), lambda _: None)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
