@@ -103,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=20, help="calls of each request measured (default 20)")
     parser.add_argument("--users", type=int, default=60, help="people to seed (default 60)")
     parser.add_argument("--rooms", type=int, default=50, help="rooms to seed (default 50)")
-    parser.add_argument("--profile", action="store_true", help="also print the 25 functions that took the most time themselves")
+    parser.add_argument("--profile", action="store_true", help="also print the 25 costliest functions (own time)")
     args = parser.parse_args(argv)
     return harness.main(lambda workdir: run(args, workdir), lambda _: None)
 
