@@ -328,13 +328,18 @@ class GoogleAccountRow(DefaultBase):
     broken_reason: Mapped[str | None] = mapped_column(Text)
     connected_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    calendars_checked_at: Mapped[datetime | None]
+    """When the person's calendar list was last read for calendars added or removed in Google."""
 
 
 class GoogleCalendarRow(DefaultBase):
     """A Google calendar of a person and the read-only planner calendar mirroring it."""
 
     __tablename__ = "google_calendars"
-    __table_args__ = (UniqueConstraint("user_id", "google_calendar_id"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "google_calendar_id"),
+        Index("ix_google_calendars_last_attempt_at", "last_attempt_at"),
+    )
 
     calendar_id: Mapped[UUID] = mapped_column(ForeignKey("calendars.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -343,6 +348,11 @@ class GoogleCalendarRow(DefaultBase):
     time_zone: Mapped[str] = mapped_column(String(MAX_TIMEZONE_LENGTH))
     sync_token: Mapped[str | None] = mapped_column(Text)
     last_synced_at: Mapped[datetime | None]
+    watch_refused: Mapped[str | None] = mapped_column(Text)
+    """Why Google will not push this calendar's changes (it is polled instead); None while it is watched."""
+    last_attempt_at: Mapped[datetime | None]
+    last_outcome: Mapped[str | None] = mapped_column(String(16))
+    last_error: Mapped[str | None] = mapped_column(Text)
 
 
 class GoogleChannelRow(DefaultBase):

@@ -1,6 +1,7 @@
 """Google sync state in memory; unlike the other fakes, not copied per transaction (what is written stays)."""
 
-from collections.abc import Collection
+from collections.abc import AsyncIterator, Collection
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -43,7 +44,51 @@ class InMemoryGoogleRepository:
         found = {google_id: self.events.get((calendar.calendar_id, google_id)) for google_id in google_event_ids}
         return {google_id: event for google_id, event in found.items() if event is not None}
 
+    async def note_sync(self, user_id: UUID, google_calendar_id: str, **state: object) -> None:
+        mirror = self.mirrors.get((user_id, google_calendar_id))
+        if mirror is not None:
+            mirror.last_attempt_at = state["attempted_at"]  # type: ignore[assignment]
+            mirror.last_outcome = state["outcome"]  # type: ignore[assignment]
+            mirror.last_error = state["error"]  # type: ignore[assignment]
+
     async def apply_events(self, calendar: MirroredCalendar, page: MirroredPage) -> None:
         for google_id, event in page.added.items():
             self.events[(calendar.calendar_id, google_id)] = event
         self.events = {key: event for key, event in self.events.items() if event.id not in page.removed}
+
+
+class InMemoryPushFlags:
+    """The push flags (application.google_sync.ports.PushFlags) in a set."""
+
+    def __init__(self) -> None:
+        self.set: set[tuple[UUID, str]] = set()
+
+    async def mark(self, user_id: UUID, google_calendar_id: str) -> None:
+        self.set.add((user_id, google_calendar_id))
+
+    async def take(self, user_id: UUID, google_calendar_id: str) -> bool:
+        if (user_id, google_calendar_id) in self.set:
+            self.set.discard((user_id, google_calendar_id))
+            return True
+        return False
+
+    async def is_set(self, user_id: UUID, google_calendar_id: str) -> bool:
+        return (user_id, google_calendar_id) in self.set
+
+
+class InMemorySyncLocks:
+    """One holder per calendar (application.google_sync.ports.SyncLocks) within one process; never waits."""
+
+    def __init__(self) -> None:
+        self.held: set[UUID] = set()
+
+    @asynccontextmanager
+    async def hold(self, calendar_id: UUID, *, wait_s: float = 0) -> AsyncIterator[bool]:
+        if calendar_id in self.held:
+            yield False
+            return
+        self.held.add(calendar_id)
+        try:
+            yield True
+        finally:
+            self.held.discard(calendar_id)

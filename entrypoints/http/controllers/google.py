@@ -125,6 +125,7 @@ class GoogleController(Controller):
             apis=google.apis,
             oauth=google.oauth,
             forget_reads=ctx.container.forget_reads,
+            locks=google.locks,
         )
 
 
