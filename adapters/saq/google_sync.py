@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from redis.asyncio import Redis
+from saq.job import Status
 
 RUN_JOB_TASK = "run_google_job"
 SYNC_CALENDAR_TASK = "sync_google_calendar"
@@ -62,8 +63,11 @@ class SaqSyncQueue:
         arguments = {"user_id": str(user_id), "google_calendar_id": google_calendar_id, "timeout": 600, **RETRIED_SYNC}
         if await self._queue.enqueue(SYNC_CALENDAR_TASK, key=key, **arguments) is not None:
             return key
-        # SAQ refuses the key until the queued or running sync has finished: a follow-up shortly after
-        # catches a push that came as that sync was letting go (the flag says it is still wanted).
+        running = await self._queue.job(key)
+        if running is None or running.status is not Status.ACTIVE:
+            return key  # still queued: when it runs, it sees the flag
+        # SAQ refuses the key until the running sync has finished: a follow-up shortly after catches a
+        # push that came as that sync was letting go (the flag says it is still wanted).
         again = f"{key}:again"
         await self._queue.enqueue(
             SYNC_CALENDAR_TASK, key=again, scheduled=int(time.time()) + FOLLOW_UP_AFTER_S, **arguments

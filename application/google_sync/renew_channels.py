@@ -44,7 +44,7 @@ async def renew_channels(
         expired = await uow.google.delete_expired_channels(now)
         await uow.commit()
     replaced = failed = 0
-    for user_id, google_calendar_id in expired:
+    for user_id, google_calendar_id in sorted(set(expired)):
         # Google already dropped it: open one new channel if nothing else watches the calendar; never again.
         try:
             api = await connected_api(user_id, uow=uow, apis=apis)

@@ -142,6 +142,9 @@ class _JobRun:
             return
         job.plan_sources([JobSource(key=c.id, label=c.name) for c in calendars], deps.clock.now())
         await self._save(job)
+        async with deps.uow as uow:
+            await uow.google.note_calendars_checked(job.owner_id, deps.clock.now())
+            await uow.commit()
         by_id = {calendar.id: calendar for calendar in calendars}
         for source in job.pending_sources:
             await self._load_source(job, api, source.key, remote=by_id[source.key], full=True)

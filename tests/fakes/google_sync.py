@@ -44,6 +44,9 @@ class InMemoryGoogleRepository:
         found = {google_id: self.events.get((calendar.calendar_id, google_id)) for google_id in google_event_ids}
         return {google_id: event for google_id, event in found.items() if event is not None}
 
+    async def note_calendars_checked(self, user_id: UUID, now: datetime) -> None:
+        pass
+
     async def note_sync(self, user_id: UUID, google_calendar_id: str, **state: object) -> None:
         mirror = self.mirrors.get((user_id, google_calendar_id))
         if mirror is not None:

@@ -238,13 +238,13 @@ class SqlGoogleRepository:
         return int(getattr(result, "rowcount", 0) or 0)
 
     async def delete_expired_channels(self, now: datetime) -> list[tuple[UUID, str]]:
-        """Forget channels Google has already let expire; answers the (person, Google calendar) each was on."""
+        """Forget channels Google has already let expire; answers the (person, Google calendar) of each, one per row."""
         rows = await self._session.execute(
             delete(GoogleChannelRow)
             .where(GoogleChannelRow.expires_at <= now)
             .returning(GoogleChannelRow.user_id, GoogleChannelRow.google_calendar_id)
         )
-        return sorted({(row.user_id, row.google_calendar_id) for row in rows})
+        return [(row.user_id, row.google_calendar_id) for row in rows]
 
     async def note_sync(
         self,
