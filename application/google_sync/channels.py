@@ -46,27 +46,38 @@ async def open_channel(
     """
     now = clock.now()
     channel_id, token = str(uuid.uuid4()), secrets.token_urlsafe(32)
-    granted = await with_retries(
-        lambda: api.watch(
-            calendar.google_calendar_id,
-            channel_id=channel_id,
-            token=token,
-            address=webhook_address,
-            expires_at=now + CHANNEL_LIFETIME,
-        ),
-        base_seconds=retry_base_seconds,
-    )
     channel = WatchChannel(
         id=channel_id,
         user_id=calendar.user_id,
         google_calendar_id=calendar.google_calendar_id,
         token_digest=channel_token_digest(token),
-        resource_id=granted.resource_id,
-        expires_at=granted.expires_at,
+        resource_id="",
+        expires_at=now + CHANNEL_LIFETIME,
         created_at=now,
     )
+    # Kept before Google is asked: its first push may arrive before the answer does, and must be known.
     async with uow:
         await uow.google.add_channel(channel)
+        await uow.commit()
+    try:
+        granted = await with_retries(
+            lambda: api.watch(
+                calendar.google_calendar_id,
+                channel_id=channel_id,
+                token=token,
+                address=webhook_address,
+                expires_at=now + CHANNEL_LIFETIME,
+            ),
+            base_seconds=retry_base_seconds,
+        )
+    except BaseException:
+        async with uow:
+            await uow.google.delete_channel(channel_id)
+            await uow.commit()
+        raise
+    channel.resource_id, channel.expires_at = granted.resource_id, granted.expires_at
+    async with uow:
+        await uow.google.channel_granted(channel_id, resource_id=granted.resource_id, expires_at=granted.expires_at)
         await uow.commit()
     log.info("google.channel_opened", channel_id=channel_id, expires_at=granted.expires_at.isoformat())
     return channel

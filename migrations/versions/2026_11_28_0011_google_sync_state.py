@@ -29,6 +29,8 @@ def upgrade() -> None:
     op.add_column("google_calendars", sa.Column("last_error", sa.Text(), nullable=True))
     op.create_index("ix_google_calendars_last_attempt_at", "google_calendars", ["last_attempt_at"])
     op.add_column("google_accounts", sa.Column("calendars_checked_at", sa.DateTime(timezone=True), nullable=True))
+    # Existing connections count as read now: the poll cron reads their calendar lists from the next interval on.
+    op.execute("UPDATE google_accounts SET calendars_checked_at = now()")
 
 
 def downgrade() -> None:

@@ -64,7 +64,8 @@ async def wait_for_channel_rows(engine: AsyncEngine, count: int) -> None:
 
     async def stored() -> bool:
         async with engine.connect() as conn:
-            return (await conn.execute(text("SELECT count(*) FROM google_channels"))).scalar_one() == count
+            granted = text("SELECT count(*) FROM google_channels WHERE resource_id <> ''")
+            return (await conn.execute(granted)).scalar_one() == count
 
     await wait_for(stored, timeout=10, what=f"{count} channel rows")
 

@@ -299,17 +299,15 @@ class SqlGoogleRepository:
         return [_mirror(row) for row in rows]
 
     async def accounts_to_check(self, checked_before: datetime, limit: int) -> list[UUID]:
-        """Working grants whose calendar list was last read before `checked_before` (or never)."""
+        """Working grants whose calendar list was last read before `checked_before`."""
         rows = await self._session.execute(
             select(GoogleAccountRow.user_id)
             .where(
                 GoogleAccountRow.status == ConnectionStatus.CONNECTED.value,
-                or_(
-                    GoogleAccountRow.calendars_checked_at.is_(None),
-                    GoogleAccountRow.calendars_checked_at < checked_before,
-                ),
+                # Never read yet: the full sync that connecting started is reading it.
+                GoogleAccountRow.calendars_checked_at < checked_before,
             )
-            .order_by(GoogleAccountRow.calendars_checked_at.nulls_first())
+            .order_by(GoogleAccountRow.calendars_checked_at)
             .limit(limit)
         )
         return list(rows.scalars())
@@ -341,6 +339,13 @@ class SqlGoogleRepository:
                 last_message_number=channel.last_message_number,
                 created_at=channel.created_at,
             )
+        )
+
+    async def channel_granted(self, channel_id: str, *, resource_id: str, expires_at: datetime) -> None:
+        await self._session.execute(
+            update(GoogleChannelRow)
+            .where(GoogleChannelRow.id == channel_id)
+            .values(resource_id=resource_id, expires_at=expires_at)
         )
 
     async def delete_channel(self, channel_id: str) -> None:

@@ -21,6 +21,7 @@ from domain.google_sync.model import (
     GoogleTokens,
     NewChannel,
     RemoteCalendar,
+    RemoteEvent,
     SyncOutcome,
 )
 from domain.jobs.job import Job, JobStatus
@@ -215,3 +216,58 @@ async def test_syncs_asked_for_without_end_stop_after_five_rounds_and_stay_asked
     assert len(rounds) == 1
     assert listings == MAX_ROUNDS == 5
     assert await sync.pushed.is_set(owner, "work"), "the next sync (push, follow-up or cron) still does it"
+
+
+async def test_a_sync_stops_storing_once_the_person_disconnected() -> None:
+    sync, _, _, owner = a_sync({"work": []})
+    full = await sync.start_full_sync(owner)
+    await sync.run_job(full.id)
+    api = ScriptedApi({"work": []})
+
+    async def list_events(calendar_id: str, *, sync_token: str | None, page_token: str | None) -> EventPage:
+        sync.uow.database.google.accounts.pop(owner)  # disconnected while Google was being read
+        return EventPage(events=[_remote("late")], next_page_token=None, next_sync_token="after")
+
+    api.list_events = list_events  # type: ignore[method-assign]
+    sync.apis = type("Apis", (), {"for_tokens": lambda self, tokens: api})()
+
+    job = await sync.sync_calendar(owner, "work")
+
+    assert job is not None
+    assert [(s.key, s.error) for s in job.missing_sources] == [("work", "Google Calendar was disconnected")]
+    assert not sync.uow.database.google.events, "nothing was mirrored after the disconnect"
+    assert sync.uow.database.google.mirrors[(owner, "work")].sync_token == "token"
+
+
+async def test_a_job_shows_what_waits_for_a_retry_and_until_when() -> None:
+    sync, jobs, _, owner = a_sync({"work": []})
+    full = await sync.start_full_sync(owner)
+    await sync.run_job(full.id)
+    api = ScriptedApi({"work": []})
+    seen: list[Any] = []
+
+    async def list_events(calendar_id: str, *, sync_token: str | None, page_token: str | None) -> EventPage:
+        if not seen:
+            seen.append(None)
+            raise GoogleUnavailable("Google answered 429", retry_after_s=0)
+        seen.extend(job.result.get("waiting") for job in jobs.rows.values() if job.id != full.id)
+        return EventPage(events=[], next_page_token=None, next_sync_token="after")
+
+    api.list_events = list_events  # type: ignore[method-assign]
+    sync.apis = type("Apis", (), {"for_tokens": lambda self, tokens: api})()
+
+    job = await sync.sync_calendar(owner, "work")
+
+    assert seen[1] == {"until": NOW.isoformat(), "reason": "Google answered 429"}
+    assert job is not None
+    assert "waiting" not in job.result, "nothing waits once it is done"
+
+
+def _remote(google_id: str) -> RemoteEvent:
+    return RemoteEvent(
+        id=google_id,
+        cancelled=False,
+        title=google_id,
+        starts_at=NOW + timedelta(days=1),
+        ends_at=NOW + timedelta(days=1, hours=1),
+    )
