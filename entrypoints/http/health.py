@@ -20,8 +20,10 @@ from saq.queue.base import Queue
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.accounts.api_token import TokenScope
 from entrypoints.guards import admins_only
 from entrypoints.http.dependencies import container_of
+from entrypoints.http.scopes import needs
 
 CHECK_TIMEOUT_S = 1.5
 
@@ -98,6 +100,7 @@ class HealthController(Controller):
     @get(
         "/details",
         operation_id="getHealthDetails",
+        **needs(TokenScope.ADMIN),
         summary="Readiness with each check's latency and failure detail (administrators)",
         guards=[admins_only],
         responses={503: ResponseSpec(Health, description="A dependency failed; `failing` names it")},

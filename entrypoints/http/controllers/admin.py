@@ -7,11 +7,13 @@ from litestar.params import JSONBody
 
 from application.accounts.dto import PromoteUser
 from application.accounts.promote_user import promote_user
+from domain.accounts.api_token import TokenScope
 from entrypoints.guards import admins_only
 from entrypoints.http.dependencies import Ctx
 from entrypoints.http.problems import problems
 from entrypoints.http.schemas.notifications import Connections
 from entrypoints.http.schemas.users import User, UserPromote
+from entrypoints.http.scopes import needs
 from entrypoints.http.sse import all_connections
 
 
@@ -22,6 +24,7 @@ class AdminController(Controller):
     @post(
         "/promotions",
         operation_id="promoteUser",
+        **needs(TokenScope.ADMIN),
         responses=problems(401, 403, 404, 422),
         summary="Make someone an administrator (administrators)",
     )
@@ -33,6 +36,7 @@ class AdminController(Controller):
     @get(
         "/connections",
         operation_id="listConnections",
+        **needs(TokenScope.ADMIN),
         guards=[admins_only],
         responses=problems(401, 403),
         summary="Open notification streams per user, summed over every web process (administrators)",

@@ -24,6 +24,7 @@ from entrypoints.http.rate_limits import (
     note_signed_in,
 )
 from entrypoints.http.schemas.users import Login, Register, RegistrationReceived, Token, User
+from entrypoints.http.scopes import any_token, sessions_only
 from entrypoints.http.sessions import (
     accounts_of,
     cleared_cookie,
@@ -114,6 +115,7 @@ class AuthController(Controller):
     @post(
         "/logout-all",
         operation_id="logoutEverywhere",
+        **sessions_only(),
         responses=problems(401),
         status_code=HTTP_204_NO_CONTENT,
         summary="Sign out everywhere: end every session of the signed-in user",
@@ -127,6 +129,6 @@ class MeController(Controller):
     path = "/api/me"
     tags = ["Auth"]
 
-    @get("/", operation_id="getMe", responses=problems(401), summary="The signed-in user")
+    @get("/", operation_id="getMe", **any_token(), responses=problems(401), summary="The signed-in user")
     async def me(self, ctx: Ctx) -> User:
         return User.of(await get_user(ctx.actor.id, uow=ctx.uow))

@@ -22,11 +22,13 @@ from application.scheduling.open_calendar_feed import open_calendar_feed
 from application.scheduling.read_calendar_feed import read_calendar_feed
 from application.scheduling.revoke_calendar_feed import revoke_calendar_feed
 from application.scheduling.start_calendar_import import start_calendar_import
+from domain.accounts.api_token import TokenScope
 from domain.errors import NotFound
 from domain.scheduling.calendar_file import MAX_CALENDAR_FILE_BYTES
 from entrypoints.http.dependencies import Ctx
 from entrypoints.http.problems import problems
 from entrypoints.http.schemas.calendar_files import CalendarFeed, ImportQueued
+from entrypoints.http.scopes import needs
 
 CalendarId = Annotated[UUID, Parameter(description="Calendar id")]
 EventId = Annotated[UUID, Parameter(description="Event id")]
@@ -61,6 +63,7 @@ class CalendarFileController(Controller):
     @post(
         "/calendars/{calendar_id:uuid}/feed",
         operation_id="openCalendarFeed",
+        **needs(TokenScope.EVENTS_WRITE),
         status_code=HTTP_201_CREATED,
         responses=problems(401, 403, 404),
         summary="Publish the calendar at a secret subscription URL (a new URL each time; the old one stops)",
@@ -73,6 +76,7 @@ class CalendarFileController(Controller):
     @delete(
         "/calendars/{calendar_id:uuid}/feed",
         operation_id="revokeCalendarFeed",
+        **needs(TokenScope.EVENTS_WRITE),
         status_code=HTTP_204_NO_CONTENT,
         responses=problems(401, 403, 404),
         summary="Revoke the calendar's subscription URL",
@@ -83,12 +87,12 @@ class CalendarFileController(Controller):
     @post(
         "/calendars/{calendar_id:uuid}/import",
         operation_id="importCalendarFile",
+        **needs(TokenScope.EVENTS_WRITE, operation_class=_ImportOperation),
         status_code=HTTP_202_ACCEPTED,
         responses=problems(401, 403, 404, 413, 415, 422),
         summary="Import an iCalendar file (the body, Content-Type: text/calendar, at most 10 MB) as a job",
         # The body is read here, not parsed as JSON: RequireJsonBodies lets it through, and the limit is the file's.
         request_max_body_size=MAX_CALENDAR_FILE_BYTES,
-        operation_class=_ImportOperation,
     )
     async def import_file(self, calendar_id: CalendarId, request: Request[Any, Any, Any], ctx: Ctx) -> ImportQueued:
         media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
@@ -110,6 +114,7 @@ class CalendarFileController(Controller):
     @get(
         "/events/{event_id:uuid}/ics",
         operation_id="downloadEventIcs",
+        **needs(TokenScope.EVENTS_READ),
         responses=problems(401, 404),
         media_type=CALENDAR_MEDIA_TYPE,
         summary="One event (a series with its changed occurrences) as an iCalendar file",

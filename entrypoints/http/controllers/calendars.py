@@ -18,9 +18,11 @@ from application.scheduling.list_calendars import list_calendars
 from application.scheduling.share_calendar import share_calendar
 from application.scheduling.unshare_calendar import unshare_calendar
 from application.scheduling.update_calendar import update_calendar
+from domain.accounts.api_token import TokenScope
 from entrypoints.http.dependencies import Ctx
 from entrypoints.http.problems import problems
 from entrypoints.http.schemas.calendars import Calendar, CalendarCreate, CalendarList, CalendarUpdate, MemberAdd
+from entrypoints.http.scopes import needs
 
 CalendarId = Annotated[UUID, Parameter(description="Calendar id")]
 UserId = Annotated[UUID, Parameter(description="User id")]
@@ -30,7 +32,13 @@ class CalendarController(Controller):
     path = "/api/calendars"
     tags = ["Calendars"]
 
-    @get("/", operation_id="listCalendars", responses=problems(401), summary="Calendars I am a member of")
+    @get(
+        "/",
+        operation_id="listCalendars",
+        **needs(TokenScope.EVENTS_READ),
+        responses=problems(401),
+        summary="Calendars I am a member of",
+    )
     async def list_calendars(self, ctx: Ctx) -> Response[CalendarList]:
         async def answer() -> bytes:
             calendars = await list_calendars(actor_id=ctx.actor.id, uow=ctx.uow)
@@ -39,7 +47,13 @@ class CalendarController(Controller):
         body = await ctx.reads.user_calendars(ctx.actor.id, answer)
         return Response(cast("CalendarList", body), media_type=MediaType.JSON)
 
-    @post("/", operation_id="createCalendar", responses=problems(401, 422), summary="Create a calendar I own")
+    @post(
+        "/",
+        operation_id="createCalendar",
+        **needs(TokenScope.EVENTS_WRITE),
+        responses=problems(401, 422),
+        summary="Create a calendar I own",
+    )
     async def create_calendar(self, data: JSONBody[CalendarCreate], ctx: Ctx) -> Calendar:
         command = CreateCalendar(actor_id=ctx.actor.id, name=data.name, color=data.color, description=data.description)
         return Calendar.of(await create_calendar(command, uow=ctx.uow, clock=ctx.clock))
@@ -47,6 +61,7 @@ class CalendarController(Controller):
     @get(
         "/{calendar_id:uuid}",
         operation_id="getCalendar",
+        **needs(TokenScope.EVENTS_READ),
         responses=problems(401, 404),
         summary="One calendar I am a member of",
     )
@@ -56,6 +71,7 @@ class CalendarController(Controller):
     @patch(
         "/{calendar_id:uuid}",
         operation_id="updateCalendar",
+        **needs(TokenScope.EVENTS_WRITE),
         responses=problems(401, 403, 404, 422),
         summary="Rename or recolor a calendar",
     )
@@ -66,6 +82,7 @@ class CalendarController(Controller):
     @delete(
         "/{calendar_id:uuid}",
         operation_id="deleteCalendar",
+        **needs(TokenScope.EVENTS_WRITE),
         responses=problems(401, 403, 404, 409),
         summary="Delete a calendar and its events",
     )
@@ -77,6 +94,7 @@ class CalendarController(Controller):
     @post(
         "/{calendar_id:uuid}/members",
         operation_id="shareCalendar",
+        **needs(TokenScope.EVENTS_WRITE),
         responses=problems(401, 403, 404, 422),
         summary="Share a calendar with someone",
     )
@@ -89,6 +107,7 @@ class CalendarController(Controller):
     @delete(
         "/{calendar_id:uuid}/members/{user_id:uuid}",
         operation_id="unshareCalendar",
+        **needs(TokenScope.EVENTS_WRITE),
         responses=problems(401, 403, 404, 409),
         summary="Take a member off a calendar",
         status_code=HTTP_204_NO_CONTENT,

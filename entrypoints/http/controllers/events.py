@@ -30,6 +30,7 @@ from application.scheduling.occurrences import cancel_occurrence, get_occurrence
 from application.scheduling.remove_participant import remove_participant
 from application.scheduling.respond import respond
 from application.scheduling.update_event import update_event
+from domain.accounts.api_token import TokenScope
 from domain.scheduling.event import Event as DomainEvent
 from domain.scheduling.occurrence import Occurrence, OccurrenceScope
 from entrypoints.http.dependencies import Ctx
@@ -47,6 +48,7 @@ from entrypoints.http.schemas.events import (
     parse_recurrence_id,
 )
 from entrypoints.http.schemas.fields import AwareDateTime
+from entrypoints.http.scopes import needs
 from entrypoints.http.unset import unset_to_domain
 
 EventId = Annotated[UUID, Parameter(description="Event id")]
@@ -83,6 +85,7 @@ class EventController(Controller):
     @get(
         "/",
         operation_id="listEvents",
+        **needs(TokenScope.EVENTS_READ),
         responses=problems(401, 404, 422),
         summary="Events I see that overlap [start, end), sorted by start",
     )
@@ -108,6 +111,7 @@ class EventController(Controller):
     @post(
         "/",
         operation_id="createEvent",
+        **needs(TokenScope.EVENTS_WRITE),
         responses=problems(401, 403, 409, 422, 429),
         summary="Create an event, book its room, invite people",
         before_request=limit_events_created,
@@ -121,13 +125,20 @@ class EventController(Controller):
         )
         return with_etag(await create_event(command, uow=ctx.uow, clock=ctx.clock), HTTP_201_CREATED)
 
-    @get("/{event_id:uuid}", operation_id="getEvent", responses=problems(401, 404), summary="One event, with its ETag")
+    @get(
+        "/{event_id:uuid}",
+        operation_id="getEvent",
+        **needs(TokenScope.EVENTS_READ),
+        responses=problems(401, 404),
+        summary="One event, with its ETag",
+    )
     async def get_event(self, event_id: EventId, ctx: Ctx) -> Response[Event]:
         return with_etag(await get_event(event_id, actor_id=ctx.actor.id, uow=ctx.uow))
 
     @patch(
         "/{event_id:uuid}",
         operation_id="updateEvent",
+        **needs(TokenScope.EVENTS_WRITE),
         responses=problems(401, 403, 404, 409, 412, 422),
         summary="Change an event (If-Match guards against races)",
     )
@@ -146,6 +157,7 @@ class EventController(Controller):
     @delete(
         "/{event_id:uuid}",
         operation_id="cancelEvent",
+        **needs(TokenScope.EVENTS_WRITE),
         responses=problems(401, 403, 404, 412),
         summary="Cancel an event and tell its participants",
     )
@@ -156,6 +168,7 @@ class EventController(Controller):
     @post(
         "/{event_id:uuid}/participants",
         operation_id="addParticipant",
+        **needs(TokenScope.EVENTS_WRITE),
         responses=problems(401, 403, 404, 409, 422),
         summary="Invite someone",
     )
@@ -166,6 +179,7 @@ class EventController(Controller):
     @delete(
         "/{event_id:uuid}/participants/{user_id:uuid}",
         operation_id="removeParticipant",
+        **needs(TokenScope.EVENTS_WRITE),
         responses=problems(401, 403, 404),
         summary="Take someone off the guest list",
     )
@@ -176,6 +190,7 @@ class EventController(Controller):
     @post(
         "/{event_id:uuid}/response",
         operation_id="respondToEvent",
+        **needs(TokenScope.EVENTS_WRITE),
         responses=problems(401, 404, 409, 422),
         summary="Answer an invitation",
     )
@@ -191,6 +206,7 @@ class EventController(Controller):
     @get(
         "/{event_id:uuid}/occurrences/{recurrence_id:str}",
         operation_id="getOccurrence",
+        **needs(TokenScope.EVENTS_READ),
         responses=problems(401, 404, 422),
         summary="One occurrence of a series",
     )
@@ -203,6 +219,7 @@ class EventController(Controller):
     @patch(
         "/{event_id:uuid}/occurrences/{recurrence_id:str}",
         operation_id="updateOccurrence",
+        **needs(TokenScope.EVENTS_WRITE),
         responses=problems(401, 403, 404, 409, 412, 422),
         summary="Change one occurrence, or it and the following ones (scope=following splits the series)",
     )
@@ -229,6 +246,7 @@ class EventController(Controller):
     @delete(
         "/{event_id:uuid}/occurrences/{recurrence_id:str}",
         operation_id="cancelOccurrence",
+        **needs(TokenScope.EVENTS_WRITE),
         responses=problems(401, 403, 404, 412, 422),
         summary="Cancel one occurrence, or it and the following ones (scope=following)",
     )

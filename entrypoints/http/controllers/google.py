@@ -38,6 +38,7 @@ from entrypoints.http.schemas.jobs import (
     WebhookStatus,
     task_error,
 )
+from entrypoints.http.scopes import sessions_only
 
 UserId = Annotated[UUID, Parameter(description="User id")]
 
@@ -56,6 +57,7 @@ class GoogleController(Controller):
     @get(
         "/connect",
         operation_id="connectGoogleCalendar",
+        **sessions_only(),
         responses=problems(401),
         summary="Start OAuth consent: redirects to Google (JSON with ?redirect=false)",
         status_code=HTTP_200_OK,
@@ -80,6 +82,7 @@ class GoogleController(Controller):
     @get(
         "/callback",
         operation_id="googleOAuthCallback",
+        **sessions_only(),
         responses=problems(401, 403, 422),
         summary="Where Google sends the person back: keeps the grant and starts a full sync",
         status_code=HTTP_202_ACCEPTED,
@@ -114,6 +117,7 @@ class GoogleController(Controller):
     @delete(
         "/connection",
         operation_id="disconnectGoogleCalendar",
+        **sessions_only(),
         responses=problems(401),
         summary="Stop channels, delete the tokens and every mirrored calendar and event",
         status_code=HTTP_204_NO_CONTENT,
@@ -170,6 +174,7 @@ class WebhookController(Controller):
     @post(
         "/setup/{user_id:uuid}",
         operation_id="setupGoogleWatchChannels",
+        **sessions_only(),
         responses=problems(401, 404),
         summary="Open push channels on every mirrored calendar without one (the person or admins)",
         status_code=HTTP_202_ACCEPTED,
@@ -183,6 +188,7 @@ class WebhookController(Controller):
     @delete(
         "/unsubscribe/{channel_id:str}",
         operation_id="unsubscribeGoogleWatchChannel",
+        **sessions_only(),
         responses=problems(401, 404),
         summary="Stop a push channel (its owner or admins)",
         status_code=HTTP_204_NO_CONTENT,
@@ -197,6 +203,7 @@ class WebhookController(Controller):
     @get(
         "/status/{user_id:uuid}",
         operation_id="getGoogleWebhookStatus",
+        **sessions_only(),
         responses=problems(401, 404),
         summary="Channels, expirations, last sync and last message number (the person or admins)",
     )
@@ -207,6 +214,7 @@ class WebhookController(Controller):
     @get(
         "/task-status/{task_id:str}",
         operation_id="getGoogleTaskStatus",
+        **sessions_only(),
         responses=problems(401, 404),
         summary="A queued Google sync task's state (its owner or admins)",
     )

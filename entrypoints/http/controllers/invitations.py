@@ -10,10 +10,12 @@ from litestar.status_codes import HTTP_201_CREATED
 
 from application.accounts.dto import InviteUser
 from application.accounts.invite import invite
+from domain.accounts.api_token import TokenScope
 from entrypoints.guards import admins_only
 from entrypoints.http.dependencies import Ctx, container_of
 from entrypoints.http.problems import problems
 from entrypoints.http.schemas.users import InvitationCreate, InvitationLink
+from entrypoints.http.scopes import needs
 from entrypoints.http.sessions import accounts_of
 
 INVITATION_PATH = "/signup?invitation="
@@ -30,6 +32,7 @@ class InvitationController(Controller):
     @post(
         "/",
         operation_id="createInvitation",
+        **needs(TokenScope.ADMIN),
         guards=[admins_only],
         status_code=HTTP_201_CREATED,
         responses=problems(401, 403, 409, 422),

@@ -10,6 +10,7 @@ from litestar.params import Parameter
 from litestar.status_codes import HTTP_202_ACCEPTED
 
 from application.jobs.get_job import get_job
+from domain.accounts.api_token import TokenScope
 from domain.errors import Conflict
 from domain.jobs.job import JobStatus
 from entrypoints.http.controllers.google_dependencies import Google, google_dependency
@@ -24,6 +25,7 @@ from entrypoints.http.schemas.jobs import (
     RetryQueued,
     RetryStatus,
 )
+from entrypoints.http.scopes import needs
 
 JobId = Annotated[UUID, Parameter(description="Job id")]
 
@@ -33,13 +35,20 @@ class JobController(Controller):
     tags = ["Jobs"]
     dependencies = google_dependency
 
-    @get("/{job_id:uuid}", operation_id="getJob", responses=problems(401, 404), summary="A job's status and progress")
+    @get(
+        "/{job_id:uuid}",
+        operation_id="getJob",
+        **needs(TokenScope.EVENTS_READ),
+        responses=problems(401, 404),
+        summary="A job's status and progress",
+    )
     async def get_job(self, job_id: JobId, ctx: Ctx) -> Job:
         return Job.of(await get_job(job_id, actor_id=ctx.actor.id, is_admin=ctx.actor.is_admin, uow=ctx.uow))
 
     @get(
         "/{job_id:uuid}/result",
         operation_id="getJobResult",
+        **needs(TokenScope.EVENTS_READ),
         responses=problems(401, 404),
         summary="What a job loaded (so far)",
     )
@@ -56,6 +65,7 @@ class JobController(Controller):
     @get(
         "/{job_id:uuid}/missing-sources",
         operation_id="listJobMissingSources",
+        **needs(TokenScope.EVENTS_READ),
         responses=problems(401, 404),
         summary="The sources a partial job could not load, and why",
     )
@@ -66,6 +76,7 @@ class JobController(Controller):
     @get(
         "/{job_id:uuid}/retry-status",
         operation_id="getJobRetryStatus",
+        **needs(TokenScope.EVENTS_READ),
         responses=problems(401, 404),
         summary="Whether and until when a partial job is retried",
     )
@@ -85,6 +96,7 @@ class JobController(Controller):
     @post(
         "/{job_id:uuid}/retry",
         operation_id="retryJob",
+        **needs(TokenScope.EVENTS_WRITE),
         status_code=HTTP_202_ACCEPTED,
         responses=problems(401, 404, 409),
         summary="Run the missing sources of a partial job again",

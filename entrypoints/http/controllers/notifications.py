@@ -16,10 +16,12 @@ from application.notifications.dto import ReadAllNotifications, ReadNotification
 from application.notifications.queries import count_unread, list_notifications, missed_notifications, stream_position
 from application.notifications.read_all_notifications import read_all_notifications
 from application.notifications.read_notification import read_notification
+from domain.accounts.api_token import TokenScope
 from domain.notifications.notification import Notification as DomainNotification
 from entrypoints.http.dependencies import Ctx
 from entrypoints.http.problems import problems
 from entrypoints.http.schemas.notifications import Count, Notification, NotificationList, ReadAll
+from entrypoints.http.scopes import needs
 from entrypoints.http.sse import notification_events, parse_last_event_id
 
 NotificationId = Annotated[UUID, Parameter(description="Notification id")]
@@ -29,7 +31,13 @@ class NotificationController(Controller):
     path = "/api/notifications"
     tags = ["Notifications"]
 
-    @get("/", operation_id="listNotifications", responses=problems(401, 422), summary="My notifications, newest first")
+    @get(
+        "/",
+        operation_id="listNotifications",
+        **needs(TokenScope.NOTIFICATIONS_READ),
+        responses=problems(401, 422),
+        summary="My notifications, newest first",
+    )
     async def list_notifications(
         self,
         ctx: Ctx,
@@ -48,13 +56,20 @@ class NotificationController(Controller):
             next_cursor=None if page.next_cursor is None else str(page.next_cursor),
         )
 
-    @get("/unread-count", operation_id="countUnreadNotifications", responses=problems(401), summary="How many unread")
+    @get(
+        "/unread-count",
+        operation_id="countUnreadNotifications",
+        **needs(TokenScope.NOTIFICATIONS_READ),
+        responses=problems(401),
+        summary="How many unread",
+    )
     async def unread_count(self, ctx: Ctx) -> Count:
         return Count(count=await count_unread(actor_id=ctx.actor.id, uow=ctx.uow))
 
     @post(
         "/{notification_id:uuid}/read",
         operation_id="readNotification",
+        **needs(TokenScope.NOTIFICATIONS_READ),
         status_code=HTTP_200_OK,
         responses=problems(401, 404),
         summary="Mark one read",
@@ -70,6 +85,7 @@ class NotificationController(Controller):
     @post(
         "/read-all",
         operation_id="readAllNotifications",
+        **needs(TokenScope.NOTIFICATIONS_READ),
         status_code=HTTP_200_OK,
         responses=problems(401),
         summary="Mark all read",
@@ -84,6 +100,7 @@ class NotificationController(Controller):
     @get(
         "/stream",
         operation_id="streamNotifications",
+        **needs(TokenScope.NOTIFICATIONS_READ),
         responses=problems(401),
         summary="Server-sent events: each notification (id = its order), unread counts, keepalives",
     )

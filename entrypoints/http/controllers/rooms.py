@@ -16,11 +16,13 @@ from application.scheduling.get_room import get_room
 from application.scheduling.list_rooms import list_rooms
 from application.scheduling.room_availability import room_availability
 from application.scheduling.update_room import update_room
+from domain.accounts.api_token import TokenScope
 from domain.scheduling.room import MAX_CAPACITY
 from entrypoints.http.dependencies import Ctx
 from entrypoints.http.problems import problems
 from entrypoints.http.schemas.fields import AwareDateTime
 from entrypoints.http.schemas.rooms import Availability, Room, RoomCreate, RoomList, RoomUpdate
+from entrypoints.http.scopes import needs
 
 RoomId = Annotated[UUID, Parameter(description="Room id")]
 Start = Annotated[AwareDateTime, QueryParameter(name="start", description="Window start, ISO 8601 with an offset")]
@@ -31,11 +33,23 @@ class RoomController(Controller):
     path = "/api/rooms"
     tags = ["Rooms"]
 
-    @get("/", operation_id="listRooms", responses=problems(401), summary="Every meeting room")
+    @get(
+        "/",
+        operation_id="listRooms",
+        **needs(TokenScope.ROOMS_READ),
+        responses=problems(401),
+        summary="Every meeting room",
+    )
     async def list_rooms(self, ctx: Ctx) -> RoomList:
         return RoomList(items=[Room.of(r) for r in await list_rooms(uow=ctx.uow)])
 
-    @post("/", operation_id="createRoom", responses=problems(401, 403, 422), summary="Add a room (administrators)")
+    @post(
+        "/",
+        operation_id="createRoom",
+        **needs(TokenScope.ROOMS_WRITE),
+        responses=problems(401, 403, 422),
+        summary="Add a room (administrators)",
+    )
     async def create_room(self, data: JSONBody[RoomCreate], ctx: Ctx) -> Room:
         command = CreateRoom(actor_id=ctx.actor.id, name=data.name, capacity=data.capacity, location=data.location)
         return Room.of(await create_room(command, uow=ctx.uow, clock=ctx.clock))
@@ -43,6 +57,7 @@ class RoomController(Controller):
     @get(
         "/available",
         operation_id="listAvailableRooms",
+        **needs(TokenScope.ROOMS_READ),
         responses=problems(401, 422),
         summary="Rooms free for a whole slot, big enough",
     )
@@ -56,13 +71,20 @@ class RoomController(Controller):
         rooms = await find_free_rooms(start=start, end=end, capacity=capacity, uow=ctx.uow)
         return RoomList(items=[Room.of(r) for r in rooms])
 
-    @get("/{room_id:uuid}", operation_id="getRoom", responses=problems(401, 404), summary="One room")
+    @get(
+        "/{room_id:uuid}",
+        operation_id="getRoom",
+        **needs(TokenScope.ROOMS_READ),
+        responses=problems(401, 404),
+        summary="One room",
+    )
     async def get_room(self, room_id: RoomId, ctx: Ctx) -> Room:
         return Room.of(await get_room(room_id, uow=ctx.uow))
 
     @patch(
         "/{room_id:uuid}",
         operation_id="updateRoom",
+        **needs(TokenScope.ROOMS_WRITE),
         responses=problems(401, 403, 404, 422),
         summary="Change a room (administrators)",
     )
@@ -73,6 +95,7 @@ class RoomController(Controller):
     @delete(
         "/{room_id:uuid}",
         operation_id="deleteRoom",
+        **needs(TokenScope.ROOMS_WRITE),
         responses=problems(401, 403, 404),
         summary="Remove a room (administrators)",
     )
@@ -84,6 +107,7 @@ class RoomController(Controller):
     @get(
         "/{room_id:uuid}/availability",
         operation_id="getRoomAvailability",
+        **needs(TokenScope.ROOMS_READ),
         responses=problems(401, 404, 422),
         summary="A room's bookings and gaps",
     )
