@@ -12,7 +12,6 @@ accident. `api_token_scopes` (an app-wide guard) checks the declaration against 
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -84,7 +83,6 @@ def api_token_scopes(connection: ASGIConnection[Any, Any, Any, Any], handler: Ba
         raise ScopeMissing(access)
 
 
-@functools.cache
 def _operation_class(access: Access, base: type[Operation]) -> type[Operation]:
     sentence = describe(access)
     scopes = [access.value] if isinstance(access, TokenScope) else []
