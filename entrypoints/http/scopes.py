@@ -94,8 +94,9 @@ def _operation_class(access: Access, base: type[Operation]) -> type[Operation]:
         def __post_init__(self) -> None:
             if hasattr(super(), "__post_init__"):
                 super().__post_init__()
-            self.description = f"{self.description}\n\n{sentence}" if self.description else sentence
+            operation: Operation = self
+            operation.description = f"{operation.description}\n\n{sentence}" if operation.description else sentence
             if access != SESSIONS_ONLY:
-                self.security = [{BEARER_SCHEME: scopes}]
+                operation.security = [{BEARER_SCHEME: scopes}]
 
     return DeclaredOperation
