@@ -250,6 +250,11 @@ MATRIX: tuple[Row, ...] = (
     page("GET /notifications",                                        "login  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
     page("POST /notifications/{notification_id}/read",                "login  404  404  404  404  303  404  404"),
     page("POST /notifications/read-all",                              "login  303  303  303  303  303  303  303"),
+    page("GET /tokens",                                               "login  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
+    page("POST /tokens",                                              "login  2xx  2xx  2xx  2xx  2xx  2xx  2xx",
+        body={"name": "Page token {unique}", "scopes": "events:read"}, note="answers the page with the new token shown once"),
+    page("POST /tokens/{token_id}/revoke",                            "login  303  303  303  303  303  303  303",
+        note="someone else's token is left alone: the answer is the same list"),
     page("GET /google",                                               "login  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
 )
 # fmt: on
