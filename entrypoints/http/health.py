@@ -106,6 +106,7 @@ class HealthController(Controller):
         responses={503: ResponseSpec(Health, description="A dependency failed; `failing` names it")},
     )
     async def details(self, request: Request[Any, Any, Any]) -> Response[Health]:
+        """The database, Redis and queue checks with their latency and failure detail (administrators)."""
         return _answer(await _checks(request), public=False)
 
 

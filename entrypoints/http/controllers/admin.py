@@ -29,6 +29,8 @@ class AdminController(Controller):
         summary="Make someone an administrator (administrators)",
     )
     async def promote(self, data: JSONBody[UserPromote], ctx: Ctx) -> User:
+        """Make the person with this email an administrator. They get administration at once (rights are read from
+        the database on every request)."""
         return User.of(
             await promote_user(PromoteUser(email=data.email, actor_id=ctx.actor.id), uow=ctx.uow, clock=ctx.clock)
         )
@@ -42,5 +44,7 @@ class AdminController(Controller):
         summary="Open notification streams per user, summed over every web process (administrators)",
     )
     async def connections(self, ctx: Ctx) -> Connections:
+        """How many people have the live notification stream open, and how many streams each, summed over every web
+        process."""
         per_user = await all_connections(ctx.container.connections.redis)
         return Connections(active_users=len(per_user), connections=sum(per_user.values()), per_user=per_user)

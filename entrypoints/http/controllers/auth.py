@@ -121,6 +121,8 @@ class AuthController(Controller):
         summary="Sign out everywhere: end every session of the signed-in user",
     )
     async def logout_all(self, request: Request[Any, Any, Any], ctx: Ctx) -> Response[None]:
+        """End every session of the signed-in person, on every device; their open notification streams close. API
+        tokens are not revoked (revoke them with DELETE /api/tokens/{id})."""
         await end_every_session(request, ctx.actor.id)
         return Response(None, status_code=HTTP_204_NO_CONTENT, cookies=[cleared_cookie()])
 
@@ -131,4 +133,5 @@ class MeController(Controller):
 
     @get("/", operation_id="getMe", **any_token(), responses=problems(401), summary="The signed-in user")
     async def me(self, ctx: Ctx) -> User:
+        """Who the caller is: the signed-in person, or the owner of the API token."""
         return User.of(await get_user(ctx.actor.id, uow=ctx.uow))

@@ -69,6 +69,9 @@ class CalendarFileController(Controller):
         summary="Publish the calendar at a secret subscription URL (a new URL each time; the old one stops)",
     )
     async def open_feed(self, calendar_id: CalendarId, ctx: Ctx) -> CalendarFeed:
+        """Publish the calendar as a secret iCalendar subscription address (for Google, Outlook, Apple Calendar),
+        answered as `url`. Asking again replaces the address; the old one stops working. The calendar's owner
+        only."""
         token = await open_calendar_feed(calendar_id, actor_id=ctx.actor.id, uow=ctx.uow, clock=ctx.clock)
         base = ctx.container.settings.public_base_url.rstrip("/")
         return CalendarFeed(url=f"{base}{FEED_PATH}/{token}{FEED_SUFFIX}")
@@ -82,6 +85,7 @@ class CalendarFileController(Controller):
         summary="Revoke the calendar's subscription URL",
     )
     async def revoke_feed(self, calendar_id: CalendarId, ctx: Ctx) -> None:
+        """Stop the calendar's subscription address: it answers 404 from now on. The calendar's owner only."""
         await revoke_calendar_feed(calendar_id, actor_id=ctx.actor.id, uow=ctx.uow)
 
     @post(
@@ -95,6 +99,8 @@ class CalendarFileController(Controller):
         request_max_body_size=MAX_CALENDAR_FILE_BYTES,
     )
     async def import_file(self, calendar_id: CalendarId, request: Request[Any, Any, Any], ctx: Ctx) -> ImportQueued:
+        """Import an iCalendar file into the calendar as a background job, answered as `job_id`; follow it with GET
+        /api/jobs/{job_id}. Its result has `imported` and `skipped` ([{uid, reason}]). Editors and the owner."""
         media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
         if media_type and media_type != CALENDAR_MEDIA_TYPE:
             raise ClientException(
@@ -120,6 +126,7 @@ class CalendarFileController(Controller):
         summary="One event (a series with its changed occurrences) as an iCalendar file",
     )
     async def download(self, event_id: EventId, ctx: Ctx) -> Response[bytes]:
+        """The event (a series with its exceptions) as an iCalendar file, for anyone who sees it."""
         body = await download_event(
             event_id, actor_id=ctx.actor.id, uow=ctx.uow, writer=ctx.container.calendar_file_writer
         )

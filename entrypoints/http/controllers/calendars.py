@@ -40,6 +40,8 @@ class CalendarController(Controller):
         summary="Calendars I am a member of",
     )
     async def list_calendars(self, ctx: Ctx) -> Response[CalendarList]:
+        """Every calendar I am a member of (my personal one, mine, those shared with me), with members and roles."""
+
         async def answer() -> bytes:
             calendars = await list_calendars(actor_id=ctx.actor.id, uow=ctx.uow)
             return encode_json(CalendarList(items=[Calendar.of(c) for c in calendars]))
@@ -55,6 +57,7 @@ class CalendarController(Controller):
         summary="Create a calendar I own",
     )
     async def create_calendar(self, data: JSONBody[CalendarCreate], ctx: Ctx) -> Calendar:
+        """A new calendar, owned by me. Share it with POST /api/calendars/{id}/members."""
         command = CreateCalendar(actor_id=ctx.actor.id, name=data.name, color=data.color, description=data.description)
         return Calendar.of(await create_calendar(command, uow=ctx.uow, clock=ctx.clock))
 
@@ -66,6 +69,7 @@ class CalendarController(Controller):
         summary="One calendar I am a member of",
     )
     async def get_calendar(self, calendar_id: CalendarId, ctx: Ctx) -> Calendar:
+        """One calendar I am a member of, with its members and their roles. Someone else's calendar is 404."""
         return Calendar.of(await get_calendar(calendar_id, actor_id=ctx.actor.id, uow=ctx.uow))
 
     @patch(
@@ -76,6 +80,7 @@ class CalendarController(Controller):
         summary="Rename or recolor a calendar",
     )
     async def update_calendar(self, calendar_id: CalendarId, data: JSONBody[CalendarUpdate], ctx: Ctx) -> Calendar:
+        """Change the calendar's name, colour or description: only the fields sent change. The owner only."""
         command = UpdateCalendar(actor_id=ctx.actor.id, calendar_id=calendar_id, changes=data.changes())
         return Calendar.of(await update_calendar(command, uow=ctx.uow, clock=ctx.clock))
 
@@ -87,6 +92,7 @@ class CalendarController(Controller):
         summary="Delete a calendar and its events",
     )
     async def delete_calendar(self, calendar_id: CalendarId, ctx: Ctx) -> None:
+        """Delete the calendar and its events. The owner only; a personal calendar cannot be deleted."""
         await delete_calendar(
             DeleteCalendar(actor_id=ctx.actor.id, calendar_id=calendar_id), uow=ctx.uow, clock=ctx.clock
         )
@@ -99,6 +105,8 @@ class CalendarController(Controller):
         summary="Share a calendar with someone",
     )
     async def share(self, calendar_id: CalendarId, data: JSONBody[MemberAdd], ctx: Ctx) -> Calendar:
+        """Give a person (by email) a role in the calendar: viewer, editor or owner; sent again, it changes their
+        role. The owner only."""
         command = ShareCalendar(
             actor_id=ctx.actor.id, calendar_id=calendar_id, email=data.email, role=data.calendar_role()
         )
@@ -113,5 +121,6 @@ class CalendarController(Controller):
         status_code=HTTP_204_NO_CONTENT,
     )
     async def unshare(self, calendar_id: CalendarId, user_id: UserId, ctx: Ctx) -> None:
+        """Take a member off the calendar. Owners may take anyone off but the calendar's owner; a member may leave."""
         command = UnshareCalendar(actor_id=ctx.actor.id, calendar_id=calendar_id, user_id=user_id)
         await unshare_calendar(command, uow=ctx.uow, clock=ctx.clock)

@@ -98,6 +98,9 @@ class EventController(Controller):
         ],
         calendar_id: Annotated[UUID | None, QueryParameter(name="calendar_id", required=False)] = None,
     ) -> Response[EventList]:
+        """Every occurrence I can see (in my calendars, or as a participant) that overlaps [start, end), sorted by
+        start. A series answers one item per occurrence, with `series_id`, `recurrence_id` and `is_override`."""
+
         async def answer() -> bytes:
             events = await list_events(
                 actor_id=ctx.actor.id, start=start, end=end, calendar_id=calendar_id, uow=ctx.uow
@@ -117,6 +120,9 @@ class EventController(Controller):
         before_request=limit_events_created,
     )
     async def create_event(self, data: JSONBody[EventCreate], ctx: Ctx) -> Response[Event]:
+        """A new event (or series, with `recurrence`), in my personal calendar unless `calendar_id` names one I may
+        edit. A `room_id` books the room: a room already booked for an overlapping slot is 409 with the slot in
+        the way. `participants` are invited (their bell rings)."""
         command = CreateEvent(
             actor_id=ctx.actor.id,
             event=data.new_event(),
@@ -133,6 +139,8 @@ class EventController(Controller):
         summary="One event, with its ETag",
     )
     async def get_event(self, event_id: EventId, ctx: Ctx) -> Response[Event]:
+        """One event I can see, with its participants and their answers; its ETag is its version, for If-Match.
+        Someone else's event is 404."""
         return with_etag(await get_event(event_id, actor_id=ctx.actor.id, uow=ctx.uow))
 
     @patch(
@@ -145,6 +153,9 @@ class EventController(Controller):
     async def update_event(
         self, event_id: EventId, data: JSONBody[EventUpdate], ctx: Ctx, if_match: IfMatch = None
     ) -> Response[Event]:
+        """Change the event: only the fields sent change (`participants`, when sent, is the whole new guest list).
+        Send the ETag you read in If-Match: a change someone made meanwhile is 412. The organizer and the
+        calendar's editors."""
         command = UpdateEvent(
             actor_id=ctx.actor.id,
             event_id=event_id,
@@ -162,6 +173,7 @@ class EventController(Controller):
         summary="Cancel an event and tell its participants",
     )
     async def cancel_event(self, event_id: EventId, ctx: Ctx, if_match: IfMatch = None) -> None:
+        """Cancel the event (a series: every occurrence) and tell its participants; its room is free again."""
         command = CancelEvent(actor_id=ctx.actor.id, event_id=event_id, expected_version=expected_version(if_match))
         await cancel_event(command, uow=ctx.uow, clock=ctx.clock)
 
@@ -173,6 +185,7 @@ class EventController(Controller):
         summary="Invite someone",
     )
     async def add_participant(self, event_id: EventId, data: JSONBody[ParticipantAdd], ctx: Ctx) -> Response[Event]:
+        """Invite one more person, by email."""
         command = AddParticipant(actor_id=ctx.actor.id, event_id=event_id, email=data.email)
         return with_etag(await add_participant(command, uow=ctx.uow, clock=ctx.clock), HTTP_201_CREATED)
 
@@ -184,6 +197,7 @@ class EventController(Controller):
         summary="Take someone off the guest list",
     )
     async def remove_participant(self, event_id: EventId, user_id: UserId, ctx: Ctx) -> None:
+        """Take someone off the guest list: the organizer and editors may, and a participant may leave."""
         command = RemoveParticipant(actor_id=ctx.actor.id, event_id=event_id, user_id=user_id)
         await remove_participant(command, uow=ctx.uow, clock=ctx.clock)
 
@@ -195,6 +209,8 @@ class EventController(Controller):
         summary="Answer an invitation",
     )
     async def respond(self, event_id: EventId, data: JSONBody[ResponseIn], ctx: Ctx) -> Response[Event]:
+        """Answer an invitation: accepted, declined or tentative; with `recurrence_id`, for that one occurrence of
+        a series only. The organizer is told."""
         command = Respond(
             actor_id=ctx.actor.id,
             event_id=event_id,
@@ -211,6 +227,7 @@ class EventController(Controller):
         summary="One occurrence of a series",
     )
     async def get_occurrence(self, event_id: EventId, recurrence_id: RecurrenceId, ctx: Ctx) -> Response[Event]:
+        """One occurrence of a series, as the window query answers it, with its own ETag."""
         query = GetOccurrence(
             actor_id=ctx.actor.id, event_id=event_id, recurrence_id=parse_recurrence_id(recurrence_id)
         )
@@ -232,6 +249,8 @@ class EventController(Controller):
         occurrence_scope: Scope = OccurrenceScope.THIS,
         if_match: IfMatch = None,
     ) -> Response[Event]:
+        """Change one occurrence (`scope=this`, an override) or it and the following ones (`scope=following`: the
+        series is split there)."""
         command = UpdateOccurrence(
             actor_id=ctx.actor.id,
             event_id=event_id,
@@ -258,6 +277,8 @@ class EventController(Controller):
         occurrence_scope: Scope = OccurrenceScope.THIS,
         if_match: IfMatch = None,
     ) -> None:
+        """Cancel one occurrence (`scope=this`) or it and the following ones (`scope=following`); the participants
+        are told."""
         command = CancelOccurrence(
             actor_id=ctx.actor.id,
             event_id=event_id,

@@ -68,6 +68,8 @@ class GoogleController(Controller):
         google: Google,
         redirect: Annotated[bool, QueryParameter(name="redirect", description="Redirect (default) or JSON")] = True,
     ) -> Response[Any]:
+        """Start connecting my Google account: redirects to Google's consent page (or answers its address with
+        redirect=false)."""
         url = await begin_connection(
             BeginConnection(actor_id=ctx.actor.id),
             oauth=google.oauth,
@@ -96,6 +98,7 @@ class GoogleController(Controller):
         code: Annotated[str, QueryParameter(name="code", max_length=2000)] = "",
         error: Annotated[str | None, QueryParameter(name="error", max_length=200)] = None,
     ) -> Response[Any]:
+        """Where Google's consent page sends the browser back: stores the grant and starts the first sync as a job."""
         if error:
             raise InvalidInput("error", f"Google did not grant access: {error}")
         if not code or not oauth_state:
@@ -123,6 +126,8 @@ class GoogleController(Controller):
         status_code=HTTP_204_NO_CONTENT,
     )
     async def disconnect(self, ctx: Ctx, google: Google) -> None:
+        """Disconnect my Google account: its push channels are stopped, the grant revoked, its mirrored calendars
+        removed."""
         await disconnect(
             DisconnectGoogle(actor_id=ctx.actor.id),
             uow=ctx.uow,
@@ -181,6 +186,7 @@ class WebhookController(Controller):
         dependencies=configured_google_dependency,
     )
     async def setup(self, user_id: UserId, ctx: Ctx, google: Google) -> TaskQueued:
+        """Open (or renew) the Google push channels of the person's calendars. The person or an administrator."""
         _ensure_self_or_admin(ctx.actor, user_id)
         task_id = await google.queue.watch_calendars(user_id)
         return TaskQueued(task_id=task_id, status_url=f"/webhook/task-status/{task_id}")
@@ -194,6 +200,7 @@ class WebhookController(Controller):
         status_code=HTTP_204_NO_CONTENT,
     )
     async def unsubscribe(self, channel_id: Annotated[str, Parameter(max_length=64)], ctx: Ctx, google: Google) -> None:
+        """Stop one of my Google push channels."""
         await unsubscribe_channel(
             UnsubscribeChannel(channel_id=channel_id, actor_id=ctx.actor.id, is_admin=ctx.actor.is_admin),
             uow=ctx.uow,
@@ -208,6 +215,7 @@ class WebhookController(Controller):
         summary="Channels, expirations, last sync and last message number (the person or admins)",
     )
     async def status(self, user_id: UserId, ctx: Ctx, google: Google) -> WebhookStatus:
+        """The person's Google push channels and when each expires. The person or an administrator."""
         _ensure_self_or_admin(ctx.actor, user_id)
         return WebhookStatus.of(str(user_id), await sync_status(user_id, uow=ctx.uow))
 
@@ -221,6 +229,7 @@ class WebhookController(Controller):
     async def task_status(
         self, task_id: Annotated[str, Parameter(max_length=300)], ctx: Ctx, google: Google
     ) -> TaskStatus:
+        """The state of one Google sync task (a SAQ job). Its person or an administrator."""
         owner = await _task_owner(task_id, ctx.uow)
         if owner is None or not (ctx.actor.is_admin or owner == ctx.actor.id):
             raise NotFound("task", task_id)

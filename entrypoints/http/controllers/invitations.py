@@ -41,6 +41,7 @@ class InvitationController(Controller):
     async def create(
         self, request: Request[Any, Any, Any], data: JSONBody[InvitationCreate], ctx: Ctx
     ) -> InvitationLink:
+        """A single-use sign-up link for one email address, good for 7 days (administrators)."""
         invitation, token = await invite(
             InviteUser(email=data.email, actor_id=ctx.actor.id),
             uow=ctx.uow,

@@ -43,6 +43,8 @@ class JobController(Controller):
         summary="A job's status and progress",
     )
     async def get_job(self, job_id: JobId, ctx: Ctx) -> Job:
+        """A background job's kind, status (queued, active, complete, partial, failed) and progress 0-100. Mine, or
+        any for administrators."""
         return Job.of(await get_job(job_id, actor_id=ctx.actor.id, is_admin=ctx.actor.is_admin, uow=ctx.uow))
 
     @get(
@@ -53,6 +55,7 @@ class JobController(Controller):
         summary="What a job loaded (so far)",
     )
     async def result(self, job_id: JobId, ctx: Ctx) -> JobResult:
+        """What a finished job did (an import: `imported` and `skipped`)."""
         job = await get_job(job_id, actor_id=ctx.actor.id, is_admin=ctx.actor.is_admin, uow=ctx.uow)
         return JobResult(
             job_id=str(job.id),
@@ -70,6 +73,7 @@ class JobController(Controller):
         summary="The sources a partial job could not load, and why",
     )
     async def missing_sources(self, job_id: JobId, ctx: Ctx) -> MissingSources:
+        """The sources a partial job could not load; a cron task retries them every 5 minutes for 3 hours."""
         job = await get_job(job_id, actor_id=ctx.actor.id, is_admin=ctx.actor.is_admin, uow=ctx.uow)
         return MissingSources(job_id=str(job.id), items=[JobSource.of(source) for source in job.missing_sources])
 
@@ -81,6 +85,8 @@ class JobController(Controller):
         summary="Whether and until when a partial job is retried",
     )
     async def retry_status(self, job_id: JobId, ctx: Ctx) -> RetryStatus:
+        """Where the automatic retry of a partial job stands: attempts, sources still missing, when it gives up,
+        whether it will retry."""
         job = await get_job(job_id, actor_id=ctx.actor.id, is_admin=ctx.actor.is_admin, uow=ctx.uow)
         return RetryStatus(
             job_id=str(job.id),
@@ -102,6 +108,7 @@ class JobController(Controller):
         summary="Run the missing sources of a partial job again",
     )
     async def retry(self, job_id: JobId, ctx: Ctx, google: Google) -> RetryQueued:
+        """Retry a partial job's missing sources now; a job that is not partial is 409."""
         job = await get_job(job_id, actor_id=ctx.actor.id, is_admin=ctx.actor.is_admin, uow=ctx.uow)
         if job.status is not JobStatus.PARTIAL:
             raise Conflict(f"only a partial job can be retried; this one is {job.status.value}")

@@ -47,6 +47,8 @@ class NotificationController(Controller):
         ] = None,
         limit: Annotated[int, QueryParameter(name="limit", ge=1, le=100)] = 50,
     ) -> NotificationList:
+        """My notifications, newest first, a page at a time (`next_cursor`); `unread=true` for the unread ones
+        only."""
         before = int(cursor) if cursor and cursor.isdigit() and len(cursor) <= 18 else None
         page = await list_notifications(
             actor_id=ctx.actor.id, uow=ctx.uow, cursor=before, unread_only=unread, limit=limit
@@ -64,6 +66,7 @@ class NotificationController(Controller):
         summary="How many unread",
     )
     async def unread_count(self, ctx: Ctx) -> Count:
+        """How many of my notifications are unread."""
         return Count(count=await count_unread(actor_id=ctx.actor.id, uow=ctx.uow))
 
     @post(
@@ -75,6 +78,7 @@ class NotificationController(Controller):
         summary="Mark one read",
     )
     async def read(self, notification_id: NotificationId, ctx: Ctx) -> Notification:
+        """Mark one of my notifications read."""
         notification = await read_notification(
             ReadNotification(notification_id=notification_id, actor_id=ctx.actor.id),
             uow=ctx.uow,
@@ -91,6 +95,7 @@ class NotificationController(Controller):
         summary="Mark all read",
     )
     async def read_all(self, ctx: Ctx) -> ReadAll:
+        """Mark all my notifications read; answers how many changed."""
         return ReadAll(
             updated=await read_all_notifications(
                 ReadAllNotifications(actor_id=ctx.actor.id), uow=ctx.uow, publisher=ctx.publisher
@@ -111,6 +116,8 @@ class NotificationController(Controller):
         channels: NamedDependency[ChannelsPlugin],
         last_event_id: Annotated[str | None, HeaderParameter(name="Last-Event-ID", required=False)] = None,
     ) -> ServerSentEvent:
+        """Server-sent events: each new notification as it is stored (`id:` its order, for Last-Event-ID replay),
+        unread counts, and a keepalive comment at least every 30 s. The stream ends with the session or token."""
         container = ctx.container
 
         async def missed(user_id: UUID, after_seq: int, limit: int) -> list[DomainNotification]:

@@ -41,6 +41,7 @@ class RoomController(Controller):
         summary="Every meeting room",
     )
     async def list_rooms(self, ctx: Ctx) -> RoomList:
+        """Every meeting room, with its seats and location."""
         return RoomList(items=[Room.of(r) for r in await list_rooms(uow=ctx.uow)])
 
     @post(
@@ -51,6 +52,7 @@ class RoomController(Controller):
         summary="Add a room (administrators)",
     )
     async def create_room(self, data: JSONBody[RoomCreate], ctx: Ctx) -> Room:
+        """Add a meeting room (administrators)."""
         command = CreateRoom(actor_id=ctx.actor.id, name=data.name, capacity=data.capacity, location=data.location)
         return Room.of(await create_room(command, uow=ctx.uow, clock=ctx.clock))
 
@@ -68,6 +70,7 @@ class RoomController(Controller):
         end: End,
         capacity: Annotated[int, QueryParameter(name="capacity", ge=1, le=MAX_CAPACITY)] = 1,
     ) -> RoomList:
+        """Rooms free for the whole of [start, end), with at least `capacity` seats."""
         rooms = await find_free_rooms(start=start, end=end, capacity=capacity, uow=ctx.uow)
         return RoomList(items=[Room.of(r) for r in rooms])
 
@@ -79,6 +82,7 @@ class RoomController(Controller):
         summary="One room",
     )
     async def get_room(self, room_id: RoomId, ctx: Ctx) -> Room:
+        """One meeting room."""
         return Room.of(await get_room(room_id, uow=ctx.uow))
 
     @patch(
@@ -89,6 +93,7 @@ class RoomController(Controller):
         summary="Change a room (administrators)",
     )
     async def update_room(self, room_id: RoomId, data: JSONBody[RoomUpdate], ctx: Ctx) -> Room:
+        """Change a room's name, seats or location: only the fields sent change (administrators)."""
         command = UpdateRoom(actor_id=ctx.actor.id, room_id=room_id, changes=data.changes())
         return Room.of(await update_room(command, uow=ctx.uow))
 
@@ -100,6 +105,7 @@ class RoomController(Controller):
         summary="Remove a room (administrators)",
     )
     async def delete_room(self, room_id: RoomId, ctx: Ctx) -> None:
+        """Remove a room (administrators); events that booked it keep their times without it."""
         await delete_room(DeleteRoom(actor_id=ctx.actor.id, room_id=room_id), uow=ctx.uow)
         # Its bookings lost their room id; who saw them is not worth a query for so rare a write.
         await ctx.reads.forget_everyone()
@@ -112,4 +118,5 @@ class RoomController(Controller):
         summary="A room's bookings and gaps",
     )
     async def availability(self, room_id: RoomId, ctx: Ctx, start: Start, end: End) -> Availability:
+        """The room's bookings overlapping [start, end) and the free slots between them."""
         return Availability.of(await room_availability(room_id, start=start, end=end, uow=ctx.uow))
