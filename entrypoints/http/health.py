@@ -95,6 +95,8 @@ class HealthController(Controller):
         responses={503: ResponseSpec(Health, description="A dependency failed; `failing` names it")},
     )
     async def health(self, request: Request[Any, Any, Any]) -> Response[Health]:
+        """Whether the database, Redis and the queue answer: 200 when all do, 503 naming the failing ones. No sign-
+        in needed."""
         return _answer(await _checks(request), public=True)
 
     @get(

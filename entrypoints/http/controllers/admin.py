@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from litestar import Controller, get, post
-from litestar.params import JSONBody
 
 from application.accounts.dto import PromoteUser
 from application.accounts.promote_user import promote_user
@@ -11,8 +10,9 @@ from domain.accounts.api_token import TokenScope
 from entrypoints.guards import admins_only
 from entrypoints.http.dependencies import Ctx
 from entrypoints.http.problems import problems
+from entrypoints.http.schemas.examples import UserPromoteBody
 from entrypoints.http.schemas.notifications import Connections
-from entrypoints.http.schemas.users import User, UserPromote
+from entrypoints.http.schemas.users import User
 from entrypoints.http.scopes import needs
 from entrypoints.http.sse import all_connections
 
@@ -28,7 +28,7 @@ class AdminController(Controller):
         responses=problems(401, 403, 404, 422),
         summary="Make someone an administrator (administrators)",
     )
-    async def promote(self, data: JSONBody[UserPromote], ctx: Ctx) -> User:
+    async def promote(self, data: UserPromoteBody, ctx: Ctx) -> User:
         """Make the person with this email an administrator. They get administration at once (rights are read from
         the database on every request)."""
         return User.of(

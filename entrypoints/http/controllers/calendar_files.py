@@ -147,6 +147,8 @@ class CalendarFeedController(Controller):
         security=[],
     )
     async def feed(self, name: Annotated[str, Parameter(description="{token}.ics")], ctx: Ctx) -> Response[bytes]:
+        """A calendar's events as an iCalendar feed, for calendar apps to subscribe to. The secret address (from
+        POST /api/calendars/{id}/feed) is the key: no sign-in."""
         if not name.endswith(FEED_SUFFIX):
             raise NotFound("feed")
         body = await read_calendar_feed(

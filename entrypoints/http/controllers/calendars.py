@@ -6,7 +6,7 @@ from typing import Annotated, cast
 from uuid import UUID
 
 from litestar import Controller, MediaType, Response, delete, get, patch, post
-from litestar.params import JSONBody, Parameter
+from litestar.params import Parameter
 from litestar.serialization import encode_json
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
@@ -21,7 +21,8 @@ from application.scheduling.update_calendar import update_calendar
 from domain.accounts.api_token import TokenScope
 from entrypoints.http.dependencies import Ctx
 from entrypoints.http.problems import problems
-from entrypoints.http.schemas.calendars import Calendar, CalendarCreate, CalendarList, CalendarUpdate, MemberAdd
+from entrypoints.http.schemas.calendars import Calendar, CalendarList
+from entrypoints.http.schemas.examples import CalendarCreateBody, CalendarUpdateBody, MemberAddBody
 from entrypoints.http.scopes import needs
 
 CalendarId = Annotated[UUID, Parameter(description="Calendar id")]
@@ -56,7 +57,7 @@ class CalendarController(Controller):
         responses=problems(401, 422),
         summary="Create a calendar I own",
     )
-    async def create_calendar(self, data: JSONBody[CalendarCreate], ctx: Ctx) -> Calendar:
+    async def create_calendar(self, data: CalendarCreateBody, ctx: Ctx) -> Calendar:
         """A new calendar, owned by me. Share it with POST /api/calendars/{id}/members."""
         command = CreateCalendar(actor_id=ctx.actor.id, name=data.name, color=data.color, description=data.description)
         return Calendar.of(await create_calendar(command, uow=ctx.uow, clock=ctx.clock))
@@ -79,7 +80,7 @@ class CalendarController(Controller):
         responses=problems(401, 403, 404, 422),
         summary="Rename or recolor a calendar",
     )
-    async def update_calendar(self, calendar_id: CalendarId, data: JSONBody[CalendarUpdate], ctx: Ctx) -> Calendar:
+    async def update_calendar(self, calendar_id: CalendarId, data: CalendarUpdateBody, ctx: Ctx) -> Calendar:
         """Change the calendar's name, colour or description: only the fields sent change. The owner only."""
         command = UpdateCalendar(actor_id=ctx.actor.id, calendar_id=calendar_id, changes=data.changes())
         return Calendar.of(await update_calendar(command, uow=ctx.uow, clock=ctx.clock))
@@ -104,7 +105,7 @@ class CalendarController(Controller):
         responses=problems(401, 403, 404, 422),
         summary="Share a calendar with someone",
     )
-    async def share(self, calendar_id: CalendarId, data: JSONBody[MemberAdd], ctx: Ctx) -> Calendar:
+    async def share(self, calendar_id: CalendarId, data: MemberAddBody, ctx: Ctx) -> Calendar:
         """Give a person (by email) a role in the calendar: viewer, editor or owner; sent again, it changes their
         role. The owner only."""
         command = ShareCalendar(

@@ -6,7 +6,7 @@ from typing import Annotated, cast
 from uuid import UUID
 
 from litestar import Controller, MediaType, Response, delete, get, patch, post
-from litestar.params import HeaderParameter, JSONBody, Parameter, QueryParameter
+from litestar.params import HeaderParameter, Parameter, QueryParameter
 from litestar.serialization import encode_json
 from litestar.status_codes import HTTP_201_CREATED
 
@@ -40,13 +40,10 @@ from entrypoints.http.rate_limits import limit_events_created
 from entrypoints.http.schemas.events import (
     RECURRENCE_ID_LENGTH,
     Event,
-    EventCreate,
     EventList,
-    EventUpdate,
-    ParticipantAdd,
-    ResponseIn,
     parse_recurrence_id,
 )
+from entrypoints.http.schemas.examples import EventCreateBody, EventUpdateBody, ParticipantAddBody, ResponseBody
 from entrypoints.http.schemas.fields import AwareDateTime
 from entrypoints.http.scopes import needs
 from entrypoints.http.unset import unset_to_domain
@@ -119,7 +116,7 @@ class EventController(Controller):
         summary="Create an event, book its room, invite people",
         before_request=limit_events_created,
     )
-    async def create_event(self, data: JSONBody[EventCreate], ctx: Ctx) -> Response[Event]:
+    async def create_event(self, data: EventCreateBody, ctx: Ctx) -> Response[Event]:
         """A new event (or series, with `recurrence`), in my personal calendar unless `calendar_id` names one I may
         edit. A `room_id` books the room: a room already booked for an overlapping slot is 409 with the slot in
         the way. `participants` are invited (their bell rings)."""
@@ -151,7 +148,7 @@ class EventController(Controller):
         summary="Change an event (If-Match guards against races)",
     )
     async def update_event(
-        self, event_id: EventId, data: JSONBody[EventUpdate], ctx: Ctx, if_match: IfMatch = None
+        self, event_id: EventId, data: EventUpdateBody, ctx: Ctx, if_match: IfMatch = None
     ) -> Response[Event]:
         """Change the event: only the fields sent change (`participants`, when sent, is the whole new guest list).
         Send the ETag you read in If-Match: a change someone made meanwhile is 412. The organizer and the
@@ -184,7 +181,7 @@ class EventController(Controller):
         responses=problems(401, 403, 404, 409, 422),
         summary="Invite someone",
     )
-    async def add_participant(self, event_id: EventId, data: JSONBody[ParticipantAdd], ctx: Ctx) -> Response[Event]:
+    async def add_participant(self, event_id: EventId, data: ParticipantAddBody, ctx: Ctx) -> Response[Event]:
         """Invite one more person, by email."""
         command = AddParticipant(actor_id=ctx.actor.id, event_id=event_id, email=data.email)
         return with_etag(await add_participant(command, uow=ctx.uow, clock=ctx.clock), HTTP_201_CREATED)
@@ -208,7 +205,7 @@ class EventController(Controller):
         responses=problems(401, 404, 409, 422),
         summary="Answer an invitation",
     )
-    async def respond(self, event_id: EventId, data: JSONBody[ResponseIn], ctx: Ctx) -> Response[Event]:
+    async def respond(self, event_id: EventId, data: ResponseBody, ctx: Ctx) -> Response[Event]:
         """Answer an invitation: accepted, declined or tentative; with `recurrence_id`, for that one occurrence of
         a series only. The organizer is told."""
         command = Respond(
@@ -244,7 +241,7 @@ class EventController(Controller):
         self,
         event_id: EventId,
         recurrence_id: RecurrenceId,
-        data: JSONBody[EventUpdate],
+        data: EventUpdateBody,
         ctx: Ctx,
         occurrence_scope: Scope = OccurrenceScope.THIS,
         if_match: IfMatch = None,

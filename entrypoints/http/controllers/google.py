@@ -151,6 +151,8 @@ class WebhookController(Controller):
         status_code=HTTP_202_ACCEPTED,
     )
     async def receive(self, request: Request[Any, Any, Any], ctx: Ctx, google: Google) -> Response[PushAnswer]:
+        """Google Calendar's push notifications: answers 202 at once and syncs the calendar in the background.
+        Checked by channel id and token, not by sign-in."""
         headers = request.headers
         channel_id = headers.get("x-goog-channel-id", "")
         state = headers.get("x-goog-resource-state", "")

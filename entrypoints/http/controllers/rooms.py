@@ -6,7 +6,7 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, delete, get, patch, post
-from litestar.params import JSONBody, Parameter, QueryParameter
+from litestar.params import Parameter, QueryParameter
 
 from application.scheduling.create_room import create_room
 from application.scheduling.delete_room import delete_room
@@ -20,8 +20,9 @@ from domain.accounts.api_token import TokenScope
 from domain.scheduling.room import MAX_CAPACITY
 from entrypoints.http.dependencies import Ctx
 from entrypoints.http.problems import problems
+from entrypoints.http.schemas.examples import RoomCreateBody, RoomUpdateBody
 from entrypoints.http.schemas.fields import AwareDateTime
-from entrypoints.http.schemas.rooms import Availability, Room, RoomCreate, RoomList, RoomUpdate
+from entrypoints.http.schemas.rooms import Availability, Room, RoomList
 from entrypoints.http.scopes import needs
 
 RoomId = Annotated[UUID, Parameter(description="Room id")]
@@ -51,7 +52,7 @@ class RoomController(Controller):
         responses=problems(401, 403, 422),
         summary="Add a room (administrators)",
     )
-    async def create_room(self, data: JSONBody[RoomCreate], ctx: Ctx) -> Room:
+    async def create_room(self, data: RoomCreateBody, ctx: Ctx) -> Room:
         """Add a meeting room (administrators)."""
         command = CreateRoom(actor_id=ctx.actor.id, name=data.name, capacity=data.capacity, location=data.location)
         return Room.of(await create_room(command, uow=ctx.uow, clock=ctx.clock))
@@ -92,7 +93,7 @@ class RoomController(Controller):
         responses=problems(401, 403, 404, 422),
         summary="Change a room (administrators)",
     )
-    async def update_room(self, room_id: RoomId, data: JSONBody[RoomUpdate], ctx: Ctx) -> Room:
+    async def update_room(self, room_id: RoomId, data: RoomUpdateBody, ctx: Ctx) -> Room:
         """Change a room's name, seats or location: only the fields sent change (administrators)."""
         command = UpdateRoom(actor_id=ctx.actor.id, room_id=room_id, changes=data.changes())
         return Room.of(await update_room(command, uow=ctx.uow))
