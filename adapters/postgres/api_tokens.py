@@ -107,6 +107,15 @@ class PostgresApiTokens:
             last_used_from=row.last_used_from,
         )
 
+    async def is_live(self, token_id: UUID, *, now: datetime) -> bool:
+        async with self._sessions() as db:
+            found = await db.execute(
+                select(_TOKENS.c.id).where(
+                    _TOKENS.c.id == token_id, or_(_TOKENS.c.expires_at.is_(None), _TOKENS.c.expires_at > now)
+                )
+            )
+            return found.first() is not None
+
     async def note_use(self, token_id: UUID, *, at: datetime, address: str | None) -> None:
         async with self._sessions.begin() as db:
             await db.execute(

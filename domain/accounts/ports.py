@@ -77,6 +77,10 @@ class ApiTokenStore(Protocol):
         """The live token with this digest and its owner; None when revoked, expired or unknown."""
         ...
 
+    async def is_live(self, token_id: UUID, *, now: datetime) -> bool:
+        """Whether the token is still kept and unexpired (an open stream checks it as it goes)."""
+        ...
+
     async def note_use(self, token_id: UUID, *, at: datetime, address: str | None) -> None:
         """Remember when and from where the token was last used."""
         ...

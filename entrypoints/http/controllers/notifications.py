@@ -131,6 +131,8 @@ class NotificationController(Controller):
         actor = ctx.actor
 
         async def still_signed_in() -> bool:
+            if actor.api_token_id is not None:  # a revoked token's stream ends too
+                return await container.accounts.api_tokens.is_live(actor.api_token_id, now=container.clock.now())
             session_id = actor.session_id
             return session_id is None or await container.accounts.checked.holder(session_id, actor.id) is not None
 
