@@ -14,6 +14,7 @@ from litestar.openapi.plugins import JsonRenderPlugin
 
 from entrypoints.bootstrap import Container, bootstrap
 from entrypoints.http.controllers.admin import AdminController
+from entrypoints.http.controllers.api_tokens import ApiTokenController
 from entrypoints.http.controllers.auth import AuthController, MeController
 from entrypoints.http.controllers.calendar_files import CalendarFeedController, CalendarFileController
 from entrypoints.http.controllers.calendars import CalendarController
@@ -30,6 +31,7 @@ from entrypoints.http.headers import security_headers
 from entrypoints.http.health import HealthController
 from entrypoints.http.monitor import monitor_router
 from entrypoints.http.rate_limits import rate_limit_middleware
+from entrypoints.http.scopes import api_token_scopes
 from entrypoints.http.sessions import renew_session_cookie
 from entrypoints.http.sse import CONNECTIONS_TTL_S, ConnectionRegistry
 from entrypoints.logs import RequestIdMiddleware, configure_logging, send_request_id
@@ -75,6 +77,7 @@ def create_app(
             HealthController,
             AuthController,
             MeController,
+            ApiTokenController,
             CalendarController,
             CalendarFileController,
             CalendarFeedController,
@@ -89,6 +92,7 @@ def create_app(
             monitor_router(saq_config(settings, built.connections.queue)),
         ],
         dependencies=dependencies(built),
+        guards=[api_token_scopes],
         on_app_init=[built.auth.on_app_init],
         plugins=[
             problem_details_plugin(),
@@ -117,6 +121,8 @@ def create_app(
             path="/schema",
             # The schema as JSON only: a reference page would load its scripts from a CDN into our origin.
             render_plugins=[JsonRenderPlugin()],
+            # A handler's docstring is its operation's description (with its API-token scope added).
+            use_handler_docstrings=True,
         ),
         logging_config=None,
         request_max_body_size=MAX_REQUEST_BODY_BYTES,

@@ -30,6 +30,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB, ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.accounts import user
+from domain.accounts.api_token import MAX_NAME_LENGTH as MAX_TOKEN_NAME_LENGTH
 from domain.accounts.email import MAX_EMAIL_LENGTH
 from domain.notifications.notification import NotificationType
 from domain.scheduling import calendar, event, room
@@ -411,6 +412,23 @@ class InvitationRow(DefaultBase):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+
+
+class ApiTokenRow(DefaultBase):
+    """A person's API token; only the SHA-256 of its secret is kept. Revoking deletes the row."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (UniqueConstraint("token_digest"), Index("ix_api_tokens_user_id", "user_id"))
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(MAX_TOKEN_NAME_LENGTH))
+    scopes: Mapped[list[str]] = mapped_column(ARRAY(String(32)))
+    token_digest: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+    last_used_from: Mapped[str | None] = mapped_column(String(45))
 
 
 class CalendarFeedRow(DefaultBase):

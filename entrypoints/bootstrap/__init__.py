@@ -31,6 +31,7 @@ from adapters.ics.reader import IcalendarReader
 from adapters.ics.writer import IcalendarWriter
 from adapters.passwords import Argon2PasswordHasher
 from adapters.postgres.accounts import PostgresInvitations, PostgresSessions
+from adapters.postgres.api_tokens import PostgresApiTokens
 from adapters.postgres.cache_invalidation import ForgetStaleReads
 from adapters.postgres.engine import create_engine
 from adapters.postgres.outbox.progress import OutboxProgress
@@ -300,6 +301,7 @@ def bootstrap(
             sessions=session_store,
             checked=CheckedSessions(session_store, ttl_seconds=settings.session_check_ttl_seconds),
             invitations=PostgresInvitations(sessions),
+            api_tokens=PostgresApiTokens(sessions),
         ),
         tell_owner=tell_owner,
         forget_reads=forget_reads,

@@ -19,6 +19,7 @@ from litestar.plugins import InitPluginProtocol
 from entrypoints.settings import Settings
 from entrypoints.web.assets import static_routers
 from entrypoints.web.controllers.accounts import AccountPages
+from entrypoints.web.controllers.api_tokens import ApiTokenPages
 from entrypoints.web.controllers.calendar import CalendarPages
 from entrypoints.web.controllers.events import EventPages
 from entrypoints.web.controllers.google import GooglePages
@@ -60,6 +61,7 @@ def pages_router() -> Router:
             NotificationPages,
             GooglePages,
             InvitationPages,
+            ApiTokenPages,
         ],
         dependencies={"viewer": Provide(provide_viewer)},
         exception_handlers=html_error_handlers(),

@@ -14,7 +14,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from domain.accounts import invitation, user
+from domain.accounts import api_token, invitation, user
 from domain.accounts.email import MAX_EMAIL_LENGTH
 from domain.scheduling import calendar, event, recurrence, room
 from domain.scheduling.calendar import CalendarRole
@@ -72,6 +72,8 @@ DOMAIN_LIMITS: dict[tuple[str, str, str], int] = {
     ("RecurrenceIn", "exdates", "maxItems"): recurrence.MAX_RECURRENCE_DATES,
     ("RecurrenceIn", "rdates", "maxItems"): recurrence.MAX_RECURRENCE_DATES,
     ("ResponseIn", "recurrence_id", "maxLength"): RECURRENCE_ID_LENGTH,
+    ("ApiTokenCreate", "name", "maxLength"): api_token.MAX_NAME_LENGTH,
+    ("ApiTokenCreate", "scopes", "maxItems"): len(api_token.TokenScope),
 }
 # Lower bounds that are not a domain constant: "not empty", and the shortest thing an email can be.
 NON_EMPTY = {"minLength": 1}

@@ -41,7 +41,7 @@ SCHEDULING_TABLES = {
 }
 NOTIFICATION_TABLES = {"notifications", "notification_counters", "reminders"}
 GOOGLE_TABLES = {"jobs", "google_accounts", "google_calendars", "google_channels", "google_event_links"}
-ACCOUNT_TABLES = {"sessions", "invitations"}
+ACCOUNT_TABLES = {"sessions", "invitations", "api_tokens"}
 RECURRENCE_TABLES = {"event_occurrences"}
 ICS_TABLES = {"calendar_feeds"}
 
