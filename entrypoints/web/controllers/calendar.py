@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Annotated
+from uuid import UUID
 
 from litestar import Controller, get
 from litestar.params import QueryParameter
@@ -19,6 +20,8 @@ from entrypoints.http.dependencies import ClockDep, UoW
 from entrypoints.web.rendering import ViewerDep, page
 from entrypoints.web.week import day_bounds, lay_out, week_start
 
+# Where the grid opens when nothing is earlier: the working day's start.
+WORKING_DAY_STARTS = 9
 # Events in someone else's calendar that I was invited to: toggled like a calendar of their own.
 INVITATIONS = "invitations"
 
@@ -47,6 +50,16 @@ class Toggle:
     color: str
     shown: bool
     href: str
+
+
+def _editable(events: list[Occurrence], calendars: list[Calendar], viewer: ViewerDep) -> set[UUID]:
+    """The events the viewer may move and resize on the grid: those of calendars they edit (not mirrors)."""
+    by_id = {c.id: c for c in calendars}
+    return {
+        e.id
+        for e in events
+        if (calendar := by_id.get(e.calendar_id)) is not None and e.series.editable_by(viewer.user.id, calendar)
+    }
 
 
 def _hide_query(hidden: set[str]) -> str:
@@ -113,13 +126,16 @@ class CalendarPages(Controller):
         hidden = set(hide or [])
         today = clock.now().astimezone(zone).date()
         step = timedelta(days=len(days))
-        grid = lay_out(_shown(listing.events, calendars, hidden), days, zone, today)
+        shown = _shown(listing.events, calendars, hidden)
+        grid = lay_out(shown, days, zone, today)
         return page(
             "calendar.html",
             viewer=viewer,
             mode=mode,
             days=grid.days,
             rows=grid.rows,
+            opening_hour=grid.opening_hour(WORKING_DAY_STARTS),
+            editable=_editable(shown, calendars, viewer),
             more=listing.more,
             calendars=calendars,
             colors={c.id: c.color for c in calendars},
