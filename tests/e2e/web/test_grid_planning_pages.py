@@ -53,11 +53,10 @@ async def test_only_the_calendars_editors_get_events_they_can_move_and_an_occurr
     bob, bob_email = await person("bob")
     team = await ada.api("POST", "/api/calendars", {"name": "Team"})
     assert team.status_code == 201, team.text
-    shared = await ada.api("POST", f"/api/calendars/{team.json()['id']}/members", {"email": bob_email, "role": "viewer"})
+    member = {"email": bob_email, "role": "viewer"}
+    shared = await ada.api("POST", f"/api/calendars/{team.json()['id']}/members", member)
     assert shared.status_code in (200, 201), shared.text
-    review = await event(
-        ada, "Review", f"{DAY}T13:00:00+01:00", f"{DAY}T14:00:00+01:00", calendar_id=team.json()["id"]
-    )
+    review = await event(ada, "Review", f"{DAY}T13:00:00+01:00", f"{DAY}T14:00:00+01:00", calendar_id=team.json()["id"])
     standup = await event(
         ada,
         "Stand-up",

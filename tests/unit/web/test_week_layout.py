@@ -97,4 +97,5 @@ def test_each_day_knows_the_instant_each_of_its_rows_begins() -> None:
     (monday, *_) = lay_out([], WEEK, UTC, today=MONDAY_DATE).days
 
     assert len(monday.hours) == 24
-    assert monday.hours[0] == at(0) and monday.hours[13] == at(13)
+    assert monday.hours[0] == at(0)
+    assert monday.hours[13] == at(13)
