@@ -21,6 +21,7 @@ from entrypoints.web.assets import static_routers
 from entrypoints.web.controllers.accounts import AccountPages
 from entrypoints.web.controllers.calendar import CalendarPages
 from entrypoints.web.controllers.events import EventPages
+from entrypoints.web.controllers.find_a_time import FindATimePages
 from entrypoints.web.controllers.google import GooglePages
 from entrypoints.web.controllers.invitations import InvitationPages
 from entrypoints.web.controllers.notifications import NotificationPages
@@ -55,6 +56,7 @@ def pages_router() -> Router:
             AccountPages,
             CalendarPages,
             EventPages,
+            FindATimePages,
             OccurrencePages,
             RoomPages,
             NotificationPages,

@@ -214,3 +214,39 @@ async def test_the_grid_opens_at_the_working_day_or_an_earlier_event_and_hints_a
     await expect(column(page).get_by_role("link", name="Early call")).to_be_in_viewport()
     await expect(hint).to_be_hidden()
     await context.close()
+
+
+async def test_find_a_time_shows_who_is_busy_and_picking_a_suggestion_fills_the_times_and_the_room(
+    browser: Browser, site: str
+) -> None:
+    ada_context, ada = await signed_up_in(browser, site, "Europe/Berlin")  # the administrator: adds the room
+    bob_context, _ = await signed_up_in(browser, site, "Europe/Berlin")
+    bob_email = (await api_get(bob_context, "/api/me"))["email"]
+    room = await api_post(ada_context, "/api/rooms", {"name": "Everest", "capacity": 6})
+    assert room.status == 201, await room.text()
+    await made(bob_context, "Busy morning", f"{DAY}T09:00:00+01:00", f"{DAY}T10:30:00+01:00")
+
+    await ada.goto(f"/events/new?starts_at={DAY}T08:00:00Z&ends_at={DAY}T09:00:00Z")
+    await ada.get_by_label("Title").fill("Planning")
+    await ada.get_by_label("Participant email").first.fill(bob_email)
+    await ada.get_by_role("button", name="Find a time").click()
+
+    schedule = ada.locator("#find-a-time")
+    await expect(schedule.get_by_role("heading", level=2)).to_have_text("Find a time: Wednesday 10 March 2027")
+    await expect(schedule.get_by_role("listitem").filter(has_text=bob_email)).to_contain_text("busy 09:00\u201310:30")
+    await expect(schedule.locator(".busy")).not_to_have_count(0)
+    await expect(schedule.locator(".working")).not_to_have_count(0)
+    first = schedule.get_by_role("list", name="Suggested times").get_by_role("button").first
+    await expect(first).to_have_text("Wed 10 Mar 10:30\u201311:30")
+
+    await first.click()
+
+    await expect(ada.get_by_label("Starts")).to_have_value(f"{DAY}T10:30")
+    await expect(ada.get_by_label("Ends")).to_have_value(f"{DAY}T11:30")
+    await expect(ada.locator("#room_id option:checked")).to_contain_text("Everest")
+    await expect(schedule.locator(".proposal").first).to_have_attribute("title", "this event 10:30\u201311:30")
+    await ada.get_by_role("button", name="Create event").click()
+    await expect(ada.get_by_role("heading", level=1)).to_have_text("Planning")
+    await expect(ada.locator(".facts")).to_contain_text("Everest")
+    await ada_context.close()
+    await bob_context.close()
