@@ -92,3 +92,16 @@ async def test_the_grid_opens_at_nine_or_at_an_earlier_first_event(person: Visit
     assert day_column
     hours = day_column.group(1).split(" ")
     assert (len(hours), hours[0], hours[9]) == (24, f"{DAY[:-2]}04T23:00:00Z", f"{DAY}T08:00:00Z")
+
+
+async def test_the_grid_opens_at_my_own_working_day(person: Visitors) -> None:
+    ada, _ = await person("ada")
+    week = {day: [["07:30", "15:30"]] for day in ("mon", "tue", "wed", "thu", "fri")}
+    hours = await ada.api("PUT", "/api/me/working-hours", {"timezone": "Europe/Paris", "days": week})
+    assert hours.status_code == 200, hours.text
+
+    weekday = (await ada.open(f"/day?date={DAY}")).text
+    sunday = (await ada.open("/day?date=2031-03-09")).text
+
+    assert 'data-scroll-to-hour="7"' in weekday
+    assert 'data-scroll-to-hour="9"' in sunday  # no working hours that day: a usual day's start
