@@ -199,11 +199,11 @@ async def test_the_grid_opens_at_the_working_day_or_an_earlier_event_and_hints_a
     await page.goto(f"/day?date={DAY}")
     scroller = page.locator("#calendar .scroller")
     hour = (await box(page.locator(".axis .hour").first))["height"]
-    assert abs(await scroller.evaluate("s => s.scrollTop") - 9 * hour) < 2  # opens at 09:00
+    assert abs(await scroller.evaluate("s => s.scrollTop") - (9 - 1 / 3) * hour) < 2  # opens at 09:00
 
     await made(context, "Early call", f"{DAY}T04:00:00+01:00", f"{DAY}T04:30:00+01:00")
     await page.goto(f"/day?date={DAY}")
-    assert abs(await scroller.evaluate("s => s.scrollTop") - 4 * hour) < 2  # the 04:00 call is in sight
+    assert abs(await scroller.evaluate("s => s.scrollTop") - (4 - 1 / 3) * hour) < 2  # the 04:00 call is in sight
     await expect(page.locator("#earlier-hint")).to_be_hidden()
 
     await scroller.evaluate("s => { s.scrollTop = 12 * s.querySelector('.hour').offsetHeight; }")

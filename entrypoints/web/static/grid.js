@@ -445,7 +445,8 @@
 
   function openingScroll(scroller) {
     var hour = scroller.querySelector('.hour[data-hour="' + Number(scroller.dataset.scrollToHour) + '"]');
-    if (hour) scroller.scrollTop = hour.offsetTop - hour.parentElement.offsetTop;
+    // A third of the hour before stays in sight, so the opening hour's label is not cut by the sticky rows.
+    if (hour) scroller.scrollTop = hour.offsetTop - hour.parentElement.offsetTop - hour.offsetHeight / 3;
   }
 
   // Events that end above what the scroller shows (under its sticky day and all-day rows): the first
