@@ -250,3 +250,14 @@ async def test_find_a_time_shows_who_is_busy_and_picking_a_suggestion_fills_the_
     await expect(ada.locator(".facts")).to_contain_text("Everest")
     await ada_context.close()
     await bob_context.close()
+
+
+async def test_a_click_on_an_event_i_may_move_still_opens_it(browser: Browser, site: str) -> None:
+    context, page = await signed_up_in(browser, site, "Europe/Berlin")
+    await made(context, "Review", f"{DAY}T13:00:00+01:00", f"{DAY}T14:00:00+01:00")
+    await page.goto(f"/day?date={DAY}")
+
+    await column(page).get_by_role("link", name="Review").click()
+
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Review")
+    await context.close()

@@ -136,7 +136,6 @@
 
   function pressSlot(evt, column) {
     pressed = { kind: "slot", column: column, x: evt.clientX, y: evt.clientY, anchor: instantAt(column, evt.clientY), moved: false };
-    column.setPointerCapture(evt.pointerId);
   }
 
   function dragSlot(evt) {
@@ -171,7 +170,6 @@
     };
     pressed.newStarts = pressed.starts;
     pressed.newEnds = pressed.ends;
-    item.setPointerCapture(evt.pointerId);
   }
 
   function place(item, column, starts, ends) {
@@ -298,6 +296,12 @@
   document.addEventListener("pointermove", function (evt) {
     if (!pressed) return;
     if (!pressed.moved && Math.abs(evt.clientX - pressed.x) + Math.abs(evt.clientY - pressed.y) < DRAG_PX) return;
+    if (!pressed.moved) {
+      // Captured only once it is a drag: a capture from the press would send a click on an event's
+      // link to the event's box instead, and the link would not open.
+      var holder = pressed.item || pressed.column;
+      if (holder.isConnected) holder.setPointerCapture(evt.pointerId);
+    }
     pressed.moved = true;
     if (pressed.kind === "slot") dragSlot(evt); else dragEvent(evt);
   });
