@@ -192,6 +192,27 @@ async def test_arrow_keys_on_an_event_move_it_by_a_quarter_hour_and_shift_change
     await context.close()
 
 
+async def test_left_and_right_on_an_event_move_it_a_day_keeping_its_time_across_the_clock_change(
+    browser: Browser, site: str
+) -> None:
+    context, page = await signed_up_in(browser, site, "Europe/Berlin")
+    review = await made(context, "Review", "2027-03-27T13:00:00+01:00", "2027-03-27T14:00:00+01:00")  # a Saturday
+    await page.goto("/?date=2027-03-27")
+
+    await page.get_by_role("link", name="Review").focus()
+    await page.keyboard.press("ArrowRight")  # to Sunday 28 March, the day clocks go forward
+
+    await expect(page.locator("#grid-message")).to_contain_text("Review now Sun 28 Mar 13:00–14:00.")
+    stored = await api_get(context, f"/api/events/{review}")
+    assert (stored["starts_at"], stored["ends_at"]) == ("2027-03-28T11:00:00Z", "2027-03-28T12:00:00Z")
+    await expect(
+        page.get_by_role("list", name="Events on Sunday 28 March", exact=True).get_by_role("link")
+    ).to_be_focused()
+    await page.keyboard.press("ArrowRight")  # Sunday is the last day shown
+    await expect(page.locator("#grid-message")).to_contain_text("first or last day shown")
+    await context.close()
+
+
 async def test_the_grid_opens_at_the_working_day_or_an_earlier_event_and_hints_at_events_above(
     browser: Browser, site: str
 ) -> None:

@@ -1,5 +1,6 @@
 // Planning on the week and day grids: click or drag an empty slot to add an event there, drag an
-// event to move it and its bottom edge to change its end, and the same with the keyboard.
+// event to move it and its bottom edge to change its end, and the same with the keyboard (on an
+// event: up and down by a quarter hour, left and right by a day, Shift+up/down for its length).
 //
 // Each day column carries the instant each of its hour rows begins (data-hours, UTC), so a point
 // in a column reads as an instant by elapsed time, even on the nights clocks change. Changes go to
@@ -332,11 +333,31 @@
 
   var queue = { item: null, url: null, busy: false, starts: 0, ends: 0 };
 
-  function nudgeEvent(item, delta, resize) {
+  // The same wall-clock time on the day before or after (`days` -1 or 1), by the rows each day has;
+  // null at the edge of the days shown.
+  function sameTimeOnAnotherDay(instant, days) {
+    var columns = Array.prototype.slice.call(document.querySelectorAll("#calendar .day-column"));
+    var from = columnOf(instant), to = from && columns[columns.indexOf(from) + days];
+    if (!to) return null;
+    var hoursFrom = hoursOf(from), hoursTo = hoursOf(to);
+    for (var row = 0; row < hoursFrom.length; row++) {
+      if (hoursFrom[row] !== null && instant >= hoursFrom[row] && instant < hoursFrom[row] + HOUR) {
+        return hoursTo[row] === null ? null : hoursTo[row] + (instant - hoursFrom[row]);
+      }
+    }
+    return null;
+  }
+
+  function nudgeEvent(item, delta, resize, days) {
     if (queue.url !== item.dataset.patchUrl || !queue.busy) {
       queue = { item: item, url: item.dataset.patchUrl, busy: false, starts: Date.parse(item.dataset.starts), ends: Date.parse(item.dataset.ends) };
     }
-    if (resize) queue.ends = Math.max(queue.ends + delta, queue.starts + SNAP);
+    if (days) {
+      var moved = sameTimeOnAnotherDay(queue.starts, days);
+      if (moved === null) { say("The event is on the first or last day shown: open it to move it further."); return; }
+      queue.ends += moved - queue.starts;
+      queue.starts = moved;
+    } else if (resize) queue.ends = Math.max(queue.ends + delta, queue.starts + SNAP);
     else { queue.starts += delta; queue.ends += delta; }
     var column = columnOf(queue.starts);
     if (column) place(item, column, queue.starts, queue.ends);
@@ -395,10 +416,12 @@
     var target = evt.target;
     if (!target.closest || evt.altKey || evt.ctrlKey || evt.metaKey) return;
     var vertical = evt.key === "ArrowUp" || evt.key === "ArrowDown";
+    var sideways = evt.key === "ArrowLeft" || evt.key === "ArrowRight";
     var item = target.closest("#calendar .event[data-editable]");
-    if (item && target.tagName === "A" && vertical) {
+    if (item && target.tagName === "A" && (vertical || (sideways && !evt.shiftKey))) {
       evt.preventDefault();
-      nudgeEvent(item, evt.key === "ArrowDown" ? SNAP : -SNAP, evt.shiftKey);
+      if (sideways) nudgeEvent(item, 0, false, evt.key === "ArrowRight" ? 1 : -1);
+      else nudgeEvent(item, evt.key === "ArrowDown" ? SNAP : -SNAP, evt.shiftKey, 0);
       return;
     }
     if (!target.matches || !target.matches("#calendar .day-column")) return;
