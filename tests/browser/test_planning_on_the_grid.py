@@ -202,7 +202,7 @@ async def test_left_and_right_on_an_event_move_it_a_day_keeping_its_time_across_
     await page.get_by_role("link", name="Review").focus()
     await page.keyboard.press("ArrowRight")  # to Sunday 28 March, the day clocks go forward
 
-    await expect(page.locator("#grid-message")).to_contain_text("Review now Sun 28 Mar 13:00–14:00.")
+    await expect(page.locator("#grid-message")).to_contain_text("Review now Sun 28 Mar 13:00\u201314:00.")
     stored = await api_get(context, f"/api/events/{review}")
     assert (stored["starts_at"], stored["ends_at"]) == ("2027-03-28T11:00:00Z", "2027-03-28T12:00:00Z")
     await expect(
