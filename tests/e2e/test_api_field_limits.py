@@ -16,6 +16,7 @@ from litestar.testing import AsyncTestClient
 
 from domain.accounts import invitation, user
 from domain.accounts.email import MAX_EMAIL_LENGTH
+from domain.availability import out_of_office, suggestions
 from domain.scheduling import calendar, event, recurrence, room
 from domain.scheduling.calendar import CalendarRole
 from domain.scheduling.participant import ANSWERS
@@ -72,6 +73,15 @@ DOMAIN_LIMITS: dict[tuple[str, str, str], int] = {
     ("RecurrenceIn", "exdates", "maxItems"): recurrence.MAX_RECURRENCE_DATES,
     ("RecurrenceIn", "rdates", "maxItems"): recurrence.MAX_RECURRENCE_DATES,
     ("ResponseIn", "recurrence_id", "maxLength"): RECURRENCE_ID_LENGTH,
+    ("WorkingHours", "timezone", "maxLength"): MAX_TIMEZONE_LENGTH,
+    ("WorkingHoursIn", "timezone", "maxLength"): MAX_TIMEZONE_LENGTH,
+    ("OutOfOfficeIn", "note", "maxLength"): out_of_office.MAX_NOTE_LENGTH,
+    ("SuggestionsIn", "participants", "maxItems"): suggestions.MAX_PARTICIPANTS,
+    ("SuggestionsIn", "optional_participants", "maxItems"): suggestions.MAX_PARTICIPANTS,
+    ("SuggestionsIn", "capacity", "minimum"): 1,
+    ("SuggestionsIn", "capacity", "maximum"): room.MAX_CAPACITY,
+    ("SuggestionsIn", "limit", "minimum"): 1,
+    ("SuggestionsIn", "limit", "maximum"): suggestions.MAX_SUGGESTIONS,
 }
 # Lower bounds that are not a domain constant: "not empty", and the shortest thing an email can be.
 NON_EMPTY = {"minLength": 1}

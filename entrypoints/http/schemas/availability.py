@@ -13,9 +13,9 @@ from application.availability.dto import PersonFreeBusy, RoomFreeBusy
 from application.availability.dto import Suggestions as SuggestionsAnswer
 from domain.availability.out_of_office import MAX_NOTE_LENGTH
 from domain.availability.out_of_office import OutOfOffice as DomainOutOfOffice
-from domain.availability.suggestions import DEFAULT_SUGGESTIONS, MAX_SUGGESTIONS, Preference
+from domain.availability.suggestions import DEFAULT_SUGGESTIONS, MAX_PARTICIPANTS, MAX_SUGGESTIONS, Preference
 from domain.availability.suggestions import Suggestion as DomainSuggestion
-from domain.availability.working_hours import WEEKDAYS, clock_text
+from domain.availability.working_hours import MAX_SPANS_PER_DAY, WEEKDAYS, clock_text
 from domain.availability.working_hours import WorkingHours as DomainWorkingHours
 from domain.scheduling.room import MAX_CAPACITY
 from domain.scheduling.time_range import TimeRange
@@ -23,7 +23,10 @@ from entrypoints.http.schemas.fields import AwareDateTime, TimeZoneName
 
 Day = Annotated[
     list[Annotated[list[Annotated[str, msgspec.Meta(max_length=5)]], msgspec.Meta(max_length=2)]],
-    msgspec.Meta(max_length=12, description='Spans of the day, ["HH:MM", "HH:MM"], in `timezone`; [] for a day off'),
+    msgspec.Meta(
+        max_length=MAX_SPANS_PER_DAY,
+        description='Spans of the day, ["HH:MM", "HH:MM"], in `timezone`; [] for a day off',
+    ),
 ]
 Days = Annotated[
     dict[Annotated[str, msgspec.Meta(max_length=3)], Day],
@@ -34,7 +37,7 @@ Days = Annotated[
 ]
 EmailList = Annotated[
     list[Annotated[str, msgspec.Meta(max_length=320)]],
-    msgspec.Meta(max_length=200, examples=[["ada@example.com", "grace@example.com"]]),
+    msgspec.Meta(max_length=MAX_PARTICIPANTS, examples=[["ada@example.com", "grace@example.com"]]),
 ]
 """Emails as typed: checked by the use case, so a malformed one is a 422 naming the field."""
 
