@@ -27,6 +27,7 @@ from entrypoints.web.controllers.invitations import InvitationPages
 from entrypoints.web.controllers.notifications import NotificationPages
 from entrypoints.web.controllers.occurrences import OccurrencePages
 from entrypoints.web.controllers.rooms import RoomPages
+from entrypoints.web.controllers.working_hours import WorkingHoursPages
 from entrypoints.web.errors import html_error_handlers, pages_for_browsers
 from entrypoints.web.rendering import provide_viewer, template_config
 
@@ -59,6 +60,7 @@ def pages_router() -> Router:
             FindATimePages,
             OccurrencePages,
             RoomPages,
+            WorkingHoursPages,
             NotificationPages,
             GooglePages,
             InvitationPages,
