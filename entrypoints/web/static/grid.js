@@ -217,7 +217,7 @@
     return answer.json().catch(function () { return {}; });
   }
 
-  // Sends the new start and end; resolves to true when stored. On refusal the message says why.
+  // Sends the new start and end; resolves to "stored", "stale" (412) or "refused", the message saying which.
   function send(item, starts, ends) {
     var title = item.dataset.title || "The event";
     return fetch(item.dataset.patchUrl, {
