@@ -52,35 +52,54 @@ def merged_busy(blocks: Iterable[BusyBlock], *, within: TimeRange | None = None)
     """The blocks as non-overlapping ones in order: where several overlap the strongest status holds the time.
 
     Blocks of the same status that overlap or touch become one; `within` clips them to a window.
+    Each status is merged on its own, then the weaker ones keep what the stronger left over.
     """
-    edges: list[tuple[datetime, int, int]] = []
+    spans: dict[BusyStatus, list[tuple[datetime, datetime]]] = {status: [] for status in BusyStatus}
     for block in blocks:
         start, end = block.starts_at, block.ends_at
         if within is not None:
             start, end = max(start, within.starts_at), min(end, within.ends_at)
         if start < end:
-            rank = _STRENGTH[block.status]
-            edges.append((start, 1, rank))
-            edges.append((end, -1, rank))
-    edges.sort(key=lambda edge: edge[0])
-    statuses = list(BusyStatus)
-    open_count = [0] * len(statuses)
-    merged: list[BusyBlock] = []
-    index = 0
-    while index < len(edges):
-        at = edges[index][0]
-        while index < len(edges) and edges[index][0] == at:
-            open_count[edges[index][2]] += edges[index][1]
-            index += 1
-        if index == len(edges):
-            break
-        strongest = max((rank for rank, count in enumerate(open_count) if count > 0), default=None)
-        if strongest is None:
+            spans[block.status].append((start, end))
+    pieces: list[tuple[datetime, datetime, BusyStatus]] = []
+    stronger: list[tuple[datetime, datetime]] = []
+    for status in reversed(BusyStatus):
+        if not spans[status]:
             continue
-        following = edges[index][0]
-        status = statuses[strongest]
-        if merged and merged[-1].status is status and merged[-1].ends_at == at:
-            merged[-1] = BusyBlock(TimeRange(merged[-1].starts_at, following), status)
+        own = _union(spans[status])
+        pieces.extend((start, end, status) for start, end in _without(own, stronger))
+        stronger = _union([*stronger, *own])
+    pieces.sort(key=lambda piece: piece[0])
+    return [BusyBlock(TimeRange.already_checked(start, end), status) for start, end, status in pieces]
+
+
+def _union(spans: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """The spans merged where they overlap or touch, in order."""
+    merged: list[tuple[datetime, datetime]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
         else:
-            merged.append(BusyBlock(TimeRange(at, following), status))
+            merged.append((start, end))
     return merged
+
+
+def _without(
+    spans: list[tuple[datetime, datetime]], taken: list[tuple[datetime, datetime]]
+) -> list[tuple[datetime, datetime]]:
+    """What of `spans` (apart, in order) `taken` (apart, in order) leaves."""
+    left: list[tuple[datetime, datetime]] = []
+    index = 0
+    for start, end in spans:
+        while index < len(taken) and taken[index][1] <= start:
+            index += 1
+        cursor, look = start, index
+        while look < len(taken) and taken[look][0] < end:
+            if taken[look][0] > cursor:
+                left.append((cursor, taken[look][0]))
+            cursor = max(cursor, taken[look][1])
+            look += 1
+        if cursor < end:
+            left.append((cursor, end))
+    return left

@@ -143,7 +143,7 @@ def suggest(request: MeetingRequest, attendees: Sequence[Attendee], rooms: Seque
         (r for r in rooms if r.room.capacity >= request.seats), key=lambda r: (r.room.capacity, r.room.name)
     )
     room_taken = [grid.mark_overlapping(r.booked) for r in fitting]
-    some_room = list(map(min, zip(*room_taken, strict=True))) if room_taken else [1] * grid.count
+    every_room_taken = _all_marked(room_taken, grid.count)
     unavailable = _count_marked([s.unavailable for s in states], grid.count)
     required_off = _count_marked([s.unavailable for s in states if s.attendee.required], grid.count)
     outside = _count_marked([s.outside for s in states], grid.count)
@@ -151,7 +151,7 @@ def suggest(request: MeetingRequest, attendees: Sequence[Attendee], rooms: Seque
     candidates = sorted(
         (unavailable[k] > 0, required_off[k] > 0, outside[k], not preferred[k], k)
         for k in range(grid.count)
-        if not (request.room_required and some_room[k])
+        if not (request.room_required and every_room_taken[k])
     )
     span = max(1, -(-request.duration // grid.step))  # candidates closer than this overlap
     chosen: list[int] = []
@@ -224,7 +224,7 @@ class _AttendeeState:
         }
         at_work = grid.mark_inside(attendee.working)
         outside = bytes(at_work.translate(_FLIP))
-        unavailable = bytes(map(max, outside, *blocked.values()))
+        unavailable = _any_marked([outside, *blocked.values()], grid.count)
         return cls(attendee, blocked, at_work, outside, unavailable)
 
     def reason(self, k: int) -> Unavailability | None:
@@ -235,6 +235,22 @@ class _AttendeeState:
 
 
 _FLIP = bytes([1, 0]) + bytes(254)
+
+
+def _any_marked(columns: Sequence[bytes | bytearray], count: int) -> bytes:
+    """1 where any column is marked: the columns' bytes are 0 or 1, so OR-ing them as integers ORs each byte."""
+    merged = 0
+    for column in columns:
+        merged |= int.from_bytes(column, "big")
+    return merged.to_bytes(count, "big")
+
+
+def _all_marked(columns: Sequence[bytes | bytearray], count: int) -> bytes:
+    """1 where every column is marked (and everywhere when there is no column)."""
+    merged = int.from_bytes(b"\x01" * count, "big")
+    for column in columns:
+        merged &= int.from_bytes(column, "big")
+    return merged.to_bytes(count, "big")
 
 
 def _count_marked(columns: Sequence[bytes], count: int) -> list[int]:

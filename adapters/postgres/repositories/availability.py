@@ -76,6 +76,7 @@ _BOOKED = text(
     """
 )
 _WIDENING = timedelta(days=1)
+_ATTENDANCE = {answer.value: attendance(answer) for answer in ParticipantStatus}
 """A day: an all-day occurrence is stored in its event's zone, and no zone is a day from another."""
 
 
@@ -162,19 +163,22 @@ class SqlAvailabilityRepository:
             "widened_start": window.starts_at - _WIDENING,
             "widened_end": window.ends_at + _WIDENING,
         }
+        start, end = window.starts_at, window.ends_at
         for row in await self._session.execute(_BUSY, values):
-            status = attendance(ParticipantStatus(row.answer))
+            status = _ATTENDANCE[row.answer]
             if status is None:
                 continue
             if row.start_date is None:
-                span = TimeRange(row.starts_at, row.ends_at)
+                span = TimeRange.already_checked(row.starts_at, row.ends_at)
             else:
                 span = _dates_in(row.start_date, row.end_date, ZoneInfo(zones[row.user_id]))
-            if span.overlaps(window):
+            if span.starts_at < end and start < span.ends_at:
                 busy[row.user_id].append(BusyBlock(span, status))
         absent = {"ids": ids, "window_start": window.starts_at, "window_end": window.ends_at}
         for row in await self._session.execute(_ABSENT, absent):
-            busy[row.user_id].append(BusyBlock(TimeRange(row.starts_at, row.ends_at), BusyStatus.OUT_OF_OFFICE))
+            busy[row.user_id].append(
+                BusyBlock(TimeRange.already_checked(row.starts_at, row.ends_at), BusyStatus.OUT_OF_OFFICE)
+            )
         return busy
 
     async def room_bookings(self, room_ids: Collection[UUID], window: TimeRange) -> dict[UUID, list[TimeRange]]:
@@ -184,7 +188,7 @@ class SqlAvailabilityRepository:
             return booked
         values = {"rooms": list(booked), "window_start": window.starts_at, "window_end": window.ends_at}
         for row in await self._session.execute(_BOOKED, values):
-            booked[row.room_id].append(TimeRange(row.starts_at, row.ends_at))
+            booked[row.room_id].append(TimeRange.already_checked(row.starts_at, row.ends_at))
         return booked
 
 
