@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from domain.accounts.ports import UserRepository
+from domain.availability.ports import AvailabilityRepository
 from domain.domain_events import Aggregate, DomainEvent
 from domain.google_sync.ports import GoogleRepository
 from domain.jobs.ports import JobRepository
@@ -67,6 +68,11 @@ class UnitOfWork(Protocol):
     @property
     def google(self) -> GoogleRepository:
         """Google accounts, mirrored calendars and push channels."""
+        ...
+
+    @property
+    def availability(self) -> AvailabilityRepository:
+        """Working hours, out-of-office ranges, and busy time of people and rooms."""
         ...
 
     async def __aenter__(self) -> Self:

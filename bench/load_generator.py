@@ -54,6 +54,7 @@ class Measurement:
     socket_errors: dict[str, int]
     first_error: str
     background_cpu: float = 0.0  # how busy the cores were just before, with nothing measured running
+    p95_ms: float = 0.0
 
     @property
     def rps(self) -> float:
@@ -125,6 +126,7 @@ class Wrk:
             seconds=int(data["duration_us"]) / 1e6,
             p50_ms=int(data["p50_us"]) / 1000,
             p99_ms=int(data["p99_us"]) / 1000,
+            p95_ms=int(data["p95_us"]) / 1000,
             errors=sum(socket_errors.values()),
             statuses={str(k): int(v) for k, v in data["statuses"].items()},
             socket_errors=socket_errors,

@@ -16,6 +16,11 @@ from entrypoints.bootstrap import Container, bootstrap
 from entrypoints.http.controllers.admin import AdminController
 from entrypoints.http.controllers.api_tokens import ApiTokenController
 from entrypoints.http.controllers.auth import AuthController, MeController
+from entrypoints.http.controllers.availability import (
+    FreeBusyController,
+    MyAvailabilityController,
+    SchedulingController,
+)
 from entrypoints.http.controllers.calendar_files import CalendarFeedController, CalendarFileController
 from entrypoints.http.controllers.calendars import CalendarController
 from entrypoints.http.controllers.events import EventController
@@ -83,6 +88,9 @@ def create_app(
             CalendarFeedController,
             RoomController,
             EventController,
+            MyAvailabilityController,
+            FreeBusyController,
+            SchedulingController,
             AdminController,
             InvitationController,
             NotificationController,

@@ -32,6 +32,7 @@ from domain.scheduling.calendar_file import (
     recurrence_id_of,
 )
 from domain.scheduling.recurrence import Recurrence, RecurrenceDate, check_first_occurrence
+from domain.scheduling.transparency import Transparency
 
 UNTITLED = "(no title)"
 NOT_EVENTS = {
@@ -169,10 +170,17 @@ def _event(uid: str, component: Event) -> CalendarFileEvent:
         times=times,
         recurrence=recurrence,
         sequence=_sequence(component),
+        transparency=_transparency(component),
     )
     if recurrence is None:
         return event
     return replace(event, overrides=_periods(component, event))
+
+
+def _transparency(component: Event) -> Transparency | None:
+    """TRANSP: TRANSPARENT leaves the time free, OPAQUE takes it; anything else says nothing."""
+    value = _text(component.get("TRANSP")).upper()
+    return {"TRANSPARENT": Transparency.FREE, "OPAQUE": Transparency.BUSY}.get(value)
 
 
 def _periods(component: Event, series: CalendarFileEvent) -> tuple[CalendarFileOverride, ...]:

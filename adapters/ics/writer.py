@@ -16,6 +16,7 @@ from icalendar import Calendar, Event, vRecur
 
 from domain.scheduling.calendar_file import CalendarFileEvent, CalendarFileOverride, EventTimes
 from domain.scheduling.recurrence import Recurrence, RecurrenceDate
+from domain.scheduling.transparency import Transparency
 
 PRODUCT_ID = "-//planner//planner calendar//EN"
 
@@ -46,6 +47,8 @@ def _series(event: CalendarFileEvent) -> Event:
     _add_times(component, event.times, event.timezone)
     if event.cancelled:
         component.add("status", "CANCELLED")
+    if event.transparency is not None:
+        component.add("transp", "TRANSPARENT" if event.transparency is Transparency.FREE else "OPAQUE")
     if event.recurrence is not None:
         _add_recurrence(component, event)
     return component

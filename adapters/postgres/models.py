@@ -123,6 +123,7 @@ class EventRow(DefaultBase):
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("status IN ('confirmed', 'cancelled')", name="status"),
         CheckConstraint("version >= 1", name="version_positive"),
+        CheckConstraint("transparency IN ('busy', 'free')", name="transparency"),
         # Range overlap (`&&`) finds every event a window touches, however long it lasts; the same
         # index serves `calendar_id =` alone (the calendars' ON DELETE CASCADE).
         Index("ix_events_calendar_span", "calendar_id", text(SLOT_RANGE), postgresql_using="gist"),
@@ -149,6 +150,8 @@ class EventRow(DefaultBase):
     """A series' rule, EXDATEs and RDATEs; NULL for a single event."""
     overrides: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
     """What single occurrences of a series change (each keyed by its recurrence id)."""
+    transparency: Mapped[str] = mapped_column(String(8), server_default=text("'busy'"))
+    """RFC 5545 TRANSP: whether the event takes its people's time ('busy') or not ('free')."""
 
 
 class EventOccurrenceRow(DefaultBase):
@@ -181,6 +184,34 @@ class EventOccurrenceRow(DefaultBase):
     start_date: Mapped[date | None]
     end_date: Mapped[date | None]
     room_id: Mapped[UUID | None] = mapped_column(ForeignKey("rooms.id", ondelete="SET NULL"))
+
+
+class WorkingHoursRow(DefaultBase):
+    """A person's working week, as they set it: {"mon": [["09:00", "17:00"]], ...} in their zone."""
+
+    __tablename__ = "working_hours"
+
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    timezone: Mapped[str] = mapped_column(String(MAX_TIMEZONE_LENGTH))
+    days: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    updated_at: Mapped[datetime]
+
+
+class OutOfOfficeRow(DefaultBase):
+    """A range of time a person is away."""
+
+    __tablename__ = "out_of_office"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        Index("ix_out_of_office_user_id_starts_at", "user_id", "starts_at"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    note: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
 
 
 class EventParticipantRow(DefaultBase):

@@ -20,6 +20,7 @@ from adapters.postgres.repositories import (
     SqlRoomRepository,
     SqlUserRepository,
 )
+from adapters.postgres.repositories.availability import SqlAvailabilityRepository
 from adapters.postgres.repositories.calendar_feeds import SqlCalendarFeedRepository
 from adapters.postgres.repositories.google import SqlGoogleRepository
 from adapters.postgres.repositories.jobs import SqlJobRepository
@@ -120,6 +121,7 @@ class PostgresUnitOfWork:
     jobs = _Repository(lambda t: SqlJobRepository(t.session))
     feeds = _Repository(lambda t: SqlCalendarFeedRepository(t.session))
     google = _Repository(lambda t: SqlGoogleRepository(t.session, t.token_cipher(), t.seen))
+    availability = _Repository(lambda t: SqlAvailabilityRepository(t.session))
 
     async def __aenter__(self) -> Self:
         """Open a session; its transaction begins with the first statement."""

@@ -46,6 +46,7 @@ def file_event_of(event: Event) -> CalendarFileEvent:
         sequence=event.version,
         stamp=event.updated_at,
         cancelled=event.is_cancelled,
+        transparency=event.transparency,
     )
 
 
@@ -64,6 +65,7 @@ def event_of(file_event: CalendarFileEvent, *, calendar_id: UUID, owner: User, n
         ends_at=times.ends_at,
         start_date=times.start_date,
         end_date=times.end_date,
+        transparency=file_event.transparency,
     )
     event = Event.create(new, calendar_id=calendar_id, organizer=owner, now=now)
     for override in file_event.overrides:

@@ -49,10 +49,10 @@ function report.done(summary, latency, requests)
    local e = summary.errors
    io.write(string.format(
       'BENCH_RESULT {"requests": %d, "duration_us": %d, "bytes": %d, "mean_us": %.1f, "p50_us": %d, '
-         .. '"p90_us": %d, "p99_us": %d, "max_us": %d, "errors": {"connect": %d, "read": %d, "write": %d, '
+         .. '"p90_us": %d, "p95_us": %d, "p99_us": %d, "max_us": %d, "errors": {"connect": %d, "read": %d, "write": %d, '
          .. '"status": %d, "timeout": %d}, "statuses": {%s}, "first_error": %s}\n',
       summary.requests, summary.duration, summary.bytes, latency.mean,
-      latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max,
+      latency:percentile(50), latency:percentile(90), latency:percentile(95), latency:percentile(99), latency.max,
       e.connect, e.read, e.write, e.status, e.timeout, table.concat(by_status, ", "), json_string(sample)
    ))
 end

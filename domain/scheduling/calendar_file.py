@@ -12,6 +12,7 @@ from typing import Protocol
 
 from domain.errors import InvalidInput
 from domain.scheduling.recurrence import Recurrence
+from domain.scheduling.transparency import Transparency
 
 MAX_CALENDAR_FILE_BYTES = 10 * 1024 * 1024
 """The largest file an import reads: 10 MB is years of a busy team calendar."""
@@ -130,6 +131,8 @@ class CalendarFileEvent:
     """DTSTAMP: when the file was written (or the event last changed)."""
     cancelled: bool = False
     """STATUS:CANCELLED: the event was called off (a download of a cancelled event says so)."""
+    transparency: Transparency | None = None
+    """TRANSP: OPAQUE is busy, TRANSPARENT free; None when the file does not say (planner's default then)."""
 
     @property
     def all_day(self) -> bool:

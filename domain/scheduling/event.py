@@ -31,6 +31,7 @@ from domain.scheduling.recurrence import Recurrence, RecurrenceDate, check_first
 from domain.scheduling.reminders import DEFAULT_REMINDERS, reminder_offsets
 from domain.scheduling.time_range import TimeRange
 from domain.scheduling.timezone import MAX_TIMEZONE_LENGTH, time_zone
+from domain.scheduling.transparency import Transparency
 from domain.text import bounded_text, label
 
 MAX_TITLE_LENGTH = 200
@@ -76,6 +77,8 @@ class NewEvent:
     start_date: date | None = None
     """An all-day event's first date (with `end_date`, exclusive), instead of `starts_at`/`ends_at`."""
     end_date: date | None = None
+    transparency: Transparency | None = None
+    """Whether it takes its people's time; None: busy, or free for an all-day event."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,6 +98,7 @@ class EventChanges:
     recurrence: Recurrence | UnsetType | None = UNSET
     start_date: date | UnsetType = UNSET
     end_date: date | UnsetType = UNSET
+    transparency: Transparency | UnsetType = UNSET
 
     def named(self) -> tuple[str, ...]:
         """The names of the fields this change sets."""
@@ -127,6 +131,7 @@ class Event(Aggregate):
     updated_at: datetime
     recurrence: Recurrence | None = None
     overrides: dict[datetime, Override] = field(default_factory=dict)
+    transparency: Transparency = Transparency.BUSY
 
     @classmethod
     def create(cls, new: NewEvent, *, calendar_id: UUID, organizer: User, now: datetime) -> Self:
@@ -147,6 +152,8 @@ class Event(Aggregate):
             reminders=reminder_offsets(new.reminders),
             created_at=now,
             updated_at=now,
+            transparency=new.transparency
+            or Transparency.default_for(all_day=new.all_day or new.start_date is not None),
         )
         event.recurrence = event._checked_recurrence(new.recurrence)
         event._record_created(now)
@@ -170,6 +177,7 @@ class Event(Aggregate):
             reminders=(),
             created_at=now,
             updated_at=now,
+            transparency=Transparency.default_for(all_day=remote.all_day),
             **_mirrored_fields(remote),
         )
         event._record_created(now)
@@ -321,6 +329,7 @@ class Event(Aggregate):
         if changes.invitees is not UNSET:
             _check_guest_count(changes.invitees)
         recurrence = self.recurrence if changes.recurrence is UNSET else changes.recurrence
+        transparency = self.transparency if changes.transparency is UNSET else changes.transparency
         moved_by = self._start_moved_by(time_range, all_day=all_day, timezone=timezone)
         if recurrence is not None and moved_by:
             zone = time_zone(timezone)
@@ -343,6 +352,7 @@ class Event(Aggregate):
                 ("room_id", self.room_id, room_id),
                 ("reminders", self.reminders, reminders),
                 ("recurrence", self.recurrence, recurrence),
+                ("transparency", self.transparency, transparency),
             )
             if old != new
         )
@@ -351,6 +361,7 @@ class Event(Aggregate):
         self.title, self.description, self.location = title, description, location
         self.time_range, self.all_day, self.timezone = time_range, all_day, timezone
         self.room_id, self.reminders, self.recurrence = room_id, reminders, recurrence
+        self.transparency = transparency
         guests_changed = False
         if changes.invitees is not UNSET:
             guests_changed = self._replace_guests(changes.invitees, by_user_id=by_user_id, now=now)
@@ -550,6 +561,7 @@ class Event(Aggregate):
             reminders=self.reminders,
             created_at=now,
             updated_at=now,
+            transparency=self.transparency,
             recurrence=replace(
                 following,
                 exdates=tuple(d for d in recurrence.exdates if not _before(d)),

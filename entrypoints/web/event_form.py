@@ -91,10 +91,11 @@ class EventForm:
     errors: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def blank(cls, starts: datetime, timezone: str) -> EventForm:
+    def blank(cls, starts: datetime, timezone: str, *, ends: datetime | None = None) -> EventForm:
+        """An empty form for a slot: an hour from `starts` unless `ends` says otherwise."""
         return cls(
             starts=starts.strftime(LOCAL_INPUT),
-            ends=(starts + timedelta(hours=1)).strftime(LOCAL_INPUT),
+            ends=(ends or starts + timedelta(hours=1)).strftime(LOCAL_INPUT),
             timezone=timezone,
             repeat=Repeat(days=[WEEKDAYS[starts.weekday()]]),  # weekly on the start's day, unless changed
         )

@@ -16,6 +16,7 @@ from litestar.testing import AsyncTestClient
 
 from domain.accounts import api_token, invitation, user
 from domain.accounts.email import MAX_EMAIL_LENGTH
+from domain.availability import out_of_office, suggestions
 from domain.scheduling import calendar, event, recurrence, room
 from domain.scheduling.calendar import CalendarRole
 from domain.scheduling.participant import ANSWERS
@@ -74,6 +75,15 @@ DOMAIN_LIMITS: dict[tuple[str, str, str], int] = {
     ("ResponseIn", "recurrence_id", "maxLength"): RECURRENCE_ID_LENGTH,
     ("ApiTokenCreate", "name", "maxLength"): api_token.MAX_NAME_LENGTH,
     ("ApiTokenCreate", "scopes", "maxItems"): len(api_token.TokenScope),
+    ("WorkingHours", "timezone", "maxLength"): MAX_TIMEZONE_LENGTH,
+    ("WorkingHoursIn", "timezone", "maxLength"): MAX_TIMEZONE_LENGTH,
+    ("OutOfOfficeIn", "note", "maxLength"): out_of_office.MAX_NOTE_LENGTH,
+    ("SuggestionsIn", "participants", "maxItems"): suggestions.MAX_PARTICIPANTS,
+    ("SuggestionsIn", "optional_participants", "maxItems"): suggestions.MAX_PARTICIPANTS,
+    ("SuggestionsIn", "capacity", "minimum"): 1,
+    ("SuggestionsIn", "capacity", "maximum"): room.MAX_CAPACITY,
+    ("SuggestionsIn", "limit", "minimum"): 1,
+    ("SuggestionsIn", "limit", "maximum"): suggestions.MAX_SUGGESTIONS,
 }
 # Lower bounds that are not a domain constant: "not empty", and the shortest thing an email can be.
 NON_EMPTY = {"minLength": 1}

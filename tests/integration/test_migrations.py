@@ -44,6 +44,7 @@ GOOGLE_TABLES = {"jobs", "google_accounts", "google_calendars", "google_channels
 ACCOUNT_TABLES = {"sessions", "invitations", "api_tokens"}
 RECURRENCE_TABLES = {"event_occurrences"}
 ICS_TABLES = {"calendar_feeds"}
+FIND_A_TIME_TABLES = {"working_hours", "out_of_office"}
 
 
 async def _tables(engine: AsyncEngine) -> set[str]:
@@ -79,6 +80,7 @@ async def test_the_scheduling_migration_downgrades_and_upgrades_again(servers: S
         *ACCOUNT_TABLES,
         *RECURRENCE_TABLES,
         *ICS_TABLES,
+        *FIND_A_TIME_TABLES,
     }
     assert await _schema_objects(engine) == objects_at_head
     assert {"ex_events_room_slot", "ix_events_calendar_span", "ix_outbox_pending"} <= objects_at_head
@@ -239,3 +241,20 @@ async def _calendars_of(engine: AsyncEngine, person: UUID) -> dict[UUID, tuple[b
             {"person": person},
         )
         return {row.id: (row.read_only, row.role) for row in rows}
+
+
+async def test_the_find_a_time_migration_downgrades_to_reminders_per_occurrence_and_upgrades_again(
+    servers: ServerUrls, engine: AsyncEngine
+) -> None:
+    objects_at_head = await _schema_objects(engine)
+    try:
+        await asyncio.to_thread(command.downgrade, alembic_config(servers.database_url), "0009")
+        await engine.dispose()
+        assert FIND_A_TIME_TABLES.isdisjoint(await _tables(engine))
+        assert "ck_events_transparency" not in await _schema_objects(engine)
+    finally:
+        await asyncio.to_thread(upgrade, servers.database_url)
+        await engine.dispose()
+
+    assert await _schema_objects(engine) == objects_at_head
+    assert {"ck_events_transparency", "ix_out_of_office_user_id_starts_at", "pk_working_hours"} <= objects_at_head

@@ -61,6 +61,7 @@ from domain.scheduling.occurrence import OCCURRENCE_HORIZON, Occurrence
 from domain.scheduling.participant import Participant, ParticipantStatus
 from domain.scheduling.room import RoomBooking
 from domain.scheduling.time_range import TimeRange
+from domain.scheduling.transparency import Transparency
 
 _EVENTS = select(EventRow.__table__)
 _PARTICIPANTS = (
@@ -496,6 +497,7 @@ def _fields(event: Event) -> dict[str, Any]:
         "updated_at": event.updated_at,
         "recurrence": recurrence_to_json(event.recurrence),
         "overrides": overrides_to_json(event.overrides),
+        "transparency": event.transparency.value,
     }
 
 
@@ -569,6 +571,7 @@ def event_from_row(row: Row[Any], participants: list[Participant]) -> Event:
         updated_at=row.updated_at,
         recurrence=recurrence_from_json(row.recurrence),
         overrides=overrides_from_json(row.overrides),
+        transparency=Transparency(row.transparency),
     )
 
 

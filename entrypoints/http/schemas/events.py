@@ -16,6 +16,7 @@ from domain.scheduling.occurrence import Occurrence
 from domain.scheduling.participant import ParticipantStatus
 from domain.scheduling.recurrence import Recurrence, RecurrenceDate
 from domain.scheduling.reminders import DEFAULT_REMINDERS
+from domain.scheduling.transparency import Transparency
 from entrypoints.http.schemas.fields import (
     AwareDateTime,
     Email,
@@ -31,6 +32,14 @@ from entrypoints.http.schemas.fields import (
 )
 from entrypoints.http.unset import unset_to_domain
 
+TransparencyField = Annotated[
+    Transparency,
+    msgspec.Meta(
+        description='RFC 5545 TRANSP: "busy" takes the people\'s time in free/busy and suggestions, "free" does '
+        "not. Default: busy, or free for an all-day event",
+        examples=["busy"],
+    ),
+]
 RECURRENCE_ID_LENGTH = 40
 """Longer than any ISO 8601 time with an offset: a recurrence id as the API takes it."""
 
@@ -102,6 +111,7 @@ class Event(msgspec.Struct):
     """The occurrence's original start in UTC (its date in an all-day series): how the occurrence routes name it."""
     is_override: bool = False
     """Whether this occurrence was changed on its own (moved, renamed, ...)."""
+    transparency: TransparencyField = Transparency.BUSY
 
     @classmethod
     def of(cls, event: DomainEvent | Occurrence) -> Event:
@@ -134,6 +144,7 @@ class Event(msgspec.Struct):
             series_id=series.id if series.recurrence is not None else None,
             recurrence_id=None if recurrence_id is None else recurrence_id_text(recurrence_id, all_day=event.all_day),
             is_override=event.is_override if isinstance(event, Occurrence) else False,
+            transparency=series.transparency,
         )
 
 
@@ -188,6 +199,7 @@ class EventCreate(msgspec.Struct, forbid_unknown_fields=True):
     room_id: UUID | None = None
     participants: Participants = msgspec.field(default_factory=list)
     reminders: Reminders | None = None
+    transparency: TransparencyField | None = None
 
     def new_event(self) -> NewEvent:
         """The event asked for; the guests, named by email, travel beside it."""
@@ -204,6 +216,7 @@ class EventCreate(msgspec.Struct, forbid_unknown_fields=True):
             start_date=self.start_date,
             end_date=self.end_date,
             recurrence=None if self.recurrence is None else self.recurrence.recurrence(),
+            transparency=self.transparency,
         )
 
 
@@ -221,6 +234,7 @@ class EventUpdate(msgspec.Struct, forbid_unknown_fields=True):
     start_date: EventDate | msgspec.UnsetType = msgspec.UNSET
     end_date: EventDate | msgspec.UnsetType = msgspec.UNSET
     recurrence: RecurrenceIn | msgspec.UnsetType | None = msgspec.UNSET
+    transparency: TransparencyField | msgspec.UnsetType = msgspec.UNSET
 
     def changes(self) -> EventChanges:
         """The event's own fields; the guest list, named by email, travels beside them."""
@@ -236,6 +250,7 @@ class EventUpdate(msgspec.Struct, forbid_unknown_fields=True):
             reminders=unset_to_domain(self.reminders),
             start_date=unset_to_domain(self.start_date),
             end_date=unset_to_domain(self.end_date),
+            transparency=unset_to_domain(self.transparency),
             recurrence=(
                 UNSET
                 if self.recurrence is msgspec.UNSET

@@ -45,6 +45,8 @@ FORM_LIMITS = {"title": MAX_TITLE_LENGTH, "capacity": MAX_CAPACITY}
 # Whom to suggest as guests: the people in my events from a season back to a season ahead.
 SUGGESTIONS_SPAN = timedelta(days=90)
 ONE_DAY = timedelta(days=1)
+# A slot dragged on the grid stays within a day.
+MAX_PICKED_SLOT = timedelta(days=1)
 COMMON_ZONES = [
     "UTC",
     "Europe/London",
@@ -126,6 +128,18 @@ def _default_start(raw_date: str | None, raw_hour: str | None, viewer: Viewer, c
     return datetime.combine(day, time(hour), tzinfo=zone)
 
 
+def _picked_slot(raw_starts: str | None, raw_ends: str | None, viewer: Viewer) -> tuple[datetime, datetime] | None:
+    """The slot picked on the grid (two instants with offsets), in the viewer's zone; None if it is not one."""
+    try:
+        starts = datetime.fromisoformat(raw_starts or "")
+        ends = datetime.fromisoformat(raw_ends or "")
+    except ValueError:
+        return None
+    if starts.tzinfo is None or ends.tzinfo is None or ends <= starts or ends - starts > MAX_PICKED_SLOT:
+        return None
+    return starts.astimezone(viewer.zone), ends.astimezone(viewer.zone)
+
+
 class EventPages(Controller):
     path = "/events"
     include_in_schema = False
@@ -138,8 +152,15 @@ class EventPages(Controller):
         clock: ClockDep,
         day: Annotated[str | None, QueryParameter(name="date")] = None,
         hour: Annotated[str | None, QueryParameter(name="hour")] = None,
+        starts_at: Annotated[str | None, QueryParameter(name="starts_at")] = None,
+        ends_at: Annotated[str | None, QueryParameter(name="ends_at")] = None,
     ) -> Template:
-        form = EventForm.blank(_default_start(day, hour, viewer, clock), viewer.user.timezone)
+        """The new-event form: for the slot picked on the grid (starts_at, ends_at), or a date and hour."""
+        picked = _picked_slot(starts_at, ends_at, viewer)
+        if picked is None:
+            form = EventForm.blank(_default_start(day, hour, viewer, clock), viewer.user.timezone)
+        else:
+            form = EventForm.blank(picked[0], viewer.user.timezone, ends=picked[1])
         return await form_page(form, viewer=viewer, uow=uow, clock=clock)
 
     @post("/new", before_request=limit_events_created)

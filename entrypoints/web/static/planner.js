@@ -273,12 +273,6 @@
     document.querySelectorAll("[data-browser-timezone]").forEach(function (input) {
       if (!input.value && window.Intl) input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
     });
-    document.querySelectorAll("[data-scroll-to-hour]").forEach(function (scroller) {
-      var head = scroller.querySelector(".day-head");
-      if (head) scroller.querySelector(".grid").style.setProperty("--head", head.offsetHeight + "px");
-      var hour = scroller.querySelector('.hour[data-hour="' + Number(scroller.dataset.scrollToHour) + '"]');
-      if (hour) scroller.scrollTop = hour.offsetTop - hour.parentElement.offsetTop;
-    });
     // The stream may never open (no EventSource, blocked): count by polling until it does.
     window.setTimeout(function () { if (document.body.dataset.stream !== "open" && document.getElementById("live")) streamDown(); }, 10000);
   });

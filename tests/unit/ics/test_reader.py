@@ -186,3 +186,11 @@ def test_occurrences_without_their_series_are_single_events_but_a_cancelled_one_
     )
     assert [(e.uid, e.title) for e in calendar.events] == [("lone", "Shared one")]
     assert [(s.uid, "cancelled" in s.reason) for s in calendar.skipped] == [("gone", True)]
+
+
+@pytest.mark.parametrize(("transp", "read_as"), [("TRANSPARENT", "free"), ("OPAQUE", "busy"), (None, None)])
+def test_transp_says_whether_the_event_takes_its_peoples_time(transp: str | None, read_as: str | None) -> None:
+    lines = ["SUMMARY:Holiday", "DTSTART;VALUE=DATE:20270317", "DTEND;VALUE=DATE:20270318"]
+    event = only(read(ics(*vevent(*lines, *([f"TRANSP:{transp}"] if transp else [])))))
+
+    assert (event.transparency and event.transparency.value) == read_as

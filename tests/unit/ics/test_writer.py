@@ -10,6 +10,7 @@ from adapters.ics.reader import IcalendarReader
 from adapters.ics.writer import IcalendarWriter
 from domain.scheduling.calendar_file import CalendarFileEvent, CalendarFileOverride, EventTimes
 from domain.scheduling.recurrence import Recurrence
+from domain.scheduling.transparency import Transparency
 from tests.unit.ics.occurrences import oracle_occurrences, planner_occurrences
 
 CORPUS = Path(__file__).parents[2] / "fixtures" / "ics"
@@ -87,3 +88,18 @@ def test_import_then_export_gives_the_same_occurrences(path: Path) -> None:
 
     assert planner_occurrences(IcalendarReader().read(exported), *WINDOW) == planner_occurrences(imported, *WINDOW)
     assert oracle_occurrences(exported, *WINDOW) == oracle_occurrences(path.read_bytes(), *WINDOW)
+
+
+def test_a_free_event_is_written_transparent_and_a_busy_one_opaque() -> None:
+    def written(transparency: Transparency) -> str:
+        event = CalendarFileEvent(
+            uid="x",
+            title="X",
+            times=EventTimes.dates(date(2027, 3, 17), date(2027, 3, 18)),
+            stamp=STAMP,
+            transparency=transparency,
+        )
+        return unfolded(IcalendarWriter().write([event]))
+
+    assert "TRANSP:TRANSPARENT" in written(Transparency.FREE)
+    assert "TRANSP:OPAQUE" in written(Transparency.BUSY)

@@ -1,0 +1,46 @@
+"""People named by email, as find a time sees them: their account and working week, or unknown.
+
+Who counts as unknown follows the enumeration rule of docs/security.md: a signed-in caller may learn
+no more about an address than an invitation would tell them. Every registered person of this
+planner is a colleague (sign-up is by invitation or by domain in production), so an address
+answers with its free/busy when it has an account here, and as "unknown" otherwise; the answer for an
+unknown address is the same whatever the reason, and never says more than that.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from uuid import UUID
+
+from application.unit_of_work import UnitOfWork
+from domain.accounts.email import normalize_email
+from domain.accounts.user import User
+from domain.availability.working_hours import WorkingHours
+
+
+@dataclass(frozen=True)
+class Colleague:
+    """A registered person and their working week (the default one until they set theirs)."""
+
+    user: User
+    hours: WorkingHours
+
+    @property
+    def zone(self) -> str:
+        """The zone their day is read in: their working hours'."""
+        return self.hours.timezone
+
+
+def distinct_emails(emails: Iterable[str], *, field: str) -> list[str]:
+    """The addresses normalized (a malformed one is refused, naming `field`), each once, in order."""
+    return list(dict.fromkeys(normalize_email(email, field=field) for email in emails))
+
+
+async def colleagues(
+    uow: UnitOfWork, emails: Sequence[str], *, also: Sequence[UUID] = ()
+) -> tuple[dict[str, Colleague], dict[UUID, Colleague]]:
+    """The people of `emails` who have an account, by email; and everyone found, by id (`also` included)."""
+    users = await uow.users.find(ids=also, emails=emails) if emails or also else []
+    hours = await uow.availability.working_hours_of([user.id for user in users])
+    found = {user.id: Colleague(user, hours.get(user.id) or WorkingHours.default(user.timezone)) for user in users}
+    by_email = {colleague.user.email: colleague for colleague in found.values()}
+    return {email: by_email[email] for email in emails if email in by_email}, found

@@ -1,0 +1,72 @@
+"""Suggest meeting times: ranked slots when the participants, in their own working hours, and a room are free."""
+
+from datetime import timedelta
+
+from application.availability.dto import Suggestions, SuggestTimes
+from application.availability.people import colleagues, distinct_emails
+from application.unit_of_work import UnitOfWork
+from domain.availability.busy import merged_busy
+from domain.availability.suggestions import (
+    Attendee,
+    MeetingRequest,
+    RoomSchedule,
+    check_participant_count,
+    suggest,
+)
+from domain.errors import InvalidInput
+from domain.scheduling.room import room_capacity
+from domain.scheduling.time_range import TimeRange
+
+_LONGEST = timedelta(days=1)
+
+
+async def suggest_times(command: SuggestTimes, *, uow: UnitOfWork) -> Suggestions:
+    """Up to `limit` slots, best first (domain/availability/suggestions.py says how they rank).
+
+    A room is offered when it seats `capacity` (by default, every known participant) and is free the
+    whole slot. Participants without an account here are answered in `unknown` and left out of the ranking.
+    """
+    window = TimeRange.window(command.start, command.end)
+    required = distinct_emails(command.participants, field="participants")
+    optional = [
+        email
+        for email in distinct_emails(command.optional_participants, field="optional_participants")
+        if email not in required
+    ]
+    check_participant_count(len(required) + len(optional))
+    if not 0 < command.duration_minutes <= _LONGEST.total_seconds() // 60:
+        raise InvalidInput("duration_minutes", "a meeting lasts between 5 minutes and a day")
+    if command.capacity is not None:
+        room_capacity(command.capacity)
+    MeetingRequest(window=window, duration=timedelta(minutes=command.duration_minutes), limit=command.limit)
+    async with uow:
+        known, found = await colleagues(uow, required + optional, also=[command.actor_id])
+        busy = await uow.availability.busy_of({c.user.id: c.zone for c in known.values()}, window)
+        seats = command.capacity or max(1, len(known))
+        rooms = [room for room in await uow.rooms.list_all() if room.capacity >= seats]
+        booked = await uow.availability.room_bookings([room.id for room in rooms], window)
+    asker = found.get(command.actor_id)
+    request = MeetingRequest(
+        window=window,
+        duration=timedelta(minutes=command.duration_minutes),
+        seats=seats,
+        room_required=command.room_required,
+        limit=command.limit,
+        prefer=command.prefer,
+        asker_zone=asker.zone if asker else "UTC",
+    )
+    attendees = [
+        Attendee(
+            email=email,
+            busy=merged_busy(busy.get(colleague.user.id, ()), within=window),
+            working=colleague.hours.spans_in(window),
+            required=email in required,
+        )
+        for email, colleague in known.items()
+    ]
+    schedules = [RoomSchedule(room, booked.get(room.id, ())) for room in rooms]
+    return Suggestions(
+        window=window,
+        items=suggest(request, attendees, schedules),
+        unknown=[email for email in required + optional if email not in known],
+    )

@@ -1,0 +1,50 @@
+"""Where working hours and out-of-office ranges are kept, and how busy people and rooms are."""
+
+from collections.abc import Collection, Mapping
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+
+from domain.availability.busy import BusyBlock
+from domain.availability.out_of_office import OutOfOffice
+from domain.availability.working_hours import WorkingHours
+from domain.scheduling.time_range import TimeRange
+
+
+class AvailabilityRepository(Protocol):
+    """People's working weeks and absences, and the busy time events and bookings make."""
+
+    async def working_hours_of(self, user_ids: Collection[UUID]) -> dict[UUID, WorkingHours]:
+        """The working hours set by these people; those who never set theirs are missing."""
+        ...
+
+    async def set_working_hours(self, user_id: UUID, hours: WorkingHours, *, now: datetime) -> None:
+        """Keep the person's working hours, replacing what they had."""
+        ...
+
+    async def out_of_office_of(self, user_id: UUID) -> list[OutOfOffice]:
+        """The person's out-of-office ranges, by start."""
+        ...
+
+    async def add_out_of_office(self, absence: OutOfOffice) -> None:
+        """Keep a new out-of-office range."""
+        ...
+
+    async def remove_out_of_office(self, user_id: UUID, absence_id: UUID) -> bool:
+        """Delete the person's range; False when they have none with this id."""
+        ...
+
+    async def busy_of(self, zones: Mapping[UUID, str], window: TimeRange) -> dict[UUID, list[BusyBlock]]:
+        """Each person's busy blocks overlapping `window`, unmerged: occurrences and out-of-office ranges.
+
+        A person's time is taken by the occurrences of events marked busy in their personal calendar
+        and their mirrored Google calendars (busy), and of the events they are invited to and did not
+        decline (accepted: busy; unanswered or maybe: tentative, per occurrence); and by their
+        out-of-office ranges. An all-day occurrence takes its dates on the person's wall clock
+        (`zones` gives each person's zone).
+        """
+        ...
+
+    async def room_bookings(self, room_ids: Collection[UUID], window: TimeRange) -> dict[UUID, list[TimeRange]]:
+        """Each room's booked slots overlapping `window` (every room asked is a key)."""
+        ...
