@@ -6,7 +6,7 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, delete, get, post, put
-from litestar.params import JSONBody, Parameter, QueryParameter
+from litestar.params import Parameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from application.availability.dto import (
@@ -27,13 +27,11 @@ from entrypoints.http.problems import problems
 from entrypoints.http.schemas.availability import (
     FreeBusy,
     OutOfOffice,
-    OutOfOfficeIn,
     OutOfOfficeList,
     Suggestions,
-    SuggestionsIn,
     WorkingHours,
-    WorkingHoursIn,
 )
+from entrypoints.http.schemas.examples import OutOfOfficeBody, SuggestionsBody, WorkingHoursBody
 from entrypoints.http.schemas.fields import AwareDateTime
 from entrypoints.http.scopes import needs
 
@@ -64,7 +62,7 @@ class MyAvailabilityController(Controller):
         description="The whole week at once: a day left out, or [], is a day off. Spans of a day must not overlap; "
         '"24:00" ends a day.',
     )
-    async def set_working_hours(self, data: JSONBody[WorkingHoursIn], ctx: Ctx) -> WorkingHours:
+    async def set_working_hours(self, data: WorkingHoursBody, ctx: Ctx) -> WorkingHours:
         command = SetWorkingHours(actor_id=ctx.actor.id, timezone=data.timezone, days=data.days)
         return WorkingHours.of(await set_working_hours(command, uow=ctx.uow, clock=ctx.clock))
 
@@ -89,7 +87,7 @@ class MyAvailabilityController(Controller):
         summary="Mark myself out of office",
         description="Away over [starts_at, ends_at), whatever my working hours say; at most a year long.",
     )
-    async def mark_out_of_office(self, data: JSONBody[OutOfOfficeIn], ctx: Ctx) -> OutOfOffice:
+    async def mark_out_of_office(self, data: OutOfOfficeBody, ctx: Ctx) -> OutOfOffice:
         command = MarkOutOfOffice(actor_id=ctx.actor.id, starts_at=data.starts_at, ends_at=data.ends_at, note=data.note)
         return OutOfOffice.of(await mark_out_of_office(command, uow=ctx.uow, clock=ctx.clock))
 
@@ -168,7 +166,7 @@ class SchedulingController(Controller):
         "(default: the participants), snuggest first; with `room_required`, only slots with one. Booking a "
         "slot someone took meanwhile answers 409 like any booking.",
     )
-    async def suggest(self, data: JSONBody[SuggestionsIn], ctx: Ctx) -> Suggestions:
+    async def suggest(self, data: SuggestionsBody, ctx: Ctx) -> Suggestions:
         command = SuggestTimes(
             actor_id=ctx.actor.id,
             participants=data.participants,

@@ -10,6 +10,7 @@ from typing import Annotated
 from litestar.openapi.spec import Example
 from litestar.params import Body, BodyKwarg
 
+from entrypoints.http.schemas.availability import OutOfOfficeIn, SuggestionsIn, WorkingHoursIn
 from entrypoints.http.schemas.calendars import CalendarCreate, CalendarUpdate, MemberAdd
 from entrypoints.http.schemas.events import EventCreate, EventUpdate, ParticipantAdd, ResponseIn
 from entrypoints.http.schemas.rooms import RoomCreate, RoomUpdate
@@ -109,4 +110,47 @@ ResponseBody = Annotated[
 UserPromoteBody = Annotated[UserPromote, _examples(("Make someone an administrator", {"email": "grace@example.com"}))]
 InvitationCreateBody = Annotated[
     InvitationCreate, _examples(("Invite by email", {"email": "new.colleague@example.com"}))
+]
+WorkingHoursBody = Annotated[
+    WorkingHoursIn,
+    _examples(
+        (
+            "Mornings on Friday",
+            {
+                "timezone": "Europe/Berlin",
+                "days": {
+                    "mon": [["09:00", "17:00"]],
+                    "tue": [["09:00", "17:00"]],
+                    "wed": [["09:00", "12:30"], ["13:30", "17:00"]],
+                    "thu": [["09:00", "17:00"]],
+                    "fri": [["09:00", "13:00"]],
+                },
+            },
+        ),
+    ),
+]
+OutOfOfficeBody = Annotated[
+    OutOfOfficeIn,
+    _examples(
+        (
+            "A week off",
+            {"starts_at": "2027-03-15T00:00:00+01:00", "ends_at": "2027-03-20T00:00:00+01:00", "note": "Holiday"},
+        )
+    ),
+]
+SuggestionsBody = Annotated[
+    SuggestionsIn,
+    _examples(
+        (
+            "An hour for three, with a room for four",
+            {
+                "participants": ["ada@example.com", "grace@example.com", "linus@example.com"],
+                "duration_minutes": 60,
+                "start": "2027-03-15T00:00:00Z",
+                "end": "2027-03-20T00:00:00Z",
+                "capacity": 4,
+                "room_required": True,
+            },
+        ),
+    ),
 ]
