@@ -183,41 +183,24 @@ class SqlEventRepository:
 
         An all-day occurrence is in the window when its dates overlap the window's dates read in
         `viewer_zone`. One query finds the occurrences (through the user's memberships and
-        invitations, each branch on its own index) and answers each of their events once, with its
-        occurrences as arrays: a series shows several times a week, and reading (and decoding) its
-        whole row, JSON columns included, once per occurrence made an uncached week view cost a third
-        more. One more query loads the participants.
+        invitations, each branch on its own index), one more loads their events, one their participants.
         """
         visible = _visible_occurrences(user_id, window, calendar_id, viewer_zone).subquery()
-        first = select(visible).order_by(visible.c.starts_at, visible.c.event_id, visible.c.recurrence_id)
-        shown = (first if limit is None else first.limit(limit)).subquery()
-        per_event = (
+        statement = (
             select(
-                shown.c.event_id,
-                # Plain timestamptz arrays: the driver's datetimes as they come, no converter per element.
-                func.array_agg(shown.c.recurrence_id, type_=_INSTANTS).label("occurrence_ids"),
-                func.array_agg(shown.c.starts_at, type_=_INSTANTS).label("occurrence_starts"),
-                func.array_agg(shown.c.ends_at, type_=_INSTANTS).label("occurrence_ends"),
+                EventRow.__table__,
+                visible.c.recurrence_id.label("occurrence_id"),
+                visible.c.starts_at.label("occurrence_starts_at"),
+                visible.c.ends_at.label("occurrence_ends_at"),
             )
-            .group_by(shown.c.event_id)
-            .subquery()
+            .join(visible, visible.c.event_id == EventRow.id)
+            .order_by(visible.c.starts_at, EventRow.id, visible.c.recurrence_id)
         )
-        statement = select(
-            EventRow.__table__, per_event.c.occurrence_ids, per_event.c.occurrence_starts, per_event.c.occurrence_ends
-        ).join(per_event, per_event.c.event_id == EventRow.id)
-        rows = (await self._session.execute(statement)).all()
+        rows = (await self._session.execute(statement if limit is None else statement.limit(limit))).all()
         events = {event.id: event for event in await self._events_of(rows)}
-        found = [
-            (starts_at, row.id, recurrence_id, ends_at)
-            for row in rows
-            for recurrence_id, starts_at, ends_at in zip(
-                row.occurrence_ids, row.occurrence_starts, row.occurrence_ends, strict=True
-            )
-        ]
-        found.sort(key=lambda occurrence: occurrence[:3])
         return [
-            _occurrence(events[event_id], recurrence_id, TimeRange(starts_at, ends_at))
-            for starts_at, event_id, recurrence_id, ends_at in found
+            _occurrence(events[row.id], row.occurrence_id, TimeRange(row.occurrence_starts_at, row.occurrence_ends_at))
+            for row in rows
         ]
 
     async def count_visible_in_window(
@@ -418,7 +401,6 @@ class SqlEventRepository:
 
 
 IN_THE_WAY_LOOKS = 10
-_INSTANTS = cast(Any, ARRAY(DateTime(timezone=True)))
 IN_THE_WAY_PAUSE_S = 0.02
 _EVENT_TABLE = cast(Table, EventRow.__table__)
 _PARTICIPANT_TABLE = cast(Table, EventParticipantRow.__table__)

@@ -114,7 +114,7 @@ class EventController(Controller):
             events = await list_events(
                 actor_id=ctx.actor.id, start=start, end=end, calendar_id=calendar_id, uow=ctx.uow
             )
-            return encode_json(EventList(items=Event.all_of(events)))
+            return encode_json(EventList(items=[Event.of(e) for e in events]))
 
         # The JSON bytes themselves are cached, so a cached answer is the uncached one, byte for byte.
         body = await ctx.reads.events_window(ctx.actor.id, start, end, calendar_id, answer)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 from uuid import UUID
@@ -14,7 +13,6 @@ from domain.errors import InvalidInput
 from domain.scheduling.event import Event as DomainEvent
 from domain.scheduling.event import EventChanges, NewEvent
 from domain.scheduling.occurrence import Occurrence
-from domain.scheduling.participant import Participant as DomainParticipant
 from domain.scheduling.participant import ParticipantStatus
 from domain.scheduling.recurrence import Recurrence, RecurrenceDate
 from domain.scheduling.reminders import DEFAULT_REMINDERS
@@ -106,70 +104,37 @@ class Event(msgspec.Struct):
     """Whether this occurrence was changed on its own (moved, renamed, ...)."""
 
     @classmethod
-    def all_of(cls, events: Sequence[DomainEvent | Occurrence]) -> list[Event]:
-        """The items of a window: what occurrences share with their series (guests, rule) is built once a series."""
-        shared: dict[UUID, _SeriesParts] = {}
-        items = []
-        for event in events:
-            series = event.series if isinstance(event, Occurrence) else event
-            parts = shared.get(series.id)
-            if parts is None:
-                parts = shared[series.id] = _SeriesParts.of(series)
-            items.append(cls.of(event, parts))
-        return items
-
-    @classmethod
-    def of(cls, event: DomainEvent | Occurrence, shared: _SeriesParts | None = None) -> Event:
+    def of(cls, event: DomainEvent | Occurrence) -> Event:
         series = event.series if isinstance(event, Occurrence) else event
         recurrence_id = event.recurrence_id if isinstance(event, Occurrence) else None
-        shared = shared or _SeriesParts.of(series)
-        answered_alone = isinstance(event, Occurrence) and event.override is not None and event.override.responses
-        # What an occurrence shares with its series is read from the series itself (no indirection).
         return cls(
-            id=series.id,
-            calendar_id=series.calendar_id,
-            organizer_id=series.organizer_id,
+            id=event.id,
+            calendar_id=event.calendar_id,
+            organizer_id=event.organizer_id,
             title=event.title,
             description=event.description,
             location=event.location,
             starts_at=event.time_range.starts_at,
             ends_at=event.time_range.ends_at,
-            all_day=series.all_day,
-            timezone=series.timezone,
+            all_day=event.all_day,
+            timezone=event.timezone,
             room_id=event.room_id,
-            status=series.status.value,
-            version=series.version,
-            participants=_participants(event.participants) if answered_alone else shared.participants,
-            reminders=shared.reminders,
-            created_at=series.created_at,
-            updated_at=series.updated_at,
-            start_date=event.start_date if series.all_day else None,
-            end_date=event.end_date if series.all_day else None,
-            recurrence=shared.recurrence,
+            status=event.status.value,
+            version=event.version,
+            participants=[
+                Participant(user_id=p.user_id, email=p.email, name=p.name, status=p.status.value)
+                for p in event.participants
+            ],
+            reminders=list(event.reminders),
+            created_at=event.created_at,
+            updated_at=event.updated_at,
+            start_date=event.start_date,
+            end_date=event.end_date,
+            recurrence=RecurrenceOut.of(series.recurrence),
             series_id=series.id if series.recurrence is not None else None,
-            recurrence_id=None if recurrence_id is None else recurrence_id_text(recurrence_id, all_day=series.all_day),
+            recurrence_id=None if recurrence_id is None else recurrence_id_text(recurrence_id, all_day=event.all_day),
             is_override=event.is_override if isinstance(event, Occurrence) else False,
         )
-
-
-class _SeriesParts(msgspec.Struct):
-    """What every occurrence of a series answers alike, built once for all of them."""
-
-    participants: list[Participant]
-    reminders: list[int]
-    recurrence: RecurrenceOut | None
-
-    @classmethod
-    def of(cls, series: DomainEvent) -> _SeriesParts:
-        return cls(
-            participants=_participants(series.participants),
-            reminders=list(series.reminders),
-            recurrence=RecurrenceOut.of(series.recurrence),
-        )
-
-
-def _participants(participants: Sequence[DomainParticipant]) -> list[Participant]:
-    return [Participant(user_id=p.user_id, email=p.email, name=p.name, status=p.status.value) for p in participants]
 
 
 def recurrence_id_text(recurrence_id: datetime, *, all_day: bool) -> str:
