@@ -526,21 +526,16 @@ class Event(Aggregate):
         Overrides, EXDATEs and RDATEs from the occurrence on move to the new series; COUNT is shared.
         """
         self._ensure_not_cancelled()
-        self.occurrence(recurrence_id)
+        following = self.recurrence_from(recurrence_id)
         key = self._recurrence_key(recurrence_id)
         assert self.recurrence is not None
         if key <= self._first_recurrence_id():
             return None
         recurrence = self.recurrence
-        rule_only = Recurrence(recurrence.rule)
-        produced_before = len(self._recurrence_ids(before=key, recurrence=rule_only))
         if self.all_day:
             until = (key.date() - timedelta(days=1)).strftime("%Y%m%d")
         else:
             until = (key - timedelta(seconds=1)).strftime("%Y%m%dT%H%M%SZ")
-        following = recurrence.with_parts(
-            COUNT=str(recurrence.count - produced_before) if recurrence.count is not None else None
-        )
         cut = key.date() if self.all_day else key
 
         def _before(value: RecurrenceDate) -> bool:
@@ -562,11 +557,7 @@ class Event(Aggregate):
             created_at=now,
             updated_at=now,
             transparency=self.transparency,
-            recurrence=replace(
-                following,
-                exdates=tuple(d for d in recurrence.exdates if not _before(d)),
-                rdates=tuple(d for d in recurrence.rdates if not _before(d)),
-            ),
+            recurrence=following,
             overrides={k: o for k, o in self.overrides.items() if k >= key},
         )
         self.recurrence = replace(
@@ -578,6 +569,32 @@ class Event(Aggregate):
         self._bump(now)
         series._record_created(now)
         return series
+
+    def recurrence_from(self, recurrence_id: datetime) -> Recurrence:
+        """How the series repeats from this occurrence on: what a split there leaves to the following ones.
+
+        COUNT less the occurrences before it; the EXDATEs and RDATEs from it on. NotFound if there is
+        no such occurrence.
+        """
+        self.occurrence(recurrence_id)
+        key = self._recurrence_key(recurrence_id)
+        recurrence = self.recurrence
+        assert recurrence is not None
+        if key <= self._first_recurrence_id():
+            return recurrence
+        produced_before = len(self._recurrence_ids(before=key, recurrence=Recurrence(recurrence.rule)))
+        cut = key.date() if self.all_day else key
+
+        def _from_cut(value: RecurrenceDate) -> bool:
+            return value >= cut  # dates with dates, datetimes with datetimes
+
+        return replace(
+            recurrence.with_parts(
+                COUNT=str(recurrence.count - produced_before) if recurrence.count is not None else None
+            ),
+            exdates=tuple(d for d in recurrence.exdates if _from_cut(d)),
+            rdates=tuple(d for d in recurrence.rdates if _from_cut(d)),
+        )
 
     def _checked_recurrence(self, recurrence: Recurrence | None) -> Recurrence | None:
         if recurrence is None:

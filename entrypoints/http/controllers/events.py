@@ -34,7 +34,7 @@ from domain.accounts.api_token import TokenScope
 from domain.scheduling.event import Event as DomainEvent
 from domain.scheduling.occurrence import Occurrence, OccurrenceScope
 from entrypoints.http.dependencies import Ctx
-from entrypoints.http.etags import etag, expected_version
+from entrypoints.http.etags import etag, expected_revision, expected_version, occurrence_etag
 from entrypoints.http.problems import problems
 from entrypoints.http.rate_limits import limit_events_created
 from entrypoints.http.schemas.events import (
@@ -69,10 +69,25 @@ Scope = Annotated[
 IfMatch = Annotated[
     str | None, HeaderParameter(name="If-Match", required=False, description="The ETag of the version you edited")
 ]
+OccurrenceIfMatch = Annotated[
+    str | None,
+    HeaderParameter(
+        name="If-Match",
+        required=False,
+        description='The ETag of the occurrence you edited (as its GET answered it, e.g. "o-5f0c2a9e1b7d4c33"): '
+        "stale after a change to the whole series or to this occurrence, not after one to another occurrence",
+    ),
+]
 
 
-def with_etag(event: DomainEvent | Occurrence, status_code: int = 200) -> Response[Event]:
+def with_etag(event: DomainEvent, status_code: int = 200) -> Response[Event]:
+    """The series (or single event), with its version as its ETag."""
     return Response(Event.of(event), status_code=status_code, headers={"ETag": etag(event.version)})
+
+
+def with_occurrence_etag(occurrence: Occurrence) -> Response[Event]:
+    """One occurrence of a series, with its own revision as its ETag."""
+    return Response(Event.of(occurrence), headers={"ETag": occurrence_etag(occurrence.revision)})
 
 
 class EventController(Controller):
@@ -221,14 +236,16 @@ class EventController(Controller):
         operation_id="getOccurrence",
         **needs(TokenScope.EVENTS_READ),
         responses=problems(401, 404, 422),
-        summary="One occurrence of a series",
+        summary="One occurrence of a series, with its own ETag",
+        description="The occurrence's ETag changes when the whole series or this occurrence changes, not when "
+        "another occurrence of the series does: send it back as If-Match to change or cancel this occurrence.",
     )
     async def get_occurrence(self, event_id: EventId, recurrence_id: RecurrenceId, ctx: Ctx) -> Response[Event]:
         """One occurrence of a series, as the window query answers it, with its own ETag."""
         query = GetOccurrence(
             actor_id=ctx.actor.id, event_id=event_id, recurrence_id=parse_recurrence_id(recurrence_id)
         )
-        return with_etag(await get_occurrence(query, uow=ctx.uow))
+        return with_occurrence_etag(await get_occurrence(query, uow=ctx.uow))
 
     @patch(
         "/{event_id:uuid}/occurrences/{recurrence_id:str}",
@@ -244,7 +261,7 @@ class EventController(Controller):
         data: EventUpdateBody,
         ctx: Ctx,
         occurrence_scope: Scope = OccurrenceScope.THIS,
-        if_match: IfMatch = None,
+        if_match: OccurrenceIfMatch = None,
     ) -> Response[Event]:
         """Change one occurrence (`scope=this`, an override) or it and the following ones (`scope=following`: the
         series is split there)."""
@@ -255,9 +272,9 @@ class EventController(Controller):
             changes=data.changes(),
             scope=occurrence_scope,
             participants=unset_to_domain(data.participants),
-            expected_version=expected_version(if_match),
+            expected_revision=expected_revision(if_match),
         )
-        return with_etag(await update_occurrence(command, uow=ctx.uow, clock=ctx.clock))
+        return with_occurrence_etag(await update_occurrence(command, uow=ctx.uow, clock=ctx.clock))
 
     @delete(
         "/{event_id:uuid}/occurrences/{recurrence_id:str}",
@@ -272,7 +289,7 @@ class EventController(Controller):
         recurrence_id: RecurrenceId,
         ctx: Ctx,
         occurrence_scope: Scope = OccurrenceScope.THIS,
-        if_match: IfMatch = None,
+        if_match: OccurrenceIfMatch = None,
     ) -> None:
         """Cancel one occurrence (`scope=this`) or it and the following ones (`scope=following`); the participants
         are told."""
@@ -281,6 +298,6 @@ class EventController(Controller):
             event_id=event_id,
             recurrence_id=parse_recurrence_id(recurrence_id),
             scope=occurrence_scope,
-            expected_version=expected_version(if_match),
+            expected_revision=expected_revision(if_match),
         )
         await cancel_occurrence(command, uow=ctx.uow, clock=ctx.clock)

@@ -198,7 +198,13 @@ class EventPages(Controller):
     @get("/repeat-picker", name="repeat_picker")
     async def repeat_picker(self, request: Request[Any, Any, Any]) -> Template:
         """The repeat picker worded for the start now in the form ("on the third Wednesday"): an htmx fragment."""
-        return page("partials/repeat_picker.html", form=EventForm.posted(request.query_params))
+        # An occurrence's form carries its picker's scope along, so the fragment keeps showing only for it.
+        scope = request.query_params.get("repeat_scope")
+        return page(
+            "partials/repeat_picker.html",
+            form=EventForm.posted(request.query_params),
+            repeat_scope="following" if scope == "following" else None,
+        )
 
     @get("/participant-field", name="participant_field")
     async def participant_field(self) -> Template:
