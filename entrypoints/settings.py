@@ -99,6 +99,26 @@ class GoogleSettings:
         return bool(self.client_id and self.client_secret)
 
 
+DEFAULT_MAIL_FROM = "planner@localhost"
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """Email: off without SMTP_URL."""
+
+    smtp_url: str | None = None
+    """Where email is handed over (SMTP_URL: smtp://user:pass@host:587?starttls=true, or smtps://...)."""
+    mail_from: str = DEFAULT_MAIL_FROM
+    """The From address of every email (MAIL_FROM), e.g. `planner <calendar@example.com>`."""
+    catch_all_dir: str | None = None
+    """The Maildir of the local catch-all SMTP server `planner up --mail` runs (MAIL_CATCH_ALL_DIR); the admin's
+    mail page reads it."""
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.smtp_url)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every setting planner reads; names are the environment variables in DESIGN.md."""
@@ -121,6 +141,7 @@ class Settings:
     """How far ahead a series' occurrences are stored and hold their room (OCCURRENCE_HORIZON_DAYS)."""
     all_day_reminder_time: time = ALL_DAY_REMINDER_TIME
     """The time of day, in each person's zone, an all-day event's reminders count from (ALL_DAY_REMINDER_TIME)."""
+    mail: MailSettings = field(default_factory=MailSettings)
 
     @property
     def is_production(self) -> bool:
@@ -180,6 +201,7 @@ class Settings:
             session_check_ttl_seconds=_session_check_ttl(get("SESSION_CHECK_TTL_SECONDS")),
             occurrence_horizon_days=_positive_int(get("OCCURRENCE_HORIZON_DAYS"), "OCCURRENCE_HORIZON_DAYS", 730),
             all_day_reminder_time=_time_of_day(get("ALL_DAY_REMINDER_TIME"), "ALL_DAY_REMINDER_TIME"),
+            mail=_mail(get),
         )
 
     def with_servers(self, database_url: str, redis_url: str) -> Settings:
@@ -228,6 +250,9 @@ class Settings:
             "GOOGLE_TOKEN_OLD_KEYS": ",".join(self.google.old_token_keys),
             "GOOGLE_RETRY_BASE_MS": str(self.google.retry_base_ms),
             "REDIS_RATE_LIMIT_URL": self.rate_limits.redis_url,
+            "SMTP_URL": self.mail.smtp_url,
+            "MAIL_FROM": self.mail.mail_from,
+            "MAIL_CATCH_ALL_DIR": self.mail.catch_all_dir,
         }
         exported.update({name: value for name, value in optional.items() if value})
         return exported
@@ -268,6 +293,9 @@ SETTING_NAMES = (
     "SSE_STREAMS_PER_PERSON",
     "OCCURRENCE_HORIZON_DAYS",
     "ALL_DAY_REMINDER_TIME",
+    "SMTP_URL",
+    "MAIL_FROM",
+    "MAIL_CATCH_ALL_DIR",
 )
 
 
@@ -398,6 +426,18 @@ def _google(get: Callable[[str], str | None], *, production: bool = False) -> Go
         old_token_keys=old_keys,
         retry_base_ms=_positive_int(get("GOOGLE_RETRY_BASE_MS"), "GOOGLE_RETRY_BASE_MS", 500, allow_zero=True),
     )
+
+
+def _mail(get: Callable[[str], str | None]) -> MailSettings:
+    smtp_url = get("SMTP_URL")
+    if smtp_url:
+        parts = urlsplit(smtp_url)
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise SettingsError("SMTP_URL must look like smtp://user:pass@host:587?starttls=true (or smtps://...)")
+    mail_from = get("MAIL_FROM") or DEFAULT_MAIL_FROM
+    if "@" not in mail_from:
+        raise SettingsError(f"MAIL_FROM={mail_from!r} is not an email address")
+    return MailSettings(smtp_url=smtp_url, mail_from=mail_from, catch_all_dir=get("MAIL_CATCH_ALL_DIR"))
 
 
 def _parse_env(raw: str | None) -> AppEnv:

@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vRecur
+from icalendar import Calendar, Event, vCalAddress, vRecur
 
-from domain.scheduling.calendar_file import CalendarFileEvent, CalendarFileOverride, EventTimes
+from domain.scheduling.calendar_file import CalendarFileEvent, CalendarFileOverride, CalendarFilePerson, EventTimes
 from domain.scheduling.recurrence import Recurrence, RecurrenceDate
 
 PRODUCT_ID = "-//planner//planner calendar//EN"
@@ -23,11 +23,13 @@ PRODUCT_ID = "-//planner//planner calendar//EN"
 class IcalendarWriter:
     """The CalendarFileWriter on `icalendar`."""
 
-    def write(self, events: list[CalendarFileEvent], *, name: str | None = None) -> bytes:
+    def write(self, events: list[CalendarFileEvent], *, name: str | None = None, method: str | None = None) -> bytes:
         calendar = Calendar()
         calendar.add("prodid", PRODUCT_ID)
         calendar.add("version", "2.0")
         calendar.add("calscale", "GREGORIAN")
+        if method:
+            calendar.add("method", method)
         if name:
             calendar.add("x-wr-calname", name)
         for event in events:
@@ -48,6 +50,7 @@ def _series(event: CalendarFileEvent) -> Event:
         component.add("status", "CANCELLED")
     if event.recurrence is not None:
         _add_recurrence(component, event)
+    _add_people(component, event)
     return component
 
 
@@ -79,6 +82,23 @@ def _texts(uid: str, title: str, description: str, location: str, *, sequence: i
     if location:
         component.add("location", location)
     return component
+
+
+def _add_people(component: Event, event: CalendarFileEvent) -> None:
+    if event.organizer is not None:
+        component.add("organizer", _address(event.organizer))
+    for attendee in event.attendees:
+        component.add("attendee", _address(attendee, answer=attendee.answer or "NEEDS-ACTION"))
+
+
+def _address(person: CalendarFilePerson, *, answer: str | None = None) -> vCalAddress:
+    address = vCalAddress(f"mailto:{person.email}")
+    address.params["CN"] = person.name
+    if answer is not None:
+        address.params["ROLE"] = "REQ-PARTICIPANT"
+        address.params["PARTSTAT"] = answer
+        address.params["RSVP"] = "TRUE" if answer == "NEEDS-ACTION" else "FALSE"
+    return address
 
 
 def _add_times(component: Event, times: EventTimes, timezone: str) -> None:

@@ -24,6 +24,7 @@ OUTBOX_TASKS = {
     "event_updated": "notify_event_updated",
     "event_cancelled": "notify_event_cancelled",
     "participant_responded": "notify_participant_response",
+    "email_queued": "send_email",
 }
 """The task that acts on an outbox message, by its domain event's name; DISPATCH_TASK for the others."""
 
