@@ -23,6 +23,7 @@ from entrypoints.web.controllers.calendar import CalendarPages
 from entrypoints.web.controllers.events import EventPages
 from entrypoints.web.controllers.google import GooglePages
 from entrypoints.web.controllers.invitations import InvitationPages
+from entrypoints.web.controllers.mail import MailPages
 from entrypoints.web.controllers.notifications import NotificationPages
 from entrypoints.web.controllers.occurrences import OccurrencePages
 from entrypoints.web.controllers.rooms import RoomPages
@@ -60,6 +61,7 @@ def pages_router() -> Router:
             NotificationPages,
             GooglePages,
             InvitationPages,
+            MailPages,
         ],
         dependencies={"viewer": Provide(provide_viewer)},
         exception_handlers=html_error_handlers(),

@@ -150,6 +150,9 @@ MATRIX: tuple[Row, ...] = (
     api("GET /api/notifications/stream",                              "401  sse  sse  sse  sse  sse  sse  sse"),
     api("POST /api/notifications/{notification_id}/read",             "401  404  404  404  404  2xx  404  404"),
     api("POST /api/notifications/read-all",                           "401  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
+    api("GET /api/me/notification-preferences",                       "401  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
+    api("PUT /api/me/notification-preferences",                       "401  2xx  2xx  2xx  2xx  2xx  2xx  2xx",
+        body={"event_reminder": ["in_app", "email"]}),
     # Administration
     api("GET /api/admin/connections",                                 "401  403  403  403  403  403  403  2xx"),
     api("POST /api/admin/promotions",                                 "401  403  403  403  403  403  403  2xx",
@@ -233,6 +236,10 @@ MATRIX: tuple[Row, ...] = (
         body={"email": "invited-{unique}@example.com"}),
     page("GET /notifications",                                        "login  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
     page("POST /notifications/{notification_id}/read",                "login  404  404  404  404  303  404  404"),
+    page("GET /settings/notifications",                               "login  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
+    page("POST /settings/notifications",                              "login  2xx  2xx  2xx  2xx  2xx  2xx  2xx",
+        body={"event_invited.in_app": "on", "event_invited.email": "on"}),
+    page("GET /admin/mail",                                           "login  403  403  403  403  403  403  2xx"),
     page("POST /notifications/read-all",                              "login  303  303  303  303  303  303  303"),
     page("GET /google",                                               "login  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
 )
