@@ -212,6 +212,10 @@ class Settings:
             redis=replace(self.redis, url=redis_url),
         )
 
+    def with_mail(self, *, smtp_url: str, catch_all_dir: str | None = None) -> Settings:
+        """These settings sending email to `smtp_url` (the local catch-all of `planner up --mail`)."""
+        return replace(self, mail=replace(self.mail, smtp_url=smtp_url, catch_all_dir=catch_all_dir))
+
     def export(self) -> dict[str, str]:
         """The environment variables that reproduce these settings in a child process."""
         exported = {
