@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from uuid import UUID
 
+import aiosmtplib
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -153,7 +154,7 @@ async def test_an_email_the_server_does_not_take_stays_queued_for_the_retry(
     _, email_id = await queued_invitation(office)
     with smtp_server() as gone:
         nobody_listens = SmtpMailer(SmtpServer.from_url(gone.url), mail_from=FROM)
-    with pytest.raises(OSError):
+    with pytest.raises(aiosmtplib.SMTPConnectError):
         await send_email(email_id, uow=office.unit_of_work(), mail=mail_ports(office, nobody_listens))
     (row,) = await office.rows("SELECT sent_at FROM outgoing_emails")
     assert row.sent_at is None
