@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import socket
 import threading
@@ -46,6 +47,8 @@ class Mailbox:
     received: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     port: int = 0
+    answer_after_s: float = 0.0
+    """How long the server keeps a message before answering 250: a slow server, to catch a sender mid-send."""
 
     @property
     def url(self) -> str:
@@ -71,6 +74,8 @@ class Mailbox:
                     message=message,
                 )
             )
+        if self.answer_after_s:
+            await asyncio.sleep(self.answer_after_s)
         return "250 Message accepted for delivery"
 
 
