@@ -9,10 +9,11 @@ its version.
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vCalAddress, vRecur
+from icalendar import Calendar, Event, Timezone, vCalAddress, vRecur
 
 from domain.scheduling.calendar_file import CalendarFileEvent, CalendarFileOverride, CalendarFilePerson, EventTimes
 from domain.scheduling.recurrence import Recurrence, RecurrenceDate
@@ -36,9 +37,27 @@ class IcalendarWriter:
             calendar.add_component(_series(event))
             for override in event.overrides:
                 calendar.add_component(_override(event, override))
-        calendar.add_missing_timezones()
+        _add_timezones(calendar)
         written: bytes = calendar.to_ical()
         return written
+
+
+def _add_timezones(calendar: Calendar) -> None:
+    """The VTIMEZONE of every zone the calendar names, first (what add_missing_timezones does, from a cache)."""
+    for position, tzid in enumerate(sorted(calendar.get_missing_tzids())):
+        zone = _vtimezone(tzid)
+        if zone is not None:
+            calendar.subcomponents.insert(position, zone)
+
+
+@functools.lru_cache(maxsize=128)
+def _vtimezone(tzid: str) -> Timezone | None:
+    # Building a VTIMEZONE walks the zone's transitions: half the cost of writing an invitation. The
+    # component is only ever read after it is built, so one per zone serves every file of the process.
+    try:
+        return Timezone.from_tzid(tzid)
+    except ValueError:
+        return None  # a zone icalendar does not know is left without VTIMEZONE, as add_missing_timezones does
 
 
 def _series(event: CalendarFileEvent) -> Event:
