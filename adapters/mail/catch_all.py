@@ -26,7 +26,8 @@ class CatchAllSmtpServer:
     """An SMTP server on `host:port` that accepts every message and keeps it in `maildir` (no TLS, no auth)."""
 
     def __init__(self, maildir: Path, *, host: str = "127.0.0.1", port: int = 0) -> None:
-        maildir.mkdir(parents=True, exist_ok=True)
+        for folder in ("tmp", "new", "cur"):  # a Maildir's folders, also in a directory that exists already
+            (maildir / folder).mkdir(parents=True, exist_ok=True)
         self.maildir = maildir
         self._controller = Controller(Mailbox(maildir), hostname=host, port=port or _free_port(host))
 
