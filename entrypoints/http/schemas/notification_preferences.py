@@ -6,13 +6,13 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from domain.notifications.preferences import NotificationPreferences
+from domain.notifications.preferences import Channel, NotificationPreferences
 
 ChannelName = Literal["in_app", "email"]
 Channels = Annotated[
     list[ChannelName],
     msgspec.Meta(
-        max_length=2,
+        max_length=len(Channel),
         description="How this kind of news reaches me: in_app, email, both, or neither ([])",
         examples=[["in_app", "email"]],
     ),
