@@ -78,9 +78,9 @@ async def test_a_worker_killed_while_sending_loses_no_email_and_resends_only_und
             (left,) = await rows(engine, "SELECT count(*) AS n FROM outgoing_emails WHERE sent_at IS NULL")
             return left.n == 0 and await all_processed(engine)
 
-        # SAQ sweeps the dead worker's jobs one by one, waiting 5 s on each for an abort nobody answers:
-        # up to WORKER_CONCURRENCY x 5 s before the last of them is retried.
-        await wait_for(all_sent, timeout=WORKER_CONCURRENCY * 5 + 60, what="every queued email to be sent")
+        # A dead worker's jobs are retried once past their timeout (30 s for send_email), and SAQ sweeps
+        # them one by one, waiting 5 s on each for an abort nobody answers: up to WORKER_CONCURRENCY x 5 s.
+        await wait_for(all_sent, timeout=30 + WORKER_CONCURRENCY * 5 + 60, what="every queued email to be sent")
 
     queued = await rows(engine, "SELECT id FROM outgoing_emails")
     assert len(queued) == INVITATIONS
