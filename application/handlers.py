@@ -15,9 +15,11 @@ import structlog
 from application.notifications.dto import ScheduleReminders
 from application.notifications.notify_about import notify_about
 from application.notifications.schedule_reminders import schedule_reminders
+from application.notifications.send_email import EmailOutcome, MailPorts, send_email
 from application.unit_of_work import UnitOfWork
 from domain.domain_events import DomainEvent
 from domain.json_value import JsonObject
+from domain.notifications.email import EmailQueued
 from domain.notifications.ports import NotificationPublisher
 from domain.notifications.reminders import ALL_DAY_REMINDER_TIME, event_with_changed_reminders
 from domain.scheduling.domain_events import (
@@ -40,6 +42,8 @@ class ReactionPorts:
     unit_of_work: Callable[[], UnitOfWork]
     publisher: NotificationPublisher
     all_day_reminder_time: time = ALL_DAY_REMINDER_TIME
+    mail: MailPorts | None = None
+    """How email is sent; None when email is off (no SMTP_URL): nothing is queued or sent by email."""
 
 
 Reaction = Callable[[DomainEvent, ReactionPorts], Awaitable[dict[str, int]]]
@@ -48,8 +52,21 @@ Reaction = Callable[[DomainEvent, ReactionPorts], Awaitable[dict[str, int]]]
 
 async def tell_people(event: DomainEvent, ports: ReactionPorts) -> dict[str, int]:
     """Store and publish the notifications the event gives rise to (domain/notifications/rules.py says which)."""
-    notified = await notify_about(event, uow=ports.unit_of_work(), publisher=ports.publisher)
+    notified = await notify_about(
+        event, uow=ports.unit_of_work(), publisher=ports.publisher, email=ports.mail is not None
+    )
     return {"notified": len(notified)}
+
+
+async def email_person(event: DomainEvent, ports: ReactionPorts) -> dict[str, int]:
+    """Send the email whose queuing this is (at least once; see domain/notifications/email.py)."""
+    if not isinstance(event, EmailQueued):
+        return {"emailed": 0}
+    if ports.mail is None:
+        log.warning("email.left_unsent", email_id=str(event.email_id), reason="email is off (no SMTP_URL)")
+        return {"emailed": 0}
+    outcome = await send_email(event.email_id, uow=ports.unit_of_work(), mail=ports.mail)
+    return {"emailed": int(outcome is EmailOutcome.SENT)}
 
 
 async def replan_reminders(event: DomainEvent, ports: ReactionPorts) -> dict[str, int]:
@@ -73,6 +90,7 @@ REACTIONS: dict[type[DomainEvent], tuple[Reaction, ...]] = {
     ParticipantRemoved: (replan_reminders,),
     ParticipantResponded: (tell_people, replan_reminders),
     OccurrenceRoomDeclined: (tell_people,),
+    EmailQueued: (email_person,),
 }
 """Domain event type -> what follows it, in order; an event type not listed needs nothing done."""
 
@@ -103,13 +121,16 @@ async def act_on_outbox_message(
     unit_of_work: Callable[[], UnitOfWork],
     publisher: NotificationPublisher,
     all_day_reminder_time: time = ALL_DAY_REMINDER_TIME,
+    mail: MailPorts | None = None,
 ) -> JsonObject:
     """Run the reactions to the message's domain event, then mark it processed; answers what was done."""
     message = await outbox.unprocessed_message(outbox_id)
     if message is None:
         return {"outbox_id": outbox_id, "status": "already_processed"}
     event = message.event
-    ports = ReactionPorts(unit_of_work=unit_of_work, publisher=publisher, all_day_reminder_time=all_day_reminder_time)
+    ports = ReactionPorts(
+        unit_of_work=unit_of_work, publisher=publisher, all_day_reminder_time=all_day_reminder_time, mail=mail
+    )
     done = {"notified": 0, "reminders_changed": 0}
     for reaction in REACTIONS.get(type(event), ()):
         done |= await reaction(event, ports)

@@ -27,6 +27,7 @@ from entrypoints.http.controllers.events import EventController
 from entrypoints.http.controllers.google import GoogleController, WebhookController
 from entrypoints.http.controllers.invitations import InvitationController
 from entrypoints.http.controllers.jobs import JobController
+from entrypoints.http.controllers.notification_preferences import NotificationPreferenceController
 from entrypoints.http.controllers.notifications import NotificationController
 from entrypoints.http.controllers.rooms import RoomController
 from entrypoints.http.csrf import CookieSessionCsrf, RequireJsonBodies
@@ -94,6 +95,7 @@ def create_app(
             AdminController,
             InvitationController,
             NotificationController,
+            NotificationPreferenceController,
             JobController,
             GoogleController,
             WebhookController,

@@ -103,6 +103,26 @@ class GoogleSettings:
         return bool(self.client_id and self.client_secret)
 
 
+DEFAULT_MAIL_FROM = "planner@localhost"
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """Email: off without SMTP_URL."""
+
+    smtp_url: str | None = None
+    """Where email is handed over (SMTP_URL: smtp://user:pass@host:587?starttls=true, or smtps://...)."""
+    mail_from: str = DEFAULT_MAIL_FROM
+    """The From address of every email (MAIL_FROM), e.g. `planner <calendar@example.com>`."""
+    catch_all_dir: str | None = None
+    """The Maildir of the local catch-all SMTP server `planner up --mail` runs (MAIL_CATCH_ALL_DIR); the admin's
+    mail page reads it."""
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.smtp_url)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every setting planner reads; names are the environment variables in DESIGN.md."""
@@ -125,6 +145,7 @@ class Settings:
     """How far ahead a series' occurrences are stored and hold their room (OCCURRENCE_HORIZON_DAYS)."""
     all_day_reminder_time: time = ALL_DAY_REMINDER_TIME
     """The time of day, in each person's zone, an all-day event's reminders count from (ALL_DAY_REMINDER_TIME)."""
+    mail: MailSettings = field(default_factory=MailSettings)
 
     @property
     def is_production(self) -> bool:
@@ -184,6 +205,7 @@ class Settings:
             session_check_ttl_seconds=_session_check_ttl(get("SESSION_CHECK_TTL_SECONDS")),
             occurrence_horizon_days=_positive_int(get("OCCURRENCE_HORIZON_DAYS"), "OCCURRENCE_HORIZON_DAYS", 730),
             all_day_reminder_time=_time_of_day(get("ALL_DAY_REMINDER_TIME"), "ALL_DAY_REMINDER_TIME"),
+            mail=_mail(get),
         )
 
     def with_servers(self, database_url: str, redis_url: str) -> Settings:
@@ -193,6 +215,10 @@ class Settings:
             database=replace(self.database, url=database_url),
             redis=replace(self.redis, url=redis_url),
         )
+
+    def with_mail(self, *, smtp_url: str, catch_all_dir: str | None = None) -> Settings:
+        """These settings sending email to `smtp_url` (the local catch-all of `planner up --mail`)."""
+        return replace(self, mail=replace(self.mail, smtp_url=smtp_url, catch_all_dir=catch_all_dir))
 
     def export(self) -> dict[str, str]:
         """The environment variables that reproduce these settings in a child process."""
@@ -234,6 +260,9 @@ class Settings:
             "GOOGLE_POLL_MINUTES": str(self.google.poll_minutes),
             "GOOGLE_SAFETY_SYNC_HOURS": str(self.google.safety_sync_hours),
             "REDIS_RATE_LIMIT_URL": self.rate_limits.redis_url,
+            "SMTP_URL": self.mail.smtp_url,
+            "MAIL_FROM": self.mail.mail_from,
+            "MAIL_CATCH_ALL_DIR": self.mail.catch_all_dir,
         }
         exported.update({name: value for name, value in optional.items() if value})
         return exported
@@ -276,6 +305,9 @@ SETTING_NAMES = (
     "SSE_STREAMS_PER_PERSON",
     "OCCURRENCE_HORIZON_DAYS",
     "ALL_DAY_REMINDER_TIME",
+    "SMTP_URL",
+    "MAIL_FROM",
+    "MAIL_CATCH_ALL_DIR",
 )
 
 
@@ -408,6 +440,18 @@ def _google(get: Callable[[str], str | None], *, production: bool = False) -> Go
         poll_minutes=_positive_int(get("GOOGLE_POLL_MINUTES"), "GOOGLE_POLL_MINUTES", 15),
         safety_sync_hours=_positive_int(get("GOOGLE_SAFETY_SYNC_HOURS"), "GOOGLE_SAFETY_SYNC_HOURS", 6),
     )
+
+
+def _mail(get: Callable[[str], str | None]) -> MailSettings:
+    smtp_url = get("SMTP_URL")
+    if smtp_url:
+        parts = urlsplit(smtp_url)
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise SettingsError("SMTP_URL must look like smtp://user:pass@host:587?starttls=true (or smtps://...)")
+    mail_from = get("MAIL_FROM") or DEFAULT_MAIL_FROM
+    if "@" not in mail_from:
+        raise SettingsError(f"MAIL_FROM={mail_from!r} is not an email address")
+    return MailSettings(smtp_url=smtp_url, mail_from=mail_from, catch_all_dir=get("MAIL_CATCH_ALL_DIR"))
 
 
 def _parse_env(raw: str | None) -> AppEnv:

@@ -472,3 +472,38 @@ class CalendarFeedRow(DefaultBase):
     token_digest: Mapped[str] = mapped_column(String(64))
     created_by: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     created_at: Mapped[datetime]
+
+
+class NotificationPreferenceRow(DefaultBase):
+    """The channels (in_app, email) one person chose for one kind of news; kinds never chosen have no row."""
+
+    __tablename__ = "notification_preferences"
+    __table_args__ = (CheckConstraint(f"kind IN ({NOTIFICATION_TYPES})", name="kind"),)
+
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    channels: Mapped[list[str]] = mapped_column(ARRAY(String(16)))
+
+
+class OutgoingEmailRow(DefaultBase):
+    """An email queued for sending, once per dedupe key; sent (or dropped as stale) by a worker."""
+
+    __tablename__ = "outgoing_emails"
+    __table_args__ = (
+        UniqueConstraint("dedupe_key"),
+        CheckConstraint(f"kind IN ({NOTIFICATION_TYPES})", name="kind"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    address: Mapped[str] = mapped_column(String(MAX_EMAIL_LENGTH))
+    recipient_name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(32))
+    # No foreign key: like a notification, the email outlives the event it is about.
+    event_id: Mapped[UUID | None]
+    subject: Mapped[str] = mapped_column(Text)
+    message: Mapped[str] = mapped_column(Text)
+    dedupe_key: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    dropped_at: Mapped[datetime | None]

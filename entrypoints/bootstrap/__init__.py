@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -29,6 +30,8 @@ from adapters.google.oauth import GoogleOAuthClient
 from adapters.google.token_cipher import TokenCipher
 from adapters.ics.reader import IcalendarReader
 from adapters.ics.writer import IcalendarWriter
+from adapters.mail.catch_all import CaughtMail
+from adapters.mail.smtp import SmtpMailer, SmtpServer
 from adapters.passwords import Argon2PasswordHasher
 from adapters.postgres.accounts import PostgresInvitations, PostgresSessions
 from adapters.postgres.api_tokens import PostgresApiTokens
@@ -50,6 +53,7 @@ from adapters.saq.queue import QUEUE_NAME, create_queue
 from application.cache import CalendarReads
 from application.google_sync.ports import SyncLocks, TellOwner
 from application.notifications.create_notification import create_notification
+from application.notifications.send_email import MailPorts
 from application.scheduling.start_calendar_import import CalendarImportQueue
 from application.unit_of_work import UnitOfWork
 from domain.accounts.ports import InvitationStore, PasswordHasher, SessionStore
@@ -57,6 +61,7 @@ from domain.clock import Clock, SystemClock
 from domain.google_sync.errors import GoogleError
 from domain.google_sync.model import GoogleTokens
 from domain.google_sync.ports import CalendarApi, CalendarApis, GoogleOAuth
+from domain.notifications.email import Mailer
 from domain.notifications.notification import NotificationDraft
 from domain.notifications.ports import NotificationPublisher
 from domain.scheduling.calendar_file import CalendarFileReader, CalendarFileWriter
@@ -175,6 +180,10 @@ class Container:
     calendar_file_writer: CalendarFileWriter
     """iCalendar files: imports read them, feeds and downloads write them."""
     calendar_imports: CalendarImportQueue
+    mail: MailPorts | None = None
+    """How email is sent; None when email is off (no SMTP_URL)."""
+    caught_mail: CaughtMail | None = None
+    """What the local catch-all SMTP server kept (`planner up --mail`), for the admin's mail page."""
     sse_keepalive_s: float = KEEPALIVE_S
     """How often an idle notification stream sends a comment (tests make it short)."""
 
@@ -253,6 +262,7 @@ def bootstrap(
     google_apis: CalendarApis | None = None,
     google_oauth: GoogleOAuth | None = None,
     sse_keepalive_s: float = KEEPALIVE_S,
+    mailer: Mailer | None = None,
 ) -> Container:
     """Build the container for `settings`; the keyword arguments replace an adapter (tests)."""
     connections = connections or Connections.from_settings(settings)
@@ -309,7 +319,26 @@ def bootstrap(
         calendar_file_reader=IcalendarReader(),
         calendar_file_writer=IcalendarWriter(),
         calendar_imports=SaqCalendarImportQueue(connections.queue),
+        mail=_mail_ports(settings, clock, mailer=mailer),
+        caught_mail=CaughtMail(Path(settings.mail.catch_all_dir)) if settings.mail.catch_all_dir else None,
         sse_keepalive_s=sse_keepalive_s,
+    )
+
+
+def _mail_ports(settings: Settings, clock: Clock, *, mailer: Mailer | None) -> MailPorts | None:
+    if not settings.mail.enabled:
+        return None
+    base = settings.public_base_url
+
+    def event_link(event_id: UUID) -> str:
+        return f"{base}/events/{event_id}"
+
+    return MailPorts(
+        mailer=mailer
+        or SmtpMailer(SmtpServer.from_url(settings.mail.smtp_url or ""), mail_from=settings.mail.mail_from),
+        writer=IcalendarWriter(),
+        clock=clock,
+        event_link=event_link,
     )
 
 

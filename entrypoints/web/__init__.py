@@ -25,6 +25,7 @@ from entrypoints.web.controllers.events import EventPages
 from entrypoints.web.controllers.find_a_time import FindATimePages
 from entrypoints.web.controllers.google import GooglePages
 from entrypoints.web.controllers.invitations import InvitationPages
+from entrypoints.web.controllers.mail import MailPages
 from entrypoints.web.controllers.notifications import NotificationPages
 from entrypoints.web.controllers.occurrences import OccurrencePages
 from entrypoints.web.controllers.rooms import RoomPages
@@ -66,6 +67,7 @@ def pages_router() -> Router:
             GooglePages,
             InvitationPages,
             ApiTokenPages,
+            MailPages,
         ],
         dependencies={"viewer": Provide(provide_viewer)},
         exception_handlers=html_error_handlers(),

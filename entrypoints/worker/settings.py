@@ -34,6 +34,7 @@ from entrypoints.worker.notification_tasks import (
     notify_event_invited,
     notify_event_updated,
     notify_participant_response,
+    send_email,
     send_scheduled_reminders,
 )
 from entrypoints.worker.outbox_tasks import dispatch_outbox_message, sweep_outbox
@@ -49,6 +50,7 @@ TASKS: list[Any] = [
     notify_event_cancelled,
     notify_participant_response,
     create_notification,
+    send_email,
     send_scheduled_reminders,
     plan_series_reminders,
     extend_occurrence_horizons,

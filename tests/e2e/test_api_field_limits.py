@@ -17,6 +17,7 @@ from litestar.testing import AsyncTestClient
 from domain.accounts import api_token, invitation, user
 from domain.accounts.email import MAX_EMAIL_LENGTH
 from domain.availability import out_of_office, suggestions
+from domain.notifications.preferences import CHOOSABLE_KINDS, Channel
 from domain.scheduling import calendar, event, recurrence, room
 from domain.scheduling.calendar import CalendarRole
 from domain.scheduling.participant import ANSWERS
@@ -40,6 +41,11 @@ DOMAIN_LIMITS: dict[tuple[str, str, str], int] = {
     ("Register", "invitation", "maxLength"): invitation.MAX_TOKEN_LENGTH,
     ("UserPromote", "email", "maxLength"): MAX_EMAIL_LENGTH,
     ("InvitationCreate", "email", "maxLength"): MAX_EMAIL_LENGTH,
+    **{
+        (body, kind.value, "maxItems"): len(Channel)
+        for body in ("NotificationPreferencesChange", "NotificationPreferencesView")
+        for kind in CHOOSABLE_KINDS
+    },
     **{
         (body, name, "maxLength"): limit
         for body in ("CalendarCreate", "CalendarUpdate")
