@@ -16,6 +16,7 @@ from application.notifications.dto import ScheduleReminders
 from application.notifications.notify_about import notify_about
 from application.notifications.schedule_reminders import schedule_reminders
 from application.unit_of_work import UnitOfWork
+from application.webhooks.plan_deliveries import plan_notification_deliveries, plan_webhook_deliveries
 from domain.domain_events import DomainEvent
 from domain.json_value import JsonObject
 from domain.notifications.ports import NotificationPublisher
@@ -29,8 +30,17 @@ from domain.scheduling.domain_events import (
     ParticipantRemoved,
     ParticipantResponded,
 )
+from domain.webhooks.ports import WebhookQueue, WebhookStore
 
 log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class WebhookPlanning:
+    """Where webhook deliveries are stored, and the queue that sends them."""
+
+    store: WebhookStore
+    queue: WebhookQueue
 
 
 @dataclass(frozen=True)
@@ -40,6 +50,8 @@ class ReactionPorts:
     unit_of_work: Callable[[], UnitOfWork]
     publisher: NotificationPublisher
     all_day_reminder_time: time = ALL_DAY_REMINDER_TIME
+    webhooks: WebhookPlanning | None = None
+    """None where webhooks are not wired (unit tests of other reactions)."""
 
 
 Reaction = Callable[[DomainEvent, ReactionPorts], Awaitable[dict[str, int]]]
@@ -49,7 +61,20 @@ Reaction = Callable[[DomainEvent, ReactionPorts], Awaitable[dict[str, int]]]
 async def tell_people(event: DomainEvent, ports: ReactionPorts) -> dict[str, int]:
     """Store and publish the notifications the event gives rise to (domain/notifications/rules.py says which)."""
     notified = await notify_about(event, uow=ports.unit_of_work(), publisher=ports.publisher)
+    if ports.webhooks is not None:
+        # Only the notifications stored now: a retried job stores none again, and plans none again.
+        await plan_notification_deliveries(notified, store=ports.webhooks.store, queue=ports.webhooks.queue)
     return {"notified": len(notified)}
+
+
+async def deliver_webhooks(event: DomainEvent, ports: ReactionPorts) -> dict[str, int]:
+    """Plan a signed delivery to every webhook subscription that wants to hear of the event, and queue them."""
+    if ports.webhooks is None:
+        return {"webhooks_planned": 0}
+    planned = await plan_webhook_deliveries(
+        event, uow=ports.unit_of_work(), store=ports.webhooks.store, queue=ports.webhooks.queue
+    )
+    return {"webhooks_planned": planned}
 
 
 async def replan_reminders(event: DomainEvent, ports: ReactionPorts) -> dict[str, int]:
@@ -66,12 +91,12 @@ async def replan_reminders(event: DomainEvent, ports: ReactionPorts) -> dict[str
 
 
 REACTIONS: dict[type[DomainEvent], tuple[Reaction, ...]] = {
-    EventCreated: (replan_reminders,),
-    EventUpdated: (tell_people, replan_reminders),
-    EventCancelled: (tell_people, replan_reminders),
+    EventCreated: (replan_reminders, deliver_webhooks),
+    EventUpdated: (tell_people, replan_reminders, deliver_webhooks),
+    EventCancelled: (tell_people, replan_reminders, deliver_webhooks),
     ParticipantInvited: (tell_people, replan_reminders),
     ParticipantRemoved: (replan_reminders,),
-    ParticipantResponded: (tell_people, replan_reminders),
+    ParticipantResponded: (tell_people, replan_reminders, deliver_webhooks),
     OccurrenceRoomDeclined: (tell_people,),
 }
 """Domain event type -> what follows it, in order; an event type not listed needs nothing done."""
@@ -103,13 +128,19 @@ async def act_on_outbox_message(
     unit_of_work: Callable[[], UnitOfWork],
     publisher: NotificationPublisher,
     all_day_reminder_time: time = ALL_DAY_REMINDER_TIME,
+    webhooks: WebhookPlanning | None = None,
 ) -> JsonObject:
     """Run the reactions to the message's domain event, then mark it processed; answers what was done."""
     message = await outbox.unprocessed_message(outbox_id)
     if message is None:
         return {"outbox_id": outbox_id, "status": "already_processed"}
     event = message.event
-    ports = ReactionPorts(unit_of_work=unit_of_work, publisher=publisher, all_day_reminder_time=all_day_reminder_time)
+    ports = ReactionPorts(
+        unit_of_work=unit_of_work,
+        publisher=publisher,
+        all_day_reminder_time=all_day_reminder_time,
+        webhooks=webhooks,
+    )
     done = {"notified": 0, "reminders_changed": 0}
     for reaction in REACTIONS.get(type(event), ()):
         done |= await reaction(event, ports)

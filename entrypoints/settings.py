@@ -121,6 +121,8 @@ class Settings:
     """How far ahead a series' occurrences are stored and hold their room (OCCURRENCE_HORIZON_DAYS)."""
     all_day_reminder_time: time = ALL_DAY_REMINDER_TIME
     """The time of day, in each person's zone, an all-day event's reminders count from (ALL_DAY_REMINDER_TIME)."""
+    webhook_allow_private: bool = False
+    """Whether webhooks may go to loopback, private and link-local addresses (WEBHOOK_ALLOW_PRIVATE)."""
 
     @property
     def is_production(self) -> bool:
@@ -180,6 +182,7 @@ class Settings:
             session_check_ttl_seconds=_session_check_ttl(get("SESSION_CHECK_TTL_SECONDS")),
             occurrence_horizon_days=_positive_int(get("OCCURRENCE_HORIZON_DAYS"), "OCCURRENCE_HORIZON_DAYS", 730),
             all_day_reminder_time=_time_of_day(get("ALL_DAY_REMINDER_TIME"), "ALL_DAY_REMINDER_TIME"),
+            webhook_allow_private=_flag(get("WEBHOOK_ALLOW_PRIVATE"), "WEBHOOK_ALLOW_PRIVATE"),
         )
 
     def with_servers(self, database_url: str, redis_url: str) -> Settings:
@@ -213,6 +216,7 @@ class Settings:
             "SSE_STREAMS_PER_PERSON": str(self.rate_limits.sse_streams_per_person),
             "OCCURRENCE_HORIZON_DAYS": str(self.occurrence_horizon_days),
             "ALL_DAY_REMINDER_TIME": f"{self.all_day_reminder_time:%H:%M}",
+            "WEBHOOK_ALLOW_PRIVATE": "true" if self.webhook_allow_private else "false",
         }
         optional = {
             "DATABASE_URL": self.database.url,
@@ -268,6 +272,7 @@ SETTING_NAMES = (
     "SSE_STREAMS_PER_PERSON",
     "OCCURRENCE_HORIZON_DAYS",
     "ALL_DAY_REMINDER_TIME",
+    "WEBHOOK_ALLOW_PRIVATE",
 )
 
 
@@ -280,6 +285,18 @@ def _time_of_day(value: str | None, name: str) -> time:
     if well_formed and int(hours) < 24 and int(minutes) < 60:
         return time(int(hours), int(minutes))
     raise SettingsError(f"{name}={value!r} must be a time of day as HH:MM, e.g. 09:00")
+
+
+def _flag(value: str | None, name: str) -> bool:
+    """true/false (also 1/0, yes/no); False when unset."""
+    if value is None:
+        return False
+    text = value.strip().lower()
+    if text in ("true", "1", "yes"):
+        return True
+    if text in ("false", "0", "no"):
+        return False
+    raise SettingsError(f"{name}={value!r} must be true or false")
 
 
 def _rate_limits(get: Callable[[str], str | None]) -> RateLimitSettings:

@@ -36,6 +36,7 @@ from entrypoints.worker.notification_tasks import (
 )
 from entrypoints.worker.outbox_tasks import dispatch_outbox_message, sweep_outbox
 from entrypoints.worker.series_tasks import extend_occurrence_horizons, plan_series_reminders
+from entrypoints.worker.webhook_tasks import prune_webhook_deliveries, send_due_webhooks, send_webhook_deliveries
 
 log = structlog.get_logger(__name__)
 
@@ -57,6 +58,9 @@ TASKS: list[Any] = [
     renew_google_channels,
     retry_partial_jobs,
     import_calendar_file,
+    send_webhook_deliveries,
+    send_due_webhooks,
+    prune_webhook_deliveries,
 ]
 CRON_JOBS: list[CronJob] = [
     # Unique by default: with several workers, one run per minute is queued, and SKIP LOCKED shares it out.
@@ -68,6 +72,9 @@ CRON_JOBS: list[CronJob] = [
     CronJob(function=extend_occurrence_horizons, cron="23 3 * * *", timeout=3000, retries=1),
     CronJob(function=retry_partial_jobs, cron="*/5 * * * *", timeout=290, retries=1),
     CronJob(function=renew_google_channels, cron="17 * * * *", timeout=600, retries=1),
+    # Webhook retries have jobs of their own; the sweep sends what came due without one.
+    CronJob(function=send_due_webhooks, cron="* * * * *", timeout=55, retries=1),
+    CronJob(function=prune_webhook_deliveries, cron="41 * * * *", timeout=600, retries=1),
 ]
 STUCK_JOB_SWEEP_S = 5
 """How often a worker looks for jobs left running by a worker that died (they are retried past their timeout)."""
