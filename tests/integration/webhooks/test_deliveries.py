@@ -81,7 +81,8 @@ async def test_a_receiver_down_for_the_whole_schedule_is_disabled_and_its_owner_
     assert len(logged.attempts) == MAX_ATTEMPTS
     assert 23 * 3600 < (hooks.clock.now() - started).total_seconds() <= 24.1 * 3600
     stored = await hooks.store.subscription(subscription.id)
-    assert stored is not None and stored.disabled_at is not None
+    assert stored is not None
+    assert stored.disabled_at is not None
     told = await hooks.office.rows("SELECT type, message FROM notifications WHERE user_id = :id", id=alice.id)
     assert [row.type for row in told] == ["webhook_disabled"]
     # Nothing more goes to it: not a new event's delivery, not one sent again.
