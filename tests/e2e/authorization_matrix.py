@@ -150,6 +150,14 @@ MATRIX: tuple[Row, ...] = (
     api("GET /api/notifications/stream",                              "401  sse  sse  sse  sse  sse  sse  sse"),
     api("POST /api/notifications/{notification_id}/read",             "401  404  404  404  404  2xx  404  404"),
     api("POST /api/notifications/read-all",                           "401  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
+    # Outgoing webhooks: each person's own subscriptions (the world's is the owner's, with one delivery)
+    api("POST /api/webhooks",                                         "401  2xx  2xx  2xx  2xx  2xx  2xx  2xx",
+        body={"url": "http://127.0.0.1:9/hook-{unique}", "events": ["event.created"]},
+        note="the matrix's planner allows private receivers (WEBHOOK_ALLOW_PRIVATE=true)"),
+    api("GET /api/webhooks",                                          "401  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
+    api("GET /api/webhooks/{subscription_id}/deliveries",             "401  404  404  404  2xx  404  404  404"),
+    api("POST /api/webhooks/{subscription_id}/deliveries/{delivery_id}/retry", "401  404  404  404  2xx  404  404  404"),
+    api("DELETE /api/webhooks/{subscription_id}",                     "401  404  404  404  2xx  404  404  404"),
     # Administration
     api("GET /api/admin/connections",                                 "401  403  403  403  403  403  403  2xx"),
     api("POST /api/admin/promotions",                                 "401  403  403  403  403  403  403  2xx",

@@ -6,7 +6,7 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, delete, get, post
-from litestar.params import Parameter
+from litestar.params import JSONBody, Parameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from application.webhooks.deliveries import list_deliveries, send_again
@@ -48,7 +48,7 @@ class WebhookSubscriptionController(Controller):
         "(calendar_id), or everything (scope=everything, administrators only). The URL's host must resolve "
         "to a public address unless the operator set WEBHOOK_ALLOW_PRIVATE=true. " + SIGNING,
     )
-    async def create(self, data: WebhookCreate, ctx: Ctx) -> NewWebhook:
+    async def create(self, data: JSONBody[WebhookCreate], ctx: Ctx) -> NewWebhook:
         subscription = await subscribe_webhook(
             SubscribeWebhook(
                 owner_id=ctx.actor.id,
