@@ -51,7 +51,7 @@ def fake() -> Iterator[FakeGoogle]:
 
 @pytest.fixture
 def settings(settings: Settings, fake: FakeGoogle) -> Settings:
-    """Google configured (a fake one), so Google routes answer on authorization, not a 503; webhooks may go to 127.0.0.1."""
+    """A fake Google configured (Google routes answer on authorization, not a 503); webhooks may go to 127.0.0.1."""
     return replace(google_settings(settings, fake, "http://testserver.local"), webhook_allow_private=True)
 
 
