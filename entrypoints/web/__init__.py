@@ -26,6 +26,7 @@ from entrypoints.web.controllers.invitations import InvitationPages
 from entrypoints.web.controllers.notifications import NotificationPages
 from entrypoints.web.controllers.occurrences import OccurrencePages
 from entrypoints.web.controllers.rooms import RoomPages
+from entrypoints.web.controllers.webhooks import WebhookPages
 from entrypoints.web.errors import html_error_handlers, pages_for_browsers
 from entrypoints.web.rendering import provide_viewer, template_config
 
@@ -60,6 +61,7 @@ def pages_router() -> Router:
             NotificationPages,
             GooglePages,
             InvitationPages,
+            WebhookPages,
         ],
         dependencies={"viewer": Provide(provide_viewer)},
         exception_handlers=html_error_handlers(),

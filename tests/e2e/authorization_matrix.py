@@ -157,7 +157,8 @@ MATRIX: tuple[Row, ...] = (
     api("GET /api/webhooks",                                          "401  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
     api("GET /api/webhooks/{subscription_id}/deliveries",             "401  404  404  404  2xx  404  404  404"),
     api("POST /api/webhooks/{subscription_id}/deliveries/{delivery_id}/retry", "401  404  404  404  2xx  404  404  404"),
-    api("DELETE /api/webhooks/{subscription_id}",                     "401  404  404  404  2xx  404  404  404"),
+    api("DELETE /api/webhooks/{subscription_id}",                     "401  404  404  404  2xx  404  404  404",
+        subscription_id="{spare_subscription_id}", note="the owner's second subscription: the pages below use the first"),
     # Administration
     api("GET /api/admin/connections",                                 "401  403  403  403  403  403  403  2xx"),
     api("POST /api/admin/promotions",                                 "401  403  403  403  403  403  403  2xx",
@@ -243,6 +244,13 @@ MATRIX: tuple[Row, ...] = (
     page("POST /notifications/{notification_id}/read",                "login  404  404  404  404  303  404  404"),
     page("POST /notifications/read-all",                              "login  303  303  303  303  303  303  303"),
     page("GET /google",                                               "login  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
+    page("GET /webhooks",                                             "login  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
+    page("POST /webhooks",                                            "login  2xx  2xx  2xx  2xx  2xx  2xx  2xx",
+        body={"url": "http://127.0.0.1:9/page-{unique}", "events": "event.created"}, note="the page shows the new secret once"),
+    page("GET /webhooks/{subscription_id}",                           "login  404  404  404  2xx  404  404  404"),
+    page("POST /webhooks/{subscription_id}/deliveries/{delivery_id}/retry", "login  404  404  404  303  404  404  404"),
+    page("POST /webhooks/{subscription_id}/delete",                   "login  404  404  404  303  404  404  404",
+        note="after the API's rows: the owner's subscription is gone from here on"),
 )
 # fmt: on
 

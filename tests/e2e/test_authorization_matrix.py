@@ -183,6 +183,7 @@ async def build_world(client: Client, fake: FakeGoogle, engine: AsyncEngine, red
     assert notification is not None
     job_id = await connect(people["owner"], fake)
     subscription_id, delivery_id = await _owners_webhook(people["owner"], engine)
+    spare_subscription_id, _ = await _owners_webhook(people["owner"], engine)
     form = await client.get("/login", headers={"Accept": "text/html"})
     world.csrf = (form.cookies[CSRF_COOKIE], csrf_token(form.text))
     client.cookies.clear()
@@ -194,6 +195,7 @@ async def build_world(client: Client, fake: FakeGoogle, engine: AsyncEngine, red
         channel_id="no-such-channel",
         subscription_id=subscription_id,
         delivery_id=delivery_id,
+        spare_subscription_id=spare_subscription_id,
         password=PASSWORD,
         spare_email=people["spare"].email,
         participant_email=participant.email,
