@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.postgres.models import WebhookAttemptRow, WebhookDeliveryRow, WebhookSubscriptionRow
 from domain.webhooks.delivery import DeliveryAnswer, DeliveryAttempt, DeliveryStatus, WebhookDelivery
-from domain.webhooks.ports import ClaimedDelivery, LoggedDelivery
+from domain.webhooks.ports import AttemptOutcome, ClaimedDelivery, LoggedDelivery
 from domain.webhooks.subscription import WebhookEventType, WebhookScope, WebhookSubscription
 
 _SUBSCRIPTION = WebhookSubscriptionRow.__table__
@@ -126,51 +126,56 @@ class PostgresWebhookStore:
             ClaimedDelivery(delivery=_delivery(row), subscription=subscriptions[row.subscription_id]) for row in claimed
         ]
 
-    async def record(
-        self, delivery: WebhookDelivery, attempt: DeliveryAttempt, subscription: WebhookSubscription
-    ) -> bool:
-        answer = attempt.answer
+    async def record(self, outcomes: Sequence[AttemptOutcome]) -> set[UUID]:
+        if not outcomes:
+            return set()
+        newly_disabled: set[UUID] = set()
         async with self._sessions.begin() as session:
-            await session.execute(
-                update(WebhookDeliveryRow)
-                .where(WebhookDeliveryRow.id == delivery.id)
-                .values(
-                    status=delivery.status.value,
-                    attempts=delivery.attempts,
-                    next_attempt_at=delivery.next_attempt_at,
-                )
-            )
-            await session.execute(
-                insert(WebhookAttemptRow).values(
-                    delivery_id=attempt.delivery_id,
-                    attempt=attempt.attempt,
-                    attempted_at=attempt.attempted_at,
-                    status_code=answer.status_code,
-                    latency_ms=answer.latency_ms,
-                    excerpt=answer.excerpt,
-                    error=answer.error,
-                )
-            )
-            before = (
+            for outcome in outcomes:
+                delivery = outcome.delivery
                 await session.execute(
-                    select(WebhookSubscriptionRow.disabled_at, WebhookSubscriptionRow.failing_since)
-                    .where(WebhookSubscriptionRow.id == subscription.id)
-                    .with_for_update()
+                    update(WebhookDeliveryRow)
+                    .where(WebhookDeliveryRow.id == delivery.id)
+                    .values(
+                        status=delivery.status.value,
+                        attempts=delivery.attempts,
+                        next_attempt_at=delivery.next_attempt_at,
+                    )
                 )
-            ).one_or_none()
-            if before is None:  # deleted meanwhile
-                return False
-            newly_disabled = subscription.disabled_at is not None and before.disabled_at is None
-            changes: dict[str, Any] = {
-                # A failure since an earlier one keeps the earlier start; a success clears it.
-                "failing_since": None if answer.succeeded else (before.failing_since or subscription.failing_since)
-            }
-            if newly_disabled:
-                changes["disabled_at"] = subscription.disabled_at
-            await session.execute(
-                update(WebhookSubscriptionRow).where(WebhookSubscriptionRow.id == subscription.id).values(**changes)
-            )
+            await session.execute(insert(WebhookAttemptRow), [_attempt_values(outcome.attempt) for outcome in outcomes])
+            by_subscription: dict[UUID, list[AttemptOutcome]] = {}
+            for outcome in outcomes:
+                by_subscription.setdefault(outcome.subscription.id, []).append(outcome)
+            # Locked in the order of their ids: two workers recording for the same subscriptions never deadlock.
+            for subscription_id in sorted(by_subscription):
+                if await self._record_for(session, subscription_id, by_subscription[subscription_id]):
+                    newly_disabled.add(subscription_id)
         return newly_disabled
+
+    async def _record_for(self, session: AsyncSession, subscription_id: UUID, outcomes: list[AttemptOutcome]) -> bool:
+        before = (
+            await session.execute(
+                select(WebhookSubscriptionRow.disabled_at, WebhookSubscriptionRow.failing_since)
+                .where(WebhookSubscriptionRow.id == subscription_id)
+                .with_for_update()
+            )
+        ).one_or_none()
+        if before is None:  # deleted meanwhile
+            return False
+        failing_since, disabled_at = before.failing_since, before.disabled_at
+        for outcome in outcomes:
+            if outcome.attempt.answer.succeeded:
+                failing_since = None
+            else:
+                # A failure while an earlier spell is under way keeps the earlier start.
+                failing_since = failing_since or outcome.subscription.failing_since
+            disabled_at = disabled_at or outcome.subscription.disabled_at
+        await session.execute(
+            update(WebhookSubscriptionRow)
+            .where(WebhookSubscriptionRow.id == subscription_id)
+            .values(failing_since=failing_since, disabled_at=disabled_at)
+        )
+        return before.disabled_at is None and disabled_at is not None
 
     async def deliveries_of(self, subscription_id: UUID, *, limit: int) -> list[LoggedDelivery]:
         async with self._sessions() as session:
@@ -269,6 +274,19 @@ def _delivery_values(delivery: WebhookDelivery) -> dict[str, Any]:
         "attempts": delivery.attempts,
         "next_attempt_at": delivery.next_attempt_at,
         "created_at": delivery.created_at,
+    }
+
+
+def _attempt_values(attempt: DeliveryAttempt) -> dict[str, Any]:
+    answer = attempt.answer
+    return {
+        "delivery_id": attempt.delivery_id,
+        "attempt": attempt.attempt,
+        "attempted_at": attempt.attempted_at,
+        "status_code": answer.status_code,
+        "latency_ms": answer.latency_ms,
+        "excerpt": answer.excerpt,
+        "error": answer.error,
     }
 
 

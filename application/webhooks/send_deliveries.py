@@ -26,7 +26,14 @@ from domain.webhooks.delivery import (
     Jitter,
     subscription_after,
 )
-from domain.webhooks.ports import ClaimedDelivery, WebhookQueue, WebhookRequest, WebhookSender, WebhookStore
+from domain.webhooks.ports import (
+    AttemptOutcome,
+    ClaimedDelivery,
+    WebhookQueue,
+    WebhookRequest,
+    WebhookSender,
+    WebhookStore,
+)
 from domain.webhooks.subscription import WebhookSubscription
 
 LEASE = timedelta(seconds=60)
@@ -80,15 +87,25 @@ async def prune_delivery_log(*, store: WebhookStore, clock: Clock) -> int:
 
 
 async def _attempt_all(claimed: Sequence[ClaimedDelivery], ports: DeliveryPorts) -> SendRun:
+    """Send every claimed delivery side by side, then store all their outcomes in one transaction."""
     outcomes = await asyncio.gather(*(_attempt(one, ports) for one in claimed))
+    disabled = await ports.store.record(outcomes)
+    for outcome in outcomes:
+        delivery = outcome.delivery
+        retry_due = delivery.status is DeliveryStatus.PENDING and delivery.next_attempt_at is not None
+        if retry_due and outcome.subscription.id not in disabled and delivery.next_attempt_at is not None:
+            await ports.queue.send_at(delivery.id, delivery.next_attempt_at)
+    for subscription in {outcome.subscription.id: outcome.subscription for outcome in outcomes}.values():
+        if subscription.id in disabled:
+            await ports.tell_owner(_disabled_notice(subscription))
     return SendRun(
         attempted=len(outcomes),
-        delivered=sum(delivered for delivered, _ in outcomes),
-        disabled=sum(disabled for _, disabled in outcomes),
+        delivered=sum(outcome.attempt.answer.succeeded for outcome in outcomes),
+        disabled=len(disabled),
     )
 
 
-async def _attempt(claimed: ClaimedDelivery, ports: DeliveryPorts) -> tuple[bool, bool]:
+async def _attempt(claimed: ClaimedDelivery, ports: DeliveryPorts) -> AttemptOutcome:
     delivery, subscription = claimed.delivery, claimed.subscription
     now = ports.clock.now()
     started = time.perf_counter()
@@ -108,16 +125,14 @@ async def _attempt(claimed: ClaimedDelivery, ports: DeliveryPorts) -> tuple[bool
         error=error,
     )
     after = delivery.after_attempt(answer, now=now, jitter=ports.jitter)
-    attempt = DeliveryAttempt(delivery_id=delivery.id, attempt=after.attempts, attempted_at=now, answer=answer)
-    newly_disabled = await ports.store.record(after, attempt, subscription_after(subscription, after, answer, now=now))
-    if after.status is DeliveryStatus.PENDING and after.next_attempt_at is not None and not newly_disabled:
-        await ports.queue.send_at(after.id, after.next_attempt_at)
-    if newly_disabled:
-        await ports.tell_owner(_disabled_notice(subscription, now_key=after.id.hex))
-    return answer.succeeded, newly_disabled
+    return AttemptOutcome(
+        delivery=after,
+        attempt=DeliveryAttempt(delivery_id=delivery.id, attempt=after.attempts, attempted_at=now, answer=answer),
+        subscription=subscription_after(subscription, after, answer, now=now),
+    )
 
 
-def _disabled_notice(subscription: WebhookSubscription, *, now_key: str) -> NotificationDraft:
+def _disabled_notice(subscription: WebhookSubscription) -> NotificationDraft:
     return NotificationDraft(
         user_id=subscription.owner_id,
         type=NotificationType.WEBHOOK_DISABLED,
@@ -125,5 +140,5 @@ def _disabled_notice(subscription: WebhookSubscription, *, now_key: str) -> Noti
         message=f"Deliveries to {subscription.url} failed for 24 hours, so planner stopped sending them. "
         "Fix the receiver, then subscribe it again.",
         event_id=None,
-        dedupe_key=f"webhook_disabled:{subscription.id}:{now_key}",
+        dedupe_key=f"webhook_disabled:{subscription.id}",  # a subscription is disabled once: it never comes back
     )

@@ -28,6 +28,15 @@ class LoggedDelivery:
     attempts: list[DeliveryAttempt]
 
 
+@dataclass(frozen=True, kw_only=True)
+class AttemptOutcome:
+    """One attempt as it is to be stored: the delivery after it, its line in the log, the subscription after it."""
+
+    delivery: WebhookDelivery
+    attempt: DeliveryAttempt
+    subscription: WebhookSubscription
+
+
 class WebhookStore(Protocol):
     """Subscriptions, deliveries and the delivery log; each method is one short transaction of its own."""
 
@@ -64,12 +73,11 @@ class WebhookStore(Protocol):
         """
         ...
 
-    async def record(
-        self, delivery: WebhookDelivery, attempt: DeliveryAttempt, subscription: WebhookSubscription
-    ) -> bool:
-        """Store the delivery after an attempt, the attempt in the log, and the subscription's failing state.
+    async def record(self, outcomes: Sequence[AttemptOutcome]) -> set[UUID]:
+        """Store, in one transaction, each delivery after its attempt, the attempts, and the subscriptions' state.
 
-        Answers True if this call disabled the subscription (it was active before).
+        A subscription's attempts are applied in order: a delivered one ends its failing spell, a failed
+        one starts it if none is under way. Answers the subscriptions this call disabled (active before).
         """
         ...
 
