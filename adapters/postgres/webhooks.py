@@ -146,6 +146,10 @@ class PostgresWebhookStore:
             by_subscription: dict[UUID, list[AttemptOutcome]] = {}
             for outcome in outcomes:
                 by_subscription.setdefault(outcome.subscription.id, []).append(outcome)
+            # A healthy subscription's row is not even locked: every delivery to it would queue on that lock.
+            by_subscription = {
+                key: told for key, told in by_subscription.items() if any(o.changes_subscription for o in told)
+            }
             # Locked in the order of their ids: two workers recording for the same subscriptions never deadlock.
             for subscription_id in sorted(by_subscription):
                 if await self._record_for(session, subscription_id, by_subscription[subscription_id]):

@@ -129,6 +129,7 @@ async def _attempt(claimed: ClaimedDelivery, ports: DeliveryPorts) -> AttemptOut
         delivery=after,
         attempt=DeliveryAttempt(delivery_id=delivery.id, attempt=after.attempts, attempted_at=now, answer=answer),
         subscription=subscription_after(subscription, after, answer, now=now),
+        was_failing=subscription.failing_since is not None,
     )
 
 

@@ -35,6 +35,13 @@ class AttemptOutcome:
     delivery: WebhookDelivery
     attempt: DeliveryAttempt
     subscription: WebhookSubscription
+    was_failing: bool = False
+    """Whether the subscription was failing when the delivery was claimed (a success then ends the spell)."""
+
+    @property
+    def changes_subscription(self) -> bool:
+        """Whether storing this outcome changes its subscription (most successes change nothing)."""
+        return self.was_failing or not self.attempt.answer.succeeded
 
 
 class WebhookStore(Protocol):
