@@ -11,6 +11,8 @@ from domain.errors import InvalidInput
 
 MAX_URL_LENGTH = 2048
 MAX_SUBSCRIPTIONS_PER_PERSON = 25
+MAX_LISTED_EVENT_TYPES = 16
+"""How many event types one subscription may name (repeats included: they are dropped)."""
 
 
 class WebhookEventType(enum.StrEnum):
@@ -37,6 +39,8 @@ def webhook_event_types(values: list[str]) -> tuple[WebhookEventType, ...]:
     """The event types named, in the order given and without repeats; 422 for an unknown one or none."""
     if not values:
         raise InvalidInput("events", "name at least one event type, e.g. event.created")
+    if len(values) > MAX_LISTED_EVENT_TYPES:
+        raise InvalidInput("events", f"name at most {MAX_LISTED_EVENT_TYPES} event types")
     known = {kind.value: kind for kind in WebhookEventType}
     unknown = [value for value in values if value not in known]
     if unknown:

@@ -21,6 +21,7 @@ from domain.scheduling.calendar import CalendarRole
 from domain.scheduling.participant import ANSWERS
 from domain.scheduling.reminders import MAX_REMINDER_MINUTES, MAX_REMINDERS
 from domain.scheduling.timezone import MAX_TIMEZONE_LENGTH
+from domain.webhooks import subscription
 from entrypoints.http.schemas.events import RECURRENCE_ID_LENGTH, EventCreate, EventUpdate
 
 Client = AsyncTestClient[Litestar]
@@ -72,6 +73,8 @@ DOMAIN_LIMITS: dict[tuple[str, str, str], int] = {
     ("RecurrenceIn", "exdates", "maxItems"): recurrence.MAX_RECURRENCE_DATES,
     ("RecurrenceIn", "rdates", "maxItems"): recurrence.MAX_RECURRENCE_DATES,
     ("ResponseIn", "recurrence_id", "maxLength"): RECURRENCE_ID_LENGTH,
+    ("WebhookCreate", "url", "maxLength"): subscription.MAX_URL_LENGTH,
+    ("WebhookCreate", "events", "maxItems"): subscription.MAX_LISTED_EVENT_TYPES,
 }
 # Lower bounds that are not a domain constant: "not empty", and the shortest thing an email can be.
 NON_EMPTY = {"minLength": 1}

@@ -10,11 +10,11 @@ import msgspec
 
 from domain.webhooks.delivery import DeliveryAttempt
 from domain.webhooks.ports import LoggedDelivery
-from domain.webhooks.subscription import MAX_URL_LENGTH, WebhookSubscription
+from domain.webhooks.subscription import MAX_LISTED_EVENT_TYPES, MAX_URL_LENGTH, WebhookSubscription
 
 EventTypeName = Annotated[str, msgspec.Meta(max_length=64, examples=["event.created"])]
 ReceiverUrl = Annotated[
-    str, msgspec.Meta(min_length=8, max_length=MAX_URL_LENGTH, examples=["https://hooks.example.com/planner"])
+    str, msgspec.Meta(min_length=1, max_length=MAX_URL_LENGTH, examples=["https://hooks.example.com/planner"])
 ]
 
 
@@ -23,7 +23,8 @@ class WebhookCreate(msgspec.Struct, forbid_unknown_fields=True):
 
     url: ReceiverUrl
     events: Annotated[
-        list[EventTypeName], msgspec.Meta(max_length=16, examples=[["event.created", "participant.responded"]])
+        list[EventTypeName],
+        msgspec.Meta(max_length=MAX_LISTED_EVENT_TYPES, examples=[["event.created", "participant.responded"]]),
     ]
     calendar_id: UUID | None = None
     scope: Literal["my_events", "calendar", "everything"] | None = None
