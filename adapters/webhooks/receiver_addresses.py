@@ -18,6 +18,8 @@ from domain.errors import InvalidInput
 from domain.webhooks.subscription import MAX_URL_LENGTH
 
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+RESOLVE_TIMEOUT_S = 5.0
+"""A host that does not resolve within this is treated as one that does not resolve."""
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,8 @@ async def _resolve(host: str, port: int) -> list[IpAddress]:
     except ValueError:
         pass
     try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError):
+        async with asyncio.timeout(RESOLVE_TIMEOUT_S):
+            infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError, TimeoutError):
         return []
     return list(dict.fromkeys(ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos))
