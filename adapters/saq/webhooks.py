@@ -10,7 +10,7 @@ from uuid import UUID
 SEND_TASK = "send_webhook_deliveries"
 JOB_BATCH = 50
 """Deliveries per job: their attempts run side by side, so a job takes about as long as its slowest receiver."""
-SENDING: dict[str, Any] = {"timeout": 60, "retries": 1}
+SENDING: dict[str, Any] = {"timeout": 60, "retries": 2, "retry_delay": 1.0}
 """A job's attempts end within 10 s; whatever a lost or failed job left is sent by the minute's sweep."""
 
 
@@ -24,8 +24,9 @@ class SaqWebhookQueue:
         ids = [str(delivery_id) for delivery_id in delivery_ids]
         for start in range(0, len(ids), JOB_BATCH):
             batch = ids[start : start + JOB_BATCH]
-            # Keyed by the batch's first delivery: the same batch queued twice (a retried reaction) runs once.
-            await self._queue.enqueue(SEND_TASK, key=f"webhooks:{batch[0]}:{len(batch)}", delivery_ids=batch, **SENDING)
+            # No key: a finished job's key may still block a new one, and "send again" must always run.
+            # A batch queued twice costs one claim that finds nothing due.
+            await self._queue.enqueue(SEND_TASK, delivery_ids=batch, **SENDING)
 
     async def send_at(self, delivery_id: UUID, when: datetime) -> None:
         await self._queue.enqueue(

@@ -36,8 +36,8 @@ from domain.webhooks.ports import (
 )
 from domain.webhooks.subscription import WebhookSubscription
 
-LEASE = timedelta(seconds=60)
-"""A claimed delivery is left alone this long: longer than one attempt may take (10 s)."""
+LEASE = timedelta(seconds=30)
+"""A claimed delivery is left alone this long: well over what one attempt may take (10 s) and its recording."""
 BATCH = 200
 PRUNE_BATCH = 10_000
 
