@@ -17,6 +17,7 @@ from application.notifications.notify_about import notify_about
 from application.notifications.schedule_reminders import schedule_reminders
 from application.notifications.send_email import EmailOutcome, MailPorts, send_email
 from application.unit_of_work import UnitOfWork
+from application.webhooks.plan_deliveries import plan_notification_deliveries, plan_webhook_deliveries
 from domain.domain_events import DomainEvent
 from domain.json_value import JsonObject
 from domain.notifications.email import EmailQueued
@@ -31,8 +32,17 @@ from domain.scheduling.domain_events import (
     ParticipantRemoved,
     ParticipantResponded,
 )
+from domain.webhooks.ports import WebhookQueue, WebhookStore
 
 log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class WebhookPlanning:
+    """Where webhook deliveries are stored, and the queue that sends them."""
+
+    store: WebhookStore
+    queue: WebhookQueue
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,8 @@ class ReactionPorts:
     all_day_reminder_time: time = ALL_DAY_REMINDER_TIME
     mail: MailPorts | None = None
     """How email is sent; None when email is off (no SMTP_URL): nothing is queued or sent by email."""
+    webhooks: WebhookPlanning | None = None
+    """None where webhooks are not wired (unit tests of other reactions)."""
 
 
 Reaction = Callable[[DomainEvent, ReactionPorts], Awaitable[dict[str, int]]]
@@ -55,7 +67,20 @@ async def tell_people(event: DomainEvent, ports: ReactionPorts) -> dict[str, int
     notified = await notify_about(
         event, uow=ports.unit_of_work(), publisher=ports.publisher, email=ports.mail is not None
     )
+    if ports.webhooks is not None:
+        # Only the notifications stored now: a retried job stores none again, and plans none again.
+        await plan_notification_deliveries(notified, store=ports.webhooks.store, queue=ports.webhooks.queue)
     return {"notified": len(notified)}
+
+
+async def deliver_webhooks(event: DomainEvent, ports: ReactionPorts) -> dict[str, int]:
+    """Plan a signed delivery to every webhook subscription that wants to hear of the event, and queue them."""
+    if ports.webhooks is None:
+        return {"webhooks_planned": 0}
+    planned = await plan_webhook_deliveries(
+        event, uow=ports.unit_of_work(), store=ports.webhooks.store, queue=ports.webhooks.queue
+    )
+    return {"webhooks_planned": planned}
 
 
 async def email_person(event: DomainEvent, ports: ReactionPorts) -> dict[str, int]:
@@ -83,12 +108,12 @@ async def replan_reminders(event: DomainEvent, ports: ReactionPorts) -> dict[str
 
 
 REACTIONS: dict[type[DomainEvent], tuple[Reaction, ...]] = {
-    EventCreated: (replan_reminders,),
-    EventUpdated: (tell_people, replan_reminders),
-    EventCancelled: (tell_people, replan_reminders),
+    EventCreated: (replan_reminders, deliver_webhooks),
+    EventUpdated: (tell_people, replan_reminders, deliver_webhooks),
+    EventCancelled: (tell_people, replan_reminders, deliver_webhooks),
     ParticipantInvited: (tell_people, replan_reminders),
     ParticipantRemoved: (replan_reminders,),
-    ParticipantResponded: (tell_people, replan_reminders),
+    ParticipantResponded: (tell_people, replan_reminders, deliver_webhooks),
     OccurrenceRoomDeclined: (tell_people,),
     EmailQueued: (email_person,),
 }
@@ -122,6 +147,7 @@ async def act_on_outbox_message(
     publisher: NotificationPublisher,
     all_day_reminder_time: time = ALL_DAY_REMINDER_TIME,
     mail: MailPorts | None = None,
+    webhooks: WebhookPlanning | None = None,
 ) -> JsonObject:
     """Run the reactions to the message's domain event, then mark it processed; answers what was done."""
     message = await outbox.unprocessed_message(outbox_id)
@@ -129,7 +155,11 @@ async def act_on_outbox_message(
         return {"outbox_id": outbox_id, "status": "already_processed"}
     event = message.event
     ports = ReactionPorts(
-        unit_of_work=unit_of_work, publisher=publisher, all_day_reminder_time=all_day_reminder_time, mail=mail
+        unit_of_work=unit_of_work,
+        publisher=publisher,
+        all_day_reminder_time=all_day_reminder_time,
+        webhooks=webhooks,
+        mail=mail,
     )
     done = {"notified": 0, "reminders_changed": 0}
     for reaction in REACTIONS.get(type(event), ()):

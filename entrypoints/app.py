@@ -30,6 +30,7 @@ from entrypoints.http.controllers.jobs import JobController
 from entrypoints.http.controllers.notification_preferences import NotificationPreferenceController
 from entrypoints.http.controllers.notifications import NotificationController
 from entrypoints.http.controllers.rooms import RoomController
+from entrypoints.http.controllers.webhook_subscriptions import WebhookSubscriptionController
 from entrypoints.http.csrf import CookieSessionCsrf, RequireJsonBodies
 from entrypoints.http.dependencies import app_state, dependencies
 from entrypoints.http.errors import exception_handlers, problem_details_plugin
@@ -99,6 +100,7 @@ def create_app(
             JobController,
             GoogleController,
             WebhookController,
+            WebhookSubscriptionController,
             monitor_router(saq_config(settings, built.connections.queue)),
         ],
         dependencies=dependencies(built),

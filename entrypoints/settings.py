@@ -146,6 +146,8 @@ class Settings:
     all_day_reminder_time: time = ALL_DAY_REMINDER_TIME
     """The time of day, in each person's zone, an all-day event's reminders count from (ALL_DAY_REMINDER_TIME)."""
     mail: MailSettings = field(default_factory=MailSettings)
+    webhook_allow_private: bool = False
+    """Whether webhooks may go to loopback, private and link-local addresses (WEBHOOK_ALLOW_PRIVATE)."""
 
     @property
     def is_production(self) -> bool:
@@ -206,6 +208,7 @@ class Settings:
             occurrence_horizon_days=_positive_int(get("OCCURRENCE_HORIZON_DAYS"), "OCCURRENCE_HORIZON_DAYS", 730),
             all_day_reminder_time=_time_of_day(get("ALL_DAY_REMINDER_TIME"), "ALL_DAY_REMINDER_TIME"),
             mail=_mail(get),
+            webhook_allow_private=_flag(get("WEBHOOK_ALLOW_PRIVATE"), "WEBHOOK_ALLOW_PRIVATE"),
         )
 
     def with_servers(self, database_url: str, redis_url: str) -> Settings:
@@ -243,6 +246,7 @@ class Settings:
             "SSE_STREAMS_PER_PERSON": str(self.rate_limits.sse_streams_per_person),
             "OCCURRENCE_HORIZON_DAYS": str(self.occurrence_horizon_days),
             "ALL_DAY_REMINDER_TIME": f"{self.all_day_reminder_time:%H:%M}",
+            "WEBHOOK_ALLOW_PRIVATE": "true" if self.webhook_allow_private else "false",
         }
         optional = {
             "DATABASE_URL": self.database.url,
@@ -308,6 +312,7 @@ SETTING_NAMES = (
     "SMTP_URL",
     "MAIL_FROM",
     "MAIL_CATCH_ALL_DIR",
+    "WEBHOOK_ALLOW_PRIVATE",
 )
 
 
@@ -320,6 +325,18 @@ def _time_of_day(value: str | None, name: str) -> time:
     if well_formed and int(hours) < 24 and int(minutes) < 60:
         return time(int(hours), int(minutes))
     raise SettingsError(f"{name}={value!r} must be a time of day as HH:MM, e.g. 09:00")
+
+
+def _flag(value: str | None, name: str) -> bool:
+    """true/false (also 1/0, yes/no); False when unset."""
+    if value is None:
+        return False
+    text = value.strip().lower()
+    if text in ("true", "1", "yes"):
+        return True
+    if text in ("false", "0", "no"):
+        return False
+    raise SettingsError(f"{name}={value!r} must be true or false")
 
 
 def _rate_limits(get: Callable[[str], str | None]) -> RateLimitSettings:

@@ -507,3 +507,69 @@ class OutgoingEmailRow(DefaultBase):
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     dropped_at: Mapped[datetime | None]
+
+
+WEBHOOK_SCOPES = "'my_events', 'calendar', 'everything'"
+WEBHOOK_DELIVERY_STATUSES = "'pending', 'delivered', 'failed'"
+
+
+class WebhookSubscriptionRow(DefaultBase):
+    """A receiver's URL, the event types it wants and its scope; `secret` signs its deliveries."""
+
+    __tablename__ = "webhook_subscriptions"
+    __table_args__ = (
+        CheckConstraint(f"scope IN ({WEBHOOK_SCOPES})", name="scope"),
+        CheckConstraint("(scope = 'calendar') = (calendar_id IS NOT NULL)", name="calendar_scope"),
+        Index("ix_webhook_subscriptions_owner_id", "owner_id"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    owner_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    url: Mapped[str] = mapped_column(Text)
+    event_types: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    scope: Mapped[str] = mapped_column(String(16))
+    calendar_id: Mapped[UUID | None] = mapped_column(ForeignKey("calendars.id", ondelete="CASCADE"))
+    secret: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    failing_since: Mapped[datetime | None]
+    disabled_at: Mapped[datetime | None]
+
+
+class WebhookDeliveryRow(DefaultBase):
+    """One message to one subscription (once per fact: `source_key`), tried until delivered or given up."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "source_key"),
+        CheckConstraint(f"status IN ({WEBHOOK_DELIVERY_STATUSES})", name="status"),
+        Index("ix_webhook_deliveries_due", "next_attempt_at", postgresql_where=text("status = 'pending'")),
+        Index("ix_webhook_deliveries_subscription_id_created_at", "subscription_id", "created_at"),
+        Index("ix_webhook_deliveries_created_at", "created_at"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    subscription_id: Mapped[UUID] = mapped_column(ForeignKey("webhook_subscriptions.id", ondelete="CASCADE"))
+    source_key: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(Text)
+    event_type: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(SmallInteger)
+    next_attempt_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class WebhookAttemptRow(DefaultBase):
+    """One line of the delivery log: what one attempt got back."""
+
+    __tablename__ = "webhook_attempts"
+    __table_args__ = (Index("ix_webhook_attempts_delivery_id", "delivery_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
+    delivery_id: Mapped[UUID] = mapped_column(ForeignKey("webhook_deliveries.id", ondelete="CASCADE"))
+    attempt: Mapped[int] = mapped_column(SmallInteger)
+    attempted_at: Mapped[datetime]
+    status_code: Mapped[int | None] = mapped_column(SmallInteger)
+    latency_ms: Mapped[int] = mapped_column(Integer)
+    excerpt: Mapped[str] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)

@@ -41,6 +41,7 @@ from adapters.postgres.outbox.progress import OutboxProgress
 from adapters.postgres.outbox.relay import OutboxRelay
 from adapters.postgres.sync_locks import AdvisoryLocks
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
+from adapters.postgres.webhooks import PostgresWebhookStore
 from adapters.redis.cache import RedisCache, create_cache_client, default_cache_url
 from adapters.redis.client import create_redis
 from adapters.redis.notifications import RedisNotificationPublisher, channels_backend
@@ -50,12 +51,17 @@ from adapters.saq.calendar_imports import SaqCalendarImportQueue
 from adapters.saq.google_sync import PushedChanges, SaqSyncQueue
 from adapters.saq.outbox import OutboxHandOver
 from adapters.saq.queue import QUEUE_NAME, create_queue
+from adapters.saq.webhooks import SaqWebhookQueue
+from adapters.webhooks.receiver_addresses import ReceiverAddresses
+from adapters.webhooks.sender import HttpxWebhookSender
 from application.cache import CalendarReads
 from application.google_sync.ports import SyncLocks, TellOwner
+from application.handlers import WebhookPlanning
 from application.notifications.create_notification import create_notification
 from application.notifications.send_email import MailPorts
 from application.scheduling.start_calendar_import import CalendarImportQueue
 from application.unit_of_work import UnitOfWork
+from application.webhooks.send_deliveries import DeliveryPorts
 from domain.accounts.ports import InvitationStore, PasswordHasher, SessionStore
 from domain.clock import Clock, SystemClock
 from domain.google_sync.errors import GoogleError
@@ -65,6 +71,7 @@ from domain.notifications.email import Mailer
 from domain.notifications.notification import NotificationDraft
 from domain.notifications.ports import NotificationPublisher
 from domain.scheduling.calendar_file import CalendarFileReader, CalendarFileWriter
+from domain.webhooks.ports import WebhookQueue, WebhookSender, WebhookStore
 from entrypoints.http.auth import AuthenticatedUser, jwt_auth
 from entrypoints.http.sessions import Accounts, CheckedSessions
 from entrypoints.http.sse import KEEPALIVE_S, ConnectionRegistry
@@ -152,6 +159,29 @@ class GoogleServices:
 
 
 @dataclass(frozen=True)
+class WebhookServices:
+    """The ports of outgoing webhooks: subscriptions and deliveries, the address check, the sender, the queue."""
+
+    store: WebhookStore
+    addresses: ReceiverAddresses
+    """WEBHOOK_ALLOW_PRIVATE decides whether private and loopback receivers are allowed."""
+    sender: WebhookSender
+    queue: WebhookQueue
+    ports: DeliveryPorts
+    """What sending deliveries needs (the worker's tasks)."""
+
+    @property
+    def planning(self) -> WebhookPlanning:
+        """What the outbox reactions plan deliveries with."""
+        return WebhookPlanning(store=self.store, queue=self.queue)
+
+    async def close(self) -> None:
+        close = getattr(self.sender, "close", None)
+        if close is not None:
+            await close()
+
+
+@dataclass(frozen=True)
 class Container:
     """Every dependency of the use cases and handlers, built once per process by `bootstrap`."""
 
@@ -180,6 +210,7 @@ class Container:
     calendar_file_writer: CalendarFileWriter
     """iCalendar files: imports read them, feeds and downloads write them."""
     calendar_imports: CalendarImportQueue
+    webhooks: WebhookServices
     mail: MailPorts | None = None
     """How email is sent; None when email is off (no SMTP_URL)."""
     caught_mail: CaughtMail | None = None
@@ -193,6 +224,7 @@ class Container:
 
     async def close(self) -> None:
         """Close every connection of the process."""
+        await self.webhooks.close()
         await self.connections.close()
         await self.rate_limit_counters.close()
 
@@ -261,6 +293,7 @@ def bootstrap(
     hasher: PasswordHasher | None = None,
     google_apis: CalendarApis | None = None,
     google_oauth: GoogleOAuth | None = None,
+    webhook_sender: WebhookSender | None = None,
     sse_keepalive_s: float = KEEPALIVE_S,
     mailer: Mailer | None = None,
 ) -> Container:
@@ -289,6 +322,10 @@ def bootstrap(
         await publisher.calendars_changed(people)
 
     outbox = OutboxProgress(sessions)
+    addresses = ReceiverAddresses(allow_private=settings.webhook_allow_private)
+    webhook_store = PostgresWebhookStore(sessions)
+    webhook_queue = SaqWebhookQueue(connections.queue)
+    sender = webhook_sender or HttpxWebhookSender(addresses)
     session_store = PostgresSessions(sessions)
     return Container(
         settings=settings,
@@ -321,6 +358,15 @@ def bootstrap(
         calendar_imports=SaqCalendarImportQueue(connections.queue),
         mail=_mail_ports(settings, clock, mailer=mailer),
         caught_mail=CaughtMail(Path(settings.mail.catch_all_dir)) if settings.mail.catch_all_dir else None,
+        webhooks=WebhookServices(
+            store=webhook_store,
+            addresses=addresses,
+            sender=sender,
+            queue=webhook_queue,
+            ports=DeliveryPorts(
+                store=webhook_store, sender=sender, queue=webhook_queue, clock=clock, tell_owner=tell_owner
+            ),
+        ),
         sse_keepalive_s=sse_keepalive_s,
     )
 

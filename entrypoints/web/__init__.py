@@ -29,6 +29,7 @@ from entrypoints.web.controllers.mail import MailPages
 from entrypoints.web.controllers.notifications import NotificationPages
 from entrypoints.web.controllers.occurrences import OccurrencePages
 from entrypoints.web.controllers.rooms import RoomPages
+from entrypoints.web.controllers.webhooks import WebhookPages
 from entrypoints.web.controllers.working_hours import WorkingHoursPages
 from entrypoints.web.errors import html_error_handlers, pages_for_browsers
 from entrypoints.web.rendering import provide_viewer, template_config
@@ -68,6 +69,7 @@ def pages_router() -> Router:
             InvitationPages,
             ApiTokenPages,
             MailPages,
+            WebhookPages,
         ],
         dependencies={"viewer": Provide(provide_viewer)},
         exception_handlers=html_error_handlers(),

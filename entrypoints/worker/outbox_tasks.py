@@ -28,6 +28,7 @@ async def act_on(ctx: Context, outbox_id: int) -> dict[str, Any]:
         publisher=container.publisher,
         all_day_reminder_time=container.settings.all_day_reminder_time,
         mail=container.mail,
+        webhooks=container.webhooks.planning,
     )
 
 

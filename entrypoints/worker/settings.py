@@ -39,6 +39,7 @@ from entrypoints.worker.notification_tasks import (
 )
 from entrypoints.worker.outbox_tasks import dispatch_outbox_message, sweep_outbox
 from entrypoints.worker.series_tasks import extend_occurrence_horizons, plan_series_reminders
+from entrypoints.worker.webhook_tasks import prune_webhook_deliveries, send_due_webhooks, send_webhook_deliveries
 
 log = structlog.get_logger(__name__)
 
@@ -63,6 +64,9 @@ TASKS: list[Any] = [
     sync_due_google_calendars,
     refresh_google_calendars,
     import_calendar_file,
+    send_webhook_deliveries,
+    send_due_webhooks,
+    prune_webhook_deliveries,
 ]
 CRON_JOBS: list[CronJob] = [
     # Unique by default: with several workers, one run per minute is queued, and SKIP LOCKED shares it out.
@@ -77,6 +81,9 @@ CRON_JOBS: list[CronJob] = [
     # Polled calendars (GOOGLE_POLL_MINUTES), the safety-net sync (GOOGLE_SAFETY_SYNC_HOURS), calendar lists:
     # each minute queues those due (SAQ keys keep one queued sync per calendar).
     CronJob(function=sync_due_google_calendars, cron="* * * * *", timeout=55, retries=1),
+    # Webhook retries have jobs of their own; the sweep sends what came due without one.
+    CronJob(function=send_due_webhooks, cron="* * * * *", timeout=55, retries=1),
+    CronJob(function=prune_webhook_deliveries, cron="41 * * * *", timeout=600, retries=1),
 ]
 STUCK_JOB_SWEEP_S = 5
 """How often a worker looks for jobs left running by a worker that died (they are retried past their timeout)."""

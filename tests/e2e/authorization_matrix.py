@@ -183,6 +183,15 @@ MATRIX: tuple[Row, ...] = (
     api("GET /api/me/notification-preferences",                       "401  2xx  2xx  2xx  2xx  2xx  2xx  2xx", token="notifications:read"),
     api("PUT /api/me/notification-preferences",                       "401  2xx  2xx  2xx  2xx  2xx  2xx  2xx", token="session",
         body={"event_reminder": ["in_app", "email"]}),
+    # Outgoing webhooks: each person's own subscriptions (the world's is the owner's, with one delivery)
+    api("POST /api/webhooks",                                         "401  2xx  2xx  2xx  2xx  2xx  2xx  2xx", token="events:read",
+        body={"url": "http://127.0.0.1:9/hook-{unique}", "events": ["event.created"]},
+        note="the matrix's planner allows private receivers (WEBHOOK_ALLOW_PRIVATE=true)"),
+    api("GET /api/webhooks",                                          "401  2xx  2xx  2xx  2xx  2xx  2xx  2xx", token="events:read"),
+    api("GET /api/webhooks/{subscription_id}/deliveries",             "401  404  404  404  2xx  404  404  404", token="events:read"),
+    api("POST /api/webhooks/{subscription_id}/deliveries/{delivery_id}/retry", "401  404  404  404  2xx  404  404  404", token="events:read"),
+    api("DELETE /api/webhooks/{subscription_id}",                     "401  404  404  404  2xx  404  404  404", token="events:read",
+        subscription_id="{spare_subscription_id}", note="the owner's second subscription: the pages below use the first"),
     # Administration
     api("GET /api/admin/connections",                                 "401  403  403  403  403  403  403  2xx", token="admin"),
     api("POST /api/admin/promotions",                                 "401  403  403  403  403  403  403  2xx", token="admin",
@@ -283,6 +292,13 @@ MATRIX: tuple[Row, ...] = (
     page("POST /tokens/{token_id}/revoke",                            "login  303  303  303  303  303  303  303",
         note="someone else's token is left alone: the answer is the same list"),
     page("GET /google",                                               "login  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
+    page("GET /webhooks",                                             "login  2xx  2xx  2xx  2xx  2xx  2xx  2xx"),
+    page("POST /webhooks",                                            "login  2xx  2xx  2xx  2xx  2xx  2xx  2xx",
+        body={"url": "http://127.0.0.1:9/page-{unique}", "events": "event.created"}, note="the page shows the new secret once"),
+    page("GET /webhooks/{subscription_id}",                           "login  404  404  404  2xx  404  404  404"),
+    page("POST /webhooks/{subscription_id}/deliveries/{delivery_id}/retry", "login  404  404  404  303  404  404  404"),
+    page("POST /webhooks/{subscription_id}/delete",                   "login  404  404  404  303  404  404  404",
+        note="after the API's rows: the owner's subscription is gone from here on"),
 )
 # fmt: on
 

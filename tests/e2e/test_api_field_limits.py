@@ -23,6 +23,7 @@ from domain.scheduling.calendar import CalendarRole
 from domain.scheduling.participant import ANSWERS
 from domain.scheduling.reminders import MAX_REMINDER_MINUTES, MAX_REMINDERS
 from domain.scheduling.timezone import MAX_TIMEZONE_LENGTH
+from domain.webhooks import subscription
 from entrypoints.http.schemas.events import RECURRENCE_ID_LENGTH, EventCreate, EventUpdate
 
 Client = AsyncTestClient[Litestar]
@@ -90,6 +91,8 @@ DOMAIN_LIMITS: dict[tuple[str, str, str], int] = {
     ("SuggestionsIn", "capacity", "maximum"): room.MAX_CAPACITY,
     ("SuggestionsIn", "limit", "minimum"): 1,
     ("SuggestionsIn", "limit", "maximum"): suggestions.MAX_SUGGESTIONS,
+    ("WebhookCreate", "url", "maxLength"): subscription.MAX_URL_LENGTH,
+    ("WebhookCreate", "events", "maxItems"): subscription.MAX_LISTED_EVENT_TYPES,
 }
 # Lower bounds that are not a domain constant: "not empty", and the shortest thing an email can be.
 NON_EMPTY = {"minLength": 1}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,10 +20,14 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
+from adapters.postgres.webhooks import PostgresWebhookStore
 from adapters.redis.notifications import RedisNotificationPublisher, channels_backend
 from application.notifications.create_notification import create_notification
 from domain.accounts.api_token import TokenScope
+from domain.identity import new_id
 from domain.notifications.notification import NotificationDraft, NotificationType
+from domain.webhooks.delivery import WebhookDelivery
+from domain.webhooks.subscription import WebhookEventType
 from entrypoints.http.auth import PUBLIC_PATHS
 from entrypoints.http.scopes import ANY_TOKEN, access_of
 from entrypoints.settings import Settings
@@ -50,8 +54,8 @@ def fake() -> Iterator[FakeGoogle]:
 
 @pytest.fixture
 def settings(settings: Settings, fake: FakeGoogle) -> Settings:
-    """Google configured (a fake one), so that Google routes answer on authorization, not a 503."""
-    return google_settings(settings, fake, "http://testserver.local")
+    """A fake Google configured (Google routes answer on authorization, not a 503); webhooks may go to 127.0.0.1."""
+    return replace(google_settings(settings, fake, "http://testserver.local"), webhook_allow_private=True)
 
 
 def app_routes(app: Litestar) -> set[str]:
@@ -183,6 +187,8 @@ async def build_world(client: Client, fake: FakeGoogle, engine: AsyncEngine, red
     job_id = await connect(people["owner"], fake)
     owners_token = await people["owner"].post("/api/tokens", json={"name": "matrix", "scopes": ["events:read"]})
     assert owners_token.status_code == 201, owners_token.text
+    subscription_id, delivery_id = await _owners_webhook(people["owner"], engine)
+    spare_subscription_id, _ = await _owners_webhook(people["owner"], engine)
     form = await client.get("/login", headers={"Accept": "text/html"})
     world.csrf = (form.cookies[CSRF_COOKIE], csrf_token(form.text))
     client.cookies.clear()
@@ -193,6 +199,9 @@ async def build_world(client: Client, fake: FakeGoogle, engine: AsyncEngine, red
         task_id=f"google-job:{job_id}",
         queue_id="planner",
         channel_id="no-such-channel",
+        subscription_id=subscription_id,
+        delivery_id=delivery_id,
+        spare_subscription_id=spare_subscription_id,
         password=PASSWORD,
         spare_email=people["spare"].email,
         participant_email=participant.email,
@@ -205,6 +214,25 @@ async def build_world(client: Client, fake: FakeGoogle, engine: AsyncEngine, red
         **{f"{role}_id": people[role].id for role in people},
     )
     return world
+
+
+async def _owners_webhook(owner: Person, engine: AsyncEngine) -> tuple[str, str]:
+    """The owner's webhook subscription, with one delivery planned (no worker sends it here)."""
+    made = await owner.post("/api/webhooks", json={"url": "http://127.0.0.1:9/owner", "events": ["event.created"]})
+    assert made.status_code == 201, made.text
+    now = datetime.now(UTC)
+    delivery = WebhookDelivery(
+        id=new_id(now),
+        subscription_id=UUID(made.json()["id"]),
+        message_id="msg_matrix",
+        event_type=WebhookEventType.EVENT_CREATED,
+        payload="{}",
+        created_at=now,
+        next_attempt_at=now + timedelta(days=1),
+    )
+    store = PostgresWebhookStore(async_sessionmaker(engine, expire_on_commit=False))
+    [delivery_id] = await store.plan([(delivery, "matrix")])
+    return made.json()["id"], str(delivery_id)
 
 
 def _fill(template: Any, values: dict[str, str]) -> Any:

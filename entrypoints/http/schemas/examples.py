@@ -15,6 +15,7 @@ from entrypoints.http.schemas.calendars import CalendarCreate, CalendarUpdate, M
 from entrypoints.http.schemas.events import EventCreate, EventUpdate, ParticipantAdd, ResponseIn
 from entrypoints.http.schemas.rooms import RoomCreate, RoomUpdate
 from entrypoints.http.schemas.users import InvitationCreate, Login, Register, UserPromote
+from entrypoints.http.schemas.webhooks import WebhookCreate
 
 ROOM_ID = "0193a4f2-7c1e-7d2a-9b3c-5e6f7a8b9c0d"
 CALENDAR_ID = "0193a4f2-6b0d-7c19-8a2b-4d5e6f7a8b9c"
@@ -150,6 +151,26 @@ SuggestionsBody = Annotated[
                 "end": "2027-03-20T00:00:00Z",
                 "capacity": 4,
                 "room_required": True,
+            },
+        ),
+    ),
+]
+WebhookCreateBody = Annotated[
+    WebhookCreate,
+    _examples(
+        (
+            "My events, as they change",
+            {
+                "url": "https://hooks.example.com/planner",
+                "events": ["event.created", "event.updated", "event.cancelled"],
+            },
+        ),
+        (
+            "Room bookings of a calendar I own",
+            {
+                "url": "https://hooks.example.com/rooms",
+                "events": ["room.booked", "room.released"],
+                "calendar_id": CALENDAR_ID,
             },
         ),
     ),
