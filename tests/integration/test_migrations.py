@@ -46,6 +46,7 @@ RECURRENCE_TABLES = {"event_occurrences"}
 ICS_TABLES = {"calendar_feeds"}
 FIND_A_TIME_TABLES = {"working_hours", "out_of_office"}
 WEBHOOK_TABLES = {"webhook_subscriptions", "webhook_deliveries", "webhook_attempts"}
+EMAIL_TABLES = {"notification_preferences", "outgoing_emails"}
 
 
 async def _tables(engine: AsyncEngine) -> set[str]:
@@ -83,6 +84,7 @@ async def test_the_scheduling_migration_downgrades_and_upgrades_again(servers: S
         *ICS_TABLES,
         *FIND_A_TIME_TABLES,
         *WEBHOOK_TABLES,
+        *EMAIL_TABLES,
     }
     assert await _schema_objects(engine) == objects_at_head
     assert {"ex_events_room_slot", "ix_events_calendar_span", "ix_outbox_pending"} <= objects_at_head
