@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import google_auth_httplib2
 import httplib2
@@ -15,8 +14,9 @@ from google.oauth2.credentials import Credentials
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
+from adapters.google.event_resource import remote_event
 from domain.google_sync.errors import GoogleError, GoogleUnavailable, GrantRevoked, SyncTokenExpired
-from domain.google_sync.model import EventPage, GoogleTokens, NewChannel, RemoteCalendar, RemoteEvent
+from domain.google_sync.model import EventPage, GoogleTokens, NewChannel, RemoteCalendar
 
 T = TypeVar("T")
 
@@ -173,47 +173,3 @@ def _translated(error: HttpError) -> GoogleError:
     if status == 401:
         return GrantRevoked("Google refused the access token (401)")
     return GoogleError(f"Google answered {status}")
-
-
-def remote_event(item: dict[str, Any], calendar_zone: str) -> RemoteEvent:
-    """An events.list item in planner's terms; all-day events span whole days in their calendar's zone."""
-    if item.get("status") == "cancelled":
-        return RemoteEvent(id=item["id"], cancelled=True)
-    start, end = item.get("start") or {}, item.get("end") or {}
-    zone_name = start.get("timeZone") or calendar_zone
-    zone = _zone(zone_name)
-    all_day = "date" in start
-    if all_day:
-        starts_at = datetime.combine(date.fromisoformat(start["date"]), time(), zone).astimezone(UTC)
-        end_day = end.get("date") or start["date"]
-        ends_at = datetime.combine(date.fromisoformat(end_day), time(), zone).astimezone(UTC)
-    elif "dateTime" in start:
-        starts_at = _instant(start["dateTime"], zone)
-        ends_at = _instant(end.get("dateTime") or start["dateTime"], zone)
-    else:
-        return RemoteEvent(id=item["id"], cancelled=True)
-    return RemoteEvent(
-        id=item["id"],
-        cancelled=False,
-        title=item.get("summary") or "",
-        description=item.get("description") or "",
-        location=item.get("location") or "",
-        starts_at=starts_at,
-        ends_at=ends_at,
-        all_day=all_day,
-        timezone=zone_name if zone.key == zone_name else "UTC",
-    )
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def _instant(value: str, zone: ZoneInfo) -> datetime:
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone)
-    return moment.astimezone(UTC)

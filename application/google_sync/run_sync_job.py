@@ -20,7 +20,7 @@ from application.unit_of_work import UnitOfWork
 from domain.clock import Clock
 from domain.google_sync.errors import GoogleError, GoogleUnavailable, GrantRevoked, SyncTokenExpired
 from domain.google_sync.mirroring import mirror_calendar, mirror_page
-from domain.google_sync.model import MirroredCalendar, RemoteCalendar
+from domain.google_sync.model import MirroredCalendar, RemoteCalendar, RemoteEvent
 from domain.google_sync.ports import CalendarApi, CalendarApis
 from domain.jobs.job import Job, JobKind, JobSource, JobStatus, SourceStatus
 from domain.json_value import JsonObject
@@ -190,7 +190,7 @@ class _JobRun:
                 )
             )
             async with deps.uow as uow:
-                known = await uow.google.mirrored_events(mirror, [event.id for event in page.events])
+                known = await uow.google.mirrored_events(mirror, _ids_to_look_up(page.events))
                 mirrored = mirror_page(mirror, known, page.events, now=deps.clock.now())
                 await uow.google.apply_events(mirror, mirrored)
                 changed += mirrored.applied
@@ -253,6 +253,11 @@ async def _mirror_of(uow: UnitOfWork, user_id: UUID, remote: RemoteCalendar, now
         raise GoogleError(f"no planner user {user_id} to own the mirror of {remote.id}")
     calendar, mirror = mirror_calendar(owner, remote, now=now)
     return await uow.google.add_mirror(calendar, mirror)
+
+
+def _ids_to_look_up(events: list[RemoteEvent]) -> set[str]:
+    """The Google ids whose mirrors a page needs: its events', and the series' its exceptions belong to."""
+    return {event.id for event in events} | {event.series_id for event in events if event.series_id is not None}
 
 
 def _summary(job: Job) -> JsonObject:

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from domain.scheduling.recurrence import Recurrence
+
 RENEW_WITHIN = timedelta(hours=24)
 """Channels expiring sooner than this are replaced by fresh ones."""
 
@@ -105,9 +107,34 @@ class RemoteCalendar:
     color: str | None = None
 
 
+class AttendeeResponse(enum.StrEnum):
+    """A guest's answer as Google keeps it (`responseStatus`)."""
+
+    NEEDS_ACTION = "needsAction"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    TENTATIVE = "tentative"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RemoteAttendee:
+    """A guest of a Google event, mirrored for display only: Google, not planner, invites and tells them."""
+
+    email: str
+    name: str = ""
+    response: AttendeeResponse = AttendeeResponse.NEEDS_ACTION
+    organizer: bool = False
+
+
 @dataclass(frozen=True, kw_only=True)
 class RemoteEvent:
-    """An event as Google returns it, already in planner's terms; a cancelled one is to be deleted."""
+    """An event as Google returns it, already in planner's terms; a cancelled one is to be deleted.
+
+    A series carries its `recurrence` (RRULE, EXDATEs, RDATEs, read in `timezone`). One occurrence
+    Google keeps apart (an exception) carries `series_id`, its series' Google id, and `recurrence_id`,
+    its original start (00:00 UTC of its original date for an all-day series): a live one overrides
+    that occurrence, a cancelled one skips it (an EXDATE).
+    """
 
     id: str
     cancelled: bool
@@ -118,6 +145,19 @@ class RemoteEvent:
     ends_at: datetime | None = None
     all_day: bool = False
     timezone: str = "UTC"
+    recurrence: Recurrence | None = None
+    series_id: str | None = None
+    recurrence_id: datetime | None = None
+    attendees: tuple[RemoteAttendee, ...] = ()
+    updated: datetime | None = None
+    """When it last changed in Google (`updated`): the last writer wins between Google and planner."""
+    planner_event_id: UUID | None = None
+    """The planner event this Google event was written from (planner's extended property), if any."""
+
+    @property
+    def is_occurrence(self) -> bool:
+        """Tell whether it is one occurrence of a series, kept apart by Google."""
+        return self.series_id is not None and self.recurrence_id is not None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -126,6 +126,61 @@ class FakeGoogle:
         }
         self._store(calendar_id, resource)
 
+    def put_series(
+        self,
+        calendar_id: str,
+        event_id: str,
+        *,
+        title: str,
+        starts_at: datetime,
+        rule: str,
+        minutes: int = 60,
+        **extra: Any,
+    ) -> None:
+        """Create or change a recurring event: `rule` is its RRULE (without the prefix), `extra` may add lines."""
+        lines = [f"RRULE:{rule}", *extra.pop("more_recurrence", ())]
+        self.put_event(
+            calendar_id, event_id, title=title, starts_at=starts_at, minutes=minutes, recurrence=lines, **extra
+        )
+
+    def put_occurrence(
+        self,
+        calendar_id: str,
+        series_id: str,
+        original_start: datetime,
+        *,
+        title: str,
+        starts_at: datetime,
+        minutes: int = 60,
+        **extra: Any,
+    ) -> str:
+        """Change one occurrence of a series (Google keeps it apart as an exception); answers its instance id."""
+        instance_id = instance_id_of(series_id, original_start)
+        self.put_event(
+            calendar_id,
+            instance_id,
+            title=title,
+            starts_at=starts_at,
+            minutes=minutes,
+            recurringEventId=series_id,
+            originalStartTime={"dateTime": original_start.isoformat(), "timeZone": "UTC"},
+            **extra,
+        )
+        return instance_id
+
+    def cancel_occurrence(self, calendar_id: str, series_id: str, original_start: datetime) -> None:
+        """Delete one occurrence of a series, as Google does: a cancelled exception."""
+        self._store(
+            calendar_id,
+            {
+                "kind": "calendar#event",
+                "id": instance_id_of(series_id, original_start),
+                "status": "cancelled",
+                "recurringEventId": series_id,
+                "originalStartTime": {"dateTime": original_start.isoformat(), "timeZone": "UTC"},
+            },
+        )
+
     def cancel_event(self, calendar_id: str, event_id: str) -> None:
         self._store(calendar_id, {"kind": "calendar#event", "id": event_id, "status": "cancelled"})
 
@@ -329,6 +384,11 @@ class FakeGoogle:
         del self.channels[channel.id]
         self.stopped_channels.append(channel.id)
         return 204, None
+
+
+def instance_id_of(series_id: str, original_start: datetime) -> str:
+    """The id Google gives one occurrence of a series: the series' id and its original start in UTC."""
+    return f"{series_id}_{original_start.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}"
 
 
 def _s256(verifier: str) -> str:

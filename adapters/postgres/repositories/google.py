@@ -43,6 +43,8 @@ _MIRRORED_COLUMNS = (
     "ends_at",
     "all_day",
     "timezone",
+    "recurrence",
+    "overrides",
     "version",
     "updated_at",
 )
