@@ -171,18 +171,18 @@ class _JobRun:
         try:
             return await self._list_into(mirror, api, sync_token=mirror.sync_token)
         except SyncTokenExpired:
+            # The mirror stays as it is while the full listing runs: each listed event refreshes its mirror
+            # (keeping its planner id, and so people's links and answers), and what Google no longer lists
+            # goes with the last page. Until then the expired token stays, so a failed refill starts over.
             log.info("google.sync_token_expired", calendar=google_calendar_id)
-            async with deps.uow as uow:
-                await uow.google.clear_events(mirror)
-                mirror.sync_token = None
-                await uow.google.save_mirrored_calendar(mirror)
-                await uow.commit()
             return await self._list_into(mirror, api, sync_token=None)
 
     async def _list_into(self, mirror: MirroredCalendar, api: CalendarApi, *, sync_token: str | None) -> int:
+        """List the calendar's events into its mirror; a full listing (no token) then removes what it did not list."""
         deps = self._deps
         page_token: str | None = None
         changed = 0
+        listed: set[str] = set()
         for _ in range(MAX_PAGES):
             page = await self._call(
                 lambda token=page_token: api.list_events(  # type: ignore[misc]
@@ -194,7 +194,10 @@ class _JobRun:
                 mirrored = mirror_page(mirror, known, page.events, now=deps.clock.now())
                 await uow.google.apply_events(mirror, mirrored)
                 changed += mirrored.applied
+                listed.update(event.id for event in page.events if not event.cancelled)
                 if page.next_page_token is None:
+                    if sync_token is None:
+                        changed += await uow.google.remove_unlisted_events(mirror, listed)
                     mirror.sync_token = page.next_sync_token
                     mirror.last_synced_at = deps.clock.now()
                     await uow.google.save_mirrored_calendar(mirror)

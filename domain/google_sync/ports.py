@@ -100,6 +100,10 @@ class GoogleRepository(Protocol):
         """Delete every mirrored event of the calendar."""
         ...
 
+    async def remove_unlisted_events(self, calendar: MirroredCalendar, listed: Collection[str]) -> int:
+        """Delete the calendar's mirrors whose Google event is not among `listed` (a full listing's ids)."""
+        ...
+
     async def delete_mirrors(self, user_id: UUID) -> None:
         """Delete the person's mirrored calendars with their events."""
         ...

@@ -55,6 +55,8 @@ class Failure:
     status: int
     remaining: int | None  # None: until cleared
     reason: str = "backendError"
+    unless_query: str | None = None
+    """Requests carrying this query parameter are answered as usual (e.g. "syncToken": fail full listings only)."""
 
 
 @dataclass
@@ -181,6 +183,11 @@ class FakeGoogle:
             },
         )
 
+    def forget_event(self, calendar_id: str, event_id: str) -> None:
+        """The event is gone without a trace, as after Google purged its tombstone: a full listing lacks it."""
+        with self.lock:
+            self.calendars[calendar_id].events.pop(event_id, None)
+
     def cancel_event(self, calendar_id: str, event_id: str) -> None:
         self._store(calendar_id, {"kind": "calendar#event", "id": event_id, "status": "cancelled"})
 
@@ -189,10 +196,18 @@ class FakeGoogle:
         with self.lock:
             self.calendars[calendar_id].token_generation += 1
 
-    def fail(self, path_contains: str, status: int, times: int | None = None, reason: str = "backendError") -> None:
+    def fail(
+        self,
+        path_contains: str,
+        status: int,
+        times: int | None = None,
+        reason: str = "backendError",
+        *,
+        unless_query: str | None = None,
+    ) -> None:
         """Answer `status` to requests whose path contains `path_contains` (`times` times, or until cleared)."""
         with self.lock:
-            self.failures.append(Failure(path_contains, status, times, reason))
+            self.failures.append(Failure(path_contains, status, times, reason, unless_query))
 
     def stop_failing(self) -> None:
         with self.lock:
@@ -259,6 +274,8 @@ class FakeGoogle:
         with self.lock:
             self.calls.append(Call(method, path, query))
             for failure in self.failures:
+                if failure.unless_query is not None and failure.unless_query in query:
+                    continue
                 if failure.path_contains in path and failure.remaining != 0:
                     if failure.remaining is not None:
                         failure.remaining -= 1

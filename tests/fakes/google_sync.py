@@ -47,3 +47,9 @@ class InMemoryGoogleRepository:
         for google_id, event in page.added.items():
             self.events[(calendar.calendar_id, google_id)] = event
         self.events = {key: event for key, event in self.events.items() if event.id not in page.removed}
+
+    async def remove_unlisted_events(self, calendar: MirroredCalendar, listed: Collection[str]) -> int:
+        unlisted = [key for key in self.events if key[0] == calendar.calendar_id and key[1] not in set(listed)]
+        for key in unlisted:
+            del self.events[key]
+        return len(unlisted)

@@ -199,6 +199,14 @@ class SqlGoogleRepository:
         result = await self._session.execute(delete(EventRow).where(EventRow.calendar_id == calendar.calendar_id))
         return int(getattr(result, "rowcount", 0) or 0)
 
+    async def remove_unlisted_events(self, calendar: MirroredCalendar, listed: Collection[str]) -> int:
+        unlisted = select(GoogleEventLinkRow.event_id).where(
+            GoogleEventLinkRow.calendar_id == calendar.calendar_id,
+            ~is_any_text(GoogleEventLinkRow.google_event_id, list(listed)),
+        )
+        result = await self._session.execute(delete(EventRow).where(EventRow.id.in_(unlisted)))
+        return int(getattr(result, "rowcount", 0) or 0)
+
     async def delete_mirrors(self, user_id: UUID) -> None:
         mirrors = select(GoogleCalendarRow.calendar_id).where(GoogleCalendarRow.user_id == user_id)
         await self._session.execute(delete(CalendarRow).where(CalendarRow.id.in_(mirrors)))
