@@ -12,6 +12,7 @@ from typing import Protocol
 
 import structlog
 
+from application.google_sync.write_event_to_google import WriteQueue
 from application.notifications.dto import ScheduleReminders
 from application.notifications.notify_about import notify_about
 from application.notifications.schedule_reminders import schedule_reminders
@@ -40,6 +41,8 @@ class ReactionPorts:
     unit_of_work: Callable[[], UnitOfWork]
     publisher: NotificationPublisher
     all_day_reminder_time: time = ALL_DAY_REMINDER_TIME
+    google_writes: WriteQueue | None = None
+    """Where writes of people's own events to Google are queued; None: not written (Google not configured)."""
 
 
 Reaction = Callable[[DomainEvent, ReactionPorts], Awaitable[dict[str, int]]]
@@ -65,10 +68,23 @@ async def replan_reminders(event: DomainEvent, ports: ReactionPorts) -> dict[str
     return {"reminders_changed": len(changes.upserts) + len(changes.removals)}
 
 
+async def write_to_google(event: DomainEvent, ports: ReactionPorts) -> dict[str, int]:
+    """Queue writing the event to its organizer's Google calendar, when they write their events back."""
+    event_id = getattr(event, "event_id", None)
+    if ports.google_writes is None or event_id is None:
+        return {"google_writes": 0}
+    async with ports.unit_of_work() as uow:
+        organizer_id = await uow.google.writes_back(event_id)
+    if organizer_id is None:
+        return {"google_writes": 0}
+    await ports.google_writes.write_event(organizer_id, event_id)
+    return {"google_writes": 1}
+
+
 REACTIONS: dict[type[DomainEvent], tuple[Reaction, ...]] = {
-    EventCreated: (replan_reminders,),
-    EventUpdated: (tell_people, replan_reminders),
-    EventCancelled: (tell_people, replan_reminders),
+    EventCreated: (replan_reminders, write_to_google),
+    EventUpdated: (tell_people, replan_reminders, write_to_google),
+    EventCancelled: (tell_people, replan_reminders, write_to_google),
     ParticipantInvited: (tell_people, replan_reminders),
     ParticipantRemoved: (replan_reminders,),
     ParticipantResponded: (tell_people, replan_reminders),
@@ -103,13 +119,19 @@ async def act_on_outbox_message(
     unit_of_work: Callable[[], UnitOfWork],
     publisher: NotificationPublisher,
     all_day_reminder_time: time = ALL_DAY_REMINDER_TIME,
+    google_writes: WriteQueue | None = None,
 ) -> JsonObject:
     """Run the reactions to the message's domain event, then mark it processed; answers what was done."""
     message = await outbox.unprocessed_message(outbox_id)
     if message is None:
         return {"outbox_id": outbox_id, "status": "already_processed"}
     event = message.event
-    ports = ReactionPorts(unit_of_work=unit_of_work, publisher=publisher, all_day_reminder_time=all_day_reminder_time)
+    ports = ReactionPorts(
+        unit_of_work=unit_of_work,
+        publisher=publisher,
+        all_day_reminder_time=all_day_reminder_time,
+        google_writes=google_writes,
+    )
     done = {"notified": 0, "reminders_changed": 0}
     for reaction in REACTIONS.get(type(event), ()):
         done |= await reaction(event, ports)

@@ -19,6 +19,7 @@ from entrypoints.http.controllers.calendar_files import CalendarFeedController, 
 from entrypoints.http.controllers.calendars import CalendarController
 from entrypoints.http.controllers.events import EventController
 from entrypoints.http.controllers.google import GoogleController, WebhookController
+from entrypoints.http.controllers.google_write_back import GoogleWriteBackController
 from entrypoints.http.controllers.invitations import InvitationController
 from entrypoints.http.controllers.jobs import JobController
 from entrypoints.http.controllers.notifications import NotificationController
@@ -85,6 +86,7 @@ def create_app(
             NotificationController,
             JobController,
             GoogleController,
+            GoogleWriteBackController,
             WebhookController,
             monitor_router(saq_config(settings, built.connections.queue)),
         ],

@@ -138,6 +138,10 @@ class GoogleCalendarApi:
 
         await self._run(stop)
 
+    async def execute(self, call: Callable[[Any], T]) -> T:
+        """Run `call` with the client in a worker thread, Google's errors translated into planner's."""
+        return await self._run(call)
+
     async def _run(self, call: Callable[[Any], T]) -> T:
         return await asyncio.to_thread(self._call, call)
 

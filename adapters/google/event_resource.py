@@ -13,12 +13,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import structlog
 from icalendar import Event as IcalEvent
+from icalendar import vRecur
 
 from adapters.ics.zones import in_zone, zone_name
 from domain.errors import InvalidInput
 from domain.google_sync.model import AttendeeResponse, RemoteAttendee, RemoteEvent
-from domain.scheduling.occurrence import date_recurrence_id
+from domain.scheduling.event import Event
+from domain.scheduling.occurrence import Occurrence, date_recurrence_id, local_dates
 from domain.scheduling.recurrence import Recurrence, RecurrenceDate
+from domain.scheduling.time_range import TimeRange
 
 log = structlog.get_logger(__name__)
 
@@ -173,3 +176,86 @@ def _instant(value: str, zone: ZoneInfo) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     return moment.astimezone(UTC)
+
+
+def event_resource(event: Event) -> dict[str, Any]:
+    """The Google event resource of a planner event: its texts, times, recurrence lines and planner's mark."""
+    return {
+        "summary": event.title,
+        "description": event.description,
+        "location": event.location,
+        **_times(event.time_range, all_day=event.all_day, timezone=event.timezone),
+        "recurrence": recurrence_lines(event) if event.recurrence is not None else [],
+        "status": "confirmed",
+        "extendedProperties": {"private": {PLANNER_ID_PROPERTY: str(event.id)}},
+    }
+
+
+def occurrence_resource(occurrence: Occurrence) -> dict[str, Any]:
+    """What one overridden occurrence changes, as a patch of its Google instance."""
+    series = occurrence.series
+    return {
+        "summary": occurrence.title,
+        "description": occurrence.description,
+        "location": occurrence.location,
+        **_times(occurrence.time_range, all_day=series.all_day, timezone=series.timezone),
+    }
+
+
+def instance_id(google_event_id: str, occurrence: Occurrence) -> str:
+    """The id Google gives an occurrence of a series: the series' id and its original start (date if all-day)."""
+    assert occurrence.recurrence_id is not None
+    if occurrence.series.all_day:
+        return f"{google_event_id}_{occurrence.recurrence_id.strftime('%Y%m%d')}"
+    return f"{google_event_id}_{occurrence.recurrence_id.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}"
+
+
+def recurrence_lines(event: Event) -> list[str]:
+    """RRULE, EXDATE and RDATE lines of a series as Google takes them (RFC 5545, unfolded), written by icalendar."""
+    recurrence = event.recurrence
+    assert recurrence is not None
+    component = IcalEvent()
+    component.add("rrule", vRecur.from_ical(_rule_text(event)))
+    zone = ZoneInfo(event.timezone)
+    if recurrence.exdates:
+        component.add("exdate", [_written_date(d, event.all_day, zone) for d in recurrence.exdates])
+    if recurrence.rdates:
+        component.add("rdate", [_written_date(d, event.all_day, zone) for d in recurrence.rdates])
+    return [str(line) for line in component.content_lines() if line.split(":")[0].split(";")[0] in _RECURRENCE_NAMES]
+
+
+_RECURRENCE_NAMES = frozenset({"RRULE", "EXDATE", "RDATE"})
+
+
+def _rule_text(event: Event) -> str:
+    """The RRULE with UNTIL of DTSTART's kind: a date beside dates, a UTC time beside zoned times."""
+    assert event.recurrence is not None
+    until = event.recurrence.parts.get("UNTIL")
+    if until is None:
+        return event.recurrence.rule
+    if event.all_day:
+        return event.recurrence.with_parts(UNTIL=until[:8]).rule
+    if len(until) == 8:
+        last = datetime.strptime(until, "%Y%m%d").replace(tzinfo=ZoneInfo(event.timezone)) + timedelta(days=1)
+        return event.recurrence.with_parts(
+            UNTIL=(last - timedelta(seconds=1)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+        ).rule
+    return event.recurrence.rule
+
+
+def _written_date(value: RecurrenceDate, all_day: bool, zone: ZoneInfo) -> date | datetime:
+    if all_day:
+        return value.date() if isinstance(value, datetime) else value
+    assert isinstance(value, datetime)
+    return value.astimezone(zone)
+
+
+def _times(span: TimeRange, *, all_day: bool, timezone: str) -> dict[str, Any]:
+    if all_day:
+        first, end = local_dates(span, timezone)
+        return {"start": {"date": first.isoformat()}, "end": {"date": end.isoformat()}}
+    zone = ZoneInfo(timezone)
+    return {
+        "start": {"dateTime": span.starts_at.astimezone(zone).isoformat(), "timeZone": timezone},
+        "end": {"dateTime": span.ends_at.astimezone(zone).isoformat(), "timeZone": timezone},
+    }

@@ -49,7 +49,13 @@ async def complete_connection(
                     refresh_token=account.tokens.refresh_token,
                     expires_at=tokens.expires_at,
                 )
-            account = GoogleAccount(user_id=user_id, tokens=tokens, connected_at=now, updated_at=now)
+            account = GoogleAccount(
+                user_id=user_id,
+                tokens=tokens,
+                connected_at=now,
+                updated_at=now,
+                write_back_calendar_id=account.write_back_calendar_id,
+            )
         await uow.google.save_account(account)
         await uow.commit()
     return await start_full_sync(StartFullSync(user_id=user_id), uow=uow, clock=clock, queue=queue)

@@ -16,6 +16,7 @@ from uuid import UUID
 import structlog
 
 from application.google_sync.ports import ForgetReads, TellOwner
+from application.google_sync.take_back_google_edits import take_back_google_edits
 from application.unit_of_work import UnitOfWork
 from domain.clock import Clock
 from domain.google_sync.errors import GoogleError, GoogleUnavailable, GrantRevoked, SyncTokenExpired
@@ -189,11 +190,13 @@ class _JobRun:
                     mirror.google_calendar_id, sync_token=sync_token, page_token=token
                 )
             )
+            # Copies of planner's own events (write-back) are never mirrored: their echo is dropped, an edit taken in.
+            events, taken = await take_back_google_edits(mirror, page.events, uow=deps.uow, now=deps.clock.now())
             async with deps.uow as uow:
-                known = await uow.google.mirrored_events(mirror, _ids_to_look_up(page.events))
-                mirrored = mirror_page(mirror, known, page.events, now=deps.clock.now())
+                known = await uow.google.mirrored_events(mirror, _ids_to_look_up(events))
+                mirrored = mirror_page(mirror, known, events, now=deps.clock.now())
                 await uow.google.apply_events(mirror, mirrored)
-                changed += mirrored.applied
+                changed += mirrored.applied + taken
                 listed.update(event.id for event in page.events if not event.cancelled)
                 if page.next_page_token is None:
                     if sync_token is None:

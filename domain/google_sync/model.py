@@ -43,6 +43,13 @@ class GoogleAccount:
     broken_reason: str | None = None
     connected_at: datetime
     updated_at: datetime
+    write_back_calendar_id: str | None = None
+    """The Google calendar the person's own planner events are written to; None: they are not written."""
+
+    def write_back_to(self, google_calendar_id: str | None, now: datetime) -> None:
+        """Write the person's own events to this Google calendar from now on (None: stop writing)."""
+        self.write_back_calendar_id = google_calendar_id
+        self.updated_at = now
 
     def refreshed(self, tokens: GoogleTokens, now: datetime) -> None:
         self.tokens = tokens

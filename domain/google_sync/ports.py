@@ -18,6 +18,7 @@ from domain.google_sync.model import (
     RemoteCalendar,
     WatchChannel,
 )
+from domain.google_sync.write_back import WrittenEvent
 from domain.scheduling.calendar import Calendar
 from domain.scheduling.event import Event
 
@@ -106,6 +107,30 @@ class GoogleRepository(Protocol):
 
     async def delete_mirrors(self, user_id: UUID) -> None:
         """Delete the person's mirrored calendars with their events."""
+        ...
+
+    async def written_event(self, event_id: UUID) -> WrittenEvent | None:
+        """What was written to Google of the planner event, if it ever was."""
+        ...
+
+    async def written_events(
+        self, user_id: UUID, google_calendar_id: str, google_event_ids: Collection[str]
+    ) -> dict[str, WrittenEvent]:
+        """The planner events written to these Google events of the person, by Google id.
+
+        Google's event ids are unique across a person's calendars, and a copy written to "primary" is
+        listed under that calendar's own id: `google_calendar_id` says where they were met, not a filter.
+        """
+        ...
+
+    async def save_written_event(self, written: WrittenEvent) -> None: ...
+
+    async def writes_back(self, event_id: UUID) -> UUID | None:
+        """The organizer, when changes of the event go to Google: it was written, or they write theirs back."""
+        ...
+
+    async def writes_waiting(self, changed_before: datetime, limit: int) -> list[UUID]:
+        """Events whose write to Google is pending or was refused, last tried before `changed_before`."""
         ...
 
     async def channels(self, user_id: UUID) -> list[WatchChannel]: ...

@@ -22,6 +22,7 @@ from entrypoints.web.controllers.accounts import AccountPages
 from entrypoints.web.controllers.calendar import CalendarPages
 from entrypoints.web.controllers.events import EventPages
 from entrypoints.web.controllers.google import GooglePages
+from entrypoints.web.controllers.google_write_back import GoogleWriteBackPages
 from entrypoints.web.controllers.invitations import InvitationPages
 from entrypoints.web.controllers.notifications import NotificationPages
 from entrypoints.web.controllers.occurrences import OccurrencePages
@@ -59,6 +60,7 @@ def pages_router() -> Router:
             RoomPages,
             NotificationPages,
             GooglePages,
+            GoogleWriteBackPages,
             InvitationPages,
         ],
         dependencies={"viewer": Provide(provide_viewer)},

@@ -27,6 +27,7 @@ async def act_on(ctx: Context, outbox_id: int) -> dict[str, Any]:
         unit_of_work=container.unit_of_work,
         publisher=container.publisher,
         all_day_reminder_time=container.settings.all_day_reminder_time,
+        google_writes=container.google.writes if container.google.configured else None,
     )
 
 

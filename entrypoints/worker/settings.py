@@ -26,6 +26,7 @@ from entrypoints.worker.google_tasks import (
     sync_google_calendar,
     watch_google_calendars,
 )
+from entrypoints.worker.google_write_tasks import retry_google_writes, write_event_to_google
 from entrypoints.worker.notification_tasks import (
     create_notification,
     notify_event_cancelled,
@@ -57,6 +58,8 @@ TASKS: list[Any] = [
     renew_google_channels,
     retry_partial_jobs,
     import_calendar_file,
+    write_event_to_google,
+    retry_google_writes,
 ]
 CRON_JOBS: list[CronJob] = [
     # Unique by default: with several workers, one run per minute is queued, and SKIP LOCKED shares it out.
@@ -68,6 +71,7 @@ CRON_JOBS: list[CronJob] = [
     CronJob(function=extend_occurrence_horizons, cron="23 3 * * *", timeout=3000, retries=1),
     CronJob(function=retry_partial_jobs, cron="*/5 * * * *", timeout=290, retries=1),
     CronJob(function=renew_google_channels, cron="17 * * * *", timeout=600, retries=1),
+    CronJob(function=retry_google_writes, cron="*/5 * * * *", timeout=290, retries=1),
 ]
 STUCK_JOB_SWEEP_S = 5
 """How often a worker looks for jobs left running by a worker that died (they are retried past their timeout)."""

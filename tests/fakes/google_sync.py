@@ -7,6 +7,7 @@ from uuid import UUID
 from domain.accounts.user import User
 from domain.google_sync.mirroring import MirroredPage
 from domain.google_sync.model import GoogleAccount, MirroredCalendar
+from domain.google_sync.write_back import WrittenEvent
 from domain.scheduling.calendar import Calendar
 from domain.scheduling.event import Event
 
@@ -18,6 +19,7 @@ class InMemoryGoogleRepository:
         self.accounts: dict[UUID, GoogleAccount] = {}
         self.mirrors: dict[tuple[UUID, str], MirroredCalendar] = {}
         self.events: dict[tuple[UUID, str], Event] = {}
+        self.written: dict[UUID, WrittenEvent] = {}
 
     async def account(self, user_id: UUID) -> GoogleAccount | None:
         return self.accounts.get(user_id)
@@ -53,3 +55,21 @@ class InMemoryGoogleRepository:
         for key in unlisted:
             del self.events[key]
         return len(unlisted)
+
+    def _written(self) -> dict[UUID, WrittenEvent]:
+        return self.written
+
+    async def written_event(self, event_id: UUID) -> WrittenEvent | None:
+        return self._written().get(event_id)
+
+    async def written_events(
+        self, user_id: UUID, google_calendar_id: str, google_event_ids: Collection[str]
+    ) -> dict[str, WrittenEvent]:
+        return {
+            w.google_event_id: w
+            for w in self._written().values()
+            if w.user_id == user_id and w.google_event_id is not None and w.google_event_id in set(google_event_ids)
+        }
+
+    async def save_written_event(self, written: WrittenEvent) -> None:
+        self._written()[written.event_id] = written

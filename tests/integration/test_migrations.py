@@ -44,6 +44,7 @@ GOOGLE_TABLES = {"jobs", "google_accounts", "google_calendars", "google_channels
 ACCOUNT_TABLES = {"sessions", "invitations"}
 RECURRENCE_TABLES = {"event_occurrences"}
 ICS_TABLES = {"calendar_feeds"}
+WRITE_BACK_TABLES = {"google_written_events"}
 
 
 async def _tables(engine: AsyncEngine) -> set[str]:
@@ -79,6 +80,7 @@ async def test_the_scheduling_migration_downgrades_and_upgrades_again(servers: S
         *ACCOUNT_TABLES,
         *RECURRENCE_TABLES,
         *ICS_TABLES,
+        *WRITE_BACK_TABLES,
     }
     assert await _schema_objects(engine) == objects_at_head
     assert {"ex_events_room_slot", "ix_events_calendar_span", "ix_outbox_pending"} <= objects_at_head

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from sqlalchemy import delete, insert, or_, select, update
@@ -20,6 +20,7 @@ from adapters.postgres.models import (
     GoogleCalendarRow,
     GoogleChannelRow,
     GoogleEventLinkRow,
+    GoogleWrittenEventRow,
 )
 from adapters.postgres.repositories.arrays import is_any_id, is_any_text
 from adapters.postgres.repositories.calendars import SqlCalendarRepository
@@ -30,6 +31,7 @@ from application.unit_of_work import SeenAggregates
 from domain.accounts.user import User
 from domain.google_sync.mirroring import MirroredPage
 from domain.google_sync.model import ConnectionStatus, GoogleAccount, MirroredCalendar, WatchChannel
+from domain.google_sync.write_back import WriteState, WrittenEvent
 from domain.scheduling.calendar import Calendar
 from domain.scheduling.event import Event
 from domain.scheduling.occurrence import OCCURRENCE_HORIZON
@@ -71,6 +73,7 @@ class SqlGoogleRepository:
             broken_reason=row.broken_reason,
             connected_at=row.connected_at,
             updated_at=row.updated_at,
+            write_back_calendar_id=row.write_back_calendar_id,
         )
 
     async def save_account(self, account: GoogleAccount) -> None:
@@ -80,6 +83,7 @@ class SqlGoogleRepository:
             "broken_reason": account.broken_reason,
             "connected_at": account.connected_at,
             "updated_at": account.updated_at,
+            "write_back_calendar_id": account.write_back_calendar_id,
         }
         statement = upsert(GoogleAccountRow).values(user_id=account.user_id, **values)
         await self._session.execute(statement.on_conflict_do_update(index_elements=["user_id"], set_=values))
@@ -211,6 +215,72 @@ class SqlGoogleRepository:
         mirrors = select(GoogleCalendarRow.calendar_id).where(GoogleCalendarRow.user_id == user_id)
         await self._session.execute(delete(CalendarRow).where(CalendarRow.id.in_(mirrors)))
 
+    async def written_event(self, event_id: UUID) -> WrittenEvent | None:
+        row = (
+            await self._session.execute(
+                select(GoogleWrittenEventRow.__table__).where(GoogleWrittenEventRow.event_id == event_id)
+            )
+        ).one_or_none()
+        return None if row is None else _written(row)
+
+    async def written_events(
+        self, user_id: UUID, google_calendar_id: str, google_event_ids: Collection[str]
+    ) -> dict[str, WrittenEvent]:
+        if not google_event_ids:
+            return {}
+        rows = await self._session.execute(
+            # Not by calendar: a copy written to "primary" comes back listed under the calendar's own id.
+            select(GoogleWrittenEventRow.__table__).where(
+                GoogleWrittenEventRow.user_id == user_id,
+                is_any_text(cast(Any, GoogleWrittenEventRow.google_event_id), list(google_event_ids)),
+            )
+        )
+        return {row.google_event_id: _written(row) for row in rows}
+
+    async def save_written_event(self, written: WrittenEvent) -> None:
+        values = {
+            "user_id": written.user_id,
+            "google_calendar_id": written.google_calendar_id,
+            "google_event_id": written.google_event_id,
+            "written_version": written.written_version,
+            "google_updated": written.google_updated,
+            "state": written.state.value,
+            "last_error": written.last_error,
+            "attempts": written.attempts,
+            "updated_at": written.updated_at,
+        }
+        statement = upsert(GoogleWrittenEventRow).values(event_id=written.event_id, **values)
+        await self._session.execute(statement.on_conflict_do_update(index_elements=["event_id"], set_=values))
+
+    async def writes_back(self, event_id: UUID) -> UUID | None:
+        """The organizer, when changes of the event go to Google: it was written, or they write theirs back."""
+        written = select(GoogleWrittenEventRow.user_id).where(GoogleWrittenEventRow.event_id == event_id)
+        organizer_writes = (
+            select(EventRow.organizer_id)
+            .join(CalendarRow, CalendarRow.id == EventRow.calendar_id)
+            .join(GoogleAccountRow, GoogleAccountRow.user_id == EventRow.organizer_id)
+            .where(
+                EventRow.id == event_id,
+                CalendarRow.read_only.is_(False),
+                GoogleAccountRow.write_back_calendar_id.is_not(None),
+            )
+        )
+        found = await self._session.execute(written.union_all(organizer_writes).limit(1))
+        return found.scalar_one_or_none()
+
+    async def writes_waiting(self, changed_before: datetime, limit: int) -> list[UUID]:
+        """Events whose write to Google is pending or was refused, last tried before `changed_before`."""
+        rows = await self._session.execute(
+            select(GoogleWrittenEventRow.event_id)
+            .where(
+                GoogleWrittenEventRow.state.in_(("pending", "refused")),
+                GoogleWrittenEventRow.updated_at < changed_before,
+            )
+            .order_by(GoogleWrittenEventRow.updated_at)
+            .limit(limit)
+        )
+        return list(rows.scalars())
+
     async def channels(self, user_id: UUID) -> list[WatchChannel]:
         rows = await self._session.execute(
             select(GoogleChannelRow.__table__)
@@ -286,4 +356,19 @@ def _channel(row: Any) -> WatchChannel:
         expires_at=row.expires_at,
         last_message_number=row.last_message_number,
         created_at=row.created_at,
+    )
+
+
+def _written(row: Any) -> WrittenEvent:
+    return WrittenEvent(
+        event_id=row.event_id,
+        user_id=row.user_id,
+        google_calendar_id=row.google_calendar_id,
+        google_event_id=row.google_event_id,
+        written_version=row.written_version,
+        google_updated=row.google_updated,
+        state=WriteState(row.state),
+        last_error=row.last_error,
+        attempts=row.attempts,
+        updated_at=row.updated_at,
     )

@@ -1,0 +1,63 @@
+"""Choose whether (and to which Google calendar) a person's own planner events are written back to Google."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from application.unit_of_work import UnitOfWork
+from domain.clock import Clock
+from domain.errors import InvalidInput
+from domain.google_sync.errors import NotConnected
+from domain.google_sync.write_back import MAX_GOOGLE_CALENDAR_ID_LENGTH, PRIMARY
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChooseWriteBack:
+    """Write the actor's own events to this Google calendar ("primary" or one they mirror); None: stop."""
+
+    actor_id: UUID
+    google_calendar_id: str | None
+
+
+@dataclass(frozen=True)
+class WriteBackChoice:
+    """Where the person's own events go in Google (None: nowhere), and the calendars they may choose."""
+
+    google_calendar_id: str | None
+    choices: list[tuple[str, str]]
+    """(Google calendar id, name), "primary" first."""
+
+
+async def choose_write_back(command: ChooseWriteBack, *, uow: UnitOfWork, clock: Clock) -> WriteBackChoice:
+    """Switch write-back on (to that calendar) or off; NotConnected without a working Google connection."""
+    wanted = command.google_calendar_id
+    if wanted is not None:
+        wanted = wanted.strip()
+        if not wanted or len(wanted) > MAX_GOOGLE_CALENDAR_ID_LENGTH:
+            raise InvalidInput("google_calendar_id", 'give a Google calendar id, "primary", or null to switch off')
+    async with uow:
+        account = await uow.google.account(command.actor_id)
+        if account is None or not account.usable:
+            raise NotConnected("connect Google Calendar first")
+        choices = await _choices(uow, command.actor_id)
+        if wanted is not None and wanted not in {calendar_id for calendar_id, _ in choices}:
+            raise InvalidInput("google_calendar_id", f"{wanted!r} is not one of your Google calendars planner syncs")
+        account.write_back_to(wanted, clock.now())
+        await uow.google.save_account(account)
+        await uow.commit()
+    return WriteBackChoice(google_calendar_id=wanted, choices=choices)
+
+
+async def write_back_choice(user_id: UUID, *, uow: UnitOfWork) -> WriteBackChoice | None:
+    """The person's write-back setting and choices; None when Google is not connected."""
+    async with uow:
+        account = await uow.google.account(user_id)
+        if account is None or not account.usable:
+            return None
+        return WriteBackChoice(google_calendar_id=account.write_back_calendar_id, choices=await _choices(uow, user_id))
+
+
+async def _choices(uow: UnitOfWork, user_id: UUID) -> list[tuple[str, str]]:
+    mirrored = await uow.google.mirrored_calendars(user_id)
+    return [(PRIMARY, "Primary calendar"), *((c.google_calendar_id, c.name) for c in mirrored)]
