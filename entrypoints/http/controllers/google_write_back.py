@@ -6,6 +6,7 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, get, put
+from litestar.params import JSONBody
 
 from application.google_sync.choose_write_back import (
     ChooseWriteBack,
@@ -82,7 +83,7 @@ class GoogleWriteBackController(Controller):
             "Google stay). 409 when Google Calendar is not connected; 422 for a calendar planner does not sync."
         ),
     )
-    async def change(self, data: WriteBackChange, ctx: Ctx) -> WriteBack:
+    async def change(self, data: JSONBody[WriteBackChange], ctx: Ctx) -> WriteBack:
         choice = await choose_write_back(
             ChooseWriteBack(actor_id=ctx.actor.id, google_calendar_id=data.google_calendar_id),
             uow=ctx.uow,
