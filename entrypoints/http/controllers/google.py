@@ -232,7 +232,7 @@ class WebhookController(Controller):
 async def _task_owner(task_id: str, uow: UnitOfWork) -> UUID | None:
     kind, _, rest = task_id.partition(":")
     try:
-        if kind in ("google-sync", "google-watch"):
+        if kind in ("google-sync", "google-watch", "google-write"):
             return UUID(rest.split(":", 1)[0])
         if kind == "google-job":
             job = await get_job(UUID(rest), actor_id=UUID(int=0), is_admin=True, uow=uow)
