@@ -330,6 +330,8 @@ class GoogleAccountRow(DefaultBase):
     updated_at: Mapped[datetime]
     write_back_calendar_id: Mapped[str | None] = mapped_column(Text)
     """The Google calendar the person's own planner events are written to; None: write-back is off."""
+    can_write: Mapped[bool] = mapped_column(server_default=text("false"))
+    """Whether the grant includes writing events (asked for only when the person turns write-back on)."""
 
 
 class GoogleCalendarRow(DefaultBase):

@@ -8,8 +8,11 @@ from uuid import UUID
 from application.unit_of_work import UnitOfWork
 from domain.clock import Clock
 from domain.errors import InvalidInput
-from domain.google_sync.errors import NotConnected
+from domain.google_sync.errors import NotConnected, WriteAccessNeeded
 from domain.google_sync.write_back import MAX_GOOGLE_CALENDAR_ID_LENGTH, PRIMARY
+
+WRITE_ACCESS_URL = "/api/google/connect?write=true"
+"""Where a person grants planner writing to their Google Calendar."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -27,6 +30,8 @@ class WriteBackChoice:
     google_calendar_id: str | None
     choices: list[tuple[str, str]]
     """(Google calendar id, name), "primary" first."""
+    can_write: bool = True
+    """Whether the grant lets planner write; if not, the person connects again at WRITE_ACCESS_URL first."""
 
 
 async def choose_write_back(command: ChooseWriteBack, *, uow: UnitOfWork, clock: Clock) -> WriteBackChoice:
@@ -40,13 +45,18 @@ async def choose_write_back(command: ChooseWriteBack, *, uow: UnitOfWork, clock:
         account = await uow.google.account(command.actor_id)
         if account is None or not account.usable:
             raise NotConnected("connect Google Calendar first")
+        if wanted is not None and not account.can_write:
+            raise WriteAccessNeeded(
+                "planner may only read your Google Calendar: connect again allowing it to write "
+                f"({WRITE_ACCESS_URL}), then switch write-back on"
+            )
         choices = await _choices(uow, command.actor_id)
         if wanted is not None and wanted not in {calendar_id for calendar_id, _ in choices}:
             raise InvalidInput("google_calendar_id", f"{wanted!r} is not one of your Google calendars planner syncs")
         account.write_back_to(wanted, clock.now())
         await uow.google.save_account(account)
         await uow.commit()
-    return WriteBackChoice(google_calendar_id=wanted, choices=choices)
+    return WriteBackChoice(google_calendar_id=wanted, choices=choices, can_write=account.can_write)
 
 
 async def write_back_choice(user_id: UUID, *, uow: UnitOfWork) -> WriteBackChoice | None:
@@ -55,7 +65,11 @@ async def write_back_choice(user_id: UUID, *, uow: UnitOfWork) -> WriteBackChoic
         account = await uow.google.account(user_id)
         if account is None or not account.usable:
             return None
-        return WriteBackChoice(google_calendar_id=account.write_back_calendar_id, choices=await _choices(uow, user_id))
+        return WriteBackChoice(
+            google_calendar_id=account.write_back_calendar_id,
+            choices=await _choices(uow, user_id),
+            can_write=account.can_write,
+        )
 
 
 async def _choices(uow: UnitOfWork, user_id: UUID) -> list[tuple[str, str]]:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import enum
 import hashlib
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from uuid import UUID
 
 from domain.scheduling.recurrence import Recurrence
+
+WRITE_SCOPE = "https://www.googleapis.com/auth/calendar.events"
+"""The grant planner needs to write a person's own events to their Google calendars (write-back)."""
 
 RENEW_WITHIN = timedelta(hours=24)
 """Channels expiring sooner than this are replaced by fresh ones."""
@@ -28,6 +31,8 @@ class GoogleTokens:
     access_token: str
     refresh_token: str | None
     expires_at: datetime | None
+    granted_scopes: tuple[str, ...] = field(default=(), compare=False)
+    """What the person granted, as Google said when the code was exchanged (not kept with the tokens)."""
 
     def __repr__(self) -> str:
         return f"GoogleTokens(expires_at={self.expires_at!r})"
@@ -45,6 +50,8 @@ class GoogleAccount:
     updated_at: datetime
     write_back_calendar_id: str | None = None
     """The Google calendar the person's own planner events are written to; None: they are not written."""
+    can_write: bool = False
+    """Whether the grant lets planner write events (WRITE_SCOPE); connecting reads only, unless asked to write."""
 
     def write_back_to(self, google_calendar_id: str | None, now: datetime) -> None:
         """Write the person's own events to this Google calendar from now on (None: stop writing)."""

@@ -53,7 +53,9 @@ class CalendarApis(Protocol):
 class GoogleOAuth(Protocol):
     """Google's OAuth 2.0 authorization-code flow, with PKCE (S256)."""
 
-    def authorization_url(self, state: str, *, code_challenge: str) -> str: ...
+    def authorization_url(self, state: str, *, code_challenge: str, write_access: bool = False) -> str:
+        """Google's consent page; `write_access` asks for writing events too (write-back)."""
+        ...
 
     async def exchange_code(self, code: str, *, code_verifier: str) -> GoogleTokens: ...
 

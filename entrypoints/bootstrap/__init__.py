@@ -199,7 +199,7 @@ class _Unconfigured:
     def writer_for(self, tokens: GoogleTokens) -> CalendarWriter:
         raise GoogleError(NOT_CONFIGURED)
 
-    def authorization_url(self, state: str, *, code_challenge: str) -> str:
+    def authorization_url(self, state: str, *, code_challenge: str, write_access: bool = False) -> str:
         raise GoogleError(NOT_CONFIGURED)
 
     async def exchange_code(self, code: str, *, code_verifier: str) -> GoogleTokens:

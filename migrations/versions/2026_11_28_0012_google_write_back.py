@@ -1,7 +1,7 @@
 """Google write-back: the calendar a person's own events are written to, what was written, guests of mirrors.
 
 - `google_accounts.write_back_calendar_id`: the Google calendar planner writes the person's own events
-  to (null: write-back off).
+  to (null: write-back off); `google_accounts.can_write`: whether the grant allows writing events.
 - `google_written_events`: per planner event written to Google, the Google event it became, the planner
   version and Google `updated` of the last write (to recognise its echo), and the state of the write.
 - `google_event_links.attendees`: a mirrored event's guests and their answers, for display.
@@ -27,6 +27,9 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.add_column("google_accounts", sa.Column("write_back_calendar_id", sa.Text(), nullable=True))
+    op.add_column(
+        "google_accounts", sa.Column("can_write", sa.Boolean(), nullable=False, server_default=sa.text("false"))
+    )
     op.add_column(
         "google_event_links",
         sa.Column("attendees", postgresql.JSONB(), nullable=False, server_default=sa.text("'[]'::jsonb")),
@@ -69,4 +72,5 @@ def downgrade() -> None:
     op.drop_index("ix_google_written_events_pending", table_name="google_written_events")
     op.drop_table("google_written_events")
     op.drop_column("google_event_links", "attendees")
+    op.drop_column("google_accounts", "can_write")
     op.drop_column("google_accounts", "write_back_calendar_id")

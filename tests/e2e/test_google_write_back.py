@@ -11,10 +11,11 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.saq.queue import create_queue
+from domain.google_sync.model import WRITE_SCOPE
 from entrypoints.settings import Settings
 from tests.e2e.people import Person
 from tests.fakes.google import FakeGoogle, running_fake_google
-from tests.support.google import Planner, connect, running_worker, serving, wait_for_job
+from tests.support.google import Planner, connect, running_worker, serving, state_of, wait_for_job
 from tests.support.waiting import wait_for
 
 START = (datetime.now(UTC) + timedelta(days=2)).replace(hour=9, minute=0, second=0, microsecond=0)
@@ -34,12 +35,22 @@ async def planner(settings: Settings, fake: FakeGoogle) -> AsyncIterator[Planner
         yield planner
 
 
+async def connected_for_writing(person: Person, fake: FakeGoogle) -> None:
+    """Go through a consent that allows planner to write events (as write-back asks), and wait for the sync."""
+    asked = await person.get("/api/google/connect", params={"redirect": "false", "write": "true"})
+    url = asked.json()["authorization_url"]
+    answer = await person.get("/api/google/callback", params={"code": fake.consent(url), "state": state_of(url)})
+    assert answer.status_code == 202, answer.text
+    assert WRITE_SCOPE in fake.consented_scopes
+    job = await wait_for_job(person, answer.json()["job_id"], "complete", "partial", "failed")
+    assert job["status"] == "complete", job
+
+
 async def writing_back(planner: Planner, fake: FakeGoogle) -> Person:
     """Ada, connected, her primary Google calendar mirrored and watched, writing her own events to it."""
     fake.add_calendar(ADA, "Ada")
     ada = await planner.person("ada")
-    job = await wait_for_job(ada, await connect(ada, fake), "complete", "partial", "failed")
-    assert job["status"] == "complete", job
+    await connected_for_writing(ada, fake)
 
     async def watched() -> bool:
         return bool(fake.channels_on(ADA))
@@ -234,3 +245,33 @@ async def test_a_write_google_refuses_is_recorded_and_its_organizer_told(
             ).one()
         assert state == "refused"
         assert "403" in error
+
+
+async def test_write_back_needs_a_grant_to_write_and_an_unknown_calendar_is_refused(
+    planner: Planner, fake: FakeGoogle
+) -> None:
+    fake.add_calendar(ADA, "Ada")
+    async with running_worker(planner.settings):
+        ada = await planner.person("ada")
+        await wait_for_job(ada, await connect(ada, fake), "complete")  # read-only, as connecting asks
+        assert all(scope.endswith(".readonly") for scope in fake.consented_scopes)
+
+        refused = await ada.put("/api/google/write-back", json={"google_calendar_id": "primary"})
+        assert refused.status_code == 409, refused.text
+        assert "/api/google/connect?write=true" in refused.json()["detail"]
+        assert (await ada.get("/api/google/write-back")).json()["google_calendar_id"] is None
+
+        await connected_for_writing(ada, fake)
+        unknown = await ada.put("/api/google/write-back", json={"google_calendar_id": "someone-else@example.com"})
+        assert unknown.status_code == 422, unknown.text
+        for bad in ({"google_calendar_id": ""}, {"google_calendar_id": 7}, {"calendar": "primary"}):
+            answer = await ada.put("/api/google/write-back", json=bad)
+            assert answer.status_code in (400, 422), (bad, answer.text)
+            assert answer.headers["content-type"].startswith("application/problem+json")
+        chosen = await ada.put("/api/google/write-back", json={"google_calendar_id": ADA})
+        assert chosen.status_code == 200, chosen.text
+        shown = (await ada.get("/api/google/write-back")).json()
+        assert shown["google_calendar_id"] == ADA
+        assert [c["google_calendar_id"] for c in shown["calendars"]] == ["primary", ADA]
+        off = await ada.put("/api/google/write-back", json={"google_calendar_id": None})
+        assert off.json()["google_calendar_id"] is None

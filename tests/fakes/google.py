@@ -408,7 +408,14 @@ class FakeGoogle:
             refresh = "refresh-" + secrets.token_urlsafe(12)
             self.refresh_tokens[refresh] = True
             self.access_tokens.add(access)
-            return 200, {"access_token": access, "refresh_token": refresh, "expires_in": 3599, "token_type": "Bearer"}
+            granted = " ".join(self.consented_scopes)
+            return 200, {
+                "access_token": access,
+                "refresh_token": refresh,
+                "expires_in": 3599,
+                "token_type": "Bearer",
+                "scope": granted,
+            }
         if grant == "refresh_token" and self.refresh_tokens.get(one("refresh_token")):
             self.access_tokens.add(access)
             return 200, {"access_token": access, "expires_in": 3599, "token_type": "Bearer"}

@@ -74,6 +74,7 @@ class SqlGoogleRepository:
             connected_at=row.connected_at,
             updated_at=row.updated_at,
             write_back_calendar_id=row.write_back_calendar_id,
+            can_write=row.can_write,
         )
 
     async def save_account(self, account: GoogleAccount) -> None:
@@ -84,6 +85,7 @@ class SqlGoogleRepository:
             "connected_at": account.connected_at,
             "updated_at": account.updated_at,
             "write_back_calendar_id": account.write_back_calendar_id,
+            "can_write": account.can_write,
         }
         statement = upsert(GoogleAccountRow).values(user_id=account.user_id, **values)
         await self._session.execute(statement.on_conflict_do_update(index_elements=["user_id"], set_=values))

@@ -65,9 +65,12 @@ class GoogleController(Controller):
         ctx: Ctx,
         google: Google,
         redirect: Annotated[bool, QueryParameter(name="redirect", description="Redirect (default) or JSON")] = True,
+        write: Annotated[
+            bool, QueryParameter(name="write", description="Also allow planner to write your events (write-back)")
+        ] = False,
     ) -> Response[Any]:
         url = await begin_connection(
-            BeginConnection(actor_id=ctx.actor.id),
+            BeginConnection(actor_id=ctx.actor.id, write_access=write),
             oauth=google.oauth,
             clock=ctx.clock,
             secret=google.secret,
