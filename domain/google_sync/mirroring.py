@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
 from domain.accounts.user import User
-from domain.google_sync.model import MirroredCalendar, RemoteCalendar, RemoteEvent
+from domain.google_sync.model import MirroredCalendar, RemoteAttendee, RemoteCalendar, RemoteEvent
 from domain.scheduling.calendar import Calendar
 from domain.scheduling.event import Event
 from domain.scheduling.timezone import MAX_TIMEZONE_LENGTH
@@ -39,6 +39,8 @@ class MirroredPage:
     """Planner ids of mirrors whose Google event was cancelled."""
     live: int
     """How many of the page's events are live ones, mirrored whether they changed or not."""
+    guests: dict[str, tuple[RemoteAttendee, ...]] = field(default_factory=dict)
+    """The guests of the page's new and changed mirrors (and of any with guests), by Google id: for display."""
 
     @property
     def stored(self) -> list[Event]:
@@ -67,6 +69,7 @@ def mirror_page(
     added: dict[str, Event] = {}
     refreshed: dict[UUID, Event] = {}
     removed: list[UUID] = []
+    guests: dict[str, tuple[RemoteAttendee, ...]] = {}
     live = 0
     for google_id, remote in sorted(latest.items(), key=lambda item: item[1].is_occurrence):
         series = _series_of(remote, added, known, removed)
@@ -89,7 +92,10 @@ def mirror_page(
             )
         elif mirrored.refresh_from(remote, now=now):
             refreshed[mirrored.id] = mirrored
-    return MirroredPage(added=added, refreshed=list(refreshed.values()), removed=removed, live=live)
+        elif not remote.attendees:
+            continue
+        guests[google_id] = remote.attendees
+    return MirroredPage(added=added, refreshed=list(refreshed.values()), removed=removed, live=live, guests=guests)
 
 
 def _series_of(

@@ -15,6 +15,7 @@ from domain.google_sync.model import (
     GoogleTokens,
     MirroredCalendar,
     NewChannel,
+    RemoteAttendee,
     RemoteCalendar,
     WatchChannel,
 )
@@ -97,6 +98,10 @@ class GoogleRepository(Protocol):
 
     async def apply_events(self, calendar: MirroredCalendar, page: MirroredPage) -> None:
         """Store what the domain decided for a page: its new and refreshed mirrors, and the removed ones deleted."""
+        ...
+
+    async def mirrored_guests(self, event_id: UUID) -> tuple[RemoteAttendee, ...]:
+        """The guests of the Google event a mirror shows, with their answers (none for other events)."""
         ...
 
     async def clear_events(self, calendar: MirroredCalendar) -> int:

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from domain.accounts.user import User
 from domain.google_sync.mirroring import MirroredPage
-from domain.google_sync.model import GoogleAccount, MirroredCalendar
+from domain.google_sync.model import GoogleAccount, MirroredCalendar, RemoteAttendee
 from domain.google_sync.write_back import WrittenEvent
 from domain.scheduling.calendar import Calendar
 from domain.scheduling.event import Event
@@ -73,3 +73,6 @@ class InMemoryGoogleRepository:
 
     async def save_written_event(self, written: WrittenEvent) -> None:
         self._written()[written.event_id] = written
+
+    async def mirrored_guests(self, event_id: UUID) -> tuple[RemoteAttendee, ...]:
+        return ()

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import Table, bindparam, delete, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,7 +30,14 @@ from adapters.postgres.repositories.users import SqlUserRepository
 from application.unit_of_work import SeenAggregates
 from domain.accounts.user import User
 from domain.google_sync.mirroring import MirroredPage
-from domain.google_sync.model import ConnectionStatus, GoogleAccount, MirroredCalendar, WatchChannel
+from domain.google_sync.model import (
+    AttendeeResponse,
+    ConnectionStatus,
+    GoogleAccount,
+    MirroredCalendar,
+    RemoteAttendee,
+    WatchChannel,
+)
 from domain.google_sync.write_back import WriteState, WrittenEvent
 from domain.scheduling.calendar import Calendar
 from domain.scheduling.event import Event
@@ -200,6 +207,29 @@ class SqlGoogleRepository:
                 await self._session.execute(delete(EventRow).where(is_any_id(EventRow.id, list(unlinked))))
         if page.removed:
             await self._session.execute(delete(EventRow).where(is_any_id(EventRow.id, page.removed)))
+        if page.guests:
+            links = cast(Table, GoogleEventLinkRow.__table__)
+            await self._session.execute(
+                update(links)
+                .where(links.c.calendar_id == calendar.calendar_id, links.c.google_event_id == bindparam("google_id"))
+                .values(attendees=bindparam("guests")),
+                [{"google_id": google_id, "guests": _guests_json(guests)} for google_id, guests in page.guests.items()],
+            )
+
+    async def mirrored_guests(self, event_id: UUID) -> tuple[RemoteAttendee, ...]:
+        """The guests of the Google event a mirror shows, with their answers."""
+        found = await self._session.execute(
+            select(GoogleEventLinkRow.attendees).where(GoogleEventLinkRow.event_id == event_id)
+        )
+        return tuple(
+            RemoteAttendee(
+                email=item["email"],
+                name=item.get("name", ""),
+                response=AttendeeResponse(item.get("response", "needsAction")),
+                organizer=bool(item.get("organizer")),
+            )
+            for item in found.scalar_one_or_none() or ()
+        )
 
     async def clear_events(self, calendar: MirroredCalendar) -> int:
         result = await self._session.execute(delete(EventRow).where(EventRow.calendar_id == calendar.calendar_id))
@@ -374,3 +404,7 @@ def _written(row: Any) -> WrittenEvent:
         attempts=row.attempts,
         updated_at=row.updated_at,
     )
+
+
+def _guests_json(guests: tuple[RemoteAttendee, ...]) -> list[dict[str, Any]]:
+    return [{"email": g.email, "name": g.name, "response": g.response.value, "organizer": g.organizer} for g in guests]
