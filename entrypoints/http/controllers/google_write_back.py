@@ -16,7 +16,7 @@ from application.google_sync.choose_write_back import (
 )
 from domain.google_sync.errors import NotConnected
 from domain.google_sync.write_back import MAX_GOOGLE_CALENDAR_ID_LENGTH
-from entrypoints.http.controllers.google_dependencies import configured_google_dependency
+from entrypoints.http.controllers.google_dependencies import Google, configured_google_dependency
 from entrypoints.http.dependencies import Ctx
 from entrypoints.http.problems import problems
 
@@ -51,6 +51,8 @@ class WriteBack(msgspec.Struct):
 
 
 class GoogleWriteBackController(Controller):
+    """Each handler takes `google` only so that an unconfigured server answers 503 saying what to set."""
+
     path = "/api/google/write-back"
     tags = ["Google Calendar"]
     dependencies = configured_google_dependency
@@ -65,7 +67,7 @@ class GoogleWriteBackController(Controller):
             "with the calendars you may choose. 409 when Google Calendar is not connected."
         ),
     )
-    async def show(self, ctx: Ctx) -> WriteBack:
+    async def show(self, ctx: Ctx, google: Google) -> WriteBack:
         choice = await write_back_choice(ctx.actor.id, uow=ctx.uow)
         if choice is None:
             raise NotConnected("connect Google Calendar first")
@@ -83,7 +85,7 @@ class GoogleWriteBackController(Controller):
             "Google stay). 409 when Google Calendar is not connected; 422 for a calendar planner does not sync."
         ),
     )
-    async def change(self, data: JSONBody[WriteBackChange], ctx: Ctx) -> WriteBack:
+    async def change(self, data: JSONBody[WriteBackChange], ctx: Ctx, google: Google) -> WriteBack:
         choice = await choose_write_back(
             ChooseWriteBack(actor_id=ctx.actor.id, google_calendar_id=data.google_calendar_id),
             uow=ctx.uow,
