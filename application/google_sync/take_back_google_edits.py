@@ -22,6 +22,7 @@ from domain.google_sync.model import MirroredCalendar, RemoteEvent
 from domain.google_sync.write_back import WrittenEvent, google_wins
 from domain.scheduling.event import Event, EventChanges
 from domain.scheduling.occurrence import local_dates
+from domain.scheduling.recurrence import Recurrence
 from domain.scheduling.time_range import TimeRange
 
 log = structlog.get_logger(__name__)
@@ -118,9 +119,20 @@ def _apply(event: Event, remote: RemoteEvent, *, now: datetime) -> None:
         fields |= {"start_date": first, "end_date": end, "timezone": remote.timezone}
     else:
         fields |= {"starts_at": remote.starts_at, "ends_at": remote.ends_at, "all_day": False}
-    if remote.recurrence != event.recurrence:
+    if not _same_recurrence(remote.recurrence, event.recurrence):
         fields["recurrence"] = remote.recurrence
     event.update(EventChanges(**fields), by_user_id=by, now=now)
+
+
+def _same_recurrence(remote: Recurrence | None, planner: Recurrence | None) -> bool:
+    """Whether Google's copy repeats as planner's does (the rule's parts in any order, the same dates)."""
+    if remote is None or planner is None:
+        return remote is planner
+    return (remote.parts, set(remote.exdates), set(remote.rdates)) == (
+        planner.parts,
+        set(planner.exdates),
+        set(planner.rdates),
+    )
 
 
 def _planner_version(event: Event) -> dict[str, str]:
