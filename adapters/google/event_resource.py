@@ -40,13 +40,13 @@ def remote_event(item: dict[str, Any], calendar_zone: str) -> RemoteEvent:
     start, end = item.get("start") or {}, item.get("end") or {}
     zone_key = start.get("timeZone") or calendar_zone
     zone = _zone(zone_key)
-    all_day = "date" in start
+    all_day = bool(start.get("date"))
     if all_day:
         first = date.fromisoformat(start["date"])
         end_day = date.fromisoformat(end["date"]) if end.get("date") else first + timedelta(days=1)
         starts_at = datetime.combine(first, time(), zone).astimezone(UTC)
         ends_at = datetime.combine(max(end_day, first + timedelta(days=1)), time(), zone).astimezone(UTC)
-    elif "dateTime" in start:
+    elif start.get("dateTime"):
         starts_at = _instant(start["dateTime"], zone)
         ends_at = _instant(end.get("dateTime") or start["dateTime"], zone)
         if item.get("endTimeUnspecified"):
@@ -86,9 +86,9 @@ def _occurrence_of(item: dict[str, Any]) -> dict[str, Any]:
     series_id, original = item.get("recurringEventId"), item.get("originalStartTime") or {}
     if not series_id or not original:
         return {}
-    if "date" in original:
+    if original.get("date"):
         recurrence_id = date_recurrence_id(date.fromisoformat(original["date"]))
-    elif "dateTime" in original:
+    elif original.get("dateTime"):
         recurrence_id = _instant(original["dateTime"], _zone(original.get("timeZone") or "UTC"))
     else:
         return {}
@@ -251,11 +251,15 @@ def _written_date(value: RecurrenceDate, all_day: bool, zone: ZoneInfo) -> date 
 
 
 def _times(span: TimeRange, *, all_day: bool, timezone: str) -> dict[str, Any]:
+    """Start and end; the other kind is null, so a patch turning a timed event all-day (or back) clears it."""
     if all_day:
         first, end = local_dates(span, timezone)
-        return {"start": {"date": first.isoformat()}, "end": {"date": end.isoformat()}}
+        return {
+            "start": {"date": first.isoformat(), "dateTime": None, "timeZone": None},
+            "end": {"date": end.isoformat(), "dateTime": None, "timeZone": None},
+        }
     zone = ZoneInfo(timezone)
     return {
-        "start": {"dateTime": span.starts_at.astimezone(zone).isoformat(), "timeZone": timezone},
-        "end": {"dateTime": span.ends_at.astimezone(zone).isoformat(), "timeZone": timezone},
+        "start": {"dateTime": span.starts_at.astimezone(zone).isoformat(), "timeZone": timezone, "date": None},
+        "end": {"dateTime": span.ends_at.astimezone(zone).isoformat(), "timeZone": timezone, "date": None},
     }

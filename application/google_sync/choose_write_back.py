@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
+from application.google_sync.write_event_to_google import WriteQueue
 from application.unit_of_work import UnitOfWork
 from domain.clock import Clock
 from domain.errors import InvalidInput
 from domain.google_sync.errors import NotConnected, WriteAccessNeeded
 from domain.google_sync.write_back import MAX_GOOGLE_CALENDAR_ID_LENGTH, PRIMARY
 
+EXISTING_WRITES = 500
+"""How many of a person's upcoming events switching write-back on writes at once (the rest at their next change)."""
 WRITE_ACCESS_URL = "/api/google/connect?write=true"
 """Where a person grants planner writing to their Google Calendar."""
 
@@ -34,8 +37,14 @@ class WriteBackChoice:
     """Whether the grant lets planner write; if not, the person connects again at WRITE_ACCESS_URL first."""
 
 
-async def choose_write_back(command: ChooseWriteBack, *, uow: UnitOfWork, clock: Clock) -> WriteBackChoice:
-    """Switch write-back on (to that calendar) or off; NotConnected without a working Google connection."""
+async def choose_write_back(
+    command: ChooseWriteBack, *, uow: UnitOfWork, clock: Clock, queue: WriteQueue | None = None
+) -> WriteBackChoice:
+    """Switch write-back on (to that calendar) or off; NotConnected without a working Google connection.
+
+    Switched on, the person's upcoming events (and series) are queued to be written too, up to
+    EXISTING_WRITES; later ones are written at their next change.
+    """
     wanted = command.google_calendar_id
     if wanted is not None:
         wanted = wanted.strip()
@@ -55,7 +64,15 @@ async def choose_write_back(command: ChooseWriteBack, *, uow: UnitOfWork, clock:
             raise InvalidInput("google_calendar_id", f"{wanted!r} is not one of your Google calendars planner syncs")
         account.write_back_to(wanted, clock.now())
         await uow.google.save_account(account)
+        existing = (
+            []
+            if wanted is None
+            else await uow.google.own_events_to_write(command.actor_id, clock.now(), EXISTING_WRITES)
+        )
         await uow.commit()
+    if queue is not None:
+        for event_id in existing:
+            await queue.write_event(command.actor_id, event_id)
     return WriteBackChoice(google_calendar_id=wanted, choices=choices, can_write=account.can_write)
 
 

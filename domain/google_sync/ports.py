@@ -136,6 +136,10 @@ class GoogleRepository(Protocol):
         """The organizer, when changes of the event go to Google: it was written, or they write theirs back."""
         ...
 
+    async def own_events_to_write(self, user_id: UUID, ending_after: datetime, limit: int) -> list[UUID]:
+        """The person's own live events in planner calendars, not over by `ending_after`, never written yet."""
+        ...
+
     async def writes_waiting(self, changed_before: datetime, limit: int) -> list[UUID]:
         """Events whose write to Google is pending or was refused, last tried before `changed_before`."""
         ...

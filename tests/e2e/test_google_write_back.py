@@ -275,3 +275,20 @@ async def test_write_back_needs_a_grant_to_write_and_an_unknown_calendar_is_refu
         assert [c["google_calendar_id"] for c in shown["calendars"]] == ["primary", ADA]
         off = await ada.put("/api/google/write-back", json={"google_calendar_id": None})
         assert off.json()["google_calendar_id"] is None
+
+
+async def test_switching_write_back_on_writes_my_upcoming_events_too(
+    planner: Planner, fake: FakeGoogle, engine: AsyncEngine
+) -> None:
+    fake.add_calendar(ADA, "Ada")
+    async with running_worker(planner.settings):
+        ada = await planner.person("ada")
+        await connected_for_writing(ada, fake)
+        before = await create(ada, "Booked before")
+
+        answer = await ada.put("/api/google/write-back", json={"google_calendar_id": "primary"})
+        assert answer.status_code == 200, answer.text
+        await google_copy(fake, before["id"], summary="Booked before")
+        await settled(planner, engine)
+
+    assert [call.method for call in fake.writes()] == ["POST"]

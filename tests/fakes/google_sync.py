@@ -76,3 +76,6 @@ class InMemoryGoogleRepository:
 
     async def mirrored_guests(self, event_id: UUID) -> tuple[RemoteAttendee, ...]:
         return ()
+
+    async def own_events_to_write(self, user_id: UUID, ending_after: datetime, limit: int) -> list[UUID]:
+        return []

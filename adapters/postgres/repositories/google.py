@@ -300,6 +300,24 @@ class SqlGoogleRepository:
         found = await self._session.execute(written.union_all(organizer_writes).limit(1))
         return found.scalar_one_or_none()
 
+    async def own_events_to_write(self, user_id: UUID, ending_after: datetime, limit: int) -> list[UUID]:
+        """The person's own live events in planner calendars, not over by `ending_after`, never written yet."""
+        rows = await self._session.execute(
+            select(EventRow.id)
+            .join(CalendarRow, CalendarRow.id == EventRow.calendar_id)
+            .outerjoin(GoogleWrittenEventRow, GoogleWrittenEventRow.event_id == EventRow.id)
+            .where(
+                EventRow.organizer_id == user_id,
+                EventRow.status == "confirmed",
+                CalendarRow.read_only.is_(False),
+                or_(EventRow.ends_at > ending_after, EventRow.recurrence.is_not(None)),
+                GoogleWrittenEventRow.event_id.is_(None),
+            )
+            .order_by(EventRow.starts_at)
+            .limit(limit)
+        )
+        return list(rows.scalars())
+
     async def writes_waiting(self, changed_before: datetime, limit: int) -> list[UUID]:
         """Events whose write to Google is pending or was refused, last tried before `changed_before`."""
         rows = await self._session.execute(

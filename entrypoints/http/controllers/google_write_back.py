@@ -51,7 +51,7 @@ class WriteBack(msgspec.Struct):
 
 
 class GoogleWriteBackController(Controller):
-    """Each handler takes `google` only so that an unconfigured server answers 503 saying what to set."""
+    """An unconfigured server answers 503 saying what to set (resolving `google` does)."""
 
     path = "/api/google/write-back"
     tags = ["Google Calendar"]
@@ -79,10 +79,12 @@ class GoogleWriteBackController(Controller):
         responses=problems(401, 409, 422),
         summary='Write my own planner events to a Google calendar ("primary"), or stop (null)',
         description=(
-            "From now on, every event you organize in planner (series, overrides and skipped occurrences "
-            "included) is written to that Google calendar within seconds of each change, by a background "
-            "task; edits and deletes made in Google come back. `null` switches it off (copies already in "
-            "Google stay). 409 when Google Calendar is not connected; 422 for a calendar planner does not sync."
+            "Your upcoming events (up to 500) are written at once, and from then on every event you "
+            "organize in planner (series, overrides and skipped occurrences included) is written to that "
+            "Google calendar within seconds of each change, by a background task; edits and deletes made "
+            "in Google come back. `null` switches it off (copies already in Google stay). 409 when Google "
+            "Calendar is not connected or the grant does not allow writing (connect again with "
+            "`GET /api/google/connect?write=true`); 422 for a calendar planner does not sync."
         ),
     )
     async def change(self, data: JSONBody[WriteBackChange], ctx: Ctx, google: Google) -> WriteBack:
@@ -90,5 +92,6 @@ class GoogleWriteBackController(Controller):
             ChooseWriteBack(actor_id=ctx.actor.id, google_calendar_id=data.google_calendar_id),
             uow=ctx.uow,
             clock=ctx.clock,
+            queue=google.writes,
         )
         return WriteBack.of(choice)

@@ -10,6 +10,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_422_UNPROCESSABLE_ENT
 
 from application.google_sync.choose_write_back import ChooseWriteBack, choose_write_back, write_back_choice
 from domain.errors import DomainError
+from entrypoints.http.controllers.google_dependencies import Google, google_dependency
 from entrypoints.http.dependencies import ClockDep, UoW
 from entrypoints.web.errors import is_htmx
 from entrypoints.web.rendering import ViewerDep, page
@@ -18,6 +19,7 @@ from entrypoints.web.rendering import ViewerDep, page
 class GoogleWriteBackPages(Controller):
     path = "/google/write-back"
     include_in_schema = False
+    dependencies = google_dependency
 
     @get("/", name="google_write_back")
     async def show(self, viewer: ViewerDep, uow: UoW) -> Template:
@@ -26,13 +28,16 @@ class GoogleWriteBackPages(Controller):
 
     @post("/")
     async def change(
-        self, request: Request[Any, Any, Any], viewer: ViewerDep, uow: UoW, clock: ClockDep
+        self, request: Request[Any, Any, Any], viewer: ViewerDep, uow: UoW, clock: ClockDep, google: Google
     ) -> Response[Any]:
         form = await request.form()
         wanted = str(form.get("google_calendar_id") or "").strip() or None
         try:
             choice = await choose_write_back(
-                ChooseWriteBack(actor_id=viewer.user.id, google_calendar_id=wanted), uow=uow, clock=clock
+                ChooseWriteBack(actor_id=viewer.user.id, google_calendar_id=wanted),
+                uow=uow,
+                clock=clock,
+                queue=google.writes,
             )
         except DomainError as refused:
             current = await write_back_choice(viewer.user.id, uow=uow)
