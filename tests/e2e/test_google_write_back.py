@@ -259,7 +259,8 @@ async def test_write_back_needs_a_grant_to_write_and_an_unknown_calendar_is_refu
         refused = await ada.put("/api/google/write-back", json={"google_calendar_id": "primary"})
         assert refused.status_code == 409, refused.text
         assert "/api/google/connect?write=true" in refused.json()["detail"]
-        assert (await ada.get("/api/google/write-back")).json()["google_calendar_id"] is None
+        shown = (await ada.get("/api/google/write-back")).json()
+        assert (shown["google_calendar_id"], shown["can_write"]) == (None, False)
 
         await connected_for_writing(ada, fake)
         unknown = await ada.put("/api/google/write-back", json={"google_calendar_id": "someone-else@example.com"})

@@ -41,12 +41,15 @@ class WriteBack(msgspec.Struct):
 
     google_calendar_id: Annotated[str | None, msgspec.Meta(examples=["primary"])]
     calendars: list[WriteBackCalendar]
+    can_write: bool
+    """Whether the grant lets planner write; if not, connect again with GET /api/google/connect?write=true."""
 
     @classmethod
     def of(cls, choice: WriteBackChoice) -> WriteBack:
         return cls(
             google_calendar_id=choice.google_calendar_id,
             calendars=[WriteBackCalendar(google_calendar_id=i, name=n) for i, n in choice.choices],
+            can_write=choice.can_write,
         )
 
 
