@@ -69,15 +69,18 @@ async def _write_once(
         calendar = await uow.calendars.get(event.calendar_id)
     if account is None or not account.usable or calendar is None or calendar.read_only:
         return "not written"
+    first_try = written is None
     if written is None:
         if account.write_back_calendar_id is None or event.is_cancelled:
             return "not written"
         written = WrittenEvent.planned(event, google_calendar_id=account.write_back_calendar_id, now=clock.now())
+        # Recorded before Google is asked: a retry then knows an insert may have been answered but not recorded.
+        await _keep(uow, written, clock=clock)
     if not written.needs_write(event):
         return "unchanged"
     writer = writers.writer_for(account.tokens)
     try:
-        outcome = await _write(writer, written, event)
+        outcome = await _write(writer, written, event, first_try=first_try)
     except GoogleUnavailable as error:
         await _keep(uow, written, failed=str(error), refused=False, clock=clock)
         raise
@@ -96,7 +99,7 @@ async def _write_once(
     return outcome
 
 
-async def _write(writer: CalendarWriter, written: WrittenEvent, event: Event) -> str:
+async def _write(writer: CalendarWriter, written: WrittenEvent, event: Event, *, first_try: bool) -> str:
     """Make Google's copy match the event; notes the write on `written` (its caller stores it)."""
     calendar_id = written.google_calendar_id
     if event.is_cancelled:
@@ -105,7 +108,7 @@ async def _write(writer: CalendarWriter, written: WrittenEvent, event: Event) ->
         return "deleted"
     if written.google_event_id is None:
         # A write answered by Google but never recorded (the task died) left a copy: change it, never add another.
-        found = await writer.find_copy(calendar_id, event.id)
+        found = None if first_try else await writer.find_copy(calendar_id, event.id)
         copy = (
             await writer.insert_event(calendar_id, event)
             if found is None
