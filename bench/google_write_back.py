@@ -143,7 +143,8 @@ def main(argv: list[str] | None = None) -> int:
         elapsed = asyncio.run(run(database_url, redis_url, args.events, args.workers))
     verdict = "meets" if elapsed <= TARGET_S else "MISSES"
     print(
-        f"{args.events} planner events written to Google by {args.workers} workers: {elapsed:.2f} s ({verdict} the {TARGET_S:.0f} s target)"
+        f"{args.events} planner events written to Google by {args.workers} workers: {elapsed:.2f} s "
+        f"({verdict} the {TARGET_S:.0f} s target)"
     )
     return 0 if elapsed <= TARGET_S else 1
 
