@@ -10,7 +10,7 @@ from application.unit_of_work import UnitOfWork
 from domain.clock import Clock
 
 RETRY_AFTER = timedelta(minutes=5)
-"""A write last tried this long ago and still pending (or refused) is queued again."""
+"""A write still pending (or refused) is queued again this long after its last try, twice as long after the next."""
 BATCH = 1000
 
 
@@ -24,7 +24,7 @@ async def retry_waiting_writes(
 ) -> dict[str, int]:
     """Queue the waiting writes (oldest first); answers how many."""
     async with uow:
-        waiting = await uow.google.writes_waiting(clock.now() - RETRY_AFTER, BATCH)
+        waiting = await uow.google.writes_waiting(clock.now(), RETRY_AFTER, BATCH)
         owners = {event_id: await uow.google.writes_back(event_id) for event_id in waiting}
     queued = 0
     for event_id, organizer_id in owners.items():

@@ -3,8 +3,8 @@
 Called by a SAQ task the outbox queues for each change of an event whose organizer writes theirs back.
 It writes the event as it stands when it runs, so several quick changes make one write; a change made
 while it writes makes it go round again. Google being unreachable is raised (SAQ retries with
-backoff, and a cron picks up what is still pending); a write Google refuses is recorded and the
-organizer told, once per version.
+backoff, and a cron picks up what is still pending); a write Google refuses is recorded, the
+organizer told (once per version), and raised as WriteRefused, so the task shows it and is retried.
 """
 
 from __future__ import annotations
@@ -28,6 +28,10 @@ log = structlog.get_logger(__name__)
 
 MAX_ROUNDS = 5
 """How often one task writes again for changes made while it was writing."""
+
+
+class WriteRefused(GoogleError):
+    """Google refused a write (recorded on the event's write row, and its organizer told)."""
 
 
 class WriteQueue(Protocol):
@@ -89,7 +93,8 @@ async def _write_once(
         await _keep(uow, written, failed=str(error), refused=True, clock=clock)
         log.warning("google.write_refused", event_id=str(event.id), error=str(error), revoked=revoked)
         await tell_owner(google_write_refused(event, str(error)))
-        return "refused"
+        # Raised, so the task shows failed with Google's answer and SAQ tries again with backoff.
+        raise WriteRefused(f"Google refused the write of event {event.id}: {error}") from error
     if outcome == "deleted":
         written.deleted(version=event.version, now=clock.now())
     else:

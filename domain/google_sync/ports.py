@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 from uuid import UUID
 
@@ -140,8 +140,8 @@ class GoogleRepository(Protocol):
         """The person's own live events in planner calendars, not over by `ending_after`, never written yet."""
         ...
 
-    async def writes_waiting(self, changed_before: datetime, limit: int) -> list[UUID]:
-        """Events whose write to Google is pending or was refused, last tried before `changed_before`."""
+    async def writes_waiting(self, now: datetime, first_wait: timedelta, limit: int) -> list[UUID]:
+        """Events whose write to Google is pending or was refused and due again: each attempt doubles the wait."""
         ...
 
     async def channels(self, user_id: UUID) -> list[WatchChannel]: ...

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import Table, bindparam, delete, insert, or_, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -318,13 +318,18 @@ class SqlGoogleRepository:
         )
         return list(rows.scalars())
 
-    async def writes_waiting(self, changed_before: datetime, limit: int) -> list[UUID]:
-        """Events whose write to Google is pending or was refused, last tried before `changed_before`."""
+    async def writes_waiting(self, now: datetime, first_wait: timedelta, limit: int) -> list[UUID]:
+        """Events whose write to Google is pending or was refused and due again: each attempt doubles the wait.
+
+        A write is due `first_wait` after its last try, then twice that after the next, up to 2**7 times.
+        """
+        attempts = func.least(func.greatest(GoogleWrittenEventRow.attempts - 1, 0), 7)
+        wait = func.make_interval(0, 0, 0, 0, 0, 0, first_wait.total_seconds() * func.power(2, attempts))
         rows = await self._session.execute(
             select(GoogleWrittenEventRow.event_id)
             .where(
                 GoogleWrittenEventRow.state.in_(("pending", "refused")),
-                GoogleWrittenEventRow.updated_at < changed_before,
+                GoogleWrittenEventRow.updated_at + wait < now,
             )
             .order_by(GoogleWrittenEventRow.updated_at)
             .limit(limit)
