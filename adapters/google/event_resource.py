@@ -20,7 +20,7 @@ from domain.errors import InvalidInput
 from domain.google_sync.model import AttendeeResponse, RemoteAttendee, RemoteEvent
 from domain.scheduling.event import Event
 from domain.scheduling.occurrence import Occurrence, date_recurrence_id, local_dates
-from domain.scheduling.recurrence import Recurrence, RecurrenceDate
+from domain.scheduling.recurrence import Recurrence, RecurrenceDate, check_first_occurrence
 from domain.scheduling.time_range import TimeRange
 
 log = structlog.get_logger(__name__)
@@ -115,7 +115,11 @@ def _recurrence(item: dict[str, Any], starts_at: datetime, *, all_day: bool, tim
             _recurrence_date(start, starts_at, all_day=all_day, timezone=timezone) for start, _ in component.rdates
         ]
         rule = "FREQ=DAILY;COUNT=1" if rules is None else rules.to_ical().decode()
-        return Recurrence.of(rule, exdates=exdates, rdates=rdates)
+        recurrence = Recurrence.of(rule, exdates=exdates, rdates=rdates)
+        zone = ZoneInfo(timezone)
+        # A rule that cannot be expanded from the series' start (UNTIL of another kind) is refused here, not later.
+        check_first_occurrence(recurrence, starts_at.astimezone(zone).date() if all_day else starts_at, zone)
+        return recurrence
     except (InvalidInput, ValueError, TypeError, KeyError) as refused:
         # Shown as its first occurrence rather than not at all; the log says which rule.
         log.warning("google.recurrence_unsupported", google_event_id=item.get("id"), lines=lines, reason=str(refused))

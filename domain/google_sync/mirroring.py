@@ -73,7 +73,7 @@ def mirror_page(
     live = 0
     for google_id, remote in sorted(latest.items(), key=lambda item: item[1].is_occurrence):
         series = _series_of(remote, added, known, removed)
-        if series is not None:
+        if series is not None and (remote.cancelled or remote.starts_at is not None):
             if series.refresh_occurrence_from(remote, now=now) and series.id not in {e.id for e in added.values()}:
                 refreshed[series.id] = series
             live += 1
