@@ -93,6 +93,10 @@ class GoogleSettings:
     """Former GOOGLE_TOKEN_KEYs (GOOGLE_TOKEN_OLD_KEYS, comma-separated): still read, never written."""
     retry_base_ms: int = 500
     """First backoff delay of a rate-limited or failing Google call (GOOGLE_RETRY_BASE_MS)."""
+    poll_minutes: int = 15
+    """How often calendars Google will not push, and calendar lists, are read (GOOGLE_POLL_MINUTES)."""
+    safety_sync_hours: int = 6
+    """Every mirrored calendar is synced at least this often, pushes or not (GOOGLE_SAFETY_SYNC_HOURS)."""
 
     @property
     def configured(self) -> bool:
@@ -227,6 +231,8 @@ class Settings:
             "GOOGLE_TOKEN_KEY": self.google.token_key,
             "GOOGLE_TOKEN_OLD_KEYS": ",".join(self.google.old_token_keys),
             "GOOGLE_RETRY_BASE_MS": str(self.google.retry_base_ms),
+            "GOOGLE_POLL_MINUTES": str(self.google.poll_minutes),
+            "GOOGLE_SAFETY_SYNC_HOURS": str(self.google.safety_sync_hours),
             "REDIS_RATE_LIMIT_URL": self.rate_limits.redis_url,
         }
         exported.update({name: value for name, value in optional.items() if value})
@@ -254,6 +260,8 @@ SETTING_NAMES = (
     "GOOGLE_TOKEN_KEY",
     "GOOGLE_TOKEN_OLD_KEYS",
     "GOOGLE_RETRY_BASE_MS",
+    "GOOGLE_POLL_MINUTES",
+    "GOOGLE_SAFETY_SYNC_HOURS",
     "REDIS_RATE_LIMIT_URL",
     "RATE_LIMIT_SIGN_IN_PER_IP",
     "RATE_LIMIT_SIGN_UP_PER_IP",
@@ -397,6 +405,8 @@ def _google(get: Callable[[str], str | None], *, production: bool = False) -> Go
         token_key=token_key,
         old_token_keys=old_keys,
         retry_base_ms=_positive_int(get("GOOGLE_RETRY_BASE_MS"), "GOOGLE_RETRY_BASE_MS", 500, allow_zero=True),
+        poll_minutes=_positive_int(get("GOOGLE_POLL_MINUTES"), "GOOGLE_POLL_MINUTES", 15),
+        safety_sync_hours=_positive_int(get("GOOGLE_SAFETY_SYNC_HOURS"), "GOOGLE_SAFETY_SYNC_HOURS", 6),
     )
 
 

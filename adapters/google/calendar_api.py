@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 
 import google_auth_httplib2
@@ -15,8 +17,21 @@ from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
 from adapters.google.event_resource import remote_event
-from domain.google_sync.errors import GoogleError, GoogleUnavailable, GrantRevoked, SyncTokenExpired
-from domain.google_sync.model import EventPage, GoogleTokens, NewChannel, RemoteCalendar
+from domain.google_sync.errors import (
+    CalendarGone,
+    GoogleError,
+    GoogleUnavailable,
+    GrantRevoked,
+    PushNotSupported,
+    SyncTokenExpired,
+)
+from domain.google_sync.model import (
+    PUSH_NOT_SUPPORTED,
+    EventPage,
+    GoogleTokens,
+    NewChannel,
+    RemoteCalendar,
+)
 
 T = TypeVar("T")
 
@@ -29,7 +44,8 @@ SCOPES = (
 PAGE_SIZE = 2500
 """Google's largest page of events.list."""
 HTTP_TIMEOUT_S = 30
-_RATE_LIMIT_REASONS = {"rateLimitExceeded", "userRateLimitExceeded", "quotaExceeded"}
+_RATE_LIMIT_REASONS = {"ratelimitexceeded", "userratelimitexceeded", "quotaexceeded", "rate_limit_exceeded"}
+"""Lower-cased: `errors[].reason` is camelCase, `details[].reason` (ErrorInfo) is UPPER_SNAKE."""
 
 
 class GoogleCalendarApis:
@@ -169,11 +185,48 @@ class GoogleCalendarApi:
 
 def _translated(error: HttpError) -> GoogleError:
     status = int(error.resp.status)
-    reasons = {str(detail.get("reason")) for detail in (error.error_details or []) if isinstance(detail, dict)}
+    reasons = {reason.lower() for reason in _reasons(error)}
     if status == 410:
         return SyncTokenExpired("the sync token expired (410 Gone)")
     if status == 429 or status >= 500 or (status == 403 and reasons & _RATE_LIMIT_REASONS):
-        return GoogleUnavailable(f"Google answered {status}")
+        return GoogleUnavailable(f"Google answered {status}", retry_after_s=_retry_after(error))
     if status == 401:
         return GrantRevoked("Google refused the access token (401)")
+    if PUSH_NOT_SUPPORTED.lower() in reasons:
+        return PushNotSupported(f"Google does not push this calendar's changes ({PUSH_NOT_SUPPORTED})")
+    if status == 404:
+        return CalendarGone("Google answered 404: it no longer exists or is no longer shared")
     return GoogleError(f"Google answered {status}")
+
+
+def _reasons(error: HttpError) -> set[str]:
+    """Every reason Google gave: `errors[].reason` and `details[].reason` (googleapiclient keeps only one list)."""
+    try:
+        body = json.loads(error.content or b"{}")
+    except ValueError:
+        return set()
+    problem = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(problem, dict):
+        return set()
+    found = set()
+    for key in ("errors", "details"):
+        for detail in problem.get(key) or []:
+            if isinstance(detail, dict) and isinstance(detail.get("reason"), str):
+                found.add(detail["reason"])
+    return found
+
+
+def _retry_after(error: HttpError) -> float | None:
+    """Google's Retry-After, in seconds or as an HTTP date; None when absent or unreadable."""
+    value = error.resp.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())

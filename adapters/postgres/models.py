@@ -332,13 +332,18 @@ class GoogleAccountRow(DefaultBase):
     """The Google calendar the person's own planner events are written to; None: write-back is off."""
     can_write: Mapped[bool] = mapped_column(server_default=text("false"))
     """Whether the grant includes writing events (asked for only when the person turns write-back on)."""
+    calendars_checked_at: Mapped[datetime | None]
+    """When the person's calendar list was last read for calendars added or removed in Google."""
 
 
 class GoogleCalendarRow(DefaultBase):
     """A Google calendar of a person and the read-only planner calendar mirroring it."""
 
     __tablename__ = "google_calendars"
-    __table_args__ = (UniqueConstraint("user_id", "google_calendar_id"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "google_calendar_id"),
+        Index("ix_google_calendars_last_attempt_at", "last_attempt_at"),
+    )
 
     calendar_id: Mapped[UUID] = mapped_column(ForeignKey("calendars.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -347,6 +352,11 @@ class GoogleCalendarRow(DefaultBase):
     time_zone: Mapped[str] = mapped_column(String(MAX_TIMEZONE_LENGTH))
     sync_token: Mapped[str | None] = mapped_column(Text)
     last_synced_at: Mapped[datetime | None]
+    watch_refused: Mapped[str | None] = mapped_column(Text)
+    """Why Google will not push this calendar's changes (it is polled instead); None while it is watched."""
+    last_attempt_at: Mapped[datetime | None]
+    last_outcome: Mapped[str | None] = mapped_column(String(16))
+    last_error: Mapped[str | None] = mapped_column(Text)
 
 
 class GoogleChannelRow(DefaultBase):

@@ -16,6 +16,8 @@ WRITE_SCOPE = "https://www.googleapis.com/auth/calendar.events"
 
 RENEW_WITHIN = timedelta(hours=24)
 """Channels expiring sooner than this are replaced by fresh ones."""
+PUSH_NOT_SUPPORTED = "pushNotSupportedForRequestedResource"
+"""Google's reason when it will not watch a calendar (holidays, birthdays, some shared calendars)."""
 
 
 class ConnectionStatus(enum.StrEnum):
@@ -72,6 +74,15 @@ class GoogleAccount:
         return self.status is ConnectionStatus.CONNECTED
 
 
+class SyncOutcome(enum.StrEnum):
+    """How a calendar's last sync went."""
+
+    SYNCED = "synced"
+    DEFERRED = "deferred"
+    """Another sync of the calendar was running: it goes round again for this one."""
+    FAILED = "failed"
+
+
 @dataclass(kw_only=True, eq=False)
 class MirroredCalendar:
     """A Google calendar of a person and the read-only planner calendar that mirrors it."""
@@ -83,6 +94,15 @@ class MirroredCalendar:
     time_zone: str
     sync_token: str | None = None
     last_synced_at: datetime | None = None
+    watch_refused: str | None = None
+    """Why Google will not push this calendar's changes: it is polled instead. None while it can be watched."""
+    last_attempt_at: datetime | None = None
+    last_outcome: SyncOutcome | None = None
+    last_error: str | None = None
+
+    @property
+    def polled(self) -> bool:
+        return self.watch_refused is not None
 
 
 _CHANNEL_TOKEN_KEY = b"planner google push channel token"

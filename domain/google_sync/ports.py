@@ -17,9 +17,10 @@ from domain.google_sync.model import (
     NewChannel,
     RemoteAttendee,
     RemoteCalendar,
+    SyncOutcome,
     WatchChannel,
 )
-from domain.google_sync.write_back import WrittenEvent
+from domain.google_sync.write_back import WriteState, WrittenEvent
 from domain.scheduling.calendar import Calendar
 from domain.scheduling.event import Event
 
@@ -144,12 +145,58 @@ class GoogleRepository(Protocol):
         """Events whose write to Google is pending or was refused and due again: each attempt doubles the wait."""
         ...
 
+    async def writes_not_done(self, user_id: UUID) -> dict[WriteState, int]:
+        """How many of the person's writes to Google wait (pending) or were refused, by state (absent: none)."""
+        ...
+
     async def channels(self, user_id: UUID) -> list[WatchChannel]: ...
 
     async def channel(self, channel_id: str) -> WatchChannel | None: ...
 
-    async def channels_expiring_before(self, moment: datetime, limit: int) -> list[WatchChannel]: ...
+    async def channels_expiring_before(self, moment: datetime, limit: int, *, alive_at: datetime) -> list[WatchChannel]:
+        """Live channels (expiring after `alive_at`) expiring by `moment`, soonest first."""
+        ...
+
+    async def delete_orphan_channels(self) -> int:
+        """Forget channels of people without a working grant, or of calendars no longer mirrored; answers how many."""
+        ...
+
+    async def delete_expired_channels(self, now: datetime) -> list[tuple[UUID, str]]:
+        """Forget channels Google has already let expire; answers the (person, Google calendar) each was on."""
+        ...
+
+    async def note_sync(
+        self,
+        user_id: UUID,
+        google_calendar_id: str,
+        *,
+        attempted_at: datetime,
+        outcome: SyncOutcome,
+        error: str | None,
+    ) -> None: ...
+
+    async def note_watch_refused(self, user_id: UUID, google_calendar_id: str, reason: str | None) -> None: ...
+
+    async def calendars_due(
+        self, *, polled_before: datetime, synced_before: datetime, watched_after: datetime, limit: int
+    ) -> list[MirroredCalendar]:
+        """Polled calendars last synced before `polled_before`, and any last synced before `synced_before`."""
+        ...
+
+    async def accounts_to_check(self, checked_before: datetime, limit: int) -> list[UUID]:
+        """Working grants whose calendar list was last read before `checked_before`."""
+        ...
+
+    async def note_calendars_checked(self, user_id: UUID, now: datetime) -> None: ...
+
+    async def delete_mirror(self, mirror: MirroredCalendar) -> None:
+        """Delete a mirrored calendar with its events and the channels on it."""
+        ...
 
     async def add_channel(self, channel: WatchChannel) -> None: ...
+
+    async def channel_granted(self, channel_id: str, *, resource_id: str, expires_at: datetime) -> None:
+        """Keep what Google answered to the watch: the channel's resource id and the expiration it granted."""
+        ...
 
     async def delete_channel(self, channel_id: str) -> None: ...

@@ -198,6 +198,18 @@ def google_sync_gave_up(job: Job) -> NotificationDraft:
     )
 
 
+def google_calendar_removed(user_id: UUID, name: str, google_calendar_id: str) -> NotificationDraft:
+    """Told when a calendar left the person's Google calendar list: its read-only mirror is gone from planner."""
+    return NotificationDraft(
+        user_id=user_id,
+        type=NotificationType.JOB_FAILED,
+        title="Google calendar removed",
+        message=f"{name} is no longer in your Google calendar list, so planner no longer shows it.",
+        event_id=None,
+        dedupe_key=f"google_calendar_removed:{user_id}:{google_calendar_id}",
+    )
+
+
 def _invited(event: ParticipantInvited, circumstances: Circumstances) -> list[NotificationDraft]:
     current = circumstances.event
     if current is None or current.is_cancelled or event.user_id not in current.participant_ids:

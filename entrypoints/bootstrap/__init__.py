@@ -36,6 +36,7 @@ from adapters.postgres.cache_invalidation import ForgetStaleReads
 from adapters.postgres.engine import create_engine
 from adapters.postgres.outbox.progress import OutboxProgress
 from adapters.postgres.outbox.relay import OutboxRelay
+from adapters.postgres.sync_locks import AdvisoryLocks
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
 from adapters.redis.cache import RedisCache, create_cache_client, default_cache_url
 from adapters.redis.client import create_redis
@@ -48,7 +49,7 @@ from adapters.saq.google_write_back import SaqWriteQueue
 from adapters.saq.outbox import OutboxHandOver
 from adapters.saq.queue import QUEUE_NAME, create_queue
 from application.cache import CalendarReads
-from application.google_sync.ports import TellOwner
+from application.google_sync.ports import SyncLocks, TellOwner
 from application.notifications.create_notification import create_notification
 from application.scheduling.start_calendar_import import CalendarImportQueue
 from application.unit_of_work import UnitOfWork
@@ -146,6 +147,8 @@ class GoogleServices:
     secret: str
     """Signs the OAuth state."""
     retry_base_seconds: float
+    locks: SyncLocks
+    """One sync at a time per mirrored calendar (PostgreSQL advisory locks)."""
 
 
 @dataclass(frozen=True)
@@ -353,4 +356,5 @@ def _google_services(
         webhook_address=settings.public_base_url + WEBHOOK_PATH,
         secret=settings.secret_key,
         retry_base_seconds=google.retry_base_ms / 1000,
+        locks=AdvisoryLocks(connections.engine),
     )

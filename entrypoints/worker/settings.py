@@ -20,9 +20,11 @@ from entrypoints.worker import tasks
 from entrypoints.worker.calendar_file_tasks import import_calendar_file
 from entrypoints.worker.context import WorkerRun, keep_run, run_of
 from entrypoints.worker.google_tasks import (
+    refresh_google_calendars,
     renew_google_channels,
     retry_partial_jobs,
     run_google_job,
+    sync_due_google_calendars,
     sync_google_calendar,
     watch_google_calendars,
 )
@@ -57,6 +59,8 @@ TASKS: list[Any] = [
     watch_google_calendars,
     renew_google_channels,
     retry_partial_jobs,
+    sync_due_google_calendars,
+    refresh_google_calendars,
     import_calendar_file,
     write_event_to_google,
     retry_google_writes,
@@ -72,6 +76,9 @@ CRON_JOBS: list[CronJob] = [
     CronJob(function=retry_partial_jobs, cron="*/5 * * * *", timeout=290, retries=1),
     CronJob(function=renew_google_channels, cron="17 * * * *", timeout=600, retries=1),
     CronJob(function=retry_google_writes, cron="*/5 * * * *", timeout=290, retries=1),
+    # Polled calendars (GOOGLE_POLL_MINUTES), the safety-net sync (GOOGLE_SAFETY_SYNC_HOURS), calendar lists:
+    # each minute queues those due (SAQ keys keep one queued sync per calendar).
+    CronJob(function=sync_due_google_calendars, cron="* * * * *", timeout=55, retries=1),
 ]
 STUCK_JOB_SWEEP_S = 5
 """How often a worker looks for jobs left running by a worker that died (they are retried past their timeout)."""

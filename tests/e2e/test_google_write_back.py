@@ -223,7 +223,7 @@ async def test_an_edit_made_in_google_comes_back_and_a_delete_in_google_cancels_
     assert [call.method for call in fake.writes()] == ["POST", "POST"]
 
 
-async def test_a_write_google_refuses_is_recorded_and_its_organizer_told(
+async def test_a_write_google_refuses_is_recorded_shown_and_its_organizer_told(
     planner: Planner, fake: FakeGoogle, engine: AsyncEngine
 ) -> None:
     async with running_worker(planner.settings):
@@ -245,6 +245,8 @@ async def test_a_write_google_refuses_is_recorded_and_its_organizer_told(
             ).one()
         assert state == "refused"
         assert "403" in error
+        status = (await ada.get(f"/webhook/status/{ada.id}")).json()
+        assert (status["pending_writes"], status["refused_writes"]) == (0, 1)
 
 
 async def test_write_back_needs_a_grant_to_write_and_an_unknown_calendar_is_refused(

@@ -24,6 +24,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import httpx
 
+from tests.fakes.google_discovery import violations
+
 CLIENT_ID = "fake-client-id.apps.googleusercontent.com"
 CLIENT_SECRET = "fake-client-secret"
 
@@ -36,6 +38,8 @@ class FakeCalendar:
     events: dict[str, tuple[dict[str, Any], int]] = field(default_factory=dict)
     """Google event id -> (event resource, sequence number of its last change)."""
     token_generation: int = 0
+    push_supported: bool = True
+    """False: events.watch answers 400 pushNotSupportedForRequestedResource (holidays, birthdays)."""
 
 
 @dataclass
@@ -55,6 +59,8 @@ class Failure:
     status: int
     remaining: int | None  # None: until cleared
     reason: str = "backendError"
+    retry_after: str | None = None
+    """The Retry-After header sent with it, if any."""
     unless_query: str | None = None
     """Requests carrying this query parameter are answered as usual (e.g. "syncToken": fail full listings only)."""
 
@@ -64,6 +70,8 @@ class Call:
     method: str
     path: str
     query: dict[str, str]
+    at: float = 0.0
+    """time.monotonic() when it arrived."""
     body: Any = None
     """The JSON body of a write (insert, patch), else None."""
 
@@ -85,6 +93,8 @@ class FakeGoogle:
         self.failures: list[Failure] = []
         self.calls: list[Call] = []
         self.max_channel_lifetime: timedelta | None = None
+        self.violations: list[str] = []
+        """Requests Google would have refused (checked against the discovery document); a test expects none."""
         self._seq = itertools.count(1)
         self._last_seq = 0
         self.base_url = ""
@@ -204,12 +214,20 @@ class FakeGoogle:
         status: int,
         times: int | None = None,
         reason: str = "backendError",
+        retry_after: str | None = None,
         *,
         unless_query: str | None = None,
     ) -> None:
         """Answer `status` to requests whose path contains `path_contains` (`times` times, or until cleared)."""
         with self.lock:
-            self.failures.append(Failure(path_contains, status, times, reason, unless_query))
+            self.failures.append(
+                Failure(path_contains, status, times, reason, retry_after=retry_after, unless_query=unless_query)
+            )
+
+    def remove_calendar(self, calendar_id: str) -> None:
+        """The person unsubscribed from the calendar (or lost access): it leaves their calendar list."""
+        with self.lock:
+            del self.calendars[calendar_id]
 
     def stop_failing(self) -> None:
         with self.lock:
@@ -273,16 +291,30 @@ class FakeGoogle:
             self.calendars[calendar_id].events[resource["id"]] = (resource, seq)
             return resource
 
-    def handle(self, method: str, path: str, query: dict[str, str], headers: Any, body: bytes) -> tuple[int, Any]:
+    def handle(
+        self, method: str, path: str, queries: dict[str, list[str]], headers: Any, body: bytes
+    ) -> tuple[int, Any, dict[str, str]]:
+        """Check the request as Google would (discovery document), then answer: status, JSON, extra headers."""
+        query = {key: values[0] for key, values in queries.items()}
         with self.lock:
-            self.calls.append(Call(method, path, query))
+            self.calls.append(Call(method, path, query, time.monotonic()))
+            if path.startswith("/calendar/v3/"):
+                refused = violations(method, path.removeprefix("/calendar/v3/"), queries, body)
+                if refused:
+                    self.violations += refused
+                    return 400, _error(400, "invalid"), {}
             for failure in self.failures:
                 if failure.unless_query is not None and failure.unless_query in query:
                     continue
                 if failure.path_contains in path and failure.remaining != 0:
                     if failure.remaining is not None:
                         failure.remaining -= 1
-                    return failure.status, _error(failure.status, failure.reason)
+                    extra = {} if failure.retry_after is None else {"Retry-After": failure.retry_after}
+                    return failure.status, _error(failure.status, failure.reason), extra
+            return (*self._answer(method, path, query, headers, body), {})
+
+    def _answer(self, method: str, path: str, query: dict[str, str], headers: Any, body: bytes) -> tuple[int, Any]:
+        with self.lock:
             if path == "/token" and method == "POST":
                 return self._token(parse_qs(body.decode()))
             if path == "/revoke" and method == "POST":
@@ -470,6 +502,8 @@ class FakeGoogle:
         return 200, answer
 
     def _watch(self, calendar: FakeCalendar, body: dict[str, Any]) -> tuple[int, Any]:
+        if not calendar.push_supported:
+            return 400, _error(400, "pushNotSupportedForRequestedResource")
         requested = int(body.get("expiration") or (time.time() + 7 * 86400) * 1000)
         if self.max_channel_lifetime is not None:
             requested = min(requested, int((time.time() + self.max_channel_lifetime.total_seconds()) * 1000))
@@ -526,11 +560,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         parts = urlsplit(self.path)
-        query = {key: values[0] for key, values in parse_qs(parts.query).items()}
+        query = parse_qs(parts.query, keep_blank_values=True)
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        status, answer = self.fake.handle(self.command, parts.path, query, self.headers, body)
+        status, answer, extra = self.fake.handle(self.command, parts.path, query, self.headers, body)
         payload = b"" if answer is None else json.dumps(answer).encode()
         self.send_response(status)
+        for name, value in extra.items():
+            self.send_header(name, value)
         self.send_header("Content-Type", "application/json; charset=UTF-8")
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()

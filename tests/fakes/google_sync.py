@@ -1,13 +1,14 @@
 """Google sync state in memory; unlike the other fakes, not copied per transaction (what is written stays)."""
 
-from collections.abc import Collection
+from collections.abc import AsyncIterator, Collection
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from uuid import UUID
 
 from domain.accounts.user import User
 from domain.google_sync.mirroring import MirroredPage
 from domain.google_sync.model import GoogleAccount, MirroredCalendar, RemoteAttendee
-from domain.google_sync.write_back import WrittenEvent
+from domain.google_sync.write_back import WriteState, WrittenEvent
 from domain.scheduling.calendar import Calendar
 from domain.scheduling.event import Event
 
@@ -45,6 +46,16 @@ class InMemoryGoogleRepository:
         found = {google_id: self.events.get((calendar.calendar_id, google_id)) for google_id in google_event_ids}
         return {google_id: event for google_id, event in found.items() if event is not None}
 
+    async def note_calendars_checked(self, user_id: UUID, now: datetime) -> None:
+        pass
+
+    async def note_sync(self, user_id: UUID, google_calendar_id: str, **state: object) -> None:
+        mirror = self.mirrors.get((user_id, google_calendar_id))
+        if mirror is not None:
+            mirror.last_attempt_at = state["attempted_at"]  # type: ignore[assignment]
+            mirror.last_outcome = state["outcome"]  # type: ignore[assignment]
+            mirror.last_error = state["error"]  # type: ignore[assignment]
+
     async def apply_events(self, calendar: MirroredCalendar, page: MirroredPage) -> None:
         for google_id, event in page.added.items():
             self.events[(calendar.calendar_id, google_id)] = event
@@ -77,5 +88,49 @@ class InMemoryGoogleRepository:
     async def mirrored_guests(self, event_id: UUID) -> tuple[RemoteAttendee, ...]:
         return ()
 
+    async def writes_not_done(self, user_id: UUID) -> dict[WriteState, int]:
+        counts: dict[WriteState, int] = {}
+        for written in self.written.values():
+            if written.user_id == user_id and written.state in (WriteState.PENDING, WriteState.REFUSED):
+                counts[written.state] = counts.get(written.state, 0) + 1
+        return counts
+
     async def own_events_to_write(self, user_id: UUID, ending_after: datetime, limit: int) -> list[UUID]:
         return []
+
+
+class InMemoryPushFlags:
+    """The push flags (application.google_sync.ports.PushFlags) in a set."""
+
+    def __init__(self) -> None:
+        self.set: set[tuple[UUID, str]] = set()
+
+    async def mark(self, user_id: UUID, google_calendar_id: str) -> None:
+        self.set.add((user_id, google_calendar_id))
+
+    async def take(self, user_id: UUID, google_calendar_id: str) -> bool:
+        if (user_id, google_calendar_id) in self.set:
+            self.set.discard((user_id, google_calendar_id))
+            return True
+        return False
+
+    async def is_set(self, user_id: UUID, google_calendar_id: str) -> bool:
+        return (user_id, google_calendar_id) in self.set
+
+
+class InMemorySyncLocks:
+    """One holder per calendar (application.google_sync.ports.SyncLocks) within one process; never waits."""
+
+    def __init__(self) -> None:
+        self.held: set[UUID] = set()
+
+    @asynccontextmanager
+    async def hold(self, calendar_id: UUID, *, wait_s: float = 0) -> AsyncIterator[bool]:
+        if calendar_id in self.held:
+            yield False
+            return
+        self.held.add(calendar_id)
+        try:
+            yield True
+        finally:
+            self.held.discard(calendar_id)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import Table, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Table, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -36,6 +36,7 @@ from domain.google_sync.model import (
     GoogleAccount,
     MirroredCalendar,
     RemoteAttendee,
+    SyncOutcome,
     WatchChannel,
 )
 from domain.google_sync.write_back import WriteState, WrittenEvent
@@ -336,6 +337,14 @@ class SqlGoogleRepository:
         )
         return list(rows.scalars())
 
+    async def writes_not_done(self, user_id: UUID) -> dict[WriteState, int]:
+        rows = await self._session.execute(
+            select(GoogleWrittenEventRow.state, func.count())
+            .where(GoogleWrittenEventRow.user_id == user_id, GoogleWrittenEventRow.state.in_(("pending", "refused")))
+            .group_by(GoogleWrittenEventRow.state)
+        )
+        return {WriteState(state): count for state, count in rows}
+
     async def channels(self, user_id: UUID) -> list[WatchChannel]:
         rows = await self._session.execute(
             select(GoogleChannelRow.__table__)
@@ -350,14 +359,117 @@ class SqlGoogleRepository:
         ).one_or_none()
         return None if row is None else _channel(row)
 
-    async def channels_expiring_before(self, moment: datetime, limit: int) -> list[WatchChannel]:
+    async def channels_expiring_before(self, moment: datetime, limit: int, *, alive_at: datetime) -> list[WatchChannel]:
+        """Live channels (expiring after `alive_at`) expiring by `moment`, soonest first: dead rows never fill it."""
         rows = await self._session.execute(
             select(GoogleChannelRow.__table__)
-            .where(GoogleChannelRow.expires_at <= moment)
+            .where(GoogleChannelRow.expires_at <= moment, GoogleChannelRow.expires_at > alive_at)
             .order_by(GoogleChannelRow.expires_at)
             .limit(limit)
         )
         return [_channel(row) for row in rows]
+
+    async def delete_orphan_channels(self) -> int:
+        """Forget channels of people without a working grant, or of calendars no longer mirrored; answers how many."""
+        connected = select(GoogleAccountRow.user_id).where(GoogleAccountRow.status == ConnectionStatus.CONNECTED.value)
+        mirrored = select(GoogleCalendarRow.calendar_id).where(
+            GoogleCalendarRow.user_id == GoogleChannelRow.user_id,
+            GoogleCalendarRow.google_calendar_id == GoogleChannelRow.google_calendar_id,
+        )
+        result = await self._session.execute(
+            delete(GoogleChannelRow).where(or_(GoogleChannelRow.user_id.not_in(connected), ~mirrored.exists()))
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def delete_expired_channels(self, now: datetime) -> list[tuple[UUID, str]]:
+        """Forget channels Google has already let expire; answers the (person, Google calendar) of each, one per row."""
+        rows = await self._session.execute(
+            delete(GoogleChannelRow)
+            .where(GoogleChannelRow.expires_at <= now)
+            .returning(GoogleChannelRow.user_id, GoogleChannelRow.google_calendar_id)
+        )
+        return [(row.user_id, row.google_calendar_id) for row in rows]
+
+    async def note_sync(
+        self,
+        user_id: UUID,
+        google_calendar_id: str,
+        *,
+        attempted_at: datetime,
+        outcome: SyncOutcome,
+        error: str | None,
+    ) -> None:
+        """Remember how the calendar's latest sync went (what the status shows, and when it is next due)."""
+        await self._session.execute(
+            update(GoogleCalendarRow)
+            .where(GoogleCalendarRow.user_id == user_id, GoogleCalendarRow.google_calendar_id == google_calendar_id)
+            .values(last_attempt_at=attempted_at, last_outcome=outcome.value, last_error=error)
+        )
+
+    async def note_watch_refused(self, user_id: UUID, google_calendar_id: str, reason: str | None) -> None:
+        """Remember that Google will not push this calendar's changes, and why (None: it can be watched)."""
+        await self._session.execute(
+            update(GoogleCalendarRow)
+            .where(GoogleCalendarRow.user_id == user_id, GoogleCalendarRow.google_calendar_id == google_calendar_id)
+            .values(watch_refused=reason)
+        )
+
+    async def calendars_due(
+        self, *, polled_before: datetime, synced_before: datetime, watched_after: datetime, limit: int
+    ) -> list[MirroredCalendar]:
+        """Calendars of working grants due a sync, longest waiting first.
+
+        Polled ones (Google refused to watch them, or they have no channel alive after `watched_after`) whose
+        last sync began before `polled_before`; any whose last sync began before `synced_before` (the safety net).
+        A calendar never synced yet is left to the full sync that is setting it up.
+        """
+        attempted = func.coalesce(GoogleCalendarRow.last_attempt_at, GoogleCalendarRow.last_synced_at)
+        live_channel = select(GoogleChannelRow.id).where(
+            GoogleChannelRow.user_id == GoogleCalendarRow.user_id,
+            GoogleChannelRow.google_calendar_id == GoogleCalendarRow.google_calendar_id,
+            GoogleChannelRow.expires_at > watched_after,
+        )
+        polled = or_(GoogleCalendarRow.watch_refused.is_not(None), ~live_channel.exists())
+        rows = await self._session.execute(
+            select(GoogleCalendarRow.__table__)
+            .join(GoogleAccountRow, GoogleAccountRow.user_id == GoogleCalendarRow.user_id)
+            .where(
+                GoogleAccountRow.status == ConnectionStatus.CONNECTED.value,
+                or_(and_(polled, attempted < polled_before), attempted < synced_before),
+            )
+            .order_by(attempted)
+            .limit(limit)
+        )
+        return [_mirror(row) for row in rows]
+
+    async def accounts_to_check(self, checked_before: datetime, limit: int) -> list[UUID]:
+        """Working grants whose calendar list was last read before `checked_before`."""
+        rows = await self._session.execute(
+            select(GoogleAccountRow.user_id)
+            .where(
+                GoogleAccountRow.status == ConnectionStatus.CONNECTED.value,
+                # Never read yet: the full sync that connecting started is reading it.
+                GoogleAccountRow.calendars_checked_at < checked_before,
+            )
+            .order_by(GoogleAccountRow.calendars_checked_at)
+            .limit(limit)
+        )
+        return list(rows.scalars())
+
+    async def note_calendars_checked(self, user_id: UUID, now: datetime) -> None:
+        await self._session.execute(
+            update(GoogleAccountRow).where(GoogleAccountRow.user_id == user_id).values(calendars_checked_at=now)
+        )
+
+    async def delete_mirror(self, mirror: MirroredCalendar) -> None:
+        """Delete a mirrored calendar with its events and the channels on it."""
+        await self._session.execute(
+            delete(GoogleChannelRow).where(
+                GoogleChannelRow.user_id == mirror.user_id,
+                GoogleChannelRow.google_calendar_id == mirror.google_calendar_id,
+            )
+        )
+        await self._session.execute(delete(CalendarRow).where(CalendarRow.id == mirror.calendar_id))
 
     async def add_channel(self, channel: WatchChannel) -> None:
         await self._session.execute(
@@ -371,6 +483,13 @@ class SqlGoogleRepository:
                 last_message_number=channel.last_message_number,
                 created_at=channel.created_at,
             )
+        )
+
+    async def channel_granted(self, channel_id: str, *, resource_id: str, expires_at: datetime) -> None:
+        await self._session.execute(
+            update(GoogleChannelRow)
+            .where(GoogleChannelRow.id == channel_id)
+            .values(resource_id=resource_id, expires_at=expires_at)
         )
 
     async def delete_channel(self, channel_id: str) -> None:
@@ -398,6 +517,10 @@ def _mirror(row: Any) -> MirroredCalendar:
         time_zone=row.time_zone,
         sync_token=row.sync_token,
         last_synced_at=row.last_synced_at,
+        watch_refused=row.watch_refused,
+        last_attempt_at=row.last_attempt_at,
+        last_outcome=None if row.last_outcome is None else SyncOutcome(row.last_outcome),
+        last_error=row.last_error,
     )
 
 

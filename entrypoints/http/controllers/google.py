@@ -128,6 +128,7 @@ class GoogleController(Controller):
             apis=google.apis,
             oauth=google.oauth,
             forget_reads=ctx.container.forget_reads,
+            locks=google.locks,
         )
 
 
@@ -201,11 +202,11 @@ class WebhookController(Controller):
         "/status/{user_id:uuid}",
         operation_id="getGoogleWebhookStatus",
         responses=problems(401, 404),
-        summary="Channels, expirations, last sync and last message number (the person or admins)",
+        summary="Per calendar: watched or polled and why, channel expiry, last sync and its outcome, last error",
     )
     async def status(self, user_id: UserId, ctx: Ctx, google: Google) -> WebhookStatus:
         _ensure_self_or_admin(ctx.actor, user_id)
-        return WebhookStatus.of(str(user_id), await sync_status(user_id, uow=ctx.uow))
+        return WebhookStatus.of(str(user_id), await sync_status(user_id, uow=ctx.uow), ctx.clock.now())
 
     @get(
         "/task-status/{task_id:str}",

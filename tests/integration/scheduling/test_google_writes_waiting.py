@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.google.token_cipher import TokenCipher
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
-from domain.google_sync.write_back import WrittenEvent
+from domain.google_sync.write_back import WriteState, WrittenEvent
 from tests.integration.scheduling.office import PostgresOffice
 from tests.unit.scheduling.factories import NOW
 
@@ -46,3 +46,21 @@ async def test_a_failing_write_waits_twice_as_long_after_each_attempt(
     assert await due(timedelta(minutes=6)) == {never_tried.id, failed_once.id}
     assert await due(timedelta(minutes=19)) == {never_tried.id, failed_once.id}
     assert await due(timedelta(minutes=21)) == {never_tried.id, failed_once.id, failed_thrice.id}
+
+
+async def test_the_writes_not_done_are_counted_per_person_by_state(
+    office: PostgresOffice, google_uow: PostgresUnitOfWork
+) -> None:
+    ada, bob = await office.person(), await office.person()
+    waiting, refused, done = [await office.event(ada) for _ in range(3)]
+    rows = [WrittenEvent.planned(event, google_calendar_id="primary", now=NOW) for event in (waiting, refused, done)]
+    rows[1].failed("Google answered 403", refused=True, now=NOW)
+    rows[2].deleted(version=done.version, now=NOW)
+    async with google_uow as uow:
+        for row in rows:
+            await uow.google.save_written_event(row)
+        await uow.commit()
+
+    async with google_uow as uow:
+        assert await uow.google.writes_not_done(ada.id) == {WriteState.PENDING: 1, WriteState.REFUSED: 1}
+        assert await uow.google.writes_not_done(bob.id) == {}
