@@ -12,6 +12,7 @@ from typing import Protocol
 
 import structlog
 
+from application.google_sync.write_event_to_google import WriteQueue
 from application.notifications.dto import ScheduleReminders
 from application.notifications.notify_about import notify_about
 from application.notifications.schedule_reminders import schedule_reminders
@@ -56,6 +57,8 @@ class ReactionPorts:
     """How email is sent; None when email is off (no SMTP_URL): nothing is queued or sent by email."""
     webhooks: WebhookPlanning | None = None
     """None where webhooks are not wired (unit tests of other reactions)."""
+    google_writes: WriteQueue | None = None
+    """Where writes of people's own events to Google are queued; None: not written (Google not configured)."""
 
 
 Reaction = Callable[[DomainEvent, ReactionPorts], Awaitable[dict[str, int]]]
@@ -107,10 +110,23 @@ async def replan_reminders(event: DomainEvent, ports: ReactionPorts) -> dict[str
     return {"reminders_changed": len(changes.upserts) + len(changes.removals)}
 
 
+async def write_to_google(event: DomainEvent, ports: ReactionPorts) -> dict[str, int]:
+    """Queue writing the event to its organizer's Google calendar, when they write their events back."""
+    event_id = getattr(event, "event_id", None)
+    if ports.google_writes is None or event_id is None:
+        return {"google_writes": 0}
+    async with ports.unit_of_work() as uow:
+        organizer_id = await uow.google.writes_back(event_id)
+    if organizer_id is None:
+        return {"google_writes": 0}
+    await ports.google_writes.write_event(organizer_id, event_id)
+    return {"google_writes": 1}
+
+
 REACTIONS: dict[type[DomainEvent], tuple[Reaction, ...]] = {
-    EventCreated: (replan_reminders, deliver_webhooks),
-    EventUpdated: (tell_people, replan_reminders, deliver_webhooks),
-    EventCancelled: (tell_people, replan_reminders, deliver_webhooks),
+    EventCreated: (replan_reminders, deliver_webhooks, write_to_google),
+    EventUpdated: (tell_people, replan_reminders, deliver_webhooks, write_to_google),
+    EventCancelled: (tell_people, replan_reminders, deliver_webhooks, write_to_google),
     ParticipantInvited: (tell_people, replan_reminders),
     ParticipantRemoved: (replan_reminders,),
     ParticipantResponded: (tell_people, replan_reminders, deliver_webhooks),
@@ -148,6 +164,7 @@ async def act_on_outbox_message(
     all_day_reminder_time: time = ALL_DAY_REMINDER_TIME,
     mail: MailPorts | None = None,
     webhooks: WebhookPlanning | None = None,
+    google_writes: WriteQueue | None = None,
 ) -> JsonObject:
     """Run the reactions to the message's domain event, then mark it processed; answers what was done."""
     message = await outbox.unprocessed_message(outbox_id)
@@ -160,6 +177,7 @@ async def act_on_outbox_message(
         all_day_reminder_time=all_day_reminder_time,
         webhooks=webhooks,
         mail=mail,
+        google_writes=google_writes,
     )
     done = {"notified": 0, "reminders_changed": 0}
     for reaction in REACTIONS.get(type(event), ()):

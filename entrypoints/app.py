@@ -25,6 +25,7 @@ from entrypoints.http.controllers.calendar_files import CalendarFeedController, 
 from entrypoints.http.controllers.calendars import CalendarController
 from entrypoints.http.controllers.events import EventController
 from entrypoints.http.controllers.google import GoogleController, WebhookController
+from entrypoints.http.controllers.google_write_back import GoogleWriteBackController
 from entrypoints.http.controllers.invitations import InvitationController
 from entrypoints.http.controllers.jobs import JobController
 from entrypoints.http.controllers.notification_preferences import NotificationPreferenceController
@@ -99,6 +100,7 @@ def create_app(
             NotificationPreferenceController,
             JobController,
             GoogleController,
+            GoogleWriteBackController,
             WebhookController,
             WebhookSubscriptionController,
             monitor_router(saq_config(settings, built.connections.queue)),

@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import google_auth_httplib2
 import httplib2
@@ -17,6 +16,7 @@ from google.oauth2.credentials import Credentials
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
+from adapters.google.event_resource import remote_event
 from domain.google_sync.errors import (
     CalendarGone,
     GoogleError,
@@ -31,7 +31,6 @@ from domain.google_sync.model import (
     GoogleTokens,
     NewChannel,
     RemoteCalendar,
-    RemoteEvent,
 )
 
 T = TypeVar("T")
@@ -155,6 +154,10 @@ class GoogleCalendarApi:
 
         await self._run(stop)
 
+    async def execute(self, call: Callable[[Any], T]) -> T:
+        """Run `call` with the client in a worker thread, Google's errors translated into planner's."""
+        return await self._run(call)
+
     async def _run(self, call: Callable[[Any], T]) -> T:
         return await asyncio.to_thread(self._call, call)
 
@@ -227,47 +230,3 @@ def _retry_after(error: HttpError) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
-
-
-def remote_event(item: dict[str, Any], calendar_zone: str) -> RemoteEvent:
-    """An events.list item in planner's terms; all-day events span whole days in their calendar's zone."""
-    if item.get("status") == "cancelled":
-        return RemoteEvent(id=item["id"], cancelled=True)
-    start, end = item.get("start") or {}, item.get("end") or {}
-    zone_name = start.get("timeZone") or calendar_zone
-    zone = _zone(zone_name)
-    all_day = "date" in start
-    if all_day:
-        starts_at = datetime.combine(date.fromisoformat(start["date"]), time(), zone).astimezone(UTC)
-        end_day = end.get("date") or start["date"]
-        ends_at = datetime.combine(date.fromisoformat(end_day), time(), zone).astimezone(UTC)
-    elif "dateTime" in start:
-        starts_at = _instant(start["dateTime"], zone)
-        ends_at = _instant(end.get("dateTime") or start["dateTime"], zone)
-    else:
-        return RemoteEvent(id=item["id"], cancelled=True)
-    return RemoteEvent(
-        id=item["id"],
-        cancelled=False,
-        title=item.get("summary") or "",
-        description=item.get("description") or "",
-        location=item.get("location") or "",
-        starts_at=starts_at,
-        ends_at=ends_at,
-        all_day=all_day,
-        timezone=zone_name if zone.key == zone_name else "UTC",
-    )
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def _instant(value: str, zone: ZoneInfo) -> datetime:
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone)
-    return moment.astimezone(UTC)

@@ -360,6 +360,10 @@ class GoogleAccountRow(DefaultBase):
     broken_reason: Mapped[str | None] = mapped_column(Text)
     connected_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    write_back_calendar_id: Mapped[str | None] = mapped_column(Text)
+    """The Google calendar the person's own planner events are written to; None: write-back is off."""
+    can_write: Mapped[bool] = mapped_column(server_default=text("false"))
+    """Whether the grant includes writing events (asked for only when the person turns write-back on)."""
     calendars_checked_at: Mapped[datetime | None]
     """When the person's calendar list was last read for calendars added or removed in Google."""
 
@@ -416,6 +420,34 @@ class GoogleEventLinkRow(DefaultBase):
     event_id: Mapped[UUID] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
     calendar_id: Mapped[UUID] = mapped_column(ForeignKey("google_calendars.calendar_id", ondelete="CASCADE"))
     google_event_id: Mapped[str] = mapped_column(Text)
+    attendees: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
+    """The Google event's guests and their answers, for display (Google invites them, not planner)."""
+
+
+class GoogleWrittenEventRow(DefaultBase):
+    """A planner event written to its organizer's Google calendar, and the state of its last write."""
+
+    __tablename__ = "google_written_events"
+    __table_args__ = (
+        CheckConstraint("state IN ('pending', 'written', 'refused', 'deleted')", name="state"),
+        UniqueConstraint("user_id", "google_calendar_id", "google_event_id"),
+        Index(
+            "ix_google_written_events_pending", "updated_at", postgresql_where=text("state IN ('pending', 'refused')")
+        ),
+    )
+
+    event_id: Mapped[UUID] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    google_calendar_id: Mapped[str] = mapped_column(Text)
+    google_event_id: Mapped[str | None] = mapped_column(Text)
+    written_version: Mapped[int | None]
+    """The planner version last written; a change of the event with this version needs no write."""
+    google_updated: Mapped[datetime | None]
+    """Google's `updated` of the last write (or of the Google edit last taken in): its echo is not newer."""
+    state: Mapped[str] = mapped_column(String(16))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(server_default=text("0"))
+    updated_at: Mapped[datetime]
 
 
 class SessionRow(DefaultBase):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
 from application.unit_of_work import UnitOfWork
 from domain.google_sync.model import GoogleAccount, MirroredCalendar, WatchChannel
+from domain.google_sync.write_back import WriteState
 
 
 @dataclass(frozen=True)
@@ -17,15 +18,18 @@ class SyncStatus:
     account: GoogleAccount | None
     calendars: list[MirroredCalendar]
     channels: list[WatchChannel]
+    writes_not_done: dict[WriteState, int] = field(default_factory=dict)
+    """Write-back: how many of the person's writes to Google wait (pending) or were refused."""
 
 
 async def sync_status(user_id: UUID, *, uow: UnitOfWork) -> SyncStatus:
-    """The person's grant, mirrored calendars and push channels."""
+    """The person's grant, mirrored calendars, push channels and writes to Google not done yet."""
     async with uow:
         return SyncStatus(
             account=await uow.google.account(user_id),
             calendars=await uow.google.mirrored_calendars(user_id),
             channels=await uow.google.channels(user_id),
+            writes_not_done=await uow.google.writes_not_done(user_id),
         )
 
 

@@ -17,11 +17,12 @@ import structlog
 from application.google_sync.one_at_a_time import in_turn
 from application.google_sync.ports import ForgetReads, PushFlags, SyncLocks, TellOwner
 from application.google_sync.retrying import with_retries
+from application.google_sync.take_back_google_edits import take_back_google_edits
 from application.unit_of_work import UnitOfWork
 from domain.clock import Clock
 from domain.google_sync.errors import GoogleError, GoogleUnavailable, GrantRevoked, SyncTokenExpired
 from domain.google_sync.mirroring import mirror_calendar, mirror_page
-from domain.google_sync.model import MirroredCalendar, RemoteCalendar, SyncOutcome
+from domain.google_sync.model import MirroredCalendar, RemoteCalendar, RemoteEvent, SyncOutcome
 from domain.google_sync.ports import CalendarApi, CalendarApis
 from domain.jobs.job import Job, JobKind, JobSource, JobStatus, SourceStatus
 from domain.json_value import JsonObject
@@ -197,24 +198,23 @@ class _JobRun:
         return await in_turn(mirror, one_round, locks=deps.locks, pushed=deps.pushed)
 
     async def _sync_round(self, job: Job, mirror: MirroredCalendar, api: CalendarApi, *, full: bool) -> int:
-        deps = self._deps
         if full or mirror.sync_token is None:
             return await self._list_into(job, mirror, api, sync_token=None)
         try:
             return await self._list_into(job, mirror, api, sync_token=mirror.sync_token)
         except SyncTokenExpired:
+            # The mirror stays as it is while the full listing runs: each listed event refreshes its mirror
+            # (keeping its planner id, and so people's links and answers), and what Google no longer lists
+            # goes with the last page. Until then the expired token stays, so a failed refill starts over.
             log.info("google.sync_token_expired", calendar=mirror.google_calendar_id)
-            async with deps.uow as uow:
-                await uow.google.clear_events(mirror)
-                mirror.sync_token = None
-                await uow.google.save_mirrored_calendar(mirror)
-                await uow.commit()
             return await self._list_into(job, mirror, api, sync_token=None)
 
     async def _list_into(self, job: Job, mirror: MirroredCalendar, api: CalendarApi, *, sync_token: str | None) -> int:
+        """List the calendar's events into its mirror; a full listing (no token) then removes what it did not list."""
         deps = self._deps
         page_token: str | None = None
         changed = 0
+        listed: set[str] = set()
         for _ in range(MAX_PAGES):
             page = await self._call(
                 job,
@@ -222,14 +222,19 @@ class _JobRun:
                     mirror.google_calendar_id, sync_token=sync_token, page_token=token
                 ),
             )
+            # Copies of planner's own events (write-back) are never mirrored: their echo is dropped, an edit taken in.
+            events, taken = await take_back_google_edits(mirror, page.events, uow=deps.uow, now=deps.clock.now())
             async with deps.uow as uow:
                 # Disconnecting stops a running sync here: nothing is mirrored again for someone who left.
                 await _still_connected(uow, mirror.user_id)
-                known = await uow.google.mirrored_events(mirror, [event.id for event in page.events])
-                mirrored = mirror_page(mirror, known, page.events, now=deps.clock.now())
+                known = await uow.google.mirrored_events(mirror, _ids_to_look_up(events))
+                mirrored = mirror_page(mirror, known, events, now=deps.clock.now())
                 await uow.google.apply_events(mirror, mirrored)
-                changed += mirrored.applied
+                changed += mirrored.applied + taken
+                listed.update(event.id for event in page.events if not event.cancelled)
                 if page.next_page_token is None:
+                    if sync_token is None:
+                        changed += await uow.google.remove_unlisted_events(mirror, listed)
                     mirror.sync_token = page.next_sync_token
                     mirror.last_synced_at = deps.clock.now()
                     await uow.google.save_mirrored_calendar(mirror)
@@ -302,6 +307,11 @@ async def _mirror_of(uow: UnitOfWork, user_id: UUID, remote: RemoteCalendar, now
         raise GoogleError(f"no planner user {user_id} to own the mirror of {remote.id}")
     calendar, mirror = mirror_calendar(owner, remote, now=now)
     return await uow.google.add_mirror(calendar, mirror)
+
+
+def _ids_to_look_up(events: list[RemoteEvent]) -> set[str]:
+    """The Google ids whose mirrors a page needs: its events', and the series' its exceptions belong to."""
+    return {event.id for event in events} | {event.series_id for event in events if event.series_id is not None}
 
 
 def _summary(job: Job) -> JsonObject:

@@ -54,3 +54,10 @@ class NotConnected(Conflict):
 
     code = "google_not_connected"
     title = "Google Calendar not connected"
+
+
+class WriteAccessNeeded(Conflict):
+    """The person's grant lets planner read their Google Calendar, not write to it."""
+
+    code = "google_write_access_needed"
+    title = "Google Calendar write access needed"

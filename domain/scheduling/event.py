@@ -178,6 +178,7 @@ class Event(Aggregate):
             created_at=now,
             updated_at=now,
             transparency=Transparency.default_for(all_day=remote.all_day),
+            recurrence=remote.recurrence,
             **_mirrored_fields(remote),
         )
         event._record_created(now)
@@ -196,6 +197,7 @@ class Event(Aggregate):
                 ("ends_at", fields["time_range"].ends_at),
                 ("all_day", fields["all_day"]),
                 ("timezone", fields["timezone"]),
+                ("recurrence", _mirrored_recurrence(remote.recurrence, self.recurrence)),
             )
             if getattr(self, name) != new
         )
@@ -203,9 +205,50 @@ class Event(Aggregate):
             return False
         self.title, self.description, self.location = fields["title"], fields["description"], fields["location"]
         self.time_range, self.all_day, self.timezone = fields["time_range"], fields["all_day"], fields["timezone"]
+        self.recurrence = _mirrored_recurrence(remote.recurrence, self.recurrence)
         self._bump(now)
         # A mirror's change comes from its remote calendar: nobody in planner is told of it.
         self._record_updated(changed, by_user_id=self.organizer_id, now=now, told=())
+        return True
+
+    def refresh_occurrence_from(self, remote: RemoteEvent, *, now: datetime) -> bool:
+        """Take over one occurrence of a mirrored series from Google's exception; False when nothing changed.
+
+        A cancelled exception skips the occurrence (an EXDATE); a live one overrides what it changes
+        and brings back an occurrence skipped before. An exception at a start the rule does not make
+        becomes an RDATE, so it still shows (as RFC 5545 readers do).
+        """
+        if self.recurrence is None or remote.recurrence_id is None:
+            raise InvalidInput("recurrence_id", "only an occurrence of a series overrides it")
+        key = self._recurrence_key(remote.recurrence_id)
+        skipped: RecurrenceDate = key.date() if self.all_day else key
+        recurrence = self.recurrence
+        exdates = tuple(d for d in recurrence.exdates if d != skipped)
+        overrides = dict(self.overrides)
+        if remote.cancelled:
+            exdates = (*exdates, skipped)
+            overrides.pop(key, None)
+            rdates = recurrence.rdates
+        else:
+            fields = _mirrored_fields(remote)
+            original = self._original_range(key)
+            overrides[key] = Override(
+                recurrence_id=key,
+                title=None if fields["title"] == self.title else fields["title"],
+                description=None if fields["description"] == self.description else fields["description"],
+                location=None if fields["location"] == self.location else fields["location"],
+                time_range=None if fields["time_range"] == original else fields["time_range"],
+            )
+            produced = key in self._recurrence_ids(
+                before=key + timedelta(seconds=1), recurrence=Recurrence(recurrence.rule)
+            )
+            rdates = recurrence.rdates if produced or skipped in recurrence.rdates else (*recurrence.rdates, skipped)
+        refreshed = replace(recurrence, exdates=exdates, rdates=rdates)
+        if refreshed == recurrence and overrides == self.overrides:
+            return False
+        self.recurrence, self.overrides = refreshed, overrides
+        self._bump(now)
+        self._record_updated(("occurrence",), by_user_id=self.organizer_id, now=now, told=())
         return True
 
     def _record_updated(
@@ -797,6 +840,17 @@ def _mirrored_fields(remote: RemoteEvent) -> _MirroredFields:
         "all_day": remote.all_day,
         "timezone": remote.timezone[:MAX_TIMEZONE_LENGTH],
     }
+
+
+def _mirrored_recurrence(remote: Recurrence | None, mirrored: Recurrence | None) -> Recurrence | None:
+    """A mirrored series' recurrence: Google's rule, with the occurrences its exceptions skipped or added kept."""
+    if remote is None or mirrored is None:
+        return remote
+    return replace(
+        remote,
+        exdates=tuple(dict.fromkeys((*remote.exdates, *mirrored.exdates))),
+        rdates=tuple(dict.fromkeys((*remote.rdates, *mirrored.rdates))),
+    )
 
 
 def _unless_unset(value: str | UnsetType, current: str, field: str, max_length: int) -> str:

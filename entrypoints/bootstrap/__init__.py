@@ -26,6 +26,7 @@ from saq.queue.redis import RedisQueue
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.google.calendar_api import GoogleCalendarApis
+from adapters.google.calendar_writer import GoogleCalendarWriters
 from adapters.google.oauth import GoogleOAuthClient
 from adapters.google.token_cipher import TokenCipher
 from adapters.ics.reader import IcalendarReader
@@ -49,6 +50,7 @@ from adapters.redis.pending_authorizations import RedisPendingAuthorizations
 from adapters.redis.rate_limits import RateLimitCounters, create_rate_limit_client, default_rate_limit_url
 from adapters.saq.calendar_imports import SaqCalendarImportQueue
 from adapters.saq.google_sync import PushedChanges, SaqSyncQueue
+from adapters.saq.google_write_back import SaqWriteQueue
 from adapters.saq.outbox import OutboxHandOver
 from adapters.saq.queue import QUEUE_NAME, create_queue
 from adapters.saq.webhooks import SaqWebhookQueue
@@ -67,6 +69,7 @@ from domain.clock import Clock, SystemClock
 from domain.google_sync.errors import GoogleError
 from domain.google_sync.model import GoogleTokens
 from domain.google_sync.ports import CalendarApi, CalendarApis, GoogleOAuth
+from domain.google_sync.write_back import CalendarWriter, CalendarWriters
 from domain.notifications.email import Mailer
 from domain.notifications.notification import NotificationDraft
 from domain.notifications.ports import NotificationPublisher
@@ -146,6 +149,9 @@ class GoogleServices:
     apis: CalendarApis
     oauth: GoogleOAuth
     queue: SaqSyncQueue
+    writers: CalendarWriters
+    """Writes people's own events to their Google calendars (write-back)."""
+    writes: SaqWriteQueue
     pushed: PushedChanges
     pending: RedisPendingAuthorizations
     """Consents under way (single-use OAuth state nonces and their PKCE verifiers)."""
@@ -235,7 +241,10 @@ class _Unconfigured:
     def for_tokens(self, tokens: GoogleTokens) -> CalendarApi:
         raise GoogleError(NOT_CONFIGURED)
 
-    def authorization_url(self, state: str, *, code_challenge: str) -> str:
+    def writer_for(self, tokens: GoogleTokens) -> CalendarWriter:
+        raise GoogleError(NOT_CONFIGURED)
+
+    def authorization_url(self, state: str, *, code_challenge: str, write_access: bool = False) -> str:
         raise GoogleError(NOT_CONFIGURED)
 
     async def exchange_code(self, code: str, *, code_verifier: str) -> GoogleTokens:
@@ -392,13 +401,15 @@ def _google_services(
     settings: Settings, connections: Connections, *, apis: CalendarApis | None, oauth: GoogleOAuth | None
 ) -> GoogleServices:
     google = settings.google
+    writers: CalendarWriters | None = None
     if google.client_id and google.client_secret:
-        apis = apis or GoogleCalendarApis(
+        clients = GoogleCalendarApis(
             client_id=google.client_id,
             client_secret=google.client_secret,
             token_uri=google.token_uri,
             api_base=google.api_base_url,
         )
+        apis, writers = apis or clients, GoogleCalendarWriters(clients)
         oauth = oauth or GoogleOAuthClient(
             client_id=google.client_id,
             client_secret=google.client_secret,
@@ -414,6 +425,8 @@ def _google_services(
         apis=apis or unconfigured,
         oauth=oauth or unconfigured,
         queue=SaqSyncQueue(connections.queue, pushed),
+        writers=writers or unconfigured,
+        writes=SaqWriteQueue(connections.queue),
         pushed=pushed,
         pending=RedisPendingAuthorizations(connections.redis),
         saq_queue=connections.queue,

@@ -24,6 +24,7 @@ from entrypoints.web.controllers.calendar import CalendarPages
 from entrypoints.web.controllers.events import EventPages
 from entrypoints.web.controllers.find_a_time import FindATimePages
 from entrypoints.web.controllers.google import GooglePages
+from entrypoints.web.controllers.google_write_back import GoogleWriteBackPages
 from entrypoints.web.controllers.invitations import InvitationPages
 from entrypoints.web.controllers.mail import MailPages
 from entrypoints.web.controllers.notifications import NotificationPages
@@ -66,6 +67,7 @@ def pages_router() -> Router:
             WorkingHoursPages,
             NotificationPages,
             GooglePages,
+            GoogleWriteBackPages,
             InvitationPages,
             ApiTokenPages,
             MailPages,

@@ -28,6 +28,7 @@ from entrypoints.worker.google_tasks import (
     sync_google_calendar,
     watch_google_calendars,
 )
+from entrypoints.worker.google_write_tasks import retry_google_writes, write_event_to_google
 from entrypoints.worker.notification_tasks import (
     create_notification,
     notify_event_cancelled,
@@ -67,6 +68,8 @@ TASKS: list[Any] = [
     send_webhook_deliveries,
     send_due_webhooks,
     prune_webhook_deliveries,
+    write_event_to_google,
+    retry_google_writes,
 ]
 CRON_JOBS: list[CronJob] = [
     # Unique by default: with several workers, one run per minute is queued, and SKIP LOCKED shares it out.
@@ -78,6 +81,7 @@ CRON_JOBS: list[CronJob] = [
     CronJob(function=extend_occurrence_horizons, cron="23 3 * * *", timeout=3000, retries=1),
     CronJob(function=retry_partial_jobs, cron="*/5 * * * *", timeout=290, retries=1),
     CronJob(function=renew_google_channels, cron="17 * * * *", timeout=600, retries=1),
+    CronJob(function=retry_google_writes, cron="*/5 * * * *", timeout=290, retries=1),
     # Polled calendars (GOOGLE_POLL_MINUTES), the safety-net sync (GOOGLE_SAFETY_SYNC_HOURS), calendar lists:
     # each minute queues those due (SAQ keys keep one queued sync per calendar).
     CronJob(function=sync_due_google_calendars, cron="* * * * *", timeout=55, retries=1),

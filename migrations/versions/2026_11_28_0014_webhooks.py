@@ -1,7 +1,7 @@
 """Outgoing webhooks: subscriptions, their deliveries and the delivery log; `webhook_disabled` notifications.
 
 Revision ID: 0014
-Revises: 0009
+Revises: 0013
 Create Date: 2026-11-28
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0014"
-down_revision: str | None = "0015"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -129,6 +129,8 @@ def _fields_problems(schema_name: str, value: Any, where: str) -> list[str]:
 
 
 def _value_problems(schema: dict[str, Any], value: Any, where: str) -> list[str]:
+    if value is None:
+        return []  # JSON null clears a field (a patch turning a timed event all-day sends "dateTime": null)
     if "$ref" in schema:
         return _fields_problems(schema["$ref"], value, where)
     kind = schema.get("type")

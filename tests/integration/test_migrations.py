@@ -47,6 +47,7 @@ ICS_TABLES = {"calendar_feeds"}
 FIND_A_TIME_TABLES = {"working_hours", "out_of_office"}
 WEBHOOK_TABLES = {"webhook_subscriptions", "webhook_deliveries", "webhook_attempts"}
 EMAIL_TABLES = {"notification_preferences", "outgoing_emails"}
+WRITE_BACK_TABLES = {"google_written_events"}
 
 
 async def _tables(engine: AsyncEngine) -> set[str]:
@@ -85,6 +86,7 @@ async def test_the_scheduling_migration_downgrades_and_upgrades_again(servers: S
         *FIND_A_TIME_TABLES,
         *WEBHOOK_TABLES,
         *EMAIL_TABLES,
+        *WRITE_BACK_TABLES,
     }
     assert await _schema_objects(engine) == objects_at_head
     assert {"ex_events_room_slot", "ix_events_calendar_span", "ix_outbox_pending"} <= objects_at_head

@@ -67,11 +67,14 @@ class GoogleController(Controller):
         ctx: Ctx,
         google: Google,
         redirect: Annotated[bool, QueryParameter(name="redirect", description="Redirect (default) or JSON")] = True,
+        write: Annotated[
+            bool, QueryParameter(name="write", description="Also allow planner to write your events (write-back)")
+        ] = False,
     ) -> Response[Any]:
         """Start connecting my Google account: redirects to Google's consent page (or answers its address with
         redirect=false)."""
         url = await begin_connection(
-            BeginConnection(actor_id=ctx.actor.id),
+            BeginConnection(actor_id=ctx.actor.id, write_access=write),
             oauth=google.oauth,
             clock=ctx.clock,
             secret=google.secret,
@@ -252,7 +255,7 @@ class WebhookController(Controller):
 async def _task_owner(task_id: str, uow: UnitOfWork) -> UUID | None:
     kind, _, rest = task_id.partition(":")
     try:
-        if kind in ("google-sync", "google-watch"):
+        if kind in ("google-sync", "google-watch", "google-write"):
             return UUID(rest.split(":", 1)[0])
         if kind == "google-job":
             job = await get_job(UUID(rest), actor_id=UUID(int=0), is_admin=True, uow=uow)

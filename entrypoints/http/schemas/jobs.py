@@ -8,6 +8,7 @@ from typing import Any, Literal
 import msgspec
 
 from application.google_sync.queries import SyncStatus, calendar_health, last_synced
+from domain.google_sync.write_back import WriteState
 from domain.jobs.job import Job as DomainJob
 from domain.jobs.job import JobSource as DomainJobSource
 
@@ -137,6 +138,10 @@ class WebhookStatus(msgspec.Struct):
     last_sync: datetime | None
     calendars: list[MirroredCalendarStatus]
     channels: list[ChannelStatus]
+    pending_writes: int
+    """Write-back: the person's planner events waiting to be written to Google (Google unreachable, or queued)."""
+    refused_writes: int
+    """Write-back: the person's planner events whose last write Google refused (retried with a growing wait)."""
 
     @classmethod
     def of(cls, user_id: str, status: SyncStatus, now: datetime) -> WebhookStatus:
@@ -172,6 +177,8 @@ class WebhookStatus(msgspec.Struct):
                 )
                 for c in status.channels
             ],
+            pending_writes=status.writes_not_done.get(WriteState.PENDING, 0),
+            refused_writes=status.writes_not_done.get(WriteState.REFUSED, 0),
         )
 
 

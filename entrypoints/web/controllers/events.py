@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from application.accounts.get_user import get_user
+from application.google_sync.mirrored_guests import mirrored_guests
 from application.scheduling.cancel_event import cancel_event
 from application.scheduling.create_event import create_event
 from application.scheduling.dto import CancelEvent, CreateEvent, Respond, UpdateEvent
@@ -333,7 +334,9 @@ async def event_context(event: Event, viewer: Viewer, uow: UoW) -> dict[str, Any
     if event.recurrence is not None:
         first = event.starts_at.astimezone(ZoneInfo(event.timezone)).date()
         repeats = describe(event.recurrence.rule, first)
+    guests = await mirrored_guests(event.id, uow=uow) if calendar is not None and calendar.read_only else ()
     return {
+        "google_guests": guests,
         "repeats": repeats,
         "event": event,
         "calendar": calendar,

@@ -16,6 +16,17 @@ def test_the_requests_planner_sends_are_what_google_accepts() -> None:
     assert violations("POST", "channels/stop", {}, json.dumps({"id": "c1", "resourceId": "r"}).encode()) == []
 
 
+def test_the_writes_of_write_back_are_what_google_accepts_nulls_clearing_the_other_kind_of_start() -> None:
+    marked = {"extendedProperties": {"private": {"planner_event_id": "e1"}}}
+    insert = {"summary": "Review", "start": {"dateTime": "2026-12-01T09:00:00Z"}, "end": {"date": None}, **marked}
+    all_day = {"start": {"date": "2026-12-01", "dateTime": None, "timeZone": None}, "recurrence": None}
+    search = {"privateExtendedProperty": ["planner_event_id=e1"], "showDeleted": ["true"]}
+    assert violations("POST", "calendars/primary/events", {}, json.dumps(insert).encode()) == []
+    assert violations("PATCH", "calendars/primary/events/abc", {}, json.dumps(all_day).encode()) == []
+    assert violations("GET", "calendars/primary/events", search, b"") == []
+    assert violations("DELETE", "calendars/primary/events/abc", {}, b"") == []
+
+
 @pytest.mark.parametrize(
     ("method", "route", "query", "body", "complaint"),
     [

@@ -1,7 +1,7 @@
 """Email: each person's channels per kind of news (in the app, by email), and the emails queued for sending.
 
-Revision ID: 0015
-Revises: 0009
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-11-28
 """
 
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0015"
-down_revision: str | None = "0010"
+revision: str = "0013"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -4,7 +4,7 @@
 `last_attempt_at`, `last_outcome` and `last_error` say how its last sync went; a person's
 `calendars_checked_at` says when their calendar list was last read (added or removed calendars).
 
-Revision ID: 0011
+Revision ID: 0010
 Revises: 0009
 Create Date: 2026-11-28
 """
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011"
+revision: str = "0010"
 down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
