@@ -12,12 +12,16 @@ from typing import Protocol
 
 import structlog
 
+from application.google_sync.write_event_to_google import WriteQueue
 from application.notifications.dto import ScheduleReminders
 from application.notifications.notify_about import notify_about
 from application.notifications.schedule_reminders import schedule_reminders
+from application.notifications.send_email import EmailOutcome, MailPorts, send_email
 from application.unit_of_work import UnitOfWork
+from application.webhooks.plan_deliveries import plan_notification_deliveries, plan_webhook_deliveries
 from domain.domain_events import DomainEvent
 from domain.json_value import JsonObject
+from domain.notifications.email import EmailQueued
 from domain.notifications.ports import NotificationPublisher
 from domain.notifications.reminders import ALL_DAY_REMINDER_TIME, event_with_changed_reminders
 from domain.scheduling.domain_events import (
@@ -29,8 +33,17 @@ from domain.scheduling.domain_events import (
     ParticipantRemoved,
     ParticipantResponded,
 )
+from domain.webhooks.ports import WebhookQueue, WebhookStore
 
 log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class WebhookPlanning:
+    """Where webhook deliveries are stored, and the queue that sends them."""
+
+    store: WebhookStore
+    queue: WebhookQueue
 
 
 @dataclass(frozen=True)
@@ -40,6 +53,12 @@ class ReactionPorts:
     unit_of_work: Callable[[], UnitOfWork]
     publisher: NotificationPublisher
     all_day_reminder_time: time = ALL_DAY_REMINDER_TIME
+    mail: MailPorts | None = None
+    """How email is sent; None when email is off (no SMTP_URL): nothing is queued or sent by email."""
+    webhooks: WebhookPlanning | None = None
+    """None where webhooks are not wired (unit tests of other reactions)."""
+    google_writes: WriteQueue | None = None
+    """Where writes of people's own events to Google are queued; None: not written (Google not configured)."""
 
 
 Reaction = Callable[[DomainEvent, ReactionPorts], Awaitable[dict[str, int]]]
@@ -48,8 +67,34 @@ Reaction = Callable[[DomainEvent, ReactionPorts], Awaitable[dict[str, int]]]
 
 async def tell_people(event: DomainEvent, ports: ReactionPorts) -> dict[str, int]:
     """Store and publish the notifications the event gives rise to (domain/notifications/rules.py says which)."""
-    notified = await notify_about(event, uow=ports.unit_of_work(), publisher=ports.publisher)
+    notified = await notify_about(
+        event, uow=ports.unit_of_work(), publisher=ports.publisher, email=ports.mail is not None
+    )
+    if ports.webhooks is not None:
+        # Only the notifications stored now: a retried job stores none again, and plans none again.
+        await plan_notification_deliveries(notified, store=ports.webhooks.store, queue=ports.webhooks.queue)
     return {"notified": len(notified)}
+
+
+async def deliver_webhooks(event: DomainEvent, ports: ReactionPorts) -> dict[str, int]:
+    """Plan a signed delivery to every webhook subscription that wants to hear of the event, and queue them."""
+    if ports.webhooks is None:
+        return {"webhooks_planned": 0}
+    planned = await plan_webhook_deliveries(
+        event, uow=ports.unit_of_work(), store=ports.webhooks.store, queue=ports.webhooks.queue
+    )
+    return {"webhooks_planned": planned}
+
+
+async def email_person(event: DomainEvent, ports: ReactionPorts) -> dict[str, int]:
+    """Send the email whose queuing this is (at least once; see domain/notifications/email.py)."""
+    if not isinstance(event, EmailQueued):
+        return {"emailed": 0}
+    if ports.mail is None:
+        log.warning("email.left_unsent", email_id=str(event.email_id), reason="email is off (no SMTP_URL)")
+        return {"emailed": 0}
+    outcome = await send_email(event.email_id, uow=ports.unit_of_work(), mail=ports.mail)
+    return {"emailed": int(outcome is EmailOutcome.SENT)}
 
 
 async def replan_reminders(event: DomainEvent, ports: ReactionPorts) -> dict[str, int]:
@@ -65,14 +110,28 @@ async def replan_reminders(event: DomainEvent, ports: ReactionPorts) -> dict[str
     return {"reminders_changed": len(changes.upserts) + len(changes.removals)}
 
 
+async def write_to_google(event: DomainEvent, ports: ReactionPorts) -> dict[str, int]:
+    """Queue writing the event to its organizer's Google calendar, when they write their events back."""
+    event_id = getattr(event, "event_id", None)
+    if ports.google_writes is None or event_id is None:
+        return {"google_writes": 0}
+    async with ports.unit_of_work() as uow:
+        organizer_id = await uow.google.writes_back(event_id)
+    if organizer_id is None:
+        return {"google_writes": 0}
+    await ports.google_writes.write_event(organizer_id, event_id)
+    return {"google_writes": 1}
+
+
 REACTIONS: dict[type[DomainEvent], tuple[Reaction, ...]] = {
-    EventCreated: (replan_reminders,),
-    EventUpdated: (tell_people, replan_reminders),
-    EventCancelled: (tell_people, replan_reminders),
+    EventCreated: (replan_reminders, deliver_webhooks, write_to_google),
+    EventUpdated: (tell_people, replan_reminders, deliver_webhooks, write_to_google),
+    EventCancelled: (tell_people, replan_reminders, deliver_webhooks, write_to_google),
     ParticipantInvited: (tell_people, replan_reminders),
     ParticipantRemoved: (replan_reminders,),
-    ParticipantResponded: (tell_people, replan_reminders),
+    ParticipantResponded: (tell_people, replan_reminders, deliver_webhooks),
     OccurrenceRoomDeclined: (tell_people,),
+    EmailQueued: (email_person,),
 }
 """Domain event type -> what follows it, in order; an event type not listed needs nothing done."""
 
@@ -103,13 +162,23 @@ async def act_on_outbox_message(
     unit_of_work: Callable[[], UnitOfWork],
     publisher: NotificationPublisher,
     all_day_reminder_time: time = ALL_DAY_REMINDER_TIME,
+    mail: MailPorts | None = None,
+    webhooks: WebhookPlanning | None = None,
+    google_writes: WriteQueue | None = None,
 ) -> JsonObject:
     """Run the reactions to the message's domain event, then mark it processed; answers what was done."""
     message = await outbox.unprocessed_message(outbox_id)
     if message is None:
         return {"outbox_id": outbox_id, "status": "already_processed"}
     event = message.event
-    ports = ReactionPorts(unit_of_work=unit_of_work, publisher=publisher, all_day_reminder_time=all_day_reminder_time)
+    ports = ReactionPorts(
+        unit_of_work=unit_of_work,
+        publisher=publisher,
+        all_day_reminder_time=all_day_reminder_time,
+        webhooks=webhooks,
+        mail=mail,
+        google_writes=google_writes,
+    )
     done = {"notified": 0, "reminders_changed": 0}
     for reaction in REACTIONS.get(type(event), ()):
         done |= await reaction(event, ports)

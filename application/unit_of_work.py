@@ -17,7 +17,8 @@ from domain.availability.ports import AvailabilityRepository
 from domain.domain_events import Aggregate, DomainEvent
 from domain.google_sync.ports import GoogleRepository
 from domain.jobs.ports import JobRepository
-from domain.notifications.ports import NotificationRepository, ReminderRepository
+from domain.notifications.email import OutgoingEmailRepository
+from domain.notifications.ports import NotificationPreferenceRepository, NotificationRepository, ReminderRepository
 from domain.scheduling.calendar_feed import CalendarFeedRepository
 from domain.scheduling.ports import CalendarRepository, EventRepository, RoomRepository
 
@@ -48,6 +49,16 @@ class UnitOfWork(Protocol):
     @property
     def notifications(self) -> NotificationRepository:
         """Notifications of every user, numbered per user in commit order."""
+        ...
+
+    @property
+    def notification_preferences(self) -> NotificationPreferenceRepository:
+        """How each person wants each kind of news: in the app, by email, both or neither."""
+        ...
+
+    @property
+    def emails(self) -> OutgoingEmailRepository:
+        """Emails queued for sending, one per dedupe key."""
         ...
 
     @property

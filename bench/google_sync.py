@@ -82,6 +82,8 @@ async def run(database_url: str, redis_url: str, events: int, rounds: int) -> li
                 "clock": services.clock,
                 "forget_reads": services.forget_reads,
                 "tell_owner": services.tell_owner,
+                "locks": google.locks,
+                "pushed": google.pushed,
                 "retry_base_seconds": google.retry_base_seconds,
             }
             state_url = await begin_connection(

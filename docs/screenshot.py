@@ -1,9 +1,10 @@
-"""Render the web client's week view with sample data to docs/week-view.png, in headless Chromium.
+"""Render the web client with sample data to docs/week-view.png and docs/find-a-time.png, in headless Chromium.
 
     uv run python docs/screenshot.py
 
 Starts `planner up` on a free port with a throwaway data dir (embedded PostgreSQL and Redis), signs
-a few people up and books a week of meetings through the public API, then photographs Ada's week.
+a few people up and books a week of meetings through the public API, then photographs Ada's week,
+and the event form's "Find a time" grid for a meeting with her colleagues and a room.
 Needs Debian's `chromium` (or CHROMIUM=/path/to/chrome).
 """
 
@@ -26,10 +27,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "docs" / "week-view.png"
+FIND_A_TIME = ROOT / "docs" / "find-a-time.png"
 PASSWORD = "correct horse battery staple"  # noqa: S105 - sample accounts on a throwaway server
 ZONE = "Europe/Berlin"
 
@@ -47,9 +49,9 @@ class Api:
         with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 - our own loopback server
             return json.loads(answer.read() or b"null")
 
-    def person(self, name: str) -> Api:
+    def person(self, name: str, zone: str = ZONE) -> Api:
         email = f"{name.lower()}@example.com"
-        self.call("POST", "/api/auth/register", {"email": email, "password": PASSWORD, "name": name, "timezone": ZONE})
+        self.call("POST", "/api/auth/register", {"email": email, "password": PASSWORD, "name": name, "timezone": zone})
         token = self.call("POST", "/api/auth/login", {"email": email, "password": PASSWORD})["access_token"]
         return Api(self.base, token)
 
@@ -83,7 +85,8 @@ def seed(base: str, monday: date) -> None:
     """A believable week for Ada: a team calendar, rooms, a daily stand-up and a weekly 1:1 (series),
     overlapping meetings, an all-day offsite, and fresh invitations."""
     ada = Api(base).person("Ada")  # the first account administers planner: she adds the rooms
-    bob, chen, dana = (Api(base).person(name) for name in ("Bob", "Chen", "Dana"))
+    bob, chen = (Api(base).person(name) for name in ("Bob", "Chen"))
+    dana = Api(base).person("Dana", "America/New_York")  # her working day overlaps Berlin's afternoon
     rooms = {
         name: ada.call("POST", "/api/rooms", {"name": name, "capacity": seats, "location": floor})["id"]
         for name, seats, floor in (("Everest", 8, "3rd floor"), ("Fuji", 12, "2nd floor"), ("Kilimanjaro", 4, "1st"))
@@ -121,6 +124,11 @@ def seed(base: str, monday: date) -> None:
     friday, saturday = (monday + timedelta(days=4)).isoformat(), (monday + timedelta(days=5)).isoformat()
     offsite = {"title": "Team offsite", "all_day": True, "start_date": friday, "end_date": saturday}
     ada.call("POST", "/api/events", offsite | {"calendar_id": team})
+    # For "Find a time": Chen starts late, Bob is away on Wednesday afternoon.
+    late = {day: [["10:00", "18:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}
+    chen.call("PUT", "/api/me/working-hours", {"timezone": ZONE, "days": late})
+    wednesday = monday + timedelta(days=2)
+    bob.call("POST", "/api/me/out-of-office", {"starts_at": at(wednesday, 15), "ends_at": at(wednesday, 19)})
 
 
 def photograph(base: str, monday: date) -> None:
@@ -141,7 +149,25 @@ def photograph(base: str, monday: date) -> None:
         page.wait_for_selector("body[data-stream='open']", timeout=15_000)
         page.wait_for_function("document.getElementById('unread-count').textContent.trim() === '3'", timeout=15_000)
         page.screenshot(path=str(OUTPUT))
+        find_a_time(page, monday + timedelta(days=2))
         browser.close()
+
+
+def find_a_time(page: Page, day: date) -> None:
+    """Ada plans a meeting with Bob, Chen and Dana in Fuji on Wednesday: the scheduling grid and its suggestions."""
+    page.goto(f"/events/new?date={day.isoformat()}&hour=14")
+    page.get_by_label("Title").fill("Quarterly planning")
+    for number, email in enumerate(("bob@example.com", "chen@example.com", "dana@example.com")):
+        if number:
+            page.get_by_role("button", name="Add another person").click()
+        page.get_by_label("Participant email").nth(number).fill(email)
+    page.get_by_label("People in the room").fill("4")
+    page.get_by_label("People in the room").dispatch_event("change")
+    page.wait_for_selector("#room_id option:text-matches('Fuji')", state="attached")
+    page.locator("#room_id").select_option(label="Fuji (12 seats, 2nd floor)")
+    page.get_by_role("button", name="Find a time").click()
+    page.wait_for_selector("#find-a-time .suggestions")
+    page.locator("#find-a-time").screenshot(path=str(FIND_A_TIME))
 
 
 def main() -> None:
@@ -161,6 +187,8 @@ def main() -> None:
         wait_healthy(base, process)
         today = datetime.now().date()  # noqa: DTZ005 - the local week of whoever takes the picture
         monday = today - timedelta(days=today.weekday())
+        if today.weekday() > 1:  # "Find a time" plans a Wednesday still ahead: from Wednesday on, next week's
+            monday += timedelta(days=7)
         seed(base, monday)
         photograph(base, monday)
     finally:
@@ -170,7 +198,7 @@ def main() -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
         shutil.rmtree(data_dir, ignore_errors=True)
-    print(f"wrote {OUTPUT.relative_to(ROOT)}")  # noqa: T201
+    print(f"wrote {OUTPUT.relative_to(ROOT)} and {FIND_A_TIME.relative_to(ROOT)}")  # noqa: T201
 
 
 if __name__ == "__main__":

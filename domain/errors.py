@@ -61,12 +61,15 @@ class InvalidCredentials(DomainError):
 
 
 class StaleVersion(DomainError):
-    """The client edited an older version of the resource than the one stored."""
+    """The client edited an older version of the resource than the one stored.
+
+    A version is a number (an event's) or a revision text (one occurrence of a series').
+    """
 
     code = "stale_version"
     title = "Precondition failed"
 
-    def __init__(self, expected: int, actual: int) -> None:
+    def __init__(self, expected: int | str, actual: int | str) -> None:
         super().__init__(f"the resource is at version {actual}, not {expected}")
         self.expected = expected
         self.actual = actual

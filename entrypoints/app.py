@@ -14,6 +14,7 @@ from litestar.openapi.plugins import JsonRenderPlugin
 
 from entrypoints.bootstrap import Container, bootstrap
 from entrypoints.http.controllers.admin import AdminController
+from entrypoints.http.controllers.api_tokens import ApiTokenController
 from entrypoints.http.controllers.auth import AuthController, MeController
 from entrypoints.http.controllers.availability import (
     FreeBusyController,
@@ -24,10 +25,13 @@ from entrypoints.http.controllers.calendar_files import CalendarFeedController, 
 from entrypoints.http.controllers.calendars import CalendarController
 from entrypoints.http.controllers.events import EventController
 from entrypoints.http.controllers.google import GoogleController, WebhookController
+from entrypoints.http.controllers.google_write_back import GoogleWriteBackController
 from entrypoints.http.controllers.invitations import InvitationController
 from entrypoints.http.controllers.jobs import JobController
+from entrypoints.http.controllers.notification_preferences import NotificationPreferenceController
 from entrypoints.http.controllers.notifications import NotificationController
 from entrypoints.http.controllers.rooms import RoomController
+from entrypoints.http.controllers.webhook_subscriptions import WebhookSubscriptionController
 from entrypoints.http.csrf import CookieSessionCsrf, RequireJsonBodies
 from entrypoints.http.dependencies import app_state, dependencies
 from entrypoints.http.errors import exception_handlers, problem_details_plugin
@@ -35,6 +39,7 @@ from entrypoints.http.headers import security_headers
 from entrypoints.http.health import HealthController
 from entrypoints.http.monitor import monitor_router
 from entrypoints.http.rate_limits import rate_limit_middleware
+from entrypoints.http.scopes import api_token_scopes
 from entrypoints.http.sessions import renew_session_cookie
 from entrypoints.http.sse import CONNECTIONS_TTL_S, ConnectionRegistry
 from entrypoints.logs import RequestIdMiddleware, configure_logging, send_request_id
@@ -80,6 +85,7 @@ def create_app(
             HealthController,
             AuthController,
             MeController,
+            ApiTokenController,
             CalendarController,
             CalendarFileController,
             CalendarFeedController,
@@ -91,12 +97,16 @@ def create_app(
             AdminController,
             InvitationController,
             NotificationController,
+            NotificationPreferenceController,
             JobController,
             GoogleController,
+            GoogleWriteBackController,
             WebhookController,
+            WebhookSubscriptionController,
             monitor_router(saq_config(settings, built.connections.queue)),
         ],
         dependencies=dependencies(built),
+        guards=[api_token_scopes],
         on_app_init=[built.auth.on_app_init],
         plugins=[
             problem_details_plugin(),
@@ -125,6 +135,8 @@ def create_app(
             path="/schema",
             # The schema as JSON only: a reference page would load its scripts from a CDN into our origin.
             render_plugins=[JsonRenderPlugin()],
+            # A handler's docstring is its operation's description (with its API-token scope added).
+            use_handler_docstrings=True,
         ),
         logging_config=None,
         request_max_body_size=MAX_REQUEST_BODY_BYTES,

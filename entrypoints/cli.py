@@ -24,6 +24,7 @@ from entrypoints.settings import Settings, SettingsError
 if TYPE_CHECKING:
     from application.unit_of_work import UnitOfWork
     from domain.accounts.ports import InvitationStore, PasswordHasher, SessionStore
+    from entrypoints.bootstrap.servers import CatchAllSmtpServer
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
@@ -97,10 +98,16 @@ def main() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Where the embedded PostgreSQL and Redis keep their data.",
 )
-def up(host: str, port: int, data_dir: Path) -> None:
+@click.option(
+    "--mail",
+    is_flag=True,
+    help="Run a local catch-all SMTP server and send email to it (read it on /admin/mail); overrides SMTP_URL.",
+)
+def up(host: str, port: int, data_dir: Path, mail: bool) -> None:
     """Start everything: embedded servers (unless DATABASE_URL/REDIS_URL are set), migrations, web and worker."""
     from entrypoints.bootstrap.preflight import PreflightError, check_servers
     from entrypoints.bootstrap.servers import (
+        CatchAllSmtpServer,
         DataDirLock,
         EmbeddedPostgres,
         EmbeddedRedis,
@@ -120,11 +127,14 @@ def up(host: str, port: int, data_dir: Path) -> None:
     lock = DataDirLock(data_dir)
     postgres = EmbeddedPostgres(data_dir) if not settings.database.url else None
     redis = EmbeddedRedis(data_dir) if not settings.redis.url else None
+    catch_all = CatchAllSmtpServer(data_dir / "mail") if mail else None
     try:
         with signals_raise_stopped():
             if postgres or redis:
                 lock.acquire()
             sock = _bind_or_fail(host, port)
+            if catch_all is not None:
+                settings = _send_mail_to(catch_all, settings)
             database_url = postgres.start() if postgres else settings.database.url
             redis_url = redis.start() if redis else settings.redis.url
             settings = settings.with_servers(database_url or "", redis_url or "")
@@ -144,11 +154,20 @@ def up(host: str, port: int, data_dir: Path) -> None:
         log.info("up.interrupted")
     finally:
         ignore_signals()
+        if catch_all is not None:
+            catch_all.stop()
         if redis:
             redis.stop()
         if postgres:
             postgres.stop()
         lock.release()
+
+
+def _send_mail_to(catch_all: CatchAllSmtpServer, settings: Settings) -> Settings:
+    """Start the local catch-all SMTP server; answer the settings that send every email to it."""
+    catch_all.start()
+    click.echo(f"email goes to a local catch-all SMTP server ({catch_all.url}); read it on /admin/mail")
+    return settings.with_mail(smtp_url=catch_all.url, catch_all_dir=str(catch_all.maildir.resolve()))
 
 
 def _bind_or_fail(host: str, port: int) -> socket.socket:

@@ -93,10 +93,34 @@ class GoogleSettings:
     """Former GOOGLE_TOKEN_KEYs (GOOGLE_TOKEN_OLD_KEYS, comma-separated): still read, never written."""
     retry_base_ms: int = 500
     """First backoff delay of a rate-limited or failing Google call (GOOGLE_RETRY_BASE_MS)."""
+    poll_minutes: int = 15
+    """How often calendars Google will not push, and calendar lists, are read (GOOGLE_POLL_MINUTES)."""
+    safety_sync_hours: int = 6
+    """Every mirrored calendar is synced at least this often, pushes or not (GOOGLE_SAFETY_SYNC_HOURS)."""
 
     @property
     def configured(self) -> bool:
         return bool(self.client_id and self.client_secret)
+
+
+DEFAULT_MAIL_FROM = "planner@localhost"
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """Email: off without SMTP_URL."""
+
+    smtp_url: str | None = None
+    """Where email is handed over (SMTP_URL: smtp://user:pass@host:587?starttls=true, or smtps://...)."""
+    mail_from: str = DEFAULT_MAIL_FROM
+    """The From address of every email (MAIL_FROM), e.g. `planner <calendar@example.com>`."""
+    catch_all_dir: str | None = None
+    """The Maildir of the local catch-all SMTP server `planner up --mail` runs (MAIL_CATCH_ALL_DIR); the admin's
+    mail page reads it."""
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.smtp_url)
 
 
 @dataclass(frozen=True)
@@ -121,6 +145,9 @@ class Settings:
     """How far ahead a series' occurrences are stored and hold their room (OCCURRENCE_HORIZON_DAYS)."""
     all_day_reminder_time: time = ALL_DAY_REMINDER_TIME
     """The time of day, in each person's zone, an all-day event's reminders count from (ALL_DAY_REMINDER_TIME)."""
+    mail: MailSettings = field(default_factory=MailSettings)
+    webhook_allow_private: bool = False
+    """Whether webhooks may go to loopback, private and link-local addresses (WEBHOOK_ALLOW_PRIVATE)."""
 
     @property
     def is_production(self) -> bool:
@@ -180,6 +207,8 @@ class Settings:
             session_check_ttl_seconds=_session_check_ttl(get("SESSION_CHECK_TTL_SECONDS")),
             occurrence_horizon_days=_positive_int(get("OCCURRENCE_HORIZON_DAYS"), "OCCURRENCE_HORIZON_DAYS", 730),
             all_day_reminder_time=_time_of_day(get("ALL_DAY_REMINDER_TIME"), "ALL_DAY_REMINDER_TIME"),
+            mail=_mail(get),
+            webhook_allow_private=_flag(get("WEBHOOK_ALLOW_PRIVATE"), "WEBHOOK_ALLOW_PRIVATE"),
         )
 
     def with_servers(self, database_url: str, redis_url: str) -> Settings:
@@ -189,6 +218,10 @@ class Settings:
             database=replace(self.database, url=database_url),
             redis=replace(self.redis, url=redis_url),
         )
+
+    def with_mail(self, *, smtp_url: str, catch_all_dir: str | None = None) -> Settings:
+        """These settings sending email to `smtp_url` (the local catch-all of `planner up --mail`)."""
+        return replace(self, mail=replace(self.mail, smtp_url=smtp_url, catch_all_dir=catch_all_dir))
 
     def export(self) -> dict[str, str]:
         """The environment variables that reproduce these settings in a child process."""
@@ -213,6 +246,7 @@ class Settings:
             "SSE_STREAMS_PER_PERSON": str(self.rate_limits.sse_streams_per_person),
             "OCCURRENCE_HORIZON_DAYS": str(self.occurrence_horizon_days),
             "ALL_DAY_REMINDER_TIME": f"{self.all_day_reminder_time:%H:%M}",
+            "WEBHOOK_ALLOW_PRIVATE": "true" if self.webhook_allow_private else "false",
         }
         optional = {
             "DATABASE_URL": self.database.url,
@@ -227,7 +261,12 @@ class Settings:
             "GOOGLE_TOKEN_KEY": self.google.token_key,
             "GOOGLE_TOKEN_OLD_KEYS": ",".join(self.google.old_token_keys),
             "GOOGLE_RETRY_BASE_MS": str(self.google.retry_base_ms),
+            "GOOGLE_POLL_MINUTES": str(self.google.poll_minutes),
+            "GOOGLE_SAFETY_SYNC_HOURS": str(self.google.safety_sync_hours),
             "REDIS_RATE_LIMIT_URL": self.rate_limits.redis_url,
+            "SMTP_URL": self.mail.smtp_url,
+            "MAIL_FROM": self.mail.mail_from,
+            "MAIL_CATCH_ALL_DIR": self.mail.catch_all_dir,
         }
         exported.update({name: value for name, value in optional.items() if value})
         return exported
@@ -254,6 +293,8 @@ SETTING_NAMES = (
     "GOOGLE_TOKEN_KEY",
     "GOOGLE_TOKEN_OLD_KEYS",
     "GOOGLE_RETRY_BASE_MS",
+    "GOOGLE_POLL_MINUTES",
+    "GOOGLE_SAFETY_SYNC_HOURS",
     "REDIS_RATE_LIMIT_URL",
     "RATE_LIMIT_SIGN_IN_PER_IP",
     "RATE_LIMIT_SIGN_UP_PER_IP",
@@ -268,6 +309,10 @@ SETTING_NAMES = (
     "SSE_STREAMS_PER_PERSON",
     "OCCURRENCE_HORIZON_DAYS",
     "ALL_DAY_REMINDER_TIME",
+    "SMTP_URL",
+    "MAIL_FROM",
+    "MAIL_CATCH_ALL_DIR",
+    "WEBHOOK_ALLOW_PRIVATE",
 )
 
 
@@ -280,6 +325,18 @@ def _time_of_day(value: str | None, name: str) -> time:
     if well_formed and int(hours) < 24 and int(minutes) < 60:
         return time(int(hours), int(minutes))
     raise SettingsError(f"{name}={value!r} must be a time of day as HH:MM, e.g. 09:00")
+
+
+def _flag(value: str | None, name: str) -> bool:
+    """true/false (also 1/0, yes/no); False when unset."""
+    if value is None:
+        return False
+    text = value.strip().lower()
+    if text in ("true", "1", "yes"):
+        return True
+    if text in ("false", "0", "no"):
+        return False
+    raise SettingsError(f"{name}={value!r} must be true or false")
 
 
 def _rate_limits(get: Callable[[str], str | None]) -> RateLimitSettings:
@@ -397,7 +454,21 @@ def _google(get: Callable[[str], str | None], *, production: bool = False) -> Go
         token_key=token_key,
         old_token_keys=old_keys,
         retry_base_ms=_positive_int(get("GOOGLE_RETRY_BASE_MS"), "GOOGLE_RETRY_BASE_MS", 500, allow_zero=True),
+        poll_minutes=_positive_int(get("GOOGLE_POLL_MINUTES"), "GOOGLE_POLL_MINUTES", 15),
+        safety_sync_hours=_positive_int(get("GOOGLE_SAFETY_SYNC_HOURS"), "GOOGLE_SAFETY_SYNC_HOURS", 6),
     )
+
+
+def _mail(get: Callable[[str], str | None]) -> MailSettings:
+    smtp_url = get("SMTP_URL")
+    if smtp_url:
+        parts = urlsplit(smtp_url)
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise SettingsError("SMTP_URL must look like smtp://user:pass@host:587?starttls=true (or smtps://...)")
+    mail_from = get("MAIL_FROM") or DEFAULT_MAIL_FROM
+    if "@" not in mail_from:
+        raise SettingsError(f"MAIL_FROM={mail_from!r} is not an email address")
+    return MailSettings(smtp_url=smtp_url, mail_from=mail_from, catch_all_dir=get("MAIL_CATCH_ALL_DIR"))
 
 
 def _parse_env(raw: str | None) -> AppEnv:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import google_auth_httplib2
 import httplib2
@@ -15,8 +16,22 @@ from google.oauth2.credentials import Credentials
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
-from domain.google_sync.errors import GoogleError, GoogleUnavailable, GrantRevoked, SyncTokenExpired
-from domain.google_sync.model import EventPage, GoogleTokens, NewChannel, RemoteCalendar, RemoteEvent
+from adapters.google.event_resource import remote_event
+from domain.google_sync.errors import (
+    CalendarGone,
+    GoogleError,
+    GoogleUnavailable,
+    GrantRevoked,
+    PushNotSupported,
+    SyncTokenExpired,
+)
+from domain.google_sync.model import (
+    PUSH_NOT_SUPPORTED,
+    EventPage,
+    GoogleTokens,
+    NewChannel,
+    RemoteCalendar,
+)
 
 T = TypeVar("T")
 
@@ -29,7 +44,8 @@ SCOPES = (
 PAGE_SIZE = 2500
 """Google's largest page of events.list."""
 HTTP_TIMEOUT_S = 30
-_RATE_LIMIT_REASONS = {"rateLimitExceeded", "userRateLimitExceeded", "quotaExceeded"}
+_RATE_LIMIT_REASONS = {"ratelimitexceeded", "userratelimitexceeded", "quotaexceeded", "rate_limit_exceeded"}
+"""Lower-cased: `errors[].reason` is camelCase, `details[].reason` (ErrorInfo) is UPPER_SNAKE."""
 
 
 class GoogleCalendarApis:
@@ -138,6 +154,10 @@ class GoogleCalendarApi:
 
         await self._run(stop)
 
+    async def execute(self, call: Callable[[Any], T]) -> T:
+        """Run `call` with the client in a worker thread, Google's errors translated into planner's."""
+        return await self._run(call)
+
     async def _run(self, call: Callable[[Any], T]) -> T:
         return await asyncio.to_thread(self._call, call)
 
@@ -165,55 +185,48 @@ class GoogleCalendarApi:
 
 def _translated(error: HttpError) -> GoogleError:
     status = int(error.resp.status)
-    reasons = {str(detail.get("reason")) for detail in (error.error_details or []) if isinstance(detail, dict)}
+    reasons = {reason.lower() for reason in _reasons(error)}
     if status == 410:
         return SyncTokenExpired("the sync token expired (410 Gone)")
     if status == 429 or status >= 500 or (status == 403 and reasons & _RATE_LIMIT_REASONS):
-        return GoogleUnavailable(f"Google answered {status}")
+        return GoogleUnavailable(f"Google answered {status}", retry_after_s=_retry_after(error))
     if status == 401:
         return GrantRevoked("Google refused the access token (401)")
+    if PUSH_NOT_SUPPORTED.lower() in reasons:
+        return PushNotSupported(f"Google does not push this calendar's changes ({PUSH_NOT_SUPPORTED})")
+    if status == 404:
+        return CalendarGone("Google answered 404: it no longer exists or is no longer shared")
     return GoogleError(f"Google answered {status}")
 
 
-def remote_event(item: dict[str, Any], calendar_zone: str) -> RemoteEvent:
-    """An events.list item in planner's terms; all-day events span whole days in their calendar's zone."""
-    if item.get("status") == "cancelled":
-        return RemoteEvent(id=item["id"], cancelled=True)
-    start, end = item.get("start") or {}, item.get("end") or {}
-    zone_name = start.get("timeZone") or calendar_zone
-    zone = _zone(zone_name)
-    all_day = "date" in start
-    if all_day:
-        starts_at = datetime.combine(date.fromisoformat(start["date"]), time(), zone).astimezone(UTC)
-        end_day = end.get("date") or start["date"]
-        ends_at = datetime.combine(date.fromisoformat(end_day), time(), zone).astimezone(UTC)
-    elif "dateTime" in start:
-        starts_at = _instant(start["dateTime"], zone)
-        ends_at = _instant(end.get("dateTime") or start["dateTime"], zone)
-    else:
-        return RemoteEvent(id=item["id"], cancelled=True)
-    return RemoteEvent(
-        id=item["id"],
-        cancelled=False,
-        title=item.get("summary") or "",
-        description=item.get("description") or "",
-        location=item.get("location") or "",
-        starts_at=starts_at,
-        ends_at=ends_at,
-        all_day=all_day,
-        timezone=zone_name if zone.key == zone_name else "UTC",
-    )
-
-
-def _zone(name: str) -> ZoneInfo:
+def _reasons(error: HttpError) -> set[str]:
+    """Every reason Google gave: `errors[].reason` and `details[].reason` (googleapiclient keeps only one list)."""
     try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+        body = json.loads(error.content or b"{}")
+    except ValueError:
+        return set()
+    problem = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(problem, dict):
+        return set()
+    found = set()
+    for key in ("errors", "details"):
+        for detail in problem.get(key) or []:
+            if isinstance(detail, dict) and isinstance(detail.get("reason"), str):
+                found.add(detail["reason"])
+    return found
 
 
-def _instant(value: str, zone: ZoneInfo) -> datetime:
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone)
-    return moment.astimezone(UTC)
+def _retry_after(error: HttpError) -> float | None:
+    """Google's Retry-After, in seconds or as an HTTP date; None when absent or unreadable."""
+    value = error.resp.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())

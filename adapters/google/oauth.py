@@ -11,7 +11,7 @@ import structlog
 from adapters.google.calendar_api import SCOPES
 from domain.errors import InvalidInput
 from domain.google_sync.errors import GoogleUnavailable
-from domain.google_sync.model import GoogleTokens
+from domain.google_sync.model import WRITE_SCOPE, GoogleTokens
 
 log = structlog.get_logger(__name__)
 REVOKE_TIMEOUT_S = 10
@@ -25,12 +25,13 @@ class GoogleOAuthClient:
         self._auth_uri, self._token_uri, self._redirect_uri = auth_uri, token_uri, redirect_uri
         self._revoke_uri = revoke_uri
 
-    def authorization_url(self, state: str, *, code_challenge: str) -> str:
+    def authorization_url(self, state: str, *, code_challenge: str, write_access: bool = False) -> str:
         query = {
             "response_type": "code",
             "client_id": self._client_id,
             "redirect_uri": self._redirect_uri,
-            "scope": " ".join(SCOPES),
+            # Writing is asked for only by those who turn write-back on (incremental consent keeps the rest).
+            "scope": " ".join((*SCOPES, WRITE_SCOPE) if write_access else SCOPES),
             "state": state,
             "code_challenge": code_challenge,
             "code_challenge_method": "S256",
@@ -64,6 +65,7 @@ class GoogleOAuthClient:
             access_token=body["access_token"],
             refresh_token=body.get("refresh_token"),
             expires_at=None if expires_in is None else datetime.now(UTC) + timedelta(seconds=int(expires_in)),
+            granted_scopes=tuple(str(body.get("scope") or "").split()),
         )
 
     async def revoke(self, token: str) -> None:

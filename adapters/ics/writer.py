@@ -9,12 +9,13 @@ its version.
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vRecur
+from icalendar import Calendar, Event, Timezone, vCalAddress, vRecur
 
-from domain.scheduling.calendar_file import CalendarFileEvent, CalendarFileOverride, EventTimes
+from domain.scheduling.calendar_file import CalendarFileEvent, CalendarFileOverride, CalendarFilePerson, EventTimes
 from domain.scheduling.recurrence import Recurrence, RecurrenceDate
 from domain.scheduling.transparency import Transparency
 
@@ -24,20 +25,40 @@ PRODUCT_ID = "-//planner//planner calendar//EN"
 class IcalendarWriter:
     """The CalendarFileWriter on `icalendar`."""
 
-    def write(self, events: list[CalendarFileEvent], *, name: str | None = None) -> bytes:
+    def write(self, events: list[CalendarFileEvent], *, name: str | None = None, method: str | None = None) -> bytes:
         calendar = Calendar()
         calendar.add("prodid", PRODUCT_ID)
         calendar.add("version", "2.0")
         calendar.add("calscale", "GREGORIAN")
+        if method:
+            calendar.add("method", method)
         if name:
             calendar.add("x-wr-calname", name)
         for event in events:
             calendar.add_component(_series(event))
             for override in event.overrides:
                 calendar.add_component(_override(event, override))
-        calendar.add_missing_timezones()
+        _add_timezones(calendar)
         written: bytes = calendar.to_ical()
         return written
+
+
+def _add_timezones(calendar: Calendar) -> None:
+    """The VTIMEZONE of every zone the calendar names, first (what add_missing_timezones does, from a cache)."""
+    for position, tzid in enumerate(sorted(calendar.get_missing_tzids())):
+        zone = _vtimezone(tzid)
+        if zone is not None:
+            calendar.subcomponents.insert(position, zone)
+
+
+@functools.lru_cache(maxsize=128)
+def _vtimezone(tzid: str) -> Timezone | None:
+    # Building a VTIMEZONE walks the zone's transitions: half the cost of writing an invitation. The
+    # component is only ever read after it is built, so one per zone serves every file of the process.
+    try:
+        return Timezone.from_tzid(tzid)
+    except ValueError:
+        return None  # a zone icalendar does not know is left without VTIMEZONE, as add_missing_timezones does
 
 
 def _series(event: CalendarFileEvent) -> Event:
@@ -51,6 +72,7 @@ def _series(event: CalendarFileEvent) -> Event:
         component.add("transp", "TRANSPARENT" if event.transparency is Transparency.FREE else "OPAQUE")
     if event.recurrence is not None:
         _add_recurrence(component, event)
+    _add_people(component, event)
     return component
 
 
@@ -82,6 +104,23 @@ def _texts(uid: str, title: str, description: str, location: str, *, sequence: i
     if location:
         component.add("location", location)
     return component
+
+
+def _add_people(component: Event, event: CalendarFileEvent) -> None:
+    if event.organizer is not None:
+        component.add("organizer", _address(event.organizer))
+    for attendee in event.attendees:
+        component.add("attendee", _address(attendee, answer=attendee.answer or "NEEDS-ACTION"))
+
+
+def _address(person: CalendarFilePerson, *, answer: str | None = None) -> vCalAddress:
+    address = vCalAddress(f"mailto:{person.email}")
+    address.params["CN"] = person.name
+    if answer is not None:
+        address.params["ROLE"] = "REQ-PARTICIPANT"
+        address.params["PARTSTAT"] = answer
+        address.params["RSVP"] = "TRUE" if answer == "NEEDS-ACTION" else "FALSE"
+    return address
 
 
 def _add_times(component: Event, times: EventTimes, timezone: str) -> None:

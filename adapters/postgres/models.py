@@ -30,6 +30,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB, ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.accounts import user
+from domain.accounts.api_token import MAX_NAME_LENGTH as MAX_TOKEN_NAME_LENGTH
 from domain.accounts.email import MAX_EMAIL_LENGTH
 from domain.notifications.notification import NotificationType
 from domain.scheduling import calendar, event, room
@@ -361,13 +362,22 @@ class GoogleAccountRow(DefaultBase):
     broken_reason: Mapped[str | None] = mapped_column(Text)
     connected_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    write_back_calendar_id: Mapped[str | None] = mapped_column(Text)
+    """The Google calendar the person's own planner events are written to; None: write-back is off."""
+    can_write: Mapped[bool] = mapped_column(server_default=text("false"))
+    """Whether the grant includes writing events (asked for only when the person turns write-back on)."""
+    calendars_checked_at: Mapped[datetime | None]
+    """When the person's calendar list was last read for calendars added or removed in Google."""
 
 
 class GoogleCalendarRow(DefaultBase):
     """A Google calendar of a person and the read-only planner calendar mirroring it."""
 
     __tablename__ = "google_calendars"
-    __table_args__ = (UniqueConstraint("user_id", "google_calendar_id"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "google_calendar_id"),
+        Index("ix_google_calendars_last_attempt_at", "last_attempt_at"),
+    )
 
     calendar_id: Mapped[UUID] = mapped_column(ForeignKey("calendars.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -376,6 +386,11 @@ class GoogleCalendarRow(DefaultBase):
     time_zone: Mapped[str] = mapped_column(String(MAX_TIMEZONE_LENGTH))
     sync_token: Mapped[str | None] = mapped_column(Text)
     last_synced_at: Mapped[datetime | None]
+    watch_refused: Mapped[str | None] = mapped_column(Text)
+    """Why Google will not push this calendar's changes (it is polled instead); None while it is watched."""
+    last_attempt_at: Mapped[datetime | None]
+    last_outcome: Mapped[str | None] = mapped_column(String(16))
+    last_error: Mapped[str | None] = mapped_column(Text)
 
 
 class GoogleChannelRow(DefaultBase):
@@ -407,6 +422,34 @@ class GoogleEventLinkRow(DefaultBase):
     event_id: Mapped[UUID] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
     calendar_id: Mapped[UUID] = mapped_column(ForeignKey("google_calendars.calendar_id", ondelete="CASCADE"))
     google_event_id: Mapped[str] = mapped_column(Text)
+    attendees: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
+    """The Google event's guests and their answers, for display (Google invites them, not planner)."""
+
+
+class GoogleWrittenEventRow(DefaultBase):
+    """A planner event written to its organizer's Google calendar, and the state of its last write."""
+
+    __tablename__ = "google_written_events"
+    __table_args__ = (
+        CheckConstraint("state IN ('pending', 'written', 'refused', 'deleted')", name="state"),
+        UniqueConstraint("user_id", "google_calendar_id", "google_event_id"),
+        Index(
+            "ix_google_written_events_pending", "updated_at", postgresql_where=text("state IN ('pending', 'refused')")
+        ),
+    )
+
+    event_id: Mapped[UUID] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    google_calendar_id: Mapped[str] = mapped_column(Text)
+    google_event_id: Mapped[str | None] = mapped_column(Text)
+    written_version: Mapped[int | None]
+    """The planner version last written; a change of the event with this version needs no write."""
+    google_updated: Mapped[datetime | None]
+    """Google's `updated` of the last write (or of the Google edit last taken in): its echo is not newer."""
+    state: Mapped[str] = mapped_column(String(16))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(server_default=text("0"))
+    updated_at: Mapped[datetime]
 
 
 class SessionRow(DefaultBase):
@@ -436,6 +479,23 @@ class InvitationRow(DefaultBase):
     used_at: Mapped[datetime | None]
 
 
+class ApiTokenRow(DefaultBase):
+    """A person's API token; only the SHA-256 of its secret is kept. Revoking deletes the row."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (UniqueConstraint("token_digest"), Index("ix_api_tokens_user_id", "user_id"))
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(MAX_TOKEN_NAME_LENGTH))
+    scopes: Mapped[list[str]] = mapped_column(ARRAY(String(32)))
+    token_digest: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+    last_used_from: Mapped[str | None] = mapped_column(String(45))
+
+
 class CalendarFeedRow(DefaultBase):
     """A calendar's subscription feed; only the SHA-256 of its secret token is kept."""
 
@@ -446,3 +506,104 @@ class CalendarFeedRow(DefaultBase):
     token_digest: Mapped[str] = mapped_column(String(64))
     created_by: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     created_at: Mapped[datetime]
+
+
+class NotificationPreferenceRow(DefaultBase):
+    """The channels (in_app, email) one person chose for one kind of news; kinds never chosen have no row."""
+
+    __tablename__ = "notification_preferences"
+    __table_args__ = (CheckConstraint(f"kind IN ({NOTIFICATION_TYPES})", name="kind"),)
+
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    channels: Mapped[list[str]] = mapped_column(ARRAY(String(16)))
+
+
+class OutgoingEmailRow(DefaultBase):
+    """An email queued for sending, once per dedupe key; sent (or dropped as stale) by a worker."""
+
+    __tablename__ = "outgoing_emails"
+    __table_args__ = (
+        UniqueConstraint("dedupe_key"),
+        CheckConstraint(f"kind IN ({NOTIFICATION_TYPES})", name="kind"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    address: Mapped[str] = mapped_column(String(MAX_EMAIL_LENGTH))
+    recipient_name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(32))
+    # No foreign key: like a notification, the email outlives the event it is about.
+    event_id: Mapped[UUID | None]
+    subject: Mapped[str] = mapped_column(Text)
+    message: Mapped[str] = mapped_column(Text)
+    dedupe_key: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    dropped_at: Mapped[datetime | None]
+
+
+WEBHOOK_SCOPES = "'my_events', 'calendar', 'everything'"
+WEBHOOK_DELIVERY_STATUSES = "'pending', 'delivered', 'failed'"
+
+
+class WebhookSubscriptionRow(DefaultBase):
+    """A receiver's URL, the event types it wants and its scope; `secret` signs its deliveries."""
+
+    __tablename__ = "webhook_subscriptions"
+    __table_args__ = (
+        CheckConstraint(f"scope IN ({WEBHOOK_SCOPES})", name="scope"),
+        CheckConstraint("(scope = 'calendar') = (calendar_id IS NOT NULL)", name="calendar_scope"),
+        Index("ix_webhook_subscriptions_owner_id", "owner_id"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    owner_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    url: Mapped[str] = mapped_column(Text)
+    event_types: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    scope: Mapped[str] = mapped_column(String(16))
+    calendar_id: Mapped[UUID | None] = mapped_column(ForeignKey("calendars.id", ondelete="CASCADE"))
+    secret: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    failing_since: Mapped[datetime | None]
+    disabled_at: Mapped[datetime | None]
+
+
+class WebhookDeliveryRow(DefaultBase):
+    """One message to one subscription (once per fact: `source_key`), tried until delivered or given up."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "source_key"),
+        CheckConstraint(f"status IN ({WEBHOOK_DELIVERY_STATUSES})", name="status"),
+        Index("ix_webhook_deliveries_due", "next_attempt_at", postgresql_where=text("status = 'pending'")),
+        Index("ix_webhook_deliveries_subscription_id_created_at", "subscription_id", "created_at"),
+        Index("ix_webhook_deliveries_created_at", "created_at"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    subscription_id: Mapped[UUID] = mapped_column(ForeignKey("webhook_subscriptions.id", ondelete="CASCADE"))
+    source_key: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(Text)
+    event_type: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(SmallInteger)
+    next_attempt_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class WebhookAttemptRow(DefaultBase):
+    """One line of the delivery log: what one attempt got back."""
+
+    __tablename__ = "webhook_attempts"
+    __table_args__ = (Index("ix_webhook_attempts_delivery_id", "delivery_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
+    delivery_id: Mapped[UUID] = mapped_column(ForeignKey("webhook_deliveries.id", ondelete="CASCADE"))
+    attempt: Mapped[int] = mapped_column(SmallInteger)
+    attempted_at: Mapped[datetime]
+    status_code: Mapped[int | None] = mapped_column(SmallInteger)
+    latency_ms: Mapped[int] = mapped_column(Integer)
+    excerpt: Mapped[str] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)

@@ -22,8 +22,10 @@ from adapters.postgres.repositories import (
 )
 from adapters.postgres.repositories.availability import SqlAvailabilityRepository
 from adapters.postgres.repositories.calendar_feeds import SqlCalendarFeedRepository
+from adapters.postgres.repositories.emails import SqlOutgoingEmailRepository
 from adapters.postgres.repositories.google import SqlGoogleRepository
 from adapters.postgres.repositories.jobs import SqlJobRepository
+from adapters.postgres.repositories.notification_preferences import SqlNotificationPreferenceRepository
 from application.unit_of_work import SeenAggregates
 from domain.domain_events import DomainEvent
 from domain.errors import DomainError
@@ -118,6 +120,8 @@ class PostgresUnitOfWork:
     events = _Repository(lambda t: SqlEventRepository(t.session, t.seen, horizon=t.horizon))
     notifications = _Repository(lambda t: SqlNotificationRepository(t.session))
     reminders = _Repository(lambda t: SqlReminderRepository(t.session))
+    notification_preferences = _Repository(lambda t: SqlNotificationPreferenceRepository(t.session))
+    emails = _Repository(lambda t: SqlOutgoingEmailRepository(t.session, t.seen))
     jobs = _Repository(lambda t: SqlJobRepository(t.session))
     feeds = _Repository(lambda t: SqlCalendarFeedRepository(t.session))
     google = _Repository(lambda t: SqlGoogleRepository(t.session, t.token_cipher(), t.seen))

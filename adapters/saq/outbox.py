@@ -24,11 +24,19 @@ OUTBOX_TASKS = {
     "event_updated": "notify_event_updated",
     "event_cancelled": "notify_event_cancelled",
     "participant_responded": "notify_participant_response",
+    "email_queued": "send_email",
 }
 """The task that acts on an outbox message, by its domain event's name; DISPATCH_TASK for the others."""
 
 RETRIED: dict[str, Any] = {"timeout": 10, "retries": 5, "retry_delay": 1.0, "retry_backoff": 60.0}
 """Up to 5 attempts, 1 s, 2 s, 4 s, ... apart (at most a minute); a job stuck over 10 s is retried."""
+
+OPTIONS_BY_TASK: dict[str, dict[str, Any]] = {
+    # An SMTP conversation may take its 8 s (adapters/mail/smtp.py) on a busy machine: a job cancelled at
+    # its timeout after the server took the message would send a second copy, so sending gets more room.
+    "send_email": {**RETRIED, "timeout": 30},
+}
+"""Tasks whose jobs need other options than RETRIED."""
 
 LOST_JOBS_ARE_RETRIED_AFTER = timedelta(minutes=5)
 """A message handed over this long ago and still unprocessed is handed over again (its job is lost or failed)."""
@@ -84,7 +92,12 @@ class OutboxHandOver:
     async def _enqueue(self, entries: list[OutboxEntry]) -> None:
         await asyncio.gather(
             *(
-                self._queue.enqueue(task_for(entry.name), key=outbox_job_key(entry.id), outbox_id=entry.id, **RETRIED)
+                self._queue.enqueue(
+                    task_for(entry.name),
+                    key=outbox_job_key(entry.id),
+                    outbox_id=entry.id,
+                    **OPTIONS_BY_TASK.get(task_for(entry.name), RETRIED),
+                )
                 for entry in entries
             )
         )

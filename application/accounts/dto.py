@@ -1,8 +1,10 @@
 """Commands of the accounts use cases: signing up and in and out, inviting, making and unmaking administrators."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from uuid import UUID
 
+from domain.accounts.api_token import TokenScope
 from domain.accounts.user import DEFAULT_TIMEZONE
 
 
@@ -62,3 +64,29 @@ class SignOutEverywhere:
     """End every session of the person."""
 
     user_id: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateApiToken:
+    """Make a personal API token with these scopes (the admin scope for administrators only)."""
+
+    actor_id: UUID
+    name: str
+    scopes: frozenset[TokenScope]
+    expires_at: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RevokeApiToken:
+    """Forget one of my API tokens: it stops working at once."""
+
+    actor_id: UUID
+    token_id: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class UseApiToken:
+    """An API call presenting `secret`, from `address`."""
+
+    secret: str = field(repr=False)
+    address: str | None = None

@@ -16,6 +16,8 @@ class BeginConnection:
     """Start connecting the actor's Google Calendar: where to send them to grant access."""
 
     actor_id: UUID
+    write_access: bool = False
+    """Ask Google for writing events too (to write the actor's own events back)."""
 
 
 async def begin_connection(
@@ -23,4 +25,6 @@ async def begin_connection(
 ) -> str:
     """Google's consent URL; its state is the actor's alone, and works once."""
     started = await begin_authorization(command.actor_id, secret=secret, now=clock.now(), pending=pending)
-    return oauth.authorization_url(started.state, code_challenge=started.code_challenge)
+    return oauth.authorization_url(
+        started.state, code_challenge=started.code_challenge, write_access=command.write_access
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
+from contextlib import AbstractAsyncContextManager
 from typing import Protocol
 from uuid import UUID
 
@@ -24,6 +25,10 @@ class SyncQueue(Protocol):
         """Open push channels on every mirrored calendar of the person that has none."""
         ...
 
+    async def refresh_calendars(self, user_id: UUID) -> str:
+        """Read the person's calendar list for calendars added or removed in Google."""
+        ...
+
 
 TellOwner = Callable[[NotificationDraft], Awaitable[None]]
 """Stores and publishes a notification (the notifications feature's create_notification)."""
@@ -33,10 +38,22 @@ ForgetReads = Callable[[Iterable[UUID]], Awaitable[None]]
 
 
 class PushFlags(Protocol):
-    """Whether Google pushed a change of a calendar since its flag was last taken."""
+    """Whether a sync of a calendar was asked for (Google pushed, a cron or a job wants it) since it was taken."""
+
+    async def mark(self, user_id: UUID, google_calendar_id: str) -> None: ...
 
     async def take(self, user_id: UUID, google_calendar_id: str) -> bool:
         """Clear the calendar's flag; answers whether it was set."""
+        ...
+
+    async def is_set(self, user_id: UUID, google_calendar_id: str) -> bool: ...
+
+
+class SyncLocks(Protocol):
+    """One sync at a time per mirrored calendar, across every worker."""
+
+    def hold(self, calendar_id: UUID, *, wait_s: float = 0) -> AbstractAsyncContextManager[bool]:
+        """Inside: True while this one holds the calendar, False when another held it for longer than `wait_s`."""
         ...
 
 

@@ -1,4 +1,4 @@
-"""Replace push channels before they expire."""
+"""Keep one live push channel per watched calendar: forget dead channels, replace expired ones once, renew the rest."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from dataclasses import dataclass
 import structlog
 
 from application.google_sync.channels import connected_api, open_channel, stop_channel
+from application.google_sync.watch_calendars import watch_one
 from application.unit_of_work import UnitOfWork
 from domain.clock import Clock
-from domain.google_sync.errors import GoogleError, NotConnected
+from domain.google_sync.errors import CalendarGone, GoogleError, NotConnected
 from domain.google_sync.model import RENEW_WITHIN
 from domain.google_sync.ports import CalendarApis
 
@@ -18,29 +19,85 @@ log = structlog.get_logger(__name__)
 
 @dataclass(frozen=True, kw_only=True)
 class RenewChannels:
-    """Replace the push channels about to expire, at most `limit` of them."""
+    """Replace the live push channels about to expire, at most `limit` of them (soonest first)."""
 
     limit: int = 500
 
 
 async def renew_channels(
-    command: RenewChannels, *, uow: UnitOfWork, apis: CalendarApis, clock: Clock, webhook_address: str
+    command: RenewChannels,
+    *,
+    uow: UnitOfWork,
+    apis: CalendarApis,
+    clock: Clock,
+    webhook_address: str,
+    retry_base_seconds: float = 0.5,
 ) -> dict[str, int]:
-    """Cron: replace channels expiring within 24 hours, the new one first, then stop the old one."""
+    """Cron: forget dead channels, replace each expired one once, renew live ones expiring within 24 hours.
+
+    Dead channels (of people without a working grant, of calendars no longer mirrored, already expired)
+    are deleted in bulk first, so however many there are, the batch holds only live channels.
+    """
     now = clock.now()
     async with uow:
-        expiring = await uow.google.channels_expiring_before(now + RENEW_WITHIN, command.limit)
-    renewed = failed = 0
+        deleted = await uow.google.delete_orphan_channels()
+        expired = await uow.google.delete_expired_channels(now)
+        await uow.commit()
+    replaced = failed = 0
+    for user_id, google_calendar_id in sorted(set(expired)):
+        # Google already dropped it: open one new channel if nothing else watches the calendar; never again.
+        try:
+            api = await connected_api(user_id, uow=uow, apis=apis)
+            async with uow:
+                calendar = await uow.google.mirrored_calendar(user_id, google_calendar_id)
+                live = [c for c in await uow.google.channels(user_id) if c.google_calendar_id == google_calendar_id]
+            if calendar is None or calendar.polled or live:
+                continue
+            opened = await watch_one(
+                api,
+                calendar,
+                uow=uow,
+                clock=clock,
+                webhook_address=webhook_address,
+                retry_base_seconds=retry_base_seconds,
+            )
+        except (GoogleError, NotConnected):
+            log.warning("google.channel_replacement_failed", calendar=google_calendar_id, exc_info=True)
+            opened = None
+        replaced, failed = replaced + (opened is not None), failed + (opened is None)
+    async with uow:
+        expiring = await uow.google.channels_expiring_before(now + RENEW_WITHIN, command.limit, alive_at=now)
+    renewed = 0
     for old in expiring:
         try:
             api = await connected_api(old.user_id, uow=uow, apis=apis)
             async with uow:
                 calendar = await uow.google.mirrored_calendar(old.user_id, old.google_calendar_id)
-            if calendar is not None:
-                await open_channel(api, calendar, uow=uow, clock=clock, webhook_address=webhook_address)
-            await stop_channel(api, old, uow=uow)
+                later = [
+                    c
+                    for c in await uow.google.channels(old.user_id)
+                    if c.google_calendar_id == old.google_calendar_id and c.expires_at > now + RENEW_WITHIN
+                ]
+            if calendar is not None and not calendar.polled and not later:
+                await open_channel(
+                    api,
+                    calendar,
+                    uow=uow,
+                    clock=clock,
+                    webhook_address=webhook_address,
+                    retry_base_seconds=retry_base_seconds,
+                )
+            await stop_channel(api, old, uow=uow, retry_base_seconds=retry_base_seconds)
             renewed += 1
+        except CalendarGone:
+            # The calendar is gone at Google (or no longer shared): its channel is dead too.
+            log.info("google.channel_of_gone_calendar", channel_id=old.id)
+            async with uow:
+                await uow.google.delete_channel(old.id)
+                await uow.commit()
+            deleted += 1
         except (GoogleError, NotConnected):
+            # The old channel lives until it expires; the next run tries again, then replaces it once.
             log.warning("google.channel_renewal_failed", channel_id=old.id, exc_info=True)
             failed += 1
-    return {"renewed": renewed, "failed": failed}
+    return {"renewed": renewed, "replaced": replaced, "deleted": deleted + len(expired), "failed": failed}

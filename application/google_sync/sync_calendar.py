@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from application.google_sync.ports import ForgetReads, TellOwner
+from application.google_sync.ports import ForgetReads, PushFlags, SyncLocks, TellOwner
 from application.google_sync.run_sync_job import RunSyncJob, run_sync_job
 from application.unit_of_work import UnitOfWork
 from domain.clock import Clock
@@ -29,6 +29,8 @@ async def sync_calendar(
     clock: Clock,
     forget_reads: ForgetReads,
     tell_owner: TellOwner,
+    locks: SyncLocks,
+    pushed: PushFlags,
     retry_base_seconds: float = 0.5,
 ) -> Job | None:
     """An incremental sync of one calendar, as a job of its own; None when it is not mirrored."""
@@ -51,5 +53,7 @@ async def sync_calendar(
         clock=clock,
         forget_reads=forget_reads,
         tell_owner=tell_owner,
+        locks=locks,
+        pushed=pushed,
         retry_base_seconds=retry_base_seconds,
     )

@@ -43,3 +43,11 @@ class SendDueReminders:
     """Send every reminder that has come due, claiming `batch_size` per transaction."""
 
     batch_size: int = REMINDERS_PER_BATCH
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChooseNotificationPreferences:
+    """Set the actor's channels for the kinds named (`{"event_invited": ["in_app", "email"]}`); others stay."""
+
+    actor_id: UUID
+    choices: dict[str, list[str]]

@@ -7,8 +7,10 @@ from application.notifications.publishing import publish_created
 from application.unit_of_work import UnitOfWork
 from domain.accounts.user import User
 from domain.domain_events import DomainEvent
+from domain.notifications.email import EmailDraft
 from domain.notifications.notification import Notification, NotificationDraft
 from domain.notifications.ports import NotificationPublisher
+from domain.notifications.preferences import Channel
 from domain.notifications.rules import (
     Circumstances,
     concerned_event,
@@ -18,11 +20,14 @@ from domain.notifications.rules import (
 )
 
 
-async def notify_about(event: DomainEvent, *, uow: UnitOfWork, publisher: NotificationPublisher) -> list[Notification]:
+async def notify_about(
+    event: DomainEvent, *, uow: UnitOfWork, publisher: NotificationPublisher, email: bool = False
+) -> list[Notification]:
     """Store and publish the notifications `event` gives rise to; answers those stored now.
 
     Idempotent: each notification's dedupe key comes from the fact it tells, so telling the same
-    event again (a retried or duplicated job) stores and publishes nothing new.
+    event again (a retried or duplicated job) stores and publishes nothing new. With `email` (email
+    is configured), those who want this news by email get it queued as an email too.
     """
     event_id = concerned_event(event)
     if event_id is None:
@@ -33,27 +38,50 @@ async def notify_about(event: DomainEvent, *, uow: UnitOfWork, publisher: Notifi
         room = None if room_id is None else await uow.rooms.get(room_id)
         people = await _people(uow, people_involved(event))
         drafts = notifications_about(event, Circumstances(people=people, event=current, room=room))
-        stored, unread_counts = await store_notifications(uow, drafts)
+        stored, unread_counts = await store_notifications(uow, drafts, email=email)
         await uow.commit()
     await publish_created(publisher, stored, unread_counts)
     return stored
 
 
 async def store_notifications(
-    uow: UnitOfWork, drafts: Iterable[NotificationDraft]
+    uow: UnitOfWork, drafts: Iterable[NotificationDraft], *, email: bool = False
 ) -> tuple[list[Notification], dict[UUID, int]]:
     """Store the drafts not stored before; answers the new notifications and their readers' unread counts.
+
+    Each person's preferences decide: a draft is stored (told in the app) only if they want this
+    kind in the app, and, with `email`, queued as an email (queue_emails) if they want it by email.
 
     Storing a notification locks its reader's counter until the commit; taking those locks in the
     order of user ids means two transactions telling overlapping people never wait on each other
     in a circle (a deadlock). A reader's own notifications keep the order they were drafted in.
     """
-    in_lock_order = sorted(drafts, key=lambda draft: draft.user_id)
+    drafts = list(drafts)
+    preferences = await uow.notification_preferences.of_people({draft.user_id for draft in drafts})
+    if email:
+        await queue_emails(uow, [d for d in drafts if preferences[d.user_id].wants(d.type, Channel.EMAIL)])
+    in_app = [draft for draft in drafts if preferences[draft.user_id].wants(draft.type, Channel.IN_APP)]
+    in_lock_order = sorted(in_app, key=lambda draft: draft.user_id)
     stored = [
         notification for draft in in_lock_order if (notification := await uow.notifications.add(draft)) is not None
     ]
     readers = dict.fromkeys(notification.user_id for notification in stored)
     return stored, {user_id: await uow.notifications.unread_count(user_id) for user_id in readers}
+
+
+async def queue_emails(uow: UnitOfWork, drafts: list[NotificationDraft]) -> int:
+    """Queue one email per draft (not queued before) to its reader's address; answers how many are new."""
+    if not drafts:
+        return 0
+    people = await _people(uow, {draft.user_id for draft in drafts})
+    queued = 0
+    for draft in drafts:
+        person = people.get(draft.user_id)
+        if person is None:
+            continue  # their account is gone
+        email = EmailDraft.of(draft, address=person.email, recipient_name=person.name)
+        queued += await uow.emails.queue(email) is not None
+    return queued
 
 
 async def _people(uow: UnitOfWork, user_ids: Iterable[UUID]) -> dict[UUID, User]:

@@ -45,12 +45,14 @@ async def send_due_reminders(
     publisher: NotificationPublisher,
     clock: Clock,
     all_day_time: time = ALL_DAY_REMINDER_TIME,
+    email: bool = False,
 ) -> RemindersSent:
     """Claim due reminders batch by batch, store their notifications and mark them sent in the same commit.
 
     A claimed reminder is locked until its batch commits and skipped by every other run, and it
     leaves the due set in that commit (sent, dropped or postponed), so none is sent twice and
     each run ends. Reminders overdue because nothing ran are sent late, unless their occurrence is over.
+    With `email`, a reminder is also emailed to whoever wants reminders by email.
     """
     total, batch_size = RemindersSent(), command.batch_size
     while True:
@@ -60,7 +62,7 @@ async def send_due_reminders(
             if not due:
                 break
             settled, drafts = await _settle(uow, due, now, all_day_time)
-            stored, unread_counts = await store_notifications(uow, drafts)
+            stored, unread_counts = await store_notifications(uow, drafts, email=email)
             await uow.commit()
         await publish_created(publisher, stored, unread_counts)
         total += settled

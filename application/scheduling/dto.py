@@ -151,12 +151,16 @@ class GetOccurrence(OccurrenceCommand):
 
 @dataclass(frozen=True, kw_only=True)
 class UpdateOccurrence(OccurrenceCommand):
-    """Change one occurrence (`scope` this) or it and the following ones (`scope` following: a split)."""
+    """Change one occurrence (`scope` this) or it and the following ones (`scope` following: a split).
+
+    `expected_revision` is the occurrence's revision the client edited (from If-Match); None means no
+    precondition. Changes to the series' other occurrences since then do not make it stale.
+    """
 
     changes: EventChanges
     scope: OccurrenceScope = OccurrenceScope.THIS
     participants: Sequence[str] | UnsetType = UNSET
-    expected_version: int | None = None
+    expected_revision: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -164,7 +168,7 @@ class CancelOccurrence(OccurrenceCommand):
     """Call off one occurrence (`scope` this) or it and the following ones (`scope` following)."""
 
     scope: OccurrenceScope = OccurrenceScope.THIS
-    expected_version: int | None = None
+    expected_revision: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

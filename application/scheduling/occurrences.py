@@ -26,7 +26,7 @@ async def update_occurrence(command: UpdateOccurrence, *, uow: UnitOfWork, clock
     now = clock.now()
     async with uow:
         event, _ = await editable_event(uow, command.event_id, command.actor_id)
-        event.check_version(command.expected_version)
+        event.occurrence(command.recurrence_id).check_revision(command.expected_revision)
         changes = command.changes
         if changes.room_id is not UNSET and changes.room_id is not None:
             await bookable_room(uow, changes.room_id)
@@ -56,7 +56,7 @@ async def cancel_occurrence(command: CancelOccurrence, *, uow: UnitOfWork, clock
     now = clock.now()
     async with uow:
         event, _ = await editable_event(uow, command.event_id, command.actor_id)
-        event.check_version(command.expected_version)
+        event.occurrence(command.recurrence_id).check_revision(command.expected_revision)
         if command.scope is OccurrenceScope.THIS:
             event.cancel_occurrence(command.recurrence_id, by_user_id=command.actor_id, now=now)
             await uow.events.save(event)

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
+from domain.accounts.api_token import ApiToken, TokenScope
 from domain.accounts.invitation import Invitation
 from domain.accounts.user import User
 
@@ -41,6 +42,47 @@ class SessionStore(Protocol):
 
     async def end_all(self, user_id: UUID) -> None:
         """End every session of the user (sign out everywhere, demotion, a new password)."""
+        ...
+
+
+@dataclass(frozen=True)
+class TokenHolder:
+    """Who a live API token belongs to and what it may do, as the database says now."""
+
+    token_id: UUID
+    user_id: UUID
+    is_admin: bool
+    scopes: frozenset[TokenScope]
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    last_used_from: str | None
+
+
+class ApiTokenStore(Protocol):
+    """Personal API tokens: a token is good only while it is kept here and unexpired."""
+
+    async def add(self, token: ApiToken) -> None:
+        """Keep a new token."""
+        ...
+
+    async def of_user(self, user_id: UUID) -> list[ApiToken]:
+        """The person's tokens, newest first (expired ones too, until revoked)."""
+        ...
+
+    async def revoke(self, token_id: UUID, user_id: UUID) -> bool:
+        """Forget the person's token; False when they have no such token."""
+        ...
+
+    async def holder(self, token_digest: str, *, now: datetime) -> TokenHolder | None:
+        """The live token with this digest and its owner; None when revoked, expired or unknown."""
+        ...
+
+    async def is_live(self, token_id: UUID, *, now: datetime) -> bool:
+        """Whether the token is still kept and unexpired (an open stream checks it as it goes)."""
+        ...
+
+    async def note_use(self, token_id: UUID, *, at: datetime, address: str | None) -> None:
+        """Remember when and from where the token was last used."""
         ...
 
 

@@ -10,6 +10,19 @@ class GoogleError(Exception):
 class GoogleUnavailable(GoogleError):
     """Rate limited (403/429) or a server error (5xx): worth retrying with backoff."""
 
+    def __init__(self, message: str, *, retry_after_s: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+        """How long Google asked to wait (its Retry-After header), when it said."""
+
+
+class PushNotSupported(GoogleError):
+    """Google will not watch this calendar (pushNotSupportedForRequestedResource): it is to be polled."""
+
+
+class CalendarGone(GoogleError):
+    """404 Not Found: the calendar (or channel) no longer exists at Google, or the person lost access to it."""
+
 
 class SyncTokenExpired(GoogleError):
     """410 Gone: the sync token is no longer valid; drop the mirror and sync in full."""
@@ -41,3 +54,10 @@ class NotConnected(Conflict):
 
     code = "google_not_connected"
     title = "Google Calendar not connected"
+
+
+class WriteAccessNeeded(Conflict):
+    """The person's grant lets planner read their Google Calendar, not write to it."""
+
+    code = "google_write_access_needed"
+    title = "Google Calendar write access needed"

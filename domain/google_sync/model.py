@@ -5,12 +5,19 @@ from __future__ import annotations
 import enum
 import hashlib
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from domain.scheduling.recurrence import Recurrence
+
+WRITE_SCOPE = "https://www.googleapis.com/auth/calendar.events"
+"""The grant planner needs to write a person's own events to their Google calendars (write-back)."""
+
 RENEW_WITHIN = timedelta(hours=24)
 """Channels expiring sooner than this are replaced by fresh ones."""
+PUSH_NOT_SUPPORTED = "pushNotSupportedForRequestedResource"
+"""Google's reason when it will not watch a calendar (holidays, birthdays, some shared calendars)."""
 
 
 class ConnectionStatus(enum.StrEnum):
@@ -26,6 +33,8 @@ class GoogleTokens:
     access_token: str
     refresh_token: str | None
     expires_at: datetime | None
+    granted_scopes: tuple[str, ...] = field(default=(), compare=False)
+    """What the person granted, as Google said when the code was exchanged (not kept with the tokens)."""
 
     def __repr__(self) -> str:
         return f"GoogleTokens(expires_at={self.expires_at!r})"
@@ -41,6 +50,15 @@ class GoogleAccount:
     broken_reason: str | None = None
     connected_at: datetime
     updated_at: datetime
+    write_back_calendar_id: str | None = None
+    """The Google calendar the person's own planner events are written to; None: they are not written."""
+    can_write: bool = False
+    """Whether the grant lets planner write events (WRITE_SCOPE); connecting reads only, unless asked to write."""
+
+    def write_back_to(self, google_calendar_id: str | None, now: datetime) -> None:
+        """Write the person's own events to this Google calendar from now on (None: stop writing)."""
+        self.write_back_calendar_id = google_calendar_id
+        self.updated_at = now
 
     def refreshed(self, tokens: GoogleTokens, now: datetime) -> None:
         self.tokens = tokens
@@ -56,6 +74,15 @@ class GoogleAccount:
         return self.status is ConnectionStatus.CONNECTED
 
 
+class SyncOutcome(enum.StrEnum):
+    """How a calendar's last sync went."""
+
+    SYNCED = "synced"
+    DEFERRED = "deferred"
+    """Another sync of the calendar was running: it goes round again for this one."""
+    FAILED = "failed"
+
+
 @dataclass(kw_only=True, eq=False)
 class MirroredCalendar:
     """A Google calendar of a person and the read-only planner calendar that mirrors it."""
@@ -67,6 +94,15 @@ class MirroredCalendar:
     time_zone: str
     sync_token: str | None = None
     last_synced_at: datetime | None = None
+    watch_refused: str | None = None
+    """Why Google will not push this calendar's changes: it is polled instead. None while it can be watched."""
+    last_attempt_at: datetime | None = None
+    last_outcome: SyncOutcome | None = None
+    last_error: str | None = None
+
+    @property
+    def polled(self) -> bool:
+        return self.watch_refused is not None
 
 
 _CHANNEL_TOKEN_KEY = b"planner google push channel token"
@@ -105,9 +141,34 @@ class RemoteCalendar:
     color: str | None = None
 
 
+class AttendeeResponse(enum.StrEnum):
+    """A guest's answer as Google keeps it (`responseStatus`)."""
+
+    NEEDS_ACTION = "needsAction"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    TENTATIVE = "tentative"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RemoteAttendee:
+    """A guest of a Google event, mirrored for display only: Google, not planner, invites and tells them."""
+
+    email: str
+    name: str = ""
+    response: AttendeeResponse = AttendeeResponse.NEEDS_ACTION
+    organizer: bool = False
+
+
 @dataclass(frozen=True, kw_only=True)
 class RemoteEvent:
-    """An event as Google returns it, already in planner's terms; a cancelled one is to be deleted."""
+    """An event as Google returns it, already in planner's terms; a cancelled one is to be deleted.
+
+    A series carries its `recurrence` (RRULE, EXDATEs, RDATEs, read in `timezone`). One occurrence
+    Google keeps apart (an exception) carries `series_id`, its series' Google id, and `recurrence_id`,
+    its original start (00:00 UTC of its original date for an all-day series): a live one overrides
+    that occurrence, a cancelled one skips it (an EXDATE).
+    """
 
     id: str
     cancelled: bool
@@ -118,6 +179,19 @@ class RemoteEvent:
     ends_at: datetime | None = None
     all_day: bool = False
     timezone: str = "UTC"
+    recurrence: Recurrence | None = None
+    series_id: str | None = None
+    recurrence_id: datetime | None = None
+    attendees: tuple[RemoteAttendee, ...] = ()
+    updated: datetime | None = None
+    """When it last changed in Google (`updated`): the last writer wins between Google and planner."""
+    planner_event_id: UUID | None = None
+    """The planner event this Google event was written from (planner's extended property), if any."""
+
+    @property
+    def is_occurrence(self) -> bool:
+        """Tell whether it is one occurrence of a series, kept apart by Google."""
+        return self.series_id is not None and self.recurrence_id is not None
 
 
 @dataclass(frozen=True, kw_only=True)

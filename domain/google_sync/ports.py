@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 from uuid import UUID
 
@@ -15,9 +15,12 @@ from domain.google_sync.model import (
     GoogleTokens,
     MirroredCalendar,
     NewChannel,
+    RemoteAttendee,
     RemoteCalendar,
+    SyncOutcome,
     WatchChannel,
 )
+from domain.google_sync.write_back import WriteState, WrittenEvent
 from domain.scheduling.calendar import Calendar
 from domain.scheduling.event import Event
 
@@ -52,7 +55,9 @@ class CalendarApis(Protocol):
 class GoogleOAuth(Protocol):
     """Google's OAuth 2.0 authorization-code flow, with PKCE (S256)."""
 
-    def authorization_url(self, state: str, *, code_challenge: str) -> str: ...
+    def authorization_url(self, state: str, *, code_challenge: str, write_access: bool = False) -> str:
+        """Google's consent page; `write_access` asks for writing events too (write-back)."""
+        ...
 
     async def exchange_code(self, code: str, *, code_verifier: str) -> GoogleTokens: ...
 
@@ -96,20 +101,102 @@ class GoogleRepository(Protocol):
         """Store what the domain decided for a page: its new and refreshed mirrors, and the removed ones deleted."""
         ...
 
+    async def mirrored_guests(self, event_id: UUID) -> tuple[RemoteAttendee, ...]:
+        """The guests of the Google event a mirror shows, with their answers (none for other events)."""
+        ...
+
     async def clear_events(self, calendar: MirroredCalendar) -> int:
         """Delete every mirrored event of the calendar."""
+        ...
+
+    async def remove_unlisted_events(self, calendar: MirroredCalendar, listed: Collection[str]) -> int:
+        """Delete the calendar's mirrors whose Google event is not among `listed` (a full listing's ids)."""
         ...
 
     async def delete_mirrors(self, user_id: UUID) -> None:
         """Delete the person's mirrored calendars with their events."""
         ...
 
+    async def written_event(self, event_id: UUID) -> WrittenEvent | None:
+        """What was written to Google of the planner event, if it ever was."""
+        ...
+
+    async def written_events(
+        self, user_id: UUID, google_calendar_id: str, google_event_ids: Collection[str]
+    ) -> dict[str, WrittenEvent]:
+        """The planner events written to these Google events of the person, by Google id.
+
+        Google's event ids are unique across a person's calendars, and a copy written to "primary" is
+        listed under that calendar's own id: `google_calendar_id` says where they were met, not a filter.
+        """
+        ...
+
+    async def save_written_event(self, written: WrittenEvent) -> None: ...
+
+    async def writes_back(self, event_id: UUID) -> UUID | None:
+        """The organizer, when changes of the event go to Google: it was written, or they write theirs back."""
+        ...
+
+    async def own_events_to_write(self, user_id: UUID, ending_after: datetime, limit: int) -> list[UUID]:
+        """The person's own live events in planner calendars, not over by `ending_after`, never written yet."""
+        ...
+
+    async def writes_waiting(self, now: datetime, first_wait: timedelta, limit: int) -> list[UUID]:
+        """Events whose write to Google is pending or was refused and due again: each attempt doubles the wait."""
+        ...
+
+    async def writes_not_done(self, user_id: UUID) -> dict[WriteState, int]:
+        """How many of the person's writes to Google wait (pending) or were refused, by state (absent: none)."""
+        ...
+
     async def channels(self, user_id: UUID) -> list[WatchChannel]: ...
 
     async def channel(self, channel_id: str) -> WatchChannel | None: ...
 
-    async def channels_expiring_before(self, moment: datetime, limit: int) -> list[WatchChannel]: ...
+    async def channels_expiring_before(self, moment: datetime, limit: int, *, alive_at: datetime) -> list[WatchChannel]:
+        """Live channels (expiring after `alive_at`) expiring by `moment`, soonest first."""
+        ...
+
+    async def delete_orphan_channels(self) -> int:
+        """Forget channels of people without a working grant, or of calendars no longer mirrored; answers how many."""
+        ...
+
+    async def delete_expired_channels(self, now: datetime) -> list[tuple[UUID, str]]:
+        """Forget channels Google has already let expire; answers the (person, Google calendar) each was on."""
+        ...
+
+    async def note_sync(
+        self,
+        user_id: UUID,
+        google_calendar_id: str,
+        *,
+        attempted_at: datetime,
+        outcome: SyncOutcome,
+        error: str | None,
+    ) -> None: ...
+
+    async def note_watch_refused(self, user_id: UUID, google_calendar_id: str, reason: str | None) -> None: ...
+
+    async def calendars_due(
+        self, *, polled_before: datetime, synced_before: datetime, watched_after: datetime, limit: int
+    ) -> list[MirroredCalendar]:
+        """Polled calendars last synced before `polled_before`, and any last synced before `synced_before`."""
+        ...
+
+    async def accounts_to_check(self, checked_before: datetime, limit: int) -> list[UUID]:
+        """Working grants whose calendar list was last read before `checked_before`."""
+        ...
+
+    async def note_calendars_checked(self, user_id: UUID, now: datetime) -> None: ...
+
+    async def delete_mirror(self, mirror: MirroredCalendar) -> None:
+        """Delete a mirrored calendar with its events and the channels on it."""
+        ...
 
     async def add_channel(self, channel: WatchChannel) -> None: ...
+
+    async def channel_granted(self, channel_id: str, *, resource_id: str, expires_at: datetime) -> None:
+        """Keep what Google answered to the watch: the channel's resource id and the expiration it granted."""
+        ...
 
     async def delete_channel(self, channel_id: str) -> None: ...

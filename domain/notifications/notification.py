@@ -16,6 +16,7 @@ class NotificationType(enum.StrEnum):
     EVENT_REMINDER = "event_reminder"
     JOB_FAILED = "job_failed"
     ROOM_DECLINED = "room_declined"
+    WEBHOOK_DISABLED = "webhook_disabled"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -6,6 +6,7 @@ from typing import Protocol
 from uuid import UUID
 
 from domain.notifications.notification import Notification, NotificationDraft
+from domain.notifications.preferences import NotificationPreferences
 from domain.notifications.reminders import Reminder
 
 
@@ -90,4 +91,16 @@ class ReminderRepository(Protocol):
 
         Reach: from `as_of` to the series' longest offset plus `lookahead` (a day more if all-day).
         """
+        ...
+
+
+class NotificationPreferenceRepository(Protocol):
+    """Each person's chosen channels per kind of news; someone who never chose has the defaults."""
+
+    async def of_people(self, user_ids: Iterable[UUID]) -> dict[UUID, NotificationPreferences]:
+        """The preferences of each of these people (the defaults for those who never chose)."""
+        ...
+
+    async def save(self, preferences: NotificationPreferences) -> None:
+        """Store the person's choices."""
         ...

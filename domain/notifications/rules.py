@@ -173,6 +173,18 @@ def google_grant_revoked(job: Job) -> NotificationDraft:
     )
 
 
+def google_write_refused(event: Event, reason: str) -> NotificationDraft:
+    """The `job_failed` telling an organizer that Google refused the copy of their event (once per version)."""
+    return NotificationDraft(
+        user_id=event.organizer_id,
+        type=NotificationType.JOB_FAILED,
+        title="Not written to Google Calendar",
+        message=f"Google refused “{event.title}”: {reason}. It stays in planner; planner tries again.",
+        event_id=event.id,
+        dedupe_key=f"google_write_refused:{event.id}:{event.version}",
+    )
+
+
 def google_sync_gave_up(job: Job) -> NotificationDraft:
     """The `job_failed` telling a job's owner which calendars a sync could not load and gave up on."""
     missing = ", ".join(source.label for source in job.sources if source.status is not SourceStatus.DONE)
@@ -183,6 +195,18 @@ def google_sync_gave_up(job: Job) -> NotificationDraft:
         message=f"planner could not load {missing or 'some calendars'} from Google for 3 hours and gave up",
         event_id=None,
         dedupe_key=f"job_failed:{job.id}",
+    )
+
+
+def google_calendar_removed(user_id: UUID, name: str, google_calendar_id: str) -> NotificationDraft:
+    """Told when a calendar left the person's Google calendar list: its read-only mirror is gone from planner."""
+    return NotificationDraft(
+        user_id=user_id,
+        type=NotificationType.JOB_FAILED,
+        title="Google calendar removed",
+        message=f"{name} is no longer in your Google calendar list, so planner no longer shows it.",
+        event_id=None,
+        dedupe_key=f"google_calendar_removed:{user_id}:{google_calendar_id}",
     )
 
 

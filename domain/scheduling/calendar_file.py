@@ -113,6 +113,16 @@ class CalendarFileOverride:
 
 
 @dataclass(frozen=True, kw_only=True)
+class CalendarFilePerson:
+    """An ORGANIZER or ATTENDEE: a mailto address, a name, and (for an attendee) their PARTSTAT."""
+
+    email: str
+    name: str
+    answer: str | None = None
+    """RFC 5545 PARTSTAT (NEEDS-ACTION, ACCEPTED, DECLINED, TENTATIVE); None for the organizer."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class CalendarFileEvent:
     """A single event or a series of an iCalendar file, with the overrides of its occurrences."""
 
@@ -133,6 +143,10 @@ class CalendarFileEvent:
     """STATUS:CANCELLED: the event was called off (a download of a cancelled event says so)."""
     transparency: Transparency | None = None
     """TRANSP: OPAQUE is busy, TRANSPARENT free; None when the file does not say (planner's default then)."""
+    organizer: CalendarFilePerson | None = None
+    """ORGANIZER: written in scheduling messages (iMIP invitations), where clients need it to answer."""
+    attendees: tuple[CalendarFilePerson, ...] = ()
+    """ATTENDEEs: written in scheduling messages (iMIP invitations)."""
 
     @property
     def all_day(self) -> bool:
@@ -166,4 +180,6 @@ class CalendarFileReader(Protocol):
 class CalendarFileWriter(Protocol):
     """Writes events (series with their overrides) as one iCalendar file, with the VTIMEZONEs they use."""
 
-    def write(self, events: list[CalendarFileEvent], *, name: str | None = None) -> bytes: ...
+    def write(self, events: list[CalendarFileEvent], *, name: str | None = None, method: str | None = None) -> bytes:
+        """The file; with `method` (REQUEST, CANCEL: RFC 5546) a scheduling message for an invitation email."""
+        ...

@@ -178,6 +178,7 @@ class Event(Aggregate):
             created_at=now,
             updated_at=now,
             transparency=Transparency.default_for(all_day=remote.all_day),
+            recurrence=remote.recurrence,
             **_mirrored_fields(remote),
         )
         event._record_created(now)
@@ -196,6 +197,7 @@ class Event(Aggregate):
                 ("ends_at", fields["time_range"].ends_at),
                 ("all_day", fields["all_day"]),
                 ("timezone", fields["timezone"]),
+                ("recurrence", _mirrored_recurrence(remote.recurrence, self.recurrence)),
             )
             if getattr(self, name) != new
         )
@@ -203,9 +205,50 @@ class Event(Aggregate):
             return False
         self.title, self.description, self.location = fields["title"], fields["description"], fields["location"]
         self.time_range, self.all_day, self.timezone = fields["time_range"], fields["all_day"], fields["timezone"]
+        self.recurrence = _mirrored_recurrence(remote.recurrence, self.recurrence)
         self._bump(now)
         # A mirror's change comes from its remote calendar: nobody in planner is told of it.
         self._record_updated(changed, by_user_id=self.organizer_id, now=now, told=())
+        return True
+
+    def refresh_occurrence_from(self, remote: RemoteEvent, *, now: datetime) -> bool:
+        """Take over one occurrence of a mirrored series from Google's exception; False when nothing changed.
+
+        A cancelled exception skips the occurrence (an EXDATE); a live one overrides what it changes
+        and brings back an occurrence skipped before. An exception at a start the rule does not make
+        becomes an RDATE, so it still shows (as RFC 5545 readers do).
+        """
+        if self.recurrence is None or remote.recurrence_id is None:
+            raise InvalidInput("recurrence_id", "only an occurrence of a series overrides it")
+        key = self._recurrence_key(remote.recurrence_id)
+        skipped: RecurrenceDate = key.date() if self.all_day else key
+        recurrence = self.recurrence
+        exdates = tuple(d for d in recurrence.exdates if d != skipped)
+        overrides = dict(self.overrides)
+        if remote.cancelled:
+            exdates = (*exdates, skipped)
+            overrides.pop(key, None)
+            rdates = recurrence.rdates
+        else:
+            fields = _mirrored_fields(remote)
+            original = self._original_range(key)
+            overrides[key] = Override(
+                recurrence_id=key,
+                title=None if fields["title"] == self.title else fields["title"],
+                description=None if fields["description"] == self.description else fields["description"],
+                location=None if fields["location"] == self.location else fields["location"],
+                time_range=None if fields["time_range"] == original else fields["time_range"],
+            )
+            produced = key in self._recurrence_ids(
+                before=key + timedelta(seconds=1), recurrence=Recurrence(recurrence.rule)
+            )
+            rdates = recurrence.rdates if produced or skipped in recurrence.rdates else (*recurrence.rdates, skipped)
+        refreshed = replace(recurrence, exdates=exdates, rdates=rdates)
+        if refreshed == recurrence and overrides == self.overrides:
+            return False
+        self.recurrence, self.overrides = refreshed, overrides
+        self._bump(now)
+        self._record_updated(("occurrence",), by_user_id=self.organizer_id, now=now, told=())
         return True
 
     def _record_updated(
@@ -526,21 +569,16 @@ class Event(Aggregate):
         Overrides, EXDATEs and RDATEs from the occurrence on move to the new series; COUNT is shared.
         """
         self._ensure_not_cancelled()
-        self.occurrence(recurrence_id)
+        following = self.recurrence_from(recurrence_id)
         key = self._recurrence_key(recurrence_id)
         assert self.recurrence is not None
         if key <= self._first_recurrence_id():
             return None
         recurrence = self.recurrence
-        rule_only = Recurrence(recurrence.rule)
-        produced_before = len(self._recurrence_ids(before=key, recurrence=rule_only))
         if self.all_day:
             until = (key.date() - timedelta(days=1)).strftime("%Y%m%d")
         else:
             until = (key - timedelta(seconds=1)).strftime("%Y%m%dT%H%M%SZ")
-        following = recurrence.with_parts(
-            COUNT=str(recurrence.count - produced_before) if recurrence.count is not None else None
-        )
         cut = key.date() if self.all_day else key
 
         def _before(value: RecurrenceDate) -> bool:
@@ -562,11 +600,7 @@ class Event(Aggregate):
             created_at=now,
             updated_at=now,
             transparency=self.transparency,
-            recurrence=replace(
-                following,
-                exdates=tuple(d for d in recurrence.exdates if not _before(d)),
-                rdates=tuple(d for d in recurrence.rdates if not _before(d)),
-            ),
+            recurrence=following,
             overrides={k: o for k, o in self.overrides.items() if k >= key},
         )
         self.recurrence = replace(
@@ -578,6 +612,32 @@ class Event(Aggregate):
         self._bump(now)
         series._record_created(now)
         return series
+
+    def recurrence_from(self, recurrence_id: datetime) -> Recurrence:
+        """How the series repeats from this occurrence on: what a split there leaves to the following ones.
+
+        COUNT less the occurrences before it; the EXDATEs and RDATEs from it on. NotFound if there is
+        no such occurrence.
+        """
+        self.occurrence(recurrence_id)
+        key = self._recurrence_key(recurrence_id)
+        recurrence = self.recurrence
+        assert recurrence is not None
+        if key <= self._first_recurrence_id():
+            return recurrence
+        produced_before = len(self._recurrence_ids(before=key, recurrence=Recurrence(recurrence.rule)))
+        cut = key.date() if self.all_day else key
+
+        def _from_cut(value: RecurrenceDate) -> bool:
+            return value >= cut  # dates with dates, datetimes with datetimes
+
+        return replace(
+            recurrence.with_parts(
+                COUNT=str(recurrence.count - produced_before) if recurrence.count is not None else None
+            ),
+            exdates=tuple(d for d in recurrence.exdates if _from_cut(d)),
+            rdates=tuple(d for d in recurrence.rdates if _from_cut(d)),
+        )
 
     def _checked_recurrence(self, recurrence: Recurrence | None) -> Recurrence | None:
         if recurrence is None:
@@ -780,6 +840,17 @@ def _mirrored_fields(remote: RemoteEvent) -> _MirroredFields:
         "all_day": remote.all_day,
         "timezone": remote.timezone[:MAX_TIMEZONE_LENGTH],
     }
+
+
+def _mirrored_recurrence(remote: Recurrence | None, mirrored: Recurrence | None) -> Recurrence | None:
+    """A mirrored series' recurrence: Google's rule, with the occurrences its exceptions skipped or added kept."""
+    if remote is None or mirrored is None:
+        return remote
+    return replace(
+        remote,
+        exdates=tuple(dict.fromkeys((*remote.exdates, *mirrored.exdates))),
+        rdates=tuple(dict.fromkeys((*remote.rdates, *mirrored.rdates))),
+    )
 
 
 def _unless_unset(value: str | UnsetType, current: str, field: str, max_length: int) -> str:

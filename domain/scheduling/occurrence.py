@@ -8,12 +8,15 @@ series still reaches the fields it left alone, as RFC 5545 and Google do.
 from __future__ import annotations
 
 import enum
+import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Generic, TypeVar, cast
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from domain.errors import StaleVersion
 from domain.scheduling.participant import Participant, ParticipantStatus
 from domain.scheduling.time_range import TimeRange
 
@@ -32,6 +35,10 @@ class OccurrenceScope(enum.StrEnum):
 
 OCCURRENCE_HORIZON = timedelta(days=730)
 """How far past a series' last change its occurrences are stored (and so hold their room): two years."""
+
+
+REVISION_BYTES = 8
+"""How long an occurrence's revision is (in bytes, twice as many hex digits): enough to tell versions apart."""
 
 
 def date_recurrence_id(day: date) -> datetime:
@@ -178,8 +185,53 @@ class Occurrence:
         """The user's invitation with their answer for this occurrence, or None."""
         return next((p for p in self.participants if p.user_id == user_id), None)
 
-    # What every occurrence shares with its series (the version too: any change to the series or
-    # to one of its occurrences bumps it, so an ETag guards both).
+    @property
+    def revision(self) -> str:
+        """A fingerprint of what this occurrence is made of: its series' own fields and its own override.
+
+        An occurrence's ETag. A change to the whole series changes it; a change to another occurrence
+        (its override, or its EXDATE when it is cancelled) does not, unlike the series' `version`.
+        """
+        series, override = self.series, self.override
+        recurrence = series.recurrence
+        made_of: list[object] = [
+            str(series.id),
+            _utc_text(self.recurrence_id),
+            series.title,
+            series.description,
+            series.location,
+            _span_text(series.time_range),
+            series.all_day,
+            series.timezone,
+            None if series.room_id is None else str(series.room_id),
+            series.status.value,
+            series.transparency.value,
+            list(series.reminders),
+            None if recurrence is None else [recurrence.rule, [str(d) for d in recurrence.rdates]],
+            [[str(p.user_id), p.status.value] for p in series.participants],
+        ]
+        if override is not None:
+            made_of.append(
+                [
+                    override.title,
+                    override.description,
+                    override.location,
+                    None if override.time_range is None else _span_text(override.time_range),
+                    override.room_changed,
+                    None if override.room_id is None else str(override.room_id),
+                    sorted([str(user_id), status.value] for user_id, status in override.responses.items()),
+                ]
+            )
+        text = json.dumps(made_of, separators=(",", ":"))
+        return hashlib.blake2b(text.encode(), digest_size=REVISION_BYTES).hexdigest()
+
+    def check_revision(self, expected: str | None) -> None:
+        """Refuse a change made against another revision of this occurrence (None: no precondition)."""
+        if expected is not None and expected != self.revision:
+            raise StaleVersion(expected=expected, actual=self.revision)
+
+    # What every occurrence shares with its series (the version too: any change to the series or to
+    # one of its occurrences bumps it, so the series' ETag guards both; an occurrence's is its revision).
     calendar_id = _OfSeries[UUID]()
     organizer_id = _OfSeries[UUID]()
     all_day = _OfSeries[bool]()
@@ -195,6 +247,14 @@ def local_dates(span: TimeRange, timezone: str) -> tuple[date, date]:
     """The dates [first, end) an all-day span covers in its own zone."""
     zone = ZoneInfo(timezone)
     return span.starts_at.astimezone(zone).date(), span.ends_at.astimezone(zone).date()
+
+
+def _utc_text(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.astimezone(UTC).isoformat()
+
+
+def _span_text(span: TimeRange) -> list[str | None]:
+    return [_utc_text(span.starts_at), _utc_text(span.ends_at)]
 
 
 def _first(override: str | None, series: str) -> str:

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -25,17 +26,23 @@ from saq.queue.redis import RedisQueue
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.google.calendar_api import GoogleCalendarApis
+from adapters.google.calendar_writer import GoogleCalendarWriters
 from adapters.google.oauth import GoogleOAuthClient
 from adapters.google.token_cipher import TokenCipher
 from adapters.ics.reader import IcalendarReader
 from adapters.ics.writer import IcalendarWriter
+from adapters.mail.catch_all import CaughtMail
+from adapters.mail.smtp import SmtpMailer, SmtpServer
 from adapters.passwords import Argon2PasswordHasher
 from adapters.postgres.accounts import PostgresInvitations, PostgresSessions
+from adapters.postgres.api_tokens import PostgresApiTokens
 from adapters.postgres.cache_invalidation import ForgetStaleReads
 from adapters.postgres.engine import create_engine
 from adapters.postgres.outbox.progress import OutboxProgress
 from adapters.postgres.outbox.relay import OutboxRelay
+from adapters.postgres.sync_locks import AdvisoryLocks
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
+from adapters.postgres.webhooks import PostgresWebhookStore
 from adapters.redis.cache import RedisCache, create_cache_client, default_cache_url
 from adapters.redis.client import create_redis
 from adapters.redis.notifications import RedisNotificationPublisher, channels_backend
@@ -43,21 +50,31 @@ from adapters.redis.pending_authorizations import RedisPendingAuthorizations
 from adapters.redis.rate_limits import RateLimitCounters, create_rate_limit_client, default_rate_limit_url
 from adapters.saq.calendar_imports import SaqCalendarImportQueue
 from adapters.saq.google_sync import PushedChanges, SaqSyncQueue
+from adapters.saq.google_write_back import SaqWriteQueue
 from adapters.saq.outbox import OutboxHandOver
 from adapters.saq.queue import QUEUE_NAME, create_queue
+from adapters.saq.webhooks import SaqWebhookQueue
+from adapters.webhooks.receiver_addresses import ReceiverAddresses
+from adapters.webhooks.sender import HttpxWebhookSender
 from application.cache import CalendarReads
-from application.google_sync.ports import TellOwner
+from application.google_sync.ports import SyncLocks, TellOwner
+from application.handlers import WebhookPlanning
 from application.notifications.create_notification import create_notification
+from application.notifications.send_email import MailPorts
 from application.scheduling.start_calendar_import import CalendarImportQueue
 from application.unit_of_work import UnitOfWork
+from application.webhooks.send_deliveries import DeliveryPorts
 from domain.accounts.ports import InvitationStore, PasswordHasher, SessionStore
 from domain.clock import Clock, SystemClock
 from domain.google_sync.errors import GoogleError
 from domain.google_sync.model import GoogleTokens
 from domain.google_sync.ports import CalendarApi, CalendarApis, GoogleOAuth
+from domain.google_sync.write_back import CalendarWriter, CalendarWriters
+from domain.notifications.email import Mailer
 from domain.notifications.notification import NotificationDraft
 from domain.notifications.ports import NotificationPublisher
 from domain.scheduling.calendar_file import CalendarFileReader, CalendarFileWriter
+from domain.webhooks.ports import WebhookQueue, WebhookSender, WebhookStore
 from entrypoints.http.auth import AuthenticatedUser, jwt_auth
 from entrypoints.http.sessions import Accounts, CheckedSessions
 from entrypoints.http.sse import KEEPALIVE_S, ConnectionRegistry
@@ -132,6 +149,9 @@ class GoogleServices:
     apis: CalendarApis
     oauth: GoogleOAuth
     queue: SaqSyncQueue
+    writers: CalendarWriters
+    """Writes people's own events to their Google calendars (write-back)."""
+    writes: SaqWriteQueue
     pushed: PushedChanges
     pending: RedisPendingAuthorizations
     """Consents under way (single-use OAuth state nonces and their PKCE verifiers)."""
@@ -140,6 +160,31 @@ class GoogleServices:
     secret: str
     """Signs the OAuth state."""
     retry_base_seconds: float
+    locks: SyncLocks
+    """One sync at a time per mirrored calendar (PostgreSQL advisory locks)."""
+
+
+@dataclass(frozen=True)
+class WebhookServices:
+    """The ports of outgoing webhooks: subscriptions and deliveries, the address check, the sender, the queue."""
+
+    store: WebhookStore
+    addresses: ReceiverAddresses
+    """WEBHOOK_ALLOW_PRIVATE decides whether private and loopback receivers are allowed."""
+    sender: WebhookSender
+    queue: WebhookQueue
+    ports: DeliveryPorts
+    """What sending deliveries needs (the worker's tasks)."""
+
+    @property
+    def planning(self) -> WebhookPlanning:
+        """What the outbox reactions plan deliveries with."""
+        return WebhookPlanning(store=self.store, queue=self.queue)
+
+    async def close(self) -> None:
+        close = getattr(self.sender, "close", None)
+        if close is not None:
+            await close()
 
 
 @dataclass(frozen=True)
@@ -171,6 +216,11 @@ class Container:
     calendar_file_writer: CalendarFileWriter
     """iCalendar files: imports read them, feeds and downloads write them."""
     calendar_imports: CalendarImportQueue
+    webhooks: WebhookServices
+    mail: MailPorts | None = None
+    """How email is sent; None when email is off (no SMTP_URL)."""
+    caught_mail: CaughtMail | None = None
+    """What the local catch-all SMTP server kept (`planner up --mail`), for the admin's mail page."""
     sse_keepalive_s: float = KEEPALIVE_S
     """How often an idle notification stream sends a comment (tests make it short)."""
 
@@ -180,6 +230,7 @@ class Container:
 
     async def close(self) -> None:
         """Close every connection of the process."""
+        await self.webhooks.close()
         await self.connections.close()
         await self.rate_limit_counters.close()
 
@@ -190,7 +241,10 @@ class _Unconfigured:
     def for_tokens(self, tokens: GoogleTokens) -> CalendarApi:
         raise GoogleError(NOT_CONFIGURED)
 
-    def authorization_url(self, state: str, *, code_challenge: str) -> str:
+    def writer_for(self, tokens: GoogleTokens) -> CalendarWriter:
+        raise GoogleError(NOT_CONFIGURED)
+
+    def authorization_url(self, state: str, *, code_challenge: str, write_access: bool = False) -> str:
         raise GoogleError(NOT_CONFIGURED)
 
     async def exchange_code(self, code: str, *, code_verifier: str) -> GoogleTokens:
@@ -248,7 +302,9 @@ def bootstrap(
     hasher: PasswordHasher | None = None,
     google_apis: CalendarApis | None = None,
     google_oauth: GoogleOAuth | None = None,
+    webhook_sender: WebhookSender | None = None,
     sse_keepalive_s: float = KEEPALIVE_S,
+    mailer: Mailer | None = None,
 ) -> Container:
     """Build the container for `settings`; the keyword arguments replace an adapter (tests)."""
     connections = connections or Connections.from_settings(settings)
@@ -275,6 +331,10 @@ def bootstrap(
         await publisher.calendars_changed(people)
 
     outbox = OutboxProgress(sessions)
+    addresses = ReceiverAddresses(allow_private=settings.webhook_allow_private)
+    webhook_store = PostgresWebhookStore(sessions)
+    webhook_queue = SaqWebhookQueue(connections.queue)
+    sender = webhook_sender or HttpxWebhookSender(addresses)
     session_store = PostgresSessions(sessions)
     return Container(
         settings=settings,
@@ -297,6 +357,7 @@ def bootstrap(
             sessions=session_store,
             checked=CheckedSessions(session_store, ttl_seconds=settings.session_check_ttl_seconds),
             invitations=PostgresInvitations(sessions),
+            api_tokens=PostgresApiTokens(sessions),
         ),
         tell_owner=tell_owner,
         forget_reads=forget_reads,
@@ -304,7 +365,35 @@ def bootstrap(
         calendar_file_reader=IcalendarReader(),
         calendar_file_writer=IcalendarWriter(),
         calendar_imports=SaqCalendarImportQueue(connections.queue),
+        mail=_mail_ports(settings, clock, mailer=mailer),
+        caught_mail=CaughtMail(Path(settings.mail.catch_all_dir)) if settings.mail.catch_all_dir else None,
+        webhooks=WebhookServices(
+            store=webhook_store,
+            addresses=addresses,
+            sender=sender,
+            queue=webhook_queue,
+            ports=DeliveryPorts(
+                store=webhook_store, sender=sender, queue=webhook_queue, clock=clock, tell_owner=tell_owner
+            ),
+        ),
         sse_keepalive_s=sse_keepalive_s,
+    )
+
+
+def _mail_ports(settings: Settings, clock: Clock, *, mailer: Mailer | None) -> MailPorts | None:
+    if not settings.mail.enabled:
+        return None
+    base = settings.public_base_url
+
+    def event_link(event_id: UUID) -> str:
+        return f"{base}/events/{event_id}"
+
+    return MailPorts(
+        mailer=mailer
+        or SmtpMailer(SmtpServer.from_url(settings.mail.smtp_url or ""), mail_from=settings.mail.mail_from),
+        writer=IcalendarWriter(),
+        clock=clock,
+        event_link=event_link,
     )
 
 
@@ -312,13 +401,15 @@ def _google_services(
     settings: Settings, connections: Connections, *, apis: CalendarApis | None, oauth: GoogleOAuth | None
 ) -> GoogleServices:
     google = settings.google
+    writers: CalendarWriters | None = None
     if google.client_id and google.client_secret:
-        apis = apis or GoogleCalendarApis(
+        clients = GoogleCalendarApis(
             client_id=google.client_id,
             client_secret=google.client_secret,
             token_uri=google.token_uri,
             api_base=google.api_base_url,
         )
+        apis, writers = apis or clients, GoogleCalendarWriters(clients)
         oauth = oauth or GoogleOAuthClient(
             client_id=google.client_id,
             client_secret=google.client_secret,
@@ -334,10 +425,13 @@ def _google_services(
         apis=apis or unconfigured,
         oauth=oauth or unconfigured,
         queue=SaqSyncQueue(connections.queue, pushed),
+        writers=writers or unconfigured,
+        writes=SaqWriteQueue(connections.queue),
         pushed=pushed,
         pending=RedisPendingAuthorizations(connections.redis),
         saq_queue=connections.queue,
         webhook_address=settings.public_base_url + WEBHOOK_PATH,
         secret=settings.secret_key,
         retry_base_seconds=google.retry_base_ms / 1000,
+        locks=AdvisoryLocks(connections.engine),
     )

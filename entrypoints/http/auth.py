@@ -1,4 +1,8 @@
-"""JWT authentication: a bearer header or the HttpOnly cookie of the web sign-in form, each naming a live session."""
+"""Authentication: a session's JWT (bearer header or the web sign-in's HttpOnly cookie), or a personal API token.
+
+A bearer value starting `plnr_` is a personal API token, looked up in the database on every call;
+anything else is a session's JWT.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Self, final
 
+from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
-from litestar.security.jwt import JWTCookieAuth, Token
+from litestar.middleware.authentication import AuthenticationResult
+from litestar.security.jwt import JWTCookieAuth, JWTCookieAuthenticationMiddleware, Token
 
-from entrypoints.http.sessions import COOKIE_NAME, TOKEN_LIFETIME, AuthenticatedUser, user_from_token
+from application.accounts.api_tokens import use_api_token
+from application.accounts.dto import UseApiToken
+from domain.accounts.api_token import TOKEN_PREFIX
+from domain.clock import SystemClock
+from entrypoints.http.sessions import COOKIE_NAME, TOKEN_LIFETIME, AuthenticatedUser, accounts_of, user_from_token
 from entrypoints.settings import Settings
 
 __all__ = ["COOKIE_NAME", "PUBLIC_PATHS", "TOKEN_LIFETIME", "AuthenticatedUser", "RememberedToken", "jwt_auth"]
@@ -71,6 +81,37 @@ def _verified(encoded_token: str, secret: str, algorithm: str) -> Any:
     return Token.decode.__func__(RememberedToken, encoded_token, secret, algorithm)  # type: ignore[attr-defined]
 
 
+@dataclass(frozen=True)
+class ApiTokenAuth:
+    """`request.auth` of a call made with a personal API token (`exp`: when it expires, None for never)."""
+
+    token_id: Any
+    exp: datetime | None
+
+
+class SessionOrApiTokenMiddleware(JWTCookieAuthenticationMiddleware):
+    """Litestar's JWT middleware, which also takes personal API tokens (`plnr_...`)."""
+
+    async def authenticate_token(
+        self, encoded_token: str, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> AuthenticationResult:
+        if not encoded_token.startswith(TOKEN_PREFIX):
+            return await super().authenticate_token(encoded_token, connection)
+        address = connection.client.host if connection.client else None
+        holder = await use_api_token(
+            UseApiToken(secret=encoded_token, address=address), tokens=accounts_of(connection).api_tokens, clock=_CLOCK
+        )
+        if holder is None:
+            raise NotAuthorizedException("Invalid, expired or revoked API token")
+        user = AuthenticatedUser(
+            id=holder.user_id, is_admin=holder.is_admin, api_token_id=holder.token_id, scopes=holder.scopes
+        )
+        return AuthenticationResult(user=user, auth=ApiTokenAuth(token_id=holder.token_id, exp=holder.expires_at))
+
+
+_CLOCK = SystemClock()
+
+
 def jwt_auth(settings: Settings) -> JWTCookieAuth[AuthenticatedUser, Token]:
     return JWTCookieAuth[AuthenticatedUser, Token](
         retrieve_user_handler=user_from_token,
@@ -81,6 +122,9 @@ def jwt_auth(settings: Settings) -> JWTCookieAuth[AuthenticatedUser, Token]:
         samesite="lax",
         default_token_expiration=TOKEN_LIFETIME,
         exclude=PUBLIC_PATHS,
-        description="A bearer token from POST /api/auth/login, or the HttpOnly cookie the web /login form sets; "
-        "good while its session lasts (12 hours at most, until sign-out).",
+        authentication_middleware_class=SessionOrApiTokenMiddleware,
+        description="A bearer token: a personal API token (`plnr_...`, from POST /api/tokens or the web client's "
+        "Tokens page; limited to its scopes), or a session token from POST /api/auth/login (good while its "
+        "session lasts: 12 hours at most, until sign-out). The web client uses the HttpOnly cookie its /login "
+        "form sets.",
     )

@@ -23,6 +23,7 @@ from litestar.types import ExceptionHandlersMap
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from domain.accounts.api_token import ScopeMissing
 from domain.errors import (
     Conflict,
     DomainError,
@@ -76,6 +77,8 @@ def problem_extensions(exc: DomainError) -> dict[str, Any]:
     """The members a problem body adds for this error, beyond status, title and detail."""
     extra: dict[str, Any] = {}
     match exc:
+        case ScopeMissing():
+            extra = {"missing_scope": exc.scope.value}
         case NotFound():
             extra = {"resource": exc.resource, "resource_id": exc.resource_id}
         case InvalidInput():

@@ -20,8 +20,10 @@ from saq.queue.base import Queue
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.accounts.api_token import TokenScope
 from entrypoints.guards import admins_only
 from entrypoints.http.dependencies import container_of
+from entrypoints.http.scopes import needs
 
 CHECK_TIMEOUT_S = 1.5
 
@@ -93,16 +95,20 @@ class HealthController(Controller):
         responses={503: ResponseSpec(Health, description="A dependency failed; `failing` names it")},
     )
     async def health(self, request: Request[Any, Any, Any]) -> Response[Health]:
+        """Whether the database, Redis and the queue answer: 200 when all do, 503 naming the failing ones. No sign-
+        in needed."""
         return _answer(await _checks(request), public=True)
 
     @get(
         "/details",
         operation_id="getHealthDetails",
+        **needs(TokenScope.ADMIN),
         summary="Readiness with each check's latency and failure detail (administrators)",
         guards=[admins_only],
         responses={503: ResponseSpec(Health, description="A dependency failed; `failing` names it")},
     )
     async def details(self, request: Request[Any, Any, Any]) -> Response[Health]:
+        """The database, Redis and queue checks with their latency and failure detail (administrators)."""
         return _answer(await _checks(request), public=False)
 
 

@@ -28,7 +28,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from application.accounts.dto import SignOut, SignOutEverywhere
 from application.accounts.sign_out import sign_out
 from application.accounts.sign_out_everywhere import sign_out_everywhere
-from domain.accounts.ports import InvitationStore, SessionHolder, SessionStore
+from domain.accounts.api_token import TokenScope
+from domain.accounts.ports import ApiTokenStore, InvitationStore, SessionHolder, SessionStore
 
 log = structlog.get_logger(__name__)
 
@@ -43,11 +44,21 @@ _RENEWAL = "planner_session_renewal"
 
 @dataclass(frozen=True)
 class AuthenticatedUser:
-    """Who the caller is, as the database says: `is_admin` is read there, never taken from the token."""
+    """Who the caller is, as the database says: `is_admin` is read there, never taken from the token.
+
+    A signed-in person (session) has `scopes` None: bound by no scope. A caller with a personal API
+    token has its `api_token_id` and `scopes`, and may use only the routes those scopes name.
+    """
 
     id: UUID
     is_admin: bool
     session_id: UUID | None = None
+    api_token_id: UUID | None = None
+    scopes: frozenset[TokenScope] | None = None
+
+    @property
+    def by_api_token(self) -> bool:
+        return self.api_token_id is not None
 
 
 class CheckedSessions:
@@ -89,11 +100,12 @@ class CheckedSessions:
 
 @dataclass(frozen=True)
 class Accounts:
-    """What the HTTP layer needs of accounts: the session store (and its checks) and invitations."""
+    """What the HTTP layer needs of accounts: the session store (and its checks), invitations and API tokens."""
 
     sessions: SessionStore
     checked: CheckedSessions
     invitations: InvitationStore
+    api_tokens: ApiTokenStore
 
 
 def accounts_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Accounts:

@@ -19,13 +19,19 @@ from litestar.plugins import InitPluginProtocol
 from entrypoints.settings import Settings
 from entrypoints.web.assets import static_routers
 from entrypoints.web.controllers.accounts import AccountPages
+from entrypoints.web.controllers.api_tokens import ApiTokenPages
 from entrypoints.web.controllers.calendar import CalendarPages
 from entrypoints.web.controllers.events import EventPages
+from entrypoints.web.controllers.find_a_time import FindATimePages
 from entrypoints.web.controllers.google import GooglePages
+from entrypoints.web.controllers.google_write_back import GoogleWriteBackPages
 from entrypoints.web.controllers.invitations import InvitationPages
+from entrypoints.web.controllers.mail import MailPages
 from entrypoints.web.controllers.notifications import NotificationPages
 from entrypoints.web.controllers.occurrences import OccurrencePages
 from entrypoints.web.controllers.rooms import RoomPages
+from entrypoints.web.controllers.webhooks import WebhookPages
+from entrypoints.web.controllers.working_hours import WorkingHoursPages
 from entrypoints.web.errors import html_error_handlers, pages_for_browsers
 from entrypoints.web.rendering import provide_viewer, template_config
 
@@ -55,11 +61,17 @@ def pages_router() -> Router:
             AccountPages,
             CalendarPages,
             EventPages,
+            FindATimePages,
             OccurrencePages,
             RoomPages,
+            WorkingHoursPages,
             NotificationPages,
             GooglePages,
+            GoogleWriteBackPages,
             InvitationPages,
+            ApiTokenPages,
+            MailPages,
+            WebhookPages,
         ],
         dependencies={"viewer": Provide(provide_viewer)},
         exception_handlers=html_error_handlers(),

@@ -86,15 +86,17 @@ class EventForm:
     participants: list[str] = field(default_factory=list)
     reminders: str = "15"
     version: str = ""
+    revision: str = ""  # editing one occurrence: the revision it had when the form was filled in
     repeat: Repeat = field(default_factory=Repeat)
     scope: str = "this"  # editing one occurrence: this, following or all
     errors: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def blank(cls, starts: datetime, timezone: str) -> EventForm:
+    def blank(cls, starts: datetime, timezone: str, *, ends: datetime | None = None) -> EventForm:
+        """An empty form for a slot: an hour from `starts` unless `ends` says otherwise."""
         return cls(
             starts=starts.strftime(LOCAL_INPUT),
-            ends=(starts + timedelta(hours=1)).strftime(LOCAL_INPUT),
+            ends=(ends or starts + timedelta(hours=1)).strftime(LOCAL_INPUT),
             timezone=timezone,
             repeat=Repeat(days=[WEEKDAYS[starts.weekday()]]),  # weekly on the start's day, unless changed
         )
@@ -102,11 +104,14 @@ class EventForm:
     @classmethod
     def of_event(cls, event: Event) -> EventForm:
         form = cls.of_occurrence(event)
-        rule = None if event.recurrence is None else event.recurrence.rule
-        first = datetime.fromisoformat(form.starts).date()
-        form.repeat = repeat_of(rule, first)
-        form.repeat.days = form.repeat.days or [WEEKDAYS[first.weekday()]]
+        form.show_repeat(None if event.recurrence is None else event.recurrence.rule)
         return form
+
+    def show_repeat(self, rule: str | None) -> None:
+        """Set the repeat picker to `rule` (None: does not repeat), read from the form's start date."""
+        first = datetime.fromisoformat(self.starts).date()
+        self.repeat = repeat_of(rule, first)
+        self.repeat.days = self.repeat.days or [WEEKDAYS[first.weekday()]]
 
     @classmethod
     def of_occurrence(cls, event: Event | Occurrence) -> EventForm:
@@ -129,6 +134,7 @@ class EventForm:
             participants=[p.email for p in event.participants],
             reminders=", ".join(str(m) for m in event.reminders),
             version=str(event.version),
+            revision=event.revision if isinstance(event, Occurrence) else "",
         )
 
     @classmethod
@@ -151,6 +157,7 @@ class EventForm:
             participants=[p.strip() for p in form.getall("participants", []) if isinstance(p, str) and p.strip()],
             reminders=text("reminders"),
             version=text("version"),
+            revision=text("revision"),
             repeat=posted_repeat(
                 {name: text(name) for name in _REPEAT_FIELDS},
                 [d for d in form.getall("repeat_days", []) if isinstance(d, str)],
@@ -190,6 +197,9 @@ class EventForm:
 
     def expected_version(self) -> int | None:
         return int(self.version) if self.version.isdigit() else None
+
+    def expected_revision(self) -> str | None:
+        return self.revision or None
 
     def values(self) -> EventValues | None:
         """The checked values, or None with `errors` filled in."""

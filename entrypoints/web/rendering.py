@@ -64,7 +64,18 @@ def event_href(item: object) -> str:
 
 def recurrence_text(recurrence_id: datetime) -> str:
     """A recurrence id as the occurrence routes take it: `2027-03-17T09:00:00Z`."""
-    return recurrence_id.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return instant_text(recurrence_id)
+
+
+def instant_text(moment: datetime) -> str:
+    """An instant in UTC, ISO 8601 with a Z: what the pages' scripts read and the API takes."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def api_href(item: object) -> str:
+    """Where the API changes an event, or just this one occurrence of a series (scope=this)."""
+    page_href = event_href(item)
+    return f"/api{page_href}?scope=this" if "/occurrences/" in page_href else f"/api{page_href}"
 
 
 def environment() -> Environment:
@@ -77,6 +88,8 @@ def environment() -> Environment:
     )
     env.filters["local"] = _local
     env.filters["href"] = event_href
+    env.filters["api_href"] = api_href
+    env.filters["instant"] = instant_text
     env.globals["htmx_script"] = HTMX_SCRIPT
     env.globals["sse_script"] = SSE_SCRIPT
     return env

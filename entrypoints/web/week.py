@@ -85,6 +85,16 @@ class Placed:
         return wall_clock(self.starts)
 
     @property
+    def is_first_piece(self) -> bool:
+        """Tell whether the event starts in this piece (not carried over from the day before)."""
+        return self.starts == self.event.time_range.starts_at
+
+    @property
+    def is_last_piece(self) -> bool:
+        """Tell whether the event ends in this piece (its bottom edge is the event's end)."""
+        return self.ends == self.event.time_range.ends_at
+
+    @property
     def ends_label(self) -> str:
         return wall_clock(self.ends)
 
@@ -96,12 +106,20 @@ class Day:
     placed: list[Placed] = field(default_factory=list)
     all_day: list[Shown] = field(default_factory=list)
     gaps: list[Band] = field(default_factory=list)
+    # The instant each row of the grid begins on this day (None: an hour this day does not have), so a
+    # point in the column reads as a time by elapsed time, whatever the clocks do that night.
+    hours: list[datetime | None] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Grid:
     rows: list[Row]
     days: list[Day]
+
+    def opening_hour(self, working_day_starts: int) -> int:
+        """The hour the grid opens scrolled to: the working day's start, or the first event's if earlier."""
+        starts = [p.starts.hour for day in self.days for p in day.placed if p.is_first_piece]
+        return min([working_day_starts, *starts])
 
 
 def week_start(day: date) -> date:
@@ -196,6 +214,12 @@ class _DayScale:
                 spans.append((top, bottom))
         return spans
 
+    def row_starts(self) -> list[datetime | None]:
+        starts: list[datetime | None] = [None] * self.count
+        for moment, row in self.marks:
+            starts[row] = moment
+        return starts
+
     def gaps(self) -> list[Band]:
         used = {i for _, i in self.marks}
         return [Band(100 * i / self.count, 100 / self.count) for i in range(self.count) if i not in used]
@@ -220,6 +244,7 @@ def lay_out(events: Iterable[Shown], days: Sequence[date], zone: ZoneInfo, today
         start, end = day_bounds(day.date, zone)
         scale = _DayScale(marks, rows)
         day.gaps = scale.gaps()
+        day.hours = scale.row_starts()
         pieces = [
             (e, max(e.time_range.starts_at, start), min(e.time_range.ends_at, end))
             for e in timed

@@ -40,6 +40,11 @@ async def notify_participant_response(ctx: Context, *, outbox_id: int) -> dict[s
     return await act_on(ctx, outbox_id)
 
 
+async def send_email(ctx: Context, *, outbox_id: int) -> dict[str, Any]:
+    """Send one queued email (an email_queued outbox message): invitation, change, cancellation or reminder."""
+    return await act_on(ctx, outbox_id)
+
+
 async def create_notification(
     ctx: Context,
     *,
@@ -77,5 +82,6 @@ async def send_scheduled_reminders(ctx: Context) -> dict[str, Any]:
         publisher=services.publisher,
         clock=services.clock,
         all_day_time=services.settings.all_day_reminder_time,
+        email=services.mail is not None,
     )
     return {"sent": run.sent, "dropped": run.dropped, "postponed": run.postponed}

@@ -27,6 +27,9 @@ async def act_on(ctx: Context, outbox_id: int) -> dict[str, Any]:
         unit_of_work=container.unit_of_work,
         publisher=container.publisher,
         all_day_reminder_time=container.settings.all_day_reminder_time,
+        mail=container.mail,
+        webhooks=container.webhooks.planning,
+        google_writes=container.google.writes if container.google.configured else None,
     )
 
 

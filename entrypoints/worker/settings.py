@@ -20,22 +20,27 @@ from entrypoints.worker import tasks
 from entrypoints.worker.calendar_file_tasks import import_calendar_file
 from entrypoints.worker.context import WorkerRun, keep_run, run_of
 from entrypoints.worker.google_tasks import (
+    refresh_google_calendars,
     renew_google_channels,
     retry_partial_jobs,
     run_google_job,
+    sync_due_google_calendars,
     sync_google_calendar,
     watch_google_calendars,
 )
+from entrypoints.worker.google_write_tasks import retry_google_writes, write_event_to_google
 from entrypoints.worker.notification_tasks import (
     create_notification,
     notify_event_cancelled,
     notify_event_invited,
     notify_event_updated,
     notify_participant_response,
+    send_email,
     send_scheduled_reminders,
 )
 from entrypoints.worker.outbox_tasks import dispatch_outbox_message, sweep_outbox
 from entrypoints.worker.series_tasks import extend_occurrence_horizons, plan_series_reminders
+from entrypoints.worker.webhook_tasks import prune_webhook_deliveries, send_due_webhooks, send_webhook_deliveries
 
 log = structlog.get_logger(__name__)
 
@@ -47,6 +52,7 @@ TASKS: list[Any] = [
     notify_event_cancelled,
     notify_participant_response,
     create_notification,
+    send_email,
     send_scheduled_reminders,
     plan_series_reminders,
     extend_occurrence_horizons,
@@ -56,7 +62,14 @@ TASKS: list[Any] = [
     watch_google_calendars,
     renew_google_channels,
     retry_partial_jobs,
+    sync_due_google_calendars,
+    refresh_google_calendars,
     import_calendar_file,
+    send_webhook_deliveries,
+    send_due_webhooks,
+    prune_webhook_deliveries,
+    write_event_to_google,
+    retry_google_writes,
 ]
 CRON_JOBS: list[CronJob] = [
     # Unique by default: with several workers, one run per minute is queued, and SKIP LOCKED shares it out.
@@ -68,6 +81,13 @@ CRON_JOBS: list[CronJob] = [
     CronJob(function=extend_occurrence_horizons, cron="23 3 * * *", timeout=3000, retries=1),
     CronJob(function=retry_partial_jobs, cron="*/5 * * * *", timeout=290, retries=1),
     CronJob(function=renew_google_channels, cron="17 * * * *", timeout=600, retries=1),
+    CronJob(function=retry_google_writes, cron="*/5 * * * *", timeout=290, retries=1),
+    # Polled calendars (GOOGLE_POLL_MINUTES), the safety-net sync (GOOGLE_SAFETY_SYNC_HOURS), calendar lists:
+    # each minute queues those due (SAQ keys keep one queued sync per calendar).
+    CronJob(function=sync_due_google_calendars, cron="* * * * *", timeout=55, retries=1),
+    # Webhook retries have jobs of their own; the sweep sends what came due without one.
+    CronJob(function=send_due_webhooks, cron="* * * * *", timeout=55, retries=1),
+    CronJob(function=prune_webhook_deliveries, cron="41 * * * *", timeout=600, retries=1),
 ]
 STUCK_JOB_SWEEP_S = 5
 """How often a worker looks for jobs left running by a worker that died (they are retried past their timeout)."""

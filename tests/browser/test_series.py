@@ -62,3 +62,36 @@ async def test_an_all_day_event_is_made_from_dates_and_shows_on_them(browser: Br
     await expect(shown_on).to_have_count(2)
     await expect(shown_on.first).to_have_attribute("aria-label", "All-day events on Wednesday 17 March")
     await context.close()
+
+
+async def test_this_and_following_shows_the_repeat_picker_and_repeats_the_following_dates_by_it(
+    browser: Browser, site: str
+) -> None:
+    context, page = await signed_up_in(browser, site, "Europe/Berlin")
+    await page.goto("/events/new?date=2027-06-01&hour=9")  # a Tuesday
+    await page.get_by_label("Title").fill("Planning")
+    await page.get_by_label("Starts").fill("2027-06-01T09:00")
+    await page.get_by_label("Ends").fill("2027-06-01T10:00")
+    await page.get_by_label("Time zone").fill("Europe/Berlin")
+    await page.get_by_label("Repeats").select_option(label="Every week")
+    await page.get_by_role("button", name="Create event").click()
+    await expect(page.locator("#repeats")).to_have_text("Every week on Tuesday")
+    await page.goto("/?date=2027-06-08")
+    await page.locator(".day-column .event", has_text="Planning").get_by_role("link").click()
+    await page.get_by_role("link", name="Edit", exact=True).click()
+
+    picker = page.locator("#repeat-picker")
+    await expect(picker).to_be_hidden()  # "This event" keeps the series' rule
+    await page.get_by_role("group", name="Change").get_by_label("This and following events").check()
+    await expect(picker).to_be_visible()
+    await expect(page.get_by_label("Repeats")).to_have_value("weekly")
+    await page.get_by_label("Repeats").select_option(label="Custom interval")
+    await page.get_by_label("Every", exact=True).fill("2")
+    await page.get_by_role("button", name="Save changes").click()
+
+    await expect(page.locator("#repeats")).to_contain_text("Every 2 weeks on Tuesday")
+    planning = page.locator(".day-column .event", has_text="Planning")
+    for week, shown in (("2027-06-01", 1), ("2027-06-08", 1), ("2027-06-15", 0), ("2027-06-22", 1)):
+        await page.goto(f"/?date={week}")
+        await expect(planning).to_have_count(shown)
+    await context.close()

@@ -34,6 +34,9 @@ class Person:
     async def patch(self, path: str, json: Any = None, **kw: Any) -> Any:
         return await self.client.patch(path, json=json, headers={**self.auth, **kw.pop("headers", {})}, **kw)
 
+    async def put(self, path: str, json: Any = None, **kw: Any) -> Any:
+        return await self.client.put(path, json=json, headers={**self.auth, **kw.pop("headers", {})}, **kw)
+
     async def delete(self, path: str, **kw: Any) -> Any:
         return await self.client.delete(path, headers={**self.auth, **kw.pop("headers", {})}, **kw)
 

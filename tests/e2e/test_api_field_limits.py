@@ -14,14 +14,16 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from domain.accounts import invitation, user
+from domain.accounts import api_token, invitation, user
 from domain.accounts.email import MAX_EMAIL_LENGTH
 from domain.availability import out_of_office, suggestions
+from domain.notifications.preferences import CHOOSABLE_KINDS, Channel
 from domain.scheduling import calendar, event, recurrence, room
 from domain.scheduling.calendar import CalendarRole
 from domain.scheduling.participant import ANSWERS
 from domain.scheduling.reminders import MAX_REMINDER_MINUTES, MAX_REMINDERS
 from domain.scheduling.timezone import MAX_TIMEZONE_LENGTH
+from domain.webhooks import subscription
 from entrypoints.http.schemas.events import RECURRENCE_ID_LENGTH, EventCreate, EventUpdate
 
 Client = AsyncTestClient[Litestar]
@@ -40,6 +42,11 @@ DOMAIN_LIMITS: dict[tuple[str, str, str], int] = {
     ("Register", "invitation", "maxLength"): invitation.MAX_TOKEN_LENGTH,
     ("UserPromote", "email", "maxLength"): MAX_EMAIL_LENGTH,
     ("InvitationCreate", "email", "maxLength"): MAX_EMAIL_LENGTH,
+    **{
+        (body, kind.value, "maxItems"): len(Channel)
+        for body in ("NotificationPreferencesChange", "NotificationPreferencesView")
+        for kind in CHOOSABLE_KINDS
+    },
     **{
         (body, name, "maxLength"): limit
         for body in ("CalendarCreate", "CalendarUpdate")
@@ -73,6 +80,8 @@ DOMAIN_LIMITS: dict[tuple[str, str, str], int] = {
     ("RecurrenceIn", "exdates", "maxItems"): recurrence.MAX_RECURRENCE_DATES,
     ("RecurrenceIn", "rdates", "maxItems"): recurrence.MAX_RECURRENCE_DATES,
     ("ResponseIn", "recurrence_id", "maxLength"): RECURRENCE_ID_LENGTH,
+    ("ApiTokenCreate", "name", "maxLength"): api_token.MAX_NAME_LENGTH,
+    ("ApiTokenCreate", "scopes", "maxItems"): len(api_token.TokenScope),
     ("WorkingHours", "timezone", "maxLength"): MAX_TIMEZONE_LENGTH,
     ("WorkingHoursIn", "timezone", "maxLength"): MAX_TIMEZONE_LENGTH,
     ("OutOfOfficeIn", "note", "maxLength"): out_of_office.MAX_NOTE_LENGTH,
@@ -82,6 +91,8 @@ DOMAIN_LIMITS: dict[tuple[str, str, str], int] = {
     ("SuggestionsIn", "capacity", "maximum"): room.MAX_CAPACITY,
     ("SuggestionsIn", "limit", "minimum"): 1,
     ("SuggestionsIn", "limit", "maximum"): suggestions.MAX_SUGGESTIONS,
+    ("WebhookCreate", "url", "maxLength"): subscription.MAX_URL_LENGTH,
+    ("WebhookCreate", "events", "maxItems"): subscription.MAX_LISTED_EVENT_TYPES,
 }
 # Lower bounds that are not a domain constant: "not empty", and the shortest thing an email can be.
 NON_EMPTY = {"minLength": 1}

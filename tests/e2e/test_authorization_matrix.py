@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,9 +20,16 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
+from adapters.postgres.webhooks import PostgresWebhookStore
 from adapters.redis.notifications import RedisNotificationPublisher, channels_backend
 from application.notifications.create_notification import create_notification
+from domain.accounts.api_token import TokenScope
+from domain.identity import new_id
 from domain.notifications.notification import NotificationDraft, NotificationType
+from domain.webhooks.delivery import WebhookDelivery
+from domain.webhooks.subscription import WebhookEventType
+from entrypoints.http.auth import PUBLIC_PATHS
+from entrypoints.http.scopes import ANY_TOKEN, access_of
 from entrypoints.settings import Settings
 from tests.e2e.authorization_matrix import MATRIX, OAUTH, ROLES, SCENE, SESSION, Row, markdown_table
 from tests.e2e.people import PASSWORD, Person, at, sign_up
@@ -47,8 +54,8 @@ def fake() -> Iterator[FakeGoogle]:
 
 @pytest.fixture
 def settings(settings: Settings, fake: FakeGoogle) -> Settings:
-    """Google configured (a fake one), so that Google routes answer on authorization, not a 503."""
-    return google_settings(settings, fake, "http://testserver.local")
+    """A fake Google configured (Google routes answer on authorization, not a 503); webhooks may go to 127.0.0.1."""
+    return replace(google_settings(settings, fake, "http://testserver.local"), webhook_allow_private=True)
 
 
 def app_routes(app: Litestar) -> set[str]:
@@ -178,15 +185,23 @@ async def build_world(client: Client, fake: FakeGoogle, engine: AsyncEngine, red
     )
     assert notification is not None
     job_id = await connect(people["owner"], fake)
+    owners_token = await people["owner"].post("/api/tokens", json={"name": "matrix", "scopes": ["events:read"]})
+    assert owners_token.status_code == 201, owners_token.text
+    subscription_id, delivery_id = await _owners_webhook(people["owner"], engine)
+    spare_subscription_id, _ = await _owners_webhook(people["owner"], engine)
     form = await client.get("/login", headers={"Accept": "text/html"})
     world.csrf = (form.cookies[CSRF_COOKIE], csrf_token(form.text))
     client.cookies.clear()
     world.values.update(
         notification_id=str(notification.id),
+        token_id=owners_token.json()["id"],
         job_id=job_id,
         task_id=f"google-job:{job_id}",
         queue_id="planner",
         channel_id="no-such-channel",
+        subscription_id=subscription_id,
+        delivery_id=delivery_id,
+        spare_subscription_id=spare_subscription_id,
         password=PASSWORD,
         spare_email=people["spare"].email,
         participant_email=participant.email,
@@ -201,6 +216,25 @@ async def build_world(client: Client, fake: FakeGoogle, engine: AsyncEngine, red
     return world
 
 
+async def _owners_webhook(owner: Person, engine: AsyncEngine) -> tuple[str, str]:
+    """The owner's webhook subscription, with one delivery planned (no worker sends it here)."""
+    made = await owner.post("/api/webhooks", json={"url": "http://127.0.0.1:9/owner", "events": ["event.created"]})
+    assert made.status_code == 201, made.text
+    now = datetime.now(UTC)
+    delivery = WebhookDelivery(
+        id=new_id(now),
+        subscription_id=UUID(made.json()["id"]),
+        message_id="msg_matrix",
+        event_type=WebhookEventType.EVENT_CREATED,
+        payload="{}",
+        created_at=now,
+        next_attempt_at=now + timedelta(days=1),
+    )
+    store = PostgresWebhookStore(async_sessionmaker(engine, expire_on_commit=False))
+    [delivery_id] = await store.plan([(delivery, "matrix")])
+    return made.json()["id"], str(delivery_id)
+
+
 def _fill(template: Any, values: dict[str, str]) -> Any:
     if isinstance(template, str):
         return _PLACEHOLDER.sub(lambda found: values[found.group(1)], template)
@@ -209,19 +243,20 @@ def _fill(template: Any, values: dict[str, str]) -> Any:
     return template
 
 
-async def request(world: World, row: Row, role: str) -> httpx.Response:
+async def request(world: World, row: Row, role: str, api_token: str | None = None) -> httpx.Response:
+    """The row's request as `role`: with their session, or with `api_token` (one of theirs) when given."""
     values = {**world.values, "unique": str(next(world.numbers))}
-    token = world.token(role)
+    token = api_token or world.token(role)
     if row.fresh == SCENE:
         values.update(await world.scene())
-    elif row.fresh == SESSION:
+    elif row.fresh == SESSION and api_token is None:
         token = await world.sign_in_again(role)
     elif row.fresh == OAUTH:
         values.update(await world.oauth())
     try:
         return await _send(world, row, role, values, token)
     finally:
-        if row.fresh == SESSION:
+        if row.fresh == SESSION and api_token is None:
             await world.still_signed_in(role)
 
 
@@ -283,3 +318,126 @@ async def test_every_role_gets_the_expected_answer_on_every_route(
                     f"{row.route} as {role}: expected {expected}, got {answer.status_code} {answer.text[:160]!r}"
                 )
     assert not wrong, f"{len(wrong)} cells differ from tests/e2e/authorization_matrix.py:\n" + "\n".join(wrong)
+
+
+# API tokens: the matrix's `token` column, against the routes' declarations and then cell by cell.
+
+
+def declared_token_access(app: Litestar) -> dict[str, str]:
+    """`METHOD /path` -> what the route declares for API tokens, in the matrix's words."""
+    public = re.compile("|".join(PUBLIC_PATHS))
+    declared = {}
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        path = re.sub(r"\{(\w+):[^}]+\}", r"{\1}", route.path)
+        for method, (handler, _) in route.route_handler_map.items():
+            if method in NOT_ROUTES:
+                continue
+            access = access_of(handler)
+            if public.match(route.path) or handler.opt.get("exclude_from_auth"):
+                declared[f"{method} {path}"] = "public"
+            elif isinstance(access, TokenScope):
+                declared[f"{method} {path}"] = access.value
+            else:
+                declared[f"{method} {path}"] = "any" if access == ANY_TOKEN else "session"
+    return declared
+
+
+def test_every_api_route_declares_what_a_token_needs_as_the_matrix_says(app: Litestar) -> None:
+    declared = declared_token_access(app)
+    differ = [
+        f"{row.route}: the matrix says {row.token!r}, the route declares {declared[row.route]!r}"
+        for row in MATRIX
+        if row.kind == "api" and declared.get(row.route) != row.token
+    ]
+    assert not differ, "\n".join(differ)
+
+
+def test_every_operation_of_the_schema_describes_what_a_token_needs(app: Litestar) -> None:
+    schema = app.openapi_schema.to_schema()
+    declared = declared_token_access(app)
+    undescribed = [
+        f"{method.upper()} {path}"
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+        if declared[f"{method.upper()} {path}"] != "public" and "API token" not in operation.get("description", "")
+    ]
+    assert not undescribed, undescribed
+    assert schema["paths"]["/api/events"]["get"]["security"] == [{"BearerToken": ["events:read"]}]
+
+
+def _caller_for(row: Row) -> str:
+    """The role whose session gets the row's most telling answer: a success if anyone gets one."""
+    signed_in = [role for role in ROLES if role != "anonymous" and row.expected(role) != "401"]
+    if row.token == "admin":
+        return "admin"
+    for wanted in ("2xx", "any"):
+        for role in signed_in:
+            if row.expected(role) == wanted:
+                return role
+    return signed_in[0]
+
+
+class Tokens:
+    """Personal API tokens of the world's people, made on first use, one per set of scopes."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.made: dict[tuple[str, frozenset[str]], str] = {}
+
+    async def of(self, role: str, scopes: frozenset[str]) -> str:
+        key = (role, scopes)
+        if key not in self.made:
+            made = await self.world.people[role].post(
+                "/api/tokens", json={"name": f"scopes {len(self.made)}", "scopes": sorted(scopes)}
+            )
+            assert made.status_code == 201, made.text
+            self.made[key] = made.json()["token"]
+        return self.made[key]
+
+
+def _all_scopes(role: str) -> frozenset[str]:
+    return frozenset(scope.value for scope in TokenScope if role == "admin" or scope is not TokenScope.ADMIN)
+
+
+async def test_a_token_lacking_the_routes_scope_is_refused_and_one_holding_it_gets_the_owners_answer(
+    client: Client, fake: FakeGoogle, engine: AsyncEngine, redis: Redis
+) -> None:
+    world = await build_world(client, fake, engine, redis)
+    tokens = Tokens(world)
+    wrong = []
+    for row in MATRIX:
+        if row.kind != "api" or row.token == "public":
+            continue
+        role = _caller_for(row)
+        expected = row.expected(role)
+        if row.token == "session":
+            answer = await request(world, row, role, await tokens.of(role, _all_scopes(role)))
+            if answer.status_code != 403 or "not_for_api_tokens" not in answer.text:
+                wrong.append(f"{row.route} with any token of {role}: expected 403, got {answer.status_code}")
+            continue
+        if row.token == "any":
+            answer = await request(world, row, role, await tokens.of(role, frozenset({TokenScope.ROOMS_READ.value})))
+            if not matches(expected, observed(answer)):
+                wrong.append(
+                    f"{row.route} with a rooms:read token of {role}: expected {expected}, got {answer.status_code}"
+                )
+            continue
+        lacking = await tokens.of(role, _all_scopes(role) - {row.token})
+        answer = await request(world, row, role, lacking)
+        if answer.status_code != 403 or answer.json().get("missing_scope") != row.token:
+            wrong.append(
+                f"{row.route} without {row.token}: expected 403 naming it, got {answer.status_code} {answer.text[:80]}"
+            )
+        if expected == "sse":
+            continue  # an endless stream once authorized (tests/e2e/test_notification_stream.py)
+        answer = await request(world, row, role, await tokens.of(role, frozenset({row.token})))
+        if not matches(expected, observed(answer)):
+            wrong.append(
+                f"{row.route} with only {row.token} as {role}: expected {expected}, "
+                f"got {answer.status_code} {answer.text[:99]!r}"
+            )
+    assert not wrong, f"{len(wrong)} routes answer tokens otherwise than the matrix's token column:\n" + "\n".join(
+        wrong
+    )

@@ -12,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.saq.queue import create_queue
+from application.google_sync.retrying import RETRIES
 from domain.google_sync.model import channel_token_digest
 from entrypoints.bootstrap import token_cipher
 from entrypoints.settings import Settings
@@ -40,6 +41,7 @@ WINDOW = {"start": (START - timedelta(days=1)).isoformat(), "end": (START + time
 def fake() -> Iterator[FakeGoogle]:
     with running_fake_google() as fake:
         yield fake
+    assert fake.violations == [], "planner sent requests Google would refuse"
 
 
 @pytest.fixture
@@ -215,8 +217,8 @@ async def test_one_failing_calendar_makes_the_job_partial_and_a_retry_completes_
 
         assert job["status"] == "partial", job
         assert job["progress"] == 66
-        # The first try and three retries with backoff, then the source is given up as missing.
-        assert len(fake.event_list_calls("broken")) == 4
+        # The first try and its retries with backoff, then the source is given up as missing.
+        assert len(fake.event_list_calls("broken")) == 1 + RETRIES
         missing = (await ada.get(f"/api/jobs/{job['id']}/missing-sources")).json()["items"]
         assert [(m["key"], m["status"]) for m in missing] == [("broken", "missing")]
         assert "500" in missing[0]["error"]
@@ -373,7 +375,7 @@ async def test_channels_expiring_within_a_day_are_renewed(planner: Planner, fake
         finally:
             await queue.disconnect()
 
-    assert outcome == {"renewed": 2, "failed": 0}
+    assert outcome == {"renewed": 2, "replaced": 0, "deleted": 0, "failed": 0}
     assert set(fake.stopped_channels) == old
     new = {channel.id for channel in fake.channels.values()}
     assert len(new) == 2

@@ -21,6 +21,8 @@ SIGNED_IN = {
     "GET /api/google/connect": 503,
     "GET /api/google/callback": 503,
     "DELETE /api/google/connection": 503,
+    "GET /api/google/write-back": 503,
+    "PUT /api/google/write-back": 503,
     "POST /webhook/setup/{user_id}": 503,
     "GET /webhook/status/{user_id}": 200,
     "GET /webhook/task-status/{task_id}": 404,

@@ -339,3 +339,20 @@ async def test_a_reader_too_far_behind_is_disconnected_not_buffered_without_end(
 
 async def _has_comment_starting(comments: list[str], text: str) -> bool:
     return any(comment.startswith(text) for comment in comments)
+
+
+async def test_a_stream_opened_with_an_api_token_ends_when_the_token_is_revoked(
+    client: AsyncTestClient[Litestar], settings: Settings
+) -> None:
+    app = create_app(container=bootstrap(settings, sse_keepalive_s=0.5), configure_logs=False)
+    bob = await sign_up(client, "bob")
+    made = await bob.post("/api/tokens", json={"name": "desktop notifier", "scopes": ["notifications:read"]})
+    async with live_server(app) as base, open_stream(base, made.json()["token"]) as stream:
+        assert stream.status == 200
+        await stream.next("unread_count")
+        assert (await bob.delete(f"/api/tokens/{made.json()['id']}")).status_code == 204
+        await wait_for(
+            lambda: _has_comment_starting(stream.comments, "the session ended"),
+            timeout=8,
+            what="the stream to end with its token",
+        )

@@ -10,7 +10,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
+from domain.notifications.email import OutgoingEmail
 from domain.notifications.notification import Notification, NotificationDraft
+from domain.notifications.preferences import NotificationPreferences
 from domain.notifications.reminders import Reminder, ReminderKey
 from domain.scheduling.event import Event
 from tests.fakes.scheduling import Tables
@@ -24,12 +26,16 @@ class DeliveryTables:
     notifications: dict[str, Notification] = field(default_factory=dict)
     last_seq: dict[UUID, int] = field(default_factory=dict)
     reminders: dict[ReminderKey, Reminder] = field(default_factory=dict)
+    preferences: dict[UUID, NotificationPreferences] = field(default_factory=dict)
+    emails: dict[str, OutgoingEmail] = field(default_factory=dict)
+    """Queued emails by dedupe key."""
 
     def snapshot(self) -> "DeliveryTables":
         return copy.deepcopy(self)
 
     def load(self, other: "DeliveryTables") -> None:
         self.notifications, self.last_seq, self.reminders = other.notifications, other.last_seq, other.reminders
+        self.preferences, self.emails = other.preferences, other.emails
 
 
 class InMemoryNotificationRepository:

@@ -12,6 +12,7 @@ from uuid import UUID
 from application.unit_of_work import SeenAggregates
 from domain.domain_events import DomainEvent
 from domain.notifications.notification import Notification
+from tests.fakes.email import InMemoryNotificationPreferenceRepository, InMemoryOutgoingEmailRepository
 from tests.fakes.google_sync import InMemoryGoogleRepository
 from tests.fakes.jobs import InMemoryJobRepository
 from tests.fakes.notifications import DeliveryTables, InMemoryNotificationRepository, InMemoryReminderRepository
@@ -55,6 +56,8 @@ class FakeUnitOfWork:
         self.events = InMemoryEventRepository(self._tables, self._seen)
         self.notifications = InMemoryNotificationRepository(self._delivery)
         self.reminders = InMemoryReminderRepository(self._delivery, self._tables)
+        self.notification_preferences = InMemoryNotificationPreferenceRepository(self._delivery)
+        self.emails = InMemoryOutgoingEmailRepository(self._delivery, self._seen)
         self.jobs = self.database.jobs
         self.google = self.database.google
         self.commits = 0

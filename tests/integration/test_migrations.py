@@ -41,10 +41,13 @@ SCHEDULING_TABLES = {
 }
 NOTIFICATION_TABLES = {"notifications", "notification_counters", "reminders"}
 GOOGLE_TABLES = {"jobs", "google_accounts", "google_calendars", "google_channels", "google_event_links"}
-ACCOUNT_TABLES = {"sessions", "invitations"}
+ACCOUNT_TABLES = {"sessions", "invitations", "api_tokens"}
 RECURRENCE_TABLES = {"event_occurrences"}
 ICS_TABLES = {"calendar_feeds"}
 FIND_A_TIME_TABLES = {"working_hours", "out_of_office"}
+WEBHOOK_TABLES = {"webhook_subscriptions", "webhook_deliveries", "webhook_attempts"}
+EMAIL_TABLES = {"notification_preferences", "outgoing_emails"}
+WRITE_BACK_TABLES = {"google_written_events"}
 
 
 async def _tables(engine: AsyncEngine) -> set[str]:
@@ -81,6 +84,9 @@ async def test_the_scheduling_migration_downgrades_and_upgrades_again(servers: S
         *RECURRENCE_TABLES,
         *ICS_TABLES,
         *FIND_A_TIME_TABLES,
+        *WEBHOOK_TABLES,
+        *EMAIL_TABLES,
+        *WRITE_BACK_TABLES,
     }
     assert await _schema_objects(engine) == objects_at_head
     assert {"ex_events_room_slot", "ix_events_calendar_span", "ix_outbox_pending"} <= objects_at_head

@@ -1,7 +1,7 @@
 """The worker knows every task the outbox hands work to, and runs the notification crons every minute."""
 
 from adapters.saq.calendar_imports import IMPORT_TASK
-from adapters.saq.google_sync import RUN_JOB_TASK, SYNC_CALENDAR_TASK, WATCH_CALENDARS_TASK
+from adapters.saq.google_sync import REFRESH_CALENDARS_TASK, RUN_JOB_TASK, SYNC_CALENDAR_TASK, WATCH_CALENDARS_TASK
 from adapters.saq.notifications import CREATE_NOTIFICATION_TASK
 from adapters.saq.outbox import DISPATCH_TASK, OUTBOX_TASKS, RETRIED, task_for
 from entrypoints.worker.settings import CRON_JOBS, TASKS
@@ -50,6 +50,14 @@ def test_partial_jobs_are_retried_every_five_minutes_and_channels_renewed_hourly
     assert crons["retry_partial_jobs"] == "*/5 * * * *"
     assert crons["renew_google_channels"].endswith(" * * * *")
     assert {RUN_JOB_TASK, SYNC_CALENDAR_TASK, WATCH_CALENDARS_TASK} <= registered
+
+
+def test_due_google_syncs_polls_and_calendar_lists_are_queued_every_minute() -> None:
+    crons = {job.function.__qualname__: job.cron for job in CRON_JOBS}  # type: ignore[union-attr]
+    registered = {task.__qualname__ for task in TASKS}
+
+    assert crons["sync_due_google_calendars"] == "* * * * *"
+    assert REFRESH_CALENDARS_TASK in registered
 
 
 def test_series_reminders_are_planned_hourly_and_occurrence_horizons_extended_daily() -> None:

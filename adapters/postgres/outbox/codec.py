@@ -14,6 +14,7 @@ from uuid import UUID
 
 from domain.domain_events import DomainEvent
 from domain.json_value import JsonObject, JsonValue
+from domain.notifications.email import EmailQueued
 from domain.scheduling.domain_events import (
     CalendarCreated,
     CalendarDeleted,
@@ -46,6 +47,7 @@ EVENT_TYPES: tuple[type[DomainEvent], ...] = (
     ParticipantRemoved,
     ParticipantResponded,
     OccurrenceRoomDeclined,
+    EmailQueued,
 )
 """Every domain event the outbox stores; a new event type is added here."""
 

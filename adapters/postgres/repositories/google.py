@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import Table, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +20,7 @@ from adapters.postgres.models import (
     GoogleCalendarRow,
     GoogleChannelRow,
     GoogleEventLinkRow,
+    GoogleWrittenEventRow,
 )
 from adapters.postgres.repositories.arrays import is_any_id, is_any_text
 from adapters.postgres.repositories.calendars import SqlCalendarRepository
@@ -29,7 +30,16 @@ from adapters.postgres.repositories.users import SqlUserRepository
 from application.unit_of_work import SeenAggregates
 from domain.accounts.user import User
 from domain.google_sync.mirroring import MirroredPage
-from domain.google_sync.model import ConnectionStatus, GoogleAccount, MirroredCalendar, WatchChannel
+from domain.google_sync.model import (
+    AttendeeResponse,
+    ConnectionStatus,
+    GoogleAccount,
+    MirroredCalendar,
+    RemoteAttendee,
+    SyncOutcome,
+    WatchChannel,
+)
+from domain.google_sync.write_back import WriteState, WrittenEvent
 from domain.scheduling.calendar import Calendar
 from domain.scheduling.event import Event
 from domain.scheduling.occurrence import OCCURRENCE_HORIZON
@@ -43,6 +53,8 @@ _MIRRORED_COLUMNS = (
     "ends_at",
     "all_day",
     "timezone",
+    "recurrence",
+    "overrides",
     "version",
     "updated_at",
 )
@@ -69,6 +81,8 @@ class SqlGoogleRepository:
             broken_reason=row.broken_reason,
             connected_at=row.connected_at,
             updated_at=row.updated_at,
+            write_back_calendar_id=row.write_back_calendar_id,
+            can_write=row.can_write,
         )
 
     async def save_account(self, account: GoogleAccount) -> None:
@@ -78,6 +92,8 @@ class SqlGoogleRepository:
             "broken_reason": account.broken_reason,
             "connected_at": account.connected_at,
             "updated_at": account.updated_at,
+            "write_back_calendar_id": account.write_back_calendar_id,
+            "can_write": account.can_write,
         }
         statement = upsert(GoogleAccountRow).values(user_id=account.user_id, **values)
         await self._session.execute(statement.on_conflict_do_update(index_elements=["user_id"], set_=values))
@@ -192,14 +208,142 @@ class SqlGoogleRepository:
                 await self._session.execute(delete(EventRow).where(is_any_id(EventRow.id, list(unlinked))))
         if page.removed:
             await self._session.execute(delete(EventRow).where(is_any_id(EventRow.id, page.removed)))
+        if page.guests:
+            links = cast(Table, GoogleEventLinkRow.__table__)
+            await self._session.execute(
+                update(links)
+                .where(links.c.calendar_id == calendar.calendar_id, links.c.google_event_id == bindparam("google_id"))
+                .values(attendees=bindparam("guests")),
+                [{"google_id": google_id, "guests": _guests_json(guests)} for google_id, guests in page.guests.items()],
+            )
+
+    async def mirrored_guests(self, event_id: UUID) -> tuple[RemoteAttendee, ...]:
+        """The guests of the Google event a mirror shows, with their answers."""
+        found = await self._session.execute(
+            select(GoogleEventLinkRow.attendees).where(GoogleEventLinkRow.event_id == event_id)
+        )
+        return tuple(
+            RemoteAttendee(
+                email=item["email"],
+                name=item.get("name", ""),
+                response=AttendeeResponse(item.get("response", "needsAction")),
+                organizer=bool(item.get("organizer")),
+            )
+            for item in found.scalar_one_or_none() or ()
+        )
 
     async def clear_events(self, calendar: MirroredCalendar) -> int:
         result = await self._session.execute(delete(EventRow).where(EventRow.calendar_id == calendar.calendar_id))
         return int(getattr(result, "rowcount", 0) or 0)
 
+    async def remove_unlisted_events(self, calendar: MirroredCalendar, listed: Collection[str]) -> int:
+        unlisted = select(GoogleEventLinkRow.event_id).where(
+            GoogleEventLinkRow.calendar_id == calendar.calendar_id,
+            ~is_any_text(GoogleEventLinkRow.google_event_id, list(listed)),
+        )
+        result = await self._session.execute(delete(EventRow).where(EventRow.id.in_(unlisted)))
+        return int(getattr(result, "rowcount", 0) or 0)
+
     async def delete_mirrors(self, user_id: UUID) -> None:
         mirrors = select(GoogleCalendarRow.calendar_id).where(GoogleCalendarRow.user_id == user_id)
         await self._session.execute(delete(CalendarRow).where(CalendarRow.id.in_(mirrors)))
+
+    async def written_event(self, event_id: UUID) -> WrittenEvent | None:
+        row = (
+            await self._session.execute(
+                select(GoogleWrittenEventRow.__table__).where(GoogleWrittenEventRow.event_id == event_id)
+            )
+        ).one_or_none()
+        return None if row is None else _written(row)
+
+    async def written_events(
+        self, user_id: UUID, google_calendar_id: str, google_event_ids: Collection[str]
+    ) -> dict[str, WrittenEvent]:
+        if not google_event_ids:
+            return {}
+        rows = await self._session.execute(
+            # Not by calendar: a copy written to "primary" comes back listed under the calendar's own id.
+            select(GoogleWrittenEventRow.__table__).where(
+                GoogleWrittenEventRow.user_id == user_id,
+                is_any_text(cast(Any, GoogleWrittenEventRow.google_event_id), list(google_event_ids)),
+            )
+        )
+        return {row.google_event_id: _written(row) for row in rows}
+
+    async def save_written_event(self, written: WrittenEvent) -> None:
+        values = {
+            "user_id": written.user_id,
+            "google_calendar_id": written.google_calendar_id,
+            "google_event_id": written.google_event_id,
+            "written_version": written.written_version,
+            "google_updated": written.google_updated,
+            "state": written.state.value,
+            "last_error": written.last_error,
+            "attempts": written.attempts,
+            "updated_at": written.updated_at,
+        }
+        statement = upsert(GoogleWrittenEventRow).values(event_id=written.event_id, **values)
+        await self._session.execute(statement.on_conflict_do_update(index_elements=["event_id"], set_=values))
+
+    async def writes_back(self, event_id: UUID) -> UUID | None:
+        """The organizer, when changes of the event go to Google: it was written, or they write theirs back."""
+        written = select(GoogleWrittenEventRow.user_id).where(GoogleWrittenEventRow.event_id == event_id)
+        organizer_writes = (
+            select(EventRow.organizer_id)
+            .join(CalendarRow, CalendarRow.id == EventRow.calendar_id)
+            .join(GoogleAccountRow, GoogleAccountRow.user_id == EventRow.organizer_id)
+            .where(
+                EventRow.id == event_id,
+                CalendarRow.read_only.is_(False),
+                GoogleAccountRow.write_back_calendar_id.is_not(None),
+            )
+        )
+        found = await self._session.execute(written.union_all(organizer_writes).limit(1))
+        return found.scalar_one_or_none()
+
+    async def own_events_to_write(self, user_id: UUID, ending_after: datetime, limit: int) -> list[UUID]:
+        """The person's own live events in planner calendars, not over by `ending_after`, never written yet."""
+        rows = await self._session.execute(
+            select(EventRow.id)
+            .join(CalendarRow, CalendarRow.id == EventRow.calendar_id)
+            .outerjoin(GoogleWrittenEventRow, GoogleWrittenEventRow.event_id == EventRow.id)
+            .where(
+                EventRow.organizer_id == user_id,
+                EventRow.status == "confirmed",
+                CalendarRow.read_only.is_(False),
+                or_(EventRow.ends_at > ending_after, EventRow.recurrence.is_not(None)),
+                GoogleWrittenEventRow.event_id.is_(None),
+            )
+            .order_by(EventRow.starts_at)
+            .limit(limit)
+        )
+        return list(rows.scalars())
+
+    async def writes_waiting(self, now: datetime, first_wait: timedelta, limit: int) -> list[UUID]:
+        """Events whose write to Google is pending or was refused and due again: each attempt doubles the wait.
+
+        A write is due `first_wait` after its last try, then twice that after the next, up to 2**7 times.
+        """
+        attempts = func.least(func.greatest(GoogleWrittenEventRow.attempts - 1, 0), 7)
+        wait = func.make_interval(0, 0, 0, 0, 0, 0, first_wait.total_seconds() * func.power(2, attempts))
+        rows = await self._session.execute(
+            select(GoogleWrittenEventRow.event_id)
+            .where(
+                GoogleWrittenEventRow.state.in_(("pending", "refused")),
+                GoogleWrittenEventRow.updated_at + wait < now,
+            )
+            .order_by(GoogleWrittenEventRow.updated_at)
+            .limit(limit)
+        )
+        return list(rows.scalars())
+
+    async def writes_not_done(self, user_id: UUID) -> dict[WriteState, int]:
+        rows = await self._session.execute(
+            select(GoogleWrittenEventRow.state, func.count())
+            .where(GoogleWrittenEventRow.user_id == user_id, GoogleWrittenEventRow.state.in_(("pending", "refused")))
+            .group_by(GoogleWrittenEventRow.state)
+        )
+        return {WriteState(state): count for state, count in rows}
 
     async def channels(self, user_id: UUID) -> list[WatchChannel]:
         rows = await self._session.execute(
@@ -215,14 +359,117 @@ class SqlGoogleRepository:
         ).one_or_none()
         return None if row is None else _channel(row)
 
-    async def channels_expiring_before(self, moment: datetime, limit: int) -> list[WatchChannel]:
+    async def channels_expiring_before(self, moment: datetime, limit: int, *, alive_at: datetime) -> list[WatchChannel]:
+        """Live channels (expiring after `alive_at`) expiring by `moment`, soonest first: dead rows never fill it."""
         rows = await self._session.execute(
             select(GoogleChannelRow.__table__)
-            .where(GoogleChannelRow.expires_at <= moment)
+            .where(GoogleChannelRow.expires_at <= moment, GoogleChannelRow.expires_at > alive_at)
             .order_by(GoogleChannelRow.expires_at)
             .limit(limit)
         )
         return [_channel(row) for row in rows]
+
+    async def delete_orphan_channels(self) -> int:
+        """Forget channels of people without a working grant, or of calendars no longer mirrored; answers how many."""
+        connected = select(GoogleAccountRow.user_id).where(GoogleAccountRow.status == ConnectionStatus.CONNECTED.value)
+        mirrored = select(GoogleCalendarRow.calendar_id).where(
+            GoogleCalendarRow.user_id == GoogleChannelRow.user_id,
+            GoogleCalendarRow.google_calendar_id == GoogleChannelRow.google_calendar_id,
+        )
+        result = await self._session.execute(
+            delete(GoogleChannelRow).where(or_(GoogleChannelRow.user_id.not_in(connected), ~mirrored.exists()))
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def delete_expired_channels(self, now: datetime) -> list[tuple[UUID, str]]:
+        """Forget channels Google has already let expire; answers the (person, Google calendar) of each, one per row."""
+        rows = await self._session.execute(
+            delete(GoogleChannelRow)
+            .where(GoogleChannelRow.expires_at <= now)
+            .returning(GoogleChannelRow.user_id, GoogleChannelRow.google_calendar_id)
+        )
+        return [(row.user_id, row.google_calendar_id) for row in rows]
+
+    async def note_sync(
+        self,
+        user_id: UUID,
+        google_calendar_id: str,
+        *,
+        attempted_at: datetime,
+        outcome: SyncOutcome,
+        error: str | None,
+    ) -> None:
+        """Remember how the calendar's latest sync went (what the status shows, and when it is next due)."""
+        await self._session.execute(
+            update(GoogleCalendarRow)
+            .where(GoogleCalendarRow.user_id == user_id, GoogleCalendarRow.google_calendar_id == google_calendar_id)
+            .values(last_attempt_at=attempted_at, last_outcome=outcome.value, last_error=error)
+        )
+
+    async def note_watch_refused(self, user_id: UUID, google_calendar_id: str, reason: str | None) -> None:
+        """Remember that Google will not push this calendar's changes, and why (None: it can be watched)."""
+        await self._session.execute(
+            update(GoogleCalendarRow)
+            .where(GoogleCalendarRow.user_id == user_id, GoogleCalendarRow.google_calendar_id == google_calendar_id)
+            .values(watch_refused=reason)
+        )
+
+    async def calendars_due(
+        self, *, polled_before: datetime, synced_before: datetime, watched_after: datetime, limit: int
+    ) -> list[MirroredCalendar]:
+        """Calendars of working grants due a sync, longest waiting first.
+
+        Polled ones (Google refused to watch them, or they have no channel alive after `watched_after`) whose
+        last sync began before `polled_before`; any whose last sync began before `synced_before` (the safety net).
+        A calendar never synced yet is left to the full sync that is setting it up.
+        """
+        attempted = func.coalesce(GoogleCalendarRow.last_attempt_at, GoogleCalendarRow.last_synced_at)
+        live_channel = select(GoogleChannelRow.id).where(
+            GoogleChannelRow.user_id == GoogleCalendarRow.user_id,
+            GoogleChannelRow.google_calendar_id == GoogleCalendarRow.google_calendar_id,
+            GoogleChannelRow.expires_at > watched_after,
+        )
+        polled = or_(GoogleCalendarRow.watch_refused.is_not(None), ~live_channel.exists())
+        rows = await self._session.execute(
+            select(GoogleCalendarRow.__table__)
+            .join(GoogleAccountRow, GoogleAccountRow.user_id == GoogleCalendarRow.user_id)
+            .where(
+                GoogleAccountRow.status == ConnectionStatus.CONNECTED.value,
+                or_(and_(polled, attempted < polled_before), attempted < synced_before),
+            )
+            .order_by(attempted)
+            .limit(limit)
+        )
+        return [_mirror(row) for row in rows]
+
+    async def accounts_to_check(self, checked_before: datetime, limit: int) -> list[UUID]:
+        """Working grants whose calendar list was last read before `checked_before`."""
+        rows = await self._session.execute(
+            select(GoogleAccountRow.user_id)
+            .where(
+                GoogleAccountRow.status == ConnectionStatus.CONNECTED.value,
+                # Never read yet: the full sync that connecting started is reading it.
+                GoogleAccountRow.calendars_checked_at < checked_before,
+            )
+            .order_by(GoogleAccountRow.calendars_checked_at)
+            .limit(limit)
+        )
+        return list(rows.scalars())
+
+    async def note_calendars_checked(self, user_id: UUID, now: datetime) -> None:
+        await self._session.execute(
+            update(GoogleAccountRow).where(GoogleAccountRow.user_id == user_id).values(calendars_checked_at=now)
+        )
+
+    async def delete_mirror(self, mirror: MirroredCalendar) -> None:
+        """Delete a mirrored calendar with its events and the channels on it."""
+        await self._session.execute(
+            delete(GoogleChannelRow).where(
+                GoogleChannelRow.user_id == mirror.user_id,
+                GoogleChannelRow.google_calendar_id == mirror.google_calendar_id,
+            )
+        )
+        await self._session.execute(delete(CalendarRow).where(CalendarRow.id == mirror.calendar_id))
 
     async def add_channel(self, channel: WatchChannel) -> None:
         await self._session.execute(
@@ -236,6 +483,13 @@ class SqlGoogleRepository:
                 last_message_number=channel.last_message_number,
                 created_at=channel.created_at,
             )
+        )
+
+    async def channel_granted(self, channel_id: str, *, resource_id: str, expires_at: datetime) -> None:
+        await self._session.execute(
+            update(GoogleChannelRow)
+            .where(GoogleChannelRow.id == channel_id)
+            .values(resource_id=resource_id, expires_at=expires_at)
         )
 
     async def delete_channel(self, channel_id: str) -> None:
@@ -263,6 +517,10 @@ def _mirror(row: Any) -> MirroredCalendar:
         time_zone=row.time_zone,
         sync_token=row.sync_token,
         last_synced_at=row.last_synced_at,
+        watch_refused=row.watch_refused,
+        last_attempt_at=row.last_attempt_at,
+        last_outcome=None if row.last_outcome is None else SyncOutcome(row.last_outcome),
+        last_error=row.last_error,
     )
 
 
@@ -277,3 +535,22 @@ def _channel(row: Any) -> WatchChannel:
         last_message_number=row.last_message_number,
         created_at=row.created_at,
     )
+
+
+def _written(row: Any) -> WrittenEvent:
+    return WrittenEvent(
+        event_id=row.event_id,
+        user_id=row.user_id,
+        google_calendar_id=row.google_calendar_id,
+        google_event_id=row.google_event_id,
+        written_version=row.written_version,
+        google_updated=row.google_updated,
+        state=WriteState(row.state),
+        last_error=row.last_error,
+        attempts=row.attempts,
+        updated_at=row.updated_at,
+    )
+
+
+def _guests_json(guests: tuple[RemoteAttendee, ...]) -> list[dict[str, Any]]:
+    return [{"email": g.email, "name": g.name, "response": g.response.value, "organizer": g.organizer} for g in guests]

@@ -6,7 +6,6 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from application.accounts.dto import RegisterUser, SignIn
@@ -23,7 +22,9 @@ from entrypoints.http.rate_limits import (
     note_failed_sign_in,
     note_signed_in,
 )
-from entrypoints.http.schemas.users import Login, Register, RegistrationReceived, Token, User
+from entrypoints.http.schemas.examples import LoginBody, RegisterBody
+from entrypoints.http.schemas.users import RegistrationReceived, Token, User
+from entrypoints.http.scopes import any_token, sessions_only
 from entrypoints.http.sessions import (
     accounts_of,
     cleared_cookie,
@@ -54,7 +55,10 @@ class AuthController(Controller):
         summary="Create an account (with an invitation unless REGISTRATION admits the email)",
         before_request=limit_sign_up_per_account,
     )
-    async def register(self, request: Request[Any, Any, Any], data: JSONBody[Register], ctx: Ctx) -> Response[Any]:
+    async def register(self, request: Request[Any, Any, Any], data: RegisterBody, ctx: Ctx) -> Response[Any]:
+        """Create an account. With REGISTRATION open (the default) the answer is the new account; otherwise an
+        invitation token (from an administrator's link) or an admitted email domain is needed, and the answer is
+        the same for every email. The first account administers planner."""
         settings: Settings = container_of(request.app).settings
         command = RegisterUser(
             email=data.email,
@@ -90,7 +94,10 @@ class AuthController(Controller):
         summary="Sign in: a bearer token (no cookie; the web client's /login form sets that)",
         before_request=limit_sign_in_per_account,
     )
-    async def login(self, request: Request[Any, Any, Any], data: JSONBody[Login], ctx: Ctx) -> Response[Token]:
+    async def login(self, request: Request[Any, Any, Any], data: LoginBody, ctx: Ctx) -> Response[Token]:
+        """Sign in with email and password: answers a session token (a JWT, at most 12 hours) to send as
+        `Authorization: Bearer <token>`. An integration should not keep the password: make a personal token
+        for it with the session token (POST /api/tokens)."""
         # No cookie: a cross-site page that got a victim's browser to sign in here would otherwise
         # leave it signed into the attacker's account (login CSRF). The web /login form sets it.
         try:
@@ -108,17 +115,22 @@ class AuthController(Controller):
 
     @post("/logout", operation_id="logout", status_code=HTTP_204_NO_CONTENT, summary="Sign out: end this session")
     async def logout(self, request: Request[Any, Any, Any]) -> Response[None]:
+        """End the session whose token (or cookie) the request carries; the cookie is cleared. Answers 204 even
+        without a valid session."""
         await end_presented_session(request)
         return Response(None, status_code=HTTP_204_NO_CONTENT, cookies=[cleared_cookie()])
 
     @post(
         "/logout-all",
         operation_id="logoutEverywhere",
+        **sessions_only(),
         responses=problems(401),
         status_code=HTTP_204_NO_CONTENT,
         summary="Sign out everywhere: end every session of the signed-in user",
     )
     async def logout_all(self, request: Request[Any, Any, Any], ctx: Ctx) -> Response[None]:
+        """End every session of the signed-in person, on every device; their open notification streams close. API
+        tokens are not revoked (revoke them with DELETE /api/tokens/{id})."""
         await end_every_session(request, ctx.actor.id)
         return Response(None, status_code=HTTP_204_NO_CONTENT, cookies=[cleared_cookie()])
 
@@ -127,6 +139,7 @@ class MeController(Controller):
     path = "/api/me"
     tags = ["Auth"]
 
-    @get("/", operation_id="getMe", responses=problems(401), summary="The signed-in user")
+    @get("/", operation_id="getMe", **any_token(), responses=problems(401), summary="The signed-in user")
     async def me(self, ctx: Ctx) -> User:
+        """Who the caller is: the signed-in person, or the person whose token it is."""
         return User.of(await get_user(ctx.actor.id, uow=ctx.uow))

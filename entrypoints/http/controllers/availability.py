@@ -6,7 +6,7 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, delete, get, post, put
-from litestar.params import JSONBody, Parameter, QueryParameter
+from litestar.params import Parameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from application.availability.dto import (
@@ -20,20 +20,20 @@ from application.availability.free_busy import free_busy
 from application.availability.out_of_office import list_out_of_office, mark_out_of_office, remove_out_of_office
 from application.availability.suggest_times import suggest_times
 from application.availability.working_hours import get_working_hours, set_working_hours
+from domain.accounts.api_token import TokenScope
 from domain.errors import InvalidInput
 from entrypoints.http.dependencies import Ctx
 from entrypoints.http.problems import problems
 from entrypoints.http.schemas.availability import (
     FreeBusy,
     OutOfOffice,
-    OutOfOfficeIn,
     OutOfOfficeList,
     Suggestions,
-    SuggestionsIn,
     WorkingHours,
-    WorkingHoursIn,
 )
+from entrypoints.http.schemas.examples import OutOfOfficeBody, SuggestionsBody, WorkingHoursBody
 from entrypoints.http.schemas.fields import AwareDateTime
+from entrypoints.http.scopes import needs
 
 AbsenceId = Annotated[UUID, Parameter(description="Out-of-office range id")]
 
@@ -45,6 +45,7 @@ class MyAvailabilityController(Controller):
     @get(
         "/working-hours",
         operation_id="getWorkingHours",
+        **needs(TokenScope.EVENTS_READ),
         responses=problems(401),
         summary="My working hours",
         description="Each weekday's working spans in my zone; Monday to Friday 09:00-17:00 until I set others.",
@@ -55,18 +56,20 @@ class MyAvailabilityController(Controller):
     @put(
         "/working-hours",
         operation_id="setWorkingHours",
+        **needs(TokenScope.EVENTS_WRITE),
         responses=problems(401, 422),
         summary="Replace my working hours",
         description="The whole week at once: a day left out, or [], is a day off. Spans of a day must not overlap; "
         '"24:00" ends a day.',
     )
-    async def set_working_hours(self, data: JSONBody[WorkingHoursIn], ctx: Ctx) -> WorkingHours:
+    async def set_working_hours(self, data: WorkingHoursBody, ctx: Ctx) -> WorkingHours:
         command = SetWorkingHours(actor_id=ctx.actor.id, timezone=data.timezone, days=data.days)
         return WorkingHours.of(await set_working_hours(command, uow=ctx.uow, clock=ctx.clock))
 
     @get(
         "/out-of-office",
         operation_id="listOutOfOffice",
+        **needs(TokenScope.EVENTS_READ),
         responses=problems(401),
         summary="My out-of-office ranges",
         description="Every range I marked, by start. Free/busy shows them to colleagues as out_of_office, "
@@ -78,18 +81,20 @@ class MyAvailabilityController(Controller):
     @post(
         "/out-of-office",
         operation_id="markOutOfOffice",
+        **needs(TokenScope.EVENTS_WRITE),
         responses=problems(401, 422),
         status_code=HTTP_201_CREATED,
         summary="Mark myself out of office",
         description="Away over [starts_at, ends_at), whatever my working hours say; at most a year long.",
     )
-    async def mark_out_of_office(self, data: JSONBody[OutOfOfficeIn], ctx: Ctx) -> OutOfOffice:
+    async def mark_out_of_office(self, data: OutOfOfficeBody, ctx: Ctx) -> OutOfOffice:
         command = MarkOutOfOffice(actor_id=ctx.actor.id, starts_at=data.starts_at, ends_at=data.ends_at, note=data.note)
         return OutOfOffice.of(await mark_out_of_office(command, uow=ctx.uow, clock=ctx.clock))
 
     @delete(
         "/out-of-office/{absence_id:uuid}",
         operation_id="removeOutOfOffice",
+        **needs(TokenScope.EVENTS_WRITE),
         responses=problems(401, 404),
         status_code=HTTP_204_NO_CONTENT,
         summary="Take an out-of-office range back",
@@ -106,6 +111,7 @@ class FreeBusyController(Controller):
     @get(
         "/",
         operation_id="getFreeBusy",
+        **needs(TokenScope.EVENTS_READ),
         responses=problems(401, 422),
         summary="When people and rooms are taken",
         description="Each person's merged busy blocks (busy, tentative, out_of_office) and working hours, and each "
@@ -148,6 +154,7 @@ class SchedulingController(Controller):
     @post(
         "/suggestions",
         operation_id="suggestMeetingTimes",
+        **needs(TokenScope.EVENTS_READ),
         responses=problems(401, 422),
         status_code=HTTP_200_OK,
         summary="Ranked meeting times for people and a room",
@@ -159,7 +166,7 @@ class SchedulingController(Controller):
         "(default: the participants), snuggest first; with `room_required`, only slots with one. Booking a "
         "slot someone took meanwhile answers 409 like any booking.",
     )
-    async def suggest(self, data: JSONBody[SuggestionsIn], ctx: Ctx) -> Suggestions:
+    async def suggest(self, data: SuggestionsBody, ctx: Ctx) -> Suggestions:
         command = SuggestTimes(
             actor_id=ctx.actor.id,
             participants=data.participants,

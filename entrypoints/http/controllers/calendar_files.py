@@ -22,11 +22,13 @@ from application.scheduling.open_calendar_feed import open_calendar_feed
 from application.scheduling.read_calendar_feed import read_calendar_feed
 from application.scheduling.revoke_calendar_feed import revoke_calendar_feed
 from application.scheduling.start_calendar_import import start_calendar_import
+from domain.accounts.api_token import TokenScope
 from domain.errors import NotFound
 from domain.scheduling.calendar_file import MAX_CALENDAR_FILE_BYTES
 from entrypoints.http.dependencies import Ctx
 from entrypoints.http.problems import problems
 from entrypoints.http.schemas.calendar_files import CalendarFeed, ImportQueued
+from entrypoints.http.scopes import needs
 
 CalendarId = Annotated[UUID, Parameter(description="Calendar id")]
 EventId = Annotated[UUID, Parameter(description="Event id")]
@@ -61,11 +63,15 @@ class CalendarFileController(Controller):
     @post(
         "/calendars/{calendar_id:uuid}/feed",
         operation_id="openCalendarFeed",
+        **needs(TokenScope.EVENTS_WRITE),
         status_code=HTTP_201_CREATED,
         responses=problems(401, 403, 404),
         summary="Publish the calendar at a secret subscription URL (a new URL each time; the old one stops)",
     )
     async def open_feed(self, calendar_id: CalendarId, ctx: Ctx) -> CalendarFeed:
+        """Publish the calendar as a secret iCalendar subscription address (for Google, Outlook, Apple Calendar),
+        answered as `url`. Asking again replaces the address; the old one stops working. The calendar's owner
+        only."""
         token = await open_calendar_feed(calendar_id, actor_id=ctx.actor.id, uow=ctx.uow, clock=ctx.clock)
         base = ctx.container.settings.public_base_url.rstrip("/")
         return CalendarFeed(url=f"{base}{FEED_PATH}/{token}{FEED_SUFFIX}")
@@ -73,24 +79,28 @@ class CalendarFileController(Controller):
     @delete(
         "/calendars/{calendar_id:uuid}/feed",
         operation_id="revokeCalendarFeed",
+        **needs(TokenScope.EVENTS_WRITE),
         status_code=HTTP_204_NO_CONTENT,
         responses=problems(401, 403, 404),
         summary="Revoke the calendar's subscription URL",
     )
     async def revoke_feed(self, calendar_id: CalendarId, ctx: Ctx) -> None:
+        """Stop the calendar's subscription address: it answers 404 from now on. The calendar's owner only."""
         await revoke_calendar_feed(calendar_id, actor_id=ctx.actor.id, uow=ctx.uow)
 
     @post(
         "/calendars/{calendar_id:uuid}/import",
         operation_id="importCalendarFile",
+        **needs(TokenScope.EVENTS_WRITE, operation_class=_ImportOperation),
         status_code=HTTP_202_ACCEPTED,
         responses=problems(401, 403, 404, 413, 415, 422),
         summary="Import an iCalendar file (the body, Content-Type: text/calendar, at most 10 MB) as a job",
         # The body is read here, not parsed as JSON: RequireJsonBodies lets it through, and the limit is the file's.
         request_max_body_size=MAX_CALENDAR_FILE_BYTES,
-        operation_class=_ImportOperation,
     )
     async def import_file(self, calendar_id: CalendarId, request: Request[Any, Any, Any], ctx: Ctx) -> ImportQueued:
+        """Import an iCalendar file into the calendar as a background job, answered as `job_id`; follow it with GET
+        /api/jobs/{job_id}. Its result has `imported` and `skipped` ([{uid, reason}]). Editors and the owner."""
         media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
         if media_type and media_type != CALENDAR_MEDIA_TYPE:
             raise ClientException(
@@ -110,11 +120,13 @@ class CalendarFileController(Controller):
     @get(
         "/events/{event_id:uuid}/ics",
         operation_id="downloadEventIcs",
+        **needs(TokenScope.EVENTS_READ),
         responses=problems(401, 404),
         media_type=CALENDAR_MEDIA_TYPE,
         summary="One event (a series with its changed occurrences) as an iCalendar file",
     )
     async def download(self, event_id: EventId, ctx: Ctx) -> Response[bytes]:
+        """The event (a series with its exceptions) as an iCalendar file, for anyone who sees it."""
         body = await download_event(
             event_id, actor_id=ctx.actor.id, uow=ctx.uow, writer=ctx.container.calendar_file_writer
         )
@@ -135,6 +147,8 @@ class CalendarFeedController(Controller):
         security=[],
     )
     async def feed(self, name: Annotated[str, Parameter(description="{token}.ics")], ctx: Ctx) -> Response[bytes]:
+        """A calendar's events as an iCalendar feed, for calendar apps to subscribe to. The secret address (from
+        POST /api/calendars/{id}/feed) is the key: no sign-in."""
         if not name.endswith(FEED_SUFFIX):
             raise NotFound("feed")
         body = await read_calendar_feed(

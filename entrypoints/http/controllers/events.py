@@ -6,7 +6,7 @@ from typing import Annotated, cast
 from uuid import UUID
 
 from litestar import Controller, MediaType, Response, delete, get, patch, post
-from litestar.params import HeaderParameter, JSONBody, Parameter, QueryParameter
+from litestar.params import HeaderParameter, Parameter, QueryParameter
 from litestar.serialization import encode_json
 from litestar.status_codes import HTTP_201_CREATED
 
@@ -30,23 +30,22 @@ from application.scheduling.occurrences import cancel_occurrence, get_occurrence
 from application.scheduling.remove_participant import remove_participant
 from application.scheduling.respond import respond
 from application.scheduling.update_event import update_event
+from domain.accounts.api_token import TokenScope
 from domain.scheduling.event import Event as DomainEvent
 from domain.scheduling.occurrence import Occurrence, OccurrenceScope
 from entrypoints.http.dependencies import Ctx
-from entrypoints.http.etags import etag, expected_version
+from entrypoints.http.etags import etag, expected_revision, expected_version, occurrence_etag
 from entrypoints.http.problems import problems
 from entrypoints.http.rate_limits import limit_events_created
 from entrypoints.http.schemas.events import (
     RECURRENCE_ID_LENGTH,
     Event,
-    EventCreate,
     EventList,
-    EventUpdate,
-    ParticipantAdd,
-    ResponseIn,
     parse_recurrence_id,
 )
+from entrypoints.http.schemas.examples import EventCreateBody, EventUpdateBody, ParticipantAddBody, ResponseBody
 from entrypoints.http.schemas.fields import AwareDateTime
+from entrypoints.http.scopes import needs
 from entrypoints.http.unset import unset_to_domain
 
 EventId = Annotated[UUID, Parameter(description="Event id")]
@@ -70,10 +69,25 @@ Scope = Annotated[
 IfMatch = Annotated[
     str | None, HeaderParameter(name="If-Match", required=False, description="The ETag of the version you edited")
 ]
+OccurrenceIfMatch = Annotated[
+    str | None,
+    HeaderParameter(
+        name="If-Match",
+        required=False,
+        description='The ETag of the occurrence you edited (as its GET answered it, e.g. "o-5f0c2a9e1b7d4c33"): '
+        "stale after a change to the whole series or to this occurrence, not after one to another occurrence",
+    ),
+]
 
 
-def with_etag(event: DomainEvent | Occurrence, status_code: int = 200) -> Response[Event]:
+def with_etag(event: DomainEvent, status_code: int = 200) -> Response[Event]:
+    """The series (or single event), with its version as its ETag."""
     return Response(Event.of(event), status_code=status_code, headers={"ETag": etag(event.version)})
+
+
+def with_occurrence_etag(occurrence: Occurrence) -> Response[Event]:
+    """One occurrence of a series, with its own revision as its ETag."""
+    return Response(Event.of(occurrence), headers={"ETag": occurrence_etag(occurrence.revision)})
 
 
 class EventController(Controller):
@@ -83,6 +97,7 @@ class EventController(Controller):
     @get(
         "/",
         operation_id="listEvents",
+        **needs(TokenScope.EVENTS_READ),
         responses=problems(401, 404, 422),
         summary="Events I see that overlap [start, end), sorted by start",
     )
@@ -95,6 +110,9 @@ class EventController(Controller):
         ],
         calendar_id: Annotated[UUID | None, QueryParameter(name="calendar_id", required=False)] = None,
     ) -> Response[EventList]:
+        """Every occurrence I can see (in my calendars, or as a participant) that overlaps [start, end), sorted by
+        start. A series answers one item per occurrence, with `series_id`, `recurrence_id` and `is_override`."""
+
         async def answer() -> bytes:
             events = await list_events(
                 actor_id=ctx.actor.id, start=start, end=end, calendar_id=calendar_id, uow=ctx.uow
@@ -108,11 +126,15 @@ class EventController(Controller):
     @post(
         "/",
         operation_id="createEvent",
+        **needs(TokenScope.EVENTS_WRITE),
         responses=problems(401, 403, 409, 422, 429),
         summary="Create an event, book its room, invite people",
         before_request=limit_events_created,
     )
-    async def create_event(self, data: JSONBody[EventCreate], ctx: Ctx) -> Response[Event]:
+    async def create_event(self, data: EventCreateBody, ctx: Ctx) -> Response[Event]:
+        """A new event (or series, with `recurrence`), in my personal calendar unless `calendar_id` names one I may
+        edit. A `room_id` books the room: a room already booked for an overlapping slot is 409 with the slot in
+        the way. `participants` are invited (their bell rings)."""
         command = CreateEvent(
             actor_id=ctx.actor.id,
             event=data.new_event(),
@@ -121,19 +143,31 @@ class EventController(Controller):
         )
         return with_etag(await create_event(command, uow=ctx.uow, clock=ctx.clock), HTTP_201_CREATED)
 
-    @get("/{event_id:uuid}", operation_id="getEvent", responses=problems(401, 404), summary="One event, with its ETag")
+    @get(
+        "/{event_id:uuid}",
+        operation_id="getEvent",
+        **needs(TokenScope.EVENTS_READ),
+        responses=problems(401, 404),
+        summary="One event, with its ETag",
+    )
     async def get_event(self, event_id: EventId, ctx: Ctx) -> Response[Event]:
+        """One event I can see, with its participants and their answers; its ETag is its version, for If-Match.
+        Someone else's event is 404."""
         return with_etag(await get_event(event_id, actor_id=ctx.actor.id, uow=ctx.uow))
 
     @patch(
         "/{event_id:uuid}",
         operation_id="updateEvent",
+        **needs(TokenScope.EVENTS_WRITE),
         responses=problems(401, 403, 404, 409, 412, 422),
         summary="Change an event (If-Match guards against races)",
     )
     async def update_event(
-        self, event_id: EventId, data: JSONBody[EventUpdate], ctx: Ctx, if_match: IfMatch = None
+        self, event_id: EventId, data: EventUpdateBody, ctx: Ctx, if_match: IfMatch = None
     ) -> Response[Event]:
+        """Change the event: only the fields sent change (`participants`, when sent, is the whole new guest list).
+        Send the ETag you read in If-Match: a change someone made meanwhile is 412. The organizer and the
+        calendar's editors."""
         command = UpdateEvent(
             actor_id=ctx.actor.id,
             event_id=event_id,
@@ -146,40 +180,49 @@ class EventController(Controller):
     @delete(
         "/{event_id:uuid}",
         operation_id="cancelEvent",
+        **needs(TokenScope.EVENTS_WRITE),
         responses=problems(401, 403, 404, 412),
         summary="Cancel an event and tell its participants",
     )
     async def cancel_event(self, event_id: EventId, ctx: Ctx, if_match: IfMatch = None) -> None:
+        """Cancel the event (a series: every occurrence) and tell its participants; its room is free again."""
         command = CancelEvent(actor_id=ctx.actor.id, event_id=event_id, expected_version=expected_version(if_match))
         await cancel_event(command, uow=ctx.uow, clock=ctx.clock)
 
     @post(
         "/{event_id:uuid}/participants",
         operation_id="addParticipant",
+        **needs(TokenScope.EVENTS_WRITE),
         responses=problems(401, 403, 404, 409, 422),
         summary="Invite someone",
     )
-    async def add_participant(self, event_id: EventId, data: JSONBody[ParticipantAdd], ctx: Ctx) -> Response[Event]:
+    async def add_participant(self, event_id: EventId, data: ParticipantAddBody, ctx: Ctx) -> Response[Event]:
+        """Invite one more person, by email."""
         command = AddParticipant(actor_id=ctx.actor.id, event_id=event_id, email=data.email)
         return with_etag(await add_participant(command, uow=ctx.uow, clock=ctx.clock), HTTP_201_CREATED)
 
     @delete(
         "/{event_id:uuid}/participants/{user_id:uuid}",
         operation_id="removeParticipant",
+        **needs(TokenScope.EVENTS_WRITE),
         responses=problems(401, 403, 404),
         summary="Take someone off the guest list",
     )
     async def remove_participant(self, event_id: EventId, user_id: UserId, ctx: Ctx) -> None:
+        """Take someone off the guest list: the organizer and editors may, and a participant may leave."""
         command = RemoveParticipant(actor_id=ctx.actor.id, event_id=event_id, user_id=user_id)
         await remove_participant(command, uow=ctx.uow, clock=ctx.clock)
 
     @post(
         "/{event_id:uuid}/response",
         operation_id="respondToEvent",
+        **needs(TokenScope.EVENTS_WRITE),
         responses=problems(401, 404, 409, 422),
         summary="Answer an invitation",
     )
-    async def respond(self, event_id: EventId, data: JSONBody[ResponseIn], ctx: Ctx) -> Response[Event]:
+    async def respond(self, event_id: EventId, data: ResponseBody, ctx: Ctx) -> Response[Event]:
+        """Answer an invitation: accepted, declined or tentative; with `recurrence_id`, for that one occurrence of
+        a series only. The organizer is told."""
         command = Respond(
             actor_id=ctx.actor.id,
             event_id=event_id,
@@ -191,18 +234,23 @@ class EventController(Controller):
     @get(
         "/{event_id:uuid}/occurrences/{recurrence_id:str}",
         operation_id="getOccurrence",
+        **needs(TokenScope.EVENTS_READ),
         responses=problems(401, 404, 422),
-        summary="One occurrence of a series",
+        summary="One occurrence of a series, with its own ETag",
+        description="The occurrence's ETag changes when the whole series or this occurrence changes, not when "
+        "another occurrence of the series does: send it back as If-Match to change or cancel this occurrence.",
     )
     async def get_occurrence(self, event_id: EventId, recurrence_id: RecurrenceId, ctx: Ctx) -> Response[Event]:
+        """One occurrence of a series, as the window query answers it, with its own ETag."""
         query = GetOccurrence(
             actor_id=ctx.actor.id, event_id=event_id, recurrence_id=parse_recurrence_id(recurrence_id)
         )
-        return with_etag(await get_occurrence(query, uow=ctx.uow))
+        return with_occurrence_etag(await get_occurrence(query, uow=ctx.uow))
 
     @patch(
         "/{event_id:uuid}/occurrences/{recurrence_id:str}",
         operation_id="updateOccurrence",
+        **needs(TokenScope.EVENTS_WRITE),
         responses=problems(401, 403, 404, 409, 412, 422),
         summary="Change one occurrence, or it and the following ones (scope=following splits the series)",
     )
@@ -210,11 +258,13 @@ class EventController(Controller):
         self,
         event_id: EventId,
         recurrence_id: RecurrenceId,
-        data: JSONBody[EventUpdate],
+        data: EventUpdateBody,
         ctx: Ctx,
         occurrence_scope: Scope = OccurrenceScope.THIS,
-        if_match: IfMatch = None,
+        if_match: OccurrenceIfMatch = None,
     ) -> Response[Event]:
+        """Change one occurrence (`scope=this`, an override) or it and the following ones (`scope=following`: the
+        series is split there)."""
         command = UpdateOccurrence(
             actor_id=ctx.actor.id,
             event_id=event_id,
@@ -222,13 +272,14 @@ class EventController(Controller):
             changes=data.changes(),
             scope=occurrence_scope,
             participants=unset_to_domain(data.participants),
-            expected_version=expected_version(if_match),
+            expected_revision=expected_revision(if_match),
         )
-        return with_etag(await update_occurrence(command, uow=ctx.uow, clock=ctx.clock))
+        return with_occurrence_etag(await update_occurrence(command, uow=ctx.uow, clock=ctx.clock))
 
     @delete(
         "/{event_id:uuid}/occurrences/{recurrence_id:str}",
         operation_id="cancelOccurrence",
+        **needs(TokenScope.EVENTS_WRITE),
         responses=problems(401, 403, 404, 412, 422),
         summary="Cancel one occurrence, or it and the following ones (scope=following)",
     )
@@ -238,13 +289,15 @@ class EventController(Controller):
         recurrence_id: RecurrenceId,
         ctx: Ctx,
         occurrence_scope: Scope = OccurrenceScope.THIS,
-        if_match: IfMatch = None,
+        if_match: OccurrenceIfMatch = None,
     ) -> None:
+        """Cancel one occurrence (`scope=this`) or it and the following ones (`scope=following`); the participants
+        are told."""
         command = CancelOccurrence(
             actor_id=ctx.actor.id,
             event_id=event_id,
             recurrence_id=parse_recurrence_id(recurrence_id),
             scope=occurrence_scope,
-            expected_version=expected_version(if_match),
+            expected_revision=expected_revision(if_match),
         )
         await cancel_occurrence(command, uow=ctx.uow, clock=ctx.clock)

@@ -38,6 +38,7 @@ from entrypoints.http.schemas.jobs import (
     WebhookStatus,
     task_error,
 )
+from entrypoints.http.scopes import sessions_only
 
 UserId = Annotated[UUID, Parameter(description="User id")]
 
@@ -56,6 +57,7 @@ class GoogleController(Controller):
     @get(
         "/connect",
         operation_id="connectGoogleCalendar",
+        **sessions_only(),
         responses=problems(401),
         summary="Start OAuth consent: redirects to Google (JSON with ?redirect=false)",
         status_code=HTTP_200_OK,
@@ -65,9 +67,14 @@ class GoogleController(Controller):
         ctx: Ctx,
         google: Google,
         redirect: Annotated[bool, QueryParameter(name="redirect", description="Redirect (default) or JSON")] = True,
+        write: Annotated[
+            bool, QueryParameter(name="write", description="Also allow planner to write your events (write-back)")
+        ] = False,
     ) -> Response[Any]:
+        """Start connecting my Google account: redirects to Google's consent page (or answers its address with
+        redirect=false)."""
         url = await begin_connection(
-            BeginConnection(actor_id=ctx.actor.id),
+            BeginConnection(actor_id=ctx.actor.id, write_access=write),
             oauth=google.oauth,
             clock=ctx.clock,
             secret=google.secret,
@@ -80,6 +87,7 @@ class GoogleController(Controller):
     @get(
         "/callback",
         operation_id="googleOAuthCallback",
+        **sessions_only(),
         responses=problems(401, 403, 422),
         summary="Where Google sends the person back: keeps the grant and starts a full sync",
         status_code=HTTP_202_ACCEPTED,
@@ -93,6 +101,7 @@ class GoogleController(Controller):
         code: Annotated[str, QueryParameter(name="code", max_length=2000)] = "",
         error: Annotated[str | None, QueryParameter(name="error", max_length=200)] = None,
     ) -> Response[Any]:
+        """Where Google's consent page sends the browser back: stores the grant and starts the first sync as a job."""
         if error:
             raise InvalidInput("error", f"Google did not grant access: {error}")
         if not code or not oauth_state:
@@ -114,17 +123,21 @@ class GoogleController(Controller):
     @delete(
         "/connection",
         operation_id="disconnectGoogleCalendar",
+        **sessions_only(),
         responses=problems(401),
         summary="Stop channels, delete the tokens and every mirrored calendar and event",
         status_code=HTTP_204_NO_CONTENT,
     )
     async def disconnect(self, ctx: Ctx, google: Google) -> None:
+        """Disconnect my Google account: its push channels are stopped, the grant revoked, its mirrored calendars
+        removed."""
         await disconnect(
             DisconnectGoogle(actor_id=ctx.actor.id),
             uow=ctx.uow,
             apis=google.apis,
             oauth=google.oauth,
             forget_reads=ctx.container.forget_reads,
+            locks=google.locks,
         )
 
 
@@ -142,6 +155,8 @@ class WebhookController(Controller):
         status_code=HTTP_202_ACCEPTED,
     )
     async def receive(self, request: Request[Any, Any, Any], ctx: Ctx, google: Google) -> Response[PushAnswer]:
+        """Google Calendar's push notifications: answers 202 at once and syncs the calendar in the background.
+        Checked by channel id and token, not by sign-in."""
         headers = request.headers
         channel_id = headers.get("x-goog-channel-id", "")
         state = headers.get("x-goog-resource-state", "")
@@ -170,12 +185,14 @@ class WebhookController(Controller):
     @post(
         "/setup/{user_id:uuid}",
         operation_id="setupGoogleWatchChannels",
+        **sessions_only(),
         responses=problems(401, 404),
         summary="Open push channels on every mirrored calendar without one (the person or admins)",
         status_code=HTTP_202_ACCEPTED,
         dependencies=configured_google_dependency,
     )
     async def setup(self, user_id: UserId, ctx: Ctx, google: Google) -> TaskQueued:
+        """Open (or renew) the Google push channels of the person's calendars. The person or an administrator."""
         _ensure_self_or_admin(ctx.actor, user_id)
         task_id = await google.queue.watch_calendars(user_id)
         return TaskQueued(task_id=task_id, status_url=f"/webhook/task-status/{task_id}")
@@ -183,11 +200,13 @@ class WebhookController(Controller):
     @delete(
         "/unsubscribe/{channel_id:str}",
         operation_id="unsubscribeGoogleWatchChannel",
+        **sessions_only(),
         responses=problems(401, 404),
         summary="Stop a push channel (its owner or admins)",
         status_code=HTTP_204_NO_CONTENT,
     )
     async def unsubscribe(self, channel_id: Annotated[str, Parameter(max_length=64)], ctx: Ctx, google: Google) -> None:
+        """Stop one of my Google push channels."""
         await unsubscribe_channel(
             UnsubscribeChannel(channel_id=channel_id, actor_id=ctx.actor.id, is_admin=ctx.actor.is_admin),
             uow=ctx.uow,
@@ -197,22 +216,26 @@ class WebhookController(Controller):
     @get(
         "/status/{user_id:uuid}",
         operation_id="getGoogleWebhookStatus",
+        **sessions_only(),
         responses=problems(401, 404),
-        summary="Channels, expirations, last sync and last message number (the person or admins)",
+        summary="Per calendar: watched or polled and why, channel expiry, last sync and its outcome, last error",
     )
     async def status(self, user_id: UserId, ctx: Ctx, google: Google) -> WebhookStatus:
+        """The person's Google push channels and when each expires. The person or an administrator."""
         _ensure_self_or_admin(ctx.actor, user_id)
-        return WebhookStatus.of(str(user_id), await sync_status(user_id, uow=ctx.uow))
+        return WebhookStatus.of(str(user_id), await sync_status(user_id, uow=ctx.uow), ctx.clock.now())
 
     @get(
         "/task-status/{task_id:str}",
         operation_id="getGoogleTaskStatus",
+        **sessions_only(),
         responses=problems(401, 404),
         summary="A queued Google sync task's state (its owner or admins)",
     )
     async def task_status(
         self, task_id: Annotated[str, Parameter(max_length=300)], ctx: Ctx, google: Google
     ) -> TaskStatus:
+        """The state of one Google sync task (a SAQ job). Its person or an administrator."""
         owner = await _task_owner(task_id, ctx.uow)
         if owner is None or not (ctx.actor.is_admin or owner == ctx.actor.id):
             raise NotFound("task", task_id)
@@ -232,7 +255,7 @@ class WebhookController(Controller):
 async def _task_owner(task_id: str, uow: UnitOfWork) -> UUID | None:
     kind, _, rest = task_id.partition(":")
     try:
-        if kind in ("google-sync", "google-watch"):
+        if kind in ("google-sync", "google-watch", "google-write"):
             return UUID(rest.split(":", 1)[0])
         if kind == "google-job":
             job = await get_job(UUID(rest), actor_id=UUID(int=0), is_admin=True, uow=uow)

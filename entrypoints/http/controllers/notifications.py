@@ -16,10 +16,12 @@ from application.notifications.dto import ReadAllNotifications, ReadNotification
 from application.notifications.queries import count_unread, list_notifications, missed_notifications, stream_position
 from application.notifications.read_all_notifications import read_all_notifications
 from application.notifications.read_notification import read_notification
+from domain.accounts.api_token import TokenScope
 from domain.notifications.notification import Notification as DomainNotification
 from entrypoints.http.dependencies import Ctx
 from entrypoints.http.problems import problems
 from entrypoints.http.schemas.notifications import Count, Notification, NotificationList, ReadAll
+from entrypoints.http.scopes import needs
 from entrypoints.http.sse import notification_events, parse_last_event_id
 
 NotificationId = Annotated[UUID, Parameter(description="Notification id")]
@@ -29,7 +31,13 @@ class NotificationController(Controller):
     path = "/api/notifications"
     tags = ["Notifications"]
 
-    @get("/", operation_id="listNotifications", responses=problems(401, 422), summary="My notifications, newest first")
+    @get(
+        "/",
+        operation_id="listNotifications",
+        **needs(TokenScope.NOTIFICATIONS_READ),
+        responses=problems(401, 422),
+        summary="My notifications, newest first",
+    )
     async def list_notifications(
         self,
         ctx: Ctx,
@@ -39,6 +47,8 @@ class NotificationController(Controller):
         ] = None,
         limit: Annotated[int, QueryParameter(name="limit", ge=1, le=100)] = 50,
     ) -> NotificationList:
+        """My notifications, newest first, a page at a time (`next_cursor`); `unread=true` for the unread ones
+        only."""
         before = int(cursor) if cursor and cursor.isdigit() and len(cursor) <= 18 else None
         page = await list_notifications(
             actor_id=ctx.actor.id, uow=ctx.uow, cursor=before, unread_only=unread, limit=limit
@@ -48,18 +58,27 @@ class NotificationController(Controller):
             next_cursor=None if page.next_cursor is None else str(page.next_cursor),
         )
 
-    @get("/unread-count", operation_id="countUnreadNotifications", responses=problems(401), summary="How many unread")
+    @get(
+        "/unread-count",
+        operation_id="countUnreadNotifications",
+        **needs(TokenScope.NOTIFICATIONS_READ),
+        responses=problems(401),
+        summary="How many unread",
+    )
     async def unread_count(self, ctx: Ctx) -> Count:
+        """How many of my notifications are unread."""
         return Count(count=await count_unread(actor_id=ctx.actor.id, uow=ctx.uow))
 
     @post(
         "/{notification_id:uuid}/read",
         operation_id="readNotification",
+        **needs(TokenScope.NOTIFICATIONS_READ),
         status_code=HTTP_200_OK,
         responses=problems(401, 404),
         summary="Mark one read",
     )
     async def read(self, notification_id: NotificationId, ctx: Ctx) -> Notification:
+        """Mark one of my notifications read."""
         notification = await read_notification(
             ReadNotification(notification_id=notification_id, actor_id=ctx.actor.id),
             uow=ctx.uow,
@@ -70,11 +89,13 @@ class NotificationController(Controller):
     @post(
         "/read-all",
         operation_id="readAllNotifications",
+        **needs(TokenScope.NOTIFICATIONS_READ),
         status_code=HTTP_200_OK,
         responses=problems(401),
         summary="Mark all read",
     )
     async def read_all(self, ctx: Ctx) -> ReadAll:
+        """Mark all my notifications read; answers how many changed."""
         return ReadAll(
             updated=await read_all_notifications(
                 ReadAllNotifications(actor_id=ctx.actor.id), uow=ctx.uow, publisher=ctx.publisher
@@ -84,6 +105,7 @@ class NotificationController(Controller):
     @get(
         "/stream",
         operation_id="streamNotifications",
+        **needs(TokenScope.NOTIFICATIONS_READ),
         responses=problems(401),
         summary="Server-sent events: each notification (id = its order), unread counts, keepalives",
     )
@@ -94,6 +116,8 @@ class NotificationController(Controller):
         channels: NamedDependency[ChannelsPlugin],
         last_event_id: Annotated[str | None, HeaderParameter(name="Last-Event-ID", required=False)] = None,
     ) -> ServerSentEvent:
+        """Server-sent events: each new notification as it is stored (`id:` its order, for Last-Event-ID replay),
+        unread counts, and a keepalive comment at least every 30 s. The stream ends with the session or token."""
         container = ctx.container
 
         async def missed(user_id: UUID, after_seq: int, limit: int) -> list[DomainNotification]:
@@ -107,6 +131,8 @@ class NotificationController(Controller):
         actor = ctx.actor
 
         async def still_signed_in() -> bool:
+            if actor.api_token_id is not None:  # a revoked token's stream ends too
+                return await container.accounts.api_tokens.is_live(actor.api_token_id, now=container.clock.now())
             session_id = actor.session_id
             return session_id is None or await container.accounts.checked.holder(session_id, actor.id) is not None
 

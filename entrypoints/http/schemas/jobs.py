@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
-from application.google_sync.queries import SyncStatus, last_synced
+from application.google_sync.queries import SyncStatus, calendar_health, last_synced
+from domain.google_sync.write_back import WriteState
 from domain.jobs.job import Job as DomainJob
 from domain.jobs.job import JobSource as DomainJobSource
 
@@ -119,6 +120,14 @@ class MirroredCalendarStatus(msgspec.Struct):
     calendar_id: str
     name: str
     last_synced_at: datetime | None
+    push: Literal["watched", "polled"]
+    """watched: Google pushes its changes; polled: read every GOOGLE_POLL_MINUTES instead (see polled_because)."""
+    polled_because: str | None
+    channel_expires_at: datetime | None
+    last_attempt_at: datetime | None
+    """When its latest sync began; last_outcome says how it went (synced, deferred to a running sync, failed)."""
+    last_outcome: str | None
+    last_error: str | None
 
 
 class WebhookStatus(msgspec.Struct):
@@ -129,9 +138,13 @@ class WebhookStatus(msgspec.Struct):
     last_sync: datetime | None
     calendars: list[MirroredCalendarStatus]
     channels: list[ChannelStatus]
+    pending_writes: int
+    """Write-back: the person's planner events waiting to be written to Google (Google unreachable, or queued)."""
+    refused_writes: int
+    """Write-back: the person's planner events whose last write Google refused (retried with a growing wait)."""
 
     @classmethod
-    def of(cls, user_id: str, status: SyncStatus) -> WebhookStatus:
+    def of(cls, user_id: str, status: SyncStatus, now: datetime) -> WebhookStatus:
         account = status.account
         return cls(
             user_id=user_id,
@@ -141,12 +154,18 @@ class WebhookStatus(msgspec.Struct):
             last_sync=last_synced(status),
             calendars=[
                 MirroredCalendarStatus(
-                    google_calendar_id=c.google_calendar_id,
-                    calendar_id=str(c.calendar_id),
-                    name=c.name,
-                    last_synced_at=c.last_synced_at,
+                    google_calendar_id=h.calendar.google_calendar_id,
+                    calendar_id=str(h.calendar.calendar_id),
+                    name=h.calendar.name,
+                    last_synced_at=h.calendar.last_synced_at,
+                    push="watched" if h.watched else "polled",
+                    polled_because=h.polled_because,
+                    channel_expires_at=h.channel_expires_at,
+                    last_attempt_at=h.calendar.last_attempt_at,
+                    last_outcome=None if h.calendar.last_outcome is None else h.calendar.last_outcome.value,
+                    last_error=h.calendar.last_error,
                 )
-                for c in status.calendars
+                for h in calendar_health(status, now)
             ],
             channels=[
                 ChannelStatus(
@@ -158,6 +177,8 @@ class WebhookStatus(msgspec.Struct):
                 )
                 for c in status.channels
             ],
+            pending_writes=status.writes_not_done.get(WriteState.PENDING, 0),
+            refused_writes=status.writes_not_done.get(WriteState.REFUSED, 0),
         )
 
 

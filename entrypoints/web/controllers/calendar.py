@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated
+from uuid import UUID
 
 from litestar import Controller, get
 from litestar.params import QueryParameter
 from litestar.response import Template
 
+from application.availability.working_hours import get_working_hours
 from application.scheduling.list_calendars import list_calendars
 from application.scheduling.list_events import list_events_capped
 from domain.clock import Clock
 from domain.scheduling.calendar import Calendar
 from domain.scheduling.occurrence import Occurrence
+from domain.scheduling.time_range import TimeRange
 from entrypoints.http.dependencies import ClockDep, UoW
 from entrypoints.web.rendering import ViewerDep, page
 from entrypoints.web.week import day_bounds, lay_out, week_start
 
+# Where the grid opens on days I do not work (and nothing is earlier): a usual working day's start.
+USUAL_DAY_STARTS = 9
 # Events in someone else's calendar that I was invited to: toggled like a calendar of their own.
 INVITATIONS = "invitations"
 
@@ -47,6 +52,25 @@ class Toggle:
     color: str
     shown: bool
     href: str
+
+
+async def _working_day_starts(viewer: ViewerDep, start: datetime, end: datetime, uow: UoW) -> int:
+    """The hour my working day starts on the days shown (the earliest of them), in my zone."""
+    hours = await get_working_hours(viewer.user.id, uow=uow)
+    spans = hours.spans_in(TimeRange(start, end))
+    if not spans:
+        return USUAL_DAY_STARTS
+    return min(span.starts_at.astimezone(viewer.zone).hour for span in spans)
+
+
+def _editable(events: list[Occurrence], calendars: list[Calendar], viewer: ViewerDep) -> set[UUID]:
+    """The events the viewer may move and resize on the grid: those of calendars they edit (not mirrors)."""
+    by_id = {c.id: c for c in calendars}
+    return {
+        e.id
+        for e in events
+        if (calendar := by_id.get(e.calendar_id)) is not None and e.series.editable_by(viewer.user.id, calendar)
+    }
 
 
 def _hide_query(hidden: set[str]) -> str:
@@ -113,13 +137,16 @@ class CalendarPages(Controller):
         hidden = set(hide or [])
         today = clock.now().astimezone(zone).date()
         step = timedelta(days=len(days))
-        grid = lay_out(_shown(listing.events, calendars, hidden), days, zone, today)
+        shown = _shown(listing.events, calendars, hidden)
+        grid = lay_out(shown, days, zone, today)
         return page(
             "calendar.html",
             viewer=viewer,
             mode=mode,
             days=grid.days,
             rows=grid.rows,
+            opening_hour=grid.opening_hour(await _working_day_starts(viewer, start, end, uow)),
+            editable=_editable(shown, calendars, viewer),
             more=listing.more,
             calendars=calendars,
             colors={c.id: c.color for c in calendars},

@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from application.accounts.get_user import get_user
+from application.google_sync.mirrored_guests import mirrored_guests
 from application.scheduling.cancel_event import cancel_event
 from application.scheduling.create_event import create_event
 from application.scheduling.dto import CancelEvent, CreateEvent, Respond, UpdateEvent
@@ -45,6 +46,8 @@ FORM_LIMITS = {"title": MAX_TITLE_LENGTH, "capacity": MAX_CAPACITY}
 # Whom to suggest as guests: the people in my events from a season back to a season ahead.
 SUGGESTIONS_SPAN = timedelta(days=90)
 ONE_DAY = timedelta(days=1)
+# A slot dragged on the grid stays within a day.
+MAX_PICKED_SLOT = timedelta(days=1)
 COMMON_ZONES = [
     "UTC",
     "Europe/London",
@@ -126,6 +129,18 @@ def _default_start(raw_date: str | None, raw_hour: str | None, viewer: Viewer, c
     return datetime.combine(day, time(hour), tzinfo=zone)
 
 
+def _picked_slot(raw_starts: str | None, raw_ends: str | None, viewer: Viewer) -> tuple[datetime, datetime] | None:
+    """The slot picked on the grid (two instants with offsets), in the viewer's zone; None if it is not one."""
+    try:
+        starts = datetime.fromisoformat(raw_starts or "")
+        ends = datetime.fromisoformat(raw_ends or "")
+    except ValueError:
+        return None
+    if starts.tzinfo is None or ends.tzinfo is None or ends <= starts or ends - starts > MAX_PICKED_SLOT:
+        return None
+    return starts.astimezone(viewer.zone), ends.astimezone(viewer.zone)
+
+
 class EventPages(Controller):
     path = "/events"
     include_in_schema = False
@@ -138,8 +153,15 @@ class EventPages(Controller):
         clock: ClockDep,
         day: Annotated[str | None, QueryParameter(name="date")] = None,
         hour: Annotated[str | None, QueryParameter(name="hour")] = None,
+        starts_at: Annotated[str | None, QueryParameter(name="starts_at")] = None,
+        ends_at: Annotated[str | None, QueryParameter(name="ends_at")] = None,
     ) -> Template:
-        form = EventForm.blank(_default_start(day, hour, viewer, clock), viewer.user.timezone)
+        """The new-event form: for the slot picked on the grid (starts_at, ends_at), or a date and hour."""
+        picked = _picked_slot(starts_at, ends_at, viewer)
+        if picked is None:
+            form = EventForm.blank(_default_start(day, hour, viewer, clock), viewer.user.timezone)
+        else:
+            form = EventForm.blank(picked[0], viewer.user.timezone, ends=picked[1])
         return await form_page(form, viewer=viewer, uow=uow, clock=clock)
 
     @post("/new", before_request=limit_events_created)
@@ -177,7 +199,13 @@ class EventPages(Controller):
     @get("/repeat-picker", name="repeat_picker")
     async def repeat_picker(self, request: Request[Any, Any, Any]) -> Template:
         """The repeat picker worded for the start now in the form ("on the third Wednesday"): an htmx fragment."""
-        return page("partials/repeat_picker.html", form=EventForm.posted(request.query_params))
+        # An occurrence's form carries its picker's scope along, so the fragment keeps showing only for it.
+        scope = request.query_params.get("repeat_scope")
+        return page(
+            "partials/repeat_picker.html",
+            form=EventForm.posted(request.query_params),
+            repeat_scope="following" if scope == "following" else None,
+        )
 
     @get("/participant-field", name="participant_field")
     async def participant_field(self) -> Template:
@@ -306,7 +334,9 @@ async def event_context(event: Event, viewer: Viewer, uow: UoW) -> dict[str, Any
     if event.recurrence is not None:
         first = event.starts_at.astimezone(ZoneInfo(event.timezone)).date()
         repeats = describe(event.recurrence.rule, first)
+    guests = await mirrored_guests(event.id, uow=uow) if calendar is not None and calendar.read_only else ()
     return {
+        "google_guests": guests,
         "repeats": repeats,
         "event": event,
         "calendar": calendar,

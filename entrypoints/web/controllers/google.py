@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from litestar import Controller, get
 from litestar.response import Template
 
-from application.google_sync.queries import last_synced, sync_status
+from application.google_sync.queries import CalendarHealth, calendar_health, last_synced, sync_status
 from application.unit_of_work import UnitOfWork
 from domain.google_sync.model import ConnectionStatus
 from entrypoints.http.controllers.google_dependencies import Google, google_dependency
-from entrypoints.http.dependencies import UoW
+from entrypoints.http.dependencies import ClockDep, UoW
 from entrypoints.web.rendering import ViewerDep, page
 
 CONNECT_URL = "/api/google/connect"
@@ -26,9 +26,13 @@ class GoogleConnection:
     connected: bool
     broken_reason: str | None = None
     last_sync: datetime | None = None
+    calendars: list[CalendarHealth] = field(default_factory=list)
+    """Each mirrored calendar: watched or polled and why, channel expiry, last sync and its outcome."""
 
 
-async def google_connection_status(viewer: ViewerDep, google: Google, uow: UnitOfWork) -> GoogleConnection:
+async def google_connection_status(
+    viewer: ViewerDep, google: Google, uow: UnitOfWork, now: datetime
+) -> GoogleConnection:
     """The viewer's connection to Google as the sync keeps it: connected, broken (and why), last sync."""
     if not google.configured:
         return GoogleConnection(configured=False, connected=False)
@@ -38,7 +42,9 @@ async def google_connection_status(viewer: ViewerDep, google: Google, uow: UnitO
     if status.account.status is ConnectionStatus.BROKEN:
         reason = status.account.broken_reason or "Google refused the grant"
         return GoogleConnection(configured=True, connected=False, broken_reason=reason)
-    return GoogleConnection(configured=True, connected=True, last_sync=last_synced(status))
+    return GoogleConnection(
+        configured=True, connected=True, last_sync=last_synced(status), calendars=calendar_health(status, now)
+    )
 
 
 class GooglePages(Controller):
@@ -46,10 +52,10 @@ class GooglePages(Controller):
     dependencies = google_dependency
 
     @get("/google", name="google")
-    async def status(self, viewer: ViewerDep, google: Google, uow: UoW) -> Template:
+    async def status(self, viewer: ViewerDep, google: Google, uow: UoW, clock: ClockDep) -> Template:
         return page(
             "google.html",
             viewer=viewer,
-            google=await google_connection_status(viewer, google, uow),
+            google=await google_connection_status(viewer, google, uow, clock.now()),
             connect_url=CONNECT_URL,
         )

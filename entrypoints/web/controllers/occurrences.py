@@ -23,12 +23,14 @@ from domain.clock import Clock
 from domain.errors import DomainError, InvalidInput, PermissionDenied, StaleVersion
 from domain.scheduling.event import Event, EventChanges
 from domain.scheduling.occurrence import Occurrence, OccurrenceScope
+from domain.scheduling.recurrence import Recurrence
 from entrypoints.http.dependencies import ClockDep, UoW
 from entrypoints.http.errors import domain_status
 from entrypoints.http.schemas.events import parse_recurrence_id
 from entrypoints.web.controllers.events import event_context, form_page, may_edit
 from entrypoints.web.event_form import EventForm, EventValues
 from entrypoints.web.rendering import Viewer, ViewerDep, event_href, page, recurrence_text
+from entrypoints.web.repeat import RepeatInvalid
 from entrypoints.web.week import all_day_dates
 
 EventId = Annotated[UUID, Parameter(description="The series' id")]
@@ -60,7 +62,9 @@ class OccurrencePages(Controller):
         occurrence, series = await _read(event_id, recurrence_id, viewer, uow)
         if not await may_edit(series, viewer, uow):
             raise PermissionDenied("only the organizer and the calendar's editors can change this event")
-        return await _occurrence_form(EventForm.of_occurrence(occurrence), occurrence, series, viewer, uow, clock)
+        form = EventForm.of_occurrence(occurrence)
+        form.show_repeat(_rule_from(series, occurrence).rule)
+        return await _occurrence_form(form, occurrence, series, viewer, uow, clock)
 
     @post("/edit")
     async def update(
@@ -79,10 +83,12 @@ class OccurrencePages(Controller):
         values = form.values()
         if values is None:
             return await _occurrence_form(form, occurrence, series, viewer, uow, clock, status_code=422)
+        # A browser always posts the repeat picker; a post without it keeps the rule as it is.
+        new_rule = scope == "following" and "repeat" in posted and _rule_changed(form, occurrence, series)
         try:
-            target = await _apply(values, scope, occurrence, series, form, viewer, uow, clock)
+            target = await _apply(values, scope, occurrence, series, form, viewer, uow, clock, new_rule=new_rule)
         except StaleVersion:
-            form.errors["form"] = "Someone else changed this series while you were editing it. Open it again."
+            form.errors["form"] = "Someone else changed this event while you were editing it. Open it again."
             return await _occurrence_form(form, occurrence, series, viewer, uow, clock, status_code=412)
         except DomainError as error:
             form.refused(error)
@@ -164,8 +170,13 @@ async def _apply(
     viewer: Viewer,
     uow: UoW,
     clock: Clock,
+    *,
+    new_rule: bool = False,
 ) -> str:
-    """Make the change the scope asks for; answer the page to show next."""
+    """Make the change the scope asks for; answer the page to show next.
+
+    With `new_rule`, "this and following" also repeats the following ones as the repeat picker says.
+    """
     form.scope = scope
     actor, version = viewer.user.id, form.expected_version()
     assert occurrence.recurrence_id is not None
@@ -199,6 +210,8 @@ async def _apply(
         participants: list[str] | None = None
     else:
         changes = replace(values.changes(series.recurrence), recurrence=UNSET)
+        if new_rule:
+            changes = replace(changes, recurrence=_following_recurrence(values, occurrence, series))
         participants = values.participants
     command = UpdateOccurrence(
         actor_id=actor,
@@ -207,12 +220,38 @@ async def _apply(
         changes=changes,
         scope=SCOPES[scope],
         participants=UNSET if participants is None else participants,
-        expected_version=version,
+        expected_revision=form.expected_revision(),
     )
     changed = await update_occurrence(command, uow=uow, clock=clock)
     if changed.recurrence_id is None:
         return f"/events/{changed.id}"
     return f"/events/{changed.id}/occurrences/{recurrence_text(changed.recurrence_id)}"
+
+
+def _rule_from(series: Event, occurrence: Occurrence) -> Recurrence:
+    """How the series repeats from this occurrence on (what "this and following" starts with)."""
+    assert occurrence.recurrence_id is not None
+    return series.recurrence_from(occurrence.recurrence_id)
+
+
+def _rule_changed(form: EventForm, occurrence: Occurrence, series: Event) -> bool:
+    """Whether the posted repeat picker asks for another rule than the one the series goes on with."""
+    shown = EventForm.of_occurrence(occurrence)
+    shown.show_repeat(_rule_from(series, occurrence).rule)
+    first = datetime.fromisoformat(shown.starts).date()
+    try:
+        return form.repeat.rule(first) != shown.repeat.rule(first)
+    except RepeatInvalid:
+        return True
+
+
+def _following_recurrence(values: EventValues, occurrence: Occurrence, series: Event) -> Recurrence | None:
+    """The rule the picker chose for the following occurrences, keeping their EXDATEs and RDATEs."""
+    chosen = values.event.recurrence
+    if chosen is None:
+        return None
+    kept = _rule_from(series, occurrence)
+    return replace(chosen, exdates=kept.exdates, rdates=kept.rdates)
 
 
 def _instants(values: EventValues, timezone: str) -> tuple[datetime | None, datetime | None]:

@@ -126,6 +126,18 @@
     });
   }
 
+  // On an occurrence's form, what one scope alone uses (the repeat picker of "this and following")
+  // shows while that scope is chosen. Without JavaScript it stays visible and the server reads the scope.
+  function syncScope(root) {
+    var scope = root && root.querySelectorAll ? root : document;
+    var chosen = document.querySelector("input[name=scope]:checked");
+    var shown = Array.prototype.slice.call(scope.querySelectorAll("[data-scope-show]"));
+    if (scope.matches && scope.matches("[data-scope-show]")) shown.push(scope);
+    shown.forEach(function (el) {
+      el.hidden = !chosen || el.dataset.scopeShow.split(" ").indexOf(chosen.value) < 0;
+    });
+  }
+
   // An all-day event is dates: its Starts and Ends become date inputs, and get their times back if unchecked.
   function syncAllDay() {
     var box = document.getElementById("all_day");
@@ -149,6 +161,7 @@
     var picker = evt.target.closest && evt.target.closest("[data-repeat-picker]");
     if (picker) syncRepeat(picker.parentElement);
     if (evt.target.id === "all_day") syncAllDay();
+    if (evt.target.name === "scope") syncScope(document);
   });
   document.addEventListener("DOMContentLoaded", syncAllDay);
 
@@ -256,8 +269,8 @@
     if (evt.target.dataset && evt.target.dataset.import) importFile(evt.target);
   });
   document.addEventListener("htmx:load", function (evt) { applyStyles(evt.target); });
-  document.addEventListener("htmx:load", function (evt) { syncRepeat(evt.target); });
-  document.addEventListener("DOMContentLoaded", function () { syncRepeat(document); });
+  document.addEventListener("htmx:load", function (evt) { syncRepeat(evt.target); syncScope(evt.target); });
+  document.addEventListener("DOMContentLoaded", function () { syncRepeat(document); syncScope(document); });
   document.addEventListener("DOMContentLoaded", function () { applyStyles(document); });
 
   document.addEventListener("htmx:sseBeforeMessage", onStreamMessage);
@@ -272,12 +285,6 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-browser-timezone]").forEach(function (input) {
       if (!input.value && window.Intl) input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
-    });
-    document.querySelectorAll("[data-scroll-to-hour]").forEach(function (scroller) {
-      var head = scroller.querySelector(".day-head");
-      if (head) scroller.querySelector(".grid").style.setProperty("--head", head.offsetHeight + "px");
-      var hour = scroller.querySelector('.hour[data-hour="' + Number(scroller.dataset.scrollToHour) + '"]');
-      if (hour) scroller.scrollTop = hour.offsetTop - hour.parentElement.offsetTop;
     });
     // The stream may never open (no EventSource, blocked): count by polling until it does.
     window.setTimeout(function () { if (document.body.dataset.stream !== "open" && document.getElementById("live")) streamDown(); }, 10000);

@@ -56,7 +56,8 @@ async def test_changing_this_occurrence_changes_only_it(person: Visitors) -> Non
     second = occurrence_link((await ada.open(f"/?date={WEEKS[1]}")).text)
     form = (await ada.open(f"{second}/edit")).text
     assert 'name="scope" value="this" checked' in form
-    assert 'id="repeat"' not in form  # the rule is the series'
+    # The rule is the series': the repeat picker is there for "this and following" only.
+    assert re.search(r'id="repeat-picker" data-repeat-picker data-scope-show="following"', form)
 
     changed = await ada.submit(
         f"{second}/edit",
@@ -97,6 +98,88 @@ async def test_changing_this_and_following_splits_the_series(person: Visitors) -
 
     assert changed.status_code == 303, changed.text
     assert await titles_by_week(ada) == [["Stand-up"], ["New stand-up"], ["New stand-up"], []]
+
+
+async def test_this_and_following_starts_from_the_rule_as_it_goes_on_from_that_date(person: Visitors) -> None:
+    ada, _ = await person("ada")
+    await weekly_stand_up(ada)
+    second = occurrence_link((await ada.open(f"/?date={WEEKS[1]}")).text)
+
+    form = (await ada.open(f"{second}/edit")).text
+
+    assert re.search(r'<option value="weekly" selected>', form)
+    assert re.search(r'name="repeat_days" value="TU" checked', form)
+    assert re.search(r'name="repeat_ends" value="count" checked', form)
+    assert re.search(r'id="repeat_count" name="repeat_count" [^>]*value="2"', form)  # 2 of the 3 are left
+
+
+async def test_this_and_following_with_another_rule_repeats_the_following_ones_by_it(person: Visitors) -> None:
+    ada, _ = await person("ada")
+    await weekly_stand_up(ada)
+    second = occurrence_link((await ada.open(f"/?date={WEEKS[1]}")).text)
+    form = (await ada.open(f"{second}/edit")).text
+    revision = re.search(r'name="revision" value="([0-9a-f]+)"', form)
+    assert revision, "the form carries the occurrence's revision"
+
+    # From the second Tuesday on: every two weeks, on Tuesdays, with no end.
+    every_other_week = {
+        "repeat": "custom",
+        "repeat_interval": "2",
+        "repeat_unit": "WEEKLY",
+        "repeat_days": "TU",
+        "repeat_ends": "never",
+        "revision": revision.group(1),
+    }
+    changed = await ada.submit(
+        f"{second}/edit",
+        f"{second}/edit",
+        fields("Stand-up", "09:00", "09:15", scope="following", day=WEEKS[1], **every_other_week),
+    )
+
+    assert changed.status_code == 303, changed.text
+    assert await titles_by_week(ada) == [["Stand-up"], ["Stand-up"], [], ["Stand-up"]]
+    following = (await ada.open(str(changed.headers["location"]))).text
+    assert "Every 2 weeks on Tuesday" in following
+
+
+async def test_this_and_following_with_the_repeat_left_as_it_was_keeps_the_rule(person: Visitors) -> None:
+    ada, _ = await person("ada")
+    await weekly_stand_up(ada)
+    second = occurrence_link((await ada.open(f"/?date={WEEKS[1]}")).text)
+    as_shown = {"repeat": "weekly", "repeat_days": "TU", "repeat_ends": "count", "repeat_count": "2"}
+
+    changed = await ada.submit(
+        f"{second}/edit",
+        f"{second}/edit",
+        fields("New stand-up", "09:00", "09:15", scope="following", day=WEEKS[1], **as_shown),
+    )
+
+    assert changed.status_code == 303, changed.text
+    assert await titles_by_week(ada) == [["Stand-up"], ["New stand-up"], ["New stand-up"], []]
+
+
+async def test_a_stale_occurrence_form_is_refused_with_the_form_kept(person: Visitors) -> None:
+    ada, _ = await person("ada")
+    await weekly_stand_up(ada)
+    second = occurrence_link((await ada.open(f"/?date={WEEKS[1]}")).text)
+    form = (await ada.open(f"{second}/edit")).text
+    revision = re.search(r'name="revision" value="([0-9a-f]+)"', form)
+    assert revision
+    first = await ada.submit(
+        f"{second}/edit", f"{second}/edit", fields("Retro", "09:00", "09:15", scope="this", day=WEEKS[1])
+    )
+    assert first.status_code == 303, first.text
+
+    late = await ada.submit(
+        f"{second}/edit",
+        f"{second}/edit",
+        fields("Lost edit", "09:00", "09:15", scope="this", day=WEEKS[1], revision=revision.group(1)),
+    )
+
+    assert late.status_code == 412
+    assert "Someone else changed this event while you were editing it" in late.text
+    assert 'value="Lost edit"' in late.text
+    assert await titles_by_week(ada) == [["Stand-up"], ["Retro"], ["Stand-up"], []]
 
 
 async def test_cancelling_this_occurrence_leaves_the_others(person: Visitors) -> None:

@@ -1,6 +1,6 @@
 """Google's event resources in planner's terms, and tokens that never show in logs."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from adapters.google.calendar_api import remote_event
 from adapters.google.token_cipher import TokenCipher
@@ -44,3 +44,112 @@ def test_tokens_are_encrypted_and_never_in_their_repr() -> None:
     assert cipher.decrypt(stored) == tokens
     assert "ya29" not in repr(tokens)
     assert "refresh" not in repr(tokens)
+
+
+def test_a_series_keeps_its_rule_exdates_and_rdates_read_in_its_zone() -> None:
+    event = remote_event(
+        {
+            "id": "weekly",
+            "summary": "Standup",
+            "start": {"dateTime": "2026-11-23T10:00:00+01:00", "timeZone": "Europe/Berlin"},
+            "end": {"dateTime": "2026-11-23T10:15:00+01:00", "timeZone": "Europe/Berlin"},
+            "recurrence": [
+                "RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=10",
+                "EXDATE;TZID=Europe/Berlin:20261130T100000",
+                "RDATE:20261202T090000Z",
+            ],
+        },
+        "UTC",
+    )
+    assert event.recurrence is not None
+    assert event.recurrence.rule == "FREQ=WEEKLY;COUNT=10;BYDAY=MO"
+    assert event.recurrence.exdates == (datetime(2026, 11, 30, 9, 0, tzinfo=UTC),)
+    assert event.recurrence.rdates == (datetime(2026, 12, 2, 9, 0, tzinfo=UTC),)
+
+
+def test_an_all_day_series_skips_dates() -> None:
+    event = remote_event(
+        {
+            "id": "yearly",
+            "start": {"date": "2026-11-23"},
+            "end": {"date": "2026-11-24"},
+            "recurrence": ["RRULE:FREQ=YEARLY", "EXDATE;VALUE=DATE:20271123"],
+        },
+        "Europe/Berlin",
+    )
+    assert event.all_day
+    assert event.recurrence is not None
+    assert event.recurrence.exdates == (date(2027, 11, 23),)
+
+
+def test_a_rule_planner_cannot_repeat_shows_as_its_first_occurrence() -> None:
+    event = remote_event(
+        {
+            "id": "hourly",
+            "start": {"dateTime": "2026-11-23T10:00:00Z"},
+            "end": {"dateTime": "2026-11-23T10:15:00Z"},
+            "recurrence": ["RRULE:FREQ=DAILY;BYHOUR=10,14"],
+        },
+        "UTC",
+    )
+    assert (event.cancelled, event.recurrence) == (False, None)
+
+
+def test_an_exception_names_its_series_and_original_start() -> None:
+    moved = remote_event(
+        {
+            "id": "weekly_20261130T090000Z",
+            "recurringEventId": "weekly",
+            "originalStartTime": {"dateTime": "2026-11-30T10:00:00+01:00", "timeZone": "Europe/Berlin"},
+            "start": {"dateTime": "2026-11-30T11:00:00+01:00"},
+            "end": {"dateTime": "2026-11-30T11:15:00+01:00"},
+        },
+        "UTC",
+    )
+    cancelled = remote_event(
+        {
+            "id": "daily_20261124",
+            "status": "cancelled",
+            "recurringEventId": "daily",
+            "originalStartTime": {"date": "2026-11-24"},
+        },
+        "UTC",
+    )
+    assert (moved.series_id, moved.recurrence_id) == ("weekly", datetime(2026, 11, 30, 9, 0, tzinfo=UTC))
+    assert (cancelled.cancelled, cancelled.series_id) == (True, "daily")
+    assert cancelled.recurrence_id == datetime(2026, 11, 24, tzinfo=UTC)
+
+
+def test_an_event_with_an_unspecified_end_lasts_an_hour() -> None:
+    event = remote_event(
+        {
+            "id": "open",
+            "start": {"dateTime": "2026-11-23T10:00:00Z"},
+            "end": {"dateTime": "2026-11-23T10:00:00Z"},
+            "endTimeUnspecified": True,
+        },
+        "UTC",
+    )
+    assert event.ends_at == datetime(2026, 11, 23, 11, 0, tzinfo=UTC)
+
+
+def test_guests_and_their_answers_are_kept_for_display_and_rooms_are_not_guests() -> None:
+    event = remote_event(
+        {
+            "id": "meeting",
+            "start": {"dateTime": "2026-11-23T10:00:00Z"},
+            "end": {"dateTime": "2026-11-23T11:00:00Z"},
+            "attendees": [
+                {"email": "ada@example.com", "displayName": "Ada", "responseStatus": "accepted", "organizer": True},
+                {"email": "bob@example.com", "responseStatus": "tentative"},
+                {"email": "room@resource.calendar.google.com", "resource": True, "responseStatus": "accepted"},
+            ],
+            "extendedProperties": {"private": {"planner_event_id": "0195f3a0-0000-7000-8000-000000000001"}},
+        },
+        "UTC",
+    )
+    assert [(a.email, a.name, a.response.value, a.organizer) for a in event.attendees] == [
+        ("ada@example.com", "Ada", "accepted", True),
+        ("bob@example.com", "", "tentative", False),
+    ]
+    assert str(event.planner_event_id) == "0195f3a0-0000-7000-8000-000000000001"

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
+from application.google_sync.one_at_a_time import MAX_ROUNDS
 from application.google_sync.retry_partial_jobs import RetryPartialJobs, retry_partial_jobs
 from application.google_sync.run_sync_job import RunSyncJob, run_sync_job
 from application.google_sync.start_full_sync import StartFullSync, start_full_sync
-from application.google_sync.sync_after_push import MAX_ROUNDS, SyncAfterPush, sync_after_push
+from application.google_sync.sync_after_push import SyncAfterPush, sync_after_push
 from application.google_sync.sync_calendar import SyncCalendar, sync_calendar
 from domain.google_sync.errors import GoogleUnavailable
 from domain.google_sync.model import (
@@ -20,10 +21,13 @@ from domain.google_sync.model import (
     GoogleTokens,
     NewChannel,
     RemoteCalendar,
+    RemoteEvent,
+    SyncOutcome,
 )
 from domain.jobs.job import Job, JobStatus
 from domain.notifications.notification import NotificationDraft
 from tests.fakes.clock import ManualClock
+from tests.fakes.google_sync import InMemoryPushFlags, InMemorySyncLocks
 from tests.fakes.jobs import InMemoryJobRepository
 from tests.fakes.unit_of_work import FakeDatabase, FakeUnitOfWork
 
@@ -96,6 +100,8 @@ class Sync:
     clock: ManualClock
     forget_reads: Any
     tell_owner: Any
+    pushed: InMemoryPushFlags = field(default_factory=InMemoryPushFlags)
+    locks: InMemorySyncLocks = field(default_factory=InMemorySyncLocks)
 
     def ports(self) -> dict[str, Any]:
         return {
@@ -104,6 +110,8 @@ class Sync:
             "clock": self.clock,
             "forget_reads": self.forget_reads,
             "tell_owner": self.tell_owner,
+            "pushed": self.pushed,
+            "locks": self.locks,
             "retry_base_seconds": 0,
         }
 
@@ -122,7 +130,7 @@ class Sync:
         )
 
 
-async def test_a_calendar_google_keeps_failing_is_missing_after_three_retries() -> None:
+async def test_a_calendar_google_keeps_failing_is_missing_after_its_retries() -> None:
     sync, _, _, owner = a_sync({"work": [], "home": GoogleUnavailable("Google answered 503")})
     job = await sync.start_full_sync(owner)
     finished = await sync.run_job(job.id)
@@ -158,37 +166,108 @@ async def test_complete_incremental_jobs_are_purged_after_a_week() -> None:
     assert list(jobs.rows) == [full.id]
 
 
-class PushesDuringSync:
-    """Answers `take` from a script: True means Google pushed since the last take."""
-
-    def __init__(self, *answers: bool, forever: bool = False) -> None:
-        self.answers, self.forever = list(answers), forever
-
-    async def take(self, user_id: UUID, google_calendar_id: str) -> bool:
-        return self.answers.pop(0) if self.answers else self.forever
-
-
-async def test_a_push_that_came_during_a_sync_makes_it_go_round_once_more() -> None:
+async def test_a_sync_asked_for_while_another_runs_is_done_by_the_one_running_never_at_once() -> None:
     sync, _, _, owner = a_sync({"work": []})
     full = await sync.start_full_sync(owner)
     await sync.run_job(full.id)
+    listings: list[str] = []
+    nested: list[Job | None] = []
+    api = ScriptedApi({"work": []})
 
-    rounds = await sync_after_push(
-        SyncAfterPush(user_id=owner, google_calendar_id="work"),
-        pushed=PushesDuringSync(True, True, False),
-        **sync.ports(),
-    )
+    async def list_events(calendar_id: str, *, sync_token: str | None, page_token: str | None) -> EventPage:
+        listings.append(calendar_id)
+        if len(listings) == 1:  # a push arrives while the first sync reads Google
+            nested.append(await sync.sync_calendar(owner, "work"))
+        return EventPage(events=[], next_page_token=None, next_sync_token=f"token-{len(listings)}")
 
-    assert [job.status for job in rounds if job is not None] == [JobStatus.COMPLETE, JobStatus.COMPLETE]
+    api.list_events = list_events  # type: ignore[method-assign]
+    sync.apis = type("Apis", (), {"for_tokens": lambda self, tokens: api})()
+
+    first = await sync.sync_calendar(owner, "work")
+
+    assert listings == ["work", "work"], "the running sync went round again for the push; the push did not list"
+    assert first is not None
+    assert first.status is JobStatus.COMPLETE
+    assert nested[0] is not None
+    assert nested[0].status is JobStatus.COMPLETE
+    mirror = sync.uow.database.google.mirrors[(owner, "work")]
+    assert mirror.sync_token == "token-2"
+    assert mirror.last_outcome is SyncOutcome.SYNCED
 
 
-async def test_pushes_that_keep_coming_stop_after_five_rounds() -> None:
+async def test_syncs_asked_for_without_end_stop_after_five_rounds_and_stay_asked_for() -> None:
     sync, _, _, owner = a_sync({"work": []})
     full = await sync.start_full_sync(owner)
     await sync.run_job(full.id)
+    listings = 0
+    api = ScriptedApi({"work": []})
 
-    rounds = await sync_after_push(
-        SyncAfterPush(user_id=owner, google_calendar_id="work"), pushed=PushesDuringSync(forever=True), **sync.ports()
+    async def list_events(calendar_id: str, *, sync_token: str | None, page_token: str | None) -> EventPage:
+        nonlocal listings
+        listings += 1
+        await sync.pushed.mark(owner, "work")  # Google keeps pushing
+        return EventPage(events=[], next_page_token=None, next_sync_token="token")
+
+    api.list_events = list_events  # type: ignore[method-assign]
+    sync.apis = type("Apis", (), {"for_tokens": lambda self, tokens: api})()
+
+    rounds = await sync_after_push(SyncAfterPush(user_id=owner, google_calendar_id="work"), **sync.ports())
+
+    assert len(rounds) == 1
+    assert listings == MAX_ROUNDS == 5
+    assert await sync.pushed.is_set(owner, "work"), "the next sync (push, follow-up or cron) still does it"
+
+
+async def test_a_sync_stops_storing_once_the_person_disconnected() -> None:
+    sync, _, _, owner = a_sync({"work": []})
+    full = await sync.start_full_sync(owner)
+    await sync.run_job(full.id)
+    api = ScriptedApi({"work": []})
+
+    async def list_events(calendar_id: str, *, sync_token: str | None, page_token: str | None) -> EventPage:
+        sync.uow.database.google.accounts.pop(owner)  # disconnected while Google was being read
+        return EventPage(events=[_remote("late")], next_page_token=None, next_sync_token="after")
+
+    api.list_events = list_events  # type: ignore[method-assign]
+    sync.apis = type("Apis", (), {"for_tokens": lambda self, tokens: api})()
+
+    job = await sync.sync_calendar(owner, "work")
+
+    assert job is not None
+    assert [(s.key, s.error) for s in job.missing_sources] == [("work", "Google Calendar was disconnected")]
+    assert not sync.uow.database.google.events, "nothing was mirrored after the disconnect"
+    assert sync.uow.database.google.mirrors[(owner, "work")].sync_token == "token"
+
+
+async def test_a_job_shows_what_waits_for_a_retry_and_until_when() -> None:
+    sync, jobs, _, owner = a_sync({"work": []})
+    full = await sync.start_full_sync(owner)
+    await sync.run_job(full.id)
+    api = ScriptedApi({"work": []})
+    seen: list[Any] = []
+
+    async def list_events(calendar_id: str, *, sync_token: str | None, page_token: str | None) -> EventPage:
+        if not seen:
+            seen.append(None)
+            raise GoogleUnavailable("Google answered 429", retry_after_s=0)
+        seen.extend(job.result.get("waiting") for job in jobs.rows.values() if job.id != full.id)
+        return EventPage(events=[], next_page_token=None, next_sync_token="after")
+
+    api.list_events = list_events  # type: ignore[method-assign]
+    sync.apis = type("Apis", (), {"for_tokens": lambda self, tokens: api})()
+
+    job = await sync.sync_calendar(owner, "work")
+
+    assert seen[1] == {"until": NOW.isoformat(), "reason": "Google answered 429"}
+    assert job is not None
+    assert "waiting" not in job.result, "nothing waits once it is done"
+
+
+def _remote(google_id: str) -> RemoteEvent:
+    return RemoteEvent(
+        id=google_id,
+        cancelled=False,
+        title=google_id,
+        starts_at=NOW + timedelta(days=1),
+        ends_at=NOW + timedelta(days=1, hours=1),
     )
-
-    assert len(rounds) == MAX_ROUNDS == 5

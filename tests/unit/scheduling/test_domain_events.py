@@ -1,11 +1,14 @@
 import json
 from datetime import timedelta
+from uuid import uuid4
 
 import pytest
 
 from adapters.postgres.outbox.codec import EVENT_TYPES, decode_event, encode_event
 from domain.accounts.user import User
 from domain.domain_events import DomainEvent
+from domain.notifications.email import EmailDraft, OutgoingEmail
+from domain.notifications.notification import NotificationType
 from domain.scheduling.calendar import Calendar, CalendarChanges, CalendarRole
 from domain.scheduling.event import Event, EventChanges, NewEvent
 from domain.scheduling.participant import ParticipantStatus
@@ -37,12 +40,24 @@ def a_bit_of_everything() -> list[DomainEvent]:
     series = Event.create(stand_up, calendar_id=calendar.id, organizer=owner, now=NOW)
     series.pull_events()
     series.decline_room(at(9, day=1), now=NOW)
+    invitation = EmailDraft(
+        user_id=guest.id,
+        address=guest.email,
+        recipient_name=guest.name,
+        kind=NotificationType.EVENT_INVITED,
+        event_id=event.id,
+        subject="Invitation: Retro",
+        message="You are invited",
+        dedupe_key="email:invited",
+    )
+    email = OutgoingEmail.queue(invitation, email_id=uuid4(), now=NOW)
     return [
         *admin.pull_events(),
         *guest.pull_events(),
         *calendar.pull_events(),
         *event.pull_events(),
         *series.pull_events(),
+        *email.pull_events(),
     ]
 
 
@@ -66,6 +81,7 @@ def test_the_round_trip_below_covers_every_kind_of_event_the_outbox_knows() -> N
             "participant_removed",
             "event_cancelled",
             "occurrence_room_declined",
+            "email_queued",
         }
     )
 

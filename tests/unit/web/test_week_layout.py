@@ -81,3 +81,21 @@ def test_the_lowest_free_column_is_taken_again_first() -> None:
     d = an_event(title="d", starts_at=at(11), ends_at=at(12))  # columns 0 and 2 are free by then: 0 it is
     (monday, *_) = lay_out([a, b, c, d], WEEK, UTC, today=MONDAY_DATE).days
     assert {p.event.title: p.column for p in monday.placed} == {"a": 0, "c": 1, "b": 2, "d": 0}
+
+
+def test_the_grid_opens_at_the_working_day_unless_an_event_starts_earlier() -> None:
+    quiet = lay_out([an_event(starts_at=at(10), ends_at=at(11))], WEEK, UTC, today=MONDAY_DATE)
+    early = lay_out([an_event(starts_at=at(4, 30), ends_at=at(5))], WEEK, UTC, today=MONDAY_DATE)
+    overnight = lay_out([an_event(starts_at=at(22), ends_at=at(2, day=1))], WEEK, UTC, today=MONDAY_DATE)
+
+    assert quiet.opening_hour(9) == 9
+    assert early.opening_hour(9) == 4
+    assert overnight.opening_hour(9) == 9  # its piece after midnight is carried over, not where it starts
+
+
+def test_each_day_knows_the_instant_each_of_its_rows_begins() -> None:
+    (monday, *_) = lay_out([], WEEK, UTC, today=MONDAY_DATE).days
+
+    assert len(monday.hours) == 24
+    assert monday.hours[0] == at(0)
+    assert monday.hours[13] == at(13)

@@ -1,7 +1,7 @@
 """Events by organizer: free/busy reads the events a person organizes in calendars not their own.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-11-28
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0011"
-down_revision: str | None = "0010"
+revision: str = "0016"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,1 @@
+"""Sending webhook deliveries over HTTP, only to addresses the operator allows."""

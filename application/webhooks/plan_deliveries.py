@@ -1,0 +1,88 @@
+"""After a change: one delivery per subscription that wants to hear of it, stored, then handed to the workers.
+
+Runs in the worker, as a reaction to an outbox message (application/handlers.py): never in the request.
+Planning is idempotent (one delivery per subscription and fact), so a retried reaction plans nothing twice.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from application.unit_of_work import UnitOfWork
+from domain.domain_events import DomainEvent
+from domain.identity import new_id
+from domain.notifications.notification import Notification
+from domain.webhooks.delivery import WebhookDelivery
+from domain.webhooks.messages import Draft, drafts_about, event_id_of, event_types_of, in_scope, notification_draft
+from domain.webhooks.ports import WebhookQueue, WebhookStore
+from domain.webhooks.subscription import WebhookEventType, WebhookSubscription
+
+
+async def plan_webhook_deliveries(
+    event: DomainEvent, *, uow: UnitOfWork, store: WebhookStore, queue: WebhookQueue
+) -> int:
+    """Plan and queue the deliveries a domain event gives rise to; answers how many are pending."""
+    kinds = event_types_of(event)
+    event_id = event_id_of(event)
+    if not kinds or event_id is None:
+        return 0
+    subscriptions = await store.subscriptions_wanting(kinds)
+    if not subscriptions:
+        return 0
+    async with uow:
+        current = await uow.events.get(event_id)
+    return await _plan(drafts_about(event, current), subscriptions, store=store, queue=queue)
+
+
+async def plan_notification_deliveries(
+    notifications: Sequence[Notification], *, store: WebhookStore, queue: WebhookQueue
+) -> int:
+    """Plan and queue the notification.created deliveries of notifications just stored."""
+    if not notifications:
+        return 0
+    subscriptions = await store.subscriptions_wanting([WebhookEventType.NOTIFICATION_CREATED])
+    if not subscriptions:
+        return 0
+    drafts = [
+        notification_draft(
+            notification_id=notification.id,
+            user_id=notification.user_id,
+            kind=notification.type.value,
+            title=notification.title,
+            message=notification.message,
+            event_id=notification.event_id,
+            at=notification.created_at,
+        )
+        for notification in notifications
+    ]
+    return await _plan(drafts, subscriptions, store=store, queue=queue)
+
+
+async def _plan(
+    drafts: Sequence[Draft], subscriptions: Sequence[WebhookSubscription], *, store: WebhookStore, queue: WebhookQueue
+) -> int:
+    planned = [
+        (_delivery(draft, subscription), draft.source_key)
+        for draft in drafts
+        for subscription in subscriptions
+        if subscription.wants(draft.type) and in_scope(subscription, draft.whose)
+    ]
+    pending = await store.plan(planned)
+    if pending:
+        await queue.send_now(pending)
+    return len(pending)
+
+
+def _delivery(draft: Draft, subscription: WebhookSubscription) -> WebhookDelivery:
+    delivery_id = new_id(draft.occurred_at)
+    body = {"type": draft.type.value, "timestamp": draft.occurred_at.isoformat(), "data": draft.data}
+    return WebhookDelivery(
+        id=delivery_id,
+        subscription_id=subscription.id,
+        message_id=f"msg_{delivery_id.hex}",
+        event_type=draft.type,
+        payload=json.dumps(body, separators=(",", ":"), ensure_ascii=False),
+        created_at=draft.occurred_at,
+        next_attempt_at=draft.occurred_at,
+    )

@@ -1,0 +1,145 @@
+"""Sending deliveries: claim the due ones, POST each once, log the answer, plan the retry or give up.
+
+A failed attempt is tried again on the schedule of domain/webhooks/delivery.py (the queue is asked
+to run it then, and the minute's sweep sends whatever came due without a job). A subscription that
+has failed for 24 hours is disabled and its owner told, once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from uuid import UUID
+
+from application.google_sync.ports import TellOwner
+from domain.clock import Clock
+from domain.notifications.notification import NotificationDraft, NotificationType
+from domain.webhooks.delivery import (
+    DELIVERY_LOG_KEPT_FOR,
+    DeliveryAnswer,
+    DeliveryAttempt,
+    DeliveryStatus,
+    Jitter,
+    subscription_after,
+)
+from domain.webhooks.ports import (
+    AttemptOutcome,
+    ClaimedDelivery,
+    WebhookQueue,
+    WebhookRequest,
+    WebhookSender,
+    WebhookStore,
+)
+from domain.webhooks.subscription import WebhookSubscription
+
+LEASE = timedelta(seconds=30)
+"""A claimed delivery is left alone this long: well over what one attempt may take (10 s) and its recording."""
+BATCH = 200
+PRUNE_BATCH = 10_000
+
+
+@dataclass(frozen=True)
+class DeliveryPorts:
+    """What sending needs: the store, the HTTP sender, the queue for retries, the clock, a way to tell owners."""
+
+    store: WebhookStore
+    sender: WebhookSender
+    queue: WebhookQueue
+    clock: Clock
+    tell_owner: TellOwner
+    jitter: Jitter = random.random
+
+
+@dataclass(frozen=True)
+class SendRun:
+    """What one run did: attempts made, of which delivered, and subscriptions it disabled."""
+
+    attempted: int = 0
+    delivered: int = 0
+    disabled: int = 0
+
+
+async def send_deliveries(delivery_ids: Sequence[UUID], *, ports: DeliveryPorts) -> SendRun:
+    """Make one attempt of each of these deliveries that is due (others are being sent, or done)."""
+    claimed = await ports.store.claim(now=ports.clock.now(), lease=LEASE, limit=len(delivery_ids), ids=delivery_ids)
+    return await _attempt_all(claimed, ports)
+
+
+async def send_due_deliveries(*, ports: DeliveryPorts, max_batches: int = 10) -> SendRun:
+    """Make one attempt of every delivery due by now (retries whose job was lost, sends whose job never came)."""
+    total = SendRun()
+    for _ in range(max_batches):
+        claimed = await ports.store.claim(now=ports.clock.now(), lease=LEASE, limit=BATCH)
+        run = await _attempt_all(claimed, ports)
+        total = SendRun(total.attempted + run.attempted, total.delivered + run.delivered, total.disabled + run.disabled)
+        if len(claimed) < BATCH:
+            break
+    return total
+
+
+async def prune_delivery_log(*, store: WebhookStore, clock: Clock) -> int:
+    """Forget deliveries (and their attempts) planned more than 14 days ago; answers how many went."""
+    return await store.prune(created_before=clock.now() - DELIVERY_LOG_KEPT_FOR, limit=PRUNE_BATCH)
+
+
+async def _attempt_all(claimed: Sequence[ClaimedDelivery], ports: DeliveryPorts) -> SendRun:
+    """Send every claimed delivery side by side, then store all their outcomes in one transaction."""
+    outcomes = await asyncio.gather(*(_attempt(one, ports) for one in claimed))
+    disabled = await ports.store.record(outcomes)
+    for outcome in outcomes:
+        delivery = outcome.delivery
+        retry_due = delivery.status is DeliveryStatus.PENDING and delivery.next_attempt_at is not None
+        if retry_due and outcome.subscription.id not in disabled and delivery.next_attempt_at is not None:
+            await ports.queue.send_at(delivery.id, delivery.next_attempt_at)
+    for subscription in {outcome.subscription.id: outcome.subscription for outcome in outcomes}.values():
+        if subscription.id in disabled:
+            await ports.tell_owner(_disabled_notice(subscription))
+    return SendRun(
+        attempted=len(outcomes),
+        delivered=sum(outcome.attempt.answer.succeeded for outcome in outcomes),
+        disabled=len(disabled),
+    )
+
+
+async def _attempt(claimed: ClaimedDelivery, ports: DeliveryPorts) -> AttemptOutcome:
+    delivery, subscription = claimed.delivery, claimed.subscription
+    now = ports.clock.now()
+    started = time.perf_counter()
+    status_code, body, error = await ports.sender.send(
+        WebhookRequest(
+            url=subscription.url,
+            message_id=delivery.message_id,
+            timestamp=now,
+            body=delivery.payload,
+            secret=subscription.secret,
+        )
+    )
+    answer = DeliveryAnswer(
+        status_code=status_code,
+        latency_ms=round((time.perf_counter() - started) * 1000),
+        excerpt=body.decode("utf-8", errors="replace"),
+        error=error,
+    )
+    after = delivery.after_attempt(answer, now=now, jitter=ports.jitter)
+    return AttemptOutcome(
+        delivery=after,
+        attempt=DeliveryAttempt(delivery_id=delivery.id, attempt=after.attempts, attempted_at=now, answer=answer),
+        subscription=subscription_after(subscription, after, answer, now=now),
+        was_failing=subscription.failing_since is not None,
+    )
+
+
+def _disabled_notice(subscription: WebhookSubscription) -> NotificationDraft:
+    return NotificationDraft(
+        user_id=subscription.owner_id,
+        type=NotificationType.WEBHOOK_DISABLED,
+        title="Webhook disabled",
+        message=f"Deliveries to {subscription.url} failed for 24 hours, so planner stopped sending them. "
+        "Fix the receiver, then subscribe it again.",
+        event_id=None,
+        dedupe_key=f"webhook_disabled:{subscription.id}",  # a subscription is disabled once: it never comes back
+    )

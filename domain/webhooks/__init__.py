@@ -1,0 +1,1 @@
+"""Outgoing webhooks: subscriptions to planner's events, signed deliveries, their retries and log."""

@@ -1,0 +1,253 @@
+"""Google sync that never silently stops: unwatchable calendars polled, dead channels forgotten, rate limits honoured,
+calendars added or removed in Google picked up; against a fake Google that checks every request like Google does."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.saq.queue import create_queue
+from entrypoints.settings import Settings
+from tests.e2e.people import Person
+from tests.fakes.google import FakeGoogle, running_fake_google
+from tests.support.google import Planner, connect, running_worker, serving, wait_for_job
+from tests.support.waiting import wait_for
+
+START = (datetime.now(UTC) + timedelta(days=2)).replace(hour=9, minute=0, second=0, microsecond=0)
+WINDOW = {"start": (START - timedelta(days=1)).isoformat(), "end": (START + timedelta(days=3)).isoformat()}
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeGoogle]:
+    with running_fake_google() as fake:
+        yield fake
+    assert fake.violations == [], "planner sent requests Google would refuse"
+
+
+@pytest.fixture
+async def planner(settings: Settings, fake: FakeGoogle) -> AsyncIterator[Planner]:
+    async with serving(settings, fake) as planner:
+        yield planner
+
+
+def google_calendar(fake: FakeGoogle, name: str, *, events: int = 1) -> None:
+    fake.add_calendar(name, name.title())
+    for number in range(events):
+        fake.put_event(name, f"{name}-{number}", title=f"{name} {number}", starts_at=START + timedelta(hours=number))
+
+
+async def connected(planner: Planner, fake: FakeGoogle) -> Person:
+    person = await planner.person("ada")
+    await wait_for_job(person, await connect(person, fake), "complete", "partial", "failed")
+    return person
+
+
+async def titles(person: Person) -> list[str]:
+    answer = await person.get("/api/events", params=WINDOW)
+    assert answer.status_code == 200, answer.text
+    return sorted(event["title"] for event in answer.json()["items"])
+
+
+async def calendars_of(person: Person) -> dict[str, dict[str, Any]]:
+    answer = await person.get(f"/webhook/status/{person.id}")
+    assert answer.status_code == 200, answer.text
+    return {c["google_calendar_id"]: c for c in answer.json()["calendars"]}
+
+
+async def wait_for_channel_rows(engine: AsyncEngine, count: int) -> None:
+    """Google answered the watches; wait until planner has stored the channels too."""
+
+    async def stored() -> bool:
+        async with engine.connect() as conn:
+            granted = text("SELECT count(*) FROM google_channels WHERE resource_id <> ''")
+            return (await conn.execute(granted)).scalar_one() == count
+
+    await wait_for(stored, timeout=10, what=f"{count} channel rows")
+
+
+async def run_task(planner: Planner, name: str) -> Any:
+    queue = create_queue(planner.settings.redis.url or "")
+    try:
+        return await queue.apply(name, timeout=60)
+    finally:
+        await queue.disconnect()
+
+
+async def test_a_calendar_google_will_not_watch_is_polled_and_every_other_one_is_watched(
+    planner: Planner, fake: FakeGoogle, engine: AsyncEngine
+) -> None:
+    # "Holidays" sorts first: it used to stop every calendar after it from being watched.
+    for name in ("holidays", "primary", "work"):
+        google_calendar(fake, name)
+    fake.calendars["holidays"].push_supported = False
+    async with running_worker(planner.settings):
+        ada = await connected(planner, fake)
+
+        async def watched() -> bool:
+            return all(fake.channels_on(name) for name in ("primary", "work"))
+
+        await wait_for(watched, timeout=10, what="primary and work to be watched")
+        await wait_for_channel_rows(engine, 2)
+        assert not fake.channels_on("holidays")
+        calendars = await calendars_of(ada)
+        assert {name: c["push"] for name, c in calendars.items()} == {
+            "holidays": "polled",
+            "primary": "watched",
+            "work": "watched",
+        }
+        assert "pushNotSupportedForRequestedResource" in calendars["holidays"]["polled_because"]
+        assert calendars["work"]["channel_expires_at"] is not None
+        assert calendars["work"]["last_outcome"] == "synced"
+
+        # Polled: once GOOGLE_POLL_MINUTES have passed since its last sync, the cron syncs it.
+        fake.put_event("holidays", "new-year", title="New year", starts_at=START)
+        assert await run_task(planner, "sync_due_google_calendars") == {"calendars": 0, "calendar_lists": 0}
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "UPDATE google_calendars SET last_attempt_at = now() - interval '16 minutes'"
+                    " WHERE google_calendar_id = 'holidays'"
+                )
+            )
+        assert (await run_task(planner, "sync_due_google_calendars"))["calendars"] == 1
+
+        async def polled() -> bool:
+            return "New year" in await titles(ada)
+
+        await wait_for(polled, timeout=10, what="the polled calendar's new event")
+
+    page = await ada.get("/google")
+    assert page.status_code == 200
+    assert "pushNotSupportedForRequestedResource" in page.text
+
+
+async def test_every_calendar_is_synced_again_after_the_safety_net_interval_though_no_push_came(
+    planner: Planner, fake: FakeGoogle, engine: AsyncEngine
+) -> None:
+    google_calendar(fake, "work")
+    async with running_worker(planner.settings):
+        ada = await connected(planner, fake)
+        fake.put_event("work", "lost", title="Its push was lost", starts_at=START)
+        async with engine.begin() as conn:
+            await conn.execute(text("UPDATE google_calendars SET last_attempt_at = now() - interval '5 hours'"))
+        assert (await run_task(planner, "sync_due_google_calendars"))["calendars"] == 0
+        async with engine.begin() as conn:
+            await conn.execute(
+                text("UPDATE google_calendars SET last_attempt_at = now() - interval '6 hours 1 minute'")
+            )
+        assert (await run_task(planner, "sync_due_google_calendars"))["calendars"] == 1
+
+        async def caught_up() -> bool:
+            return "Its push was lost" in await titles(ada)
+
+        await wait_for(caught_up, timeout=10, what="the safety-net sync")
+
+
+async def test_renewal_forgets_a_thousand_dead_channels_and_renews_the_ten_live_ones(
+    planner: Planner, fake: FakeGoogle, engine: AsyncEngine
+) -> None:
+    fake.max_channel_lifetime = timedelta(hours=2)  # every live channel is near expiry
+    names = [f"cal{number:02}" for number in range(10)]
+    for name in names:
+        google_calendar(fake, name, events=0)
+    async with running_worker(planner.settings):
+        ada = await connected(planner, fake)
+
+        async def all_watched() -> bool:
+            return all(fake.channels_on(name) for name in names)
+
+        await wait_for(all_watched, timeout=20, what="ten channels")
+        await wait_for_channel_rows(engine, 10)
+        live = {fake.channels_on(name)[0].id for name in names}
+        fake.channels.pop(next(iter(sorted(live))))  # Google no longer knows this one: its stop answers 404
+        async with engine.begin() as conn:
+            # Dead rows that sort first: long expired, on calendars not mirrored, of a broken grant.
+            await conn.execute(
+                text(
+                    "INSERT INTO google_channels (id, user_id, google_calendar_id, token_digest, resource_id,"
+                    " expires_at, created_at)"
+                    " SELECT 'dead-' || n, :user, CASE WHEN n % 2 = 0 THEN 'gone-' || n ELSE 'cal00' END, 'x', 'r',"
+                    " now() - interval '30 days' + n * interval '1 second', now() - interval '40 days'"
+                    " FROM generate_series(1, 1000) AS n"
+                ),
+                {"user": str(ada.id)},
+            )
+        watches_before = len([c for c in fake.calls if c.path.endswith("/events/watch")])
+
+        outcome = await run_task(planner, "renew_google_channels")
+
+        assert outcome == {"renewed": 10, "replaced": 0, "deleted": 1000, "failed": 0}
+        async with engine.connect() as conn:
+            rows = (await conn.execute(text("SELECT id, google_calendar_id FROM google_channels"))).all()
+        assert sorted(row.google_calendar_id for row in rows) == names, "one live channel per calendar, no dead row"
+        assert not {row.id for row in rows} & live
+        assert len([c for c in fake.calls if c.path.endswith("/events/watch")]) == watches_before + 10
+
+
+async def test_an_expired_channel_is_replaced_once_and_never_again(
+    planner: Planner, fake: FakeGoogle, engine: AsyncEngine
+) -> None:
+    google_calendar(fake, "work", events=0)
+    async with running_worker(planner.settings):
+        await connected(planner, fake)
+
+        async def watched() -> bool:
+            return bool(fake.channels_on("work"))
+
+        await wait_for(watched, timeout=10, what="a channel on work")
+        await wait_for_channel_rows(engine, 1)
+        async with engine.begin() as conn:
+            await conn.execute(text("UPDATE google_channels SET expires_at = now() - interval '2 days'"))
+        first = await run_task(planner, "renew_google_channels")
+        second = await run_task(planner, "renew_google_channels")
+
+    assert first == {"renewed": 0, "replaced": 1, "deleted": 1, "failed": 0}
+    assert second == {"renewed": 0, "replaced": 0, "deleted": 0, "failed": 0}
+    assert len([c for c in fake.calls if c.path.endswith("/calendars/work/events/watch")]) == 2
+    assert fake.stopped_channels == [], "Google already dropped the expired channel: no stop is sent for it"
+
+
+async def test_a_rate_limited_sync_waits_as_long_as_google_asks_then_completes(
+    planner: Planner, fake: FakeGoogle
+) -> None:
+    google_calendar(fake, "work")
+    fake.fail("/calendars/work/events", 429, times=1, reason="rateLimitExceeded", retry_after="1")
+    async with running_worker(planner.settings):
+        ada = await connected(planner, fake)
+
+    listings = [c for c in fake.calls if c.path.endswith("/calendars/work/events")]
+    assert len(listings) == 2
+    assert listings[1].at - listings[0].at >= 1.0, "Retry-After: 1 was honoured"
+    assert await titles(ada) == ["work 0"]
+
+
+async def test_a_calendar_added_or_removed_in_google_is_picked_up_without_connecting_again(
+    planner: Planner, fake: FakeGoogle, engine: AsyncEngine
+) -> None:
+    google_calendar(fake, "work")
+    google_calendar(fake, "team")
+    async with running_worker(planner.settings):
+        ada = await connected(planner, fake)
+        assert await titles(ada) == ["team 0", "work 0"]
+        fake.remove_calendar("team")
+        google_calendar(fake, "side")
+        async with engine.begin() as conn:
+            await conn.execute(text("UPDATE google_accounts SET calendars_checked_at = now() - interval '16 minutes'"))
+        assert (await run_task(planner, "sync_due_google_calendars"))["calendar_lists"] == 1
+
+        async def picked_up() -> bool:
+            return await titles(ada) == ["side 0", "work 0"]
+
+        await wait_for(picked_up, timeout=15, what="the added calendar mirrored and the removed one gone")
+
+        async def told() -> bool:
+            notifications = (await ada.get("/api/notifications")).json()["items"]
+            return "Google calendar removed" in [n["title"] for n in notifications]
+
+        await wait_for(told, timeout=10, what="ada to be told her calendar was removed")
+    assert set(await calendars_of(ada)) == {"side", "work"}
