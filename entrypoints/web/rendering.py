@@ -14,11 +14,13 @@ from litestar.params import SkipValidation
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
 from litestar.template import TemplateConfig
+from markupsafe import Markup
 
 from application.accounts.get_user import get_user
 from application.notifications.queries import count_unread
 from domain.accounts.user import User
 from entrypoints.http.dependencies import Actor, UoW
+from entrypoints.http.etags import etag, occurrence_etag
 from entrypoints.web.assets import HTMX_SCRIPT, SSE_SCRIPT
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -78,6 +80,16 @@ def api_href(item: object) -> str:
     return f"/api{page_href}?scope=this" if "/occurrences/" in page_href else f"/api{page_href}"
 
 
+def api_etag(item: object) -> Markup:
+    """The ETag the API holds `item` at: one occurrence's own (`"o-..."`) where `api_href` names an occurrence.
+
+    Markup: a version number or a hex revision in quotes, nothing to escape, written as the API sends it.
+    """
+    if "/occurrences/" in event_href(item):
+        return Markup(occurrence_etag(str(getattr(item, "revision", ""))))  # noqa: S704
+    return Markup(etag(int(getattr(item, "version", 0))))  # noqa: S704
+
+
 def environment() -> Environment:
     # Autoescaping is what turns a `<script>` title into text; it must stay on for every template.
     env = Environment(
@@ -88,6 +100,7 @@ def environment() -> Environment:
     )
     env.filters["local"] = _local
     env.filters["href"] = event_href
+    env.filters["api_etag"] = api_etag
     env.filters["api_href"] = api_href
     env.filters["instant"] = instant_text
     env.globals["htmx_script"] = HTMX_SCRIPT

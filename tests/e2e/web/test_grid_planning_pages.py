@@ -76,6 +76,7 @@ async def test_only_the_calendars_editors_get_events_they_can_move_and_an_occurr
     assert f'data-starts="{DAY}T12:00:00Z" data-ends="{DAY}T13:00:00Z"' in mine
     occurrence = event_item(adas, standup)
     assert f'data-patch-url="/api/events/{standup}/occurrences/{DAY}T08:30:00Z?scope=this"' in occurrence
+    assert "data-etag='\"o-" in occurrence  # the occurrence's own ETag, which its route checks
     assert "data-editable" not in event_item(bobs, review)  # a viewer of the team calendar
     assert 'class="resize"' in adas
 
