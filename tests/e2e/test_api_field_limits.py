@@ -17,6 +17,7 @@ from litestar.testing import AsyncTestClient
 from domain.accounts import api_token, invitation, user
 from domain.accounts.email import MAX_EMAIL_LENGTH
 from domain.availability import out_of_office, suggestions
+from domain.google_sync.write_back import MAX_GOOGLE_CALENDAR_ID_LENGTH
 from domain.notifications.preferences import CHOOSABLE_KINDS, Channel
 from domain.scheduling import calendar, event, recurrence, room
 from domain.scheduling.calendar import CalendarRole
@@ -92,6 +93,7 @@ DOMAIN_LIMITS: dict[tuple[str, str, str], int] = {
     ("SuggestionsIn", "limit", "minimum"): 1,
     ("SuggestionsIn", "limit", "maximum"): suggestions.MAX_SUGGESTIONS,
     ("WebhookCreate", "url", "maxLength"): subscription.MAX_URL_LENGTH,
+    ("WriteBackChange", "google_calendar_id", "maxLength"): MAX_GOOGLE_CALENDAR_ID_LENGTH,
     ("WebhookCreate", "events", "maxItems"): subscription.MAX_LISTED_EVENT_TYPES,
 }
 # Lower bounds that are not a domain constant: "not empty", and the shortest thing an email can be.
