@@ -22,9 +22,28 @@ from sqlalchemy import Row, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.redis.notifications import channels_backend
+from adapters.saq.queue import create_queue
 from application.notifications.live_messages import ChannelMessage, user_channel
 from entrypoints.settings import Settings
+from entrypoints.worker.settings import build_worker, saq_config
 from tests.support.waiting import wait_for
+
+
+@contextlib.asynccontextmanager
+async def in_process_worker(settings: Settings) -> AsyncIterator[None]:
+    """A real SAQ worker on the servers `settings` name, in the test's event loop."""
+    queue = create_queue(settings.redis.url or "")
+    await queue.connect()
+    running = build_worker(saq_config(settings, queue))
+    task = asyncio.create_task(running.start())
+    try:
+        await workers_reporting(queue, 1, timeout=10)
+        yield
+    finally:
+        await running.stop()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await queue.disconnect()
 
 
 @contextlib.contextmanager

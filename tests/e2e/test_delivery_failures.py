@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -20,15 +19,14 @@ from adapters.saq.outbox import outbox_job_key
 from adapters.saq.queue import create_queue
 from entrypoints.app import create_app
 from entrypoints.settings import Settings
-from entrypoints.worker.settings import build_worker, saq_config
 from tests.e2e.delivery import (
     all_processed,
     finished_job,
+    in_process_worker,
     kill_hard,
     notifications_of,
     rows,
     worker_process,
-    workers_reporting,
 )
 from tests.e2e.people import at, sign_up
 from tests.support.waiting import wait_for
@@ -41,23 +39,6 @@ async def queue(settings: Settings) -> AsyncIterator[RedisQueue]:
     queue = create_queue(settings.redis.url or "")
     yield queue
     await queue.disconnect()
-
-
-@contextlib.asynccontextmanager
-async def in_process_worker(settings: Settings) -> AsyncIterator[None]:
-    """A real SAQ worker on the servers `settings` name, in the test's event loop."""
-    queue = create_queue(settings.redis.url or "")
-    await queue.connect()
-    running = build_worker(saq_config(settings, queue))
-    task = asyncio.create_task(running.start())
-    try:
-        await workers_reporting(queue, 1, timeout=10)
-        yield
-    finally:
-        await running.stop()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-        await queue.disconnect()
 
 
 @contextlib.asynccontextmanager

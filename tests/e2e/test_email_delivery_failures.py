@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import dataclasses
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,10 +11,8 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.saq.queue import create_queue
 from entrypoints.settings import MailSettings, Settings
-from entrypoints.worker.settings import build_worker, saq_config
-from tests.e2e.delivery import all_processed, kill_hard, rows, worker_process, workers_reporting
+from tests.e2e.delivery import all_processed, in_process_worker, kill_hard, rows, worker_process
 from tests.e2e.people import at, sign_up
 from tests.support.mailbox import Mailbox, smtp_server
 from tests.support.waiting import wait_for
@@ -37,22 +33,6 @@ def mailbox() -> Iterator[Mailbox]:
 @pytest.fixture
 def settings(settings: Settings, mailbox: Mailbox) -> Settings:
     return dataclasses.replace(settings, mail=MailSettings(smtp_url=mailbox.url, mail_from="calendar@planner.example"))
-
-
-@contextlib.asynccontextmanager
-async def in_process_worker(settings: Settings) -> AsyncIterator[None]:
-    queue = create_queue(settings.redis.url or "")
-    await queue.connect()
-    running = build_worker(saq_config(settings, queue))
-    task = asyncio.create_task(running.start())
-    try:
-        await workers_reporting(queue, 1, timeout=10)
-        yield
-    finally:
-        await running.stop()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-        await queue.disconnect()
 
 
 async def test_a_worker_killed_while_sending_loses_no_email_and_resends_only_under_the_same_message_id(

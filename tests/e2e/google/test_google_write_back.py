@@ -2,37 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.saq.queue import create_queue
 from domain.google_sync.model import WRITE_SCOPE
-from entrypoints.settings import Settings
 from tests.e2e.people import Person
-from tests.fakes.google import FakeGoogle, running_fake_google
-from tests.support.google import Planner, connect, running_worker, serving, state_of, wait_for_job
+from tests.fakes.google import FakeGoogle
+from tests.support.google import Planner, connect, running_worker, state_of, wait_for_job
 from tests.support.waiting import wait_for
 
 START = (datetime.now(UTC) + timedelta(days=2)).replace(hour=9, minute=0, second=0, microsecond=0)
 WINDOW = {"start": (START - timedelta(days=1)).isoformat(), "end": (START + timedelta(days=30)).isoformat()}
 ADA = "ada@example.com"
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeGoogle]:
-    with running_fake_google() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def planner(settings: Settings, fake: FakeGoogle) -> AsyncIterator[Planner]:
-    async with serving(settings, fake) as planner:
-        yield planner
 
 
 async def connected_for_writing(person: Person, fake: FakeGoogle) -> None:

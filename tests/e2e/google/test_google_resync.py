@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from entrypoints.settings import Settings
 from tests.e2e.people import Person
-from tests.fakes.google import FakeGoogle, running_fake_google
-from tests.support.google import Planner, connect, running_worker, serving, wait_for_job
+from tests.fakes.google import FakeGoogle
+from tests.support.google import Planner, connect, running_worker, wait_for_job
 from tests.support.waiting import wait_for
 
 START = (datetime.now(UTC) + timedelta(days=2)).replace(hour=9, minute=0, second=0, microsecond=0)
 WINDOW = {"start": (START - timedelta(days=1)).isoformat(), "end": (START + timedelta(days=3)).isoformat()}
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeGoogle]:
-    with running_fake_google() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def planner(settings: Settings, fake: FakeGoogle) -> AsyncIterator[Planner]:
-    async with serving(settings, fake) as planner:
-        yield planner
 
 
 async def ids_by_title(person: Person) -> dict[str, str]:

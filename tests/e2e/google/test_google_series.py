@@ -2,34 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
-
-from entrypoints.settings import Settings
 from tests.e2e.people import Person
-from tests.fakes.google import FakeGoogle, running_fake_google
-from tests.support.google import Planner, connect, running_worker, serving, wait_for_job
+from tests.fakes.google import FakeGoogle
+from tests.support.google import Planner, connect, running_worker, wait_for_job
 from tests.support.waiting import wait_for
 
 MONDAY = (datetime.now(UTC) + timedelta(days=7 - datetime.now(UTC).weekday())).replace(
     hour=9, minute=0, second=0, microsecond=0
 )
 WEEK = timedelta(days=7)
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeGoogle]:
-    with running_fake_google() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def planner(settings: Settings, fake: FakeGoogle) -> AsyncIterator[Planner]:
-    async with serving(settings, fake) as planner:
-        yield planner
 
 
 async def occurrences(person: Person, weeks: int = 5) -> list[dict[str, Any]]:

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import statistics
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -15,10 +13,9 @@ from adapters.saq.queue import create_queue
 from application.google_sync.retrying import RETRIES
 from domain.google_sync.model import channel_token_digest
 from entrypoints.bootstrap import token_cipher
-from entrypoints.settings import Settings
 from tests.e2e.people import Person
 from tests.e2e.sse_client import open_stream
-from tests.fakes.google import FakeGoogle, running_fake_google
+from tests.fakes.google import FakeGoogle
 from tests.support.google import (
     Planner,
     connect,
@@ -26,7 +23,6 @@ from tests.support.google import (
     job_of,
     queued_syncs,
     running_worker,
-    serving,
     start_connecting,
     state_of,
     wait_for_job,
@@ -35,19 +31,6 @@ from tests.support.waiting import wait_for
 
 START = (datetime.now(UTC) + timedelta(days=2)).replace(hour=9, minute=0, second=0, microsecond=0)
 WINDOW = {"start": (START - timedelta(days=1)).isoformat(), "end": (START + timedelta(days=3)).isoformat()}
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeGoogle]:
-    with running_fake_google() as fake:
-        yield fake
-    assert fake.violations == [], "planner sent requests Google would refuse"
-
-
-@pytest.fixture
-async def planner(settings: Settings, fake: FakeGoogle) -> AsyncIterator[Planner]:
-    async with serving(settings, fake) as planner:
-        yield planner
 
 
 def google_calendars(fake: FakeGoogle, *names: str, events_each: int = 2) -> None:
