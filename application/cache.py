@@ -21,9 +21,17 @@ from uuid import UUID
 
 STAMPEDE_LOCK_MS = 2_000
 """How long the one request recomputing a missing entry holds its lock at most."""
-STAMPEDE_WAIT_S = 0.2
-"""How long the others poll for its result before computing the answer themselves."""
-STAMPEDE_POLL_S = 0.01
+STAMPEDE_WAIT_S = STAMPEDE_LOCK_MS / 1000
+"""How long the others poll for its result before computing the answer themselves.
+
+As long as the lock lives: under load the one computing takes longer than a quiet machine's few
+milliseconds, and a waiter that gave up earlier would compute the same answer again, adding the
+very work that made the first one slow (every cold key computed twice at the start of a busy
+Monday). A holder that died lets its lock expire, so nobody waits longer than this.
+"""
+STAMPEDE_POLL_S = 0.005
+"""The first pause between two polls; each next pause doubles, up to STAMPEDE_POLL_MAX_S."""
+STAMPEDE_POLL_MAX_S = 0.05
 GENERATION_MARK = "{generation}"
 """Where a key template takes the generation (see Cache.get_current)."""
 
@@ -49,6 +57,13 @@ class Cache(Protocol):
 
     async def release_lock(self, key: str) -> None:
         """Drop the lock at `key`."""
+        ...
+
+    async def get_while_locked(self, key: str, lock: str) -> tuple[bytes | None, bool]:
+        """The value at `key` and whether the lock at `lock` is still held, in one round trip.
+
+        (None, False) when the cache does not answer, so a waiter stops waiting.
+        """
         ...
 
     async def get_current(self, user_id: UUID, key_template: str) -> tuple[str | None, bytes | None]:
@@ -148,12 +163,16 @@ class CalendarReads:
             finally:
                 await self._cache.release_lock(lock)
         deadline = time.monotonic() + STAMPEDE_WAIT_S
+        pause = STAMPEDE_POLL_S
         while time.monotonic() < deadline:
-            await asyncio.sleep(STAMPEDE_POLL_S)
-            cached = await self._cache.get(key)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, STAMPEDE_POLL_MAX_S)
+            cached, locked = await self._cache.get_while_locked(key, lock)
             if cached is not None:
                 self.hits += 1
                 return cached
+            if not locked:
+                break  # the one computing gave up without storing its answer: no use waiting on
         # The one recomputing is slow or gone: answer from the database rather than wait longer.
         return await self._compute(compute)
 

@@ -113,6 +113,13 @@ class RedisCache:
     async def release_lock(self, key: str) -> None:
         await self._call(lambda: self._client.delete(key), None)
 
+    async def get_while_locked(self, key: str, lock: str) -> tuple[bytes | None, bool]:
+        found = await self._call(lambda: self._client.mget([key, lock]), None)
+        if not isinstance(found, list) or len(found) != 2:
+            return None, False
+        value, holder = found
+        return (value if isinstance(value, bytes) else None), holder is not None
+
     async def get_current(self, user_id: UUID, key_template: str) -> tuple[str | None, bytes | None]:
         if self._pending_bumps and not await self._retry_pending_bumps():
             return None, None

@@ -53,6 +53,48 @@ async def test_fifty_concurrent_reads_of_a_cold_key_compute_it_once(cache: Redis
     assert reads.hits == 49
 
 
+async def test_waiters_wait_out_a_slow_computation_instead_of_computing_it_again(cache: RedisCache) -> None:
+    """A busy machine computes a cold week in more than a moment: the others still wait for that one answer."""
+    reads = CalendarReads(cache, ttl_seconds=60)
+    user_id = uuid4()
+
+    async def compute() -> bytes:
+        await asyncio.sleep(0.8)
+        return b'{"items": []}'
+
+    answers = await asyncio.gather(*(reads.events_window(user_id, START, END, None, compute) for _ in range(20)))
+
+    assert answers == [b'{"items": []}'] * 20
+    assert reads.computations == 1
+
+
+async def test_waiters_compute_at_once_when_the_one_computing_fails(cache: RedisCache) -> None:
+    reads = CalendarReads(cache, ttl_seconds=60)
+    user_id = uuid4()
+    started = asyncio.Event()
+    calls = 0
+
+    async def compute() -> bytes:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            started.set()
+            await asyncio.sleep(0.1)
+            raise RuntimeError("the database went away")
+        return b'{"items": []}'
+
+    first = asyncio.create_task(reads.events_window(user_id, START, END, None, compute))
+    await asyncio.wait_for(started.wait(), 5)
+    loop = asyncio.get_running_loop()
+    waited_from = loop.time()
+    second = await reads.events_window(user_id, START, END, None, compute)
+
+    assert second == b'{"items": []}'
+    assert loop.time() - waited_from < 1.0  # not the lock's 2 s: its release ended the wait
+    with pytest.raises(RuntimeError):
+        await first
+
+
 async def test_a_bump_makes_a_person_s_cached_reads_unreachable(cache: RedisCache) -> None:
     reads = CalendarReads(cache, ttl_seconds=60)
     user_id, other_id = uuid4(), uuid4()
