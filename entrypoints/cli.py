@@ -202,9 +202,9 @@ def _migrate(settings: Settings) -> None:
     from entrypoints.bootstrap.servers import upgrade
 
     try:
-        upgrade(settings.database.url or "")
+        upgrade(settings.database.session_url or "")  # DDL under an advisory lock: not through a pooler
     except (DBAPIError, OSError) as exc:
-        fail(f"migrations failed on {shown_url(settings.database.url or '')}: {str(exc).splitlines()[0]}")
+        fail(f"migrations failed on {shown_url(settings.database.session_url or '')}: {str(exc).splitlines()[0]}")
 
 
 def _require_servers(settings: Settings) -> None:
@@ -318,7 +318,7 @@ def db_upgrade(revision: str) -> None:
         fail(str(exc))
     from entrypoints.bootstrap.servers import upgrade
 
-    upgrade(settings.database.url, revision)
+    upgrade(settings.database.session_url or settings.database.url, revision)  # past a pooler: direct
     click.echo(f"database at revision {revision}")
 
 
@@ -469,7 +469,7 @@ def _on_database(data_dir: Path, work: Callable[[AccountsOnDatabase], Awaitable[
     from entrypoints.bootstrap.servers import running_database_url
 
     settings = load_settings()
-    database_url = settings.database.url or running_database_url(data_dir)
+    database_url = settings.database.session_url or running_database_url(data_dir)
     if database_url is None:
         fail(f"no planner is running on data dir {data_dir}; start `planner up` or set DATABASE_URL")
 

@@ -196,7 +196,7 @@ class Settings:
         database_url = get("DATABASE_URL")
         if database_url:
             validate_database_url(database_url)
-        direct_url = get("DATABASE_DIRECT_URL")
+        direct_url = get("DATABASE_DIRECT_URL") if database_url else None  # without a pooler, no use
         if direct_url:
             validate_database_url(direct_url, "DATABASE_DIRECT_URL")
         redis_url = get("REDIS_URL")
