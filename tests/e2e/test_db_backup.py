@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import text
@@ -121,3 +122,56 @@ async def test_a_backup_that_is_no_backup_is_refused_and_the_database_left_as_it
     assert result.stderr.startswith("planner: restore into")
     assert "Traceback" not in result.stderr
     assert (await ada.get(f"/api/events/{kept}")).status_code == 200
+
+
+def embedded_planner(*args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI with no DATABASE_URL/REDIS_URL: on the embedded servers of a data dir."""
+    unset = ("DATABASE_URL", "DATABASE_DIRECT_URL", "REDIS_URL", "REDIS_CACHE_URL")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
+    return subprocess.run(
+        [sys.executable, "-m", "entrypoints.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=180,
+        check=False,
+    )
+
+
+def test_without_a_database_in_the_data_dir_a_backup_says_so(tmp_path: Path) -> None:
+    result = embedded_planner("db", "backup", str(tmp_path / "x.backup"), "--data-dir", str(tmp_path / "nothing"))
+    assert result.returncode == 1
+    assert "no planner database in data dir" in result.stderr
+    assert not (tmp_path / "x.backup").exists()
+
+
+@pytest.mark.slow
+def test_a_stopped_embedded_database_is_started_for_a_backup_and_restore_and_stopped_again(tmp_path: Path) -> None:
+    from adapters.embedded.postgres import EmbeddedPostgres
+
+    data_dir = tmp_path / "data"
+    postgres = EmbeddedPostgres(data_dir)
+    url = postgres.start()
+    try:
+        subprocess.run(
+            [sys.executable, "-m", "entrypoints.cli", "db", "upgrade"],
+            env={**os.environ, "DATABASE_URL": url, "DATABASE_DIRECT_URL": ""},
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+    finally:
+        postgres.stop()
+    pid_file = data_dir / "postgres" / "postmaster.pid"
+    assert not pid_file.exists()
+
+    file = tmp_path / "planner.backup"
+    backed_up = embedded_planner("db", "backup", str(file), "--data-dir", str(data_dir))
+    assert backed_up.returncode == 0, backed_up.stderr
+    assert file.stat().st_size > 0
+    assert not pid_file.exists(), "the server started for the backup is stopped again"
+
+    restored = embedded_planner("db", "restore", str(file), "--data-dir", str(data_dir), "--yes")
+    assert restored.returncode == 0, restored.stderr
+    assert f"the database in {data_dir}" in restored.stdout
+    assert not pid_file.exists()
