@@ -332,11 +332,12 @@ class BackupTarget:
 
 
 @contextlib.contextmanager
-def _backup_target(settings: Settings, data_dir: Path) -> Iterator[BackupTarget]:
+def _backup_target(settings: Settings, data_dir: Path, *, with_cache: bool) -> Iterator[BackupTarget]:
     """DATABASE_URL's server (DATABASE_DIRECT_URL's behind a pooler), else the embedded one of `data_dir`.
 
     The embedded server of a running `planner up` is used as it runs; when none runs, it is started
-    for the command (holding the data dir's lock, so no `planner up` starts meanwhile) and stopped after.
+    for the command (holding the data dir's lock, so no `planner up` starts meanwhile) and stopped after,
+    and so is its embedded Redis `with_cache` (a restore makes the cache it keeps on disk stale).
     """
     from entrypoints.bootstrap.preflight import shown_url
     from entrypoints.bootstrap.servers import (
@@ -371,7 +372,8 @@ def _backup_target(settings: Settings, data_dir: Path) -> Iterator[BackupTarget]
         )
         return
     postgres = EmbeddedPostgres(data_dir)
-    redis = EmbeddedRedis(data_dir) if not settings.redis.url and (data_dir / "redis").is_dir() else None
+    embedded_cache = with_cache and not settings.redis.url and (data_dir / "redis").is_dir()
+    redis = EmbeddedRedis(data_dir) if embedded_cache else None
     try:
         with signals_raise_stopped():
             started = postgres.start()
@@ -407,7 +409,7 @@ def db_backup(file: Path, data_dir: Path) -> None:
     from entrypoints.bootstrap.servers import BackupError, dump
 
     settings = load_settings()
-    with _backup_target(settings, data_dir) as target:
+    with _backup_target(settings, data_dir, with_cache=False) as target:
         try:
             size = dump(target.database_url, file)
         except BackupError as exc:
@@ -426,7 +428,7 @@ def db_restore(file: Path, data_dir: Path, yes: bool) -> None:
     from entrypoints.bootstrap.servers import BackupError, forget_every_cached_read, restore
 
     settings = load_settings()
-    with _backup_target(settings, data_dir) as target:
+    with _backup_target(settings, data_dir, with_cache=True) as target:
         if not yes:
             click.confirm(
                 f"Replace everything in {target.shown} with the backup {file}? "
