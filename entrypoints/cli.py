@@ -1,4 +1,4 @@
-"""The `planner` command: up, run, worker, db upgrade."""
+"""The `planner` command: up, run, worker, db upgrade/backup/restore, users."""
 
 from __future__ import annotations
 
@@ -202,9 +202,9 @@ def _migrate(settings: Settings) -> None:
     from entrypoints.bootstrap.servers import upgrade
 
     try:
-        upgrade(settings.database.url or "")
+        upgrade(settings.database.session_url or "")  # DDL under an advisory lock: not through a pooler
     except (DBAPIError, OSError) as exc:
-        fail(f"migrations failed on {shown_url(settings.database.url or '')}: {str(exc).splitlines()[0]}")
+        fail(f"migrations failed on {shown_url(settings.database.session_url or '')}: {str(exc).splitlines()[0]}")
 
 
 def _require_servers(settings: Settings) -> None:
@@ -300,7 +300,7 @@ def _run_worker() -> None:
 
 @main.group()
 def db() -> None:
-    """Database schema."""
+    """Database schema, backups and restores."""
 
 
 @db.command("upgrade")
@@ -318,8 +318,136 @@ def db_upgrade(revision: str) -> None:
         fail(str(exc))
     from entrypoints.bootstrap.servers import upgrade
 
-    upgrade(settings.database.url, revision)
+    upgrade(settings.database.session_url or settings.database.url, revision)  # past a pooler: direct
     click.echo(f"database at revision {revision}")
+
+
+@dataclass(frozen=True)
+class BackupTarget:
+    """The database a backup reads or a restore replaces, and the cache a restore makes stale."""
+
+    database_url: str
+    cache_url: str | None
+    shown: str
+
+
+@contextlib.contextmanager
+def _backup_target(settings: Settings, data_dir: Path, *, with_cache: bool) -> Iterator[BackupTarget]:
+    """DATABASE_URL's server (DATABASE_DIRECT_URL's behind a pooler), else the embedded one of `data_dir`.
+
+    The embedded server of a running `planner up` is used as it runs; when none runs, it is started
+    for the command (holding the data dir's lock, so no `planner up` starts meanwhile) and stopped after,
+    and so is its embedded Redis `with_cache` (a restore makes the cache it keeps on disk stale).
+    """
+    from entrypoints.bootstrap.preflight import shown_url
+    from entrypoints.bootstrap.servers import (
+        DataDirLock,
+        EmbeddedPostgres,
+        EmbeddedRedis,
+        EmbeddedServerError,
+        default_cache_url,
+        running_database_url,
+        running_redis_url,
+    )
+
+    def cache_url(redis_url: str | None) -> str | None:
+        return settings.redis.cache_url or (default_cache_url(redis_url) if redis_url else None)
+
+    database_url = settings.database.session_url
+    if database_url:
+        redis_url = settings.redis.url or running_redis_url(data_dir)
+        yield BackupTarget(database_url, cache_url(redis_url), shown_url(database_url))
+        return
+    if not (data_dir / "postgres").is_dir():
+        fail(f"no planner database in data dir {data_dir}; pass --data-dir, or set DATABASE_URL")
+    lock = DataDirLock(data_dir)
+    try:
+        lock.acquire()
+    except EmbeddedServerError:  # a `planner up` runs there: use its servers
+        running = running_database_url(data_dir)
+        if running is None:
+            fail(f"the planner on data dir {data_dir} has not started its database yet; try again in a moment")
+        yield BackupTarget(
+            running, cache_url(running_redis_url(data_dir)), f"the running planner's database in {data_dir}"
+        )
+        return
+    postgres = EmbeddedPostgres(data_dir)
+    embedded_cache = with_cache and not settings.redis.url and (data_dir / "redis").is_dir()
+    redis = EmbeddedRedis(data_dir) if embedded_cache else None
+    try:
+        with signals_raise_stopped():
+            started = postgres.start()
+            redis_url = redis.start() if redis else settings.redis.url
+        yield BackupTarget(started, cache_url(redis_url), f"the database in {data_dir}")
+    except EmbeddedServerError as exc:
+        fail(str(exc))
+    except Stopped:
+        fail("interrupted")
+    finally:
+        ignore_signals()
+        if redis:
+            redis.stop()
+        postgres.stop()
+        lock.release()
+
+
+BACKUP_DATA_DIR_OPTION = click.option(
+    "--data-dir",
+    default=".planner",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The data dir of `planner up` whose embedded database to use when DATABASE_URL is unset "
+    "(running or not: a stopped one is started for the command).",
+)
+
+
+@db.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@BACKUP_DATA_DIR_OPTION
+def db_backup(file: Path, data_dir: Path) -> None:
+    """Write the whole database to FILE (pg_dump's custom format), while planner runs or not."""
+    from entrypoints.bootstrap.servers import BackupError, dump
+
+    settings = load_settings()
+    with _backup_target(settings, data_dir, with_cache=False) as target:
+        try:
+            size = dump(target.database_url, file)
+        except BackupError as exc:
+            fail(f"backup of {target.shown} failed: {exc}")
+    click.echo(f"backed up {target.shown} to {file} ({size // 1024} KB)")
+
+
+@db.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@BACKUP_DATA_DIR_OPTION
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+def db_restore(file: Path, data_dir: Path, yes: bool) -> None:
+    """Replace everything in the database with the backup in FILE, in one transaction (planner may run)."""
+    from redis.exceptions import RedisError
+
+    from entrypoints.bootstrap.servers import BackupError, forget_every_cached_read, restore
+
+    settings = load_settings()
+    with _backup_target(settings, data_dir, with_cache=True) as target:
+        if not yes:
+            click.confirm(
+                f"Replace everything in {target.shown} with the backup {file}? "
+                "Whatever was written since that backup is lost",
+                abort=True,
+            )
+        try:
+            restore(target.database_url, file)
+        except BackupError as exc:
+            fail(f"restore into {target.shown} failed, nothing was changed: {exc}")
+        if target.cache_url:
+            try:
+                asyncio.run(forget_every_cached_read(target.cache_url))
+            except (RedisError, OSError) as exc:
+                fail(
+                    f"restored {target.shown}, but the cache could not be told ({exc}): cached week views may show "
+                    f"what was written after the backup for up to CACHE_TTL_SECONDS ({settings.cache_ttl_seconds} s)"
+                )
+    click.echo(f"restored {target.shown} from {file}")
 
 
 @main.group()
@@ -343,7 +471,7 @@ def _on_database(data_dir: Path, work: Callable[[AccountsOnDatabase], Awaitable[
     from entrypoints.bootstrap.servers import running_database_url
 
     settings = load_settings()
-    database_url = settings.database.url or running_database_url(data_dir)
+    database_url = settings.database.session_url or running_database_url(data_dir)
     if database_url is None:
         fail(f"no planner is running on data dir {data_dir}; start `planner up` or set DATABASE_URL")
 

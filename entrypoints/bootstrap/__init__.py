@@ -83,6 +83,9 @@ from entrypoints.settings import Settings
 __all__ = ["QUEUE_NAME", "Connections", "Container", "GoogleServices", "MissingServerError", "bootstrap"]
 
 CLOSE_TIMEOUT_S = 2.0
+DIRECT_POOL_SIZE = 2
+DIRECT_MAX_OVERFLOW = 8
+"""Connections to DATABASE_DIRECT_URL a process keeps, and may add while syncs hold calendar locks."""
 WEBHOOK_PATH = "/webhook/google-calendar"
 CALLBACK_PATH = "/api/google/callback"
 NOT_CONFIGURED = (
@@ -104,6 +107,9 @@ class Connections:
     """The long-lived connections one process holds: opened by bootstrap, closed at shutdown."""
 
     engine: AsyncEngine
+    """DATABASE_URL: PostgreSQL, or a transaction-mode pooler in front of it."""
+    direct_engine: AsyncEngine
+    """DATABASE_DIRECT_URL (the same engine when it is unset): LISTEN and session advisory locks."""
     redis: Redis
     pubsub: Redis  # no read timeout: a subscription waits as long as it takes
     queue: RedisQueue
@@ -116,12 +122,22 @@ class Connections:
             raise MissingServerError(
                 "DATABASE_URL and REDIS_URL must be set (or use `planner up`, which starts embedded servers)"
             )
+        database = settings.database
+        engine = create_engine(
+            settings.database.url,
+            pool_size=database.pool_size,
+            max_overflow=database.max_overflow,
+            pooled=database.pooled,
+        )
+        direct_engine = engine
+        if database.direct_url:
+            # One connection LISTENs (a worker's relay); the others hold a sync's calendar lock each.
+            direct_engine = create_engine(
+                database.direct_url, pool_size=DIRECT_POOL_SIZE, max_overflow=DIRECT_MAX_OVERFLOW
+            )
         return cls(
-            engine=create_engine(
-                settings.database.url,
-                pool_size=settings.database.pool_size,
-                max_overflow=settings.database.max_overflow,
-            ),
+            engine=engine,
+            direct_engine=direct_engine,
             redis=create_redis(settings.redis.url, socket_timeout=2.0),
             pubsub=create_redis(settings.redis.url, socket_timeout=None),
             queue=create_queue(settings.redis.url),
@@ -136,6 +152,7 @@ class Connections:
             self.redis.aclose(),
             self.cache.close(),
             self.engine.dispose(),
+            *([self.direct_engine.dispose()] if self.direct_engine is not self.engine else []),
         ):
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(closing, CLOSE_TIMEOUT_S)
@@ -226,7 +243,7 @@ class Container:
 
     def outbox_relay(self) -> OutboxRelay:
         """A relay that hands every commit's outbox messages to the queue as soon as PostgreSQL notifies."""
-        return OutboxRelay(self.connections.engine, lambda: self.hand_over.sweep(unsent_for=timedelta(0)))
+        return OutboxRelay(self.connections.direct_engine, lambda: self.hand_over.sweep(unsent_for=timedelta(0)))
 
     async def close(self) -> None:
         """Close every connection of the process."""
@@ -433,5 +450,5 @@ def _google_services(
         webhook_address=settings.public_base_url + WEBHOOK_PATH,
         secret=settings.secret_key,
         retry_base_seconds=google.retry_base_ms / 1000,
-        locks=AdvisoryLocks(connections.engine),
+        locks=AdvisoryLocks(connections.direct_engine),
     )

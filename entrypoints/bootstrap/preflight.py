@@ -26,7 +26,7 @@ def shown_url(url: str) -> str:
         return url.split(":", 1)[0] + "://…"
 
 
-async def _check_database(url: str, timeout: float) -> None:
+async def _check_database(url: str, timeout: float, name: str = "DATABASE_URL") -> None:
     sa_url = make_url(asyncpg_url(url))
     try:
         conn = await asyncpg.connect(
@@ -35,7 +35,7 @@ async def _check_database(url: str, timeout: float) -> None:
     except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
         reason = str(exc) or type(exc).__name__
         raise PreflightError(
-            f"cannot reach PostgreSQL at {shown_url(url)}: {reason}; check DATABASE_URL or unset it to use the "
+            f"cannot reach PostgreSQL at {shown_url(url)}: {reason}; check {name} or unset it to use the "
             "embedded server"
         ) from exc
     await conn.close()
@@ -58,5 +58,7 @@ async def check_servers(settings: Settings, timeout: float = 5.0) -> None:
     """Raise PreflightError naming the first server that does not answer."""
     if settings.database.url:
         await _check_database(settings.database.url, timeout)
+    if settings.database.direct_url:
+        await _check_database(settings.database.direct_url, timeout, "DATABASE_DIRECT_URL")
     if settings.redis.url:
         await _check_redis(settings.redis.url, timeout)

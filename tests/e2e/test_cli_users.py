@@ -13,7 +13,7 @@ from tests.support.servers import ServerUrls
 
 
 def planner(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": database_url}
+    env = {**os.environ, "DATABASE_URL": database_url, "DATABASE_DIRECT_URL": ""}
     return subprocess.run(
         [sys.executable, "-m", "entrypoints.cli", *args],
         capture_output=True,
@@ -30,16 +30,14 @@ async def test_planner_users_promote_makes_someone_an_admin(
     await sign_up(client, "first")
     second = await sign_up(client, "second")
     assert (await second.get("/api/me")).json()["is_admin"] is False
-    result = await asyncio.to_thread(planner, "users", "promote", second.email, database_url=servers.database_url)
+    result = await asyncio.to_thread(planner, "users", "promote", second.email, database_url=servers.direct_url)
     assert result.returncode == 0, result.stderr
     assert f"{second.email} is now an administrator" in result.stdout
     assert (await second.get("/api/me")).json()["is_admin"] is True
 
 
 async def test_promoting_an_unknown_email_fails_in_one_line(servers: ServerUrls) -> None:
-    result = await asyncio.to_thread(
-        planner, "users", "promote", "ghost@example.com", database_url=servers.database_url
-    )
+    result = await asyncio.to_thread(planner, "users", "promote", "ghost@example.com", database_url=servers.direct_url)
     assert result.returncode == 1
     assert result.stderr.startswith("planner: ")
     assert "Traceback" not in result.stderr
@@ -50,7 +48,7 @@ def planner_with(*args: str, database_url: str, **env: str) -> subprocess.Comple
         [sys.executable, "-m", "entrypoints.cli", *args],
         capture_output=True,
         text=True,
-        env={**os.environ, "DATABASE_URL": database_url, **env},
+        env={**os.environ, "DATABASE_URL": database_url, "DATABASE_DIRECT_URL": "", **env},
         timeout=60,
         check=False,
     )
@@ -64,7 +62,7 @@ async def test_planner_users_create_admin_makes_the_first_administrator(
         "users",
         "create-admin",
         "boss@example.com",
-        database_url=servers.database_url,
+        database_url=servers.direct_url,
         PLANNER_ADMIN_PASSWORD="a long enough password",
     )
     assert result.returncode == 0, result.stderr
@@ -81,7 +79,7 @@ async def test_planner_users_create_admin_makes_the_first_administrator(
         "users",
         "create-admin",
         "boss@example.com",
-        database_url=servers.database_url,
+        database_url=servers.direct_url,
         PLANNER_ADMIN_PASSWORD="a long enough password",
     )
     assert again.returncode == 1
@@ -92,7 +90,7 @@ async def test_planner_users_invite_prints_a_link_that_admits_one_sign_up(
     client: AsyncTestClient[Litestar], servers: ServerUrls
 ) -> None:
     result = await asyncio.to_thread(
-        planner_with, "users", "invite", "guest@example.com", database_url=servers.database_url
+        planner_with, "users", "invite", "guest@example.com", database_url=servers.direct_url
     )
     assert result.returncode == 0, result.stderr
     url = result.stdout.strip()
@@ -107,6 +105,6 @@ async def test_planner_users_demote_ends_the_admins_sessions(
 ) -> None:
     admin = await sign_up(client, "admin")
     assert (await admin.get("/api/admin/connections")).status_code == 200
-    result = await asyncio.to_thread(planner, "users", "demote", admin.email, database_url=servers.database_url)
+    result = await asyncio.to_thread(planner, "users", "demote", admin.email, database_url=servers.direct_url)
     assert result.returncode == 0, result.stderr
     assert (await admin.get("/api/admin/connections")).status_code == 401

@@ -28,6 +28,7 @@ def two_web_processes(servers: ServerUrls, tmp_path: Path) -> Iterator[list[str]
         **os.environ,
         "APP_ENV": "test",
         "DATABASE_URL": servers.database_url,
+        "DATABASE_DIRECT_URL": servers.direct_url if servers.pooled else "",
         "REDIS_URL": servers.redis_url,
         # Both processes must accept each other's tokens: without SECRET_KEY each test process makes its own.
         "SECRET_KEY": secrets.token_urlsafe(48),

@@ -66,6 +66,7 @@ def test_production_web_process_writes_json_only_and_no_access_log(servers: Serv
         "LOG_LEVEL": "INFO",
         "SECRET_KEY": "x" * 40,
         "DATABASE_URL": servers.database_url,
+        "DATABASE_DIRECT_URL": servers.direct_url if servers.pooled else "",
         "REDIS_URL": servers.redis_url,
     }
     log = tmp_path / "web.log"

@@ -1,4 +1,7 @@
-"""One sync at a time per calendar, across processes: PostgreSQL advisory locks on the calendar's id."""
+"""One sync at a time per calendar, across processes: PostgreSQL advisory locks on the calendar's id.
+
+Session locks: held on DATABASE_DIRECT_URL's engine behind PgBouncer (the direct_engine fixture), as
+the app holds them (entrypoints/bootstrap)."""
 
 import asyncio
 from uuid import uuid4
@@ -8,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.postgres.sync_locks import AdvisoryLocks
 
 
-async def test_a_calendar_held_by_one_sync_is_refused_to_another_until_it_lets_go(engine: AsyncEngine) -> None:
-    first, second = AdvisoryLocks(engine), AdvisoryLocks(engine)  # as two workers would hold them
+async def test_a_calendar_held_by_one_sync_is_refused_to_another_until_it_lets_go(direct_engine: AsyncEngine) -> None:
+    first, second = AdvisoryLocks(direct_engine), AdvisoryLocks(direct_engine)  # as two workers would hold them
     calendar, other = uuid4(), uuid4()
 
     async with first.hold(calendar) as held:
@@ -22,8 +25,8 @@ async def test_a_calendar_held_by_one_sync_is_refused_to_another_until_it_lets_g
         assert after
 
 
-async def test_waiting_for_a_calendar_gets_it_when_the_running_sync_lets_go(engine: AsyncEngine) -> None:
-    running, waiting = AdvisoryLocks(engine), AdvisoryLocks(engine)
+async def test_waiting_for_a_calendar_gets_it_when_the_running_sync_lets_go(direct_engine: AsyncEngine) -> None:
+    running, waiting = AdvisoryLocks(direct_engine), AdvisoryLocks(direct_engine)
     calendar = uuid4()
     release = asyncio.Event()
     holding = asyncio.Event()

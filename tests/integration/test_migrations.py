@@ -24,7 +24,7 @@ async def test_migrations_leave_the_database_at_head_with_btree_gist(engine: Asy
 
 
 async def test_upgrading_an_up_to_date_database_changes_nothing(servers: ServerUrls, engine: AsyncEngine) -> None:
-    await asyncio.to_thread(upgrade, servers.database_url)
+    await asyncio.to_thread(upgrade, servers.direct_url)
     async with engine.connect() as conn:
         versions = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalars().all()
     assert versions == [current_head()]
@@ -67,11 +67,11 @@ async def _schema_objects(engine: AsyncEngine) -> set[str]:
 async def test_the_scheduling_migration_downgrades_and_upgrades_again(servers: ServerUrls, engine: AsyncEngine) -> None:
     objects_at_head = await _schema_objects(engine)
     try:
-        await asyncio.to_thread(command.downgrade, alembic_config(servers.database_url), "0001")
+        await asyncio.to_thread(command.downgrade, alembic_config(servers.direct_url), "0001")
         assert await _tables(engine) == {"alembic_version"}
         assert {name for name in await _schema_objects(engine) if not name.startswith("alembic_version")} == set()
     finally:
-        await asyncio.to_thread(upgrade, servers.database_url)
+        await asyncio.to_thread(upgrade, servers.direct_url)
         # Pooled connections may hold statements prepared against the dropped tables.
         await engine.dispose()
 
@@ -101,13 +101,13 @@ async def test_the_notifications_migration_downgrades_to_scheduling_and_upgrades
 ) -> None:
     objects_at_head = await _schema_objects(engine)
     try:
-        await asyncio.to_thread(command.downgrade, alembic_config(servers.database_url), "0002")
+        await asyncio.to_thread(command.downgrade, alembic_config(servers.direct_url), "0002")
         assert await _tables(engine) == {"alembic_version", *SCHEDULING_TABLES}
         left = await _schema_objects(engine)
         assert not {name for name in left if name.startswith(("pk_", "uq_", "ix_", "fk_", "ck_")) and _ours(name)}
         assert "ix_outbox_unprocessed" not in left
     finally:
-        await asyncio.to_thread(upgrade, servers.database_url)
+        await asyncio.to_thread(upgrade, servers.direct_url)
         await engine.dispose()
 
     assert await _schema_objects(engine) == objects_at_head
@@ -126,10 +126,10 @@ async def test_the_google_migration_downgrades_to_notifications_and_upgrades_aga
 ) -> None:
     objects_at_head = await _schema_objects(engine)
     try:
-        await asyncio.to_thread(command.downgrade, alembic_config(servers.database_url), "0003")
+        await asyncio.to_thread(command.downgrade, alembic_config(servers.direct_url), "0003")
         assert await _tables(engine) == {"alembic_version", *SCHEDULING_TABLES, *NOTIFICATION_TABLES}
     finally:
-        await asyncio.to_thread(upgrade, servers.database_url)
+        await asyncio.to_thread(upgrade, servers.direct_url)
         await engine.dispose()
 
     assert await _schema_objects(engine) == objects_at_head
@@ -141,7 +141,7 @@ async def test_the_security_migration_keeps_only_hmacs_of_existing_channel_token
 ) -> None:
     token = "a-channel-token-google-echoes-back"
     try:
-        await asyncio.to_thread(command.downgrade, alembic_config(servers.database_url), "0004")
+        await asyncio.to_thread(command.downgrade, alembic_config(servers.direct_url), "0004")
         await engine.dispose()
         assert ACCOUNT_TABLES.isdisjoint(await _tables(engine))
         async with engine.begin() as conn:
@@ -161,7 +161,7 @@ async def test_the_security_migration_keeps_only_hmacs_of_existing_channel_token
                 {"token": token},
             )
     finally:
-        await asyncio.to_thread(upgrade, servers.database_url)
+        await asyncio.to_thread(upgrade, servers.direct_url)
         await engine.dispose()
 
     async with engine.connect() as conn:
@@ -186,7 +186,7 @@ async def test_the_read_only_migration_makes_existing_mirrors_read_only_and_owne
     objects_at_head = await _schema_objects(engine)
     person, mirror, own = uuid4(), uuid4(), uuid4()
     try:
-        await asyncio.to_thread(command.downgrade, alembic_config(servers.database_url), "0004")
+        await asyncio.to_thread(command.downgrade, alembic_config(servers.direct_url), "0004")
         async with engine.begin() as conn:
             await conn.execute(
                 text(
@@ -218,18 +218,18 @@ async def test_the_read_only_migration_makes_existing_mirrors_read_only_and_owne
                 {"mirror": mirror, "person": person},
             )
         await engine.dispose()
-        await asyncio.to_thread(upgrade, servers.database_url)
+        await asyncio.to_thread(upgrade, servers.direct_url)
         await engine.dispose()
         rows = await _calendars_of(engine, person)
         assert rows == {mirror: (True, "owner"), own: (False, "owner")}
 
-        await asyncio.to_thread(command.downgrade, alembic_config(servers.database_url), "0004")
+        await asyncio.to_thread(command.downgrade, alembic_config(servers.direct_url), "0004")
         await engine.dispose()
         async with engine.connect() as conn:
             roles = (await conn.execute(text("SELECT calendar_id, role FROM calendar_members"))).all()
         assert dict(roles) == {mirror: "viewer", own: "owner"}
     finally:
-        await asyncio.to_thread(upgrade, servers.database_url)
+        await asyncio.to_thread(upgrade, servers.direct_url)
         await engine.dispose()
 
     assert await _schema_objects(engine) == objects_at_head
@@ -254,12 +254,12 @@ async def test_the_find_a_time_migration_downgrades_to_reminders_per_occurrence_
 ) -> None:
     objects_at_head = await _schema_objects(engine)
     try:
-        await asyncio.to_thread(command.downgrade, alembic_config(servers.database_url), "0009")
+        await asyncio.to_thread(command.downgrade, alembic_config(servers.direct_url), "0009")
         await engine.dispose()
         assert FIND_A_TIME_TABLES.isdisjoint(await _tables(engine))
         assert "ck_events_transparency" not in await _schema_objects(engine)
     finally:
-        await asyncio.to_thread(upgrade, servers.database_url)
+        await asyncio.to_thread(upgrade, servers.direct_url)
         await engine.dispose()
 
     assert await _schema_objects(engine) == objects_at_head

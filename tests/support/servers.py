@@ -1,4 +1,10 @@
-"""The PostgreSQL and Redis the tests run against: the ones at DATABASE_URL/REDIS_URL, or embedded ones."""
+"""The PostgreSQL and Redis the tests run against: the ones at DATABASE_URL/REDIS_URL, or embedded ones.
+
+With DATABASE_DIRECT_URL also set, DATABASE_URL is a transaction-mode PgBouncer in front of the server
+at DATABASE_DIRECT_URL (CI runs the integration and e2e tests so): the test database is created,
+migrated and dropped there, and the app reaches it through the pooler, under the same name (the
+pooler's `*` entry forwards any database name).
+"""
 
 from __future__ import annotations
 
@@ -27,6 +33,12 @@ class ServerUrls:
     database_url: str  # a database of its own, migrated to head
     redis_url: str  # a Redis database index of its own
     origin: str  # "embedded" or "environment"
+    direct_url: str = ""  # the same database without the pooler; database_url when there is none
+
+    @property
+    def pooled(self) -> bool:
+        """The app reaches the database through PgBouncer (DATABASE_DIRECT_URL was set)."""
+        return self.direct_url != self.database_url
 
 
 def _plain_dsn(url: str) -> str:
@@ -74,19 +86,23 @@ def _redis_db(url: str, index: int) -> str:
 def test_servers(tmp_dir: Path) -> Iterator[ServerUrls]:
     """A fresh migrated database and a Redis database for one test session; removed afterwards."""
     env_db, env_redis = os.environ.get("DATABASE_URL"), os.environ.get("REDIS_URL")
+    env_direct = os.environ.get("DATABASE_DIRECT_URL") if env_db else None
     postgres = EmbeddedPostgres(tmp_dir) if not env_db else None
     redis = EmbeddedRedis(tmp_dir) if not env_redis else None
     try:
-        server_url = env_db or postgres.start()  # type: ignore[union-attr]
+        pooler_url = env_db or postgres.start()  # type: ignore[union-attr]
+        server_url = env_direct or pooler_url  # databases are created and dropped on the server itself
         redis_server_url = env_redis or redis.start()  # type: ignore[union-attr]
         name = f"planner_test_{uuid.uuid4().hex[:12]}"
         _blocking(_create_database(server_url, name))
-        database_url = _with_database(server_url, name)
+        database_url = _with_database(pooler_url, name)
+        direct_url = _with_database(server_url, name)
         try:
-            _blocking_call(upgrade, database_url)
+            _blocking_call(upgrade, direct_url)
             # Tests own database 15 of a shared Redis, flushed between tests; an embedded one is all theirs.
             redis_url = _redis_db(redis_server_url, 15) if env_redis else redis_server_url
-            yield ServerUrls(database_url, redis_url, "environment" if env_db or env_redis else "embedded")
+            origin = "environment" if env_db or env_redis else "embedded"
+            yield ServerUrls(database_url, redis_url, origin, direct_url)
         finally:
             _blocking(_drop_database(server_url, name))
     finally:

@@ -73,3 +73,18 @@ def test_every_environment_variable_is_a_real_setting(project_root: Path) -> Non
     for name, svc in planner_services(project_root).items():
         unknown = set(svc["environment"]) - set(SETTING_NAMES)
         assert not unknown, f"{name} sets variables planner does not read: {unknown}"
+
+
+def test_web_and_worker_reach_postgresql_through_pgbouncer_and_listen_past_it(project_root: Path) -> None:
+    services = compose(project_root)["services"]
+    pooler = services["pgbouncer"]
+    assert pooler["environment"]["POOL_MODE"] == "transaction"
+    assert "healthcheck" in pooler
+    port = pooler["environment"]["LISTEN_PORT"]
+    for name in ("web", "worker"):
+        env = services[name]["environment"]
+        assert env["DATABASE_URL"].split("@")[1].startswith(f"pgbouncer:{port}/"), f"{name} does not use PgBouncer"
+        assert env["DATABASE_DIRECT_URL"].split("@")[1].startswith("postgres:5432/"), f"{name} has no direct URL"
+        assert services[name]["depends_on"]["pgbouncer"]["condition"] == "service_healthy"
+    # Migrations take an advisory lock and run DDL: on PostgreSQL itself.
+    assert services["migrate"]["environment"]["DATABASE_DIRECT_URL"].split("@")[1].startswith("postgres:5432/")

@@ -33,6 +33,10 @@ def test_production_logs_errors_only_unless_told_otherwise() -> None:
         ({"LOG_LEVEL": "loud"}, "LOG_LEVEL"),
         ({"DATABASE_URL": "mysql://root@localhost/planner"}, "DATABASE_URL"),
         ({"DATABASE_URL": "postgresql://u@localhost:notaport/db"}, "DATABASE_URL"),
+        (
+            {"DATABASE_URL": "postgresql://u@pgbouncer:6432/db", "DATABASE_DIRECT_URL": "mysql://x/db"},
+            "DATABASE_DIRECT_URL",
+        ),
         ({"REDIS_URL": "http://localhost:6379"}, "REDIS_URL"),
         ({"REDIS_CACHE_URL": "memcached://x"}, "REDIS_CACHE_URL"),
         ({"CACHE_TTL_SECONDS": "soon"}, "CACHE_TTL_SECONDS"),
@@ -71,3 +75,26 @@ def test_all_day_reminders_count_from_nine_unless_set_to_another_time_of_day() -
     for bad in ("24:00", "9", "09:60", "nine"):
         with pytest.raises(SettingsError, match="ALL_DAY_REMINDER_TIME"):
             Settings.from_env({"APP_ENV": "test", "ALL_DAY_REMINDER_TIME": bad})
+
+
+def test_a_direct_url_says_database_url_is_a_pooler_and_takes_the_work_that_needs_a_session() -> None:
+    direct = settings_from(
+        DATABASE_URL="postgresql://u:p@pgbouncer:6432/planner", DATABASE_DIRECT_URL="postgresql://u:p@db:5432/planner"
+    ).database
+    assert direct.pooled
+    assert direct.session_url == "postgresql://u:p@db:5432/planner"
+
+    plain = settings_from(DATABASE_URL="postgresql://u:p@db:5432/planner").database
+    assert not plain.pooled
+    assert plain.session_url == "postgresql://u:p@db:5432/planner"
+
+    # Without DATABASE_URL (embedded servers), a direct URL has nothing to bypass.
+    assert settings_from(DATABASE_DIRECT_URL="postgresql://u:p@db:5432/planner").database.direct_url is None
+
+
+def test_a_direct_url_is_exported_to_child_processes() -> None:
+    settings = settings_from(
+        DATABASE_URL="postgresql://u:p@pgbouncer:6432/planner", DATABASE_DIRECT_URL="postgresql://u:p@db:5432/planner"
+    )
+    assert settings.export()["DATABASE_DIRECT_URL"] == "postgresql://u:p@db:5432/planner"
+    assert Settings.from_env(settings.export()) == settings

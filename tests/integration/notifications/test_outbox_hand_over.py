@@ -58,9 +58,9 @@ def handed_over(office: PostgresOffice, queue: RedisQueue) -> Callable[[], Await
 
 
 async def test_each_committed_message_becomes_one_job_keyed_by_its_outbox_id(
-    office: PostgresOffice, queue: RedisQueue, sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine
+    office: PostgresOffice, queue: RedisQueue, sessions: async_sessionmaker[AsyncSession], direct_engine: AsyncEngine
 ) -> None:
-    async with relaying(engine, OutboxHandOver(queue, OutboxProgress(sessions))):
+    async with relaying(direct_engine, OutboxHandOver(queue, OutboxProgress(sessions))):
         ada, bob = await office.person(), await office.person()
         await office.event(ada, participants=[bob.email])
 
@@ -78,20 +78,20 @@ async def test_each_committed_message_becomes_one_job_keyed_by_its_outbox_id(
 
 
 async def test_the_relay_hands_over_what_was_committed_while_nobody_listened(
-    office: PostgresOffice, queue: RedisQueue, sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine
+    office: PostgresOffice, queue: RedisQueue, sessions: async_sessionmaker[AsyncSession], direct_engine: AsyncEngine
 ) -> None:
     await office.person()
 
-    async with relaying(engine, OutboxHandOver(queue, OutboxProgress(sessions))) as rounds:
+    async with relaying(direct_engine, OutboxHandOver(queue, OutboxProgress(sessions))) as rounds:
         assert rounds[0] == 2, "its first round, on connecting, takes what is waiting"
 
     assert await queue.count("queued") == 2
 
 
 async def test_the_relay_listens_again_after_losing_its_connection(
-    office: PostgresOffice, queue: RedisQueue, sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine
+    office: PostgresOffice, queue: RedisQueue, sessions: async_sessionmaker[AsyncSession], direct_engine: AsyncEngine
 ) -> None:
-    async with relaying(engine, OutboxHandOver(queue, OutboxProgress(sessions))) as rounds:
+    async with relaying(direct_engine, OutboxHandOver(queue, OutboxProgress(sessions))) as rounds:
         await execute(
             sessions,
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
@@ -106,7 +106,7 @@ async def test_a_commit_stands_when_redis_is_down_and_the_relay_hands_it_over_on
     office: PostgresOffice,
     queue: RedisQueue,
     sessions: async_sessionmaker[AsyncSession],
-    engine: AsyncEngine,
+    direct_engine: AsyncEngine,
     tmp_path: Path,
 ) -> None:
     progress = OutboxProgress(sessions)
@@ -116,7 +116,7 @@ async def test_a_commit_stands_when_redis_is_down_and_the_relay_hands_it_over_on
     async def hand_over() -> None:
         await OutboxHandOver(redis["queue"], progress).sweep(unsent_for=NOW)
 
-    task = asyncio.create_task(OutboxRelay(engine, hand_over, retry_s=0.1).run())
+    task = asyncio.create_task(OutboxRelay(direct_engine, hand_over, retry_s=0.1).run())
     try:
         ada = await office.person()
         assert [row.id for row in await office.rows("SELECT id FROM users")] == [ada.id]

@@ -137,7 +137,7 @@ async def test_deleting_a_room_keeps_its_events_without_a_room(office: PostgresO
 @pytest.fixture
 async def roomy_sessions(servers: ServerUrls) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
     """Sessions on an engine with a connection for each of 50 concurrent bookers."""
-    engine = create_engine(servers.database_url, pool_size=50, max_overflow=0)
+    engine = create_engine(servers.database_url, pool_size=50, max_overflow=0, pooled=servers.pooled)
     yield async_sessionmaker(engine, expire_on_commit=False)
     await engine.dispose()
 

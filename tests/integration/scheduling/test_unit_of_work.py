@@ -8,6 +8,7 @@ import asyncpg
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.postgres.outbox.codec import decode_event
 from adapters.postgres.outbox.store import OUTBOX_CHANNEL
@@ -60,7 +61,7 @@ async def test_a_refused_use_case_leaves_the_database_exactly_as_it_was(office: 
 
 
 async def test_a_commit_with_outbox_messages_wakes_the_listeners_and_a_refused_one_does_not(
-    office: PostgresOffice,
+    office: PostgresOffice, direct_engine: AsyncEngine
 ) -> None:
     heard: list[str] = []
 
@@ -75,8 +76,9 @@ async def test_a_commit_with_outbox_messages_wakes_the_listeners_and_a_refused_o
 
     ada = await office.person()
     room = await office.room()
-    async with office.sessions() as session:
-        listener = (await (await session.connection()).get_raw_connection()).driver_connection
+    # LISTEN on a session of its own (past PgBouncer, when the suite runs behind one), as the relay does.
+    async with direct_engine.connect() as connection:
+        listener = (await connection.get_raw_connection()).driver_connection
         assert listener is not None
         await listener.add_listener(OUTBOX_CHANNEL, hear)
         try:
