@@ -20,6 +20,7 @@ import structlog
 
 from entrypoints.logs import configure_logging
 from entrypoints.settings import Settings, SettingsError
+from entrypoints.telemetry.multiprocess import own_metrics_dir, process_gone, serve_metrics
 
 if TYPE_CHECKING:
     from application.unit_of_work import UnitOfWork
@@ -105,6 +106,11 @@ def main() -> None:
 )
 def up(host: str, port: int, data_dir: Path, mail: bool) -> None:
     """Start everything: embedded servers (unless DATABASE_URL/REDIS_URL are set), migrations, web and worker."""
+    with own_metrics_dir(data_dir / "metrics"):
+        _up(host, port, data_dir, mail)
+
+
+def _up(host: str, port: int, data_dir: Path, mail: bool) -> None:
     from entrypoints.bootstrap.preflight import PreflightError, check_servers
     from entrypoints.bootstrap.servers import (
         CatchAllSmtpServer,
@@ -235,26 +241,34 @@ def run(host: str, port: int, workers: int) -> None:
         bind_socket(host, port).close()
     except OSError as exc:
         fail(f"cannot listen on {host}:{port}: {exc.strerror}; pass --port")
-    uvicorn.run(
-        "entrypoints.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_config=None,
-        access_log=not settings.is_production,
-        proxy_headers=True,
-        server_header=False,
-        timeout_graceful_shutdown=10,
-    )
+    with own_metrics_dir():  # the uvicorn processes write their series there; each one's /metrics sums them all
+        uvicorn.run(
+            "entrypoints.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_config=None,
+            access_log=not settings.is_production,
+            proxy_headers=True,
+            server_header=False,
+            timeout_graceful_shutdown=10,
+        )
 
 
 @main.command()
 @click.option("--processes", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
 def worker(processes: int) -> None:
-    """Run SAQ workers only, on the Redis at REDIS_URL."""
+    """Run SAQ workers only, on the Redis at REDIS_URL (their metrics at WORKER_METRICS_PORT, when set)."""
     settings = load_settings(serving=True)
     _require_servers(settings)
+    with own_metrics_dir():
+        if settings.worker_metrics_port is not None:
+            serve_metrics(settings.worker_metrics_port)
+        _work_in(processes)
+
+
+def _work_in(processes: int) -> None:
     if processes == 1:
         _run_worker()
         return
@@ -294,6 +308,7 @@ def _run_worker() -> None:
         await worker.stop()
         await asyncio.gather(running, return_exceptions=True)
         await queue.disconnect()
+        process_gone()
 
     asyncio.run(work())
 

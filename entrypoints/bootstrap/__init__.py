@@ -54,6 +54,9 @@ from adapters.saq.google_write_back import SaqWriteQueue
 from adapters.saq.outbox import OutboxHandOver
 from adapters.saq.queue import QUEUE_NAME, create_queue
 from adapters.saq.webhooks import SaqWebhookQueue
+from adapters.telemetry.backlog import Backlog
+from adapters.telemetry.series import forget_pool, watch_pool
+from adapters.telemetry.tracing import trace_engine
 from adapters.webhooks.receiver_addresses import ReceiverAddresses
 from adapters.webhooks.sender import HttpxWebhookSender
 from application.cache import CalendarReads
@@ -108,6 +111,8 @@ class Connections:
     pubsub: Redis  # no read timeout: a subscription waits as long as it takes
     queue: RedisQueue
     cache: RedisCache  # REDIS_CACHE_URL: 50 ms timeouts, no retries; the database is the fallback
+    pool_capacity: int = 0
+    """How many database connections the engine may open (counted in planner_db_pool_connections_max)."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Connections:
@@ -116,16 +121,19 @@ class Connections:
             raise MissingServerError(
                 "DATABASE_URL and REDIS_URL must be set (or use `planner up`, which starts embedded servers)"
             )
+        engine = create_engine(
+            settings.database.url, pool_size=settings.database.pool_size, max_overflow=settings.database.max_overflow
+        )
+        capacity = settings.database.pool_size + settings.database.max_overflow
+        watch_pool(engine, capacity=capacity)
+        trace_engine(engine)
         return cls(
-            engine=create_engine(
-                settings.database.url,
-                pool_size=settings.database.pool_size,
-                max_overflow=settings.database.max_overflow,
-            ),
+            engine=engine,
             redis=create_redis(settings.redis.url, socket_timeout=2.0),
             pubsub=create_redis(settings.redis.url, socket_timeout=None),
             queue=create_queue(settings.redis.url),
             cache=RedisCache(create_cache_client(settings.redis.cache_url or default_cache_url(settings.redis.url))),
+            pool_capacity=capacity,
         )
 
     async def close(self) -> None:
@@ -139,6 +147,7 @@ class Connections:
         ):
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(closing, CLOSE_TIMEOUT_S)
+        forget_pool(self.pool_capacity)
 
 
 @dataclass(frozen=True)
@@ -223,6 +232,10 @@ class Container:
     """What the local catch-all SMTP server kept (`planner up --mail`), for the admin's mail page."""
     sse_keepalive_s: float = KEEPALIVE_S
     """How often an idle notification stream sends a comment (tests make it short)."""
+
+    def backlog(self) -> Backlog:
+        """What GET /metrics reads at scrape time: queue depth, outbox and reminders waiting."""
+        return Backlog(self.connections.engine, self.connections.queue)
 
     def outbox_relay(self) -> OutboxRelay:
         """A relay that hands every commit's outbox messages to the queue as soon as PostgreSQL notifies."""
