@@ -230,6 +230,11 @@ def _require_servers(settings: Settings) -> None:
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="uvicorn processes.")
 def run(host: str, port: int, workers: int) -> None:
     """Serve the web app only (uvicorn), on the servers at DATABASE_URL and REDIS_URL."""
+    with own_metrics_dir():  # before anything imports prometheus_client; every uvicorn process writes there
+        _run(host, port, workers)
+
+
+def _run(host: str, port: int, workers: int) -> None:
     import uvicorn
 
     settings = load_settings(serving=True)
@@ -241,28 +246,27 @@ def run(host: str, port: int, workers: int) -> None:
         bind_socket(host, port).close()
     except OSError as exc:
         fail(f"cannot listen on {host}:{port}: {exc.strerror}; pass --port")
-    with own_metrics_dir():  # the uvicorn processes write their series there; each one's /metrics sums them all
-        uvicorn.run(
-            "entrypoints.app:create_app",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_config=None,
-            access_log=not settings.is_production,
-            proxy_headers=True,
-            server_header=False,
-            timeout_graceful_shutdown=10,
-        )
+    uvicorn.run(
+        "entrypoints.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        access_log=not settings.is_production,
+        proxy_headers=True,
+        server_header=False,
+        timeout_graceful_shutdown=10,
+    )
 
 
 @main.command()
 @click.option("--processes", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
 def worker(processes: int) -> None:
     """Run SAQ workers only, on the Redis at REDIS_URL (their metrics at WORKER_METRICS_PORT, when set)."""
-    settings = load_settings(serving=True)
-    _require_servers(settings)
-    with own_metrics_dir():
+    with own_metrics_dir():  # before anything imports prometheus_client
+        settings = load_settings(serving=True)
+        _require_servers(settings)
         if settings.worker_metrics_port is not None:
             serve_metrics(settings.worker_metrics_port)
         _work_in(processes)
