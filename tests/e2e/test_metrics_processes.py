@@ -132,14 +132,21 @@ def _reads_per_process(directory: Path) -> dict[str, float]:
     return counts
 
 
-async def test_one_scrape_sums_both_web_processes_and_shows_every_series(deployment: str, tmp_path: Path) -> None:
-    base = deployment
+def _reads_from_both_processes(base: str, directory: Path) -> tuple[str, int, dict[str, float]]:
+    """Alice invites bob and reads her event until both web processes answered some reads: (bob's token, reads
+    sent, each process's own count)."""
     alice, _ = _person(base, "alice")
     bob, bob_email = _person(base, "bob")
     created = httpx.post(
         f"{base}/api/events",
         headers={"Authorization": f"Bearer {alice}"},
-        json={"title": "Metrics", "starts_at": at(9), "ends_at": at(10), "reminders": [10], "participants": [bob_email]},
+        json={
+            "title": "Metrics",
+            "starts_at": at(9),
+            "ends_at": at(10),
+            "reminders": [10],
+            "participants": [bob_email],
+        },
     )
     assert created.status_code == 201, created.text
     read = f"{base}/api/events/{created.json()['id']}"
@@ -153,9 +160,14 @@ async def test_one_scrape_sums_both_web_processes_and_shows_every_series(deploym
         while sent < 400:
             assert set(pool.map(read_once, range(40))) == {200}
             sent += 40
-            if sum(1 for count in _reads_per_process(tmp_path / "metrics").values() if count > 0) >= 2:
+            if sum(1 for count in _reads_per_process(directory).values() if count > 0) >= 2:
                 break
-    per_process = _reads_per_process(tmp_path / "metrics")
+    return bob, sent, _reads_per_process(directory)
+
+
+async def test_one_scrape_sums_both_web_processes_and_shows_every_series(deployment: str, tmp_path: Path) -> None:
+    base = deployment
+    bob, sent, per_process = await asyncio.to_thread(_reads_from_both_processes, base, tmp_path / "metrics")
     assert sum(1 for count in per_process.values() if count > 0) >= 2, f"one process took every read: {per_process}"
 
     async with open_stream(base, bob) as stream:
