@@ -17,6 +17,7 @@ import pytest
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.parser import text_string_to_metric_families
 
+from adapters.saq.queue import create_queue
 from entrypoints.settings import Settings
 from tests.e2e.people import PASSWORD, at
 from tests.e2e.sse_client import open_stream
@@ -187,3 +188,46 @@ async def test_one_scrape_sums_both_web_processes_and_shows_every_series(deploym
     assert max(v for _, v in found["planner_sse_streams_open"]) >= 1
     tasks = {labels["task"] for labels, _ in found["planner_jobs_total"]}
     assert "notify_event_invited" in tasks, tasks
+
+
+def test_the_worker_serves_its_own_metrics_at_worker_metrics_port(settings: Settings, tmp_path: Path) -> None:
+    port = free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PROMETHEUS_MULTIPROC_DIR")},
+        **settings.export(),
+        "WORKER_METRICS_PORT": str(port),
+    }
+    log = tmp_path / "worker.log"
+    with log.open("wb") as out:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "entrypoints.cli", "worker", "--processes", "2"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        names: set[str] = set()
+        asyncio.run(_enqueue_ping(settings))
+        while "planner_jobs_total" not in names and time.monotonic() < deadline:
+            assert worker.poll() is None, log.read_text()[-3000:]
+            time.sleep(0.5)
+            try:
+                text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=2).text
+            except httpx.HTTPError:
+                continue
+            names = {s.name for f in text_string_to_metric_families(text) for s in f.samples}
+        assert "planner_jobs_total" in names, f"no job counted: {sorted(names)[:20]}"
+        assert {"planner_reminders_sent_total", "planner_db_pool_connections_in_use"} <= names
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+
+
+async def _enqueue_ping(settings: Settings) -> None:
+    queue = create_queue(settings.redis.url or "")
+    await queue.connect()
+    try:
+        await queue.enqueue("ping")
+    finally:
+        await queue.disconnect()
