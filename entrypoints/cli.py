@@ -106,7 +106,9 @@ def main() -> None:
 )
 def up(host: str, port: int, data_dir: Path, mail: bool) -> None:
     """Start everything: embedded servers (unless DATABASE_URL/REDIS_URL are set), migrations, web and worker."""
-    with own_metrics_dir(data_dir / "metrics"):
+    # A directory of its own, not in the data dir: a second `planner up` refused by the data dir's lock must not
+    # wipe the running one's series.
+    with own_metrics_dir():
         _up(host, port, data_dir, mail)
 
 

@@ -1,8 +1,8 @@
 """prometheus_client's multiprocess mode: every process writes its series to files in one directory.
 
 The launchers (`planner up`, `planner run`, `planner worker`) call `own_metrics_dir` before anything
-imports prometheus_client (it picks its value store at import): they make a fresh directory, wiped
-at start so no dead process's counts linger, and remove it at exit. An operator who sets
+imports prometheus_client (it picks its value store at import): they make a fresh directory, so no
+dead process's counts linger, and remove it at exit. An operator who sets
 PROMETHEUS_MULTIPROC_DIR (to share one directory between the web and the worker on one host) owns
 that directory: it is used as it is, and emptied by whoever starts the host's processes.
 """
