@@ -13,6 +13,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 
 from entrypoints.bootstrap import Container, bootstrap
+from entrypoints.bootstrap.tracing import tracing_for
 from entrypoints.http.controllers.admin import AdminController
 from entrypoints.http.controllers.api_tokens import ApiTokenController
 from entrypoints.http.controllers.auth import AuthController, MeController
@@ -37,6 +38,7 @@ from entrypoints.http.dependencies import app_state, dependencies
 from entrypoints.http.errors import exception_handlers, problem_details_plugin
 from entrypoints.http.headers import security_headers
 from entrypoints.http.health import HealthController
+from entrypoints.http.metrics import MetricsController, request_metrics
 from entrypoints.http.monitor import monitor_router
 from entrypoints.http.rate_limits import rate_limit_middleware
 from entrypoints.http.scopes import api_token_scopes
@@ -44,6 +46,7 @@ from entrypoints.http.sessions import renew_session_cookie
 from entrypoints.http.sse import CONNECTIONS_TTL_S, ConnectionRegistry
 from entrypoints.logs import RequestIdMiddleware, configure_logging, send_request_id
 from entrypoints.settings import Settings, get_settings
+from entrypoints.telemetry.multiprocess import process_gone
 from entrypoints.web import csrf_config, web_client
 from entrypoints.worker.settings import saq_config
 
@@ -69,6 +72,7 @@ def create_app(
     settings.require_secret_key()  # also for `uvicorn entrypoints.app:create_app` started by hand
     if configure_logs:
         configure_logging(settings.log_level, json=settings.is_production)
+    tracing = tracing_for(settings, role="web")  # before the container: its engine is traced when it is made
     built = container or bootstrap(settings)
 
     @asynccontextmanager
@@ -79,10 +83,12 @@ def create_app(
         finally:
             refresher.cancel()
             await built.close()
+            process_gone()
 
     return Litestar(
         route_handlers=[
             HealthController,
+            MetricsController,
             AuthController,
             MeController,
             ApiTokenController,
@@ -117,8 +123,10 @@ def create_app(
                 subscriber_backlog_strategy="dropleft",
             ),
             web_client(settings),
+            *tracing,
         ],
         middleware=[
+            request_metrics().middleware,
             DefineMiddleware(RequestIdMiddleware),
             *rate_limit_middleware(settings.rate_limits),
             DefineMiddleware(RequireJsonBodies),

@@ -20,6 +20,7 @@ import structlog
 
 from entrypoints.logs import configure_logging
 from entrypoints.settings import Settings, SettingsError
+from entrypoints.telemetry.multiprocess import own_metrics_dir, process_gone, serve_metrics
 
 if TYPE_CHECKING:
     from application.unit_of_work import UnitOfWork
@@ -105,6 +106,13 @@ def main() -> None:
 )
 def up(host: str, port: int, data_dir: Path, mail: bool) -> None:
     """Start everything: embedded servers (unless DATABASE_URL/REDIS_URL are set), migrations, web and worker."""
+    # A directory of its own, not in the data dir: a second `planner up` refused by the data dir's lock must not
+    # wipe the running one's series.
+    with own_metrics_dir():
+        _up(host, port, data_dir, mail)
+
+
+def _up(host: str, port: int, data_dir: Path, mail: bool) -> None:
     from entrypoints.bootstrap.preflight import PreflightError, check_servers
     from entrypoints.bootstrap.servers import (
         CatchAllSmtpServer,
@@ -224,6 +232,11 @@ def _require_servers(settings: Settings) -> None:
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="uvicorn processes.")
 def run(host: str, port: int, workers: int) -> None:
     """Serve the web app only (uvicorn), on the servers at DATABASE_URL and REDIS_URL."""
+    with own_metrics_dir():  # before anything imports prometheus_client; every uvicorn process writes there
+        _run(host, port, workers)
+
+
+def _run(host: str, port: int, workers: int) -> None:
     import uvicorn
 
     settings = load_settings(serving=True)
@@ -252,9 +265,16 @@ def run(host: str, port: int, workers: int) -> None:
 @main.command()
 @click.option("--processes", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
 def worker(processes: int) -> None:
-    """Run SAQ workers only, on the Redis at REDIS_URL."""
-    settings = load_settings(serving=True)
-    _require_servers(settings)
+    """Run SAQ workers only, on the Redis at REDIS_URL (their metrics at WORKER_METRICS_PORT, when set)."""
+    with own_metrics_dir():  # before anything imports prometheus_client
+        settings = load_settings(serving=True)
+        _require_servers(settings)
+        if settings.worker_metrics_port is not None:
+            serve_metrics(settings.worker_metrics_port)
+        _work_in(processes)
+
+
+def _work_in(processes: int) -> None:
     if processes == 1:
         _run_worker()
         return
@@ -294,6 +314,7 @@ def _run_worker() -> None:
         await worker.stop()
         await asyncio.gather(running, return_exceptions=True)
         await queue.disconnect()
+        process_gone()
 
     asyncio.run(work())
 

@@ -163,6 +163,12 @@ class Settings:
     mail: MailSettings = field(default_factory=MailSettings)
     webhook_allow_private: bool = False
     """Whether webhooks may go to loopback, private and link-local addresses (WEBHOOK_ALLOW_PRIVATE)."""
+    metrics_token: str | None = None
+    """The bearer token Prometheus scrapes GET /metrics with (METRICS_TOKEN); administrators may read it too."""
+    worker_metrics_port: int | None = None
+    """Where `planner worker` serves its own /metrics over HTTP (WORKER_METRICS_PORT); unset: nowhere."""
+    otel_endpoint: str | None = None
+    """The OTLP/HTTP collector traces go to (OTEL_EXPORTER_OTLP_ENDPOINT); unset: no tracing at all."""
 
     @property
     def is_production(self) -> bool:
@@ -228,6 +234,9 @@ class Settings:
             all_day_reminder_time=_time_of_day(get("ALL_DAY_REMINDER_TIME"), "ALL_DAY_REMINDER_TIME"),
             mail=_mail(get),
             webhook_allow_private=_flag(get("WEBHOOK_ALLOW_PRIVATE"), "WEBHOOK_ALLOW_PRIVATE"),
+            metrics_token=_metrics_token(get("METRICS_TOKEN")),
+            worker_metrics_port=_port(get("WORKER_METRICS_PORT"), "WORKER_METRICS_PORT"),
+            otel_endpoint=get("OTEL_EXPORTER_OTLP_ENDPOINT"),
         )
 
     def with_servers(self, database_url: str, redis_url: str, *, database_direct_url: str | None = None) -> Settings:
@@ -292,6 +301,9 @@ class Settings:
             "SMTP_URL": self.mail.smtp_url,
             "MAIL_FROM": self.mail.mail_from,
             "MAIL_CATCH_ALL_DIR": self.mail.catch_all_dir,
+            "METRICS_TOKEN": self.metrics_token,
+            "WORKER_METRICS_PORT": None if self.worker_metrics_port is None else str(self.worker_metrics_port),
+            "OTEL_EXPORTER_OTLP_ENDPOINT": self.otel_endpoint,
         }
         exported.update({name: value for name, value in optional.items() if value})
         return exported
@@ -299,6 +311,9 @@ class Settings:
 
 # Every environment variable planner reads, for docs and the compose check.
 SETTING_NAMES = (
+    "METRICS_TOKEN",
+    "WORKER_METRICS_PORT",
+    "OTEL_EXPORTER_OTLP_ENDPOINT",
     "DATABASE_URL",
     "DATABASE_DIRECT_URL",
     "REDIS_URL",
@@ -547,3 +562,20 @@ def validate_redis_url(url: str, name: str = "REDIS_URL") -> None:
 def get_settings() -> Settings:
     """The process's settings, read once."""
     return Settings.from_env()
+
+
+METRICS_TOKEN_MIN_LENGTH = 16
+
+
+def _metrics_token(raw: str | None) -> str | None:
+    if raw is not None and len(raw) < METRICS_TOKEN_MIN_LENGTH:
+        raise SettingsError(f"METRICS_TOKEN must be at least {METRICS_TOKEN_MIN_LENGTH} characters (a random secret)")
+    return raw
+
+
+def _port(raw: str | None, name: str) -> int | None:
+    if raw is None:
+        return None
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise SettingsError(f"{name}={raw!r} is not a TCP port (1 to 65535)")
+    return int(raw)

@@ -29,6 +29,8 @@ import structlog
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from adapters.telemetry.series import CACHE_HITS, CACHE_MISSES
+
 log = structlog.get_logger(__name__)
 
 CACHE_TIMEOUT_S = 0.05
@@ -128,7 +130,11 @@ class RedisCache:
         if not isinstance(found, list) or len(found) != 2:
             return None, None
         generation, value = found
-        return generation.decode(), value if isinstance(value, bytes) else None
+        if isinstance(value, bytes):
+            CACHE_HITS.inc()
+            return generation.decode(), value
+        CACHE_MISSES.inc()
+        return generation.decode(), None
 
     async def bump_generations(self, user_ids: Iterable[UUID]) -> None:
         people = set(user_ids) | self._pending_bumps

@@ -12,6 +12,7 @@ from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from adapters.telemetry.series import NOTIFICATIONS_SENT
 from application.notifications.live_messages import ChannelMessage, NotificationWire, user_channel
 from domain.notifications.notification import Notification
 
@@ -62,6 +63,7 @@ class RedisNotificationPublisher:
             unread_count=unread_count, seq=notification.seq, notification=NotificationWire.of(notification)
         )
         await self._publish(message, notification.user_id)
+        NOTIFICATIONS_SENT.inc()
 
     async def unread_count_changed(self, user_id: UUID, unread_count: int) -> None:
         await self._publish(ChannelMessage(unread_count=unread_count), user_id)

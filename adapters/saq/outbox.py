@@ -13,6 +13,7 @@ from typing import Any
 import structlog
 
 from adapters.postgres.outbox.progress import OutboxEntry, OutboxProgress
+from adapters.telemetry.tracing import TRACE_KEY
 
 log = structlog.get_logger(__name__)
 
@@ -97,6 +98,7 @@ class OutboxHandOver:
                     key=outbox_job_key(entry.id),
                     outbox_id=entry.id,
                     **OPTIONS_BY_TASK.get(task_for(entry.name), RETRIED),
+                    **({"meta": {TRACE_KEY: entry.trace}} if entry.trace else {}),
                 )
                 for entry in entries
             )

@@ -54,6 +54,9 @@ from adapters.saq.google_write_back import SaqWriteQueue
 from adapters.saq.outbox import OutboxHandOver
 from adapters.saq.queue import QUEUE_NAME, create_queue
 from adapters.saq.webhooks import SaqWebhookQueue
+from adapters.telemetry.backlog import Backlog
+from adapters.telemetry.series import forget_pool, watch_pool
+from adapters.telemetry.tracing import trace_engine
 from adapters.webhooks.receiver_addresses import ReceiverAddresses
 from adapters.webhooks.sender import HttpxWebhookSender
 from application.cache import CalendarReads
@@ -114,6 +117,8 @@ class Connections:
     pubsub: Redis  # no read timeout: a subscription waits as long as it takes
     queue: RedisQueue
     cache: RedisCache  # REDIS_CACHE_URL: 50 ms timeouts, no retries; the database is the fallback
+    pool_capacity: int = 0
+    """How many database connections the engine may open (counted in planner_db_pool_connections_max)."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Connections:
@@ -129,6 +134,8 @@ class Connections:
             max_overflow=database.max_overflow,
             pooled=database.pooled,
         )
+        watch_pool(engine, capacity=database.pool_size + database.max_overflow)
+        trace_engine(engine)
         direct_engine = engine
         if database.direct_url:
             # One connection LISTENs (a worker's relay); the others hold a sync's calendar lock each.
@@ -142,6 +149,7 @@ class Connections:
             pubsub=create_redis(settings.redis.url, socket_timeout=None),
             queue=create_queue(settings.redis.url),
             cache=RedisCache(create_cache_client(settings.redis.cache_url or default_cache_url(settings.redis.url))),
+            pool_capacity=database.pool_size + database.max_overflow,
         )
 
     async def close(self) -> None:
@@ -156,6 +164,7 @@ class Connections:
         ):
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(closing, CLOSE_TIMEOUT_S)
+        forget_pool(self.pool_capacity)
 
 
 @dataclass(frozen=True)
@@ -240,6 +249,10 @@ class Container:
     """What the local catch-all SMTP server kept (`planner up --mail`), for the admin's mail page."""
     sse_keepalive_s: float = KEEPALIVE_S
     """How often an idle notification stream sends a comment (tests make it short)."""
+
+    def backlog(self) -> Backlog:
+        """What GET /metrics reads at scrape time: queue depth, outbox and reminders waiting."""
+        return Backlog(self.connections.engine, self.connections.queue)
 
     def outbox_relay(self) -> OutboxRelay:
         """A relay that hands every commit's outbox messages to the queue as soon as PostgreSQL notifies."""

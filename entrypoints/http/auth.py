@@ -7,6 +7,7 @@ anything else is a session's JWT.
 from __future__ import annotations
 
 import functools
+import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -89,12 +90,29 @@ class ApiTokenAuth:
     exp: datetime | None
 
 
+METRICS_PATH = "/metrics"
+
+
+@dataclass(frozen=True)
+class MetricsScrape:
+    """`request.auth` of a GET /metrics made with METRICS_TOKEN: a scraper, no person (`request.user` is None)."""
+
+
+def _is_metrics_token(encoded_token: str, connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
+    from entrypoints.http.dependencies import container_of  # the container is built from this module's classes
+
+    expected = container_of(connection.app).settings.metrics_token
+    return expected is not None and hmac.compare_digest(encoded_token.encode(), expected.encode())
+
+
 class SessionOrApiTokenMiddleware(JWTCookieAuthenticationMiddleware):
-    """Litestar's JWT middleware, which also takes personal API tokens (`plnr_...`)."""
+    """Litestar's JWT middleware, which also takes personal API tokens (`plnr_...`) and, on /metrics, METRICS_TOKEN."""
 
     async def authenticate_token(
         self, encoded_token: str, connection: ASGIConnection[Any, Any, Any, Any]
     ) -> AuthenticationResult:
+        if connection.scope["path"] == METRICS_PATH and _is_metrics_token(encoded_token, connection):
+            return AuthenticationResult(user=None, auth=MetricsScrape())
         if not encoded_token.startswith(TOKEN_PREFIX):
             return await super().authenticate_token(encoded_token, connection)
         address = connection.client.host if connection.client else None

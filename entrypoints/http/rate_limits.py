@@ -33,6 +33,7 @@ from application.rate_limits import Hit
 from entrypoints.http.auth import AuthenticatedUser
 from entrypoints.http.dependencies import container_of
 from entrypoints.settings import RateLimitSettings
+from entrypoints.telemetry.series import RATE_LIMIT_REJECTIONS
 
 # Never limited: probes, docs, the monitor's assets, and Google's push notifications (the other
 # /webhook/* routes are signed-in calls like the API's, and counted like them).
@@ -118,7 +119,7 @@ class SharedRateLimitMiddleware(RateLimitMiddleware):
             if hit is not None:
                 headers = rate_limit_headers(self.config, hit)
                 if hit.count > self.max_requests:
-                    raise_too_many_requests(headers, hit)
+                    raise_too_many_requests(headers, hit, limit=self.config.name)
                 if self.config.set_rate_limit_headers:
                     send = self.create_send_wrapper_for(send, headers)
         await self.app(scope, receive, send)
@@ -152,8 +153,9 @@ def rate_limit_headers(config: RateLimitConfig, hit: Hit) -> dict[str, str]:
     }
 
 
-def raise_too_many_requests(headers: dict[str, str], hit: Hit) -> None:
+def raise_too_many_requests(headers: dict[str, str], hit: Hit, *, limit: str) -> None:
     """429, answered as a problem body by the problem-details plugin, saying when to come back."""
+    RATE_LIMIT_REJECTIONS.labels(limit=limit).inc()
     raise TooManyRequestsException(
         detail=f"Too many requests; retry in {hit.resets_in_s} s",
         headers={**headers, "Retry-After": str(hit.resets_in_s)},
@@ -222,6 +224,7 @@ async def limit_sign_in_per_account(request: Request[Any, Any, Any]) -> None:
     counters = container_of(request.app).rate_limit_counters
     locked = await counters.locked_for(_pair(request, email))
     if locked:
+        RATE_LIMIT_REJECTIONS.labels(limit="sign_in_account").inc()
         raise TooManyRequestsException(
             detail=f"Too many failed sign-ins for this account from your network; retry in {locked} s",
             headers={"Retry-After": str(locked)},
@@ -264,7 +267,7 @@ async def limit_sign_up_per_account(request: Request[Any, Any, Any]) -> None:
     hit = await counters.hit(f"sign_up:account:{_account(email)}", window_s=DURATION_VALUES[WINDOW])
     if hit is not None and hit.count > limit:
         config = RateLimitConfig(rate_limit=(WINDOW, limit))
-        raise_too_many_requests(rate_limit_headers(config, hit), hit)
+        raise_too_many_requests(rate_limit_headers(config, hit), hit, limit="sign_up_account")
 
 
 async def limit_events_created(request: Request[Any, Any, Any]) -> None:
@@ -277,4 +280,4 @@ async def limit_events_created(request: Request[Any, Any, Any]) -> None:
     hit = await counters.hit(f"events_created:user:{user.id}", window_s=DURATION_VALUES["hour"])
     if hit is not None and hit.count > limit:
         config = RateLimitConfig(rate_limit=("hour", limit))
-        raise_too_many_requests(rate_limit_headers(config, hit), hit)
+        raise_too_many_requests(rate_limit_headers(config, hit), hit, limit="events_created")

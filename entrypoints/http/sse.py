@@ -32,6 +32,7 @@ from redis.asyncio import Redis
 
 from application.notifications.live_messages import ChannelMessage, NotificationWire, user_channel
 from domain.notifications.notification import Notification
+from entrypoints.telemetry.series import SSE_STREAMS_OPEN
 
 log = structlog.get_logger(__name__)
 
@@ -93,6 +94,7 @@ class ConnectionRegistry:
             _, evict = streams.popitem(last=False)
             evict()
         self._open[user_id] = self._open.get(user_id, 0) + 1
+        SSE_STREAMS_OPEN.inc()
         await self._mirror(user_id)
         return stream
 
@@ -103,6 +105,8 @@ class ConnectionRegistry:
             if not streams:
                 del self._streams[user_id]
         left = self._open.get(user_id, 0) - 1
+        if left >= 0:
+            SSE_STREAMS_OPEN.dec()
         if left > 0:
             self._open[user_id] = left
         else:

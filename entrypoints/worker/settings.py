@@ -14,8 +14,10 @@ from saq.queue.redis import RedisQueue
 from saq.types import Context, PartialTimersDict
 
 from entrypoints.bootstrap import QUEUE_NAME, Container, bootstrap
+from entrypoints.bootstrap.tracing import tracing_for
 from entrypoints.guards import admins_only
 from entrypoints.settings import Settings
+from entrypoints.telemetry.jobs import job_finished, job_started
 from entrypoints.worker import tasks
 from entrypoints.worker.calendar_file_tasks import import_calendar_file
 from entrypoints.worker.context import WorkerRun, keep_run, run_of
@@ -102,6 +104,7 @@ def saq_config(
     """
 
     async def startup(ctx: Context) -> None:
+        tracing_for(settings, role="worker")  # before the container: its engine is traced when it is made
         container = build_container(settings)
         # Every commit's outbox messages are handed to the queue by the workers, woken by PostgreSQL.
         relay = asyncio.create_task(container.outbox_relay().run(), name="outbox-relay")
@@ -122,8 +125,10 @@ def saq_config(
         structlog.contextvars.clear_contextvars()
         if job is not None:
             structlog.contextvars.bind_contextvars(job_id=job.id, task=job.function)
+        job_started(ctx)
 
-    async def after_process(_: Context) -> None:
+    async def after_process(ctx: Context) -> None:
+        job_finished(ctx)
         structlog.contextvars.clear_contextvars()
 
     return SAQConfig(

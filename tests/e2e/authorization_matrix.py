@@ -99,6 +99,8 @@ MATRIX: tuple[Row, ...] = (
         note="its answer depends on the servers, never on the caller"),
     api("GET /health/details",                                        "401  403  403  403  403  403  403  any", token="admin",
         note="administrators get the checks with their detail, 200 or 503 as the servers are"),
+    api("GET /metrics",                                               "401  403  403  403  403  403  403  2xx", token="admin",
+        note="or with METRICS_TOKEN (a scraper, no person): Prometheus text format"),
     api("GET /schema",                                                "2xx  2xx  2xx  2xx  2xx  2xx  2xx  2xx", token="public"),
     api("GET /schema/openapi.json",                                   "2xx  2xx  2xx  2xx  2xx  2xx  2xx  2xx", token="public"),
     api("GET /schema/{path}",                                         "404  404  404  404  404  404  404  404", token="public", path="swagger"),

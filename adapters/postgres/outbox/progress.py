@@ -7,6 +7,7 @@ worker process judges "how long ago" by the same clock.
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import BigInteger, ColumnElement, Select, any_, delete, func, literal, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from adapters.postgres.models import OutboxRow
 from adapters.postgres.outbox.codec import decode_event
 from adapters.postgres.outbox.store import OutboxMessage
+from adapters.telemetry.tracing import TRACE_KEY
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,8 @@ class OutboxEntry:
     id: int
     name: str
     attempts: int = 0
+    trace: dict[str, str] | None = None
+    """The trace context of the request that stored it (with tracing on), for the job's span."""
 
 
 class OutboxProgress:
@@ -55,7 +59,7 @@ class OutboxProgress:
         lost = _entries().where(OutboxRow.processed_at.is_(None), OutboxRow.enqueued_at < func.now() - unprocessed_for)
         async with self._sessions.begin() as session:
             found = {
-                row.id: OutboxEntry(row.id, row.name, row.attempts)
+                row.id: OutboxEntry(row.id, row.name, row.attempts, row.trace)
                 for statement in (never_sent, lost)
                 for row in await session.execute(
                     statement.order_by(OutboxRow.id).limit(limit).with_for_update(skip_locked=True)
@@ -119,8 +123,8 @@ class OutboxProgress:
             return len(result.all())
 
 
-def _entries() -> Select[int, str, int]:
-    return select(OutboxRow.id, OutboxRow.name, OutboxRow.attempts)
+def _entries() -> Select[int, str, int, Any]:
+    return select(OutboxRow.id, OutboxRow.name, OutboxRow.attempts, OutboxRow.payload[TRACE_KEY].label("trace"))
 
 
 def _is_any_outbox_id(ids: Sequence[int]) -> ColumnElement[bool]:

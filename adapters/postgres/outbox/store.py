@@ -14,7 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.driver import DriverStatement
 from adapters.postgres.outbox.codec import encode_event
+from adapters.telemetry.tracing import TRACE_KEY, trace_carrier
 from domain.domain_events import DomainEvent
+from domain.json_value import JsonObject
 
 OUTBOX_CHANNEL = "planner_outbox"
 """Notified by every commit that stores outbox messages."""
@@ -50,12 +52,19 @@ async def store_in_outbox(session: AsyncSession, events: Sequence[DomainEvent]) 
     """Insert one outbox row per event (in the session's transaction), in order; return them with their ids."""
     if not events:
         return []
+    trace = trace_carrier()  # the request's trace continues in the jobs acting on these messages
     rows = await _STORE_MESSAGES.fetch(
         session,
         {
             "names": [event.name for event in events],
-            "payloads": [msgspec.json.encode(encode_event(event)).decode() for event in events],
+            "payloads": [msgspec.json.encode(_traced(encode_event(event), trace)).decode() for event in events],
             "occurred": [event.occurred_at for event in events],
         },
     )
     return [OutboxMessage(id=row.id, event=event) for row, event in zip(rows, events, strict=True)]
+
+
+def _traced(payload: JsonObject, trace: dict[str, str] | None) -> JsonObject:
+    if trace is None:
+        return payload
+    return {**payload, TRACE_KEY: dict(trace)}

@@ -1,0 +1,1 @@
+"""What operators see of the adapters: Prometheus series and OpenTelemetry traces."""
