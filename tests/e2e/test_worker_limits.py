@@ -21,7 +21,7 @@ from saq.job import Job, Status
 from saq.queue.redis import RedisQueue
 
 from adapters.saq.queue import create_queue
-from entrypoints.settings import Settings
+from entrypoints.settings import Settings, WorkerSettings
 from entrypoints.worker.heartbeat import JOB_HEARTBEAT_S
 from entrypoints.worker.settings import STUCK_JOB_SWEEP_S
 from tests.support.waiting import wait_for
@@ -101,15 +101,10 @@ async def running(queue: RedisQueue, key: str, *, timeout: float) -> int:
     return pid[0]
 
 
-def memory_limit() -> int:
-    """A limit some dozens of megabytes above what a fresh worker process takes here (the default, 200, when it fits)."""
-    return int(os.environ.get("TEST_WORKER_MAX_MEMORY_MB", "200"))
-
-
 async def test_a_leaking_task_gets_its_process_recycled_near_the_memory_limit_and_the_queue_keeps_draining(
     settings: Settings, queue: RedisQueue, tmp_path: Path
 ) -> None:
-    limit = memory_limit()
+    limit = WorkerSettings().max_memory_mb  # the default, 200 MB: a fresh worker process takes about 110
     keys = await enqueue(queue, "leak_a_megabyte", 240)
 
     with supervisor(settings, tmp_path / "worker.log", WORKER_MAX_MEMORY_MB=str(limit)):
