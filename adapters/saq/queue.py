@@ -19,9 +19,7 @@ class PlannerQueue(RedisQueue):
     wait one sweep interval longer.
     """
 
-    def __init__(self, redis: Redis, name: str) -> None:
-        super().__init__(redis, name=name)
-        self.first_sweep_skipped = False
+    first_sweep_skipped = False
 
     async def sweep(self, lock: int = 60, abort: float = 5.0) -> list[str]:
         if not self.first_sweep_skipped:
