@@ -96,6 +96,8 @@ class WorkerProcesses:
         self._context = multiprocessing.get_context("spawn")
         self._slots: list[Slot] = []
         self._stopping = threading.Event()
+        self.starts = 0
+        """Processes started so far, replacements included."""
 
     def start(self) -> None:
         self._slots = [Slot(n, self._spawn(n), time.monotonic()) for n in range(1, self._count + 1)]
@@ -139,6 +141,7 @@ class WorkerProcesses:
     def _spawn(self, number: int) -> BaseProcess:
         process = self._context.Process(target=self._target, args=(self._settings,), name=f"planner-worker-{number}")
         process.start()
+        self.starts += 1
         log.info("worker.process_started", slot=number, pid=process.pid)
         return process
 

@@ -4,11 +4,13 @@ no job when killed. Real processes on the test's PostgreSQL and Redis, with test
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
@@ -21,9 +23,11 @@ from saq.job import Job, Status
 from saq.queue.redis import RedisQueue
 
 from adapters.saq.queue import create_queue
-from entrypoints.settings import Settings, WorkerSettings
+from entrypoints.settings import AppEnv, Settings, WorkerSettings
 from entrypoints.worker.heartbeat import JOB_HEARTBEAT_S
+from entrypoints.worker.processes import WorkerProcesses
 from entrypoints.worker.settings import STUCK_JOB_SWEEP_S
+from tests.e2e.limits_worker.crashing import die_at_start
 from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.slow
@@ -176,3 +180,22 @@ async def test_sigterm_lets_the_running_job_finish_before_the_supervisor_exits(
     assert job.attempts == 1
     assert signalled < job.completed / 1000 <= exited, "it finished after the signal and before the exit"
     assert not psutil.pid_exists(worker_pid) or psutil.Process(worker_pid).status() == psutil.STATUS_ZOMBIE
+
+
+async def test_a_process_that_keeps_dying_at_start_is_restarted_ever_more_slowly() -> None:
+    processes = WorkerProcesses(Settings(env=AppEnv.TEST), 1, target=die_at_start)
+    processes.start()
+    supervising = threading.Thread(target=processes.supervise)
+    supervising.start()
+
+    async def restarted_twice() -> bool:
+        return processes.starts >= 3
+
+    try:
+        await wait_for(restarted_twice, timeout=STARTING_S, what="two restarts")
+        await asyncio.sleep(3)  # the third one dies at once too, and waits 4 s for its restart
+        assert processes.starts == 3, "restarted after 1 s, 2 s, then 4 s: not at once"
+    finally:
+        processes.request_stop()
+        supervising.join(10)
+        assert processes.stop() in (0, 3)
