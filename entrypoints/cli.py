@@ -257,12 +257,11 @@ def run(host: str, port: int, workers: int) -> None:
 
 @main.command(
     epilog=(
-        "Limits, from the environment: WORKER_CONCURRENCY (jobs one process runs at once, default 1); "
-        "WORKER_MAX_TASKS (max tasks: a process is replaced after this many jobs, default 500); "
-        "WORKER_MAX_MEMORY_MB (memory: a process whose RSS passes this many MB is replaced, default 200). "
         "A process being replaced takes no new job and finishes the ones it runs; SIGTERM does the same for all of "
-        "them, then the command exits. A process killed mid-job loses nothing: the job is retried once its "
-        "heartbeat or timeout runs out."
+        "them, then the command exits. A process killed mid-job loses nothing: its job is retried once the job's "
+        "heartbeat or timeout runs out. Limits, from the environment: WORKER_CONCURRENCY, jobs one process runs at "
+        "once (1); WORKER_MAX_TASKS, max tasks after which a process is replaced (500); WORKER_MAX_MEMORY_MB, "
+        "memory (RSS) past which a process is replaced (200)."
     )
 )
 @click.option(
