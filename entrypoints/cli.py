@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import multiprocessing
-import os
 import signal
 import socket
 import sys
@@ -20,7 +18,7 @@ import structlog
 
 from entrypoints.logs import configure_logging
 from entrypoints.settings import Settings, SettingsError
-from entrypoints.telemetry.multiprocess import own_metrics_dir, process_gone, serve_metrics
+from entrypoints.telemetry.multiprocess import own_metrics_dir, serve_metrics
 
 if TYPE_CHECKING:
     from application.unit_of_work import UnitOfWork
@@ -104,15 +102,23 @@ def main() -> None:
     is_flag=True,
     help="Run a local catch-all SMTP server and send email to it (read it on /admin/mail); overrides SMTP_URL.",
 )
-def up(host: str, port: int, data_dir: Path, mail: bool) -> None:
-    """Start everything: embedded servers (unless DATABASE_URL/REDIS_URL are set), migrations, web and worker."""
+@click.option(
+    "--worker-processes",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes, supervised as by `planner worker` (WORKER_CONCURRENCY, WORKER_MAX_TASKS, "
+    "WORKER_MAX_MEMORY_MB apply).",
+)
+def up(host: str, port: int, data_dir: Path, mail: bool, worker_processes: int) -> None:
+    """Start everything: embedded servers (unless DATABASE_URL/REDIS_URL are set), migrations, web and workers."""
     # A directory of its own, not in the data dir: a second `planner up` refused by the data dir's lock must not
     # wipe the running one's series.
     with own_metrics_dir():
-        _up(host, port, data_dir, mail)
+        _up(host, port, data_dir, mail, worker_processes)
 
 
-def _up(host: str, port: int, data_dir: Path, mail: bool) -> None:
+def _up(host: str, port: int, data_dir: Path, mail: bool, worker_processes: int) -> None:
     from entrypoints.bootstrap.preflight import PreflightError, check_servers
     from entrypoints.bootstrap.servers import (
         CatchAllSmtpServer,
@@ -155,7 +161,7 @@ def _up(host: str, port: int, data_dir: Path, mail: bool) -> None:
             where = f"data in {data_dir}" if postgres or redis else "servers from DATABASE_URL/REDIS_URL"
             click.echo(f"planner is ready at {ready_url} ({where}; Ctrl-C to stop)", err=False)
 
-        asyncio.run(serve_with_worker(settings, sock, url, announce))
+        asyncio.run(serve_with_worker(settings, sock, url, announce, worker_processes=worker_processes))
     except (EmbeddedServerError, PreflightError) as exc:
         fail(str(exc))
     except Stopped:
@@ -262,61 +268,33 @@ def _run(host: str, port: int, workers: int) -> None:
     )
 
 
-@main.command()
-@click.option("--processes", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
+@main.command(
+    epilog=(
+        "A process being replaced takes no new job and finishes the ones it runs; SIGTERM does the same for all of "
+        "them, then the command exits. A process killed mid-job loses nothing: its job is retried once the job's "
+        "heartbeat or timeout runs out. Limits, from the environment: WORKER_CONCURRENCY, jobs one process runs at "
+        "once (1); WORKER_MAX_TASKS, max tasks after which a process is replaced (500); WORKER_MAX_MEMORY_MB, "
+        "memory (RSS) past which a process is replaced (200)."
+    )
+)
+@click.option(
+    "--processes",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes to keep running (each replaced when it exits).",
+)
 def worker(processes: int) -> None:
-    """Run SAQ workers only, on the Redis at REDIS_URL (their metrics at WORKER_METRICS_PORT, when set)."""
+    """Run SAQ worker processes only, on the Redis at REDIS_URL, recycled at their max tasks and memory (their
+    metrics at WORKER_METRICS_PORT, when set)."""
+    from entrypoints.worker.processes import run_worker_process, supervise_until_signalled
+
     with own_metrics_dir():  # before anything imports prometheus_client
         settings = load_settings(serving=True)
         _require_servers(settings)
         if settings.worker_metrics_port is not None:
             serve_metrics(settings.worker_metrics_port)
-        _work_in(processes)
-
-
-def _work_in(processes: int) -> None:
-    if processes == 1:
-        _run_worker()
-        return
-    context = multiprocessing.get_context("spawn")
-    children = [context.Process(target=_run_worker, name=f"planner-worker-{i + 1}") for i in range(processes)]
-    for child in children:
-        child.start()
-
-    def forward(signum: int, _: FrameType | None) -> None:
-        for child in children:
-            if child.pid is not None and child.is_alive():
-                os.kill(child.pid, signum)
-
-    signal.signal(signal.SIGTERM, forward)
-    signal.signal(signal.SIGINT, forward)
-    for child in children:
-        child.join()
-    sys.exit(max((child.exitcode or 0) for child in children))
-
-
-def _run_worker() -> None:
-    from entrypoints.bootstrap import create_worker_queue
-    from entrypoints.worker.settings import build_worker, saq_config
-
-    settings = load_settings()
-
-    async def work() -> None:
-        queue = create_worker_queue(settings)
-        await queue.connect()
-        worker = build_worker(saq_config(settings, queue))
-        loop = asyncio.get_running_loop()
-        stop = asyncio.Event()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signum, stop.set)
-        running = asyncio.create_task(worker.start())
-        await asyncio.wait({running, asyncio.create_task(stop.wait())}, return_when=asyncio.FIRST_COMPLETED)
-        await worker.stop()
-        await asyncio.gather(running, return_exceptions=True)
-        await queue.disconnect()
-        process_gone()
-
-    asyncio.run(work())
+        sys.exit(supervise_until_signalled(settings, processes, run_worker_process))
 
 
 @main.group()

@@ -1,4 +1,4 @@
-"""Run the web app and a SAQ worker in one event loop, and stop both in a known order."""
+"""Run the web app, with supervised worker processes next to it, and stop both in a known order."""
 
 from __future__ import annotations
 
@@ -13,9 +13,8 @@ import structlog
 import uvicorn
 
 from entrypoints.app import create_app
-from entrypoints.bootstrap import create_worker_queue
 from entrypoints.settings import Settings
-from entrypoints.worker.settings import build_worker, saq_config
+from entrypoints.worker.processes import WorkerProcesses
 
 log = structlog.get_logger(__name__)
 
@@ -70,21 +69,29 @@ async def _announce_when_healthy(url: str, announce: Callable[[str], None]) -> N
 
 
 async def serve_with_worker(
-    settings: Settings, sock: socket.socket, public_url: str, announce: Callable[[str], None]
+    settings: Settings,
+    sock: socket.socket,
+    public_url: str,
+    announce: Callable[[str], None],
+    *,
+    worker_processes: int = 1,
 ) -> None:
-    """Serve HTTP on `sock` and run a worker until SIGINT/SIGTERM, then stop web, then worker."""
+    """Serve HTTP on `sock` next to supervised worker processes until SIGINT/SIGTERM, then stop web, then workers.
+
+    The workers are `planner worker`'s: recycled at WORKER_MAX_TASKS / WORKER_MAX_MEMORY_MB, and each finishes
+    its jobs before it stops.
+    """
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
 
     server = QuietServer(uvicorn_config(create_app(settings, configure_logs=False), settings))
-    worker_queue = create_worker_queue(settings)
-    worker = build_worker(saq_config(settings, worker_queue))
-    await worker_queue.connect()
+    workers = WorkerProcesses(settings, worker_processes)
+    workers.start()
     tasks = {
         asyncio.create_task(server.serve(sockets=[sock]), name="web"),
-        asyncio.create_task(worker.start(), name="worker"),
+        asyncio.create_task(asyncio.to_thread(workers.supervise), name="workers"),
     }
     announcer = asyncio.create_task(_announce_when_healthy(public_url, announce))
     stopper = asyncio.create_task(stop.wait())
@@ -98,9 +105,8 @@ async def serve_with_worker(
         stopper.cancel()
         log.info("serve.stopping")
         server.should_exit = True
-        await worker.stop()
+        workers.request_stop()
         await asyncio.gather(*tasks, return_exceptions=True)
-        with contextlib.suppress(Exception):
-            await worker_queue.disconnect()
+        await asyncio.to_thread(workers.stop)
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)

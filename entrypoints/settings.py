@@ -139,6 +139,19 @@ class MailSettings:
 
 
 @dataclass(frozen=True)
+class WorkerSettings:
+    """What each `planner worker` process may take on before it is replaced by a fresh one."""
+
+    concurrency: int = 1
+    """Jobs one worker process runs at once (WORKER_CONCURRENCY)."""
+    max_tasks: int = 500
+    """Jobs after which a worker process finishes and is replaced (WORKER_MAX_TASKS; 0: no limit)."""
+    max_memory_mb: int = 200
+    """Resident memory (RSS, MB) past which a worker process finishes its jobs and is replaced
+    (WORKER_MAX_MEMORY_MB; 0: no limit)."""
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every setting planner reads; names are the environment variables in DESIGN.md."""
 
@@ -169,6 +182,7 @@ class Settings:
     """Where `planner worker` serves its own /metrics over HTTP (WORKER_METRICS_PORT); unset: nowhere."""
     otel_endpoint: str | None = None
     """The OTLP/HTTP collector traces go to (OTEL_EXPORTER_OTLP_ENDPOINT); unset: no tracing at all."""
+    worker: WorkerSettings = field(default_factory=WorkerSettings)
 
     @property
     def is_production(self) -> bool:
@@ -237,6 +251,7 @@ class Settings:
             metrics_token=_metrics_token(get("METRICS_TOKEN")),
             worker_metrics_port=_port(get("WORKER_METRICS_PORT"), "WORKER_METRICS_PORT"),
             otel_endpoint=get("OTEL_EXPORTER_OTLP_ENDPOINT"),
+            worker=_worker(get),
         )
 
     def with_servers(self, database_url: str, redis_url: str, *, database_direct_url: str | None = None) -> Settings:
@@ -280,6 +295,9 @@ class Settings:
             "OCCURRENCE_HORIZON_DAYS": str(self.occurrence_horizon_days),
             "ALL_DAY_REMINDER_TIME": f"{self.all_day_reminder_time:%H:%M}",
             "WEBHOOK_ALLOW_PRIVATE": "true" if self.webhook_allow_private else "false",
+            "WORKER_CONCURRENCY": str(self.worker.concurrency),
+            "WORKER_MAX_TASKS": str(self.worker.max_tasks),
+            "WORKER_MAX_MEMORY_MB": str(self.worker.max_memory_mb),
         }
         optional = {
             "DATABASE_URL": self.database.url,
@@ -354,6 +372,9 @@ SETTING_NAMES = (
     "MAIL_FROM",
     "MAIL_CATCH_ALL_DIR",
     "WEBHOOK_ALLOW_PRIVATE",
+    "WORKER_CONCURRENCY",
+    "WORKER_MAX_TASKS",
+    "WORKER_MAX_MEMORY_MB",
 )
 
 
@@ -497,6 +518,17 @@ def _google(get: Callable[[str], str | None], *, production: bool = False) -> Go
         retry_base_ms=_positive_int(get("GOOGLE_RETRY_BASE_MS"), "GOOGLE_RETRY_BASE_MS", 500, allow_zero=True),
         poll_minutes=_positive_int(get("GOOGLE_POLL_MINUTES"), "GOOGLE_POLL_MINUTES", 15),
         safety_sync_hours=_positive_int(get("GOOGLE_SAFETY_SYNC_HOURS"), "GOOGLE_SAFETY_SYNC_HOURS", 6),
+    )
+
+
+def _worker(get: Callable[[str], str | None]) -> WorkerSettings:
+    defaults = WorkerSettings()
+    return WorkerSettings(
+        concurrency=_positive_int(get("WORKER_CONCURRENCY"), "WORKER_CONCURRENCY", defaults.concurrency),
+        max_tasks=_positive_int(get("WORKER_MAX_TASKS"), "WORKER_MAX_TASKS", defaults.max_tasks, allow_zero=True),
+        max_memory_mb=_positive_int(
+            get("WORKER_MAX_MEMORY_MB"), "WORKER_MAX_MEMORY_MB", defaults.max_memory_mb, allow_zero=True
+        ),
     )
 
 

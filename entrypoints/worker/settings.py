@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import structlog
@@ -31,6 +32,8 @@ from entrypoints.worker.google_tasks import (
     watch_google_calendars,
 )
 from entrypoints.worker.google_write_tasks import retry_google_writes, write_event_to_google
+from entrypoints.worker.heartbeat import beating
+from entrypoints.worker.limits import RecyclingLimits
 from entrypoints.worker.notification_tasks import (
     create_notification,
     notify_event_cancelled,
@@ -92,15 +95,28 @@ CRON_JOBS: list[CronJob] = [
     CronJob(function=prune_webhook_deliveries, cron="41 * * * *", timeout=600, retries=1),
 ]
 STUCK_JOB_SWEEP_S = 5
-"""How often a worker looks for jobs left running by a worker that died (they are retried past their timeout)."""
+"""How often a worker looks for jobs left running by a worker that died (retried past their timeout or heartbeat)."""
+DEQUEUE_WAIT_S = 1
+"""How long an idle job slot waits on the queue at a time: a stopping worker's idle slots end within this."""
+STOP_GRACE_S = 50
+"""How long a stopping worker lets its running jobs finish; longer ones are cancelled and handed back for a retry.
+(compose.yaml gives the worker 60 s between SIGTERM and SIGKILL.)"""
+UPKEEP_S = 5
+"""SAQ's upkeep (worker info, sweep) runs this often; a stopping worker waits out the current round (at most this)."""
 
 
 def saq_config(
-    settings: Settings, queue: RedisQueue, *, build_container: Callable[[Settings], Container] = bootstrap
+    settings: Settings,
+    queue: RedisQueue,
+    *,
+    build_container: Callable[[Settings], Container] = bootstrap,
+    recycling: RecyclingLimits | None = None,
+    extra_tasks: Sequence[Any] = (),
 ) -> SAQConfig:
     """The SAQ config shared by the web app (monitor, enqueueing) and the worker processes.
 
     A worker builds its container at start-up with `build_container` (a test may hand in one that swaps adapters).
+    A supervised worker process (`planner worker`) hands in its `recycling` limits; tests may add `extra_tasks`.
     """
 
     async def startup(ctx: Context) -> None:
@@ -130,6 +146,8 @@ def saq_config(
     async def after_process(ctx: Context) -> None:
         job_finished(ctx)
         structlog.contextvars.clear_contextvars()
+        if recycling is not None:
+            await recycling.after_job(ctx)
 
     return SAQConfig(
         queue_instances={QUEUE_NAME: queue},
@@ -137,16 +155,20 @@ def saq_config(
             QueueConfig(
                 broker_instance=queue.redis,
                 name=QUEUE_NAME,
-                tasks=TASKS,
-                scheduled_tasks=CRON_JOBS,
+                tasks=[beating(task) for task in [*TASKS, *extra_tasks]],
+                scheduled_tasks=[
+                    replace(cron, function=beating(cron.function)) if callable(cron.function) else cron
+                    for cron in CRON_JOBS
+                ],
                 startup=startup,
                 shutdown=shutdown,
                 before_process=before_process,
                 after_process=after_process,
-                concurrency=20,
-                # SAQ's defaults but for the sweep (60 s), so jobs of a dead worker are retried within seconds.
-                timers=PartialTimersDict(schedule=1, worker_info=10, sweep=STUCK_JOB_SWEEP_S, abort=1),
-                shutdown_grace_period_s=5,
+                concurrency=settings.worker.concurrency,
+                dequeue_timeout=DEQUEUE_WAIT_S,
+                # The sweep more often than SAQ's 60 s, so jobs of a dead worker are retried within seconds.
+                timers=PartialTimersDict(schedule=1, worker_info=UPKEEP_S, sweep=STUCK_JOB_SWEEP_S, abort=1),
+                shutdown_grace_period_s=STOP_GRACE_S,
             )
         ],
         web_enabled=True,

@@ -43,6 +43,9 @@ def test_production_logs_errors_only_unless_told_otherwise() -> None:
         ({"DB_POOL_SIZE": "0"}, "DB_POOL_SIZE"),
         ({"PUBLIC_BASE_URL": "ftp://example.com"}, "PUBLIC_BASE_URL"),
         ({"APP_ENV": "production"}, "SECRET_KEY"),
+        ({"WORKER_CONCURRENCY": "0"}, "WORKER_CONCURRENCY"),
+        ({"WORKER_MAX_TASKS": "-1"}, "WORKER_MAX_TASKS"),
+        ({"WORKER_MAX_MEMORY_MB": "lots"}, "WORKER_MAX_MEMORY_MB"),
     ],
 )
 def test_bad_settings_are_refused_naming_the_variable(env: dict[str, str], named: str) -> None:
@@ -63,6 +66,14 @@ def test_accepts_postgres_and_redis_urls_of_every_supported_shape() -> None:
 def test_exported_settings_read_back_identically() -> None:
     settings = settings_from(DATABASE_URL="postgresql://u:p@db:5432/planner", REDIS_URL="redis://r:6379/0")
     assert Settings.from_env(settings.export()) == settings
+
+
+def test_a_worker_process_runs_one_job_at_a_time_and_is_recycled_after_500_jobs_or_200_mb() -> None:
+    defaults = settings_from().worker
+    assert (defaults.concurrency, defaults.max_tasks, defaults.max_memory_mb) == (1, 500, 200)
+    unlimited = settings_from(WORKER_CONCURRENCY="4", WORKER_MAX_TASKS="0", WORKER_MAX_MEMORY_MB="0").worker
+    assert (unlimited.concurrency, unlimited.max_tasks, unlimited.max_memory_mb) == (4, 0, 0)
+    assert Settings.from_env(settings_from(WORKER_MAX_TASKS="7").export()).worker.max_tasks == 7
 
 
 def test_all_day_reminders_count_from_nine_unless_set_to_another_time_of_day() -> None:
