@@ -223,7 +223,11 @@ def _require_servers(settings: Settings) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="uvicorn processes.")
 def run(host: str, port: int, workers: int) -> None:
-    """Serve the web app only (uvicorn), on the servers at DATABASE_URL and REDIS_URL."""
+    """Serve the web app only (uvicorn), on the servers at DATABASE_URL and REDIS_URL.
+
+    SIGTERM stops it gracefully: no new connections, notification streams told to reconnect elsewhere, requests in
+    flight given SHUTDOWN_GRACE_SECONDS to finish.
+    """
     import uvicorn
 
     settings = load_settings(serving=True)
@@ -236,7 +240,7 @@ def run(host: str, port: int, workers: int) -> None:
     except OSError as exc:
         fail(f"cannot listen on {host}:{port}: {exc.strerror}; pass --port")
     uvicorn.run(
-        "entrypoints.app:create_app",
+        "entrypoints.serve:served_app",
         factory=True,
         host=host,
         port=port,
@@ -245,7 +249,7 @@ def run(host: str, port: int, workers: int) -> None:
         access_log=not settings.is_production,
         proxy_headers=True,
         server_header=False,
-        timeout_graceful_shutdown=10,
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
     )
 
 

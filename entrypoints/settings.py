@@ -148,6 +148,8 @@ class Settings:
     mail: MailSettings = field(default_factory=MailSettings)
     webhook_allow_private: bool = False
     """Whether webhooks may go to loopback, private and link-local addresses (WEBHOOK_ALLOW_PRIVATE)."""
+    shutdown_grace_seconds: int = 30
+    """How long a stopping web process lets requests in flight finish before it cuts them (SHUTDOWN_GRACE_SECONDS)."""
 
     @property
     def is_production(self) -> bool:
@@ -209,6 +211,7 @@ class Settings:
             all_day_reminder_time=_time_of_day(get("ALL_DAY_REMINDER_TIME"), "ALL_DAY_REMINDER_TIME"),
             mail=_mail(get),
             webhook_allow_private=_flag(get("WEBHOOK_ALLOW_PRIVATE"), "WEBHOOK_ALLOW_PRIVATE"),
+            shutdown_grace_seconds=_positive_int(get("SHUTDOWN_GRACE_SECONDS"), "SHUTDOWN_GRACE_SECONDS", 30),
         )
 
     def with_servers(self, database_url: str, redis_url: str) -> Settings:
@@ -247,6 +250,7 @@ class Settings:
             "OCCURRENCE_HORIZON_DAYS": str(self.occurrence_horizon_days),
             "ALL_DAY_REMINDER_TIME": f"{self.all_day_reminder_time:%H:%M}",
             "WEBHOOK_ALLOW_PRIVATE": "true" if self.webhook_allow_private else "false",
+            "SHUTDOWN_GRACE_SECONDS": str(self.shutdown_grace_seconds),
         }
         optional = {
             "DATABASE_URL": self.database.url,
@@ -313,6 +317,7 @@ SETTING_NAMES = (
     "MAIL_FROM",
     "MAIL_CATCH_ALL_DIR",
     "WEBHOOK_ALLOW_PRIVATE",
+    "SHUTDOWN_GRACE_SECONDS",
 )
 
 
