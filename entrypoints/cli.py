@@ -222,7 +222,13 @@ def _require_servers(settings: Settings) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="uvicorn processes.")
-def run(host: str, port: int, workers: int) -> None:
+@click.option(
+    "--forwarded-allow-ips",
+    default=None,
+    help="Proxies whose X-Forwarded-For/-Proto are believed (comma-separated, or *); default loopback, "
+    "or FORWARDED_ALLOW_IPS.",
+)
+def run(host: str, port: int, workers: int, forwarded_allow_ips: str | None) -> None:
     """Serve the web app only (uvicorn), on the servers at DATABASE_URL and REDIS_URL.
 
     SIGTERM stops it gracefully: no new connections, notification streams told to reconnect elsewhere, requests in
@@ -248,6 +254,7 @@ def run(host: str, port: int, workers: int) -> None:
         log_config=None,
         access_log=not settings.is_production,
         proxy_headers=True,
+        forwarded_allow_ips=forwarded_allow_ips,
         server_header=False,
         timeout_graceful_shutdown=settings.shutdown_grace_seconds,
     )

@@ -36,20 +36,20 @@ def on_stop_signals(drain: Callable[[], object]) -> Iterator[None]:
         return
     loop = asyncio.get_running_loop()
     handed_on: dict[int, Callable[[int, FrameType | None], object]] = {}
-    for signum in STOP_SIGNALS:
-        current = signal.getsignal(signum)
+    for stop_signal in STOP_SIGNALS:
+        current = signal.getsignal(stop_signal)
         if callable(current):
-            handed_on[signum] = current
+            handed_on[stop_signal] = current
 
     def handler(signum: int, frame: FrameType | None) -> None:
         loop.call_soon_threadsafe(drain)
         handed_on[signum](signum, frame)
 
-    for signum in handed_on:
-        signal.signal(signum, handler)
+    for handled in handed_on:
+        signal.signal(handled, handler)
     try:
         yield
     finally:
-        for signum, previous in handed_on.items():
-            if signal.getsignal(signum) is handler:
-                signal.signal(signum, previous)
+        for handled, previous in handed_on.items():
+            if signal.getsignal(handled) is handler:
+                signal.signal(handled, previous)

@@ -92,13 +92,11 @@ class ConnectionRegistry:
         self._redis = redis
         self._key = f"planner:sse:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._open: dict[UUID, int] = {}
-        self._streams: dict[UUID, OrderedDict[int, Callable[[], None]]] = {}
+        self._streams: dict[UUID, OrderedDict[int, CloseFn]] = {}
         self._stream_ids = itertools.count(1)
         self._draining = False
 
-    async def opened(
-        self, user_id: UUID, *, close: CloseFn | None = None, keep_at_most: int | None = None
-    ) -> int:
+    async def opened(self, user_id: UUID, *, close: CloseFn | None = None, keep_at_most: int | None = None) -> int:
         """Count a stream; past `keep_at_most` of the user's, the oldest is told to close. Answers its id.
 
         `close(reason, retry_ms)` asks the stream to end with that `retry:` hint (eviction, drain).

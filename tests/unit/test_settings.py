@@ -71,3 +71,12 @@ def test_all_day_reminders_count_from_nine_unless_set_to_another_time_of_day() -
     for bad in ("24:00", "9", "09:60", "nine"):
         with pytest.raises(SettingsError, match="ALL_DAY_REMINDER_TIME"):
             Settings.from_env({"APP_ENV": "test", "ALL_DAY_REMINDER_TIME": bad})
+
+
+def test_a_stopping_web_process_gives_requests_thirty_seconds_unless_told_otherwise() -> None:
+    assert settings_from().shutdown_grace_seconds == 30
+    assert settings_from(SHUTDOWN_GRACE_SECONDS="45").shutdown_grace_seconds == 45
+    assert Settings.from_env(settings_from(SHUTDOWN_GRACE_SECONDS="45").export()).shutdown_grace_seconds == 45
+    for bad in ("0", "-1", "soon"):
+        with pytest.raises(SettingsError, match="SHUTDOWN_GRACE_SECONDS"):
+            settings_from(SHUTDOWN_GRACE_SECONDS=bad)
