@@ -55,14 +55,16 @@ class WebProcess:
 
 
 @contextlib.asynccontextmanager
-async def web_processes(settings: Settings, tmp_path: Path, count: int, **env: str) -> AsyncIterator[list[WebProcess]]:
-    """`count` processes of `planner run`, each on a free port, on the test's servers; once they answer /health."""
+async def web_processes(
+    settings: Settings, tmp_path: Path, count: int, *args: str, **env: str
+) -> AsyncIterator[list[WebProcess]]:
+    """`count` processes of `planner run ARGS` on free ports, on the test's servers; once they answer /health."""
     webs: list[WebProcess] = []
     for _ in range(count):
         port = free_port()
         log = tmp_path / f"web-{port}.log"
         process = subprocess.Popen(  # noqa: ASYNC220 - started once, not waited on
-            [sys.executable, "-m", "entrypoints.cli", "run", "--port", str(port)],
+            [sys.executable, "-m", "entrypoints.cli", "run", "--port", str(port), *args],
             stdout=log.open("wb"),
             stderr=subprocess.STDOUT,
             # Small pools: the test's PostgreSQL serves two web processes, the worker and the test.
@@ -89,7 +91,7 @@ async def web_processes(settings: Settings, tmp_path: Path, count: int, **env: s
         return True
 
     try:
-        await wait_for(healthy, timeout=30, what="the web processes to be healthy", interval=0.2)
+        await wait_for(healthy, timeout=60, what="the web processes to be healthy", interval=0.2)
         yield webs
     finally:
         for web in webs:
@@ -349,3 +351,20 @@ async def test_a_stopping_process_refuses_new_connections_and_finishes_requests_
     assert "timeout graceful shutdown exceeded" in a.log.read_text()
     titles = [row.title for row in await rows(engine, "SELECT title FROM events")]
     assert titles == ["Sent slowly"]
+
+
+async def test_planner_run_with_several_uvicorn_processes_sends_every_stream_elsewhere_on_sigterm(
+    settings: Settings, tmp_path: Path
+) -> None:
+    async with (
+        web_processes(settings, tmp_path, 1, "--workers", "2") as (a,),
+        httpx.AsyncClient(timeout=httpx.Timeout(10, read=None), limits=httpx.Limits(max_connections=None)) as client,
+    ):
+        ada = await sign_up(client, a.base, "ada")
+        tabs = [Follower(ada) for _ in range(8)]
+        async with following(client, tabs, [a.base], asyncio.Event()) as browsers:
+            await browsers.until(lambda tab: tab.live_on.is_set(), "every stream to be open")
+            a.terminate()  # uvicorn's supervisor, which hands SIGTERM to each of its processes
+            await browsers.until(lambda tab: bool(tab.retry_hints), "every stream to be told to go")
+            assert await exited(a, within=15) in (0, -signal.SIGTERM)
+    assert "timeout graceful shutdown exceeded" not in a.log.read_text()
