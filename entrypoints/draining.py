@@ -17,10 +17,6 @@ import threading
 from collections.abc import Callable, Iterator
 from types import FrameType
 
-import structlog
-
-log = structlog.get_logger(__name__)
-
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 

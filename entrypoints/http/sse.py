@@ -102,13 +102,14 @@ class ConnectionRegistry:
         `close(reason, retry_ms)` asks the stream to end with that `retry:` hint (eviction, drain).
         """
         stream = next(self._stream_ids)
+        close = close or (lambda reason, retry_ms: None)
         streams = self._streams.setdefault(user_id, OrderedDict())
-        streams[stream] = close or (lambda reason, retry_ms: None)
+        streams[stream] = close
         while keep_at_most is not None and len(streams) > keep_at_most:
             _, evict = streams.popitem(last=False)
             evict("closed for a newer stream of yours", RETRY_EVICTED_MS)
         if self._draining:  # opened in the moment before the process stopped accepting
-            streams[stream](RESTARTING, _restart_retry_ms())
+            close(RESTARTING, _restart_retry_ms())
         self._open[user_id] = self._open.get(user_id, 0) + 1
         await self._mirror(user_id)
         return stream
