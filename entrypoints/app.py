@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 
 from litestar import Litestar
 from litestar.channels import ChannelsPlugin
@@ -14,6 +14,7 @@ from litestar.openapi.plugins import JsonRenderPlugin
 
 from entrypoints.bootstrap import Container, bootstrap
 from entrypoints.bootstrap.tracing import tracing_for
+from entrypoints.draining import on_stop_signals
 from entrypoints.http.controllers.admin import AdminController
 from entrypoints.http.controllers.api_tokens import ApiTokenController
 from entrypoints.http.controllers.auth import AuthController, MeController
@@ -62,11 +63,17 @@ async def _keep_refreshing(connections: ConnectionRegistry) -> None:
 
 
 def create_app(
-    settings: Settings | None = None, *, configure_logs: bool = True, container: Container | None = None
+    settings: Settings | None = None,
+    *,
+    configure_logs: bool = True,
+    container: Container | None = None,
+    drain_on_stop_signals: bool = False,
 ) -> Litestar:
     """Build the web app for `settings` (read from the environment when not given) on the composition root's container.
 
-    A test hands in its own `container` (entrypoints.bootstrap.bootstrap with adapters swapped).
+    A test hands in its own `container` (entrypoints.bootstrap.bootstrap with adapters swapped). Served by uvicorn's
+    own `Server` (`planner run`), `drain_on_stop_signals` closes the notification streams as soon as SIGTERM arrives
+    (entrypoints/draining.py).
     """
     settings = container.settings if container is not None else settings or get_settings()
     settings.require_secret_key()  # also for `uvicorn entrypoints.app:create_app` started by hand
@@ -78,8 +85,10 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         refresher = asyncio.create_task(_keep_refreshing(built.connection_registry))
+        draining = on_stop_signals(built.connection_registry.drain) if drain_on_stop_signals else nullcontext()
         try:
-            yield
+            with draining:
+                yield
         finally:
             refresher.cancel()
             await built.close()

@@ -236,13 +236,23 @@ def _require_servers(settings: Settings) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="uvicorn processes.")
-def run(host: str, port: int, workers: int) -> None:
-    """Serve the web app only (uvicorn), on the servers at DATABASE_URL and REDIS_URL."""
+@click.option(
+    "--forwarded-allow-ips",
+    default=None,
+    help="Proxies whose X-Forwarded-For/-Proto are believed (comma-separated, or *); default loopback, "
+    "or FORWARDED_ALLOW_IPS.",
+)
+def run(host: str, port: int, workers: int, forwarded_allow_ips: str | None) -> None:
+    """Serve the web app only (uvicorn), on the servers at DATABASE_URL and REDIS_URL.
+
+    SIGTERM stops it gracefully: no new connections, notification streams told to reconnect elsewhere, requests in
+    flight given SHUTDOWN_GRACE_SECONDS to finish.
+    """
     with own_metrics_dir():  # before anything imports prometheus_client; every uvicorn process writes there
-        _run(host, port, workers)
+        _run(host, port, workers, forwarded_allow_ips)
 
 
-def _run(host: str, port: int, workers: int) -> None:
+def _run(host: str, port: int, workers: int, forwarded_allow_ips: str | None) -> None:
     import uvicorn
 
     settings = load_settings(serving=True)
@@ -255,7 +265,7 @@ def _run(host: str, port: int, workers: int) -> None:
     except OSError as exc:
         fail(f"cannot listen on {host}:{port}: {exc.strerror}; pass --port")
     uvicorn.run(
-        "entrypoints.app:create_app",
+        "entrypoints.serve:served_app",
         factory=True,
         host=host,
         port=port,
@@ -263,8 +273,9 @@ def _run(host: str, port: int, workers: int) -> None:
         log_config=None,
         access_log=not settings.is_production,
         proxy_headers=True,
+        forwarded_allow_ips=forwarded_allow_ips,
         server_header=False,
-        timeout_graceful_shutdown=10,
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
     )
 
 

@@ -11,8 +11,10 @@ from collections.abc import Callable, Generator
 
 import structlog
 import uvicorn
+from litestar import Litestar
 
 from entrypoints.app import create_app
+from entrypoints.http.dependencies import container_of
 from entrypoints.settings import Settings
 from entrypoints.worker.processes import WorkerProcesses
 
@@ -42,13 +44,18 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+def served_app() -> Litestar:
+    """The app `planner run` serves (uvicorn's factory, in each of its processes): it drains on SIGTERM."""
+    return create_app(drain_on_stop_signals=True)
+
+
 def uvicorn_config(app: object, settings: Settings) -> uvicorn.Config:
     return uvicorn.Config(
         app,  # type: ignore[arg-type]
         log_config=None,
         access_log=not settings.is_production,
         lifespan="on",
-        timeout_graceful_shutdown=5,
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
         server_header=False,
         proxy_headers=True,
     )
@@ -86,7 +93,8 @@ async def serve_with_worker(
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
 
-    server = QuietServer(uvicorn_config(create_app(settings, configure_logs=False), settings))
+    app = create_app(settings, configure_logs=False)
+    server = QuietServer(uvicorn_config(app, settings))
     workers = WorkerProcesses(settings, worker_processes)
     workers.start()
     tasks = {
@@ -105,6 +113,7 @@ async def serve_with_worker(
         stopper.cancel()
         log.info("serve.stopping")
         server.should_exit = True
+        container_of(app).connection_registry.drain()
         workers.request_stop()
         await asyncio.gather(*tasks, return_exceptions=True)
         await asyncio.to_thread(workers.stop)

@@ -183,6 +183,8 @@ class Settings:
     otel_endpoint: str | None = None
     """The OTLP/HTTP collector traces go to (OTEL_EXPORTER_OTLP_ENDPOINT); unset: no tracing at all."""
     worker: WorkerSettings = field(default_factory=WorkerSettings)
+    shutdown_grace_seconds: int = 30
+    """How long a stopping web process lets requests in flight finish before it cuts them (SHUTDOWN_GRACE_SECONDS)."""
 
     @property
     def is_production(self) -> bool:
@@ -252,6 +254,7 @@ class Settings:
             worker_metrics_port=_port(get("WORKER_METRICS_PORT"), "WORKER_METRICS_PORT"),
             otel_endpoint=get("OTEL_EXPORTER_OTLP_ENDPOINT"),
             worker=_worker(get),
+            shutdown_grace_seconds=_positive_int(get("SHUTDOWN_GRACE_SECONDS"), "SHUTDOWN_GRACE_SECONDS", 30),
         )
 
     def with_servers(self, database_url: str, redis_url: str, *, database_direct_url: str | None = None) -> Settings:
@@ -298,6 +301,7 @@ class Settings:
             "WORKER_CONCURRENCY": str(self.worker.concurrency),
             "WORKER_MAX_TASKS": str(self.worker.max_tasks),
             "WORKER_MAX_MEMORY_MB": str(self.worker.max_memory_mb),
+            "SHUTDOWN_GRACE_SECONDS": str(self.shutdown_grace_seconds),
         }
         optional = {
             "DATABASE_URL": self.database.url,
@@ -375,6 +379,7 @@ SETTING_NAMES = (
     "WORKER_CONCURRENCY",
     "WORKER_MAX_TASKS",
     "WORKER_MAX_MEMORY_MB",
+    "SHUTDOWN_GRACE_SECONDS",
 )
 
 

@@ -8,6 +8,10 @@ duplicate, whichever web process serves it.
 Bounded: a person holds at most SSE_STREAMS_PER_PERSON streams in a process (a new one closes the
 oldest), a stream buffers at most INBOX_SIZE frames for a slow reader (then it is closed with a
 `retry:` hint, and the reconnect replays what it missed), and a stream ends when its token expires.
+
+A stopping process (a deploy) drains: `ConnectionRegistry.drain` closes every stream with a `retry:` hint, so the
+browser reconnects, with its Last-Event-ID, to a process that stays; uvicorn would otherwise wait on the streams
+until its grace period ends and then cut them.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import asyncio
 import contextlib
 import itertools
 import os
+import random
 import uuid
 from collections import OrderedDict
 from collections.abc import AsyncGenerator, Awaitable, Callable
@@ -44,6 +49,10 @@ INBOX_SIZE = 200
 RETRY_SLOW_MS = 5_000
 RETRY_EVICTED_MS = 60_000  # long: a person with too many tabs should not have them evict each other in a loop
 RETRY_EXPIRED_MS = 1_000
+RETRY_RESTARTING_MS = (1_000, 3_000)
+"""A draining process's streams reconnect after a random delay in this range: spread, so that the thousands of streams
+of one process do not all land on the others (each with a replay query) in the same instant."""
+RESTARTING = "this server is restarting; reconnect"
 _CLOSE = b""
 
 
@@ -73,6 +82,10 @@ def parse_last_event_id(raw: str | None) -> int | None:
     return int(raw.strip())
 
 
+CloseFn = Callable[[str, int], None]
+"""Asks one stream to end: the reason (a comment for the reader) and the `retry:` hint in milliseconds."""
+
+
 class ConnectionRegistry:
     """Open streams per user in this process, mirrored to Redis so admins see the sum over processes."""
 
@@ -80,19 +93,24 @@ class ConnectionRegistry:
         self._redis = redis
         self._key = f"planner:sse:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._open: dict[UUID, int] = {}
-        self._streams: dict[UUID, OrderedDict[int, Callable[[], None]]] = {}
+        self._streams: dict[UUID, OrderedDict[int, CloseFn]] = {}
         self._stream_ids = itertools.count(1)
+        self._draining = False
 
-    async def opened(
-        self, user_id: UUID, *, on_evicted: Callable[[], None] | None = None, keep_at_most: int | None = None
-    ) -> int:
-        """Count a stream; past `keep_at_most` of the user's, the oldest is told to close. Answers its id."""
+    async def opened(self, user_id: UUID, *, close: CloseFn | None = None, keep_at_most: int | None = None) -> int:
+        """Count a stream; past `keep_at_most` of the user's, the oldest is told to close. Answers its id.
+
+        `close(reason, retry_ms)` asks the stream to end with that `retry:` hint (eviction, drain).
+        """
         stream = next(self._stream_ids)
+        close = close or (lambda reason, retry_ms: None)
         streams = self._streams.setdefault(user_id, OrderedDict())
-        streams[stream] = on_evicted or (lambda: None)
+        streams[stream] = close
         while keep_at_most is not None and len(streams) > keep_at_most:
             _, evict = streams.popitem(last=False)
-            evict()
+            evict("closed for a newer stream of yours", RETRY_EVICTED_MS)
+        if self._draining:  # opened in the moment before the process stopped accepting
+            close(RESTARTING, _restart_retry_ms())
         self._open[user_id] = self._open.get(user_id, 0) + 1
         SSE_STREAMS_OPEN.inc()
         await self._mirror(user_id)
@@ -113,6 +131,20 @@ class ConnectionRegistry:
             self._open.pop(user_id, None)
         await self._mirror(user_id)
 
+    def drain(self) -> int:
+        """This process is stopping: tell every open stream, and any opened from now on, to reconnect elsewhere.
+
+        Answers how many streams were told.
+        """
+        self._draining = True
+        told = 0
+        for streams in self._streams.values():
+            for close in streams.values():
+                close(RESTARTING, _restart_retry_ms())
+                told += 1
+        log.info("sse.draining", streams=told)
+        return told
+
     async def _mirror(self, user_id: UUID) -> None:
         with contextlib.suppress(Exception):  # operators' figures must never break someone's stream
             async with self._redis.pipeline(transaction=True) as pipe:
@@ -130,6 +162,10 @@ class ConnectionRegistry:
             if self._open:
                 await self._redis.hset(self._key, mapping={str(k): str(v) for k, v in self._open.items()})  # type: ignore[misc]
             await self._redis.expire(self._key, CONNECTIONS_TTL_S)
+
+
+def _restart_retry_ms() -> int:
+    return random.randint(*RETRY_RESTARTING_MS)  # noqa: S311 - spreading reconnects, not a secret
 
 
 async def all_connections(redis: Redis) -> dict[str, int]:
@@ -187,7 +223,7 @@ async def notification_events(  # noqa: PLR0912, PLR0915 - one stream's whole li
     subscriber = await channels.subscribe([user_channel(user_id)])
     stream = await registry.opened(
         user_id,
-        on_evicted=lambda: close("closed for a newer stream of yours", RETRY_EVICTED_MS),
+        close=close,
         keep_at_most=streams_per_person,
     )
     try:

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from entrypoints.cli import main
-from entrypoints.settings import SETTING_NAMES
+from entrypoints.settings import SETTING_NAMES, Settings
 
 
 def compose(project_root: Path) -> dict[str, Any]:
@@ -47,12 +47,33 @@ def test_compose_has_the_production_shape(project_root: Path) -> None:
     assert "allkeys-lru" in cache
     assert "512mb" in cache
     assert services["web"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
-    assert "--workers" in services["web"]["command"]
-    assert "2" in services["web"]["command"]
+    web_command = services["web"]["command"]
+    assert services["web"]["deploy"]["replicas"] * int(web_command[web_command.index("--workers") + 1]) == 2
     assert "--processes" in services["worker"]["command"]
     assert "2" in services["worker"]["command"]
     for name in ("postgres", "redis", "redis-cache", "web"):
         assert "healthcheck" in services[name], f"{name} has no health check"
+
+
+def test_web_containers_are_replaced_one_at_a_time_behind_the_proxy(project_root: Path) -> None:
+    services = compose(project_root)["services"]
+    web, proxy = services["web"], services["proxy"]
+    assert "/health" in " ".join(web["healthcheck"]["test"])
+    update = web["deploy"]["update_config"]
+    assert (update["order"], update["parallelism"]) == ("start-first", 1)
+    assert web["deploy"]["replicas"] >= 2, "a restarted container needs another one serving meanwhile"
+    # Docker's SIGKILL comes after the grace period planner gives requests in flight.
+    grace = int(web["environment"].get("SHUTDOWN_GRACE_SECONDS", Settings().shutdown_grace_seconds))
+    assert int(str(web["stop_grace_period"]).removesuffix("s")) > grace
+    # Only the proxy publishes a port; it reaches every web container by the service's name.
+    assert "ports" not in web
+    assert proxy["ports"] == ["8000:8000"]
+    assert proxy["depends_on"]["web"]["condition"] == "service_healthy"
+    (mount,) = proxy["volumes"]
+    caddyfile = project_root / mount.split(":")[0]
+    assert "reverse_proxy web:8000" in caddyfile.read_text()
+    assert resolve(web["command"]).name == "run"
+    assert "--forwarded-allow-ips" in web["command"], "behind the proxy, rate limits need the client's address"
 
 
 @pytest.mark.parametrize("service", ["migrate", "web", "worker"])

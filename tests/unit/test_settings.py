@@ -109,3 +109,12 @@ def test_a_direct_url_is_exported_to_child_processes() -> None:
     )
     assert settings.export()["DATABASE_DIRECT_URL"] == "postgresql://u:p@db:5432/planner"
     assert Settings.from_env(settings.export()) == settings
+
+
+def test_a_stopping_web_process_gives_requests_thirty_seconds_unless_told_otherwise() -> None:
+    assert settings_from().shutdown_grace_seconds == 30
+    assert settings_from(SHUTDOWN_GRACE_SECONDS="45").shutdown_grace_seconds == 45
+    assert Settings.from_env(settings_from(SHUTDOWN_GRACE_SECONDS="45").export()).shutdown_grace_seconds == 45
+    for bad in ("0", "-1", "soon"):
+        with pytest.raises(SettingsError, match="SHUTDOWN_GRACE_SECONDS"):
+            settings_from(SHUTDOWN_GRACE_SECONDS=bad)
