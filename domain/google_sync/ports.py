@@ -101,8 +101,8 @@ class GoogleRepository(Protocol):
         """Store what the domain decided for a page: its new and refreshed mirrors, and the removed ones deleted."""
         ...
 
-    async def mirrored_guests(self, event_id: UUID) -> tuple[RemoteAttendee, ...]:
-        """The guests of the Google event a mirror shows, with their answers (none for other events)."""
+    async def mirrored_guests(self, event_ids: Collection[UUID]) -> dict[UUID, tuple[RemoteAttendee, ...]]:
+        """The guests of the Google events these mirrors show, with their answers, by planner id (absent: none)."""
         ...
 
     async def clear_events(self, calendar: MirroredCalendar) -> int:

@@ -217,20 +217,27 @@ class SqlGoogleRepository:
                 [{"google_id": google_id, "guests": _guests_json(guests)} for google_id, guests in page.guests.items()],
             )
 
-    async def mirrored_guests(self, event_id: UUID) -> tuple[RemoteAttendee, ...]:
-        """The guests of the Google event a mirror shows, with their answers."""
+    async def mirrored_guests(self, event_ids: Collection[UUID]) -> dict[UUID, tuple[RemoteAttendee, ...]]:
+        """The guests of the Google events these mirrors show, with their answers, by planner id (mirrors only)."""
+        if not event_ids:
+            return {}
         found = await self._session.execute(
-            select(GoogleEventLinkRow.attendees).where(GoogleEventLinkRow.event_id == event_id)
-        )
-        return tuple(
-            RemoteAttendee(
-                email=item["email"],
-                name=item.get("name", ""),
-                response=AttendeeResponse(item.get("response", "needsAction")),
-                organizer=bool(item.get("organizer")),
+            select(GoogleEventLinkRow.event_id, GoogleEventLinkRow.attendees).where(
+                is_any_id(GoogleEventLinkRow.event_id, list(event_ids)), func.jsonb_array_length(GoogleEventLinkRow.attendees) > 0
             )
-            for item in found.scalar_one_or_none() or ()
         )
+        return {
+            event_id: tuple(
+                RemoteAttendee(
+                    email=item["email"],
+                    name=item.get("name", ""),
+                    response=AttendeeResponse(item.get("response", "needsAction")),
+                    organizer=bool(item.get("organizer")),
+                )
+                for item in attendees
+            )
+            for event_id, attendees in found
+        }
 
     async def clear_events(self, calendar: MirroredCalendar) -> int:
         result = await self._session.execute(delete(EventRow).where(EventRow.calendar_id == calendar.calendar_id))
