@@ -83,9 +83,7 @@ OccurrenceIfMatch = Annotated[
 ]
 
 
-def with_etag(
-    event: DomainEvent, status_code: int = 200, guests: Sequence[RemoteAttendee] = ()
-) -> Response[Event]:
+def with_etag(event: DomainEvent, status_code: int = 200, guests: Sequence[RemoteAttendee] = ()) -> Response[Event]:
     """The series (or single event), with its version as its ETag."""
     return Response(Event.of(event, guests), status_code=status_code, headers={"ETag": etag(event.version)})
 
