@@ -82,7 +82,7 @@ async def _write_once(
         await _keep(uow, written, clock=clock)
     if not written.needs_write(event):
         return "unchanged"
-    writer = writers.writer_for(account.tokens)
+    writer = writers.writer_for(account.tokens, send_attendees=account.send_attendees)
     try:
         outcome = await _write(writer, written, event, first_try=first_try)
     except GoogleUnavailable as error:
