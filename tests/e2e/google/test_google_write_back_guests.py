@@ -56,7 +56,8 @@ async def test_with_send_attendees_my_events_participants_are_google_guests_and_
         await settled(planner, engine)
 
     writes = fake.writes()
-    assert writes and all(call.query.get("sendUpdates") == "all" for call in writes)
+    assert writes
+    assert all(call.query.get("sendUpdates") == "all" for call in writes)
     assert ada.email not in {g["email"] for call in writes for g in (call.body or {}).get("attendees", [])}
 
     # Switched off again: later writes carry no guests and tell nobody.
