@@ -232,6 +232,12 @@ async def test_a_write_google_refuses_is_recorded_shown_and_its_organizer_told(
         assert "403" in error
         status = (await ada.get(f"/webhook/status/{ada.id}")).json()
         assert (status["pending_writes"], status["refused_writes"]) == (0, 1)
+        # The Google page shows the same counts.
+        page = await ada.get("/google")
+        assert page.status_code == 200
+        assert 'data-pending-writes="0"' in page.text
+        assert 'data-refused-writes="1"' in page.text
+        assert "1 refused by Google" in page.text
 
 
 async def test_write_back_needs_a_grant_to_write_and_an_unknown_calendar_is_refused(
