@@ -126,6 +126,7 @@ async def test_a_calendar_google_refused_to_watch_is_asked_again_later_and_pushe
             retry = text("SELECT watch_retry_at - now() FROM google_calendars WHERE google_calendar_id = 'shared'")
             wait = (await conn.execute(retry)).scalar_one()
         assert timedelta(hours=23) < wait <= timedelta(days=1), "asked again a day later"
+        assert (await calendars_of(ada))["shared"]["watch_retry_at"] is not None
         # Not due yet: the renewal does not ask Google again.
         assert (await run_task(planner, "renew_google_channels"))["watched_again"] == 0
         assert not [c for c in fake.calls if c.path.endswith("/calendars/shared/events/watch")][1:]
@@ -148,7 +149,7 @@ async def test_a_calendar_google_refused_to_watch_is_asked_again_later_and_pushe
         assert (await run_task(planner, "renew_google_channels"))["watched_again"] == 1
         assert fake.channels_on("shared")
         shared = (await calendars_of(ada))["shared"]
-        assert (shared["push"], shared["polled_because"]) == ("watched", None)
+        assert (shared["push"], shared["polled_because"], shared["watch_retry_at"]) == ("watched", None, None)
         fake.put_event("shared", "pushed", title="Pushed", starts_at=START)
         assert (await fake.push(fake.channels_on("shared")[0].id)).status_code == 202
 
