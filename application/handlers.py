@@ -127,8 +127,9 @@ REACTIONS: dict[type[DomainEvent], tuple[Reaction, ...]] = {
     EventCreated: (replan_reminders, deliver_webhooks, write_to_google),
     EventUpdated: (tell_people, replan_reminders, deliver_webhooks, write_to_google),
     EventCancelled: (tell_people, replan_reminders, deliver_webhooks, write_to_google),
-    ParticipantInvited: (tell_people, replan_reminders),
-    ParticipantRemoved: (replan_reminders,),
+    # The guest list is written to Google too, for organizers who write their participants as Google guests.
+    ParticipantInvited: (tell_people, replan_reminders, write_to_google),
+    ParticipantRemoved: (replan_reminders, write_to_google),
     ParticipantResponded: (tell_people, replan_reminders, deliver_webhooks),
     OccurrenceRoomDeclined: (tell_people,),
     EmailQueued: (email_person,),

@@ -3,6 +3,10 @@
 Every Google copy carries planner's private extended property with the planner id, so a copy whose
 write was answered but not recorded is found again (events.list by privateExtendedProperty) instead
 of written twice.
+
+Participants become Google guests (`attendees`) only for people who opted in (`send_attendees`): Google
+then emails them the invitation, changes and cancellation (`sendUpdates=all`). Otherwise no guest is
+written, nobody is emailed (`sendUpdates=none`), and guests someone added in Google are left alone.
 """
 
 from __future__ import annotations
@@ -34,15 +38,17 @@ class GoogleCalendarWriters:
     def __init__(self, apis: GoogleCalendarApis) -> None:
         self._apis = apis
 
-    def writer_for(self, tokens: GoogleTokens) -> GoogleCalendarWriter:
-        return GoogleCalendarWriter(self._apis.for_tokens(tokens))
+    def writer_for(self, tokens: GoogleTokens, *, send_attendees: bool = False) -> GoogleCalendarWriter:
+        return GoogleCalendarWriter(self._apis.for_tokens(tokens), send_attendees=send_attendees)
 
 
 class GoogleCalendarWriter:
     """Implements domain.google_sync.write_back.CalendarWriter on one grant's client."""
 
-    def __init__(self, api: GoogleCalendarApi) -> None:
+    def __init__(self, api: GoogleCalendarApi, *, send_attendees: bool = False) -> None:
         self._api = api
+        self._send_attendees = send_attendees
+        self._send_updates = "all" if send_attendees else "none"
 
     @property
     def api(self) -> GoogleCalendarApi:
@@ -50,10 +56,11 @@ class GoogleCalendarWriter:
         return self._api
 
     async def insert_event(self, google_calendar_id: str, event: Event) -> GoogleCopy:
-        body = event_resource(event)
+        body = event_resource(event, with_attendees=self._send_attendees)
 
         def insert(service: Any) -> GoogleCopy:
-            return _copy(service.events().insert(calendarId=google_calendar_id, body=body).execute())
+            request = service.events().insert(calendarId=google_calendar_id, body=body, sendUpdates=self._send_updates)
+            return _copy(request.execute())
 
         return await self._api.execute(insert)
 
@@ -74,10 +81,12 @@ class GoogleCalendarWriter:
         return await self._api.execute(find)
 
     async def patch_event(self, google_calendar_id: str, google_event_id: str, event: Event) -> GoogleCopy:
-        body = event_resource(event)
+        body = event_resource(event, with_attendees=self._send_attendees)
 
         def patch(service: Any) -> GoogleCopy:
-            request = service.events().patch(calendarId=google_calendar_id, eventId=google_event_id, body=body)
+            request = service.events().patch(
+                calendarId=google_calendar_id, eventId=google_event_id, body=body, sendUpdates=self._send_updates
+            )
             return _copy(request.execute())
 
         return await self._api.execute(patch)
@@ -86,14 +95,18 @@ class GoogleCalendarWriter:
         body, instance = occurrence_resource(occurrence), instance_id(google_event_id, occurrence)
 
         def patch(service: Any) -> None:
-            service.events().patch(calendarId=google_calendar_id, eventId=instance, body=body).execute()
+            service.events().patch(
+                calendarId=google_calendar_id, eventId=instance, body=body, sendUpdates=self._send_updates
+            ).execute()
 
         await self._api.execute(patch)
 
     async def delete_event(self, google_calendar_id: str, google_event_id: str) -> None:
         def delete(service: Any) -> None:
             try:
-                service.events().delete(calendarId=google_calendar_id, eventId=google_event_id).execute()
+                service.events().delete(
+                    calendarId=google_calendar_id, eventId=google_event_id, sendUpdates=self._send_updates
+                ).execute()
             except HttpError as error:
                 if int(error.resp.status) not in _GONE:
                     raise

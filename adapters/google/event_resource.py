@@ -182,8 +182,13 @@ def _instant(value: str, zone: ZoneInfo) -> datetime:
     return moment.astimezone(UTC)
 
 
-def event_resource(event: Event) -> dict[str, Any]:
-    """The Google event resource of a planner event: its texts, times, recurrence lines and planner's mark."""
+def event_resource(event: Event, *, with_attendees: bool = False) -> dict[str, Any]:
+    """The Google event resource of a planner event: its texts, times, recurrence lines and planner's mark.
+
+    `with_attendees` adds its participants (not its organizer) as guests; without it the resource has no
+    `attendees` at all, so a patch leaves the guests someone added in Google as they are.
+    """
+    guests = {"attendees": attendee_resources(event)} if with_attendees else {}
     return {
         "summary": event.title,
         "description": event.description,
@@ -192,7 +197,21 @@ def event_resource(event: Event) -> dict[str, Any]:
         "recurrence": recurrence_lines(event) if event.recurrence is not None else [],
         "status": "confirmed",
         "extendedProperties": {"private": {PLANNER_ID_PROPERTY: str(event.id)}},
+        **guests,
     }
+
+
+def attendee_resources(event: Event) -> list[dict[str, Any]]:
+    """The event's participants as Google guests: email and name only.
+
+    Their answers are not written: Google advises `needsAction` (its default) for new guests, as an
+    answer set by the organizer can hide the event from some guests' calendars; each answers in Google.
+    """
+    return [
+        {"email": p.email, **({"displayName": p.name} if p.name else {})}
+        for p in event.participants[:MAX_ATTENDEES]
+        if p.user_id != event.organizer_id
+    ]
 
 
 def occurrence_resource(occurrence: Occurrence) -> dict[str, Any]:

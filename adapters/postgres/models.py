@@ -366,6 +366,8 @@ class GoogleAccountRow(DefaultBase):
     """The Google calendar the person's own planner events are written to; None: write-back is off."""
     can_write: Mapped[bool] = mapped_column(server_default=text("false"))
     """Whether the grant includes writing events (asked for only when the person turns write-back on)."""
+    send_attendees: Mapped[bool] = mapped_column(server_default=text("false"))
+    """Whether write-back writes the participants of the person's events as Google guests (Google emails them)."""
     calendars_checked_at: Mapped[datetime | None]
     """When the person's calendar list was last read for calendars added or removed in Google."""
 
@@ -388,6 +390,10 @@ class GoogleCalendarRow(DefaultBase):
     last_synced_at: Mapped[datetime | None]
     watch_refused: Mapped[str | None] = mapped_column(Text)
     """Why Google will not push this calendar's changes (it is polled instead); None while it is watched."""
+    watch_refusals: Mapped[int] = mapped_column(server_default=text("0"))
+    """How many times in a row Google refused to watch it."""
+    watch_retry_at: Mapped[datetime | None]
+    """When planner asks Google to watch it again (a refused calendar may become watchable)."""
     last_attempt_at: Mapped[datetime | None]
     last_outcome: Mapped[str | None] = mapped_column(String(16))
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -24,6 +24,8 @@ class ChooseWriteBack:
 
     actor_id: UUID
     google_calendar_id: str | None
+    send_attendees: bool = False
+    """Write the participants of their events as Google guests too (Google then emails them); off by default."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,8 @@ class WriteBackChoice:
     """(Google calendar id, name), "primary" first."""
     can_write: bool = True
     """Whether the grant lets planner write; if not, the person connects again at WRITE_ACCESS_URL first."""
+    send_attendees: bool = False
+    """Whether participants are written as Google guests (Google emails them)."""
 
 
 async def choose_write_back(
@@ -62,7 +66,7 @@ async def choose_write_back(
         choices = await _choices(uow, command.actor_id)
         if wanted is not None and wanted not in {calendar_id for calendar_id, _ in choices}:
             raise InvalidInput("google_calendar_id", f"{wanted!r} is not one of your Google calendars planner syncs")
-        account.write_back_to(wanted, clock.now())
+        account.write_back_to(wanted, clock.now(), send_attendees=command.send_attendees)
         await uow.google.save_account(account)
         existing = (
             []
@@ -73,7 +77,12 @@ async def choose_write_back(
     if queue is not None:
         for event_id in existing:
             await queue.write_event(command.actor_id, event_id)
-    return WriteBackChoice(google_calendar_id=wanted, choices=choices, can_write=account.can_write)
+    return WriteBackChoice(
+        google_calendar_id=wanted,
+        choices=choices,
+        can_write=account.can_write,
+        send_attendees=account.send_attendees,
+    )
 
 
 async def write_back_choice(user_id: UUID, *, uow: UnitOfWork) -> WriteBackChoice | None:
@@ -86,6 +95,7 @@ async def write_back_choice(user_id: UUID, *, uow: UnitOfWork) -> WriteBackChoic
             google_calendar_id=account.write_back_calendar_id,
             choices=await _choices(uow, user_id),
             can_write=account.can_write,
+            send_attendees=account.send_attendees,
         )
 
 

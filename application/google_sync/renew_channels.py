@@ -16,6 +16,9 @@ from domain.google_sync.ports import CalendarApis
 
 log = structlog.get_logger(__name__)
 
+WATCH_AGAIN_LIMIT = 200
+"""How many refused calendars one renewal asks Google about again (the rest at the next hourly run)."""
+
 
 @dataclass(frozen=True, kw_only=True)
 class RenewChannels:
@@ -100,4 +103,42 @@ async def renew_channels(
             # The old channel lives until it expires; the next run tries again, then replaces it once.
             log.warning("google.channel_renewal_failed", channel_id=old.id, exc_info=True)
             failed += 1
-    return {"renewed": renewed, "replaced": replaced, "deleted": deleted + len(expired), "failed": failed}
+    watched_again = await _watch_refused_again(
+        uow=uow, apis=apis, clock=clock, webhook_address=webhook_address, retry_base_seconds=retry_base_seconds
+    )
+    return {
+        "renewed": renewed,
+        "replaced": replaced,
+        "deleted": deleted + len(expired),
+        "failed": failed,
+        "watched_again": watched_again,
+    }
+
+
+async def _watch_refused_again(
+    *, uow: UnitOfWork, apis: CalendarApis, clock: Clock, webhook_address: str, retry_base_seconds: float
+) -> int:
+    """Ask Google again to watch the calendars it refused, when their wait is over; answers how many it now watches.
+
+    A calendar Google would not watch may become watchable (its owner shared it differently); a refusal
+    again makes it wait twice as long (a day, two, four, then a week).
+    """
+    async with uow:
+        due = await uow.google.calendars_to_watch_again(clock.now(), WATCH_AGAIN_LIMIT)
+    watched = 0
+    for calendar in due:
+        try:
+            api = await connected_api(calendar.user_id, uow=uow, apis=apis)
+            opened = await watch_one(
+                api,
+                calendar,
+                uow=uow,
+                clock=clock,
+                webhook_address=webhook_address,
+                retry_base_seconds=retry_base_seconds,
+            )
+        except (GoogleError, NotConnected):
+            log.warning("google.watch_again_failed", calendar=calendar.google_calendar_id, exc_info=True)
+            continue
+        watched += opened is not None
+    return watched

@@ -27,6 +27,7 @@ from domain.google_sync.ports import CalendarApi, CalendarApis
 from domain.jobs.job import Job, JobKind, JobSource, JobStatus, SourceStatus
 from domain.json_value import JsonObject
 from domain.notifications.rules import google_grant_revoked
+from domain.scheduling.event import Event
 
 log = structlog.get_logger(__name__)
 
@@ -215,6 +216,7 @@ class _JobRun:
         page_token: str | None = None
         changed = 0
         listed: set[str] = set()
+        orphans: dict[str, RemoteEvent] = {}
         for _ in range(MAX_PAGES):
             page = await self._call(
                 job,
@@ -222,17 +224,23 @@ class _JobRun:
                     mirror.google_calendar_id, sync_token=sync_token, page_token=token
                 ),
             )
+            last = page.next_page_token is None
             # Copies of planner's own events (write-back) are never mirrored: their echo is dropped, an edit taken in.
             events, taken = await take_back_google_edits(mirror, page.events, uow=deps.uow, now=deps.clock.now())
             async with deps.uow as uow:
                 # Disconnecting stops a running sync here: nothing is mirrored again for someone who left.
                 await _still_connected(uow, mirror.user_id)
+                if last:
+                    # Exceptions held back from earlier pages go first: this page's word on one is newer.
+                    events = [*(e for e in orphans.values() if e.id not in {p.id for p in events}), *events]
                 known = await uow.google.mirrored_events(mirror, _ids_to_look_up(events))
+                if not last:
+                    events = _hold_back_orphans(events, known, orphans)
                 mirrored = mirror_page(mirror, known, events, now=deps.clock.now())
                 await uow.google.apply_events(mirror, mirrored)
                 changed += mirrored.applied + taken
                 listed.update(event.id for event in page.events if not event.cancelled)
-                if page.next_page_token is None:
+                if last:
                     if sync_token is None:
                         changed += await uow.google.remove_unlisted_events(mirror, listed)
                     mirror.sync_token = page.next_sync_token
@@ -312,6 +320,25 @@ async def _mirror_of(uow: UnitOfWork, user_id: UUID, remote: RemoteCalendar, now
 def _ids_to_look_up(events: list[RemoteEvent]) -> set[str]:
     """The Google ids whose mirrors a page needs: its events', and the series' its exceptions belong to."""
     return {event.id for event in events} | {event.series_id for event in events if event.series_id is not None}
+
+
+def _hold_back_orphans(
+    events: list[RemoteEvent], known: dict[str, Event], orphans: dict[str, RemoteEvent]
+) -> list[RemoteEvent]:
+    """The page's events but its exceptions whose series is neither mirrored nor on the page, kept in `orphans`.
+
+    Google pages by change, so an exception can come a page before its series: held back to the last
+    page, it overrides the series that arrived meanwhile, or (an invitation to one occurrence) shows alone.
+    """
+    on_page = {event.id for event in events}
+    kept = []
+    for event in events:
+        if event.is_occurrence and event.series_id not in known and event.series_id not in on_page:
+            orphans[event.id] = event
+        else:
+            orphans.pop(event.id, None)
+            kept.append(event)
+    return kept
 
 
 def _summary(job: Job) -> JsonObject:

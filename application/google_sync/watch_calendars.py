@@ -67,16 +67,31 @@ async def watch_one(
 ) -> WatchChannel | None:
     """Open a channel on the calendar; None when Google would not (refusals are recorded on the calendar)."""
     try:
-        return await open_channel(
+        channel = await open_channel(
             api, calendar, uow=uow, clock=clock, webhook_address=webhook_address, retry_base_seconds=retry_base_seconds
         )
     except PushNotSupported as refused:
-        log.info("google.watch_refused", calendar=calendar.google_calendar_id, reason=str(refused))
+        calendar.watch_refused_by_google(str(refused), clock.now())
+        log.info(
+            "google.watch_refused",
+            calendar=calendar.google_calendar_id,
+            reason=str(refused),
+            retry_at=calendar.watch_retry_at.isoformat() if calendar.watch_retry_at else None,
+        )
         async with uow:
-            await uow.google.note_watch_refused(calendar.user_id, calendar.google_calendar_id, str(refused))
+            await uow.google.save_watch_state(calendar)
             await uow.commit()
     except GrantRevoked:
         raise
     except GoogleError:
         log.warning("google.watch_failed", calendar=calendar.google_calendar_id, exc_info=True)
+    else:
+        if calendar.polled:
+            # Google refused it before and watches it now: pushed from here on, no longer polled.
+            calendar.watched()
+            log.info("google.watch_accepted_again", calendar=calendar.google_calendar_id)
+            async with uow:
+                await uow.google.save_watch_state(calendar)
+                await uow.commit()
+        return channel
     return None

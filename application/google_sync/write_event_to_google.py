@@ -55,34 +55,37 @@ async def write_event_to_google(
     """Write the event until Google's copy matches it; answers what the last round did."""
     outcome = "unchanged"
     for _ in range(MAX_ROUNDS):
-        outcome = await _write_once(command.event_id, uow=uow, writers=writers, clock=clock, tell_owner=tell_owner)
-        if outcome not in ("written", "deleted"):
+        outcome, changed_meanwhile = await _write_once(
+            command.event_id, uow=uow, writers=writers, clock=clock, tell_owner=tell_owner
+        )
+        if not changed_meanwhile:
             break
     return outcome
 
 
 async def _write_once(
     event_id: UUID, *, uow: UnitOfWork, writers: CalendarWriters, clock: Clock, tell_owner: TellOwner
-) -> str:
+) -> tuple[str, bool]:
+    """One write of the event as it stands; answers what it did and whether the event changed while it wrote."""
     async with uow:
         event = await uow.events.get(event_id)
         if event is None:
-            return "gone"
+            return "gone", False
         account = await uow.google.account(event.organizer_id)
         written = await uow.google.written_event(event_id)
         calendar = await uow.calendars.get(event.calendar_id)
     if account is None or not account.usable or calendar is None or calendar.read_only:
-        return "not written"
+        return "not written", False
     first_try = written is None
     if written is None:
         if account.write_back_calendar_id is None or event.is_cancelled:
-            return "not written"
+            return "not written", False
         written = WrittenEvent.planned(event, google_calendar_id=account.write_back_calendar_id, now=clock.now())
         # Recorded before Google is asked: a retry then knows an insert may have been answered but not recorded.
         await _keep(uow, written, clock=clock)
     if not written.needs_write(event):
-        return "unchanged"
-    writer = writers.writer_for(account.tokens)
+        return "unchanged", False
+    writer = writers.writer_for(account.tokens, send_attendees=account.send_attendees)
     try:
         outcome = await _write(writer, written, event, first_try=first_try)
     except GoogleUnavailable as error:
@@ -99,9 +102,10 @@ async def _write_once(
         written.deleted(version=event.version, now=clock.now())
     else:
         assert written.google_event_id is not None
-    await _keep(uow, written, clock=clock)
+    # The same transaction tells whether the event changed while Google was written: then another round.
+    changed_meanwhile = await _keep(uow, written, clock=clock, version_written=event.version)
     log.info("google.event_written", event_id=str(event.id), outcome=outcome, version=event.version)
-    return outcome
+    return outcome, changed_meanwhile
 
 
 async def _write(writer: CalendarWriter, written: WrittenEvent, event: Event, *, first_try: bool) -> str:
@@ -134,12 +138,21 @@ async def _write(writer: CalendarWriter, written: WrittenEvent, event: Event, *,
 
 
 async def _keep(
-    uow: UnitOfWork, written: WrittenEvent, *, clock: Clock, failed: str | None = None, refused: bool = False
-) -> None:
+    uow: UnitOfWork,
+    written: WrittenEvent,
+    *,
+    clock: Clock,
+    failed: str | None = None,
+    refused: bool = False,
+    version_written: int | None = None,
+) -> bool:
+    """Store the write's record; with `version_written`, answer whether the event has moved past that version."""
     if failed is not None:
         written.failed(failed, refused=refused, now=clock.now())
     else:
         written.updated_at = clock.now()
     async with uow:
         await uow.google.save_written_event(written)
+        current = None if version_written is None else await uow.events.get(written.event_id)
         await uow.commit()
+    return current is not None and current.version != version_written

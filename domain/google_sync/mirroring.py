@@ -61,7 +61,8 @@ def mirror_page(
     `known` holds the mirrors of the page's events and of the series its exceptions belong to. The
     last word on an event within the page wins. Series come before their exceptions: an exception
     overrides (or, cancelled, skips) its occurrence of the mirrored series; one whose series is not
-    mirrored (an invitation to a single occurrence) is mirrored as an event of its own. A live event
+    mirrored (an invitation to a single occurrence) is mirrored as an event of its own; once its series
+    is mirrored, that event of its own goes and the exception becomes the series' override. A live event
     without a start (Google sends such fragments) is left alone, and a cancelled one that was never
     mirrored needs nothing.
     """
@@ -76,6 +77,9 @@ def mirror_page(
         if series is not None and (remote.cancelled or remote.starts_at is not None):
             if series.refresh_occurrence_from(remote, now=now) and series.id not in {e.id for e in added.values()}:
                 refreshed[series.id] = series
+            alone = known.get(google_id)
+            if alone is not None and alone.id != series.id:
+                removed.append(alone.id)  # mirrored on its own before its series was: now the series shows it
             live += 1
             continue
         mirrored = known.get(google_id)

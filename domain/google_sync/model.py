@@ -18,6 +18,9 @@ RENEW_WITHIN = timedelta(hours=24)
 """Channels expiring sooner than this are replaced by fresh ones."""
 PUSH_NOT_SUPPORTED = "pushNotSupportedForRequestedResource"
 """Google's reason when it will not watch a calendar (holidays, birthdays, some shared calendars)."""
+WATCH_RETRY_FIRST = timedelta(days=1)
+"""How long after Google refused to watch a calendar planner asks again; the wait doubles after each refusal."""
+WATCH_RETRY_LONGEST = timedelta(days=7)
 
 
 class ConnectionStatus(enum.StrEnum):
@@ -54,10 +57,14 @@ class GoogleAccount:
     """The Google calendar the person's own planner events are written to; None: they are not written."""
     can_write: bool = False
     """Whether the grant lets planner write events (WRITE_SCOPE); connecting reads only, unless asked to write."""
+    send_attendees: bool = False
+    """Whether write-back writes the participants of the person's events as Google guests. Off by default:
+    Google then emails those guests invitations and updates (its `sendUpdates=all`); off, nobody is emailed."""
 
-    def write_back_to(self, google_calendar_id: str | None, now: datetime) -> None:
+    def write_back_to(self, google_calendar_id: str | None, now: datetime, *, send_attendees: bool = False) -> None:
         """Write the person's own events to this Google calendar from now on (None: stop writing)."""
         self.write_back_calendar_id = google_calendar_id
+        self.send_attendees = send_attendees and google_calendar_id is not None
         self.updated_at = now
 
     def refreshed(self, tokens: GoogleTokens, now: datetime) -> None:
@@ -96,6 +103,10 @@ class MirroredCalendar:
     last_synced_at: datetime | None = None
     watch_refused: str | None = None
     """Why Google will not push this calendar's changes: it is polled instead. None while it can be watched."""
+    watch_refusals: int = 0
+    """How many times in a row Google refused to watch it."""
+    watch_retry_at: datetime | None = None
+    """When planner asks Google to watch it again: a refused calendar may become watchable (then it is pushed)."""
     last_attempt_at: datetime | None = None
     last_outcome: SyncOutcome | None = None
     last_error: str | None = None
@@ -103,6 +114,16 @@ class MirroredCalendar:
     @property
     def polled(self) -> bool:
         return self.watch_refused is not None
+
+    def watch_refused_by_google(self, reason: str, now: datetime) -> None:
+        """Google will not watch it: poll it, and ask again a day later, then waiting twice as long each time."""
+        self.watch_refused = reason
+        self.watch_refusals += 1
+        self.watch_retry_at = now + min(WATCH_RETRY_FIRST * 2 ** (self.watch_refusals - 1), WATCH_RETRY_LONGEST)
+
+    def watched(self) -> None:
+        """Google watches it now: its changes are pushed, it is no longer polled."""
+        self.watch_refused, self.watch_refusals, self.watch_retry_at = None, 0, None
 
 
 _CHANNEL_TOKEN_KEY = b"planner google push channel token"

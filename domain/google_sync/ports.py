@@ -101,8 +101,8 @@ class GoogleRepository(Protocol):
         """Store what the domain decided for a page: its new and refreshed mirrors, and the removed ones deleted."""
         ...
 
-    async def mirrored_guests(self, event_id: UUID) -> tuple[RemoteAttendee, ...]:
-        """The guests of the Google event a mirror shows, with their answers (none for other events)."""
+    async def mirrored_guests(self, event_ids: Collection[UUID]) -> dict[UUID, tuple[RemoteAttendee, ...]]:
+        """The guests of the Google events these mirrors show, with their answers, by planner id (absent: none)."""
         ...
 
     async def clear_events(self, calendar: MirroredCalendar) -> int:
@@ -175,7 +175,13 @@ class GoogleRepository(Protocol):
         error: str | None,
     ) -> None: ...
 
-    async def note_watch_refused(self, user_id: UUID, google_calendar_id: str, reason: str | None) -> None: ...
+    async def save_watch_state(self, calendar: MirroredCalendar) -> None:
+        """Keep whether Google refused to watch the calendar, why, how often, and when to ask again."""
+        ...
+
+    async def calendars_to_watch_again(self, now: datetime, limit: int) -> list[MirroredCalendar]:
+        """Polled calendars of working grants that Google refused to watch, due to be asked again by `now`."""
+        ...
 
     async def calendars_due(
         self, *, polled_before: datetime, synced_before: datetime, watched_after: datetime, limit: int

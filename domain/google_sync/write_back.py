@@ -131,4 +131,6 @@ class CalendarWriter(Protocol):
 class CalendarWriters(Protocol):
     """Builds a CalendarWriter for a grant."""
 
-    def writer_for(self, tokens: GoogleTokens) -> CalendarWriter: ...
+    def writer_for(self, tokens: GoogleTokens, *, send_attendees: bool = False) -> CalendarWriter:
+        """A writer on the grant; `send_attendees` writes events' participants as Google guests, who Google emails."""
+        ...

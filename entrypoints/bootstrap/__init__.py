@@ -271,7 +271,7 @@ class _Unconfigured:
     def for_tokens(self, tokens: GoogleTokens) -> CalendarApi:
         raise GoogleError(NOT_CONFIGURED)
 
-    def writer_for(self, tokens: GoogleTokens) -> CalendarWriter:
+    def writer_for(self, tokens: GoogleTokens, *, send_attendees: bool = False) -> CalendarWriter:
         raise GoogleError(NOT_CONFIGURED)
 
     def authorization_url(self, state: str, *, code_challenge: str, write_access: bool = False) -> str:

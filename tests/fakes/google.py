@@ -93,6 +93,8 @@ class FakeGoogle:
         self.failures: list[Failure] = []
         self.calls: list[Call] = []
         self.max_channel_lifetime: timedelta | None = None
+        self.page_size: int | None = None
+        """Set: events.list pages hold at most this many events, whatever maxResults asks (Google may send fewer)."""
         self.violations: list[str] = []
         """Requests Google would have refused (checked against the discovery document); a test expects none."""
         self._seq = itertools.count(1)
@@ -470,7 +472,7 @@ class FakeGoogle:
         return 200, {"kind": "calendar#calendarList", "items": items, "nextSyncToken": "cl"}
 
     def _events(self, calendar: FakeCalendar, query: dict[str, str]) -> tuple[int, Any]:
-        size = min(int(query.get("maxResults", "250")), 2500)
+        size = min(int(query.get("maxResults", "250")), 2500, self.page_size or 2500)
         if "pageToken" in query:
             since, upto, offset, generation = (int(part) for part in query["pageToken"].split("."))
         else:

@@ -85,8 +85,8 @@ class InMemoryGoogleRepository:
     async def save_written_event(self, written: WrittenEvent) -> None:
         self._written()[written.event_id] = written
 
-    async def mirrored_guests(self, event_id: UUID) -> tuple[RemoteAttendee, ...]:
-        return ()
+    async def mirrored_guests(self, event_ids: Collection[UUID]) -> dict[UUID, tuple[RemoteAttendee, ...]]:
+        return {}
 
     async def writes_not_done(self, user_id: UUID) -> dict[WriteState, int]:
         counts: dict[WriteState, int] = {}

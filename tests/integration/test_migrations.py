@@ -264,3 +264,29 @@ async def test_the_find_a_time_migration_downgrades_to_reminders_per_occurrence_
 
     assert await _schema_objects(engine) == objects_at_head
     assert {"ck_events_transparency", "ix_out_of_office_user_id_starts_at", "pk_working_hours"} <= objects_at_head
+
+
+async def _google_columns(engine: AsyncEngine) -> set[str]:
+    async with engine.connect() as conn:
+        found = await conn.execute(
+            text(
+                "SELECT table_name || '.' || column_name FROM information_schema.columns"
+                " WHERE table_name IN ('google_accounts', 'google_calendars')"
+            )
+        )
+        return set(found.scalars())
+
+
+async def test_the_google_attendees_and_watch_retries_migration_downgrades_and_upgrades_again(
+    servers: ServerUrls, engine: AsyncEngine
+) -> None:
+    added = {"google_accounts.send_attendees", "google_calendars.watch_refusals", "google_calendars.watch_retry_at"}
+    assert added <= await _google_columns(engine)
+    try:
+        await asyncio.to_thread(command.downgrade, alembic_config(servers.database_url), "0018-1")
+        await engine.dispose()
+        assert added.isdisjoint(await _google_columns(engine))
+    finally:
+        await asyncio.to_thread(upgrade, servers.database_url)
+        await engine.dispose()
+    assert added <= await _google_columns(engine)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
 
@@ -20,11 +20,12 @@ from adapters.postgres.models import (
     GoogleCalendarRow,
     GoogleChannelRow,
     GoogleEventLinkRow,
-    GoogleWrittenEventRow,
 )
 from adapters.postgres.repositories.arrays import is_any_id, is_any_text
 from adapters.postgres.repositories.calendars import SqlCalendarRepository
 from adapters.postgres.repositories.events import event_columns, event_from_row
+from adapters.postgres.repositories.google_channels import SqlGoogleChannels
+from adapters.postgres.repositories.google_writes import SqlGoogleWrites
 from adapters.postgres.repositories.series_codec import occurrence_rows
 from adapters.postgres.repositories.users import SqlUserRepository
 from application.unit_of_work import SeenAggregates
@@ -37,9 +38,7 @@ from domain.google_sync.model import (
     MirroredCalendar,
     RemoteAttendee,
     SyncOutcome,
-    WatchChannel,
 )
-from domain.google_sync.write_back import WriteState, WrittenEvent
 from domain.scheduling.calendar import Calendar
 from domain.scheduling.event import Event
 from domain.scheduling.occurrence import OCCURRENCE_HORIZON
@@ -60,7 +59,7 @@ _MIRRORED_COLUMNS = (
 )
 
 
-class SqlGoogleRepository:
+class SqlGoogleRepository(SqlGoogleChannels, SqlGoogleWrites):
     def __init__(self, session: AsyncSession, cipher: TokenCipher, seen: SeenAggregates | None = None) -> None:
         self._session, self._cipher = session, cipher
         # The mirrors' aggregates are remembered like any other, for a unit of work that collects their facts.
@@ -83,6 +82,7 @@ class SqlGoogleRepository:
             updated_at=row.updated_at,
             write_back_calendar_id=row.write_back_calendar_id,
             can_write=row.can_write,
+            send_attendees=row.send_attendees,
         )
 
     async def save_account(self, account: GoogleAccount) -> None:
@@ -94,6 +94,7 @@ class SqlGoogleRepository:
             "updated_at": account.updated_at,
             "write_back_calendar_id": account.write_back_calendar_id,
             "can_write": account.can_write,
+            "send_attendees": account.send_attendees,
         }
         statement = upsert(GoogleAccountRow).values(user_id=account.user_id, **values)
         await self._session.execute(statement.on_conflict_do_update(index_elements=["user_id"], set_=values))
@@ -107,7 +108,7 @@ class SqlGoogleRepository:
             .where(GoogleCalendarRow.user_id == user_id)
             .order_by(GoogleCalendarRow.name)
         )
-        return [_mirror(row) for row in rows]
+        return [mirror_of_row(row) for row in rows]
 
     async def mirrored_calendar(self, user_id: UUID, google_calendar_id: str) -> MirroredCalendar | None:
         row = (
@@ -117,7 +118,7 @@ class SqlGoogleRepository:
                 )
             )
         ).one_or_none()
-        return None if row is None else _mirror(row)
+        return None if row is None else mirror_of_row(row)
 
     async def account_holder(self, user_id: UUID) -> User | None:
         """The person whose Google account it is: the owner of the calendars mirrored from it."""
@@ -217,20 +218,28 @@ class SqlGoogleRepository:
                 [{"google_id": google_id, "guests": _guests_json(guests)} for google_id, guests in page.guests.items()],
             )
 
-    async def mirrored_guests(self, event_id: UUID) -> tuple[RemoteAttendee, ...]:
-        """The guests of the Google event a mirror shows, with their answers."""
+    async def mirrored_guests(self, event_ids: Collection[UUID]) -> dict[UUID, tuple[RemoteAttendee, ...]]:
+        """The guests of the Google events these mirrors show, with their answers, by planner id (mirrors only)."""
+        if not event_ids:
+            return {}
         found = await self._session.execute(
-            select(GoogleEventLinkRow.attendees).where(GoogleEventLinkRow.event_id == event_id)
-        )
-        return tuple(
-            RemoteAttendee(
-                email=item["email"],
-                name=item.get("name", ""),
-                response=AttendeeResponse(item.get("response", "needsAction")),
-                organizer=bool(item.get("organizer")),
+            select(GoogleEventLinkRow.event_id, GoogleEventLinkRow.attendees).where(
+                is_any_id(GoogleEventLinkRow.event_id, list(event_ids)),
+                func.jsonb_array_length(GoogleEventLinkRow.attendees) > 0,
             )
-            for item in found.scalar_one_or_none() or ()
         )
+        return {
+            event_id: tuple(
+                RemoteAttendee(
+                    email=item["email"],
+                    name=item.get("name", ""),
+                    response=AttendeeResponse(item.get("response", "needsAction")),
+                    organizer=bool(item.get("organizer")),
+                )
+                for item in attendees
+            )
+            for event_id, attendees in found
+        }
 
     async def clear_events(self, calendar: MirroredCalendar) -> int:
         result = await self._session.execute(delete(EventRow).where(EventRow.calendar_id == calendar.calendar_id))
@@ -248,148 +257,6 @@ class SqlGoogleRepository:
         mirrors = select(GoogleCalendarRow.calendar_id).where(GoogleCalendarRow.user_id == user_id)
         await self._session.execute(delete(CalendarRow).where(CalendarRow.id.in_(mirrors)))
 
-    async def written_event(self, event_id: UUID) -> WrittenEvent | None:
-        row = (
-            await self._session.execute(
-                select(GoogleWrittenEventRow.__table__).where(GoogleWrittenEventRow.event_id == event_id)
-            )
-        ).one_or_none()
-        return None if row is None else _written(row)
-
-    async def written_events(
-        self, user_id: UUID, google_calendar_id: str, google_event_ids: Collection[str]
-    ) -> dict[str, WrittenEvent]:
-        if not google_event_ids:
-            return {}
-        rows = await self._session.execute(
-            # Not by calendar: a copy written to "primary" comes back listed under the calendar's own id.
-            select(GoogleWrittenEventRow.__table__).where(
-                GoogleWrittenEventRow.user_id == user_id,
-                is_any_text(cast(Any, GoogleWrittenEventRow.google_event_id), list(google_event_ids)),
-            )
-        )
-        return {row.google_event_id: _written(row) for row in rows}
-
-    async def save_written_event(self, written: WrittenEvent) -> None:
-        values = {
-            "user_id": written.user_id,
-            "google_calendar_id": written.google_calendar_id,
-            "google_event_id": written.google_event_id,
-            "written_version": written.written_version,
-            "google_updated": written.google_updated,
-            "state": written.state.value,
-            "last_error": written.last_error,
-            "attempts": written.attempts,
-            "updated_at": written.updated_at,
-        }
-        statement = upsert(GoogleWrittenEventRow).values(event_id=written.event_id, **values)
-        await self._session.execute(statement.on_conflict_do_update(index_elements=["event_id"], set_=values))
-
-    async def writes_back(self, event_id: UUID) -> UUID | None:
-        """The organizer, when changes of the event go to Google: it was written, or they write theirs back."""
-        written = select(GoogleWrittenEventRow.user_id).where(GoogleWrittenEventRow.event_id == event_id)
-        organizer_writes = (
-            select(EventRow.organizer_id)
-            .join(CalendarRow, CalendarRow.id == EventRow.calendar_id)
-            .join(GoogleAccountRow, GoogleAccountRow.user_id == EventRow.organizer_id)
-            .where(
-                EventRow.id == event_id,
-                CalendarRow.read_only.is_(False),
-                GoogleAccountRow.write_back_calendar_id.is_not(None),
-            )
-        )
-        found = await self._session.execute(written.union_all(organizer_writes).limit(1))
-        return found.scalar_one_or_none()
-
-    async def own_events_to_write(self, user_id: UUID, ending_after: datetime, limit: int) -> list[UUID]:
-        """The person's own live events in planner calendars, not over by `ending_after`, never written yet."""
-        rows = await self._session.execute(
-            select(EventRow.id)
-            .join(CalendarRow, CalendarRow.id == EventRow.calendar_id)
-            .outerjoin(GoogleWrittenEventRow, GoogleWrittenEventRow.event_id == EventRow.id)
-            .where(
-                EventRow.organizer_id == user_id,
-                EventRow.status == "confirmed",
-                CalendarRow.read_only.is_(False),
-                or_(EventRow.ends_at > ending_after, EventRow.recurrence.is_not(None)),
-                GoogleWrittenEventRow.event_id.is_(None),
-            )
-            .order_by(EventRow.starts_at)
-            .limit(limit)
-        )
-        return list(rows.scalars())
-
-    async def writes_waiting(self, now: datetime, first_wait: timedelta, limit: int) -> list[UUID]:
-        """Events whose write to Google is pending or was refused and due again: each attempt doubles the wait.
-
-        A write is due `first_wait` after its last try, then twice that after the next, up to 2**7 times.
-        """
-        attempts = func.least(func.greatest(GoogleWrittenEventRow.attempts - 1, 0), 7)
-        wait = func.make_interval(0, 0, 0, 0, 0, 0, first_wait.total_seconds() * func.power(2, attempts))
-        rows = await self._session.execute(
-            select(GoogleWrittenEventRow.event_id)
-            .where(
-                GoogleWrittenEventRow.state.in_(("pending", "refused")),
-                GoogleWrittenEventRow.updated_at + wait < now,
-            )
-            .order_by(GoogleWrittenEventRow.updated_at)
-            .limit(limit)
-        )
-        return list(rows.scalars())
-
-    async def writes_not_done(self, user_id: UUID) -> dict[WriteState, int]:
-        rows = await self._session.execute(
-            select(GoogleWrittenEventRow.state, func.count())
-            .where(GoogleWrittenEventRow.user_id == user_id, GoogleWrittenEventRow.state.in_(("pending", "refused")))
-            .group_by(GoogleWrittenEventRow.state)
-        )
-        return {WriteState(state): count for state, count in rows}
-
-    async def channels(self, user_id: UUID) -> list[WatchChannel]:
-        rows = await self._session.execute(
-            select(GoogleChannelRow.__table__)
-            .where(GoogleChannelRow.user_id == user_id)
-            .order_by(GoogleChannelRow.created_at)
-        )
-        return [_channel(row) for row in rows]
-
-    async def channel(self, channel_id: str) -> WatchChannel | None:
-        row = (
-            await self._session.execute(select(GoogleChannelRow.__table__).where(GoogleChannelRow.id == channel_id))
-        ).one_or_none()
-        return None if row is None else _channel(row)
-
-    async def channels_expiring_before(self, moment: datetime, limit: int, *, alive_at: datetime) -> list[WatchChannel]:
-        """Live channels (expiring after `alive_at`) expiring by `moment`, soonest first: dead rows never fill it."""
-        rows = await self._session.execute(
-            select(GoogleChannelRow.__table__)
-            .where(GoogleChannelRow.expires_at <= moment, GoogleChannelRow.expires_at > alive_at)
-            .order_by(GoogleChannelRow.expires_at)
-            .limit(limit)
-        )
-        return [_channel(row) for row in rows]
-
-    async def delete_orphan_channels(self) -> int:
-        """Forget channels of people without a working grant, or of calendars no longer mirrored; answers how many."""
-        connected = select(GoogleAccountRow.user_id).where(GoogleAccountRow.status == ConnectionStatus.CONNECTED.value)
-        mirrored = select(GoogleCalendarRow.calendar_id).where(
-            GoogleCalendarRow.user_id == GoogleChannelRow.user_id,
-            GoogleCalendarRow.google_calendar_id == GoogleChannelRow.google_calendar_id,
-        )
-        result = await self._session.execute(
-            delete(GoogleChannelRow).where(or_(GoogleChannelRow.user_id.not_in(connected), ~mirrored.exists()))
-        )
-        return int(getattr(result, "rowcount", 0) or 0)
-
-    async def delete_expired_channels(self, now: datetime) -> list[tuple[UUID, str]]:
-        """Forget channels Google has already let expire; answers the (person, Google calendar) of each, one per row."""
-        rows = await self._session.execute(
-            delete(GoogleChannelRow)
-            .where(GoogleChannelRow.expires_at <= now)
-            .returning(GoogleChannelRow.user_id, GoogleChannelRow.google_calendar_id)
-        )
-        return [(row.user_id, row.google_calendar_id) for row in rows]
-
     async def note_sync(
         self,
         user_id: UUID,
@@ -404,14 +271,6 @@ class SqlGoogleRepository:
             update(GoogleCalendarRow)
             .where(GoogleCalendarRow.user_id == user_id, GoogleCalendarRow.google_calendar_id == google_calendar_id)
             .values(last_attempt_at=attempted_at, last_outcome=outcome.value, last_error=error)
-        )
-
-    async def note_watch_refused(self, user_id: UUID, google_calendar_id: str, reason: str | None) -> None:
-        """Remember that Google will not push this calendar's changes, and why (None: it can be watched)."""
-        await self._session.execute(
-            update(GoogleCalendarRow)
-            .where(GoogleCalendarRow.user_id == user_id, GoogleCalendarRow.google_calendar_id == google_calendar_id)
-            .values(watch_refused=reason)
         )
 
     async def calendars_due(
@@ -440,7 +299,7 @@ class SqlGoogleRepository:
             .order_by(attempted)
             .limit(limit)
         )
-        return [_mirror(row) for row in rows]
+        return [mirror_of_row(row) for row in rows]
 
     async def accounts_to_check(self, checked_before: datetime, limit: int) -> list[UUID]:
         """Working grants whose calendar list was last read before `checked_before`."""
@@ -461,6 +320,33 @@ class SqlGoogleRepository:
             update(GoogleAccountRow).where(GoogleAccountRow.user_id == user_id).values(calendars_checked_at=now)
         )
 
+    async def save_watch_state(self, calendar: MirroredCalendar) -> None:
+        """Keep whether Google refused to watch the calendar, why, how often, and when to ask again."""
+        await self._session.execute(
+            update(GoogleCalendarRow)
+            .where(GoogleCalendarRow.calendar_id == calendar.calendar_id)
+            .values(
+                watch_refused=calendar.watch_refused,
+                watch_refusals=calendar.watch_refusals,
+                watch_retry_at=calendar.watch_retry_at,
+            )
+        )
+
+    async def calendars_to_watch_again(self, now: datetime, limit: int) -> list[MirroredCalendar]:
+        """Polled calendars of working grants that Google refused to watch, due to be asked again, longest due first."""
+        rows = await self._session.execute(
+            select(GoogleCalendarRow.__table__)
+            .join(GoogleAccountRow, GoogleAccountRow.user_id == GoogleCalendarRow.user_id)
+            .where(
+                GoogleAccountRow.status == ConnectionStatus.CONNECTED.value,
+                GoogleCalendarRow.watch_refused.is_not(None),
+                or_(GoogleCalendarRow.watch_retry_at.is_(None), GoogleCalendarRow.watch_retry_at <= now),
+            )
+            .order_by(GoogleCalendarRow.watch_retry_at.nulls_first())
+            .limit(limit)
+        )
+        return [mirror_of_row(row) for row in rows]
+
     async def delete_mirror(self, mirror: MirroredCalendar) -> None:
         """Delete a mirrored calendar with its events and the channels on it."""
         await self._session.execute(
@@ -471,44 +357,8 @@ class SqlGoogleRepository:
         )
         await self._session.execute(delete(CalendarRow).where(CalendarRow.id == mirror.calendar_id))
 
-    async def add_channel(self, channel: WatchChannel) -> None:
-        await self._session.execute(
-            insert(GoogleChannelRow).values(
-                id=channel.id,
-                user_id=channel.user_id,
-                google_calendar_id=channel.google_calendar_id,
-                token_digest=channel.token_digest,
-                resource_id=channel.resource_id,
-                expires_at=channel.expires_at,
-                last_message_number=channel.last_message_number,
-                created_at=channel.created_at,
-            )
-        )
 
-    async def channel_granted(self, channel_id: str, *, resource_id: str, expires_at: datetime) -> None:
-        await self._session.execute(
-            update(GoogleChannelRow)
-            .where(GoogleChannelRow.id == channel_id)
-            .values(resource_id=resource_id, expires_at=expires_at)
-        )
-
-    async def delete_channel(self, channel_id: str) -> None:
-        await self._session.execute(delete(GoogleChannelRow).where(GoogleChannelRow.id == channel_id))
-
-    async def note_message(self, channel_id: str, number: int) -> bool:
-        updated = await self._session.execute(
-            update(GoogleChannelRow)
-            .where(
-                GoogleChannelRow.id == channel_id,
-                or_(GoogleChannelRow.last_message_number.is_(None), GoogleChannelRow.last_message_number < number),
-            )
-            .values(last_message_number=number)
-            .returning(GoogleChannelRow.id)
-        )
-        return updated.scalar_one_or_none() is not None
-
-
-def _mirror(row: Any) -> MirroredCalendar:
+def mirror_of_row(row: Any) -> MirroredCalendar:
     return MirroredCalendar(
         user_id=row.user_id,
         google_calendar_id=row.google_calendar_id,
@@ -518,37 +368,11 @@ def _mirror(row: Any) -> MirroredCalendar:
         sync_token=row.sync_token,
         last_synced_at=row.last_synced_at,
         watch_refused=row.watch_refused,
+        watch_refusals=row.watch_refusals,
+        watch_retry_at=row.watch_retry_at,
         last_attempt_at=row.last_attempt_at,
         last_outcome=None if row.last_outcome is None else SyncOutcome(row.last_outcome),
         last_error=row.last_error,
-    )
-
-
-def _channel(row: Any) -> WatchChannel:
-    return WatchChannel(
-        id=row.id,
-        user_id=row.user_id,
-        google_calendar_id=row.google_calendar_id,
-        token_digest=row.token_digest,
-        resource_id=row.resource_id,
-        expires_at=row.expires_at,
-        last_message_number=row.last_message_number,
-        created_at=row.created_at,
-    )
-
-
-def _written(row: Any) -> WrittenEvent:
-    return WrittenEvent(
-        event_id=row.event_id,
-        user_id=row.user_id,
-        google_calendar_id=row.google_calendar_id,
-        google_event_id=row.google_event_id,
-        written_version=row.written_version,
-        google_updated=row.google_updated,
-        state=WriteState(row.state),
-        last_error=row.last_error,
-        attempts=row.attempts,
-        updated_at=row.updated_at,
     )
 
 

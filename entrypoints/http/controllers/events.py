@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, cast
 from uuid import UUID
 
@@ -10,6 +11,7 @@ from litestar.params import HeaderParameter, Parameter, QueryParameter
 from litestar.serialization import encode_json
 from litestar.status_codes import HTTP_201_CREATED
 
+from application.google_sync.mirrored_guests import guests_of_mirrors, mirrored_guests
 from application.scheduling.add_participant import add_participant
 from application.scheduling.cancel_event import cancel_event
 from application.scheduling.create_event import create_event
@@ -31,6 +33,7 @@ from application.scheduling.remove_participant import remove_participant
 from application.scheduling.respond import respond
 from application.scheduling.update_event import update_event
 from domain.accounts.api_token import TokenScope
+from domain.google_sync.model import RemoteAttendee
 from domain.scheduling.event import Event as DomainEvent
 from domain.scheduling.occurrence import Occurrence, OccurrenceScope
 from entrypoints.http.dependencies import Ctx
@@ -80,14 +83,14 @@ OccurrenceIfMatch = Annotated[
 ]
 
 
-def with_etag(event: DomainEvent, status_code: int = 200) -> Response[Event]:
+def with_etag(event: DomainEvent, status_code: int = 200, guests: Sequence[RemoteAttendee] = ()) -> Response[Event]:
     """The series (or single event), with its version as its ETag."""
-    return Response(Event.of(event), status_code=status_code, headers={"ETag": etag(event.version)})
+    return Response(Event.of(event, guests), status_code=status_code, headers={"ETag": etag(event.version)})
 
 
-def with_occurrence_etag(occurrence: Occurrence) -> Response[Event]:
+def with_occurrence_etag(occurrence: Occurrence, guests: Sequence[RemoteAttendee] = ()) -> Response[Event]:
     """One occurrence of a series, with its own revision as its ETag."""
-    return Response(Event.of(occurrence), headers={"ETag": occurrence_etag(occurrence.revision)})
+    return Response(Event.of(occurrence, guests), headers={"ETag": occurrence_etag(occurrence.revision)})
 
 
 class EventController(Controller):
@@ -117,7 +120,8 @@ class EventController(Controller):
             events = await list_events(
                 actor_id=ctx.actor.id, start=start, end=end, calendar_id=calendar_id, uow=ctx.uow
             )
-            return encode_json(EventList(items=[Event.of(e) for e in events]))
+            guests = await guests_of_mirrors({e.id for e in events}, uow=ctx.uow)
+            return encode_json(EventList(items=[Event.of(e, guests.get(e.id, ())) for e in events]))
 
         # The JSON bytes themselves are cached, so a cached answer is the uncached one, byte for byte.
         body = await ctx.reads.events_window(ctx.actor.id, start, end, calendar_id, answer)
@@ -153,7 +157,8 @@ class EventController(Controller):
     async def get_event(self, event_id: EventId, ctx: Ctx) -> Response[Event]:
         """One event I can see, with its participants and their answers; its ETag is its version, for If-Match.
         Someone else's event is 404."""
-        return with_etag(await get_event(event_id, actor_id=ctx.actor.id, uow=ctx.uow))
+        event = await get_event(event_id, actor_id=ctx.actor.id, uow=ctx.uow)
+        return with_etag(event, guests=await mirrored_guests(event.id, uow=ctx.uow))
 
     @patch(
         "/{event_id:uuid}",
@@ -245,7 +250,8 @@ class EventController(Controller):
         query = GetOccurrence(
             actor_id=ctx.actor.id, event_id=event_id, recurrence_id=parse_recurrence_id(recurrence_id)
         )
-        return with_occurrence_etag(await get_occurrence(query, uow=ctx.uow))
+        occurrence = await get_occurrence(query, uow=ctx.uow)
+        return with_occurrence_etag(occurrence, await mirrored_guests(occurrence.id, uow=ctx.uow))
 
     @patch(
         "/{event_id:uuid}/occurrences/{recurrence_id:str}",

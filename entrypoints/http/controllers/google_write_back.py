@@ -28,9 +28,14 @@ GoogleCalendarId = Annotated[
 
 
 class WriteBackChange(msgspec.Struct, forbid_unknown_fields=True):
-    """`google_calendar_id`: "primary" or a Google calendar planner syncs; null switches write-back off."""
+    """`google_calendar_id`: "primary" or a Google calendar planner syncs; null switches write-back off.
+
+    `send_attendees` (default false): also write the participants of your events as Google guests, whom
+    Google then emails (invitation, changes, cancellation); false writes no guests and Google emails nobody.
+    """
 
     google_calendar_id: GoogleCalendarId | None
+    send_attendees: bool = False
 
 
 class WriteBackCalendar(msgspec.Struct):
@@ -44,6 +49,8 @@ class WriteBack(msgspec.Struct):
     google_calendar_id: Annotated[str | None, msgspec.Meta(examples=["primary"])]
     calendars: list[WriteBackCalendar]
     can_write: bool
+    send_attendees: bool
+    """Whether the participants of your events are written as Google guests (Google emails them)."""
     """Whether the grant lets planner write; if not, connect again with GET /api/google/connect?write=true."""
 
     @classmethod
@@ -52,6 +59,7 @@ class WriteBack(msgspec.Struct):
             google_calendar_id=choice.google_calendar_id,
             calendars=[WriteBackCalendar(google_calendar_id=i, name=n) for i, n in choice.choices],
             can_write=choice.can_write,
+            send_attendees=choice.send_attendees,
         )
 
 
@@ -89,7 +97,9 @@ class GoogleWriteBackController(Controller):
             "Your upcoming events (up to 500) are written at once, and from then on every event you "
             "organize in planner (series, overrides and skipped occurrences included) is written to that "
             "Google calendar within seconds of each change, by a background task; edits and deletes made "
-            "in Google come back. `null` switches it off (copies already in Google stay). 409 when Google "
+            "in Google come back. With `send_attendees: true` the participants are written as Google guests too, "
+            "and Google emails them; by default no guest is written and Google emails nobody. "
+            "`null` switches it off (copies already in Google stay). 409 when Google "
             "Calendar is not connected or the grant does not allow writing (connect again with "
             "`GET /api/google/connect?write=true`); 422 for a calendar planner does not sync."
         ),
@@ -101,6 +111,10 @@ class GoogleWriteBackController(Controller):
             Body(
                 examples=[
                     Example(summary="Write to my primary calendar", value={"google_calendar_id": "primary"}),
+                    Example(
+                        summary="Write to my primary calendar, inviting my events' participants through Google",
+                        value={"google_calendar_id": "primary", "send_attendees": True},
+                    ),
                     Example(summary="Stop writing", value={"google_calendar_id": None}),
                 ]
             ),
@@ -109,7 +123,9 @@ class GoogleWriteBackController(Controller):
         google: Google,
     ) -> WriteBack:
         choice = await choose_write_back(
-            ChooseWriteBack(actor_id=ctx.actor.id, google_calendar_id=data.google_calendar_id),
+            ChooseWriteBack(
+                actor_id=ctx.actor.id, google_calendar_id=data.google_calendar_id, send_attendees=data.send_attendees
+            ),
             uow=ctx.uow,
             clock=ctx.clock,
             queue=google.writes,

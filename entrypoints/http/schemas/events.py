@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 from uuid import UUID
@@ -10,6 +11,7 @@ import msgspec
 
 from domain.changes import UNSET
 from domain.errors import InvalidInput
+from domain.google_sync.model import AttendeeResponse, RemoteAttendee
 from domain.scheduling.event import Event as DomainEvent
 from domain.scheduling.event import EventChanges, NewEvent
 from domain.scheduling.occurrence import Occurrence
@@ -49,6 +51,28 @@ class Participant(msgspec.Struct):
     email: str
     name: str
     status: str
+
+
+class GoogleGuest(msgspec.Struct):
+    """A guest of the Google event a mirrored event shows, with their answer in Google (Google invites them)."""
+
+    email: str
+    name: str
+    status: Annotated[str, msgspec.Meta(examples=["accepted"])]
+    """needs_action, accepted, declined or tentative, as participants' answers are named."""
+    organizer: bool
+
+    @classmethod
+    def of(cls, guest: RemoteAttendee) -> GoogleGuest:
+        return cls(email=guest.email, name=guest.name, status=_GUEST_STATUS[guest.response], organizer=guest.organizer)
+
+
+_GUEST_STATUS = {
+    AttendeeResponse.NEEDS_ACTION: ParticipantStatus.NEEDS_ACTION.value,
+    AttendeeResponse.ACCEPTED: ParticipantStatus.ACCEPTED.value,
+    AttendeeResponse.DECLINED: ParticipantStatus.DECLINED.value,
+    AttendeeResponse.TENTATIVE: ParticipantStatus.TENTATIVE.value,
+}
 
 
 class RecurrenceIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -112,9 +136,11 @@ class Event(msgspec.Struct):
     is_override: bool = False
     """Whether this occurrence was changed on its own (moved, renamed, ...)."""
     transparency: TransparencyField = Transparency.BUSY
+    google_guests: list[GoogleGuest] = msgspec.field(default_factory=list)
+    """For an event mirrored from Google: its guests there and their answers (read-only; empty otherwise)."""
 
     @classmethod
-    def of(cls, event: DomainEvent | Occurrence) -> Event:
+    def of(cls, event: DomainEvent | Occurrence, guests: Sequence[RemoteAttendee] = ()) -> Event:
         series = event.series if isinstance(event, Occurrence) else event
         recurrence_id = event.recurrence_id if isinstance(event, Occurrence) else None
         return cls(
@@ -145,6 +171,7 @@ class Event(msgspec.Struct):
             recurrence_id=None if recurrence_id is None else recurrence_id_text(recurrence_id, all_day=event.all_day),
             is_override=event.is_override if isinstance(event, Occurrence) else False,
             transparency=series.transparency,
+            google_guests=[GoogleGuest.of(guest) for guest in guests],
         )
 
 

@@ -128,6 +128,8 @@ class MirroredCalendarStatus(msgspec.Struct):
     """When its latest sync began; last_outcome says how it went (synced, deferred to a running sync, failed)."""
     last_outcome: str | None
     last_error: str | None
+    watch_retry_at: datetime | None = None
+    """For a calendar Google refused to watch: when planner asks Google again (a day, then doubling to a week)."""
 
 
 class WebhookStatus(msgspec.Struct):
@@ -164,6 +166,7 @@ class WebhookStatus(msgspec.Struct):
                     last_attempt_at=h.calendar.last_attempt_at,
                     last_outcome=None if h.calendar.last_outcome is None else h.calendar.last_outcome.value,
                     last_error=h.calendar.last_error,
+                    watch_retry_at=h.calendar.watch_retry_at,
                 )
                 for h in calendar_health(status, now)
             ],

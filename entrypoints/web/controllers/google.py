@@ -11,6 +11,7 @@ from litestar.response import Template
 from application.google_sync.queries import CalendarHealth, calendar_health, last_synced, sync_status
 from application.unit_of_work import UnitOfWork
 from domain.google_sync.model import ConnectionStatus
+from domain.google_sync.write_back import WriteState
 from entrypoints.http.controllers.google_dependencies import Google, google_dependency
 from entrypoints.http.dependencies import ClockDep, UoW
 from entrypoints.web.rendering import ViewerDep, page
@@ -28,6 +29,10 @@ class GoogleConnection:
     last_sync: datetime | None = None
     calendars: list[CalendarHealth] = field(default_factory=list)
     """Each mirrored calendar: watched or polled and why, channel expiry, last sync and its outcome."""
+    pending_writes: int = 0
+    """Write-back: my events waiting to be written to Google (Google unreachable, or not written yet)."""
+    refused_writes: int = 0
+    """Write-back: my events whose last write Google refused."""
 
 
 async def google_connection_status(
@@ -43,7 +48,12 @@ async def google_connection_status(
         reason = status.account.broken_reason or "Google refused the grant"
         return GoogleConnection(configured=True, connected=False, broken_reason=reason)
     return GoogleConnection(
-        configured=True, connected=True, last_sync=last_synced(status), calendars=calendar_health(status, now)
+        configured=True,
+        connected=True,
+        last_sync=last_synced(status),
+        calendars=calendar_health(status, now),
+        pending_writes=status.writes_not_done.get(WriteState.PENDING, 0),
+        refused_writes=status.writes_not_done.get(WriteState.REFUSED, 0),
     )
 
 

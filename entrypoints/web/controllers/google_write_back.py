@@ -32,9 +32,10 @@ class GoogleWriteBackPages(Controller):
     ) -> Response[Any]:
         form = await request.form()
         wanted = str(form.get("google_calendar_id") or "").strip() or None
+        send_attendees = form.get("send_attendees") == "on"
         try:
             choice = await choose_write_back(
-                ChooseWriteBack(actor_id=viewer.user.id, google_calendar_id=wanted),
+                ChooseWriteBack(actor_id=viewer.user.id, google_calendar_id=wanted, send_attendees=send_attendees),
                 uow=uow,
                 clock=clock,
                 queue=google.writes,

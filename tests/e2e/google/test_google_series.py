@@ -94,3 +94,62 @@ async def test_an_occurrence_cancelled_in_google_later_is_skipped_after_the_push
         MONDAY.date().isoformat(),
         (MONDAY + timedelta(days=1)).date().isoformat(),
     )
+
+
+async def test_an_exception_listed_a_page_before_its_series_overrides_the_series(
+    planner: Planner, fake: FakeGoogle
+) -> None:
+    fake.add_calendar("work", "Work")
+    fake.page_size = 1  # Google pages by change: the exception, changed first, comes a page before its series
+    fake.put_occurrence(
+        "work", "standup", MONDAY + WEEK, title="Standup (late)", starts_at=MONDAY + WEEK + timedelta(hours=2)
+    )
+    fake.put_event("work", "lunch", title="Lunch", starts_at=MONDAY + timedelta(hours=3))
+    fake.put_series("work", "standup", title="Standup", starts_at=MONDAY, rule="FREQ=WEEKLY;COUNT=3")
+    async with running_worker(planner.settings):
+        ada = await planner.person("ada")
+        job = await wait_for_job(ada, await connect(ada, fake), "complete", "partial", "failed")
+    assert job["status"] == "complete", job
+    assert len(fake.event_list_calls("work")) >= 3, "the listing came in pages of one"
+
+    items = [item for item in await occurrences(ada) if item["title"] != "Lunch"]
+    assert shown(items) == [
+        (z(MONDAY), "Standup", False),
+        (z(MONDAY + WEEK + timedelta(hours=2)), "Standup (late)", True),
+        (z(MONDAY + 2 * WEEK), "Standup", False),
+    ]
+    assert {item["series_id"] for item in items} == {items[0]["id"]}
+
+
+async def test_an_exception_mirrored_alone_joins_its_series_when_both_change_later(
+    planner: Planner, fake: FakeGoogle
+) -> None:
+    fake.add_calendar("work", "Work")
+    fake.put_occurrence(
+        "work", "standup", MONDAY + WEEK, title="Standup (late)", starts_at=MONDAY + WEEK + timedelta(hours=2)
+    )
+    async with running_worker(planner.settings):
+        ada = await planner.person("ada")
+        await wait_for_job(ada, await connect(ada, fake), "complete", "partial", "failed")
+        (alone,) = await occurrences(ada)
+        assert (alone["title"], alone["series_id"]) == ("Standup (late)", None)
+
+        async def watched() -> bool:
+            return bool(fake.channels_on("work"))
+
+        await wait_for(watched, timeout=10, what="a channel on work")
+        fake.page_size = 1
+        fake.put_occurrence(
+            "work", "standup", MONDAY + WEEK, title="Standup (later)", starts_at=MONDAY + WEEK + timedelta(hours=3)
+        )
+        fake.put_series("work", "standup", title="Standup", starts_at=MONDAY, rule="FREQ=WEEKLY;COUNT=3")
+        assert (await fake.push(fake.channels_on("work")[0].id)).status_code == 202
+
+        async def joined() -> bool:
+            return shown(await occurrences(ada)) == [
+                (z(MONDAY), "Standup", False),
+                (z(MONDAY + WEEK + timedelta(hours=3)), "Standup (later)", True),
+                (z(MONDAY + 2 * WEEK), "Standup", False),
+            ]
+
+        await wait_for(joined, timeout=10, what="the exception to override its series, and show once")

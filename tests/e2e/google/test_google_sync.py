@@ -358,7 +358,7 @@ async def test_channels_expiring_within_a_day_are_renewed(planner: Planner, fake
         finally:
             await queue.disconnect()
 
-    assert outcome == {"renewed": 2, "replaced": 0, "deleted": 0, "failed": 0}
+    assert outcome == {"renewed": 2, "replaced": 0, "deleted": 0, "failed": 0, "watched_again": 0}
     assert set(fake.stopped_channels) == old
     new = {channel.id for channel in fake.channels.values()}
     assert len(new) == 2

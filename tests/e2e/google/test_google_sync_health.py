@@ -110,6 +110,55 @@ async def test_a_calendar_google_will_not_watch_is_polled_and_every_other_one_is
     assert "pushNotSupportedForRequestedResource" in page.text
 
 
+async def test_a_calendar_google_refused_to_watch_is_asked_again_later_and_pushed_once_google_watches_it(
+    planner: Planner, fake: FakeGoogle, engine: AsyncEngine
+) -> None:
+    google_calendar(fake, "shared")
+    fake.calendars["shared"].push_supported = False
+    async with running_worker(planner.settings):
+        ada = await connected(planner, fake)
+
+        async def refused() -> bool:
+            return (await calendars_of(ada))["shared"]["push"] == "polled"
+
+        await wait_for(refused, timeout=10, what="the refused calendar to be polled")
+        async with engine.connect() as conn:
+            retry = text("SELECT watch_retry_at - now() FROM google_calendars WHERE google_calendar_id = 'shared'")
+            wait = (await conn.execute(retry)).scalar_one()
+        assert timedelta(hours=23) < wait <= timedelta(days=1), "asked again a day later"
+        assert (await calendars_of(ada))["shared"]["watch_retry_at"] is not None
+        # Not due yet: the renewal does not ask Google again.
+        assert (await run_task(planner, "renew_google_channels"))["watched_again"] == 0
+        assert not [c for c in fake.calls if c.path.endswith("/calendars/shared/events/watch")][1:]
+
+        # A day later Google still refuses: the next wait is twice as long.
+        async def a_day_passes() -> None:
+            async with engine.begin() as conn:
+                await conn.execute(text("UPDATE google_calendars SET watch_retry_at = now() - interval '1 minute'"))
+
+        await a_day_passes()
+        assert (await run_task(planner, "renew_google_channels"))["watched_again"] == 0
+        async with engine.connect() as conn:
+            wait = (await conn.execute(retry)).scalar_one()
+        assert timedelta(days=1, hours=23) < wait <= timedelta(days=2)
+        assert len([c for c in fake.calls if c.path.endswith("/calendars/shared/events/watch")]) == 2
+
+        # The calendar became watchable: once its wait is over it gets a channel, and is pushed, not polled.
+        fake.calendars["shared"].push_supported = True
+        await a_day_passes()
+        assert (await run_task(planner, "renew_google_channels"))["watched_again"] == 1
+        assert fake.channels_on("shared")
+        shared = (await calendars_of(ada))["shared"]
+        assert (shared["push"], shared["polled_because"], shared["watch_retry_at"]) == ("watched", None, None)
+        fake.put_event("shared", "pushed", title="Pushed", starts_at=START)
+        assert (await fake.push(fake.channels_on("shared")[0].id)).status_code == 202
+
+        async def pushed() -> bool:
+            return "Pushed" in await titles(ada)
+
+        await wait_for(pushed, timeout=10, what="the pushed change of the calendar watched again")
+
+
 async def test_every_calendar_is_synced_again_after_the_safety_net_interval_though_no_push_came(
     planner: Planner, fake: FakeGoogle, engine: AsyncEngine
 ) -> None:
@@ -165,7 +214,7 @@ async def test_renewal_forgets_a_thousand_dead_channels_and_renews_the_ten_live_
 
         outcome = await run_task(planner, "renew_google_channels")
 
-        assert outcome == {"renewed": 10, "replaced": 0, "deleted": 1000, "failed": 0}
+        assert outcome == {"renewed": 10, "replaced": 0, "deleted": 1000, "failed": 0, "watched_again": 0}
         async with engine.connect() as conn:
             rows = (await conn.execute(text("SELECT id, google_calendar_id FROM google_channels"))).all()
         assert sorted(row.google_calendar_id for row in rows) == names, "one live channel per calendar, no dead row"
@@ -190,8 +239,8 @@ async def test_an_expired_channel_is_replaced_once_and_never_again(
         first = await run_task(planner, "renew_google_channels")
         second = await run_task(planner, "renew_google_channels")
 
-    assert first == {"renewed": 0, "replaced": 1, "deleted": 1, "failed": 0}
-    assert second == {"renewed": 0, "replaced": 0, "deleted": 0, "failed": 0}
+    assert first == {"renewed": 0, "replaced": 1, "deleted": 1, "failed": 0, "watched_again": 0}
+    assert second == {"renewed": 0, "replaced": 0, "deleted": 0, "failed": 0, "watched_again": 0}
     assert len([c for c in fake.calls if c.path.endswith("/calendars/work/events/watch")]) == 2
     assert fake.stopped_channels == [], "Google already dropped the expired channel: no stop is sent for it"
 

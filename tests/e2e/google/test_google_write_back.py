@@ -232,6 +232,12 @@ async def test_a_write_google_refuses_is_recorded_shown_and_its_organizer_told(
         assert "403" in error
         status = (await ada.get(f"/webhook/status/{ada.id}")).json()
         assert (status["pending_writes"], status["refused_writes"]) == (0, 1)
+        # The Google page shows the same counts.
+        page = await ada.get("/google")
+        assert page.status_code == 200
+        assert 'data-pending-writes="0"' in page.text
+        assert 'data-refused-writes="1"' in page.text
+        assert "1 refused by Google" in page.text
 
 
 async def test_write_back_needs_a_grant_to_write_and_an_unknown_calendar_is_refused(
@@ -280,3 +286,36 @@ async def test_switching_write_back_on_writes_my_upcoming_events_too(
         await settled(planner, engine)
 
     assert [call.method for call in fake.writes()] == ["POST"]
+
+
+async def test_a_write_while_google_is_down_waits_shown_as_pending_and_reaches_google_once_it_is_back(
+    planner: Planner, fake: FakeGoogle, engine: AsyncEngine
+) -> None:
+    async with running_worker(planner.settings):
+        ada = await writing_back(planner, fake)
+        fake.fail("/calendars/primary/events", 503)
+        event = await create(ada, "Written later")
+
+        async def pending() -> bool:
+            async with engine.connect() as conn:
+                row = (
+                    await conn.execute(
+                        text("SELECT state, attempts FROM google_written_events WHERE event_id = :id"),
+                        {"id": event["id"]},
+                    )
+                ).one_or_none()
+            return row is not None and row.state == "pending" and row.attempts >= 1
+
+        await wait_for(pending, timeout=15, what="the write to wait as pending")
+        status = (await ada.get(f"/webhook/status/{ada.id}")).json()
+        assert (status["pending_writes"], status["refused_writes"]) == (1, 0)
+        assert 'data-pending-writes="1"' in (await ada.get("/google")).text
+        assert not [r for r in fake.events_in(ADA) if r.get("summary") == "Written later"]
+
+        fake.stop_failing()  # Google is back: SAQ's next retry (or the retry cron) writes it, once
+        copy = await google_copy(fake, event["id"], summary="Written later")
+        await settled(planner, engine)
+
+    assert len([r for r in fake.events_in(ADA) if r["id"] == copy["id"]]) == 1
+    status = (await ada.get(f"/webhook/status/{ada.id}")).json()
+    assert (status["pending_writes"], status["refused_writes"]) == (0, 0)
