@@ -293,6 +293,21 @@ class NotificationCounterRow(DefaultBase):
     last_seq: Mapped[int] = mapped_column(BigInteger)
 
 
+class UnpublishedNotificationRow(DefaultBase):
+    """A notification committed but not yet published live; deleted once published.
+
+    Written in the notification's own transaction, so a worker that dies between its commit and its
+    Redis publish leaves the row behind, and the sweeper publishes it (at least once: a stream skips a
+    `seq` it has already sent).
+    """
+
+    __tablename__ = "unpublished_notifications"
+    __table_args__ = (Index("ix_unpublished_notifications_committed_at", "committed_at"),)
+
+    notification_id: Mapped[UUID] = mapped_column(ForeignKey("notifications.id", ondelete="CASCADE"), primary_key=True)
+    committed_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
 class ReminderRow(DefaultBase):
     """A person's reminder of an event (one occurrence of a series), `minutes` before it; `sent_at` once sent."""
 

@@ -1,0 +1,40 @@
+"""Notifications committed but not yet published live: a worker that dies between its commit and its
+Redis publish leaves them here, and the sweeper publishes them.
+
+Revision ID: 0019
+Revises: 0016
+Create Date: 2026-11-28
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0019"
+down_revision: str | None = "0016"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "unpublished_notifications",
+        sa.Column("notification_id", sa.Uuid(), nullable=False),
+        sa.Column("committed_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.PrimaryKeyConstraint("notification_id", name=op.f("pk_unpublished_notifications")),
+        sa.ForeignKeyConstraint(
+            ["notification_id"],
+            ["notifications.id"],
+            name=op.f("fk_unpublished_notifications_notification_id_notifications"),
+            ondelete="CASCADE",
+        ),
+    )
+    op.create_index("ix_unpublished_notifications_committed_at", "unpublished_notifications", ["committed_at"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_unpublished_notifications_committed_at", table_name="unpublished_notifications")
+    op.drop_table("unpublished_notifications")
