@@ -313,8 +313,9 @@ class ReminderRow(DefaultBase):
 
     __tablename__ = "reminders"
     __table_args__ = (
-        # The minute-by-minute sender reads only what is still to be sent.
-        Index("ix_reminders_due", "due_at", postgresql_where=text("sent_at IS NULL")),
+        # The minute-by-minute sender reads only what is still to be sent, in batches of whole events
+        # (a batch then reads few events).
+        Index("ix_reminders_due", "due_at", "event_id", postgresql_where=text("sent_at IS NULL")),
         # One reminder per occurrence, person and offset; a single event's have no recurrence id.
         Index(
             "uq_reminders_occurrence",

@@ -1,5 +1,6 @@
 """Notifications committed but not yet published live: a worker that dies between its commit and its
-Redis publish leaves them here, and the sweeper publishes them.
+Redis publish leaves them here, and the sweeper publishes them. Due reminders indexed by time and event,
+so a batch claimed in that order holds whole events.
 
 Revision ID: 0019
 Revises: 0016
@@ -33,8 +34,14 @@ def upgrade() -> None:
         ),
     )
     op.create_index("ix_unpublished_notifications_committed_at", "unpublished_notifications", ["committed_at"])
+    op.drop_index("ix_reminders_due", table_name="reminders", postgresql_where=sa.text("sent_at IS NULL"))
+    op.create_index(
+        "ix_reminders_due", "reminders", ["due_at", "event_id"], postgresql_where=sa.text("sent_at IS NULL")
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_reminders_due", table_name="reminders", postgresql_where=sa.text("sent_at IS NULL"))
+    op.create_index("ix_reminders_due", "reminders", ["due_at"], postgresql_where=sa.text("sent_at IS NULL"))
     op.drop_index("ix_unpublished_notifications_committed_at", table_name="unpublished_notifications")
     op.drop_table("unpublished_notifications")
