@@ -267,7 +267,10 @@ async def measure(args: argparse.Namespace, env: dict[str, str], workdir: Path, 
         seed_seconds = await seed(engine, args.people, args.reminders)
         reminders = (args.reminders // PER_MEETING) * PER_MEETING
         print(f"seeded {reminders:,} due reminders of {args.people:,} people in {seed_seconds:.1f} s", flush=True)
-        runs = [("batched (this checkout)", REPO_ROOT, args.max_seconds)]
+        checkout = args.checkout or REPO_ROOT
+        runs = [
+            (f"batched ({'this checkout' if args.checkout is None else args.checkout})", checkout, args.max_seconds)
+        ]
         if args.baseline_dir is not None:
             runs.append((f"before ({args.baseline_dir})", args.baseline_dir, args.baseline_seconds))
         for n, (name, checkout, give_up_after) in enumerate(runs):
@@ -351,6 +354,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     add("--reminders", type=int, default=100_000, help="reminders due in the same minute (default 100000)")
     add("--people", type=int, default=20_000, help="people they are for (default 20000)")
     add("--max-seconds", type=float, default=300.0, help="give the batched run at most this long (default 300)")
+    add("--checkout", type=Path, default=None, help="run the workers of this checkout (default: this one)")
     add("--baseline-dir", type=Path, default=None, help="a checkout of older code to time the same way, after")
     add("--baseline-seconds", type=float, default=60.0, help="give the older code at most this long (default 60)")
     args = parser.parse_args(argv)

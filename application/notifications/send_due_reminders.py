@@ -1,8 +1,10 @@
 """Send the reminders that have come due: each exactly once, however many workers run this at once."""
 
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, timedelta
+from datetime import time as time_of_day
 from uuid import UUID
 
 from application.notifications.dto import SendDueReminders
@@ -44,9 +46,10 @@ async def send_due_reminders(
     uow: UnitOfWork,
     publisher: NotificationPublisher,
     clock: Clock,
-    all_day_time: time = ALL_DAY_REMINDER_TIME,
+    all_day_time: time_of_day = ALL_DAY_REMINDER_TIME,
     email: bool = False,
     on_backlog: Callable[[], Awaitable[None]] | None = None,
+    stop_after: timedelta | None = None,
 ) -> RemindersSent:
     """Claim due reminders batch by batch, store their notifications and mark them sent in the same commit.
 
@@ -58,10 +61,13 @@ async def send_due_reminders(
     A batch costs a fixed number of statements however many reminders it holds (their events,
     people and rooms are read at once, the notifications stored at once), and its notifications are
     published in one go after the commit. `on_backlog` is called once, when a first batch comes back
-    full: more are waiting, and other runs (on other workers) may share them out.
+    full: more are waiting, and other runs (on other workers) may share them out. With `stop_after`,
+    no batch is claimed once that much time has passed: what is left is the next run's (the job's
+    timeout never cuts a batch short).
     """
     total, batch_size = RemindersSent(), command.batch_size
-    while True:
+    deadline = None if stop_after is None else time.monotonic() + stop_after.total_seconds()
+    while deadline is None or time.monotonic() < deadline:
         async with uow:
             now = clock.now()
             due = await uow.reminders.claim_due(now, batch_size)
@@ -81,7 +87,7 @@ async def send_due_reminders(
 
 
 async def _settle(
-    uow: UnitOfWork, due: Sequence[Reminder], now: datetime, all_day_time: time
+    uow: UnitOfWork, due: Sequence[Reminder], now: datetime, all_day_time: time_of_day
 ) -> tuple[RemindersSent, list[NotificationDraft]]:
     """Decide each claimed reminder against its occurrence as it is now, and write down the outcome."""
     events = {event.id: event for event in await uow.events.find({reminder.event_id for reminder in due})}

@@ -7,7 +7,7 @@ and differ in name so the queue monitor shows what each job is about.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -74,6 +74,9 @@ async def create_notification(
     return {"dedupe_key": dedupe_key, "status": "stored", "notification_id": str(stored.id), "seq": stored.seq}
 
 
+SENDING_FOR_AT_MOST = timedelta(seconds=40)
+"""A run claims no new batch after this long, well inside its job's 55 s timeout: the next minute's run
+takes what is left."""
 REMINDER_SHARERS = 3
 """Jobs queued to share a burst of due reminders with the cron's run: every worker free takes one."""
 SHARE_REMINDERS_TASK = "share_due_reminders"
@@ -113,5 +116,6 @@ async def _send_due(ctx: Context, *, on_backlog: Callable[[], Awaitable[None]] |
         all_day_time=services.settings.all_day_reminder_time,
         email=services.mail is not None,
         on_backlog=on_backlog,
+        stop_after=SENDING_FOR_AT_MOST,
     )
     return {"sent": run.sent, "dropped": run.dropped, "postponed": run.postponed}
