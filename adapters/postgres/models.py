@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    Uuid,
     func,
     text,
 )
@@ -294,17 +295,19 @@ class NotificationCounterRow(DefaultBase):
 
 
 class UnpublishedNotificationRow(DefaultBase):
-    """A notification committed but not yet published live; deleted once published.
+    """The notifications one transaction stored, not yet published live; deleted once published.
 
-    Written in the notification's own transaction, so a worker that dies between its commit and its
-    Redis publish leaves the row behind, and the sweeper publishes it (at least once: a stream skips a
-    `seq` it has already sent).
+    Written in the notifications' own transaction (one row for a batch of hundreds), so a worker that
+    dies between its commit and its Redis publish leaves the row behind, and the sweeper publishes them
+    (at least once: a stream skips a `seq` it has already sent). No foreign key: a notification gone
+    since (its reader's account deleted) is simply not published.
     """
 
     __tablename__ = "unpublished_notifications"
     __table_args__ = (Index("ix_unpublished_notifications_committed_at", "committed_at"),)
 
-    notification_id: Mapped[UUID] = mapped_column(ForeignKey("notifications.id", ondelete="CASCADE"), primary_key=True)
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
+    notification_ids: Mapped[list[UUID]] = mapped_column(ARRAY(Uuid()))
     committed_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 

@@ -15,7 +15,8 @@ log = structlog.get_logger(__name__)
 UNPUBLISHED_GRACE = timedelta(seconds=30)
 """A notification still unpublished this long after its commit was left behind (its worker died, or Redis
 failed): the sweeper publishes it. Far longer than a publish right after a commit takes."""
-UNPUBLISHED_PER_BATCH = 500
+UNPUBLISHED_PER_BATCH = 20
+"""Commits whose notifications one sweep transaction publishes (a commit may hold hundreds)."""
 
 
 async def publish_created(
@@ -66,6 +67,7 @@ async def publish_unpublished(
         async with uow:
             pending = await uow.notifications.claim_unpublished(grace, batch_size)
             if not pending:
+                await uow.commit()  # the claim drops marks whose notifications are gone
                 break
             counts = await uow.notifications.unread_counts({n.user_id for n in pending})
             ordered = sorted(pending, key=lambda n: (n.user_id, n.seq))
@@ -78,6 +80,4 @@ async def publish_unpublished(
             await uow.commit()
         published += len(pending)
         log.info("notification.republished", notifications=len(pending))
-        if len(pending) < batch_size:
-            break
     return published

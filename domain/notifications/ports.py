@@ -30,8 +30,8 @@ class NotificationRepository(Protocol):
         ...
 
     async def claim_unpublished(self, unpublished_for: timedelta, limit: int) -> list[Notification]:
-        """Up to `limit` notifications committed at least `unpublished_for` ago and never marked published,
-        oldest first, held until the unit of work ends (concurrent claimers skip them)."""
+        """The notifications of up to `limit` commits made at least `unpublished_for` ago and never
+        marked published, oldest first, held until the unit of work ends (concurrent claimers skip them)."""
         ...
 
     async def mark_published(self, notification_ids: Collection[UUID]) -> None:

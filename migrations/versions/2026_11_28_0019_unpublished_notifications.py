@@ -1,6 +1,6 @@
-"""Notifications committed but not yet published live: a worker that dies between its commit and its
-Redis publish leaves them here, and the sweeper publishes them. Due reminders indexed by time and event,
-so a batch claimed in that order holds whole events.
+"""Notifications committed but not yet published live, one row per commit: a worker that dies between
+its commit and its Redis publish leaves the row, and the sweeper publishes them. Due reminders
+indexed by time and event, so a batch claimed in that order holds whole events.
 
 Revision ID: 0019
 Revises: 0016
@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "0019"
 down_revision: str | None = "0016"
@@ -23,15 +24,10 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table(
         "unpublished_notifications",
-        sa.Column("notification_id", sa.Uuid(), nullable=False),
+        sa.Column("id", sa.BigInteger(), sa.Identity(always=True), nullable=False),
+        sa.Column("notification_ids", postgresql.ARRAY(sa.Uuid()), nullable=False),
         sa.Column("committed_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
-        sa.PrimaryKeyConstraint("notification_id", name=op.f("pk_unpublished_notifications")),
-        sa.ForeignKeyConstraint(
-            ["notification_id"],
-            ["notifications.id"],
-            name=op.f("fk_unpublished_notifications_notification_id_notifications"),
-            ondelete="CASCADE",
-        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_unpublished_notifications")),
     )
     op.create_index("ix_unpublished_notifications_committed_at", "unpublished_notifications", ["committed_at"])
     op.drop_index("ix_reminders_due", table_name="reminders", postgresql_where=sa.text("sent_at IS NULL"))

@@ -9,9 +9,9 @@ was stored before leaves both untouched.
 `add_all` does the same for hundreds of drafts in three statements (the counters locked in user-id
 order, then the inserts, the counters' new values and the publication marks in one statement), so
 a burst of reminders costs a few round trips per batch rather than three per notification. Every
-notification stored is also marked unpublished in the same transaction (`unpublished_notifications`)
-until `mark_published`: a worker that dies between its commit and its Redis publish leaves the mark,
-and `claim_unpublished` finds it for the sweeper.
+call's notifications are also marked unpublished in the same statement (one `unpublished_notifications`
+row holding their ids) until `mark_published`: a worker that dies between its commit and its Redis
+publish leaves the mark, and `claim_unpublished` finds it for the sweeper.
 """
 
 from collections.abc import Collection, Sequence
@@ -73,7 +73,8 @@ _ADD_ALL = text(
         WHERE c.user_id = m.user_id
     ),
     marked AS (
-        INSERT INTO unpublished_notifications (notification_id) SELECT id FROM inserted
+        INSERT INTO unpublished_notifications (notification_ids)
+        SELECT array_agg(id) FROM inserted HAVING count(*) > 0
     )
     SELECT id, user_id, seq, type, title, message, event_id, is_read, created_at, dedupe_key FROM inserted
     """
@@ -84,17 +85,27 @@ _UNREAD_COUNTS = text(
     WHERE user_id = ANY(CAST(:users AS uuid[])) AND NOT is_read GROUP BY user_id
     """
 )
+# Whole commits' marks, locked (other sweepers skip them); a mark whose notifications are all gone
+# (their reader's account deleted) is dropped on the spot.
 _CLAIM_UNPUBLISHED = text(
     """
+    WITH claimed AS (
+        SELECT id, notification_ids FROM unpublished_notifications
+        WHERE committed_at < now() - CAST(:unpublished_for AS interval)
+        ORDER BY committed_at
+        LIMIT :limit
+        FOR UPDATE SKIP LOCKED
+    ),
+    gone AS (
+        DELETE FROM unpublished_notifications u USING claimed c
+        WHERE u.id = c.id AND NOT EXISTS (SELECT FROM notifications n WHERE n.id = ANY(c.notification_ids))
+    )
     SELECT n.id, n.user_id, n.seq, n.type, n.title, n.message, n.event_id, n.is_read, n.created_at, n.dedupe_key
-    FROM unpublished_notifications u JOIN notifications n ON n.id = u.notification_id
-    WHERE u.committed_at < now() - CAST(:unpublished_for AS interval)
-    ORDER BY u.committed_at
-    LIMIT :limit
-    FOR UPDATE OF u SKIP LOCKED
+    FROM claimed c JOIN notifications n ON n.id = ANY(c.notification_ids)
     """
 )
-_MARK_PUBLISHED = text("DELETE FROM unpublished_notifications WHERE notification_id = ANY(CAST(:ids AS uuid[]))")
+# The marks holding any of these notifications (each notification is in one mark: its commit's).
+_MARK_PUBLISHED = text("DELETE FROM unpublished_notifications WHERE notification_ids && CAST(:ids AS uuid[])")
 
 
 class SqlNotificationRepository:
@@ -142,9 +153,9 @@ class SqlNotificationRepository:
         return counts
 
     async def claim_unpublished(self, unpublished_for: timedelta, limit: int) -> list[Notification]:
-        """Up to `limit` notifications committed `unpublished_for` ago or longer (by the database's clock)
-        and not marked published, oldest first, their marks locked until the transaction ends (other
-        claimers skip them)."""
+        """The notifications of up to `limit` commits made `unpublished_for` ago or longer (by the
+        database's clock) and not marked published, oldest first, their marks locked until the
+        transaction ends (other claimers skip them)."""
         rows = await self._session.execute(_CLAIM_UNPUBLISHED, {"unpublished_for": unpublished_for, "limit": limit})
         return [_notification(row) for row in rows]
 

@@ -11,6 +11,7 @@ from uuid import UUID
 
 import msgspec
 from redis.asyncio import Redis
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
@@ -140,7 +141,9 @@ async def test_a_run_killed_between_its_commit_and_its_publish_loses_no_live_mes
         )
     stored = await office.rows("SELECT id, user_id FROM notifications")
     assert len(stored) == reminders, "the batch committed before the run died"
-    assert len(await office.rows("SELECT * FROM unpublished_notifications")) == reminders
+    marks = await office.rows("SELECT notification_ids FROM unpublished_notifications")
+    assert sorted(id_ for mark in marks for id_ in mark.notification_ids) == sorted(row.id for row in stored)
+    assert len(marks) == 1, "one mark for the commit, however many notifications it stored"
 
     async with listening(servers.redis_url, reminders) as listener:
         publisher = RedisNotificationPublisher(redis)
@@ -148,7 +151,7 @@ async def test_a_run_killed_between_its_commit_and_its_publish_loses_no_live_mes
         assert early == 0, "a publish may still be on its way just after the commit"
         # As if the grace had passed: the sweeper takes every notification its worker left unpublished.
         swept = await publish_unpublished(
-            uow=PostgresUnitOfWork(sessions), publisher=publisher, grace=timedelta(0), batch_size=50
+            uow=PostgresUnitOfWork(sessions), publisher=publisher, grace=timedelta(0), batch_size=1
         )
         again = await publish_unpublished(uow=PostgresUnitOfWork(sessions), publisher=publisher, grace=timedelta(0))
 
@@ -206,3 +209,21 @@ def _draft(person: User, key: str) -> NotificationDraft:
         event_id=None,
         dedupe_key=key,
     )
+
+
+async def test_a_mark_whose_notifications_are_gone_is_dropped_by_the_sweeper(
+    office: PostgresOffice, sessions: async_sessionmaker[AsyncSession], redis: Redis
+) -> None:
+    ada = await office.person()
+    async with PostgresUnitOfWork(sessions) as uow:
+        await uow.notifications.add_all([_draft(ada, "gone")])
+        await uow.commit()
+    async with sessions.begin() as session:
+        await session.execute(text("DELETE FROM notifications"))  # as when their reader's account is deleted
+
+    swept = await publish_unpublished(
+        uow=PostgresUnitOfWork(sessions), publisher=RedisNotificationPublisher(redis), grace=timedelta(0)
+    )
+
+    assert swept == 0
+    assert await office.rows("SELECT * FROM unpublished_notifications") == []
