@@ -6,7 +6,7 @@ the other in `seq` order, so a stream that replays `seq > n` never misses one th
 later with a smaller `seq`. The counter moves only when the insert happens; a dedupe key that
 was stored before leaves both untouched.
 
-`add_all` does the same for hundreds of drafts in three statements (the counters locked in user-id
+`add_all` does the same for hundreds of drafts in two statements (the counters locked in user-id
 order, then the inserts, the counters' new values and the publication marks in one statement), so
 a burst of reminders costs a few round trips per batch rather than three per notification. Every
 call's notifications are also marked unpublished in the same statement (one `unpublished_notifications`
