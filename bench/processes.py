@@ -89,12 +89,15 @@ def planner_web(workdir: Path, env: dict[str, str], *, workers: int) -> Iterator
 
 
 @contextlib.contextmanager
-def background_process(args: Sequence[str], *, env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """Run a process in a group of its own until the block ends; SIGTERM the whole group then."""
+def background_process(
+    args: Sequence[str], *, env: dict[str, str], log: Path, cwd: Path = REPO_ROOT
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run a process in a group of its own until the block ends; SIGTERM the whole group then.
+
+    `cwd` is the checkout whose code `python -m` runs (this one unless told).
+    """
     with log.open("wb") as out:
-        process = subprocess.Popen(
-            args, cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
+        process = subprocess.Popen(args, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         yield process
     finally:

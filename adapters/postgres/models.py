@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    Uuid,
     func,
     text,
 )
@@ -293,13 +294,31 @@ class NotificationCounterRow(DefaultBase):
     last_seq: Mapped[int] = mapped_column(BigInteger)
 
 
+class UnpublishedNotificationRow(DefaultBase):
+    """The notifications one transaction stored, not yet published live; deleted once published.
+
+    Written in the notifications' own transaction (one row for a batch of hundreds), so a worker that
+    dies between its commit and its Redis publish leaves the row behind, and the sweeper publishes them
+    (at least once: a stream skips a `seq` it has already sent). No foreign key: a notification gone
+    since (its reader's account deleted) is simply not published.
+    """
+
+    __tablename__ = "unpublished_notifications"
+    __table_args__ = (Index("ix_unpublished_notifications_committed_at", "committed_at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
+    notification_ids: Mapped[list[UUID]] = mapped_column(ARRAY(Uuid()))
+    committed_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
 class ReminderRow(DefaultBase):
     """A person's reminder of an event (one occurrence of a series), `minutes` before it; `sent_at` once sent."""
 
     __tablename__ = "reminders"
     __table_args__ = (
-        # The minute-by-minute sender reads only what is still to be sent.
-        Index("ix_reminders_due", "due_at", postgresql_where=text("sent_at IS NULL")),
+        # The minute-by-minute sender reads only what is still to be sent, in batches of whole events
+        # (a batch then reads few events).
+        Index("ix_reminders_due", "due_at", "event_id", postgresql_where=text("sent_at IS NULL")),
         # One reminder per occurrence, person and offset; a single event's have no recurrence id.
         Index(
             "uq_reminders_occurrence",

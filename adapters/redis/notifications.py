@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from uuid import UUID
 
 import msgspec
@@ -55,8 +55,9 @@ class RedisNotificationPublisher:
     gets it on its next reconnect (Last-Event-ID replay) or unread-count poll.
     """
 
-    def __init__(self, backend: RedisChannelsPubSubBackend) -> None:
-        self._backend = backend
+    def __init__(self, redis: Redis) -> None:
+        self._redis = redis
+        self._backend = channels_backend(redis)
 
     async def notification_created(self, notification: Notification, unread_count: int) -> None:
         message = ChannelMessage(
@@ -64,6 +65,23 @@ class RedisNotificationPublisher:
         )
         await self._publish(message, notification.user_id)
         NOTIFICATIONS_SENT.inc()
+
+    async def notifications_created(self, created: Sequence[tuple[Notification, int]]) -> None:
+        """One pipeline of PUBLISH commands, one round trip however many; raises when Redis fails."""
+        if not created:
+            return
+
+        async def publish_all() -> None:
+            # The channels backend's own publish sends one message to many channels; these differ per reader.
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for notification, unread_count in created:
+                    message = ChannelMessage(
+                        unread_count=unread_count, seq=notification.seq, notification=NotificationWire.of(notification)
+                    )
+                    pipe.publish(user_channel(notification.user_id), msgspec.json.encode(message))
+                await pipe.execute()
+
+        await asyncio.wait_for(publish_all(), PUBLISH_TIMEOUT_S)
 
     async def unread_count_changed(self, user_id: UUID, unread_count: int) -> None:
         await self._publish(ChannelMessage(unread_count=unread_count), user_id)

@@ -14,5 +14,5 @@ async def create_notification(
     async with uow:
         stored, unread_counts = await store_notifications(uow, [draft])
         await uow.commit()
-    await publish_created(publisher, stored, unread_counts)
+    await publish_created(publisher, stored, unread_counts, uow=uow)
     return stored[0] if stored else None

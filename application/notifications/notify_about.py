@@ -40,7 +40,7 @@ async def notify_about(
         drafts = notifications_about(event, Circumstances(people=people, event=current, room=room))
         stored, unread_counts = await store_notifications(uow, drafts, email=email)
         await uow.commit()
-    await publish_created(publisher, stored, unread_counts)
+    await publish_created(publisher, stored, unread_counts, uow=uow)
     return stored
 
 
@@ -52,21 +52,18 @@ async def store_notifications(
     Each person's preferences decide: a draft is stored (told in the app) only if they want this
     kind in the app, and, with `email`, queued as an email (queue_emails) if they want it by email.
 
-    Storing a notification locks its reader's counter until the commit; taking those locks in the
-    order of user ids means two transactions telling overlapping people never wait on each other
-    in a circle (a deadlock). A reader's own notifications keep the order they were drafted in.
+    All are stored in a few statements however many (NotificationRepository.add_all): each reader's
+    counter is locked until the commit, in the order of user ids, so two transactions telling
+    overlapping people never wait on each other in a circle (a deadlock). A reader's own
+    notifications keep the order they were drafted in.
     """
     drafts = list(drafts)
     preferences = await uow.notification_preferences.of_people({draft.user_id for draft in drafts})
     if email:
         await queue_emails(uow, [d for d in drafts if preferences[d.user_id].wants(d.type, Channel.EMAIL)])
     in_app = [draft for draft in drafts if preferences[draft.user_id].wants(draft.type, Channel.IN_APP)]
-    in_lock_order = sorted(in_app, key=lambda draft: draft.user_id)
-    stored = [
-        notification for draft in in_lock_order if (notification := await uow.notifications.add(draft)) is not None
-    ]
-    readers = dict.fromkeys(notification.user_id for notification in stored)
-    return stored, {user_id: await uow.notifications.unread_count(user_id) for user_id in readers}
+    stored = await uow.notifications.add_all(in_app)
+    return stored, await uow.notifications.unread_counts({notification.user_id for notification in stored})
 
 
 async def queue_emails(uow: UnitOfWork, drafts: list[NotificationDraft]) -> int:

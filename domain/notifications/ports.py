@@ -1,6 +1,6 @@
 """Ports of the notifications feature: where notifications are kept and how they reach open pages."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 from uuid import UUID
@@ -15,6 +15,27 @@ class NotificationRepository(Protocol):
 
     async def add(self, draft: NotificationDraft) -> Notification | None:
         """Store the draft with the user's next `seq`; None if its dedupe key was stored before."""
+        ...
+
+    async def add_all(self, drafts: Sequence[NotificationDraft]) -> list[Notification]:
+        """Store the drafts not stored before (by dedupe key), each reader's in the order given and with
+        their next `seq`; answers those stored, by reader and `seq`.
+
+        Each stays marked unpublished until `mark_published`, in the same transaction as the notification.
+        """
+        ...
+
+    async def unread_counts(self, user_ids: Collection[UUID]) -> dict[UUID, int]:
+        """How many each of these people has not read."""
+        ...
+
+    async def claim_unpublished(self, unpublished_for: timedelta, limit: int) -> list[Notification]:
+        """The notifications of up to `limit` commits made at least `unpublished_for` ago and never
+        marked published, oldest first, held until the unit of work ends (concurrent claimers skip them)."""
+        ...
+
+    async def mark_published(self, notification_ids: Collection[UUID]) -> None:
+        """Note that these went out live."""
         ...
 
     async def get(self, user_id: UUID, notification_id: UUID) -> Notification | None:
@@ -53,6 +74,13 @@ class NotificationPublisher(Protocol):
 
     async def notification_created(self, notification: Notification, unread_count: int) -> None:
         """A notification was committed for `notification.user_id`."""
+        ...
+
+    async def notifications_created(self, created: Sequence[tuple[Notification, int]]) -> None:
+        """Each notification was committed, with its reader's unread count: all sent in one go, in order.
+
+        Raises when they could not be handed over (the caller then leaves them to the sweeper).
+        """
         ...
 
     async def unread_count_changed(self, user_id: UUID, unread_count: int) -> None:

@@ -5,6 +5,7 @@ The user, calendar and event repositories' `add`, `save` and `remove` also hand 
 the unit of work, which collects the domain events it recorded (see application.unit_of_work).
 """
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Protocol
 from uuid import UUID
@@ -51,6 +52,10 @@ class RoomRepository(Protocol):
         """Return the room."""
         ...
 
+    async def find(self, room_ids: Collection[UUID]) -> list[Room]:
+        """Return the rooms of these ids that exist, each once (in no particular order)."""
+        ...
+
     async def list_all(self) -> list[Room]:
         """Return every room, by name."""
         ...
@@ -87,6 +92,10 @@ class EventRepository(Protocol):
 
     async def get(self, event_id: UUID) -> Event | None:
         """Return the event, to read."""
+        ...
+
+    async def find(self, event_ids: Collection[UUID]) -> list[Event]:
+        """Return the events of these ids that exist, to read, each once (in no particular order)."""
         ...
 
     async def get_for_update(self, event_id: UUID) -> Event | None:

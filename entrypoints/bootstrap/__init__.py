@@ -349,7 +349,7 @@ def bootstrap(
     def unit_of_work() -> UnitOfWork:
         return PostgresUnitOfWork(sessions, stale_reads=stale_reads, cipher=cipher, horizon=horizon)
 
-    publisher = RedisNotificationPublisher(channels_backend(connections.redis))
+    publisher = RedisNotificationPublisher(connections.redis)
 
     async def tell_owner(draft: NotificationDraft) -> None:
         await create_notification(draft, uow=unit_of_work(), publisher=publisher)

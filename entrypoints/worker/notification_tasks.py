@@ -6,7 +6,8 @@ and differ in name so the queue monitor shows what each job is about.
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -73,8 +74,39 @@ async def create_notification(
     return {"dedupe_key": dedupe_key, "status": "stored", "notification_id": str(stored.id), "seq": stored.seq}
 
 
+SENDING_FOR_AT_MOST = timedelta(seconds=40)
+"""A run claims no new batch after this long, well inside its job's 55 s timeout: the next minute's run
+takes what is left."""
+REMINDER_SHARERS = 3
+"""Jobs queued to share a burst of due reminders with the cron's run: every worker free takes one."""
+SHARE_REMINDERS_TASK = "share_due_reminders"
+
+
 async def send_scheduled_reminders(ctx: Context) -> dict[str, Any]:
-    """Cron, every minute: send every reminder that has come due (late ones too, unless their event is over)."""
+    """Cron, every minute: send every reminder that has come due (late ones too, unless their event is over).
+
+    When more are due than one batch holds, it queues REMINDER_SHARERS `share_due_reminders` jobs, so
+    that other workers claim batches beside it (SKIP LOCKED keeps each reminder to one of them).
+    """
+    services = container_of(ctx)
+
+    async def share_out() -> None:
+        minute = services.clock.now().strftime("%Y%m%d%H%M")
+        for n in range(REMINDER_SHARERS):
+            # Keyed by minute: a burst queues its sharers once, and next minute's burst queues its own.
+            await services.connections.queue.enqueue(
+                SHARE_REMINDERS_TASK, key=f"reminders:share:{minute}:{n}", timeout=55, retries=1
+            )
+
+    return await _send_due(ctx, on_backlog=share_out)
+
+
+async def share_due_reminders(ctx: Context) -> dict[str, Any]:
+    """Claim and send due reminders beside the cron's run, until none are left."""
+    return await _send_due(ctx, on_backlog=None)
+
+
+async def _send_due(ctx: Context, *, on_backlog: Callable[[], Awaitable[None]] | None) -> dict[str, Any]:
     services = container_of(ctx)
     run = await send_due_reminders(
         SendDueReminders(),
@@ -83,5 +115,7 @@ async def send_scheduled_reminders(ctx: Context) -> dict[str, Any]:
         clock=services.clock,
         all_day_time=services.settings.all_day_reminder_time,
         email=services.mail is not None,
+        on_backlog=on_backlog,
+        stop_after=SENDING_FOR_AT_MOST,
     )
     return {"sent": run.sent, "dropped": run.dropped, "postponed": run.postponed}

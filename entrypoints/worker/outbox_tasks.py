@@ -9,6 +9,7 @@ import structlog
 from saq.types import Context
 
 from application.handlers import act_on_outbox_message
+from application.notifications.publishing import publish_unpublished
 from entrypoints.worker.context import container_of
 
 log = structlog.get_logger(__name__)
@@ -39,8 +40,10 @@ async def dispatch_outbox_message(ctx: Context, *, outbox_id: int) -> dict[str, 
 
 
 async def sweep_outbox(ctx: Context) -> dict[str, Any]:
-    """Cron: hand over what no relay did (none listening) and what the queue lost; purge old messages."""
+    """Cron: hand over what no relay did (none listening) and what the queue lost; purge old messages;
+    publish the notifications whose worker died (or whose Redis failed) between commit and publish."""
     services = container_of(ctx)
     handed_over = await services.hand_over.sweep()
     purged = await services.outbox.purge_processed(older_than=PROCESSED_KEPT_FOR, limit=PURGE_BATCH)
-    return {"handed_over": handed_over, "purged": purged}
+    republished = await publish_unpublished(uow=services.unit_of_work(), publisher=services.publisher)
+    return {"handed_over": handed_over, "purged": purged, "republished": republished}

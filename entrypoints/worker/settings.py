@@ -42,6 +42,7 @@ from entrypoints.worker.notification_tasks import (
     notify_participant_response,
     send_email,
     send_scheduled_reminders,
+    share_due_reminders,
 )
 from entrypoints.worker.outbox_tasks import dispatch_outbox_message, sweep_outbox
 from entrypoints.worker.series_tasks import extend_occurrence_horizons, plan_series_reminders
@@ -59,6 +60,7 @@ TASKS: list[Any] = [
     create_notification,
     send_email,
     send_scheduled_reminders,
+    share_due_reminders,
     plan_series_reminders,
     extend_occurrence_horizons,
     sweep_outbox,

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
 from adapters.postgres.webhooks import PostgresWebhookStore
-from adapters.redis.notifications import RedisNotificationPublisher, channels_backend
+from adapters.redis.notifications import RedisNotificationPublisher
 from application.notifications.create_notification import create_notification
 from domain.accounts.api_token import TokenScope
 from domain.identity import new_id
@@ -181,7 +181,7 @@ async def build_world(client: Client, fake: FakeGoogle, engine: AsyncEngine, red
         ),
         # The app serves requests in the test client's own event loop: the test stores with its own engine.
         uow=PostgresUnitOfWork(async_sessionmaker(engine, expire_on_commit=False)),
-        publisher=RedisNotificationPublisher(channels_backend(redis)),
+        publisher=RedisNotificationPublisher(redis),
     )
     assert notification is not None
     job_id = await connect(people["owner"], fake)

@@ -5,9 +5,9 @@ and publishes them on commit, like the scheduling tables.
 """
 
 import copy
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
 from domain.notifications.email import OutgoingEmail
@@ -29,6 +29,8 @@ class DeliveryTables:
     preferences: dict[UUID, NotificationPreferences] = field(default_factory=dict)
     emails: dict[str, OutgoingEmail] = field(default_factory=dict)
     """Queued emails by dedupe key."""
+    unpublished: dict[UUID, datetime] = field(default_factory=dict)
+    """Notifications not yet marked published, by id, with their commit time."""
 
     def snapshot(self) -> "DeliveryTables":
         return copy.deepcopy(self)
@@ -36,6 +38,7 @@ class DeliveryTables:
     def load(self, other: "DeliveryTables") -> None:
         self.notifications, self.last_seq, self.reminders = other.notifications, other.last_seq, other.reminders
         self.preferences, self.emails = other.preferences, other.emails
+        self.unpublished = other.unpublished
 
 
 class InMemoryNotificationRepository:
@@ -62,7 +65,27 @@ class InMemoryNotificationRepository:
             dedupe_key=draft.dedupe_key,
         )
         self._tables.notifications[draft.dedupe_key] = notification
+        self._tables.unpublished[notification.id] = datetime.now(UTC)
         return notification
+
+    async def add_all(self, drafts: Sequence[NotificationDraft]) -> list[Notification]:
+        stored = [notification for draft in drafts if (notification := await self.add(draft)) is not None]
+        return sorted(stored, key=lambda n: (n.user_id, n.seq))
+
+    async def unread_counts(self, user_ids: Collection[UUID]) -> dict[UUID, int]:
+        return {user_id: await self.unread_count(user_id) for user_id in user_ids}
+
+    async def claim_unpublished(self, unpublished_for: timedelta, limit: int) -> list[Notification]:
+        committed_before = datetime.now(UTC) - unpublished_for
+        by_id = {n.id: n for n in self._tables.notifications.values()}
+        waiting = sorted(
+            (at, by_id[nid].seq, nid) for nid, at in self._tables.unpublished.items() if at < committed_before
+        )
+        return [by_id[nid] for _, _, nid in waiting[:limit]]
+
+    async def mark_published(self, notification_ids: Collection[UUID]) -> None:
+        for notification_id in notification_ids:
+            self._tables.unpublished.pop(notification_id, None)
 
     async def get(self, user_id: UUID, notification_id: UUID) -> Notification | None:
         return next((n for n in self._mine(user_id) if n.id == notification_id), None)
@@ -155,6 +178,11 @@ class RecordingPublisher:
         if self.broken:
             raise ConnectionError("redis is down")
         self.created.append((notification, unread_count))
+
+    async def notifications_created(self, created: Sequence[tuple[Notification, int]]) -> None:
+        if self.broken:
+            raise ConnectionError("redis is down")
+        self.created.extend(created)
 
     async def unread_count_changed(self, user_id: UUID, unread_count: int) -> None:
         if self.broken:

@@ -138,6 +138,9 @@ class InMemoryRoomRepository:
         room = self._tables.rooms.get(room_id)
         return None if room is None else _copy(room)
 
+    async def find(self, room_ids: Collection[UUID]) -> list[Room]:
+        return [_copy(self._tables.rooms[room_id]) for room_id in set(room_ids) if room_id in self._tables.rooms]
+
     async def list_all(self) -> list[Room]:
         return sorted((_copy(room) for room in self._tables.rooms.values()), key=lambda room: (room.name, room.id))
 
@@ -197,6 +200,9 @@ class InMemoryEventRepository:
     async def get(self, event_id: UUID) -> Event | None:
         event = self._tables.events.get(event_id)
         return None if event is None else _copy(event)
+
+    async def find(self, event_ids: Collection[UUID]) -> list[Event]:
+        return [_copy(self._tables.events[event_id]) for event_id in set(event_ids) if event_id in self._tables.events]
 
     async def get_for_update(self, event_id: UUID) -> Event | None:
         self.locked.add(event_id)

@@ -48,6 +48,7 @@ FIND_A_TIME_TABLES = {"working_hours", "out_of_office"}
 WEBHOOK_TABLES = {"webhook_subscriptions", "webhook_deliveries", "webhook_attempts"}
 EMAIL_TABLES = {"notification_preferences", "outgoing_emails"}
 WRITE_BACK_TABLES = {"google_written_events"}
+PUBLICATION_TABLES = {"unpublished_notifications"}
 
 
 async def _tables(engine: AsyncEngine) -> set[str]:
@@ -87,6 +88,7 @@ async def test_the_scheduling_migration_downgrades_and_upgrades_again(servers: S
         *WEBHOOK_TABLES,
         *EMAIL_TABLES,
         *WRITE_BACK_TABLES,
+        *PUBLICATION_TABLES,
     }
     assert await _schema_objects(engine) == objects_at_head
     assert {"ex_events_room_slot", "ix_events_calendar_span", "ix_outbox_pending"} <= objects_at_head
@@ -290,3 +292,20 @@ async def test_the_google_attendees_and_watch_retries_migration_downgrades_and_u
         await asyncio.to_thread(upgrade, servers.database_url)
         await engine.dispose()
     assert added <= await _google_columns(engine)
+
+
+async def test_the_unpublished_notifications_migration_downgrades_and_upgrades_again(
+    servers: ServerUrls, engine: AsyncEngine
+) -> None:
+    objects_at_head = await _schema_objects(engine)
+    try:
+        await asyncio.to_thread(command.downgrade, alembic_config(servers.database_url), "0019-1")
+        await engine.dispose()
+        assert PUBLICATION_TABLES.isdisjoint(await _tables(engine))
+        assert "ix_unpublished_notifications_committed_at" not in await _schema_objects(engine)
+    finally:
+        await asyncio.to_thread(upgrade, servers.database_url)
+        await engine.dispose()
+
+    assert await _schema_objects(engine) == objects_at_head
+    assert {"pk_unpublished_notifications", "ix_unpublished_notifications_committed_at"} <= objects_at_head

@@ -4,6 +4,7 @@ from adapters.saq.calendar_imports import IMPORT_TASK
 from adapters.saq.google_sync import REFRESH_CALENDARS_TASK, RUN_JOB_TASK, SYNC_CALENDAR_TASK, WATCH_CALENDARS_TASK
 from adapters.saq.notifications import CREATE_NOTIFICATION_TASK
 from adapters.saq.outbox import DISPATCH_TASK, OUTBOX_TASKS, RETRIED, task_for
+from entrypoints.worker.notification_tasks import SHARE_REMINDERS_TASK
 from entrypoints.worker.settings import CRON_JOBS, TASKS
 
 
@@ -18,6 +19,7 @@ def test_every_task_the_outbox_or_others_enqueue_is_registered() -> None:
         "notify_participant_response",
         "create_notification",
         "send_scheduled_reminders",
+        SHARE_REMINDERS_TASK,
     } <= registered
 
 

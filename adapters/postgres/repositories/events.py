@@ -2,7 +2,7 @@
 
 import asyncio
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, cast
@@ -107,6 +107,12 @@ class SqlEventRepository:
         """Return the event, to read."""
         found = await self._load(_EVENTS.where(EventRow.id == event_id))
         return found[0] if found else None
+
+    async def find(self, event_ids: Collection[UUID]) -> list[Event]:
+        """Return the events of these ids that exist, to read, each once: two queries however many."""
+        if not event_ids:
+            return []
+        return await self._load(_EVENTS.where(is_any_id(EventRow.id, event_ids)))
 
     async def get_for_update(self, event_id: UUID) -> Event | None:
         """Return the event, its row locked until the transaction ends, so concurrent writers queue up."""

@@ -6,7 +6,6 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Row, case, exists, func, select, text
-from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.models import EventOccurrenceRow, EventRow, ReminderRow
@@ -20,7 +19,6 @@ _REMINDERS = select(
     ReminderRow.due_at,
     ReminderRow.sent_at,
 )
-_KEY = (ReminderRow.event_id, ReminderRow.recurrence_id, ReminderRow.user_id, ReminderRow.minutes)
 # Keys as four arrays, however many (a series' window may hold thousands); a single event's reminders
 # have no recurrence id, hence IS NOT DISTINCT FROM (NULL = NULL is not true).
 _DELETE = text(
@@ -30,6 +28,18 @@ _DELETE = text(
                  CAST(:minutes AS integer[])) AS k(event_id, recurrence_id, user_id, minutes)
     WHERE r.event_id = k.event_id AND r.recurrence_id IS NOT DISTINCT FROM k.recurrence_id
       AND r.user_id = k.user_id AND r.minutes = k.minutes
+    """
+)
+
+# Rows as six arrays (a burst's batch holds hundreds); ON CONFLICT names the unique key, whose NULL
+# recurrence ids (single events) are not distinct.
+_SAVE = text(
+    """
+    INSERT INTO reminders (event_id, recurrence_id, user_id, minutes, due_at, sent_at)
+    SELECT * FROM unnest(CAST(:events AS uuid[]), CAST(:occurrences AS timestamptz[]), CAST(:users AS uuid[]),
+                         CAST(:minutes AS integer[]), CAST(:due AS timestamptz[]), CAST(:sent AS timestamptz[]))
+    ON CONFLICT (event_id, recurrence_id, user_id, minutes)
+    DO UPDATE SET due_at = excluded.due_at, sent_at = excluded.sent_at
     """
 )
 
@@ -53,26 +63,31 @@ class SqlReminderRepository:
         """Up to `limit` unsent reminders due by `now`, earliest first, locked until the transaction ends.
 
         SKIP LOCKED passes over the ones another worker has claimed, so no reminder is claimed twice.
+        Among those due at the same time, an event's come together (the index's order), so a batch
+        reads few events.
         """
         rows = await self._session.execute(
             _REMINDERS.where(ReminderRow.sent_at.is_(None), ReminderRow.due_at <= now)
-            .order_by(ReminderRow.due_at)
+            .order_by(ReminderRow.due_at, ReminderRow.event_id)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
         return [_reminder(row) for row in rows]
 
     async def save_all(self, reminders: Sequence[Reminder]) -> None:
-        """Store new reminders and the new due time or sent mark of existing ones."""
+        """Store new reminders and the new due time or sent mark of existing ones: one statement however many."""
         if not reminders:
             return
-        statement = upsert(ReminderRow)
         await self._session.execute(
-            statement.on_conflict_do_update(
-                index_elements=list(_KEY),
-                set_={"due_at": statement.excluded.due_at, "sent_at": statement.excluded.sent_at},
-            ),
-            [_fields(reminder) for reminder in reminders],
+            _SAVE,
+            {
+                "events": [reminder.event_id for reminder in reminders],
+                "occurrences": [reminder.recurrence_id for reminder in reminders],
+                "users": [reminder.user_id for reminder in reminders],
+                "minutes": [reminder.minutes for reminder in reminders],
+                "due": [reminder.due_at for reminder in reminders],
+                "sent": [reminder.sent_at for reminder in reminders],
+            },
         )
 
     async def remove_all(self, reminders: Sequence[Reminder]) -> None:
@@ -119,17 +134,6 @@ class SqlReminderRepository:
             .order_by(EventRow.id)
         )
         return list(rows.scalars())
-
-
-def _fields(reminder: Reminder) -> dict[str, Any]:
-    return {
-        "event_id": reminder.event_id,
-        "recurrence_id": reminder.recurrence_id,
-        "user_id": reminder.user_id,
-        "minutes": reminder.minutes,
-        "due_at": reminder.due_at,
-        "sent_at": reminder.sent_at,
-    }
 
 
 def _reminder(row: Row[Any, Any, Any, Any, Any, Any]) -> Reminder:

@@ -1,5 +1,6 @@
 """Meeting rooms on PostgreSQL."""
 
+from collections.abc import Collection
 from typing import Any
 from uuid import UUID
 
@@ -7,6 +8,7 @@ from sqlalchemy import Row, bindparam, delete, exists, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.models import EventOccurrenceRow, RoomRow
+from adapters.postgres.repositories.arrays import is_any_id
 from adapters.postgres.repositories.overlap_predicates import occurrence_overlaps
 from domain.scheduling.room import Room
 from domain.scheduling.time_range import TimeRange
@@ -25,6 +27,13 @@ class SqlRoomRepository:
         """Return the room."""
         row = (await self._session.execute(_ROOM_BY_ID, {"room_id": room_id})).one_or_none()
         return None if row is None else _room(row)
+
+    async def find(self, room_ids: Collection[UUID]) -> list[Room]:
+        """Return the rooms of these ids that exist, each once."""
+        if not room_ids:
+            return []
+        rows = await self._session.execute(_ROOMS.where(is_any_id(RoomRow.id, room_ids)))
+        return [_room(row) for row in rows]
 
     async def list_all(self) -> list[Room]:
         """Return every room, by name."""

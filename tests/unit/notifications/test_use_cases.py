@@ -6,7 +6,10 @@ from uuid import UUID
 import pytest
 
 from application.notifications.create_notification import create_notification
+from application.notifications.dto import SendDueReminders
 from application.notifications.notify_about import notify_about
+from application.notifications.publishing import publish_unpublished
+from application.notifications.send_due_reminders import send_due_reminders
 from application.scheduling.cancel_event import cancel_event
 from application.scheduling.dto import CancelEvent, Respond, UpdateEvent
 from application.scheduling.respond import respond
@@ -213,3 +216,48 @@ async def test_a_notification_created_directly_is_stored_once(office: DeliveryOf
     assert first is not None
     assert again is None
     assert [n for n, _ in office.publisher.created] == [first]
+
+
+async def test_a_run_whose_first_batch_is_full_asks_once_for_others_to_share_the_burst(office: DeliveryOffice) -> None:
+    ada, bob, carol = await office.person(), await office.person(), await office.person()
+    await office.event(ada, participants=[bob.email, carol.email], reminders=[15, 30, 60])
+    await office.work()
+    office.clock.advance(timedelta(hours=2, minutes=50))  # 9:50 for an event at 10:00: all nine due
+    asked: list[int] = []
+
+    async def share_out() -> None:
+        asked.append(1)
+
+    run = await send_due_reminders(
+        SendDueReminders(batch_size=2),
+        uow=office.uow,
+        publisher=office.publisher,
+        clock=office.clock,
+        on_backlog=share_out,
+    )
+    quiet = await send_due_reminders(
+        SendDueReminders(batch_size=2),
+        uow=office.uow,
+        publisher=office.publisher,
+        clock=office.clock,
+        on_backlog=share_out,
+    )
+
+    assert (run.sent, quiet.sent, len(asked)) == (9, 0, 1)
+
+
+async def test_notifications_a_failed_publish_left_behind_go_out_with_the_next_sweep(office: DeliveryOffice) -> None:
+    ada, bob = await office.person(), await office.person()
+    office.publisher.broken = True
+    await office.event(ada, participants=[bob.email])
+    await office.work()
+    assert office.publisher.created == []
+
+    office.publisher.broken = False
+    swept = await publish_unpublished(uow=office.uow, publisher=office.publisher, grace=timedelta(0))
+    again = await publish_unpublished(uow=office.uow, publisher=office.publisher, grace=timedelta(0))
+
+    assert (swept, again) == (1, 0)
+    assert [(n.user_id, n.type, count) for n, count in office.publisher.created] == [
+        (bob.id, NotificationType.EVENT_INVITED, 1)
+    ]
