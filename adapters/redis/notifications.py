@@ -82,6 +82,7 @@ class RedisNotificationPublisher:
                 await pipe.execute()
 
         await asyncio.wait_for(publish_all(), PUBLISH_TIMEOUT_S)
+        NOTIFICATIONS_SENT.inc(len(created))
 
     async def unread_count_changed(self, user_id: UUID, unread_count: int) -> None:
         await self._publish(ChannelMessage(unread_count=unread_count), user_id)

@@ -18,7 +18,8 @@ from entrypoints.bootstrap.tracing import TRACE_KEY, job_span
 from entrypoints.telemetry.series import GOOGLE_SYNCS, JOB_DURATION, JOB_WAIT, JOBS, REMINDERS_SENT
 
 GOOGLE_SYNC_TASKS = frozenset({"sync_google_calendar", "run_google_job"})
-REMINDER_TASK = "send_scheduled_reminders"
+REMINDER_TASKS = frozenset({"send_scheduled_reminders", "share_due_reminders"})
+"""The jobs that send due reminders: the minute's cron run and those sharing a burst with it."""
 _SPAN_KEY = "planner_span"
 
 
@@ -46,7 +47,7 @@ def job_finished(ctx: Context) -> None:
     JOBS.labels(task=task, outcome=outcome).inc()
     if job.started:
         JOB_DURATION.labels(task=task).observe(max(time.time() * 1000 - job.started, 0) / 1000)
-    if task == REMINDER_TASK and isinstance(job.result, dict):
+    if task in REMINDER_TASKS and isinstance(job.result, dict):
         REMINDERS_SENT.inc(int(job.result.get("sent", 0)))
     if task in GOOGLE_SYNC_TASKS:
         GOOGLE_SYNCS.labels(outcome=outcome).inc()
