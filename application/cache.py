@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 from uuid import UUID
@@ -75,6 +75,20 @@ class Cache(Protocol):
         """
         ...
 
+    async def get_current_many(
+        self, templates: Mapping[UUID, Sequence[str]]
+    ) -> dict[UUID, tuple[str, list[bytes | None]]]:
+        """Each person's generation and the values at their key templates with it, all in one round trip.
+
+        As get_current for each person at once; a person whose generation cannot be trusted is left out
+        (everyone, when the cache does not answer). The values are in the order of the person's templates.
+        """
+        ...
+
+    async def set_many(self, values: Mapping[str, bytes], *, ttl_seconds: int) -> None:
+        """Store each value at its key for `ttl_seconds`, in one round trip; a failure is only logged."""
+        ...
+
     async def bump_generations(self, user_ids: Iterable[UUID]) -> None:
         """Make every cached read of these people unreachable; remembered and retried if the cache is down."""
         ...
@@ -89,6 +103,11 @@ def events_key(user_id: UUID, generation: str, start: datetime, end: datetime, c
     return (
         f"calendar:events:{user_id}:g{generation}:{start.timestamp():.6f}:{end.timestamp():.6f}:{calendar_id or 'all'}"
     )
+
+
+def busy_key(user_id: UUID, generation: str, zone: str, week_start: datetime) -> str:
+    """A person's merged busy blocks over one UTC week (Monday 00:00), their all-day dates read in `zone`."""
+    return f"calendar:busy:{user_id}:g{generation}:{zone}:{week_start.timestamp():.0f}"
 
 
 def user_calendars_key(user_id: UUID, generation: str) -> str:
@@ -127,6 +146,25 @@ class CalendarReads:
     async def user_calendars(self, user_id: UUID, compute: Callable[[], Awaitable[bytes]]) -> bytes:
         """The serialized list of a person's calendars, from the cache or computed once by `compute`."""
         return await self._read(user_id, lambda generation: user_calendars_key(user_id, generation), compute)
+
+    async def read_many(self, templates: Mapping[UUID, Sequence[str]]) -> dict[UUID, tuple[str, list[bytes | None]]]:
+        """Each person's generation and cached values at their key templates (GENERATION_MARK in each).
+
+        People missing from the answer are not to be served from (nor written to) the cache: it is off,
+        down, or a bump of theirs is pending. A value None is a miss, to compute and `store_many`.
+        """
+        if not self.enabled or not templates:
+            return {}
+        found = await self._cache.get_current_many(templates)
+        for _, values in found.values():
+            self.hits += sum(value is not None for value in values)
+        return found
+
+    async def store_many(self, values: Mapping[str, bytes]) -> None:
+        """Keep computed values at their keys (made with the generation `read_many` answered)."""
+        if self.enabled and values:
+            self.computations += len(values)
+            await self._cache.set_many(values, ttl_seconds=self._ttl_seconds)
 
     async def forget_people(self, user_ids: Iterable[UUID]) -> None:
         """Make every cached read of these people stale; called after a write commits, before it answers."""

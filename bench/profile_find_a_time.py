@@ -1,11 +1,12 @@
 """One request at a time, no load: where a free/busy and a suggestions request spend their time in planner.
 
-    uv run python bench/profile_find_a_time.py [--repeat 20] [--profile]
+    uv run python bench/profile_find_a_time.py [--repeat 20] [--profile] [--cached]
 
 Seeds the data of bench/find_a_time.py (through the public API of a planner it starts), then calls the
 use cases in this process against the same database (analyzed), one after the other, with the answer shaped and
 encoded as the API does: the median and the best of `--repeat` calls, and with `--profile` the
-functions that took the most time (cProfile).
+functions that took the most time (cProfile). With `--cached`, busy time is read through the Redis
+cache as planner reads it (warmed by the first call), else always from PostgreSQL.
 """
 
 from __future__ import annotations
@@ -18,20 +19,24 @@ import statistics
 import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from uuid import UUID
 
 import msgspec
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from adapters.postgres.engine import create_engine
+from adapters.postgres.unit_of_work import PostgresUnitOfWork
+from adapters.redis.cache import RedisCache, create_cache_client, default_cache_url
 from application.availability.dto import AskFreeBusy, SuggestTimes
 from application.availability.free_busy import free_busy
 from application.availability.suggest_times import suggest_times
+from application.cache import CalendarReads
 from bench import harness
 from bench.find_a_time import FREE_BUSY_PEOPLE, PARTICIPANTS, WEEKS, analyze, seed
 from bench.scheduling import start_planner
 from bench.seeding import benchmark_week
-from entrypoints.bootstrap import database_only
 from entrypoints.http.schemas.availability import FreeBusy, Suggestions
 
 
@@ -53,39 +58,67 @@ async def timed(label: str, call: Callable[[], Awaitable[bytes]], repeat: int, p
 
 
 async def measure(
-    database_url: str, people: Sequence[UUID], emails: Sequence[str], rooms: Sequence[str], args: argparse.Namespace
+    urls: tuple[str, str],
+    people: Sequence[UUID],
+    emails: Sequence[str],
+    rooms: Sequence[str],
+    args: argparse.Namespace,
 ) -> None:
+    database_url, redis_url = urls
     first_monday = benchmark_week()
-    async with database_only(database_url) as db:
-
-        async def ask_free_busy() -> bytes:
-            query = AskFreeBusy(
-                actor_id=people[0],
-                emails=emails[:FREE_BUSY_PEOPLE],
-                room_ids=[UUID(r) for r in rooms[:10]],
-                start=first_monday,
-                end=first_monday + timedelta(days=7),
-            )
-            return msgspec.json.encode(FreeBusy.of(await free_busy(query, uow=db.unit_of_work())))
-
-        async def ask_suggestions() -> bytes:
-            command = SuggestTimes(
-                actor_id=people[0],
-                participants=emails[:PARTICIPANTS],
-                duration_minutes=60,
-                start=first_monday,
-                end=first_monday + timedelta(days=7 * WEEKS),
-                capacity=4,
-                room_required=True,
-            )
-            return msgspec.json.encode(Suggestions.of(await suggest_times(command, uow=db.unit_of_work())))
-
-        await timed(
-            f"free/busy: {FREE_BUSY_PEOPLE} people + 10 rooms, 1 week", ask_free_busy, args.repeat, args.profile
+    engine = create_engine(database_url, pool_size=1, max_overflow=0)
+    sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+    cache = RedisCache(create_cache_client(default_cache_url(redis_url)))
+    reads = CalendarReads(cache, ttl_seconds=360) if args.cached else None
+    try:
+        await _measure(
+            lambda: PostgresUnitOfWork(sessions, reads=reads),
+            people=people,
+            emails=emails,
+            rooms=rooms,
+            first_monday=first_monday,
+            args=args,
         )
-        await timed(
-            f"suggestions: {PARTICIPANTS} people, {WEEKS} weeks, all rooms", ask_suggestions, args.repeat, args.profile
+    finally:
+        await cache.close()
+        await engine.dispose()
+
+
+async def _measure(
+    unit_of_work: Callable[[], PostgresUnitOfWork],
+    *,
+    people: Sequence[UUID],
+    emails: Sequence[str],
+    rooms: Sequence[str],
+    first_monday: datetime,
+    args: argparse.Namespace,
+) -> None:
+    async def ask_free_busy() -> bytes:
+        query = AskFreeBusy(
+            actor_id=people[0],
+            emails=emails[:FREE_BUSY_PEOPLE],
+            room_ids=[UUID(r) for r in rooms[:10]],
+            start=first_monday,
+            end=first_monday + timedelta(days=7),
         )
+        return msgspec.json.encode(FreeBusy.of(await free_busy(query, uow=unit_of_work())))
+
+    async def ask_suggestions() -> bytes:
+        command = SuggestTimes(
+            actor_id=people[0],
+            participants=emails[:PARTICIPANTS],
+            duration_minutes=60,
+            start=first_monday,
+            end=first_monday + timedelta(days=7 * WEEKS),
+            capacity=4,
+            room_required=True,
+        )
+        return msgspec.json.encode(Suggestions.of(await suggest_times(command, uow=unit_of_work())))
+
+    await timed(f"free/busy: {FREE_BUSY_PEOPLE} people + 10 rooms, 1 week", ask_free_busy, args.repeat, args.profile)
+    await timed(
+        f"suggestions: {PARTICIPANTS} people, {WEEKS} weeks, all rooms", ask_suggestions, args.repeat, args.profile
+    )
 
 
 def run(args: argparse.Namespace, workdir: Path) -> None:
@@ -95,7 +128,7 @@ def run(args: argparse.Namespace, workdir: Path) -> None:
         asyncio.run(analyze(servers.database_url))
         ids = [UUID(p.user_id) for p in seeded.people]
         emails = [p.email for p in seeded.people]
-        asyncio.run(measure(servers.database_url, ids, emails, seeded.rooms, args))
+        asyncio.run(measure((servers.database_url, servers.redis_url), ids, emails, seeded.rooms, args))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -104,6 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=60, help="people to seed (default 60)")
     parser.add_argument("--rooms", type=int, default=50, help="rooms to seed (default 50)")
     parser.add_argument("--profile", action="store_true", help="also print the 25 costliest functions (own time)")
+    parser.add_argument("--cached", action="store_true", help="read busy time through the Redis cache")
     args = parser.parse_args(argv)
     return harness.main(lambda workdir: run(args, workdir), lambda _: None)
 

@@ -67,6 +67,12 @@ class ForgetStaleReads:
             return EVERYONE
         return frozenset(people_named_in(events) | related)
 
+    def with_people(self, audience: Audience, people: Collection[UUID]) -> Audience:
+        """The audience and these people, whose reads a write changed with no domain event (out of office)."""
+        if not self._reads.enabled or not people or audience is EVERYONE:
+            return audience
+        return audience | frozenset(people)
+
     async def forget(self, audience: Audience) -> None:
         """Make the audience's cached reads unreachable; called after the commit, before the answer."""
         if audience is EVERYONE:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from types import TracebackType
 from typing import Generic, Self, TypeVar, cast, overload
+from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -26,6 +27,7 @@ from adapters.postgres.repositories.emails import SqlOutgoingEmailRepository
 from adapters.postgres.repositories.google import SqlGoogleRepository
 from adapters.postgres.repositories.jobs import SqlJobRepository
 from adapters.postgres.repositories.notification_preferences import SqlNotificationPreferenceRepository
+from application.cache import CalendarReads
 from application.unit_of_work import SeenAggregates
 from domain.domain_events import DomainEvent
 from domain.errors import DomainError
@@ -38,13 +40,21 @@ class _Transaction:
     """What the repositories of one transaction share: its session and seen aggregates, and the repositories made."""
 
     def __init__(
-        self, session: AsyncSession, seen: SeenAggregates, cipher: TokenCipher | None, horizon: timedelta
+        self,
+        session: AsyncSession,
+        seen: SeenAggregates,
+        cipher: TokenCipher | None,
+        horizon: timedelta,
+        reads: CalendarReads | None,
     ) -> None:
         self.session: AsyncSession = session
         self.seen: SeenAggregates = seen
         self.horizon = horizon
+        self.reads = reads
         self._cipher = cipher
         self.repositories: dict[str, object] = {}
+        self.touched_people: set[UUID] = set()
+        """People whose cached reads a write of this transaction made stale without a domain event saying so."""
 
     def token_cipher(self) -> TokenCipher:
         if self._cipher is None:
@@ -83,6 +93,7 @@ class PostgresUnitOfWork:
     """Implements application.unit_of_work.UnitOfWork on an async_sessionmaker.
 
     Use one instance per request or task (it holds the open session), never from two tasks at once.
+    `reads` caches busy time (free/busy, suggestions) under the generations `stale_reads` bumps.
     `cipher` encrypts the Google tokens the Google repository stores; without it that repository is unavailable.
     After each successful commit, `committed` holds that commit's outbox messages (id + domain event);
     the commit itself woke the workers that hand them to the queue (adapters/postgres/outbox/relay.py).
@@ -93,11 +104,13 @@ class PostgresUnitOfWork:
         session_factory: async_sessionmaker[AsyncSession],
         *,
         stale_reads: ForgetStaleReads | None = None,
+        reads: CalendarReads | None = None,
         cipher: TokenCipher | None = None,
         horizon: timedelta = OCCURRENCE_HORIZON,
     ) -> None:
         self._session_factory = session_factory
         self._stale_reads = stale_reads
+        self._reads = reads
         self._cipher = cipher
         self._horizon = horizon
         self._seen = SeenAggregates()
@@ -125,7 +138,9 @@ class PostgresUnitOfWork:
     jobs = _Repository(lambda t: SqlJobRepository(t.session))
     feeds = _Repository(lambda t: SqlCalendarFeedRepository(t.session))
     google = _Repository(lambda t: SqlGoogleRepository(t.session, t.token_cipher(), t.seen))
-    availability = _Repository(lambda t: SqlAvailabilityRepository(t.session))
+    availability = _Repository(
+        lambda t: SqlAvailabilityRepository(t.session, reads=t.reads, touched_people=t.touched_people)
+    )
 
     async def __aenter__(self) -> Self:
         """Open a session; its transaction begins with the first statement."""
@@ -167,7 +182,10 @@ class PostgresUnitOfWork:
         events = self.collect_new_events()
         messages = await store_in_outbox(session, events)
         audience = (
-            await self._stale_reads.audience(session, events, calendar_members=self.calendars.members_read)
+            self._stale_reads.with_people(
+                await self._stale_reads.audience(session, events, calendar_members=self.calendars.members_read),
+                self._current().touched_people,
+            )
             if self._stale_reads
             else frozenset()
         )
@@ -195,7 +213,7 @@ class PostgresUnitOfWork:
 
     def _begin(self) -> None:
         self._seen.forget()
-        self._transaction = _Transaction(self.session, self._seen, self._cipher, self._horizon)
+        self._transaction = _Transaction(self.session, self._seen, self._cipher, self._horizon, self._reads)
 
     def _current(self) -> _Transaction:
         if self._transaction is None:

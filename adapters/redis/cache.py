@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Iterable, Set
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence, Set
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from uuid import UUID
@@ -93,6 +93,7 @@ class RedisCache:
         self._client = client
         self._timeout_s = timeout_s
         self._get_current = client.register_script(_GET_CURRENT)
+        self._get_current_many = client.register_script(_GET_CURRENT_MANY)
         self._bump_script = client.register_script(_BUMP)
         self._pending_bumps: set[UUID] = set()
         self._closed_until = 0.0
@@ -135,6 +136,39 @@ class RedisCache:
             return generation.decode(), value
         CACHE_MISSES.inc()
         return generation.decode(), None
+
+    async def get_current_many(
+        self, templates: Mapping[UUID, Sequence[str]]
+    ) -> dict[UUID, tuple[str, list[bytes | None]]]:
+        if not templates or (self._pending_bumps and not await self._retry_pending_bumps()):
+            return {}
+        people = list(templates)
+        keys = [EVERYONE_KEY, *(generation_key(user_id) for user_id in people)]
+        args: list[str | int] = [_fresh_generation()]
+        for user_id in people:
+            args.append(len(templates[user_id]))
+            args.extend(templates[user_id])
+        found = await self._call(lambda: self._get_current_many(keys=keys, args=args), None)
+        if not isinstance(found, list):
+            return {}
+        answer: dict[UUID, tuple[str, list[bytes | None]]] = {}
+        at = 0
+        for user_id in people:
+            count = len(templates[user_id])
+            generation, values = found[at], found[at + 1 : at + 1 + count]
+            at += 1 + count
+            answer[user_id] = (generation.decode(), [v if isinstance(v, bytes) else None for v in values])
+        return answer
+
+    async def set_many(self, values: Mapping[str, bytes], *, ttl_seconds: int) -> None:
+        async def store() -> None:
+            async with self._client.pipeline(transaction=False) as pipe:
+                for key, value in values.items():
+                    pipe.set(key, value, ex=ttl_seconds)
+                await pipe.execute()
+
+        if values:
+            await self._call(store, None)
 
     async def bump_generations(self, user_ids: Iterable[UUID]) -> None:
         people = set(user_ids) | self._pending_bumps
@@ -252,6 +286,31 @@ local key = string.gsub(ARGV[1], '{generation}', generation)
 return {generation, redis.call('GET', key)}
 """
 """Cache.get_current in one round trip: both generations (started if missing), then the value at them."""
+
+
+_GET_CURRENT_MANY = """
+for _, key in ipairs(KEYS) do redis.call('SET', key, ARGV[1], 'NX') end
+local generations = redis.call('MGET', unpack(KEYS))
+local answer = {}
+local at = 2
+for person = 2, #KEYS do
+    local generation = generations[1] .. '.' .. generations[person]
+    local count = tonumber(ARGV[at])
+    at = at + 1
+    answer[#answer + 1] = generation
+    if count > 0 then
+        local keys = {}
+        for n = 1, count do
+            keys[n] = string.gsub(ARGV[at], '{generation}', generation)
+            at = at + 1
+        end
+        local values = redis.call('MGET', unpack(keys))
+        for n = 1, count do answer[#answer + 1] = values[n] end
+    end
+end
+return answer
+"""
+"""Cache.get_current_many in one round trip: everyone's generations (started if missing), then each one's values."""
 
 
 _BUMP = """

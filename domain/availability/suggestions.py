@@ -35,6 +35,9 @@ MAX_SUGGESTIONS = 50
 DEFAULT_SUGGESTIONS = 10
 ROOMS_PER_SUGGESTION = 10
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_TICK = timedelta(microseconds=1)
+_ONES = memoryview(b"\x01" * (MAX_WINDOW // STEP + 1))
+"""Enough marks for a whole grid, sliced without a copy."""
 _NOON = 12
 
 
@@ -189,12 +192,13 @@ class _Grid:
     def mark_overlapping(self, spans: Sequence[TimeRange]) -> bytearray:
         """One byte per candidate: 1 where the candidate overlaps one of `spans`."""
         marks = bytearray(self.count)
+        first, step, duration, count = self.first, self.step // _TICK, self.duration // _TICK, self.count
         for span in spans:
-            # first + k*step < end and first + k*step + duration > start
-            low = max(0, (span.starts_at - self.duration - self.first) // self.step + 1)
-            high = min(self.count, -(-(span.ends_at - self.first) // self.step))
+            # first + k*step < end and first + k*step + duration > start, in whole ticks from `first`
+            low = max(0, ((span.starts_at - first) // _TICK - duration) // step + 1)
+            high = min(count, -(-((span.ends_at - first) // _TICK) // step))
             if low < high:
-                marks[low:high] = b"\x01" * (high - low)
+                marks[low:high] = _ONES[: high - low]
         return marks
 
     def mark_inside(self, spans: Sequence[TimeRange]) -> bytearray:

@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from itertools import pairwise
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
@@ -103,22 +104,31 @@ class WorkingHours:
 
     def spans_in(self, window: TimeRange) -> list[TimeRange]:
         """The working spans overlapping `window`, as instants, clipped to it, in order and merged."""
-        zone = time_zone(self.timezone)
-        first = window.starts_at.astimezone(zone).date() - timedelta(days=1)
-        last = window.ends_at.astimezone(zone).date()
-        spans: list[TimeRange] = []
-        day = first
-        while day <= last:
-            for span in self.days.get(WEEKDAYS[day.weekday()], ()):
-                start = max(_wall(day, span.start, zone), window.starts_at)
-                end = min(_wall(day, span.end, zone), window.ends_at)
-                if start < end:
-                    if spans and spans[-1].ends_at >= start:
-                        spans[-1] = TimeRange(spans[-1].starts_at, max(spans[-1].ends_at, end))
-                    else:
-                        spans.append(TimeRange(start, end))
-            day += timedelta(days=1)
-        return spans
+        return list(_spans_in(self.timezone, tuple(self.days.items()), window.starts_at, window.ends_at))
+
+
+@lru_cache(maxsize=1024)
+def _spans_in(
+    timezone: str, days: tuple[tuple[str, tuple[WorkingSpan, ...]], ...], start: datetime, end: datetime
+) -> tuple[TimeRange, ...]:
+    """WorkingHours.spans_in, remembered: colleagues share working weeks, and free/busy asks the same windows."""
+    zone = time_zone(timezone)
+    week = dict(days)
+    first = start.astimezone(zone).date() - timedelta(days=1)
+    last = end.astimezone(zone).date()
+    spans: list[TimeRange] = []
+    day = first
+    while day <= last:
+        for span in week.get(WEEKDAYS[day.weekday()], ()):
+            span_start = max(_wall(day, span.start, zone), start)
+            span_end = min(_wall(day, span.end, zone), end)
+            if span_start < span_end:
+                if spans and spans[-1].ends_at >= span_start:
+                    spans[-1] = TimeRange.already_checked(spans[-1].starts_at, max(spans[-1].ends_at, span_end))
+                else:
+                    spans.append(TimeRange.already_checked(span_start, span_end))
+        day += timedelta(days=1)
+    return tuple(spans)
 
 
 def _wall(day: date, minutes: int, zone: ZoneInfo) -> datetime:

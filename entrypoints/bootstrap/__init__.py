@@ -347,7 +347,7 @@ def bootstrap(
     horizon = timedelta(days=settings.occurrence_horizon_days)
 
     def unit_of_work() -> UnitOfWork:
-        return PostgresUnitOfWork(sessions, stale_reads=stale_reads, cipher=cipher, horizon=horizon)
+        return PostgresUnitOfWork(sessions, stale_reads=stale_reads, reads=reads, cipher=cipher, horizon=horizon)
 
     publisher = RedisNotificationPublisher(connections.redis)
 

@@ -29,6 +29,7 @@ from entrypoints.web.controllers.invitations import InvitationPages
 from entrypoints.web.controllers.mail import MailPages
 from entrypoints.web.controllers.notifications import NotificationPages
 from entrypoints.web.controllers.occurrences import OccurrencePages
+from entrypoints.web.controllers.out_of_office import OutOfOfficePages
 from entrypoints.web.controllers.rooms import RoomPages
 from entrypoints.web.controllers.webhooks import WebhookPages
 from entrypoints.web.controllers.working_hours import WorkingHoursPages
@@ -65,6 +66,7 @@ def pages_router() -> Router:
             OccurrencePages,
             RoomPages,
             WorkingHoursPages,
+            OutOfOfficePages,
             NotificationPages,
             GooglePages,
             GoogleWriteBackPages,

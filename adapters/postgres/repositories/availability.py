@@ -1,13 +1,20 @@
-"""Working hours, out-of-office ranges and busy time on PostgreSQL.
+"""Working hours, out-of-office ranges and busy time on PostgreSQL, busy time cached in Redis.
 
 Busy time is read from `event_occurrences` (every stored occurrence of every series, single events
 once), so a series begun long before the window, an occurrence moved on its own and an all-day
 date all count, without expanding a rule on the request path.
+
+Each person's merged blocks are cached per UTC week (application/cache.py `busy_key`) under that
+person's generation, the one their week view's cached answers carry: every commit that changes what
+they see (an event, an invitation, an answer, a mirrored Google calendar) bumps it, and so does a
+change of their out-of-office ranges (`touched_people`, bumped by the unit of work after its
+commit). A window is answered from the weeks it covers, joined and clipped; the people whose weeks
+are missing are read in one statement and their weeks stored.
 """
 
-from collections import defaultdict
-from collections.abc import Collection, Mapping
-from datetime import datetime, timedelta
+from array import array
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -16,6 +23,7 @@ from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.models import OutOfOfficeRow, WorkingHoursRow
+from application.cache import GENERATION_MARK, CalendarReads, busy_key
 from domain.availability.busy import BusyBlock, BusyStatus
 from domain.availability.out_of_office import OutOfOffice
 from domain.availability.working_hours import WorkingHours, WorkingSpan, clock_text
@@ -101,24 +109,38 @@ _BUSY = text(
     SELECT user_id, away, busy - away AS busy, tentative - busy - away AS tentative FROM merged
     """
 )
+# Each room's bookings merged (range_agg), one row a room: fewer rows to read than one a booking.
 _BOOKED = text(
     """
-    SELECT room_id, starts_at, ends_at FROM event_occurrences
+    SELECT room_id, range_agg(tstzrange(starts_at, ends_at, '[)')) AS booked FROM event_occurrences
     WHERE room_id = ANY(CAST(:rooms AS uuid[]))
       AND tstzrange(starts_at, ends_at, '[)')
           && tstzrange(CAST(:window_start AS timestamptz), CAST(:window_end AS timestamptz), '[)')
-    ORDER BY starts_at
+    GROUP BY room_id
     """
 )
 _WIDENING = timedelta(days=1)
 """A day: an all-day occurrence is stored in its event's zone, and no zone is a day from another."""
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_A_MONDAY = datetime(1970, 1, 5, tzinfo=UTC)
+_WEEK = timedelta(days=7)
+_MICROSECOND = timedelta(microseconds=1)
+_STATUSES = tuple(BusyStatus)
+_RANK = {status: rank for rank, status in enumerate(_STATUSES)}
+
+Piece = tuple[int, int, int]
+"""A busy block as (start, end) in microseconds since the epoch, and its status' rank in BusyStatus."""
 
 
 class SqlAvailabilityRepository:
-    """Implements domain.availability.ports.AvailabilityRepository."""
+    """Implements domain.availability.ports.AvailabilityRepository; `reads` caches busy time (None: never)."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(
+        self, session: AsyncSession, *, reads: CalendarReads | None = None, touched_people: set[UUID] | None = None
+    ) -> None:
         self._session = session
+        self._reads = reads
+        self._touched_people = touched_people if touched_people is not None else set()
 
     async def working_hours_of(self, user_ids: Collection[UUID]) -> dict[UUID, WorkingHours]:
         """The working hours set by these people; those who never set theirs are missing."""
@@ -166,6 +188,7 @@ class SqlAvailabilityRepository:
 
     async def add_out_of_office(self, absence: OutOfOffice) -> None:
         """Keep a new out-of-office range."""
+        self._touched_people.add(absence.user_id)
         await self._session.execute(
             insert(OutOfOfficeRow).values(
                 id=absence.id,
@@ -179,6 +202,7 @@ class SqlAvailabilityRepository:
 
     async def remove_out_of_office(self, user_id: UUID, absence_id: UUID) -> bool:
         """Delete the person's range; False when they have none with this id."""
+        self._touched_people.add(user_id)
         result = await self._session.execute(
             delete(OutOfOfficeRow)
             .where(OutOfOfficeRow.id == absence_id, OutOfOfficeRow.user_id == user_id)
@@ -187,10 +211,41 @@ class SqlAvailabilityRepository:
         return result.first() is not None
 
     async def busy_of(self, zones: Mapping[UUID, str], window: TimeRange) -> dict[UUID, list[BusyBlock]]:
-        """Each person's busy blocks in `window`, merged, in order (see the port)."""
-        busy: dict[UUID, list[BusyBlock]] = defaultdict(list)
+        """Each person's busy blocks in `window`, merged, in order (see the port): from the cache where it has them."""
         if not zones:
-            return busy
+            return {}
+        if self._reads is None or not self._reads.enabled:
+            computed = await self._busy_pieces(zones, window)
+            return {user_id: _blocks(computed.get(user_id, [])) for user_id in zones}
+        weeks = _weeks_covering(window)
+        templates = {
+            user_id: [busy_key(user_id, GENERATION_MARK, zone, week) for week in weeks]
+            for user_id, zone in zones.items()
+        }
+        cached = await self._reads.read_many(templates)
+        weekly: dict[UUID, list[list[Piece]]] = {}
+        missing: dict[UUID, str] = {}
+        for user_id, zone in zones.items():
+            found = cached.get(user_id)
+            if found is None or any(value is None for value in found[1]):
+                missing[user_id] = zone
+            else:
+                weekly[user_id] = [_decoded(value) for value in found[1] if value is not None]
+        if missing:
+            computed = await self._busy_pieces(missing, TimeRange.already_checked(weeks[0], weeks[-1] + _WEEK))
+            store: dict[str, bytes] = {}
+            for user_id, zone in missing.items():
+                weekly[user_id] = _by_week(computed.get(user_id, []), weeks)
+                if user_id in cached:
+                    generation = cached[user_id][0]
+                    for week, pieces in zip(weeks, weekly[user_id], strict=True):
+                        store[busy_key(user_id, generation, zone, week)] = _encoded(pieces)
+            await self._reads.store_many(store)
+        low, high = _micros(window.starts_at), _micros(window.ends_at)
+        return {user_id: _blocks(_clipped(_joined(weekly[user_id]), low, high)) for user_id in zones}
+
+    async def _busy_pieces(self, zones: Mapping[UUID, str], window: TimeRange) -> dict[UUID, list[Piece]]:
+        """Each person's merged blocks in `window`, as pieces in order, in one statement."""
         values: dict[str, Any] = {
             "ids": list(zones),
             "zones": list(zones.values()),
@@ -199,24 +254,86 @@ class SqlAvailabilityRepository:
             "widened_start": window.starts_at - _WIDENING,
             "widened_end": window.ends_at + _WIDENING,
         }
-        checked = TimeRange.already_checked
+        away_rank, busy_rank, tentative_rank = (
+            _RANK[BusyStatus.OUT_OF_OFFICE],
+            _RANK[BusyStatus.BUSY],
+            _RANK[BusyStatus.TENTATIVE],
+        )
+        pieces: dict[UUID, list[Piece]] = {}
         for user_id, away, sure, maybe in await self._session.execute(_BUSY, values):
-            blocks = [BusyBlock(checked(r.lower, r.upper), BusyStatus.OUT_OF_OFFICE) for r in away]
-            blocks.extend(BusyBlock(checked(r.lower, r.upper), BusyStatus.BUSY) for r in sure)
-            blocks.extend(BusyBlock(checked(r.lower, r.upper), BusyStatus.TENTATIVE) for r in maybe)
-            blocks.sort(key=_start)
-            busy[user_id] = blocks
-        return busy
+            found = [(_micros(r.lower), _micros(r.upper), away_rank) for r in away]
+            found.extend((_micros(r.lower), _micros(r.upper), busy_rank) for r in sure)
+            found.extend((_micros(r.lower), _micros(r.upper), tentative_rank) for r in maybe)
+            found.sort()
+            pieces[user_id] = found
+        return pieces
 
     async def room_bookings(self, room_ids: Collection[UUID], window: TimeRange) -> dict[UUID, list[TimeRange]]:
-        """Each room's booked slots overlapping `window` (every room asked is a key)."""
+        """Each room's booked time overlapping `window`, merged (every room asked is a key)."""
         booked: dict[UUID, list[TimeRange]] = {room_id: [] for room_id in room_ids}
         if not booked:
             return booked
         values = {"rooms": list(booked), "window_start": window.starts_at, "window_end": window.ends_at}
-        for row in await self._session.execute(_BOOKED, values):
-            booked[row.room_id].append(TimeRange.already_checked(row.starts_at, row.ends_at))
+        checked = TimeRange.already_checked
+        for room_id, ranges in await self._session.execute(_BOOKED, values):
+            booked[room_id] = [checked(r.lower, r.upper) for r in ranges]
         return booked
+
+
+def _micros(moment: datetime) -> int:
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def _weeks_covering(window: TimeRange) -> list[datetime]:
+    """The starts (Monday 00:00 UTC) of the weeks `window` overlaps."""
+    first = _A_MONDAY + (window.starts_at - _A_MONDAY) // _WEEK * _WEEK
+    weeks = [first]
+    while weeks[-1] + _WEEK < window.ends_at:
+        weeks.append(weeks[-1] + _WEEK)
+    return weeks
+
+
+def _by_week(pieces: Sequence[Piece], weeks: Sequence[datetime]) -> list[list[Piece]]:
+    """The pieces (in order, apart) cut at the weeks' bounds, one list a week."""
+    cut: list[list[Piece]] = []
+    for week in weeks:
+        low, high = _micros(week), _micros(week + _WEEK)
+        cut.append(_clipped(pieces, low, high))
+    return cut
+
+
+def _clipped(pieces: Iterable[Piece], low: int, high: int) -> list[Piece]:
+    return [(max(start, low), min(end, high), rank) for start, end, rank in pieces if start < high and end > low]
+
+
+def _joined(weeks: Sequence[Sequence[Piece]]) -> list[Piece]:
+    """The weeks' pieces as one list: a block cut at a week's end is whole again."""
+    joined: list[Piece] = []
+    for pieces in weeks:
+        if joined and pieces and joined[-1][1] == pieces[0][0] and joined[-1][2] == pieces[0][2]:
+            joined[-1] = (joined[-1][0], pieces[0][1], pieces[0][2])
+            joined.extend(pieces[1:])
+        else:
+            joined.extend(pieces)
+    return joined
+
+
+def _encoded(pieces: Sequence[Piece]) -> bytes:
+    return array("q", [number for piece in pieces for number in piece]).tobytes()
+
+
+def _decoded(data: bytes) -> list[Piece]:
+    numbers = array("q")
+    numbers.frombytes(data)
+    return list(zip(numbers[0::3], numbers[1::3], numbers[2::3], strict=True))
+
+
+def _blocks(pieces: Iterable[Piece]) -> list[BusyBlock]:
+    checked, delta = TimeRange.already_checked, timedelta
+    return [
+        BusyBlock(checked(_EPOCH + delta(microseconds=start), _EPOCH + delta(microseconds=end)), _STATUSES[rank])
+        for start, end, rank in pieces
+    ]
 
 
 def _working_hours(timezone: str, days: dict[str, Any]) -> WorkingHours:
@@ -224,7 +341,3 @@ def _working_hours(timezone: str, days: dict[str, Any]) -> WorkingHours:
         timezone,
         {day: tuple(WorkingSpan.parse(s, e, field=f"days.{day}") for s, e in spans) for day, spans in days.items()},
     )
-
-
-def _start(block: BusyBlock) -> datetime:
-    return block.time_range.starts_at

@@ -1,0 +1,103 @@
+"""Free/busy and suggestions through the Redis cache: the same answers as without it, never stale after a write."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from entrypoints.app import create_app
+from entrypoints.settings import Settings
+from tests.e2e.people import Person, sign_up
+from tests.e2e.test_calendar_cache import reads_of, with_cache
+from tests.e2e.test_find_a_time_api import blocks, book, person_in, z
+
+Client = AsyncTestClient[Litestar]
+# Three weeks from Wednesday 1 January 2031: the window starts and ends mid-week, over four UTC weeks.
+WINDOW = {"start": z(-5, 12), "end": z(16, 12)}
+
+
+async def free_busy_of(asker: Person, *emails: str, client: Client | None = None) -> Any:
+    query = urlencode({"emails": ",".join(emails), **WINDOW})
+    answer = await (client or asker.client).get(f"/api/freebusy?{query}", headers=asker.auth)
+    assert answer.status_code == 200, answer.text
+    return answer
+
+
+async def test_free_busy_is_answered_from_the_cache_and_sees_a_booking_at_once(client: Client, app: Litestar) -> None:
+    ada, bob = await sign_up(client, "ada"), await sign_up(client, "bob")
+    await book(ada, "Review", z(0, 9), z(0, 10))
+
+    first = await free_busy_of(bob, ada.email)
+    hits = reads_of(app).hits
+    again = await free_busy_of(bob, ada.email)
+    assert reads_of(app).hits > hits
+    assert again.content == first.content
+
+    await book(ada, "Retro", z(1, 14), z(1, 15))
+    invited = await book(bob, "Planning", z(2, 11), z(2, 12), participants=[ada.email])
+    after = await free_busy_of(bob, ada.email)
+    assert blocks(after.json(), ada.email) == [
+        (z(0, 9)[:16], z(0, 10)[:16], "busy"),
+        (z(1, 14)[:16], z(1, 15)[:16], "busy"),
+        (z(2, 11)[:16], z(2, 12)[:16], "tentative"),
+    ]
+
+    accepted = await ada.post(f"/api/events/{invited['id']}/response", {"status": "accepted"})
+    assert accepted.status_code == 200, accepted.text
+    assert blocks((await free_busy_of(bob, ada.email)).json(), ada.email)[2][2] == "busy"
+
+
+async def test_out_of_office_is_seen_at_once_through_the_cache_across_weeks(client: Client) -> None:
+    ada, bob = await sign_up(client, "ada"), await sign_up(client, "bob")
+    await book(ada, "Review", z(0, 9), z(0, 10))
+    assert blocks((await free_busy_of(bob, ada.email)).json(), ada.email) == [(z(0, 9)[:16], z(0, 10)[:16], "busy")]
+
+    # From Saturday to the Tuesday after next: one block, though it spans three UTC weeks.
+    marked = await ada.post("/api/me/out-of-office", {"starts_at": z(5, 0), "ends_at": z(15, 0)})
+    assert marked.status_code == 201, marked.text
+    assert blocks((await free_busy_of(bob, ada.email)).json(), ada.email) == [
+        (z(0, 9)[:16], z(0, 10)[:16], "busy"),
+        (z(5, 0)[:16], z(15, 0)[:16], "out_of_office"),
+    ]
+
+    removed = await ada.delete(f"/api/me/out-of-office/{marked.json()['id']}")
+    assert removed.status_code == 204
+    assert blocks((await free_busy_of(bob, ada.email)).json(), ada.email) == [(z(0, 9)[:16], z(0, 10)[:16], "busy")]
+
+
+async def test_cached_free_busy_and_suggestions_are_the_answers_computed_without_the_cache(
+    client: Client, settings: Settings
+) -> None:
+    ada, bob = await person_in(client, "Europe/Berlin"), await person_in(client, "America/New_York")
+    carol = await sign_up(client, "carol")
+    await book(ada, "Stand-up", z(-21, 8), z(-21, 8.25), recurrence={"rule": "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR"})
+    await book(bob, "Late call", z(6, 23), z(7, 1))  # Sunday night into Monday: cut at the week's end
+    holiday = {"title": "Holiday", "all_day": True, "start_date": "2031-01-09", "end_date": "2031-01-10"}
+    assert (await bob.post("/api/events", {**holiday, "transparency": "busy"})).status_code == 201
+    await book(carol, "Workshop", z(2, 13), z(2, 17), participants=[ada.email, bob.email])
+    await ada.post("/api/me/out-of-office", {"starts_at": z(9, 0), "ends_at": z(11, 0)})
+    emails = (ada.email, bob.email, carol.email)
+    suggestion = {"participants": list(emails), "duration_minutes": 45, "limit": 20, **WINDOW}
+
+    cached_answers = []
+    for _ in range(2):  # the first fills the cache, the second reads it
+        cached_answers.append((await free_busy_of(carol, *emails)).content)
+        suggested = await carol.post("/api/scheduling/suggestions", suggestion)
+        assert suggested.status_code == 200, suggested.text
+        cached_answers.append(suggested.content)
+
+    uncached_app = create_app(with_cache(settings, ttl_seconds=0), configure_logs=False)
+    async with AsyncTestClient(app=uncached_app) as uncached:
+        plain = (await free_busy_of(carol, *emails, client=uncached)).content
+        plain_suggested = await uncached.post("/api/scheduling/suggestions", json=suggestion, headers=carol.auth)
+    assert reads_of(uncached_app).hits == 0
+    assert cached_answers == [plain, plain_suggested.content] * 2
+    assert blocks(json.loads(plain), bob.email) == [
+        (z(2, 13)[:16], z(2, 17)[:16], "tentative"),
+        (z(3, 5)[:16], z(4, 5)[:16], "busy"),
+        (z(6, 23)[:16], z(7, 1)[:16], "busy"),
+    ]
