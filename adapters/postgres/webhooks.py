@@ -51,6 +51,14 @@ class PostgresWebhookStore:
             )
         return [_subscription(row) for row in rows]
 
+    async def save_state(self, subscription: WebhookSubscription) -> None:
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(WebhookSubscriptionRow)
+                .where(WebhookSubscriptionRow.id == subscription.id)
+                .values(failing_since=subscription.failing_since, disabled_at=subscription.disabled_at)
+            )
+
     async def remove_subscription(self, subscription_id: UUID) -> None:
         async with self._sessions.begin() as session:
             await session.execute(delete(WebhookSubscriptionRow).where(WebhookSubscriptionRow.id == subscription_id))

@@ -259,7 +259,7 @@ class Event(Aggregate):
         now: datetime,
         told: tuple[UUID, ...] | None = None,
         occurrence: Occurrence | None = None,
-        previous_room_id: UUID | None | UnsetType = UNSET,
+        previous_room_id: UUID | UnsetType | None = UNSET,
     ) -> None:
         """Record that the event (or, with `occurrence`, one occurrence of it) changed these fields.
 

@@ -1,4 +1,4 @@
-"""room.booked and room.released follow every way an event's room changes: swapped, taken off, cancelled, per occurrence."""
+"""room.booked and room.released follow each way an event's room changes: swapped, taken off, cancelled."""
 
 from __future__ import annotations
 
