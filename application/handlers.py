@@ -127,7 +127,7 @@ REACTIONS: dict[type[DomainEvent], tuple[Reaction, ...]] = {
     EventUpdated: (tell_people, replan_reminders, deliver_webhooks, write_to_google),
     EventCancelled: (tell_people, replan_reminders, deliver_webhooks, write_to_google),
     ParticipantInvited: (tell_people, replan_reminders),
-    ParticipantRemoved: (replan_reminders,),
+    ParticipantRemoved: (tell_people, replan_reminders),
     ParticipantResponded: (tell_people, replan_reminders, deliver_webhooks),
     OccurrenceRoomDeclined: (tell_people,),
     EmailQueued: (email_person,),

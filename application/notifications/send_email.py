@@ -10,7 +10,7 @@ import structlog
 from application.scheduling.calendar_files import file_event_of
 from application.unit_of_work import UnitOfWork
 from domain.clock import Clock
-from domain.notifications.email import Letter, Mailer, OutgoingEmail, calendar_method
+from domain.notifications.email import CalendarMethod, Letter, Mailer, OutgoingEmail, calendar_method
 from domain.notifications.notification import NotificationType
 from domain.scheduling.calendar_file import CalendarFilePerson, CalendarFileWriter
 from domain.scheduling.event import Event
@@ -85,10 +85,17 @@ async def _letter(uow: UnitOfWork, email: OutgoingEmail, mail: MailPorts) -> Let
     )
     if event is None:
         return letter
-    method = calendar_method(email.kind, event_cancelled=event.is_cancelled)
+    taken_off = email.user_id != event.organizer_id and email.user_id not in event.participant_ids
+    if taken_off and email.kind in (NotificationType.EVENT_INVITED, NotificationType.EVENT_UPDATED):
+        return None  # no longer on the guest list: only the news that they were taken off is
+    method = calendar_method(email.kind, event_cancelled=event.is_cancelled or taken_off)
     if method is None:
         return letter
     file_event = replace(file_event_of(event), organizer=await _organizer(uow, event), attendees=_attendees(event))
+    if taken_off and method is CalendarMethod.CANCEL:
+        # Taken off the guest list: the event is called off for them alone (RFC 5546 3.2.5), with them as attendee.
+        removed = CalendarFilePerson(email=email.address, name=email.recipient_name, answer="DECLINED")
+        file_event = replace(file_event, cancelled=True, attendees=(removed,))
     return replace(letter, calendar=mail.writer.write([file_event], method=method.value), method=method)
 
 
