@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
@@ -12,7 +13,7 @@ from application.unit_of_work import UnitOfWork
 from domain.clock import Clock
 from domain.notifications.email import CalendarMethod, Letter, Mailer, OutgoingEmail, calendar_method
 from domain.notifications.notification import NotificationType
-from domain.scheduling.calendar_file import CalendarFilePerson, CalendarFileWriter
+from domain.scheduling.calendar_file import CalendarFilePerson, CalendarFileWriter, EventTimes
 from domain.scheduling.event import Event
 from domain.scheduling.participant import ParticipantStatus
 
@@ -86,6 +87,12 @@ async def _letter(uow: UnitOfWork, email: OutgoingEmail, mail: MailPorts) -> Let
     if event is None:
         return letter
     taken_off = email.user_id != event.organizer_id and email.user_id not in event.participant_ids
+    cancelled_occurrence = (
+        email.kind is NotificationType.EVENT_CANCELLED
+        and email.recurrence_id is not None
+        and event.recurrence is not None
+        and not event.is_cancelled
+    )
     if taken_off and email.kind in (NotificationType.EVENT_INVITED, NotificationType.EVENT_UPDATED):
         return None  # no longer on the guest list: only the news that they were taken off is
     method = calendar_method(email.kind, event_cancelled=event.is_cancelled or taken_off)
@@ -96,7 +103,26 @@ async def _letter(uow: UnitOfWork, email: OutgoingEmail, mail: MailPorts) -> Let
         # Taken off the guest list: the event is called off for them alone (RFC 5546 3.2.5), with them as attendee.
         removed = CalendarFilePerson(email=email.address, name=email.recipient_name, answer="DECLINED")
         file_event = replace(file_event, cancelled=True, attendees=(removed,))
+    elif cancelled_occurrence:
+        # One occurrence called off: a CANCEL of that instance (its RECURRENCE-ID), as Google and Outlook send.
+        method = CalendarMethod.CANCEL
+        file_event = replace(
+            file_event,
+            cancelled=True,
+            recurrence_id=email.recurrence_id,
+            times=_occurrence_times(event, email.recurrence_id),
+            overrides=(),
+        )
     return replace(letter, calendar=mail.writer.write([file_event], method=method.value), method=method)
+
+
+def _occurrence_times(event: Event, recurrence_id: datetime | None) -> EventTimes:
+    """Where the occurrence with this recurrence id fell: its original start, as long as the series' events."""
+    assert recurrence_id is not None
+    if event.all_day and event.start_date is not None and event.end_date is not None:
+        first = recurrence_id.date()
+        return EventTimes.dates(first, first + (event.end_date - event.start_date))
+    return EventTimes.timed(recurrence_id, recurrence_id + event.time_range.duration)
 
 
 async def _organizer(uow: UnitOfWork, event: Event) -> CalendarFilePerson | None:

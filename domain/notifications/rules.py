@@ -129,18 +129,20 @@ def notifications_about(event: DomainEvent, circumstances: Circumstances) -> lis
     """The notifications `event` gives rise to, one per person told; none for events nobody is told about."""
     match event:
         case ParticipantInvited():
-            return _invited(event, circumstances)
+            drafts = _invited(event, circumstances)
         case EventUpdated():
-            return _updated(event, circumstances)
+            drafts = _updated(event, circumstances)
         case EventCancelled():
-            return _cancelled(event, circumstances)
+            drafts = _cancelled(event, circumstances)
         case ParticipantRemoved():
-            return _removed(event, circumstances)
+            drafts = _removed(event, circumstances)
         case ParticipantResponded():
-            return _responded(event, circumstances)
+            drafts = _responded(event, circumstances)
         case OccurrenceRoomDeclined():
-            return _room_declined(event, circumstances)
-    return []
+            drafts = _room_declined(event, circumstances)
+        case _:
+            drafts = []
+    return drafts
 
 
 def reminder_notification(
@@ -314,6 +316,7 @@ def _cancelled(event: EventCancelled, circumstances: Circumstances) -> list[Noti
                 message=f"{actor} cancelled {what}",
                 event_id=event.event_id,
                 dedupe_key=f"event_cancelled:{event.event_id}:{which}{reader.id}",
+                recurrence_id=event.recurrence_id,
             )
         )
     return drafts

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 
 import pytest
 from litestar import Litestar
@@ -188,3 +189,38 @@ async def test_a_participant_taken_off_the_guest_list_gets_a_cancel_for_them_alo
     assert len(told) == 1
     assert len(mailbox.to(cy.email)) == 1
     assert len(await notifications_of(engine, bob.id, "event_cancelled")) == 1
+
+
+async def test_one_cancelled_occurrence_reaches_the_invitee_as_a_cancel_of_that_instance(
+    client: AsyncTestClient[Litestar], worker: None, mailbox: Mailbox, engine: AsyncEngine
+) -> None:
+    ada, bob = await sign_up(client, "ada"), await sign_up(client, "bob")
+    created = await ada.post(
+        "/api/events",
+        json={
+            "title": "Standup",
+            "starts_at": at(9),
+            "ends_at": at(9, 30),
+            "timezone": "Europe/Berlin",
+            "participants": [bob.email],
+            "recurrence": {"rule": "FREQ=DAILY;COUNT=5"},
+        },
+    )
+    assert created.status_code == 201, created.text
+    event_id = created.json()["id"]
+    await _mail_to(mailbox, bob, 1, engine)
+    second = datetime.fromisoformat(at(9)) + timedelta(days=1)
+
+    cancelled = await ada.delete(f"/api/events/{event_id}/occurrences/{second.isoformat()}")
+    assert cancelled.status_code == 204, cancelled.text
+    _, cancellation = await _mail_to(mailbox, bob, 2, engine)
+
+    calendar = cancellation.calendar
+    assert calendar is not None
+    assert calendar["METHOD"] == "CANCEL"
+    (vevent,) = calendar.walk("VEVENT")
+    assert str(vevent["UID"]) == event_id
+    assert vevent["RECURRENCE-ID"].dt == second
+    assert "RRULE" not in vevent
+    assert str(vevent["STATUS"]) == "CANCELLED"
+    assert str(vevent["ORGANIZER"]).lower() == f"mailto:{ada.email}"
