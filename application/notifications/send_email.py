@@ -63,8 +63,11 @@ async def send_email(email_id: UUID, *, uow: UnitOfWork, mail: MailPorts) -> Ema
             await uow.commit()
             log.info("email.dropped", email_id=str(email.id), kind=email.kind.value)
             return EmailOutcome.DROPPED
-        await mail.mailer.send(letter)
+        # Marked sent first, in the transaction holding the row lock: once the server has taken the
+        # letter only the COMMIT is left, the one moment a crash sends it again (same Message-ID). A
+        # refused or failed send raises, and leaving the block rolls the mark back.
         await uow.emails.mark_sent(email.id, mail.clock.now())
+        await mail.mailer.send(letter)
         await uow.commit()
     log.info("email.sent", email_id=str(email.id), kind=email.kind.value, method=letter.method)
     return EmailOutcome.SENT
