@@ -18,7 +18,7 @@ from application.notifications.notify_about import notify_about
 from application.notifications.schedule_reminders import schedule_reminders
 from application.notifications.send_email import EmailOutcome, MailPorts, send_email
 from application.unit_of_work import UnitOfWork
-from application.webhooks.plan_deliveries import plan_notification_deliveries, plan_webhook_deliveries
+from application.webhooks.plan_deliveries import plan_webhook_deliveries
 from domain.domain_events import DomainEvent
 from domain.json_value import JsonObject
 from domain.notifications.email import EmailQueued
@@ -67,12 +67,11 @@ Reaction = Callable[[DomainEvent, ReactionPorts], Awaitable[dict[str, int]]]
 
 async def tell_people(event: DomainEvent, ports: ReactionPorts) -> dict[str, int]:
     """Store and publish the notifications the event gives rise to (domain/notifications/rules.py says which)."""
+    # The publisher (application/webhooks/plan_deliveries.PublishingToWebhooks in the worker) also plans
+    # the notification.created deliveries of the notifications stored now.
     notified = await notify_about(
         event, uow=ports.unit_of_work(), publisher=ports.publisher, email=ports.mail is not None
     )
-    if ports.webhooks is not None:
-        # Only the notifications stored now: a retried job stores none again, and plans none again.
-        await plan_notification_deliveries(notified, store=ports.webhooks.store, queue=ports.webhooks.queue)
     return {"notified": len(notified)}
 
 
@@ -129,7 +128,7 @@ REACTIONS: dict[type[DomainEvent], tuple[Reaction, ...]] = {
     EventCancelled: (tell_people, replan_reminders, deliver_webhooks, write_to_google),
     # The guest list is written to Google too, for organizers who write their participants as Google guests.
     ParticipantInvited: (tell_people, replan_reminders, write_to_google),
-    ParticipantRemoved: (replan_reminders, write_to_google),
+    ParticipantRemoved: (tell_people, replan_reminders, write_to_google),
     ParticipantResponded: (tell_people, replan_reminders, deliver_webhooks),
     OccurrenceRoomDeclined: (tell_people,),
     EmailQueued: (email_person,),

@@ -70,7 +70,9 @@ def _series(event: CalendarFileEvent) -> Event:
         component.add("status", "CANCELLED")
     if event.transparency is not None:
         component.add("transp", "TRANSPARENT" if event.transparency is Transparency.FREE else "OPAQUE")
-    if event.recurrence is not None:
+    if event.recurrence_id is not None:
+        _add_recurrence_id(component, event.recurrence_id, event)
+    elif event.recurrence is not None:
         _add_recurrence(component, event)
     _add_people(component, event)
     return component
@@ -85,12 +87,16 @@ def _override(series: CalendarFileEvent, override: CalendarFileOverride) -> Even
         sequence=override.sequence,
         stamp=series.stamp,
     )
-    if series.all_day:
-        component.add("recurrence-id", override.recurrence_id.date())
-    else:
-        component.add("recurrence-id", override.recurrence_id.astimezone(ZoneInfo(series.timezone)))
+    _add_recurrence_id(component, override.recurrence_id, series)
     _add_times(component, override.times, series.timezone)
     return component
+
+
+def _add_recurrence_id(component: Event, recurrence_id: datetime, series: CalendarFileEvent) -> None:
+    if series.all_day:
+        component.add("recurrence-id", recurrence_id.date())
+    else:
+        component.add("recurrence-id", recurrence_id.astimezone(ZoneInfo(series.timezone)))
 
 
 def _texts(uid: str, title: str, description: str, location: str, *, sequence: int, stamp: datetime | None) -> Event:

@@ -7,18 +7,27 @@ invitation with Accept/Decline.
 
 from __future__ import annotations
 
+import asyncio
 import html
+import time
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, parseaddr
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import aiosmtplib
+import structlog
 
 from domain.notifications.email import Letter
 
+log = structlog.get_logger(__name__)
+
 SEND_TIMEOUT_S = 8.0
 """Below the task's 10 s timeout, so a hanging server fails the attempt (and it is retried) instead of the job."""
+MAX_IDLE_CONNECTIONS = 4
+"""SMTP connections a process keeps open between letters."""
+IDLE_FOR_S = 20.0
+"""A kept connection unused this long is closed rather than reused (servers drop idle clients, often after 30 s+)."""
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -68,19 +77,55 @@ class SmtpServer:
 
 
 class SmtpMailer:
-    """Implements domain.notifications.email.Mailer: one SMTP conversation per letter."""
+    """Implements domain.notifications.email.Mailer, reusing SMTP connections between letters.
+
+    Opening a conversation (TCP, EHLO, STARTTLS, AUTH) costs more than sending one invitation, so a
+    connection that sent a letter is kept for the next one (up to MAX_IDLE_CONNECTIONS, each used by
+    one letter at a time, for IDLE_FOR_S at most). A kept connection the server has closed meanwhile
+    fails before any message is handed over: the letter is then sent on a new connection. Any other
+    failure closes the connection and propagates, so the task retries.
+    """
 
     def __init__(self, server: SmtpServer, *, mail_from: str) -> None:
         self._server = server
         self._mail_from = mail_from
         self._sender = parseaddr(mail_from)[1] or mail_from
+        self._idle: list[tuple[aiosmtplib.SMTP, float]] = []
 
     async def send(self, letter: Letter) -> None:
+        message = mime_message(letter, mail_from=self._mail_from)
+        async with asyncio.timeout(SEND_TIMEOUT_S):
+            kept = self._kept_connection()
+            if kept is not None:
+                try:
+                    await self._send_on(kept, message, letter)
+                    return
+                except (aiosmtplib.SMTPServerDisconnected, ConnectionError):
+                    log.info("smtp.kept_connection_closed", reason="the server closed it; sending on a new one")
+            await self._send_on(await self._connect(), message, letter)
+
+    async def _send_on(self, smtp: aiosmtplib.SMTP, message: EmailMessage, letter: Letter) -> None:
+        try:
+            await smtp.send_message(message, sender=self._sender, recipients=[letter.to_address])
+        except BaseException:
+            smtp.close()
+            raise
+        if len(self._idle) < MAX_IDLE_CONNECTIONS:
+            self._idle.append((smtp, time.monotonic()))
+        else:
+            await _quit(smtp)
+
+    def _kept_connection(self) -> aiosmtplib.SMTP | None:
+        while self._idle:
+            smtp, since = self._idle.pop()
+            if smtp.is_connected and time.monotonic() - since < IDLE_FOR_S:
+                return smtp
+            smtp.close()
+        return None
+
+    async def _connect(self) -> aiosmtplib.SMTP:
         server = self._server
-        await aiosmtplib.send(
-            mime_message(letter, mail_from=self._mail_from),
-            sender=self._sender,
-            recipients=[letter.to_address],
+        smtp = aiosmtplib.SMTP(
             hostname=server.host,
             port=server.port,
             username=server.username,
@@ -89,6 +134,21 @@ class SmtpMailer:
             start_tls=server.start_tls,
             timeout=SEND_TIMEOUT_S,
         )
+        await smtp.connect()
+        return smtp
+
+    async def close(self) -> None:
+        """Say goodbye on every kept connection."""
+        idle, self._idle = self._idle, []
+        for smtp, _ in idle:
+            await _quit(smtp)
+
+
+async def _quit(smtp: aiosmtplib.SMTP) -> None:
+    try:
+        await smtp.quit()
+    except (aiosmtplib.SMTPException, OSError):
+        smtp.close()
 
 
 def mime_message(letter: Letter, *, mail_from: str) -> EmailMessage:

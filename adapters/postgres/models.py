@@ -566,6 +566,8 @@ class OutgoingEmailRow(DefaultBase):
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     dropped_at: Mapped[datetime | None]
+    # The occurrence it is about (its original start), when it is about one occurrence of a series.
+    recurrence_id: Mapped[datetime | None]
 
 
 WEBHOOK_SCOPES = "'my_events', 'calendar', 'everything'"

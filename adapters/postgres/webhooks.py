@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import Table, and_, bindparam, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -23,6 +23,7 @@ from domain.webhooks.subscription import WebhookEventType, WebhookScope, Webhook
 _SUBSCRIPTION = WebhookSubscriptionRow.__table__
 _DELIVERY = WebhookDeliveryRow.__table__
 _ATTEMPT = WebhookAttemptRow.__table__
+_DELIVERY_TABLE = cast(Table, WebhookDeliveryRow.__table__)
 
 
 class PostgresWebhookStore:
@@ -50,6 +51,14 @@ class PostgresWebhookStore:
                 .order_by(WebhookSubscriptionRow.id)
             )
         return [_subscription(row) for row in rows]
+
+    async def save_state(self, subscription: WebhookSubscription) -> None:
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(WebhookSubscriptionRow)
+                .where(WebhookSubscriptionRow.id == subscription.id)
+                .values(failing_since=subscription.failing_since, disabled_at=subscription.disabled_at)
+            )
 
     async def remove_subscription(self, subscription_id: UUID) -> None:
         async with self._sessions.begin() as session:
@@ -131,17 +140,25 @@ class PostgresWebhookStore:
             return set()
         newly_disabled: set[UUID] = set()
         async with self._sessions.begin() as session:
-            for outcome in outcomes:
-                delivery = outcome.delivery
-                await session.execute(
-                    update(WebhookDeliveryRow)
-                    .where(WebhookDeliveryRow.id == delivery.id)
-                    .values(
-                        status=delivery.status.value,
-                        attempts=delivery.attempts,
-                        next_attempt_at=delivery.next_attempt_at,
-                    )
-                )
+            # One statement for the whole batch (executemany), not a round trip per delivery.
+            await session.execute(
+                update(_DELIVERY_TABLE)
+                .where(_DELIVERY_TABLE.c.id == bindparam("delivery_id"))
+                .values(
+                    status=bindparam("new_status"),
+                    attempts=bindparam("new_attempts"),
+                    next_attempt_at=bindparam("new_next_attempt_at"),
+                ),
+                [
+                    {
+                        "delivery_id": outcome.delivery.id,
+                        "new_status": outcome.delivery.status.value,
+                        "new_attempts": outcome.delivery.attempts,
+                        "new_next_attempt_at": outcome.delivery.next_attempt_at,
+                    }
+                    for outcome in outcomes
+                ],
+            )
             await session.execute(insert(WebhookAttemptRow), [_attempt_values(outcome.attempt) for outcome in outcomes])
             by_subscription: dict[UUID, list[AttemptOutcome]] = {}
             for outcome in outcomes:

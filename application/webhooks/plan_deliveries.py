@@ -7,12 +7,14 @@ Planning is idempotent (one delivery per subscription and fact), so a retried re
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from uuid import UUID
 
 from application.unit_of_work import UnitOfWork
 from domain.domain_events import DomainEvent
 from domain.identity import new_id
 from domain.notifications.notification import Notification
+from domain.notifications.ports import NotificationPublisher
 from domain.webhooks.delivery import WebhookDelivery
 from domain.webhooks.messages import Draft, drafts_about, event_id_of, event_types_of, in_scope, notification_draft
 from domain.webhooks.ports import WebhookQueue, WebhookStore
@@ -57,6 +59,40 @@ async def plan_notification_deliveries(
         for notification in notifications
     ]
     return await _plan(drafts, subscriptions, store=store, queue=queue)
+
+
+class PublishingToWebhooks:
+    """A NotificationPublisher that, besides the live message, plans the notification's notification.created deliveries.
+
+    Every way a notification is stored (news of a change, a reminder, a Google sync failure, a
+    disabled webhook) publishes it through the worker's publisher, so wrapping that one publisher is
+    what makes every stored notification reach the webhooks whose scope holds its reader.
+    """
+
+    def __init__(self, live: NotificationPublisher, *, store: WebhookStore, queue: WebhookQueue) -> None:
+        self._live, self._store, self._queue = live, store, queue
+
+    async def notification_created(self, notification: Notification, unread_count: int) -> None:
+        try:
+            await self._live.notification_created(notification, unread_count)
+        finally:
+            # A live message that failed (Redis down) does not keep the webhooks from hearing of it.
+            await plan_notification_deliveries([notification], store=self._store, queue=self._queue)
+
+    async def notifications_created(self, created: Sequence[tuple[Notification, int]]) -> None:
+        """A batch (a burst of reminders): one pipeline of live messages, then one plan of their deliveries."""
+        try:
+            await self._live.notifications_created(created)
+        finally:
+            await plan_notification_deliveries(
+                [notification for notification, _ in created], store=self._store, queue=self._queue
+            )
+
+    async def unread_count_changed(self, user_id: UUID, unread_count: int) -> None:
+        await self._live.unread_count_changed(user_id, unread_count)
+
+    async def calendars_changed(self, user_ids: Iterable[UUID]) -> None:
+        await self._live.calendars_changed(user_ids)
 
 
 async def _plan(

@@ -7,6 +7,8 @@ import secrets
 from dataclasses import dataclass
 from uuid import UUID
 
+import structlog
+
 from application.unit_of_work import UnitOfWork
 from domain.clock import Clock
 from domain.errors import InvalidInput, NotFound, PermissionDenied
@@ -20,6 +22,8 @@ from domain.webhooks.subscription import (
 )
 
 SECRET_BYTES = 24
+
+log = structlog.get_logger(__name__)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -80,6 +84,21 @@ async def own_subscription(owner_id: UUID, subscription_id: UUID, *, store: Webh
     if subscription is None or subscription.owner_id != owner_id:
         raise NotFound("webhook subscription", subscription_id)
     return subscription
+
+
+async def enable_webhook(owner_id: UUID, subscription_id: UUID, *, store: WebhookStore) -> WebhookSubscription:
+    """Switch a disabled subscription on again (its receiver is fixed): its 24-hour failure window starts anew.
+
+    Deliveries still pending resume on their schedule; those that used their whole schedule stay
+    failed (send them again one by one). Enabling an active subscription changes nothing.
+    """
+    subscription = await own_subscription(owner_id, subscription_id, store=store)
+    if subscription.is_active:
+        return subscription
+    enabled = subscription.enabled()
+    await store.save_state(enabled)
+    log.info("webhook.enabled", subscription_id=str(subscription_id))
+    return enabled
 
 
 async def delete_webhook(owner_id: UUID, subscription_id: UUID, *, store: WebhookStore) -> None:

@@ -67,6 +67,8 @@ class EmailDraft:
     subject: str
     message: str
     dedupe_key: str
+    recurrence_id: datetime | None = None
+    """The occurrence it is about, when it is about one occurrence of a series."""
 
     @classmethod
     def of(cls, draft: NotificationDraft, *, address: str, recipient_name: str) -> "EmailDraft":
@@ -80,6 +82,7 @@ class EmailDraft:
             subject=draft.title,
             message=draft.message,
             dedupe_key=EMAIL_DEDUPE_PREFIX + draft.dedupe_key,
+            recurrence_id=draft.recurrence_id,
         )
 
 
@@ -99,6 +102,7 @@ class OutgoingEmail(Aggregate):
     created_at: datetime
     sent_at: datetime | None = None
     dropped_at: datetime | None = None
+    recurrence_id: datetime | None = None
 
     @property
     def settled(self) -> bool:
@@ -119,6 +123,7 @@ class OutgoingEmail(Aggregate):
             message=draft.message,
             dedupe_key=draft.dedupe_key,
             created_at=now,
+            recurrence_id=draft.recurrence_id,
         )
         email.record(EmailQueued(occurred_at=now, email_id=email_id))
         return email

@@ -31,6 +31,8 @@ class NotificationDraft:
     dedupe_key: str
     scheduled_for: datetime | None = None
     """When it was meant to be told (a reminder's due time); None for news told as it happens."""
+    recurrence_id: datetime | None = None
+    """The occurrence of a series it is about, when its email needs it (a cancelled occurrence); not stored."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -5,6 +5,8 @@
 - EventUpdated: a change of time, repetition, room, title or location gets `event_updated` to the organizer
   and every participant except whoever made it; other changes (description, reminders) tell nobody.
 - EventCancelled: `event_cancelled` to the organizer and participants, except whoever cancelled.
+- ParticipantRemoved: `event_cancelled` to the person taken off the guest list (not when they left
+  themselves, nor once they are invited again): for them the event is called off.
 - ParticipantResponded: `participant_response` to the organizer (not when they answer themselves).
 - OccurrenceRoomDeclined: `room_declined` to the organizer (the room of an occurrence the series'
   horizon reached was taken; the occurrence is kept without it).
@@ -42,6 +44,7 @@ from domain.scheduling.domain_events import (
     EventUpdated,
     OccurrenceRoomDeclined,
     ParticipantInvited,
+    ParticipantRemoved,
     ParticipantResponded,
 )
 from domain.scheduling.event import Event
@@ -88,7 +91,13 @@ class Circumstances:
 def concerned_event(event: DomainEvent) -> UUID | None:
     """The id of the event a notifiable domain event is about; None if it notifies nobody."""
     if isinstance(
-        event, ParticipantInvited | EventUpdated | EventCancelled | ParticipantResponded | OccurrenceRoomDeclined
+        event,
+        ParticipantInvited
+        | ParticipantRemoved
+        | EventUpdated
+        | EventCancelled
+        | ParticipantResponded
+        | OccurrenceRoomDeclined,
     ):
         return event.event_id
     return None
@@ -109,7 +118,7 @@ def concerned_room(event: DomainEvent, current: Event | None) -> UUID | None:
 def people_involved(event: DomainEvent) -> set[UUID]:
     """Everyone whose name or time zone the notifications about `event` need: its audience and its actor."""
     involved = set(event.affected_user_ids)
-    if isinstance(event, ParticipantInvited | EventUpdated | EventCancelled):
+    if isinstance(event, ParticipantInvited | ParticipantRemoved | EventUpdated | EventCancelled):
         involved.add(event.by_user_id)
     elif isinstance(event, ParticipantResponded):
         involved.add(event.user_id)
@@ -120,16 +129,20 @@ def notifications_about(event: DomainEvent, circumstances: Circumstances) -> lis
     """The notifications `event` gives rise to, one per person told; none for events nobody is told about."""
     match event:
         case ParticipantInvited():
-            return _invited(event, circumstances)
+            drafts = _invited(event, circumstances)
         case EventUpdated():
-            return _updated(event, circumstances)
+            drafts = _updated(event, circumstances)
         case EventCancelled():
-            return _cancelled(event, circumstances)
+            drafts = _cancelled(event, circumstances)
+        case ParticipantRemoved():
+            drafts = _removed(event, circumstances)
         case ParticipantResponded():
-            return _responded(event, circumstances)
+            drafts = _responded(event, circumstances)
         case OccurrenceRoomDeclined():
-            return _room_declined(event, circumstances)
-    return []
+            drafts = _room_declined(event, circumstances)
+        case _:
+            drafts = []
+    return drafts
 
 
 def reminder_notification(
@@ -303,6 +316,29 @@ def _cancelled(event: EventCancelled, circumstances: Circumstances) -> list[Noti
                 message=f"{actor} cancelled {what}",
                 event_id=event.event_id,
                 dedupe_key=f"event_cancelled:{event.event_id}:{which}{reader.id}",
+                recurrence_id=event.recurrence_id,
+            )
+        )
+    return drafts
+
+
+def _removed(event: ParticipantRemoved, circumstances: Circumstances) -> list[NotificationDraft]:
+    current = circumstances.event
+    if current is None or current.is_cancelled or event.user_id in current.participant_ids:
+        return []  # called off for everyone (that news is told), or invited again meanwhile
+    actor = circumstances.name_of(event.by_user_id)
+    what = series_name(current, event.title) if current.recurrence is not None else None
+    drafts = []
+    for reader in _readers(event, circumstances):
+        named = what or f"{event.title} on {_when(current, reader)}"
+        drafts.append(
+            NotificationDraft(
+                user_id=reader.id,
+                type=NotificationType.EVENT_CANCELLED,
+                title=f"Cancelled: {event.title}",
+                message=f"{actor} took you off {named}",
+                event_id=event.event_id,
+                dedupe_key=f"participant_removed:{event.event_id}:{reader.id}:{_stamp(event.occurred_at)}",
             )
         )
     return drafts

@@ -147,6 +147,8 @@ class CalendarFileEvent:
     """ORGANIZER: written in scheduling messages (iMIP invitations), where clients need it to answer."""
     attendees: tuple[CalendarFilePerson, ...] = ()
     """ATTENDEEs: written in scheduling messages (iMIP invitations)."""
+    recurrence_id: datetime | None = None
+    """RECURRENCE-ID: the file speaks of this one occurrence of the series (an iTIP CANCEL of it), not of the series."""
 
     @property
     def all_day(self) -> bool:

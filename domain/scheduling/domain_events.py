@@ -129,6 +129,10 @@ class EventUpdated(DomainEvent):
     version: int
     recurrence_id: datetime | None = None
     """The occurrence changed (its original start), or None when the event (the whole series) changed."""
+    room_id: UUID | None = None
+    """The room it holds now (the occurrence's, for one occurrence)."""
+    previous_room_id: UUID | None = None
+    """The room it held before this change; differs from `room_id` only when the room changed."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -144,6 +148,8 @@ class EventCancelled(DomainEvent):
     starts_at: datetime
     ends_at: datetime
     recurrence_id: datetime | None = None
+    room_id: UUID | None = None
+    """The room it held, free again now (the occurrence's, for one occurrence)."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -259,8 +259,12 @@ class Event(Aggregate):
         now: datetime,
         told: tuple[UUID, ...] | None = None,
         occurrence: Occurrence | None = None,
+        previous_room_id: UUID | UnsetType | None = UNSET,
     ) -> None:
-        """Record that the event (or, with `occurrence`, one occurrence of it) changed these fields."""
+        """Record that the event (or, with `occurrence`, one occurrence of it) changed these fields.
+
+        `previous_room_id` is the room held before the change (UNSET: the room did not change).
+        """
         shown = occurrence or self
         self.record(
             EventUpdated(
@@ -275,6 +279,8 @@ class Event(Aggregate):
                 changed_fields=changed,
                 version=self.version,
                 recurrence_id=None if occurrence is None else occurrence.recurrence_id,
+                room_id=shown.room_id,
+                previous_room_id=shown.room_id if previous_room_id is UNSET else previous_room_id,
             )
         )
 
@@ -399,6 +405,7 @@ class Event(Aggregate):
             )
             if old != new
         )
+        previous_room_id = self.room_id
         if moved_by and self.overrides:
             self.overrides = {key + moved_by: override.moved_by(moved_by) for key, override in self.overrides.items()}
         self.title, self.description, self.location = title, description, location
@@ -411,7 +418,7 @@ class Event(Aggregate):
         if changed or guests_changed:
             self._bump(now)
         if changed:
-            self._record_updated(changed, by_user_id=by_user_id, now=now)
+            self._record_updated(changed, by_user_id=by_user_id, now=now, previous_room_id=previous_room_id)
         return changed
 
     def cancel(self, *, by_user_id: UUID, now: datetime) -> None:
@@ -436,6 +443,7 @@ class Event(Aggregate):
                 starts_at=shown.starts_at,
                 ends_at=shown.ends_at,
                 recurrence_id=None if occurrence is None else occurrence.recurrence_id,
+                room_id=shown.room_id,
             )
         )
 
@@ -520,7 +528,11 @@ class Event(Aggregate):
         self.overrides[override.recurrence_id] = override
         self._bump(now)
         self._record_updated(
-            changed, by_user_id=by_user_id, now=now, occurrence=self._occurrence_at(override.recurrence_id)
+            changed,
+            by_user_id=by_user_id,
+            now=now,
+            occurrence=self._occurrence_at(override.recurrence_id),
+            previous_room_id=occurrence.room_id,
         )
         return changed
 

@@ -63,7 +63,7 @@ def event_types_of(event: DomainEvent) -> tuple[WebhookEventType, ...]:
         case EventCreated():
             return (T.EVENT_CREATED, T.ROOM_BOOKED)
         case EventUpdated():
-            return (T.EVENT_UPDATED, T.ROOM_BOOKED)
+            return (T.EVENT_UPDATED, T.ROOM_BOOKED, T.ROOM_RELEASED)
         case EventCancelled():
             return (T.EVENT_CANCELLED, T.ROOM_RELEASED)
         case ParticipantResponded():
@@ -81,7 +81,8 @@ def event_id_of(event: DomainEvent) -> UUID | None:
 def drafts_about(event: DomainEvent, current: Event | None) -> list[Draft]:
     """The messages `event` gives rise to; `current` is the calendar event as it stands (None if it is gone)."""
     whose = Whose.of_event(current) if current is not None else Whose(calendar_id=None, people=frozenset())
-    current_room = None if current is None else current.room_id
+    if isinstance(event, EventUpdated | EventCancelled):
+        whose = Whose(calendar_id=event.calendar_id, people=whose.people)
     match event:
         case EventCreated():
             data = _event_data(event) | {"organizer_id": str(event.organizer_id), "room_id": _id(event.room_id)}
@@ -93,16 +94,20 @@ def drafts_about(event: DomainEvent, current: Event | None) -> list[Draft]:
                 "changed_fields": list(event.changed_fields),
                 "version": event.version,
                 "recurrence_id": _time(event.recurrence_id),
+                "room_id": _id(event.room_id),
             }
             key = f"{event.name}:{event.event_id}:{event.version}:{_time(event.recurrence_id)}"
             told = _draft(T.EVENT_UPDATED, event, data, key, whose)
-            moved_room = "room_id" in event.changed_fields
-            return [told, *_room(T.ROOM_BOOKED, current_room if moved_room else None, told)]
+            if "room_id" not in event.changed_fields:
+                return [told]
+            # A room swapped for another: the old one is free again, the new one booked.
+            released = _room(T.ROOM_RELEASED, event.previous_room_id, told)
+            return [told, *released, *_room(T.ROOM_BOOKED, event.room_id, told)]
         case EventCancelled():
-            data = _event_data(event) | {"recurrence_id": _time(event.recurrence_id)}
+            data = _event_data(event) | {"recurrence_id": _time(event.recurrence_id), "room_id": _id(event.room_id)}
             key = f"{event.name}:{event.event_id}:{_time(event.recurrence_id)}"
             told = _draft(T.EVENT_CANCELLED, event, data, key, whose)
-            return [told, *_room(T.ROOM_RELEASED, current_room, told)]
+            return [told, *_room(T.ROOM_RELEASED, event.room_id, told)]
         case ParticipantResponded():
             data = {
                 "event_id": str(event.event_id),
@@ -166,6 +171,7 @@ def _room(kind: WebhookEventType, room_id: UUID | None, told: Draft) -> list[Dra
         "event_id": told.data["event_id"],
         "starts_at": told.data["starts_at"],
         "ends_at": told.data["ends_at"],
+        "recurrence_id": told.data.get("recurrence_id"),
     }
     return [
         Draft(

@@ -55,6 +55,10 @@ class WebhookStore(Protocol):
         """The person's subscriptions, oldest first."""
         ...
 
+    async def save_state(self, subscription: WebhookSubscription) -> None:
+        """Store the subscription's `failing_since` and `disabled_at` as they are now."""
+        ...
+
     async def remove_subscription(self, subscription_id: UUID) -> None:
         """Delete it with its deliveries and their log."""
         ...

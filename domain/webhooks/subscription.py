@@ -80,3 +80,7 @@ class WebhookSubscription:
     def disabled(self, at: datetime) -> WebhookSubscription:
         """This subscription, switched off at `at`."""
         return replace(self, disabled_at=at)
+
+    def enabled(self) -> WebhookSubscription:
+        """This subscription switched on again, with a fresh failure window (its 24 hours start anew)."""
+        return replace(self, disabled_at=None, failing_since=None)

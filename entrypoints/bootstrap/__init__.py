@@ -66,6 +66,7 @@ from application.notifications.create_notification import create_notification
 from application.notifications.send_email import MailPorts
 from application.scheduling.start_calendar_import import CalendarImportQueue
 from application.unit_of_work import UnitOfWork
+from application.webhooks.plan_deliveries import PublishingToWebhooks
 from application.webhooks.send_deliveries import DeliveryPorts
 from domain.accounts.ports import InvitationStore, PasswordHasher, SessionStore
 from domain.clock import Clock, SystemClock
@@ -349,7 +350,12 @@ def bootstrap(
     def unit_of_work() -> UnitOfWork:
         return PostgresUnitOfWork(sessions, stale_reads=stale_reads, reads=reads, cipher=cipher, horizon=horizon)
 
-    publisher = RedisNotificationPublisher(connections.redis)
+    webhook_store = PostgresWebhookStore(sessions)
+    webhook_queue = SaqWebhookQueue(connections.queue)
+    # Every notification stored anywhere is published through it: live to open pages, and as notification.created.
+    publisher = PublishingToWebhooks(
+        RedisNotificationPublisher(connections.redis), store=webhook_store, queue=webhook_queue
+    )
 
     async def tell_owner(draft: NotificationDraft) -> None:
         await create_notification(draft, uow=unit_of_work(), publisher=publisher)
@@ -362,8 +368,6 @@ def bootstrap(
 
     outbox = OutboxProgress(sessions)
     addresses = ReceiverAddresses(allow_private=settings.webhook_allow_private)
-    webhook_store = PostgresWebhookStore(sessions)
-    webhook_queue = SaqWebhookQueue(connections.queue)
     sender = webhook_sender or HttpxWebhookSender(addresses)
     session_store = PostgresSessions(sessions)
     return Container(

@@ -192,6 +192,7 @@ MATRIX: tuple[Row, ...] = (
     api("GET /api/webhooks",                                          "401  2xx  2xx  2xx  2xx  2xx  2xx  2xx", token="events:read"),
     api("GET /api/webhooks/{subscription_id}/deliveries",             "401  404  404  404  2xx  404  404  404", token="events:read"),
     api("POST /api/webhooks/{subscription_id}/deliveries/{delivery_id}/retry", "401  404  404  404  2xx  404  404  404", token="events:read"),
+    api("POST /api/webhooks/{subscription_id}/enable",                "401  404  404  404  2xx  404  404  404", token="events:read"),
     api("DELETE /api/webhooks/{subscription_id}",                     "401  404  404  404  2xx  404  404  404", token="events:read",
         subscription_id="{spare_subscription_id}", note="the owner's second subscription: the pages below use the first"),
     # Administration
@@ -307,6 +308,7 @@ MATRIX: tuple[Row, ...] = (
         body={"url": "http://127.0.0.1:9/page-{unique}", "events": "event.created"}, note="the page shows the new secret once"),
     page("GET /webhooks/{subscription_id}",                           "login  404  404  404  2xx  404  404  404"),
     page("POST /webhooks/{subscription_id}/deliveries/{delivery_id}/retry", "login  404  404  404  303  404  404  404"),
+    page("POST /webhooks/{subscription_id}/enable",                   "login  404  404  404  303  404  404  404"),
     page("POST /webhooks/{subscription_id}/delete",                   "login  404  404  404  303  404  404  404",
         note="after the API's rows: the owner's subscription is gone from here on"),
 )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 
 import pytest
 from litestar import Litestar
@@ -151,3 +152,75 @@ async def test_bad_preferences_are_refused_with_a_problem(client: AsyncTestClien
         answer = await bob.client.put("/api/me/notification-preferences", json=body, headers=bob.auth)
         assert answer.status_code in (400, 422), (body, answer.text)
         assert answer.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_a_participant_taken_off_the_guest_list_gets_a_cancel_for_them_alone_as_they_chose(
+    client: AsyncTestClient[Litestar], worker: None, mailbox: Mailbox, engine: AsyncEngine
+) -> None:
+    ada, bob, cy = await sign_up(client, "ada"), await sign_up(client, "bob"), await sign_up(client, "cy")
+    # cy wants cancellations in the app only.
+    chosen = await cy.client.put(
+        "/api/me/notification-preferences", json={"event_cancelled": ["in_app"]}, headers=cy.auth
+    )
+    assert chosen.status_code == 200, chosen.text
+    created = await ada.post(
+        "/api/events",
+        json={"title": "Review", "starts_at": at(9), "ends_at": at(10), "participants": [bob.email, cy.email]},
+    )
+    assert created.status_code == 201, created.text
+    event_id = created.json()["id"]
+    await _mail_to(mailbox, bob, 1, engine)
+    await _mail_to(mailbox, cy, 1, engine)
+
+    assert (await ada.delete(f"/api/events/{event_id}/participants/{bob.id}")).status_code == 204
+    assert (await ada.patch(f"/api/events/{event_id}", json={"participants": []})).status_code == 200
+    _, taken_off = await _mail_to(mailbox, bob, 2, engine)
+
+    calendar = taken_off.calendar
+    assert calendar is not None
+    assert calendar["METHOD"] == "CANCEL"
+    (vevent,) = calendar.walk("VEVENT")
+    assert str(vevent["UID"]) == event_id
+    assert str(vevent["STATUS"]) == "CANCELLED"
+    assert str(vevent["ATTENDEE"]).lower() == f"mailto:{bob.email}"
+    assert str(vevent["ORGANIZER"]).lower() == f"mailto:{ada.email}"
+    # cy, taken off by the guest list's replacement, is told in the app only, as she chose.
+    told = await notifications_of(engine, cy.id, "event_cancelled")
+    assert len(told) == 1
+    assert len(mailbox.to(cy.email)) == 1
+    assert len(await notifications_of(engine, bob.id, "event_cancelled")) == 1
+
+
+async def test_one_cancelled_occurrence_reaches_the_invitee_as_a_cancel_of_that_instance(
+    client: AsyncTestClient[Litestar], worker: None, mailbox: Mailbox, engine: AsyncEngine
+) -> None:
+    ada, bob = await sign_up(client, "ada"), await sign_up(client, "bob")
+    created = await ada.post(
+        "/api/events",
+        json={
+            "title": "Standup",
+            "starts_at": at(9),
+            "ends_at": at(9, 30),
+            "timezone": "Europe/Berlin",
+            "participants": [bob.email],
+            "recurrence": {"rule": "FREQ=DAILY;COUNT=5"},
+        },
+    )
+    assert created.status_code == 201, created.text
+    event_id = created.json()["id"]
+    await _mail_to(mailbox, bob, 1, engine)
+    second = datetime.fromisoformat(at(9)) + timedelta(days=1)
+
+    cancelled = await ada.delete(f"/api/events/{event_id}/occurrences/{second.isoformat()}")
+    assert cancelled.status_code == 204, cancelled.text
+    _, cancellation = await _mail_to(mailbox, bob, 2, engine)
+
+    calendar = cancellation.calendar
+    assert calendar is not None
+    assert calendar["METHOD"] == "CANCEL"
+    (vevent,) = calendar.walk("VEVENT")
+    assert str(vevent["UID"]) == event_id
+    assert vevent["RECURRENCE-ID"].dt == second
+    assert "RRULE" not in vevent
+    assert str(vevent["STATUS"]) == "CANCELLED"
+    assert str(vevent["ORGANIZER"]).lower() == f"mailto:{ada.email}"

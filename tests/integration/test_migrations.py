@@ -309,3 +309,26 @@ async def test_the_unpublished_notifications_migration_downgrades_and_upgrades_a
 
     assert await _schema_objects(engine) == objects_at_head
     assert {"pk_unpublished_notifications", "ix_unpublished_notifications_committed_at"} <= objects_at_head
+
+
+async def test_the_email_occurrence_migration_downgrades_to_emails_without_it_and_upgrades_again(
+    servers: ServerUrls, engine: AsyncEngine
+) -> None:
+    async def email_columns() -> set[str]:
+        async with engine.connect() as conn:
+            rows = await conn.execute(
+                text("SELECT column_name FROM information_schema.columns WHERE table_name = 'outgoing_emails'")
+            )
+            return {row.column_name for row in rows}
+
+    assert "recurrence_id" in await email_columns()
+    try:
+        await asyncio.to_thread(command.downgrade, alembic_config(servers.database_url), "0017-1")
+        await engine.dispose()
+        assert "recurrence_id" not in await email_columns()
+        assert "dedupe_key" in await email_columns()
+    finally:
+        await asyncio.to_thread(upgrade, servers.database_url)
+        await engine.dispose()
+
+    assert "recurrence_id" in await email_columns()

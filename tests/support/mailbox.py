@@ -80,12 +80,13 @@ class Mailbox:
 
 
 @contextlib.contextmanager
-def smtp_server() -> Iterator[Mailbox]:
-    """An SMTP server on a free port of 127.0.0.1 for as long as the block runs."""
-    mailbox = Mailbox()
-    with socket.socket() as probe:  # aiosmtpd needs a port number up front
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+def smtp_server(mailbox: Mailbox | None = None, *, port: int | None = None) -> Iterator[Mailbox]:
+    """An SMTP server on a free port (or `port`) of 127.0.0.1 for as long as the block runs."""
+    mailbox = mailbox or Mailbox()
+    if port is None:
+        with socket.socket() as probe:  # aiosmtpd needs a port number up front
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
     controller = Controller(mailbox, hostname="127.0.0.1", port=port)
     controller.start()
     mailbox.port = controller.port

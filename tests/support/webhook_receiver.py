@@ -35,6 +35,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             )
         code = self.server.answer(self.path, earlier)
         self.send_response(code)
+        if 300 <= code < 400:
+            self.send_header("Location", "/followed")  # a sender that followed redirects would POST there
         self.send_header("Content-Length", "2")
         self.end_headers()
         self.wfile.write(b"ok")

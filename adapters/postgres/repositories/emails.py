@@ -43,6 +43,7 @@ class SqlOutgoingEmailRepository:
                     message=email.message,
                     dedupe_key=email.dedupe_key,
                     created_at=email.created_at,
+                    recurrence_id=email.recurrence_id,
                 )
                 .on_conflict_do_nothing(index_elements=[OutgoingEmailRow.dedupe_key])
                 .returning(OutgoingEmailRow.id)
@@ -91,4 +92,5 @@ def _email(row: Row[Any]) -> OutgoingEmail:
         created_at=row.created_at,
         sent_at=row.sent_at,
         dropped_at=row.dropped_at,
+        recurrence_id=row.recurrence_id,
     )

@@ -7,10 +7,16 @@ from uuid import UUID
 
 from litestar import Controller, delete, get, post
 from litestar.params import Parameter
-from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from application.webhooks.deliveries import list_deliveries, send_again
-from application.webhooks.subscriptions import SubscribeWebhook, delete_webhook, list_webhooks, subscribe_webhook
+from application.webhooks.subscriptions import (
+    SubscribeWebhook,
+    delete_webhook,
+    enable_webhook,
+    list_webhooks,
+    subscribe_webhook,
+)
 from domain.accounts.api_token import TokenScope
 from entrypoints.http.dependencies import Ctx
 from entrypoints.http.problems import problems
@@ -94,6 +100,21 @@ class WebhookSubscriptionController(Controller):
     )
     async def remove(self, subscription_id: SubscriptionId, ctx: Ctx) -> None:
         await delete_webhook(ctx.actor.id, subscription_id, store=ctx.container.webhooks.store)
+
+    @post(
+        "/{subscription_id:uuid}/enable",
+        operation_id="enableWebhook",
+        **needs(TokenScope.EVENTS_READ),
+        status_code=HTTP_200_OK,
+        responses=problems(401, 404),
+        summary="Switch a disabled subscription on again, once its receiver is fixed",
+        description="No body. Clears disabled_at and failing_since: the 24-hour failure window starts anew. "
+        "Deliveries still pending resume on their schedule; those that used their whole schedule stay failed "
+        "(send them again one by one with .../deliveries/{delivery_id}/retry). Enabling an active "
+        "subscription changes nothing. Answers the subscription.",
+    )
+    async def enable(self, subscription_id: SubscriptionId, ctx: Ctx) -> Webhook:
+        return Webhook.of(await enable_webhook(ctx.actor.id, subscription_id, store=ctx.container.webhooks.store))
 
     @get(
         "/{subscription_id:uuid}/deliveries",

@@ -16,6 +16,7 @@ from application.webhooks.deliveries import list_deliveries, send_again
 from application.webhooks.subscriptions import (
     SubscribeWebhook,
     delete_webhook,
+    enable_webhook,
     list_webhooks,
     own_subscription,
     subscribe_webhook,
@@ -100,6 +101,12 @@ class WebhookPages(Controller):
             viewer.user.id, subscription_id, delivery_id, store=webhooks.store, queue=webhooks.queue, clock=ctx.clock
         )
         return Redirect(f"/webhooks/{subscription_id}", status_code=HTTP_303_SEE_OTHER)
+
+    @post("/webhooks/{subscription_id:uuid}/enable")
+    async def enable(self, subscription_id: SubscriptionId, viewer: ViewerDep, ctx: Ctx) -> Response[Any]:
+        """Switch a disabled subscription on again (the same use case as POST /api/webhooks/{id}/enable)."""
+        await enable_webhook(viewer.user.id, subscription_id, store=ctx.container.webhooks.store)
+        return Redirect("/webhooks", status_code=HTTP_303_SEE_OTHER)
 
     @post("/webhooks/{subscription_id:uuid}/delete")
     async def delete(self, subscription_id: SubscriptionId, viewer: ViewerDep, ctx: Ctx) -> Response[Any]:

@@ -88,3 +88,38 @@ async def test_someone_elses_delivery_log_is_not_found(person: Visitors) -> None
     made = await ada.api("POST", "/api/webhooks", {"url": RECEIVER, "events": ["event.created"]})
 
     assert (await bob.open(f"/webhooks/{made.json()['id']}")).status_code == 404
+
+
+async def test_a_disabled_subscription_is_enabled_again_from_the_page_and_the_api(
+    person: Visitors, engine: AsyncEngine
+) -> None:
+    ada, _ = await person("ada")
+    bob, _ = await person("bob")
+    made = await ada.api("POST", "/api/webhooks", {"url": RECEIVER, "events": ["event.created"]})
+    subscription_id = UUID(made.json()["id"])
+    store = PostgresWebhookStore(async_sessionmaker(engine))
+
+    async def disable() -> None:
+        subscription = await store.subscription(subscription_id)
+        assert subscription is not None
+        await store.save_state(
+            replace(subscription, failing_since=datetime(2026, 1, 1, tzinfo=UTC)).disabled(
+                datetime(2026, 1, 2, tzinfo=UTC)
+            )
+        )
+
+    await disable()
+    listed = (await ada.open("/webhooks")).text
+    action = f"/webhooks/{subscription_id}/enable"
+    assert f'action="{action}"' in listed
+    assert (await ada.submit("/webhooks", action, {})).status_code == 303
+    enabled = await store.subscription(subscription_id)
+    assert enabled is not None
+    assert (enabled.disabled_at, enabled.failing_since) == (None, None)
+    assert f'action="{action}"' not in (await ada.open("/webhooks")).text
+
+    await disable()
+    assert (await bob.api("POST", f"/api/webhooks/{subscription_id}/enable")).status_code == 404
+    answer = await ada.api("POST", f"/api/webhooks/{subscription_id}/enable")
+    assert answer.status_code == 200, answer.text
+    assert (answer.json()["disabled_at"], answer.json()["failing_since"]) == (None, None)

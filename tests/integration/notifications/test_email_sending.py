@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 from uuid import UUID
 
 import aiosmtplib
@@ -180,3 +181,38 @@ async def test_an_invitation_to_an_event_called_off_before_it_went_out_is_droppe
     assert mailbox.all() == []
     (row,) = await office.rows("SELECT sent_at, dropped_at FROM outgoing_emails")
     assert (row.sent_at, row.dropped_at is not None) == (None, True)
+
+
+def a_letter(n: int) -> Letter:
+    return Letter(message_id=f"reuse-{n}.planner", to_address=f"p{n}@example.com", to_name="P", subject="s", text="t")
+
+
+async def test_letters_in_a_row_share_one_smtp_connection() -> None:
+    connections: list[object] = []
+
+    class Counting(Mailbox):
+        async def handle_EHLO(self, server: Any, session: Any, envelope: Any, hostname: str, responses: Any) -> Any:  # noqa: N802
+            connections.append(session)
+            session.host_name = hostname
+            return responses
+
+    with smtp_server(Counting()) as mailbox:
+        mailer = smtp_to(mailbox)
+        for n in range(3):
+            await mailer.send(a_letter(n))
+        await mailer.close()
+
+    assert [mail.message_id for mail in mailbox.all()] == [f"<reuse-{n}.planner@planner.example>" for n in range(3)]
+    assert len({id(session) for session in connections}) == 1
+
+
+async def test_a_kept_connection_the_server_closed_is_replaced_and_the_letter_sent_once() -> None:
+    with smtp_server() as first:
+        mailer = smtp_to(first)
+        await mailer.send(a_letter(1))
+    # That server is gone, with the connection the mailer kept; a new one listens on the same port.
+    with smtp_server(port=first.port) as second:
+        await mailer.send(a_letter(2))
+        await mailer.close()
+
+    assert [mail.message_id for mail in second.all()] == ["<reuse-2.planner@planner.example>"]

@@ -17,6 +17,7 @@ from adapters.webhooks.receiver_addresses import ReceiverAddresses
 from adapters.webhooks.sender import HttpxWebhookSender
 from application.handlers import WebhookPlanning, act_on_outbox_message
 from application.notifications.create_notification import create_notification
+from application.webhooks.plan_deliveries import PublishingToWebhooks
 from application.webhooks.send_deliveries import DeliveryPorts
 from application.webhooks.subscriptions import SubscribeWebhook, subscribe_webhook
 from domain.accounts.user import User
@@ -79,7 +80,9 @@ class Webhooks:
         self.clock = self.office.clock
         self.store = PostgresWebhookStore(sessions)
         self.queue = RecordingQueue()
-        self.publisher = RecordingPublisher()
+        # As in the worker: the live publisher, wrapped so every stored notification is told as notification.created.
+        self.live = RecordingPublisher()
+        self.publisher = PublishingToWebhooks(self.live, store=self.store, queue=self.queue)
         self.addresses = ReceiverAddresses(allow_private=allow_private)
         self.sender = HttpxWebhookSender(self.addresses)
         self._messages = _Messages(self.office)
@@ -91,6 +94,10 @@ class Webhooks:
             tell_owner=self._tell_owner,
             jitter=lambda: 0.0,
         )
+
+    async def tell_owner(self, draft: NotificationDraft) -> None:
+        """Store and publish one notification, as a Google sync failure or a disabled webhook does."""
+        await self._tell_owner(draft)
 
     async def _tell_owner(self, draft: NotificationDraft) -> None:
         await create_notification(draft, uow=self.office.unit_of_work(), publisher=self.publisher)

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import json
+from datetime import timedelta
+from uuid import uuid4
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from standardwebhooks import Webhook
 
 from application.webhooks.deliveries import list_deliveries, send_again
-from application.webhooks.send_deliveries import send_deliveries, send_due_deliveries
-from domain.errors import InvalidInput
+from application.webhooks.send_deliveries import prune_delivery_log, send_deliveries, send_due_deliveries
+from application.webhooks.subscriptions import enable_webhook
+from domain.errors import InvalidInput, NotFound
 from domain.webhooks.delivery import MAX_ATTEMPTS, DeliveryStatus
 from tests.integration.webhooks.conftest import Webhooks
 from tests.support.webhook_receiver import closed_port_url, webhook_receiver
@@ -63,6 +67,7 @@ async def test_a_receiver_failing_three_times_gets_the_message_once_after_four_l
         assert logged.delivery.status is DeliveryStatus.DELIVERED
         assert [(a.attempt, a.answer.status_code) for a in logged.attempts] == [(4, 200), (3, 500), (2, 500), (1, 500)]
         assert logged.attempts[0].answer.excerpt == "ok"
+        assert all(a.answer.latency_ms is not None and a.answer.latency_ms >= 0 for a in logged.attempts)
 
 
 async def test_a_receiver_down_for_the_whole_schedule_is_disabled_and_its_owner_told(hooks: Webhooks) -> None:
@@ -93,6 +98,32 @@ async def test_a_receiver_down_for_the_whole_schedule_is_disabled_and_its_owner_
         await send_again(
             alice.id, subscription.id, logged.delivery.id, store=hooks.store, queue=hooks.queue, clock=hooks.clock
         )
+
+
+async def test_a_disabled_subscription_enabled_again_gets_new_deliveries_and_a_fresh_failure_window(
+    hooks: Webhooks,
+) -> None:
+    alice = await hooks.office.person()
+    with webhook_receiver(lambda _path, earlier: 500 if earlier < 1 else 200) as receiver:
+        subscription = await hooks.subscribe(alice, receiver.url + "/back", ["event.created"])
+        await hooks.office.event(alice, title="Before")
+        await hooks.act_on_outbox()
+        await send_deliveries(hooks.queue.take_now(), ports=hooks.ports)  # fails once: failing_since set
+        failing = await hooks.store.subscription(subscription.id)
+        assert failing is not None
+        assert failing.failing_since is not None
+        await hooks.store.save_state(failing.disabled(hooks.clock.now()))
+
+        enabled = await enable_webhook(alice.id, subscription.id, store=hooks.store)
+        await hooks.office.event(alice, title="After")
+        await hooks.act_on_outbox()
+        run = await send_deliveries(hooks.queue.take_now(), ports=hooks.ports)
+
+        assert (enabled.disabled_at, enabled.failing_since) == (None, None)
+        assert run.delivered == 1
+        assert [json.loads(got.body)["data"]["title"] for got in receiver.on("/back")][-1] == "After"
+        with pytest.raises(NotFound):
+            await enable_webhook(uuid4(), subscription.id, store=hooks.store)
 
 
 async def test_sending_again_repeats_the_same_message_with_one_more_logged_attempt(hooks: Webhooks) -> None:
@@ -148,3 +179,23 @@ async def test_a_delivery_to_an_address_refused_since_subscribing_is_not_sent(
         assert "non-public address" in (logged.attempts[0].answer.error or "")
     await permissive.close()
     await strict.close()
+
+
+async def test_the_delivery_log_keeps_fourteen_days(hooks: Webhooks) -> None:
+    alice = await hooks.office.person()
+    with webhook_receiver() as receiver:
+        subscription = await hooks.subscribe(alice, receiver.url + "/log", ["event.created"])
+        await hooks.office.event(alice, title="Old")
+        await hooks.act_on_outbox()
+        await send_deliveries(hooks.queue.take_now(), ports=hooks.ports)
+        hooks.clock.advance(timedelta(days=13))
+        await hooks.office.event(alice, title="Recent")
+        await hooks.act_on_outbox()
+        await send_deliveries(hooks.queue.take_now(), ports=hooks.ports)
+        hooks.clock.advance(timedelta(days=1, minutes=1))
+
+        assert await prune_delivery_log(store=hooks.store, clock=hooks.clock) == 1
+
+        [kept] = await list_deliveries(alice.id, subscription.id, store=hooks.store)
+        assert json.loads(kept.delivery.payload)["data"]["title"] == "Recent"
+        assert len(kept.attempts) == 1

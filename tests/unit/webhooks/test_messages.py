@@ -8,7 +8,7 @@ from uuid import uuid4
 import pytest
 
 from domain.errors import InvalidInput
-from domain.scheduling.domain_events import EventCancelled, EventCreated, ParticipantResponded
+from domain.scheduling.domain_events import EventCancelled, EventCreated, EventUpdated, ParticipantResponded
 from domain.scheduling.participant import ParticipantStatus
 from domain.webhooks.messages import Whose, drafts_about, in_scope
 from domain.webhooks.subscription import WebhookEventType, WebhookScope, webhook_event_types
@@ -87,3 +87,28 @@ def test_unknown_or_no_event_types_are_refused(names: list[str]) -> None:
     with pytest.raises(InvalidInput) as refused:
         webhook_event_types(names)
     assert refused.value.field == "events"
+
+
+def test_a_room_swapped_for_another_tells_the_old_one_released_and_the_new_one_booked() -> None:
+    old_room, new_room = uuid4(), uuid4()
+    change = EventUpdated(
+        occurred_at=NOW,
+        event_id=uuid4(),
+        calendar_id=uuid4(),
+        by_user_id=uuid4(),
+        title="Launch",
+        starts_at=NOW,
+        ends_at=NOW + timedelta(hours=1),
+        changed_fields=("room_id",),
+        version=2,
+        room_id=new_room,
+        previous_room_id=old_room,
+    )
+    drafts = drafts_about(change, None)
+    assert [(draft.type, draft.data.get("room_id")) for draft in drafts] == [
+        (WebhookEventType.EVENT_UPDATED, str(new_room)),
+        (WebhookEventType.ROOM_RELEASED, str(old_room)),
+        (WebhookEventType.ROOM_BOOKED, str(new_room)),
+    ]
+    assert len({draft.source_key for draft in drafts}) == 3
+    assert all(draft.whose.calendar_id == change.calendar_id for draft in drafts)
