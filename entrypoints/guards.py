@@ -11,7 +11,7 @@ from litestar.handlers.base import BaseRouteHandler
 from entrypoints.http.sessions import AuthenticatedUser
 
 
-def admins_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def admins_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """Let signed-in admins through: 401 for anonymous callers, 403 for everyone else.
 
     `is_admin` was read from the database for this very request (an administrator's session check is

@@ -43,7 +43,7 @@ def request_metrics() -> PrometheusConfig:
     )
 
 
-def metrics_readers(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def metrics_readers(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """METRICS_TOKEN or an administrator: 401 for anyone else without a token, 403 with one."""
     if isinstance(connection.scope.get("auth"), MetricsScrape):
         return

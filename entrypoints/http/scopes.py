@@ -69,7 +69,7 @@ def describe(access: Access) -> str:
     return "Not for API tokens: only a signed-in person (session token or the web client's cookie) may call this."
 
 
-def api_token_scopes(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+async def api_token_scopes(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
     """Let a call made with an API token through only where its scopes allow (sessions pass untouched)."""
     user = connection.scope.get("user")
     if not isinstance(user, AuthenticatedUser) or user.scopes is None:
