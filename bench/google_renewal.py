@@ -25,17 +25,12 @@ from typing import Any
 
 from sqlalchemy import text
 
-from adapters.passwords import Argon2PasswordHasher
 from adapters.postgres.migrate import upgrade
-from application.accounts.dto import RegisterUser
-from application.accounts.register_user import register_user
-from application.google_sync.begin_connection import BeginConnection, begin_connection
-from application.google_sync.complete_connection import CompleteConnection, complete_connection
 from application.google_sync.renew_channels import RenewChannels, renew_channels
 from application.google_sync.run_sync_job import RunSyncJob, run_sync_job
 from application.google_sync.watch_calendars import WatchCalendars, watch_calendars
+from bench.google_people import bench_person, connect_google
 from bench.processes import data_servers
-from domain.clock import SystemClock
 from entrypoints.bootstrap import bootstrap
 from entrypoints.logs import configure_logging
 from entrypoints.settings import AppEnv, Settings
@@ -58,32 +53,11 @@ async def run(database_url: str, redis_url: str, dead: int, live: int) -> tuple[
         services = bootstrap(settings)
         try:
             google = services.google
-            person = await register_user(
-                RegisterUser(email=f"bench-{time.time_ns()}@example.com", password="bench password 123", name="Bench"),
-                uow=services.unit_of_work(),
-                hasher=Argon2PasswordHasher(),
-                clock=SystemClock(),
-            )
+            person_id = await bench_person(services)
             names = [f"cal{number:02d}" for number in range(live)]
             for name in names:
                 fake.add_calendar(name, name.title())
-            state_url = await begin_connection(
-                BeginConnection(actor_id=person.id),
-                oauth=google.oauth,
-                clock=services.clock,
-                secret=google.secret,
-                pending=google.pending,
-            )
-            state = state_url.split("state=", 1)[1].split("&", 1)[0]
-            job = await complete_connection(
-                CompleteConnection(actor_id=person.id, code=fake.consent(state_url), state=state),
-                uow=services.unit_of_work(),
-                oauth=google.oauth,
-                clock=services.clock,
-                secret=google.secret,
-                queue=google.queue,
-                pending=google.pending,
-            )
+            job = await connect_google(services, fake, person_id)
             await run_sync_job(
                 RunSyncJob(job_id=job.id),
                 uow=services.unit_of_work(),
@@ -96,7 +70,7 @@ async def run(database_url: str, redis_url: str, dead: int, live: int) -> tuple[
                 retry_base_seconds=google.retry_base_seconds,
             )
             opened = await watch_calendars(
-                WatchCalendars(user_id=person.id),
+                WatchCalendars(user_id=person_id),
                 uow=services.unit_of_work(),
                 apis=google.apis,
                 clock=services.clock,
@@ -114,7 +88,7 @@ async def run(database_url: str, redis_url: str, dead: int, live: int) -> tuple[
                         " 'r', now() - interval '30 days' + n * interval '1 second', now() - interval '40 days'"
                         " FROM generate_series(1, :dead) AS n"
                     ),
-                    {"user": str(person.id), "watched": names[0], "dead": dead},
+                    {"user": str(person_id), "watched": names[0], "dead": dead},
                 )
                 seeded = (await conn.execute(text("SELECT count(*) FROM google_channels"))).scalar_one()
             print(f"seeded {seeded} channels: {dead} dead, {live} live expiring within the hour", flush=True)

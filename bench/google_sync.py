@@ -28,16 +28,11 @@ from typing import Any
 
 from sqlalchemy import text
 
-from adapters.passwords import Argon2PasswordHasher
 from adapters.postgres.migrate import upgrade
-from application.accounts.dto import RegisterUser
-from application.accounts.register_user import register_user
-from application.google_sync.begin_connection import BeginConnection, begin_connection
-from application.google_sync.complete_connection import CompleteConnection, complete_connection
 from application.google_sync.run_sync_job import RunSyncJob, run_sync_job
 from application.google_sync.sync_calendar import SyncCalendar, sync_calendar
+from bench.google_people import bench_person, connect_google
 from bench.processes import data_servers
-from domain.clock import SystemClock
 from entrypoints.bootstrap import bootstrap
 from entrypoints.logs import configure_logging
 from entrypoints.settings import AppEnv, Settings
@@ -80,12 +75,7 @@ async def run(database_url: str, redis_url: str, events: int, series: int, round
         services = bootstrap(settings)
         try:
             google = services.google
-            person = await register_user(
-                RegisterUser(email=f"bench-{time.time_ns()}@example.com", password="bench password 123", name="Bench"),
-                uow=services.unit_of_work(),
-                hasher=Argon2PasswordHasher(),
-                clock=SystemClock(),
-            )
+            person_id = await bench_person(services)
             fake.add_calendar(CALENDAR, "Bench calendar")
             change_every_event(fake, events, series, 0)
             ports: dict[str, Any] = {
@@ -98,23 +88,7 @@ async def run(database_url: str, redis_url: str, events: int, series: int, round
                 "pushed": google.pushed,
                 "retry_base_seconds": google.retry_base_seconds,
             }
-            state_url = await begin_connection(
-                BeginConnection(actor_id=person.id),
-                oauth=google.oauth,
-                clock=services.clock,
-                secret=google.secret,
-                pending=google.pending,
-            )
-            state = state_url.split("state=", 1)[1].split("&", 1)[0]
-            job = await complete_connection(
-                CompleteConnection(actor_id=person.id, code=fake.consent(state_url), state=state),
-                uow=services.unit_of_work(),
-                oauth=google.oauth,
-                clock=services.clock,
-                secret=google.secret,
-                queue=google.queue,
-                pending=google.pending,
-            )
+            job = await connect_google(services, fake, person_id)
             began = time.perf_counter()
             full = await run_sync_job(RunSyncJob(job_id=job.id), **ports)
             print(f"full sync of {events} events: {time.perf_counter() - began:.2f} s ({full and full.status})")
@@ -123,7 +97,7 @@ async def run(database_url: str, redis_url: str, events: int, series: int, round
             for round_number in range(1, rounds + 1):
                 change_every_event(fake, events, series, round_number)
                 began = time.perf_counter()
-                incremental = await sync_calendar(SyncCalendar(user_id=person.id, google_calendar_id=CALENDAR), **ports)
+                incremental = await sync_calendar(SyncCalendar(user_id=person_id, google_calendar_id=CALENDAR), **ports)
                 elapsed = time.perf_counter() - began
                 assert incremental is not None
                 # Each event, and each series' exception (an override of the series' mirror).

@@ -22,18 +22,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import UUID
 
-from adapters.passwords import Argon2PasswordHasher
 from adapters.postgres.migrate import upgrade
-from application.accounts.dto import RegisterUser
-from application.accounts.register_user import register_user
-from application.google_sync.begin_connection import BeginConnection, begin_connection
 from application.google_sync.choose_write_back import ChooseWriteBack, choose_write_back
-from application.google_sync.complete_connection import CompleteConnection, complete_connection
 from application.google_sync.write_event_to_google import WriteEventToGoogle, write_event_to_google
 from application.scheduling.create_event import create_event
 from application.scheduling.dto import CreateEvent
+from bench.google_people import bench_person, connect_google
 from bench.processes import data_servers
-from domain.clock import SystemClock
 from domain.scheduling.event import NewEvent
 from entrypoints.bootstrap import Container, bootstrap
 from entrypoints.logs import configure_logging
@@ -46,24 +41,7 @@ CALENDAR = "bench@example.com"
 
 
 async def connected_for_writing(services: Container, fake: FakeGoogle, user_id: UUID) -> None:
-    google = services.google
-    url = await begin_connection(
-        BeginConnection(actor_id=user_id, write_access=True),
-        oauth=google.oauth,
-        clock=services.clock,
-        secret=google.secret,
-        pending=google.pending,
-    )
-    state = url.split("state=", 1)[1].split("&", 1)[0]
-    await complete_connection(
-        CompleteConnection(actor_id=user_id, code=fake.consent(url), state=state),
-        uow=services.unit_of_work(),
-        oauth=google.oauth,
-        clock=services.clock,
-        secret=google.secret,
-        queue=google.queue,
-        pending=google.pending,
-    )
+    await connect_google(services, fake, user_id, write_access=True)
     await choose_write_back(
         ChooseWriteBack(actor_id=user_id, google_calendar_id="primary"),
         uow=services.unit_of_work(),
@@ -81,20 +59,15 @@ async def run(database_url: str, redis_url: str, events: int, workers: int) -> f
         )
         services = bootstrap(settings)
         try:
-            person = await register_user(
-                RegisterUser(email=f"bench-{time.time_ns()}@example.com", password="bench password 123", name="Bench"),
-                uow=services.unit_of_work(),
-                hasher=Argon2PasswordHasher(),
-                clock=SystemClock(),
-            )
+            person_id = await bench_person(services)
             fake.add_calendar(CALENDAR, "Bench")
-            await connected_for_writing(services, fake, person.id)
+            await connected_for_writing(services, fake, person_id)
             start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
             booked = []
             for number in range(events):
                 event = await create_event(
                     CreateEvent(
-                        actor_id=person.id,
+                        actor_id=person_id,
                         event=NewEvent(
                             title=f"Event {number}",
                             starts_at=start + timedelta(minutes=30 * number),
