@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.postgres.engine import create_engine
 from adapters.saq.queue import create_queue
 from entrypoints.app import create_app
-from entrypoints.settings import AppEnv, RateLimitSettings, Settings
+from entrypoints.settings import AppEnv, RateLimitSettings, Settings, WorkerSettings
 from entrypoints.worker.settings import build_worker, saq_config
 from tests.support.servers import ServerUrls, test_servers
 from tests.support.waiting import wait_for
@@ -77,7 +77,10 @@ def settings(servers: ServerUrls) -> Settings:
         api_per_user=100_000,
         api_per_ip=100_000,
     )
-    return Settings(env=AppEnv.TEST, log_level="WARNING", rate_limits=generous).with_servers(
+    # The in-process test worker takes jobs as before WORKER_CONCURRENCY existed (20 at once), so a
+    # slow job never holds up the notifications a test waits for; tests of the limits set their own.
+    busy_worker = WorkerSettings(concurrency=20)
+    return Settings(env=AppEnv.TEST, log_level="WARNING", rate_limits=generous, worker=busy_worker).with_servers(
         servers.database_url, servers.redis_url, database_direct_url=servers.direct_url if servers.pooled else None
     )
 
