@@ -6,6 +6,7 @@ and a `<script>` title is shown as text and never runs.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
@@ -108,6 +109,36 @@ async def test_an_invitation_rings_the_bell_live_and_the_answer_rings_back(brows
 
     await ada_context.close()
     await bob_context.close()
+
+
+async def test_a_room_chosen_while_the_room_picker_refreshes_stays_chosen(browser: Browser, site: str) -> None:
+    """The picker is refreshed for each slot typed; its answer only knew the choice made before it left."""
+    context, page, _ = await signed_up(browser, site, "Ada")
+    made = await api_post(context, "/api/rooms", {"name": "Everest", "capacity": 6, "location": "2nd floor"})
+    assert made.status == 201, await made.text()
+    everest = (await made.json())["id"]
+    asked, release = asyncio.Event(), asyncio.Event()
+
+    async def held(route: Route) -> None:
+        asked.set()
+        await release.wait()
+        await route.continue_()
+
+    await page.goto("/events/new")
+    await page.get_by_label("Title").fill("Planning")
+    await expect(page.locator("#room_id option", has_text="Everest")).to_have_count(1)
+    await page.route("**/events/free-rooms*", held)
+    await page.get_by_label("Starts").fill(tomorrow(10))
+    await page.get_by_label("Ends").fill(tomorrow(11))
+    await page.get_by_label("Ends").dispatch_event("change")
+    await asyncio.wait_for(asked.wait(), 5)  # the refresh left, with no room chosen
+    await page.locator("#room_id").select_option(value=everest)
+    await page.evaluate("document.getElementById('room-picker').dataset.before = 'yes'")
+    release.set()
+
+    await expect(page.locator("#room-picker[data-before]")).to_have_count(0)  # the answer was swapped in
+    await expect(page.locator("#room_id")).to_have_value(everest)
+    await context.close()
 
 
 async def test_a_script_in_a_title_is_shown_as_text_and_never_runs(browser: Browser, site: str) -> None:

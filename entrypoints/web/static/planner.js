@@ -268,6 +268,20 @@
   document.addEventListener("change", function (evt) {
     if (evt.target.dataset && evt.target.dataset.import) importFile(evt.target);
   });
+  // The room picker is refreshed for the slot typed; a room chosen while that answer was on its way
+  // is kept when the answer still offers it (the answer only knew the choice made before it left).
+  var chosenRoom = null;
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    var select = evt.detail.target && evt.detail.target.id === "room-picker" && document.getElementById("room_id");
+    if (select) chosenRoom = select.value;
+  });
+  document.addEventListener("htmx:load", function (evt) {
+    if (!evt.target || evt.target.id !== "room-picker" || !chosenRoom) return;
+    var select = evt.target.querySelector("#room_id");
+    var kept = select && Array.prototype.some.call(select.options, function (option) { return option.value === chosenRoom; });
+    if (kept) select.value = chosenRoom;
+    chosenRoom = null;
+  });
   document.addEventListener("htmx:load", function (evt) { applyStyles(evt.target); });
   document.addEventListener("htmx:load", function (evt) { syncRepeat(evt.target); syncScope(evt.target); });
   document.addEventListener("DOMContentLoaded", function () { syncRepeat(document); syncScope(document); });
