@@ -46,12 +46,16 @@ async def queue(settings: Settings) -> AsyncIterator[RedisQueue]:
 
 @contextlib.contextmanager
 def supervisor(settings: Settings, log: Path, *, processes: int = 1, **env: str) -> Iterator[subprocess.Popen[bytes]]:
-    """The worker supervisor (as `planner worker --processes N`, plus the test tasks) with these settings."""
+    """The worker supervisor (as `planner worker --processes N`, plus the test tasks) with these settings.
+
+    One job at a time per process, the production default (the suite's in-process worker takes 20), unless
+    `env` says otherwise.
+    """
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.e2e.limits_worker", "--processes", str(processes)],
         stdout=log.open("ab"),
         stderr=subprocess.STDOUT,
-        env={**os.environ, **settings.export(), "LOG_LEVEL": "INFO", **env},
+        env={**os.environ, **settings.export(), "LOG_LEVEL": "INFO", "WORKER_CONCURRENCY": "1", **env},
         start_new_session=True,
     )
     try:
