@@ -296,7 +296,8 @@ async def measure(args: argparse.Namespace, env: dict[str, str], workdir: Path, 
                 )
     finally:
         await container.close()
-    logged = {f"worker-{n}": logged_errors(workdir / f"worker-{n}.log") for n in range(len(bursts))}
+    # Named by run, so an error of the "before" code is not read as one of this checkout's.
+    logged = {f"workers of {burst.name}": logged_errors(workdir / f"worker-{n}.log") for n, burst in enumerate(bursts)}
     return Results(reminders, args.people, seed_seconds, bursts, load, logged, loads)
 
 
