@@ -27,7 +27,7 @@ Times are shown on the reader's own wall clock, named by their time zone.
 """
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
@@ -230,25 +230,24 @@ def _invited(event: ParticipantInvited, circumstances: Circumstances) -> list[No
     actor = circumstances.name_of(event.by_user_id)
     where = _where(current, circumstances.room)
     first = first_affected(current, event.occurred_at) if current.recurrence is not None else None
-    drafts = []
-    for reader in _readers(event, circumstances):
+
+    def message(reader: User) -> str:
         if first is not None:
             zone = _zone_for(current, reader)
             starts = "all day" if current.all_day else f"starts at {clock_time(first.starts_at, zone)}"
             what = f"{series_name(current, current.title)}: {starts}{where}, from {day_of(first.starts_at, zone)}"
         else:
             what = f"{current.title} on {_when(current, reader)}{where}"
-        drafts.append(
-            NotificationDraft(
-                user_id=reader.id,
-                type=NotificationType.EVENT_INVITED,
-                title=f"Invitation: {current.title}",
-                message=f"{actor} invited you to {what}",
-                event_id=event.event_id,
-                dedupe_key=f"event_invited:{event.event_id}:{reader.id}:{_stamp(event.occurred_at)}",
-            )
-        )
-    return drafts
+        return f"{actor} invited you to {what}"
+
+    return _to_readers(
+        event,
+        circumstances,
+        type=NotificationType.EVENT_INVITED,
+        title=f"Invitation: {current.title}",
+        message=message,
+        dedupe_key=lambda reader: f"event_invited:{event.event_id}:{reader.id}:{_stamp(event.occurred_at)}",
+    )
 
 
 def _updated(event: EventUpdated, circumstances: Circumstances) -> list[NotificationDraft]:
@@ -263,34 +262,30 @@ def _updated(event: EventUpdated, circumstances: Circumstances) -> list[Notifica
         where = ", with no room booked"
     which = "" if event.recurrence_id is None else f"{_stamp(event.recurrence_id)}:"
     first = first_affected(current, event.occurred_at) if about_whole_series(current, event.recurrence_id) else None
-    drafts = []
-    for reader in _readers(event, circumstances):
+
+    def message(reader: User) -> str:
         zone = _zone_for(current, reader)
         if first is not None:
             # A change to the whole series (or to it from a split on): told once, from the first date it reaches.
             starts = "all day" if current.all_day else f"starts at {clock_time(first.starts_at, zone)}"
-            message = (
+            return (
                 f"{actor} changed the {what} of {series_name(current, event.title)}: "
                 f"now {starts}{where}, from {day_of(first.starts_at, zone)}"
             )
-        elif event.recurrence_id is not None:
-            when = moment(event.starts_at, zone, all_day=current.all_day)
+        when = moment(event.starts_at, zone, all_day=current.all_day)
+        if event.recurrence_id is not None:
             on = day_of(event.recurrence_id, current.timezone if current.all_day else zone)
-            message = f"{actor} changed the {what} of {event.title} on {on}: now on {when}{where}"
-        else:
-            when = moment(event.starts_at, zone, all_day=current.all_day)
-            message = f"{actor} changed the {what} of {event.title}: now on {when}{where}"
-        drafts.append(
-            NotificationDraft(
-                user_id=reader.id,
-                type=NotificationType.EVENT_UPDATED,
-                title=f"Updated: {event.title}",
-                message=message,
-                event_id=event.event_id,
-                dedupe_key=f"event_updated:{event.event_id}:{which}{event.version}:{reader.id}",
-            )
-        )
-    return drafts
+            return f"{actor} changed the {what} of {event.title} on {on}: now on {when}{where}"
+        return f"{actor} changed the {what} of {event.title}: now on {when}{where}"
+
+    return _to_readers(
+        event,
+        circumstances,
+        type=NotificationType.EVENT_UPDATED,
+        title=f"Updated: {event.title}",
+        message=message,
+        dedupe_key=lambda reader: f"event_updated:{event.event_id}:{which}{event.version}:{reader.id}",
+    )
 
 
 def _cancelled(event: EventCancelled, circumstances: Circumstances) -> list[NotificationDraft]:
@@ -301,25 +296,22 @@ def _cancelled(event: EventCancelled, circumstances: Circumstances) -> list[Noti
     first = None
     if current is not None and about_whole_series(current, event.recurrence_id):
         first = first_affected(current, event.occurred_at)
-    drafts = []
-    for reader in _readers(event, circumstances):
+
+    def message(reader: User) -> str:
         zone = current.timezone if all_day and current else reader.timezone
         if current is not None and first is not None:
-            what = f"{series_name(current, event.title)}, from {day_of(first.starts_at, zone)}"
-        else:
-            what = f"{event.title} on {moment(event.starts_at, zone, all_day=all_day)}"
-        drafts.append(
-            NotificationDraft(
-                user_id=reader.id,
-                type=NotificationType.EVENT_CANCELLED,
-                title=f"Cancelled: {event.title}",
-                message=f"{actor} cancelled {what}",
-                event_id=event.event_id,
-                dedupe_key=f"event_cancelled:{event.event_id}:{which}{reader.id}",
-                recurrence_id=event.recurrence_id,
-            )
-        )
-    return drafts
+            return f"{actor} cancelled {series_name(current, event.title)}, from {day_of(first.starts_at, zone)}"
+        return f"{actor} cancelled {event.title} on {moment(event.starts_at, zone, all_day=all_day)}"
+
+    return _to_readers(
+        event,
+        circumstances,
+        type=NotificationType.EVENT_CANCELLED,
+        title=f"Cancelled: {event.title}",
+        message=message,
+        dedupe_key=lambda reader: f"event_cancelled:{event.event_id}:{which}{reader.id}",
+        recurrence_id=event.recurrence_id,
+    )
 
 
 def _removed(event: ParticipantRemoved, circumstances: Circumstances) -> list[NotificationDraft]:
@@ -328,20 +320,14 @@ def _removed(event: ParticipantRemoved, circumstances: Circumstances) -> list[No
         return []  # called off for everyone (that news is told), or invited again meanwhile
     actor = circumstances.name_of(event.by_user_id)
     what = series_name(current, event.title) if current.recurrence is not None else None
-    drafts = []
-    for reader in _readers(event, circumstances):
-        named = what or f"{event.title} on {_when(current, reader)}"
-        drafts.append(
-            NotificationDraft(
-                user_id=reader.id,
-                type=NotificationType.EVENT_CANCELLED,
-                title=f"Cancelled: {event.title}",
-                message=f"{actor} took you off {named}",
-                event_id=event.event_id,
-                dedupe_key=f"participant_removed:{event.event_id}:{reader.id}:{_stamp(event.occurred_at)}",
-            )
-        )
-    return drafts
+    return _to_readers(
+        event,
+        circumstances,
+        type=NotificationType.EVENT_CANCELLED,
+        title=f"Cancelled: {event.title}",
+        message=lambda reader: f"{actor} took you off {what or f'{event.title} on {_when(current, reader)}'}",
+        dedupe_key=lambda reader: f"participant_removed:{event.event_id}:{reader.id}:{_stamp(event.occurred_at)}",
+    )
 
 
 def _responded(event: ParticipantResponded, circumstances: Circumstances) -> list[NotificationDraft]:
@@ -352,28 +338,24 @@ def _responded(event: ParticipantResponded, circumstances: Circumstances) -> lis
     responder = circumstances.name_of(event.user_id)
     which = "" if event.recurrence_id is None else f"{_stamp(event.recurrence_id)}:"
     occurrence = occurrence_named(current, event.recurrence_id)
-    drafts = []
-    for reader in _readers(event, circumstances):
+
+    def message(reader: User) -> str:
         if occurrence is not None:
-            what = f"{event.title} on {_when(occurrence, reader)}"
-        elif current.recurrence is not None:
-            what = series_name(current, event.title)
-        else:
-            what = f"{event.title} on {_when(current, reader)}"
-        drafts.append(
-            NotificationDraft(
-                user_id=reader.id,
-                type=NotificationType.PARTICIPANT_RESPONSE,
-                title=f"{headline}: {event.title}",
-                message=f"{responder} {verb} {what}",
-                event_id=event.event_id,
-                dedupe_key=(
-                    f"participant_response:{event.event_id}:{which}{event.user_id}:{_stamp(event.occurred_at)}:"
-                    f"{reader.id}"
-                ),
-            )
-        )
-    return drafts
+            return f"{responder} {verb} {event.title} on {_when(occurrence, reader)}"
+        if current.recurrence is not None:
+            return f"{responder} {verb} {series_name(current, event.title)}"
+        return f"{responder} {verb} {event.title} on {_when(current, reader)}"
+
+    return _to_readers(
+        event,
+        circumstances,
+        type=NotificationType.PARTICIPANT_RESPONSE,
+        title=f"{headline}: {event.title}",
+        message=message,
+        dedupe_key=lambda reader: (
+            f"participant_response:{event.event_id}:{which}{event.user_id}:{_stamp(event.occurred_at)}:{reader.id}"
+        ),
+    )
 
 
 def _room_declined(event: OccurrenceRoomDeclined, circumstances: Circumstances) -> list[NotificationDraft]:
@@ -381,27 +363,59 @@ def _room_declined(event: OccurrenceRoomDeclined, circumstances: Circumstances) 
     if current is None or current.is_cancelled or occurrence_named(current, event.recurrence_id) is None:
         return []
     room = circumstances.room.name if circumstances.room is not None else "The room"
-    return [
-        NotificationDraft(
-            user_id=reader.id,
-            type=NotificationType.ROOM_DECLINED,
-            title=f"Room not booked: {event.title}",
-            message=(
-                f"{room} is already booked for {event.title} on {_when_of(event.starts_at, current, reader)}: "
-                "that occurrence keeps its time without a room"
-            ),
-            event_id=event.event_id,
-            dedupe_key=(
-                f"room_declined:{event.event_id}:{_stamp(event.recurrence_id)}:{event.room_id}:"
-                f"{_stamp(event.occurred_at)}"
-            ),
-        )
-        for reader in _readers(event, circumstances)
-    ]
+    dedupe_key = (
+        f"room_declined:{event.event_id}:{_stamp(event.recurrence_id)}:{event.room_id}:{_stamp(event.occurred_at)}"
+    )
+    return _to_readers(
+        event,
+        circumstances,
+        type=NotificationType.ROOM_DECLINED,
+        title=f"Room not booked: {event.title}",
+        message=lambda reader: (
+            f"{room} is already booked for {event.title} on {_when_of(event.starts_at, current, reader)}: "
+            "that occurrence keeps its time without a room"
+        ),
+        dedupe_key=lambda _reader: dedupe_key,
+    )
 
 
 def _when_of(at: datetime, event: Event, reader: User) -> str:
     return moment(at, _zone_for(event, reader), all_day=event.all_day)
+
+
+_EventNews = (
+    ParticipantInvited
+    | EventUpdated
+    | EventCancelled
+    | ParticipantRemoved
+    | ParticipantResponded
+    | OccurrenceRoomDeclined
+)
+
+
+def _to_readers(
+    event: _EventNews,
+    circumstances: Circumstances,
+    *,
+    type: NotificationType,
+    title: str,
+    message: Callable[[User], str],
+    dedupe_key: Callable[[User], str],
+    recurrence_id: datetime | None = None,
+) -> list[NotificationDraft]:
+    """One draft of this news for each reader, worded for them (their clock) and keyed for them."""
+    return [
+        NotificationDraft(
+            user_id=reader.id,
+            type=type,
+            title=title,
+            message=message(reader),
+            event_id=event.event_id,
+            dedupe_key=dedupe_key(reader),
+            recurrence_id=recurrence_id,
+        )
+        for reader in _readers(event, circumstances)
+    ]
 
 
 def _readers(event: DomainEvent, circumstances: Circumstances) -> list[User]:
