@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 import socket
 import sys
-from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, NoReturn, TypeVar
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
+
+UP_WORKER_CONCURRENCY = 10
+"""Jobs `planner up`'s worker process runs at once unless WORKER_CONCURRENCY says otherwise."""
 
 
 @dataclass(frozen=True)
@@ -107,8 +111,8 @@ def main() -> None:
     default=1,
     show_default=True,
     type=click.IntRange(1, 64),
-    help="Worker processes, supervised as by `planner worker` (WORKER_CONCURRENCY, WORKER_MAX_TASKS, "
-    "WORKER_MAX_MEMORY_MB apply).",
+    help="Worker processes, supervised as by `planner worker` (WORKER_MAX_TASKS and WORKER_MAX_MEMORY_MB apply; "
+    f"each runs WORKER_CONCURRENCY jobs at once, {UP_WORKER_CONCURRENCY} unless set).",
 )
 def up(host: str, port: int, data_dir: Path, mail: bool, worker_processes: int) -> None:
     """Start everything: embedded servers (unless DATABASE_URL/REDIS_URL are set), migrations, web and workers."""
@@ -116,6 +120,18 @@ def up(host: str, port: int, data_dir: Path, mail: bool, worker_processes: int) 
     # wipe the running one's series.
     with own_metrics_dir():
         _up(host, port, data_dir, mail, worker_processes)
+
+
+def up_worker_settings(settings: Settings, environ: Mapping[str, str]) -> Settings:
+    """`planner up`'s worker: UP_WORKER_CONCURRENCY jobs at once, unless WORKER_CONCURRENCY is set.
+
+    `planner worker` runs one job at a time per process (production runs several processes); `planner up`
+    is one machine with one worker process by default, where one long job (an .ics import, a Google full
+    sync) must not hold up every reminder and notification behind it.
+    """
+    if "WORKER_CONCURRENCY" in environ:
+        return settings
+    return replace(settings, worker=replace(settings.worker, concurrency=UP_WORKER_CONCURRENCY))
 
 
 def _up(host: str, port: int, data_dir: Path, mail: bool, worker_processes: int) -> None:
@@ -131,7 +147,7 @@ def _up(host: str, port: int, data_dir: Path, mail: bool, worker_processes: int)
     from entrypoints.serve import serve_with_worker
     from entrypoints.settings import random_secret_key
 
-    settings = load_settings()
+    settings = up_worker_settings(load_settings(), os.environ)
     if not settings.secret_key:
         try:
             settings = settings.with_secret_key(load_or_create_secret_key(data_dir, random_secret_key))

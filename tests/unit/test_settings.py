@@ -118,3 +118,15 @@ def test_a_stopping_web_process_gives_requests_thirty_seconds_unless_told_otherw
     for bad in ("0", "-1", "soon"):
         with pytest.raises(SettingsError, match="SHUTDOWN_GRACE_SECONDS"):
             settings_from(SHUTDOWN_GRACE_SECONDS=bad)
+
+
+def test_planner_up_runs_its_worker_ten_jobs_at_once_unless_told() -> None:
+    from entrypoints.cli import UP_WORKER_CONCURRENCY, up_worker_settings
+
+    # `planner worker` runs one job at a time per process; `planner up`'s single process must not let one
+    # long import hold up every reminder.
+    assert settings_from().worker.concurrency == 1
+    assert up_worker_settings(settings_from(), {}).worker.concurrency == UP_WORKER_CONCURRENCY == 10
+    told = {"WORKER_CONCURRENCY": "3"}
+    assert up_worker_settings(settings_from(**told), told).worker.concurrency == 3
+    assert up_worker_settings(settings_from(), {}).export()["WORKER_CONCURRENCY"] == "10"
