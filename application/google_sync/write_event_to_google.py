@@ -81,8 +81,8 @@ async def _write_once(
             if account.write_back_calendar_id is None or event.is_cancelled:
                 return "not written", False
             written = WrittenEvent.planned(event, google_calendar_id=account.write_back_calendar_id, now=clock.now())
-            # Recorded before Google is asked (in the transaction that read the event, a round trip less than
-            # one of its own): a retry then knows an insert may have been answered but not recorded.
+            # Recorded before Google is asked (in the transaction that read the event: two round trips fewer than
+            # a transaction of its own): a retry then knows an insert may have been answered but not recorded.
             await uow.google.save_written_event(written)
             await uow.commit()
     if not written.needs_write(event):
