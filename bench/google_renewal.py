@@ -14,28 +14,16 @@ that every live channel was renewed and no dead row is left.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
 import sys
-import tempfile
 import time
-import warnings
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
 
-from adapters.postgres.migrate import upgrade
 from application.google_sync.renew_channels import RenewChannels, renew_channels
 from application.google_sync.run_sync_job import RunSyncJob, run_sync_job
 from application.google_sync.watch_calendars import WatchCalendars, watch_calendars
-from bench.google_people import bench_person, connect_google
-from bench.processes import data_servers
-from entrypoints.bootstrap import bootstrap
-from entrypoints.logs import configure_logging
-from entrypoints.settings import AppEnv, Settings
-from tests.fakes.google import running_fake_google
-from tests.support.google import google_settings
+from bench.google_people import bench_person, connect_google, planner_on_fake_google, run_with_servers
 
 TARGET_S = 60.0
 """One cron run (hourly): it must finish well within its hour; a minute is the bar here."""
@@ -43,84 +31,74 @@ WEBHOOK = "https://planner.example.com/webhook/google-calendar"
 
 
 async def run(database_url: str, redis_url: str, dead: int, live: int) -> tuple[float, dict[str, Any]]:
-    await asyncio.to_thread(upgrade, database_url)
-    with running_fake_google() as fake:
-        settings = google_settings(
-            Settings(env=AppEnv.TEST, log_level="WARNING").with_servers(database_url, redis_url),
-            fake,
-            "http://127.0.0.1:9",
+    async with planner_on_fake_google(database_url, redis_url) as (services, fake):
+        google = services.google
+        person_id = await bench_person(services)
+        names = [f"cal{number:02d}" for number in range(live)]
+        for name in names:
+            fake.add_calendar(name, name.title())
+        job = await connect_google(services, fake, person_id)
+        await run_sync_job(
+            RunSyncJob(job_id=job.id),
+            uow=services.unit_of_work(),
+            apis=google.apis,
+            clock=services.clock,
+            forget_reads=services.forget_reads,
+            tell_owner=services.tell_owner,
+            locks=google.locks,
+            pushed=google.pushed,
+            retry_base_seconds=google.retry_base_seconds,
         )
-        services = bootstrap(settings)
-        try:
-            google = services.google
-            person_id = await bench_person(services)
-            names = [f"cal{number:02d}" for number in range(live)]
-            for name in names:
-                fake.add_calendar(name, name.title())
-            job = await connect_google(services, fake, person_id)
-            await run_sync_job(
-                RunSyncJob(job_id=job.id),
-                uow=services.unit_of_work(),
-                apis=google.apis,
-                clock=services.clock,
-                forget_reads=services.forget_reads,
-                tell_owner=services.tell_owner,
-                locks=google.locks,
-                pushed=google.pushed,
-                retry_base_seconds=google.retry_base_seconds,
+        opened = await watch_calendars(
+            WatchCalendars(user_id=person_id),
+            uow=services.unit_of_work(),
+            apis=google.apis,
+            clock=services.clock,
+            webhook_address=WEBHOOK,
+        )
+        assert len(opened) == live, f"only {len(opened)} of {live} calendars watched"
+        engine = services.connections.engine
+        async with engine.begin() as conn:
+            await conn.execute(text("UPDATE google_channels SET expires_at = now() + interval '1 hour'"))
+            await conn.execute(
+                text(
+                    "INSERT INTO google_channels (id, user_id, google_calendar_id, token_digest, resource_id,"
+                    " expires_at, created_at)"
+                    " SELECT 'dead-' || n, :user, CASE WHEN n % 2 = 0 THEN 'gone-' || n ELSE :watched END, 'x',"
+                    " 'r', now() - interval '30 days' + n * interval '1 second', now() - interval '40 days'"
+                    " FROM generate_series(1, :dead) AS n"
+                ),
+                {"user": str(person_id), "watched": names[0], "dead": dead},
             )
-            opened = await watch_calendars(
-                WatchCalendars(user_id=person_id),
-                uow=services.unit_of_work(),
-                apis=google.apis,
-                clock=services.clock,
-                webhook_address=WEBHOOK,
-            )
-            assert len(opened) == live, f"only {len(opened)} of {live} calendars watched"
-            engine = services.connections.engine
-            async with engine.begin() as conn:
-                await conn.execute(text("UPDATE google_channels SET expires_at = now() + interval '1 hour'"))
+            seeded = (await conn.execute(text("SELECT count(*) FROM google_channels"))).scalar_one()
+        print(f"seeded {seeded} channels: {dead} dead, {live} live expiring within the hour", flush=True)
+        live_ids = {channel.id for channel in opened}
+
+        began = time.perf_counter()
+        outcome = await renew_channels(
+            RenewChannels(),
+            uow=services.unit_of_work(),
+            apis=google.apis,
+            clock=services.clock,
+            webhook_address=WEBHOOK,
+            retry_base_seconds=google.retry_base_seconds,
+        )
+        elapsed = time.perf_counter() - began
+
+        async with engine.connect() as conn:
+            rows = (
                 await conn.execute(
                     text(
-                        "INSERT INTO google_channels (id, user_id, google_calendar_id, token_digest, resource_id,"
-                        " expires_at, created_at)"
-                        " SELECT 'dead-' || n, :user, CASE WHEN n % 2 = 0 THEN 'gone-' || n ELSE :watched END, 'x',"
-                        " 'r', now() - interval '30 days' + n * interval '1 second', now() - interval '40 days'"
-                        " FROM generate_series(1, :dead) AS n"
-                    ),
-                    {"user": str(person_id), "watched": names[0], "dead": dead},
-                )
-                seeded = (await conn.execute(text("SELECT count(*) FROM google_channels"))).scalar_one()
-            print(f"seeded {seeded} channels: {dead} dead, {live} live expiring within the hour", flush=True)
-            live_ids = {channel.id for channel in opened}
-
-            began = time.perf_counter()
-            outcome = await renew_channels(
-                RenewChannels(),
-                uow=services.unit_of_work(),
-                apis=google.apis,
-                clock=services.clock,
-                webhook_address=WEBHOOK,
-                retry_base_seconds=google.retry_base_seconds,
-            )
-            elapsed = time.perf_counter() - began
-
-            async with engine.connect() as conn:
-                rows = (
-                    await conn.execute(
-                        text(
-                            "SELECT id, google_calendar_id, expires_at > now() + interval '6 days' AS fresh"
-                            " FROM google_channels"
-                        )
+                        "SELECT id, google_calendar_id, expires_at > now() + interval '6 days' AS fresh"
+                        " FROM google_channels"
                     )
-                ).all()
-            assert sorted(row.google_calendar_id for row in rows) == names, "one channel per calendar, no dead row"
-            assert all(row.fresh for row in rows), "every live channel renewed for a week"
-            assert not {row.id for row in rows} & live_ids, "every old live channel replaced"
-            assert set(fake.stopped_channels) == live_ids, "Google was told to stop each old live channel"
-            return elapsed, outcome
-        finally:
-            await services.close()
+                )
+            ).all()
+        assert sorted(row.google_calendar_id for row in rows) == names, "one channel per calendar, no dead row"
+        assert all(row.fresh for row in rows), "every live channel renewed for a week"
+        assert not {row.id for row in rows} & live_ids, "every old live channel replaced"
+        assert set(fake.stopped_channels) == live_ids, "Google was told to stop each old live channel"
+        return elapsed, outcome
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -128,14 +106,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dead", type=int, default=9990)
     parser.add_argument("--live", type=int, default=10)
     args = parser.parse_args(argv)
-    configure_logging("WARNING", json=False)
-    warnings.filterwarnings("ignore", category=DeprecationWarning)
-    with (
-        tempfile.TemporaryDirectory(prefix="planner-bench-google-renewal-") as workdir,
-        contextlib.ExitStack() as stack,
-    ):
-        database_url, redis_url = stack.enter_context(data_servers(Path(workdir)))
-        elapsed, outcome = asyncio.run(run(database_url, redis_url, args.dead, args.live))
+    elapsed, outcome = run_with_servers(
+        "planner-bench-google-renewal-",
+        lambda database_url, redis_url: run(database_url, redis_url, args.dead, args.live),
+    )
     verdict = "meets" if elapsed <= TARGET_S else "MISSES"
     print(f"renewal outcome: {outcome}")
     print(

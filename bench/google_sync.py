@@ -15,29 +15,18 @@ job row, the cache invalidation) with the real google-api-python-client. It prin
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
 import statistics
 import sys
-import tempfile
 import time
-import warnings
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
 
-from adapters.postgres.migrate import upgrade
 from application.google_sync.run_sync_job import RunSyncJob, run_sync_job
 from application.google_sync.sync_calendar import SyncCalendar, sync_calendar
-from bench.google_people import bench_person, connect_google
-from bench.processes import data_servers
-from entrypoints.bootstrap import bootstrap
-from entrypoints.logs import configure_logging
-from entrypoints.settings import AppEnv, Settings
-from tests.fakes.google import FakeGoogle, running_fake_google
-from tests.support.google import google_settings
+from bench.google_people import bench_person, connect_google, planner_on_fake_google, run_with_servers
+from tests.fakes.google import FakeGoogle
 
 TARGET_S = 2.0
 CALENDAR = "bench"
@@ -65,67 +54,57 @@ def change_every_event(fake: FakeGoogle, events: int, series: int, round_number:
 
 
 async def run(database_url: str, redis_url: str, events: int, series: int, rounds: int) -> list[float]:
-    await asyncio.to_thread(upgrade, database_url)
-    with running_fake_google() as fake:
-        settings = google_settings(
-            Settings(env=AppEnv.TEST, log_level="WARNING").with_servers(database_url, redis_url),
-            fake,
-            "http://127.0.0.1:9",
-        )
-        services = bootstrap(settings)
-        try:
-            google = services.google
-            person_id = await bench_person(services)
-            fake.add_calendar(CALENDAR, "Bench calendar")
-            change_every_event(fake, events, series, 0)
-            ports: dict[str, Any] = {
-                "uow": services.unit_of_work(),
-                "apis": google.apis,
-                "clock": services.clock,
-                "forget_reads": services.forget_reads,
-                "tell_owner": services.tell_owner,
-                "locks": google.locks,
-                "pushed": google.pushed,
-                "retry_base_seconds": google.retry_base_seconds,
-            }
-            job = await connect_google(services, fake, person_id)
-            began = time.perf_counter()
-            full = await run_sync_job(RunSyncJob(job_id=job.id), **ports)
-            print(f"full sync of {events} events: {time.perf_counter() - began:.2f} s ({full and full.status})")
+    async with planner_on_fake_google(database_url, redis_url) as (services, fake):
+        google = services.google
+        person_id = await bench_person(services)
+        fake.add_calendar(CALENDAR, "Bench calendar")
+        change_every_event(fake, events, series, 0)
+        ports: dict[str, Any] = {
+            "uow": services.unit_of_work(),
+            "apis": google.apis,
+            "clock": services.clock,
+            "forget_reads": services.forget_reads,
+            "tell_owner": services.tell_owner,
+            "locks": google.locks,
+            "pushed": google.pushed,
+            "retry_base_seconds": google.retry_base_seconds,
+        }
+        job = await connect_google(services, fake, person_id)
+        began = time.perf_counter()
+        full = await run_sync_job(RunSyncJob(job_id=job.id), **ports)
+        print(f"full sync of {events} events: {time.perf_counter() - began:.2f} s ({full and full.status})")
 
-            timings = []
-            for round_number in range(1, rounds + 1):
-                change_every_event(fake, events, series, round_number)
-                began = time.perf_counter()
-                incremental = await sync_calendar(SyncCalendar(user_id=person_id, google_calendar_id=CALENDAR), **ports)
-                elapsed = time.perf_counter() - began
-                assert incremental is not None
-                # Each event, and each series' exception (an override of the series' mirror).
-                assert incremental.result.get("events_changed") == events + series, incremental.result
-                timings.append(elapsed)
-                async with services.connections.engine.connect() as conn:
-                    mirrored = (
-                        await conn.execute(
-                            text("SELECT count(*) FROM events WHERE title LIKE :suffix"),
-                            {"suffix": f"%(round {round_number})"},
-                        )
-                    ).scalar_one()
-                assert mirrored == events, f"only {mirrored} of {events} events changed in PostgreSQL"
-                async with services.connections.engine.connect() as conn:
-                    overridden = (
-                        await conn.execute(
-                            text("SELECT count(*) FROM events WHERE overrides::text LIKE :moved"),
-                            {"moved": f"%(round {round_number}) moved%"},
-                        )
-                    ).scalar_one()
-                assert overridden == series, f"only {overridden} of {series} series have this round's override"
-                print(
-                    f"incremental sync of {events} changed events ({series} series with an override), "
-                    f"round {round_number}: {elapsed:.2f} s"
-                )
-            return timings
-        finally:
-            await services.close()
+        timings = []
+        for round_number in range(1, rounds + 1):
+            change_every_event(fake, events, series, round_number)
+            began = time.perf_counter()
+            incremental = await sync_calendar(SyncCalendar(user_id=person_id, google_calendar_id=CALENDAR), **ports)
+            elapsed = time.perf_counter() - began
+            assert incremental is not None
+            # Each event, and each series' exception (an override of the series' mirror).
+            assert incremental.result.get("events_changed") == events + series, incremental.result
+            timings.append(elapsed)
+            async with services.connections.engine.connect() as conn:
+                mirrored = (
+                    await conn.execute(
+                        text("SELECT count(*) FROM events WHERE title LIKE :suffix"),
+                        {"suffix": f"%(round {round_number})"},
+                    )
+                ).scalar_one()
+            assert mirrored == events, f"only {mirrored} of {events} events changed in PostgreSQL"
+            async with services.connections.engine.connect() as conn:
+                overridden = (
+                    await conn.execute(
+                        text("SELECT count(*) FROM events WHERE overrides::text LIKE :moved"),
+                        {"moved": f"%(round {round_number}) moved%"},
+                    )
+                ).scalar_one()
+            assert overridden == series, f"only {overridden} of {series} series have this round's override"
+            print(
+                f"incremental sync of {events} changed events ({series} series with an override), "
+                f"round {round_number}: {elapsed:.2f} s"
+            )
+        return timings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -134,11 +113,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--series", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
-    configure_logging("WARNING", json=False)
-    warnings.filterwarnings("ignore", category=DeprecationWarning)
-    with tempfile.TemporaryDirectory(prefix="planner-bench-google-") as workdir, contextlib.ExitStack() as stack:
-        database_url, redis_url = stack.enter_context(data_servers(Path(workdir)))
-        timings = asyncio.run(run(database_url, redis_url, args.events, args.series, args.rounds))
+    timings = run_with_servers(
+        "planner-bench-google-",
+        lambda database_url, redis_url: run(database_url, redis_url, args.events, args.series, args.rounds),
+    )
     median = statistics.median(timings)
     verdict = "meets" if median <= TARGET_S else "MISSES"
     print(

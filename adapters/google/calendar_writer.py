@@ -16,7 +16,7 @@ from uuid import UUID
 
 from googleapiclient.errors import HttpError
 
-from adapters.google.calendar_api import GoogleCalendarApi, GoogleCalendarApis
+from adapters.google.calendar_api import GoogleCalendarApi, GoogleCalendarApis, GoogleService
 from adapters.google.event_resource import (
     PLANNER_ID_PROPERTY,
     event_resource,
@@ -58,22 +58,20 @@ class GoogleCalendarWriter:
     async def insert_event(self, google_calendar_id: str, event: Event) -> GoogleCopy:
         body = event_resource(event, with_attendees=self._send_attendees)
 
-        def insert(service: Any) -> GoogleCopy:
+        def insert(service: GoogleService) -> GoogleCopy:
             request = service.events().insert(calendarId=google_calendar_id, body=body, sendUpdates=self._send_updates)
-            return _copy(request.execute())
+            return _copy(service.run(request))
 
         return await self._api.execute(insert)
 
     async def find_copy(self, google_calendar_id: str, event_id: UUID) -> GoogleCopy | None:
-        def find(service: Any) -> GoogleCopy | None:
-            page = (
-                service.events()
-                .list(
+        def find(service: GoogleService) -> GoogleCopy | None:
+            page = service.run(
+                service.events().list(
                     calendarId=google_calendar_id,
                     privateExtendedProperty=f"{PLANNER_ID_PROPERTY}={event_id}",
                     maxResults=10,
                 )
-                .execute()
             )
             items = [item for item in page.get("items", []) if item.get("status") != "cancelled"]
             return _copy(items[0]) if items else None
@@ -83,30 +81,34 @@ class GoogleCalendarWriter:
     async def patch_event(self, google_calendar_id: str, google_event_id: str, event: Event) -> GoogleCopy:
         body = event_resource(event, with_attendees=self._send_attendees)
 
-        def patch(service: Any) -> GoogleCopy:
+        def patch(service: GoogleService) -> GoogleCopy:
             request = service.events().patch(
                 calendarId=google_calendar_id, eventId=google_event_id, body=body, sendUpdates=self._send_updates
             )
-            return _copy(request.execute())
+            return _copy(service.run(request))
 
         return await self._api.execute(patch)
 
     async def patch_occurrence(self, google_calendar_id: str, google_event_id: str, occurrence: Occurrence) -> None:
         body, instance = occurrence_resource(occurrence), instance_id(google_event_id, occurrence)
 
-        def patch(service: Any) -> None:
-            service.events().patch(
-                calendarId=google_calendar_id, eventId=instance, body=body, sendUpdates=self._send_updates
-            ).execute()
+        def patch(service: GoogleService) -> None:
+            service.run(
+                service.events().patch(
+                    calendarId=google_calendar_id, eventId=instance, body=body, sendUpdates=self._send_updates
+                )
+            )
 
         await self._api.execute(patch)
 
     async def delete_event(self, google_calendar_id: str, google_event_id: str) -> None:
-        def delete(service: Any) -> None:
+        def delete(service: GoogleService) -> None:
             try:
-                service.events().delete(
-                    calendarId=google_calendar_id, eventId=google_event_id, sendUpdates=self._send_updates
-                ).execute()
+                service.run(
+                    service.events().delete(
+                        calendarId=google_calendar_id, eventId=google_event_id, sendUpdates=self._send_updates
+                    )
+                )
             except HttpError as error:
                 if int(error.resp.status) not in _GONE:
                     raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from uuid import UUID
 
 import structlog
 
@@ -11,8 +12,8 @@ from application.google_sync.watch_calendars import watch_one
 from application.unit_of_work import UnitOfWork
 from domain.clock import Clock
 from domain.google_sync.errors import CalendarGone, GoogleError, NotConnected
-from domain.google_sync.model import RENEW_WITHIN
-from domain.google_sync.ports import CalendarApis
+from domain.google_sync.model import RENEW_WITHIN, MirroredCalendar, WatchChannel
+from domain.google_sync.ports import CalendarApi, CalendarApis
 
 log = structlog.get_logger(__name__)
 
@@ -25,6 +26,44 @@ class RenewChannels:
     """Replace the live push channels about to expire, at most `limit` of them (soonest first)."""
 
     limit: int = 500
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Renewal:
+    """What each step of one renewal run asks Google and stores with."""
+
+    uow: UnitOfWork
+    apis: CalendarApis
+    clock: Clock
+    webhook_address: str
+    retry_base_seconds: float
+
+    async def api(self, user_id: UUID) -> CalendarApi:
+        return await connected_api(user_id, uow=self.uow, apis=self.apis)
+
+    async def watch(self, api: CalendarApi, calendar: MirroredCalendar) -> WatchChannel | None:
+        """Open a channel on the calendar; None when Google would not (watch_one records why)."""
+        return await watch_one(
+            api,
+            calendar,
+            uow=self.uow,
+            clock=self.clock,
+            webhook_address=self.webhook_address,
+            retry_base_seconds=self.retry_base_seconds,
+        )
+
+    async def open(self, api: CalendarApi, calendar: MirroredCalendar) -> None:
+        await open_channel(
+            api,
+            calendar,
+            uow=self.uow,
+            clock=self.clock,
+            webhook_address=self.webhook_address,
+            retry_base_seconds=self.retry_base_seconds,
+        )
+
+    async def stop(self, api: CalendarApi, channel: WatchChannel) -> None:
+        await stop_channel(api, channel, uow=self.uow, retry_base_seconds=self.retry_base_seconds)
 
 
 async def renew_channels(
@@ -41,6 +80,9 @@ async def renew_channels(
     Dead channels (of people without a working grant, of calendars no longer mirrored, already expired)
     are deleted in bulk first, so however many there are, the batch holds only live channels.
     """
+    renewal = _Renewal(
+        uow=uow, apis=apis, clock=clock, webhook_address=webhook_address, retry_base_seconds=retry_base_seconds
+    )
     now = clock.now()
     async with uow:
         deleted = await uow.google.delete_orphan_channels()
@@ -50,20 +92,13 @@ async def renew_channels(
     for user_id, google_calendar_id in sorted(set(expired)):
         # Google already dropped it: open one new channel if nothing else watches the calendar; never again.
         try:
-            api = await connected_api(user_id, uow=uow, apis=apis)
+            api = await renewal.api(user_id)
             async with uow:
                 calendar = await uow.google.mirrored_calendar(user_id, google_calendar_id)
                 live = [c for c in await uow.google.channels(user_id) if c.google_calendar_id == google_calendar_id]
             if calendar is None or calendar.polled or live:
                 continue
-            opened = await watch_one(
-                api,
-                calendar,
-                uow=uow,
-                clock=clock,
-                webhook_address=webhook_address,
-                retry_base_seconds=retry_base_seconds,
-            )
+            opened = await renewal.watch(api, calendar)
         except (GoogleError, NotConnected):
             log.warning("google.channel_replacement_failed", calendar=google_calendar_id, exc_info=True)
             opened = None
@@ -73,7 +108,7 @@ async def renew_channels(
     renewed = 0
     for old in expiring:
         try:
-            api = await connected_api(old.user_id, uow=uow, apis=apis)
+            api = await renewal.api(old.user_id)
             async with uow:
                 calendar = await uow.google.mirrored_calendar(old.user_id, old.google_calendar_id)
                 later = [
@@ -82,15 +117,8 @@ async def renew_channels(
                     if c.google_calendar_id == old.google_calendar_id and c.expires_at > now + RENEW_WITHIN
                 ]
             if calendar is not None and not calendar.polled and not later:
-                await open_channel(
-                    api,
-                    calendar,
-                    uow=uow,
-                    clock=clock,
-                    webhook_address=webhook_address,
-                    retry_base_seconds=retry_base_seconds,
-                )
-            await stop_channel(api, old, uow=uow, retry_base_seconds=retry_base_seconds)
+                await renewal.open(api, calendar)
+            await renewal.stop(api, old)
             renewed += 1
         except CalendarGone:
             # The calendar is gone at Google (or no longer shared): its channel is dead too.
@@ -103,9 +131,7 @@ async def renew_channels(
             # The old channel lives until it expires; the next run tries again, then replaces it once.
             log.warning("google.channel_renewal_failed", channel_id=old.id, exc_info=True)
             failed += 1
-    watched_again = await _watch_refused_again(
-        uow=uow, apis=apis, clock=clock, webhook_address=webhook_address, retry_base_seconds=retry_base_seconds
-    )
+    watched_again = await _watch_refused_again(renewal)
     return {
         "renewed": renewed,
         "replaced": replaced,
@@ -115,28 +141,18 @@ async def renew_channels(
     }
 
 
-async def _watch_refused_again(
-    *, uow: UnitOfWork, apis: CalendarApis, clock: Clock, webhook_address: str, retry_base_seconds: float
-) -> int:
+async def _watch_refused_again(renewal: _Renewal) -> int:
     """Ask Google again to watch the calendars it refused, when their wait is over; answers how many it now watches.
 
     A calendar Google would not watch may become watchable (its owner shared it differently); a refusal
     again makes it wait twice as long (a day, two, four, then a week).
     """
-    async with uow:
-        due = await uow.google.calendars_to_watch_again(clock.now(), WATCH_AGAIN_LIMIT)
+    async with renewal.uow as uow:
+        due = await uow.google.calendars_to_watch_again(renewal.clock.now(), WATCH_AGAIN_LIMIT)
     watched = 0
     for calendar in due:
         try:
-            api = await connected_api(calendar.user_id, uow=uow, apis=apis)
-            opened = await watch_one(
-                api,
-                calendar,
-                uow=uow,
-                clock=clock,
-                webhook_address=webhook_address,
-                retry_base_seconds=retry_base_seconds,
-            )
+            opened = await renewal.watch(await renewal.api(calendar.user_id), calendar)
         except (GoogleError, NotConnected):
             log.warning("google.watch_again_failed", calendar=calendar.google_calendar_id, exc_info=True)
             continue

@@ -74,15 +74,17 @@ async def _write_once(
         account = await uow.google.account(event.organizer_id)
         written = await uow.google.written_event(event_id)
         calendar = await uow.calendars.get(event.calendar_id)
-    if account is None or not account.usable or calendar is None or calendar.read_only:
-        return "not written", False
-    first_try = written is None
-    if written is None:
-        if account.write_back_calendar_id is None or event.is_cancelled:
+        if account is None or not account.usable or calendar is None or calendar.read_only:
             return "not written", False
-        written = WrittenEvent.planned(event, google_calendar_id=account.write_back_calendar_id, now=clock.now())
-        # Recorded before Google is asked: a retry then knows an insert may have been answered but not recorded.
-        await _keep(uow, written, clock=clock)
+        first_try = written is None
+        if written is None:
+            if account.write_back_calendar_id is None or event.is_cancelled:
+                return "not written", False
+            written = WrittenEvent.planned(event, google_calendar_id=account.write_back_calendar_id, now=clock.now())
+            # Recorded before Google is asked (in the transaction that read the event: two round trips fewer than
+            # a transaction of its own): a retry then knows an insert may have been answered but not recorded.
+            await uow.google.save_written_event(written)
+            await uow.commit()
     if not written.needs_write(event):
         return "unchanged", False
     writer = writers.writer_for(account.tokens, send_attendees=account.send_attendees)
@@ -153,6 +155,6 @@ async def _keep(
         written.updated_at = clock.now()
     async with uow:
         await uow.google.save_written_event(written)
-        current = None if version_written is None else await uow.events.get(written.event_id)
+        current = None if version_written is None else await uow.events.version(written.event_id)
         await uow.commit()
-    return current is not None and current.version != version_written
+    return current is not None and current != version_written

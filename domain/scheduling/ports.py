@@ -98,6 +98,10 @@ class EventRepository(Protocol):
         """Return the events of these ids that exist, to read, each once (in no particular order)."""
         ...
 
+    async def version(self, event_id: UUID) -> int | None:
+        """Return the event's version (None if there is no such event): one small query, to see if it moved on."""
+        ...
+
     async def get_for_update(self, event_id: UUID) -> Event | None:
         """Return the event locked until the unit of work ends, so concurrent writers queue up."""
         ...

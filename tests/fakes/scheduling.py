@@ -204,6 +204,10 @@ class InMemoryEventRepository:
     async def find(self, event_ids: Collection[UUID]) -> list[Event]:
         return [_copy(self._tables.events[event_id]) for event_id in set(event_ids) if event_id in self._tables.events]
 
+    async def version(self, event_id: UUID) -> int | None:
+        event = self._tables.events.get(event_id)
+        return None if event is None else event.version
+
     async def get_for_update(self, event_id: UUID) -> Event | None:
         self.locked.add(event_id)
         return await self.get(event_id)

@@ -114,6 +114,11 @@ class SqlEventRepository:
             return []
         return await self._load(_EVENTS.where(is_any_id(EventRow.id, event_ids)))
 
+    async def version(self, event_id: UUID) -> int | None:
+        """Return the event's version, or None: one query, without participants."""
+        found = await self._session.execute(select(EventRow.version).where(EventRow.id == event_id))
+        return found.scalar_one_or_none()
+
     async def get_for_update(self, event_id: UUID) -> Event | None:
         """Return the event, its row locked until the transaction ends, so concurrent writers queue up."""
         found = await self._load(_EVENTS.where(EventRow.id == event_id).with_for_update())

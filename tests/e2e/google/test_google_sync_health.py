@@ -284,3 +284,33 @@ async def test_a_calendar_added_or_removed_in_google_is_picked_up_without_connec
 
         await wait_for(told, timeout=10, what="ada to be told her calendar was removed")
     assert set(await calendars_of(ada)) == {"side", "work"}
+
+
+async def test_renewal_retries_watch_and_stop_calls_google_rate_limited(
+    planner: Planner, fake: FakeGoogle, engine: AsyncEngine
+) -> None:
+    fake.max_channel_lifetime = timedelta(hours=2)  # Google grants less than asked: the channel is due for renewal
+    google_calendar(fake, "work", events=0)
+    async with running_worker(planner.settings):
+        await connected(planner, fake)
+
+        async def watched() -> bool:
+            return bool(fake.channels_on("work"))
+
+        await wait_for(watched, timeout=10, what="a channel on work")
+        await wait_for_channel_rows(engine, 1)
+        old = {channel.id for channel in fake.channels_on("work")}
+        fake.fail("/events/watch", 429, times=1, reason="rateLimitExceeded", retry_after="1")
+        fake.fail("/channels/stop", 403, times=1, reason="rateLimitExceeded")
+        outcome = await run_task(planner, "renew_google_channels")
+
+    assert outcome == {"renewed": 1, "replaced": 0, "deleted": 0, "failed": 0, "watched_again": 0}
+    watches = [c for c in fake.calls if c.path.endswith("/calendars/work/events/watch")]
+    assert len(watches) == 3, "the first watch, then the renewal's: refused once, retried"
+    assert watches[2].at - watches[1].at >= 1.0, "Retry-After: 1 was honoured"
+    stops = [c for c in fake.calls if c.path.endswith("/channels/stop")]
+    assert len(stops) == 2, "the stop of the old channel: refused once (403 rateLimitExceeded), retried"
+    assert set(fake.stopped_channels) == old
+    new = {channel.id for channel in fake.channels_on("work")}
+    assert len(new) == 1, "one channel on the calendar"
+    assert not new & old, "a new channel replaced the old one"
