@@ -343,11 +343,15 @@ def _decoded(data: bytes) -> list[Piece]:
 
 
 def _blocks(pieces: Iterable[Piece]) -> list[BusyBlock]:
-    checked, delta = TimeRange.already_checked, timedelta
-    return [
-        BusyBlock(checked(_EPOCH + delta(microseconds=start), _EPOCH + delta(microseconds=end)), _STATUSES[rank])
-        for start, end, rank in pieces
-    ]
+    checked = TimeRange.already_checked
+    return [BusyBlock(checked(_moment(start), _moment(end)), _STATUSES[rank]) for start, end, rank in pieces]
+
+
+def _moment(micros: int) -> datetime:
+    """The instant `micros` after the epoch: from whole seconds (as busy time nearly always is) at half the cost."""
+    seconds, rest = divmod(micros, 1_000_000)
+    moment = datetime.fromtimestamp(seconds, UTC)
+    return moment.replace(microsecond=rest) if rest else moment
 
 
 @lru_cache(maxsize=1024)

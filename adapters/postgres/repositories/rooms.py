@@ -16,7 +16,9 @@ from domain.scheduling.time_range import TimeRange
 
 _ROOMS = select(RoomRow.__table__)
 _ROOM_BY_ID = _ROOMS.where(RoomRow.__table__.c.id == bindparam("room_id"))  # built once, run with its value
-# Free/busy asks for its rooms by id each time: run on asyncpg itself (adapters/postgres/driver.py).
+# Free/busy asks for its rooms by id, suggestions for all of them, each time: run on asyncpg itself
+# (adapters/postgres/driver.py).
+_ALL_ROOMS = DriverStatement(_ROOMS.order_by(RoomRow.__table__.c.name, RoomRow.__table__.c.id))  # suggestions
 _FIND_ROOMS = DriverStatement(_ROOMS.where(RoomRow.__table__.c.id == any_(ids_parameter("ids"))))
 
 
@@ -39,7 +41,7 @@ class SqlRoomRepository:
 
     async def list_all(self) -> list[Room]:
         """Return every room, by name."""
-        return [_room(row) for row in await self._session.execute(_ROOMS.order_by(RoomRow.name, RoomRow.id))]
+        return [_room(row) for row in await _ALL_ROOMS.fetch(self._session, {})]
 
     async def list_free(self, slot: TimeRange, min_capacity: int) -> list[Room]:
         """Return rooms seating at least `min_capacity` with no occurrence overlapping `slot`, snuggest first."""
