@@ -110,6 +110,14 @@ def busy_key(user_id: UUID, generation: str, zone: str, week_start: datetime) ->
     return f"calendar:busy:{user_id}:g{generation}:{zone}:{week_start.timestamp():.0f}"
 
 
+def free_busy_key(user_id: UUID, generation: str, zone: str, start: datetime, end: datetime) -> str:
+    """A person's part of a free/busy answer over one window (busy blocks and working spans), as the API encodes it.
+
+    Their working hours are in it, so a change of them bumps the person's generation.
+    """
+    return f"calendar:free_busy:{user_id}:g{generation}:{zone}:{start.timestamp():.6f}:{end.timestamp():.6f}"
+
+
 def user_calendars_key(user_id: UUID, generation: str) -> str:
     """The calendars a person is a member of."""
     return f"calendar:user_calendars:{user_id}:g{generation}"

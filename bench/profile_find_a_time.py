@@ -5,8 +5,9 @@
 Seeds the data of bench/find_a_time.py (through the public API of a planner it starts), then calls the
 use cases in this process against the same database (analyzed), one after the other, with the answer shaped and
 encoded as the API does: the median and the best of `--repeat` calls, and with `--profile` the
-functions that took the most time (cProfile). With `--cached`, busy time is read through the Redis
-cache as planner reads it (warmed by the first call), else always from PostgreSQL.
+functions that took the most time (cProfile). With `--cached`, busy time and each person's part of a
+free/busy answer are read through the Redis cache as planner reads them (warmed by the first call),
+else always from PostgreSQL.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from bench import harness
 from bench.find_a_time import FREE_BUSY_PEOPLE, PARTICIPANTS, WEEKS, analyze, seed
 from bench.scheduling import start_planner
 from bench.seeding import benchmark_week
-from entrypoints.http.schemas.availability import FreeBusy, Suggestions
+from entrypoints.http.schemas.availability import FreeBusy, PersonBusy, Suggestions
 
 
 async def timed(label: str, call: Callable[[], Awaitable[bytes]], repeat: int, profile: bool) -> None:
@@ -73,6 +74,7 @@ async def measure(
     try:
         await _measure(
             lambda: PostgresUnitOfWork(sessions, reads=reads),
+            reads,
             people=people,
             emails=emails,
             rooms=rooms,
@@ -86,6 +88,7 @@ async def measure(
 
 async def _measure(
     unit_of_work: Callable[[], PostgresUnitOfWork],
+    reads: CalendarReads | None,
     *,
     people: Sequence[UUID],
     emails: Sequence[str],
@@ -101,7 +104,8 @@ async def _measure(
             start=first_monday,
             end=first_monday + timedelta(days=7),
         )
-        return msgspec.json.encode(FreeBusy.of(await free_busy(query, uow=unit_of_work())))
+        # As the API answers: each person's part encoded once, and from the cache with --cached.
+        return FreeBusy.encoded(await free_busy(query, uow=unit_of_work(), reads=reads, encode=PersonBusy.encoded))
 
     async def ask_suggestions() -> bytes:
         command = SuggestTimes(

@@ -67,13 +67,18 @@ class SuggestTimes:
 
 @dataclass(frozen=True, kw_only=True)
 class PersonFreeBusy:
-    """One person's merged busy blocks and working spans in the window; `known` False says nothing more."""
+    """One person's merged busy blocks and working spans in the window; `known` False says nothing more.
+
+    `encoded` is the person's part of the answer as the caller's encoder makes it, when one was given
+    (kept in the cache, so `busy` and `working_hours` may then be left empty).
+    """
 
     email: str
     known: bool
     timezone: str | None = None
     busy: Sequence[BusyBlock] = ()
     working_hours: Sequence[TimeRange] = ()
+    encoded: bytes | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

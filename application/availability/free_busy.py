@@ -1,9 +1,12 @@
 """Free/busy: when people and rooms are taken, never what takes them."""
 
+from collections.abc import Callable
+from dataclasses import replace
 from uuid import UUID
 
 from application.availability.dto import AskFreeBusy, FreeBusy, PersonFreeBusy, RoomFreeBusy
-from application.availability.people import colleagues, distinct_emails
+from application.availability.people import Colleague, colleagues, distinct_emails
+from application.cache import GENERATION_MARK, CalendarReads, free_busy_key
 from application.unit_of_work import UnitOfWork
 from domain.availability.busy import BusyBlock, BusyStatus, merged_busy
 from domain.availability.suggestions import MAX_PARTICIPANTS, MAX_ROOMS_ASKED, MAX_WINDOW
@@ -11,11 +14,23 @@ from domain.errors import InvalidInput
 from domain.scheduling.room import Room
 from domain.scheduling.time_range import TimeRange
 
+PersonEncoder = Callable[[PersonFreeBusy], bytes]
+"""How the caller encodes a known person's part of the answer (the API's JSON)."""
 
-async def free_busy(query: AskFreeBusy, *, uow: UnitOfWork) -> FreeBusy:
+
+async def free_busy(
+    query: AskFreeBusy,
+    *,
+    uow: UnitOfWork,
+    reads: CalendarReads | None = None,
+    encode: PersonEncoder | None = None,
+) -> FreeBusy:
     """Each person's and room's merged busy blocks in [start, end), with each person's working spans.
 
     No title, place or guest of any event is read: only when, and how (busy, tentative, out of office).
+    With `reads` and `encode`, each known person's part comes `encoded`, from the cache where it is
+    (kept per person and window under their generation): a request for the same week as the last
+    one decodes and encodes no busy block at all.
     """
     window = TimeRange.window(query.start, query.end)
     if window.duration > MAX_WINDOW:
@@ -28,31 +43,51 @@ async def free_busy(query: AskFreeBusy, *, uow: UnitOfWork) -> FreeBusy:
         raise InvalidInput("rooms", f"ask about at most {MAX_ROOMS_ASKED} rooms at once")
     if not emails and not room_ids:
         raise InvalidInput("emails", "ask about at least one person or room")
+    cached: dict[UUID, bytes] = {}
     async with uow:
         known, _ = await colleagues(uow, emails)
-        busy = await uow.availability.busy_of({c.user.id: c.zone for c in known.values()}, window)
-        rooms = {room.id: room for room in await uow.rooms.list_all() if room.id in set(room_ids)} if room_ids else {}
+        templates = {c.user.id: [_key(c, GENERATION_MARK, window)] for c in known.values()}
+        found = await reads.read_many(templates) if reads is not None and encode is not None else {}
+        cached = {user_id: values[0] for user_id, (_, values) in found.items() if values[0] is not None}
+        missing = {c.user.id: c.zone for c in known.values() if c.user.id not in cached}
+        busy = await uow.availability.busy_of(missing, window) if missing else {}
+        rooms = {room.id: room for room in await uow.rooms.find(room_ids)} if room_ids else {}
         booked = await uow.availability.room_bookings(list(rooms), window)
     people = []
+    store: dict[str, bytes] = {}
     for email in emails:
         colleague = known.get(email)
         if colleague is None:
             people.append(PersonFreeBusy(email=email, known=False))
             continue
-        people.append(
-            PersonFreeBusy(
-                email=email,
-                known=True,
-                timezone=colleague.zone,
-                busy=busy.get(colleague.user.id, ()),
-                working_hours=colleague.hours.spans_in(window),
-            )
+        user_id = colleague.user.id
+        if user_id in cached:
+            people.append(PersonFreeBusy(email=email, known=True, timezone=colleague.zone, encoded=cached[user_id]))
+            continue
+        person = PersonFreeBusy(
+            email=email,
+            known=True,
+            timezone=colleague.zone,
+            busy=busy.get(user_id, ()),
+            working_hours=colleague.hours.spans_in(window),
         )
+        if encode is not None:
+            encoded = encode(person)
+            person = replace(person, encoded=encoded)
+            if user_id in found:  # a person whose generation is known: their part is kept under it
+                store[_key(colleague, found[user_id][0], window)] = encoded
+        people.append(person)
+    if reads is not None and store:
+        await reads.store_many(store)
     return FreeBusy(
         window=window,
         people=people,
         rooms=[_room_free_busy(room_id, rooms, booked, window) for room_id in room_ids],
     )
+
+
+def _key(colleague: Colleague, generation: str, window: TimeRange) -> str:
+    return free_busy_key(colleague.user.id, generation, colleague.zone, window.starts_at, window.ends_at)
 
 
 def _room_free_busy(

@@ -40,8 +40,10 @@ class TimeRange:
         Skips the checks: free/busy builds thousands of spans per request, and they were checked once.
         """
         span = object.__new__(cls)
-        object.__setattr__(span, "starts_at", starts_at)
-        object.__setattr__(span, "ends_at", ends_at)
+        # The instance's own dict, written directly: half the cost of object.__setattr__ twice.
+        fields = span.__dict__
+        fields["starts_at"] = starts_at
+        fields["ends_at"] = ends_at
         return span
 
     @classmethod

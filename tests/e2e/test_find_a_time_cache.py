@@ -69,6 +69,28 @@ async def test_out_of_office_is_seen_at_once_through_the_cache_across_weeks(clie
     assert blocks((await free_busy_of(bob, ada.email)).json(), ada.email) == [(z(0, 9)[:16], z(0, 10)[:16], "busy")]
 
 
+async def test_changed_working_hours_are_seen_at_once_through_the_cached_free_busy(
+    client: Client, app: Litestar
+) -> None:
+    ada, bob = await person_in(client, "Europe/Berlin"), await sign_up(client, "bob")
+    nine_to_five = {day: [["09:00", "17:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}
+    assert (
+        await ada.put("/api/me/working-hours", {"timezone": "Europe/Berlin", "days": nine_to_five})
+    ).status_code == 200
+
+    first = (await free_busy_of(bob, ada.email)).json()["people"][ada.email]
+    hits = reads_of(app).hits
+    assert (await free_busy_of(bob, ada.email)).json()["people"][ada.email] == first
+    assert reads_of(app).hits > hits  # answered from the cache
+
+    # The same zone, other hours: nothing in the cache's key changes but the person's generation.
+    mornings = {"mon": [["08:00", "12:00"]]}
+    assert (await ada.put("/api/me/working-hours", {"timezone": "Europe/Berlin", "days": mornings})).status_code == 200
+    after = (await free_busy_of(bob, ada.email)).json()["people"][ada.email]
+    assert after["working_hours"] != first["working_hours"]
+    assert [(s["start"][11:16], s["end"][11:16]) for s in after["working_hours"]] == [("07:00", "11:00")] * 3
+
+
 async def test_cached_free_busy_and_suggestions_are_the_answers_computed_without_the_cache(
     client: Client, settings: Settings
 ) -> None:

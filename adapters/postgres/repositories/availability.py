@@ -7,22 +7,28 @@ date all count, without expanding a rule on the request path.
 Each person's merged blocks are cached per UTC week (application/cache.py `busy_key`) under that
 person's generation, the one their week view's cached answers carry: every commit that changes what
 they see (an event, an invitation, an answer, a mirrored Google calendar) bumps it, and so does a
-change of their out-of-office ranges (`touched_people`, bumped by the unit of work after its
-commit). A window is answered from the weeks it covers, joined and clipped; the people whose weeks
-are missing are read in one statement and their weeks stored.
+change of their out-of-office ranges or of their working hours (free/busy's cached answers show
+them) (`touched_people`, bumped by the unit of work after its commit). A window is answered from
+the weeks it covers, joined and clipped; the people whose weeks are missing are read in one
+statement and their weeks stored.
 """
 
+import json
 from array import array
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import Text, any_, delete, insert, select, text
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.postgres.driver import DriverStatement
 from adapters.postgres.models import OutOfOfficeRow, WorkingHoursRow
+from adapters.postgres.repositories.arrays import ids_parameter
 from application.cache import GENERATION_MARK, CalendarReads, busy_key
 from domain.availability.busy import BusyBlock, BusyStatus
 from domain.availability.out_of_office import OutOfOffice
@@ -110,14 +116,25 @@ _BUSY = text(
     """
 )
 # Each room's bookings merged (range_agg), one row a room: fewer rows to read than one a booking.
-_BOOKED = text(
-    """
+# Run on asyncpg itself (adapters/postgres/driver.py), as the working hours are.
+_BOOKED = DriverStatement(
+    text(
+        """
     SELECT room_id, range_agg(tstzrange(starts_at, ends_at, '[)')) AS booked FROM event_occurrences
     WHERE room_id = ANY(CAST(:rooms AS uuid[]))
       AND tstzrange(starts_at, ends_at, '[)')
           && tstzrange(CAST(:window_start AS timestamptz), CAST(:window_end AS timestamptz), '[)')
     GROUP BY room_id
     """
+    )
+)
+# Built once and run on asyncpg itself (adapters/postgres/driver.py): free/busy and suggestions read it each time.
+_WORKING_HOURS = DriverStatement(
+    select(
+        WorkingHoursRow.__table__.c.user_id,
+        WorkingHoursRow.__table__.c.timezone,
+        sql_cast(WorkingHoursRow.__table__.c.days, Text).label("days"),
+    ).where(WorkingHoursRow.__table__.c.user_id == any_(ids_parameter("ids")))
 )
 _WIDENING = timedelta(days=1)
 """A day: an all-day occurrence is stored in its event's zone, and no zone is a day from another."""
@@ -146,15 +163,12 @@ class SqlAvailabilityRepository:
         """The working hours set by these people; those who never set theirs are missing."""
         if not user_ids:
             return {}
-        rows = await self._session.execute(
-            select(WorkingHoursRow.user_id, WorkingHoursRow.timezone, WorkingHoursRow.days).where(
-                WorkingHoursRow.user_id.in_(list(user_ids))
-            )
-        )
+        rows = await _WORKING_HOURS.fetch(self._session, {"ids": list(user_ids)})
         return {row.user_id: _working_hours(row.timezone, row.days) for row in rows}
 
     async def set_working_hours(self, user_id: UUID, hours: WorkingHours, *, now: datetime) -> None:
-        """Keep the person's working hours, replacing what they had."""
+        """Keep the person's working hours, replacing what they had (their cached free/busy shows them: stale)."""
+        self._touched_people.add(user_id)
         days = {day: [[clock_text(s.start), clock_text(s.end)] for s in spans] for day, spans in hours.days.items()}
         statement = upsert(WorkingHoursRow).values(user_id=user_id, timezone=hours.timezone, days=days, updated_at=now)
         await self._session.execute(
@@ -275,7 +289,7 @@ class SqlAvailabilityRepository:
             return booked
         values = {"rooms": list(booked), "window_start": window.starts_at, "window_end": window.ends_at}
         checked = TimeRange.already_checked
-        for room_id, ranges in await self._session.execute(_BOOKED, values):
+        for room_id, ranges in await _BOOKED.fetch(self._session, values):
             booked[room_id] = [checked(r.lower, r.upper) for r in ranges]
         return booked
 
@@ -329,15 +343,27 @@ def _decoded(data: bytes) -> list[Piece]:
 
 
 def _blocks(pieces: Iterable[Piece]) -> list[BusyBlock]:
-    checked, delta = TimeRange.already_checked, timedelta
-    return [
-        BusyBlock(checked(_EPOCH + delta(microseconds=start), _EPOCH + delta(microseconds=end)), _STATUSES[rank])
-        for start, end, rank in pieces
-    ]
+    checked = TimeRange.already_checked
+    return [BusyBlock(checked(_moment(start), _moment(end)), _STATUSES[rank]) for start, end, rank in pieces]
 
 
-def _working_hours(timezone: str, days: dict[str, Any]) -> WorkingHours:
+def _moment(micros: int) -> datetime:
+    """The instant `micros` after the epoch: from whole seconds (as busy time nearly always is) at half the cost."""
+    seconds, rest = divmod(micros, 1_000_000)
+    moment = datetime.fromtimestamp(seconds, UTC)
+    return moment.replace(microsecond=rest) if rest else moment
+
+
+@lru_cache(maxsize=1024)
+def _working_hours(timezone: str, days: str) -> WorkingHours:
+    """A working week from its row (days as JSON text), remembered: colleagues share working weeks.
+
+    WorkingHours is immutable, so one instance may answer for everyone who set the same week.
+    """
     return WorkingHours(
         timezone,
-        {day: tuple(WorkingSpan.parse(s, e, field=f"days.{day}") for s, e in spans) for day, spans in days.items()},
+        {
+            day: tuple(WorkingSpan.parse(s, e, field=f"days.{day}") for s, e in spans)
+            for day, spans in json.loads(days).items()
+        },
     )

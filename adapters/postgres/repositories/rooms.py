@@ -4,17 +4,22 @@ from collections.abc import Collection
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, bindparam, delete, exists, insert, select, update
+from sqlalchemy import Row, any_, bindparam, delete, exists, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.postgres.driver import DriverStatement
 from adapters.postgres.models import EventOccurrenceRow, RoomRow
-from adapters.postgres.repositories.arrays import is_any_id
+from adapters.postgres.repositories.arrays import ids_parameter
 from adapters.postgres.repositories.overlap_predicates import occurrence_overlaps
 from domain.scheduling.room import Room
 from domain.scheduling.time_range import TimeRange
 
 _ROOMS = select(RoomRow.__table__)
 _ROOM_BY_ID = _ROOMS.where(RoomRow.__table__.c.id == bindparam("room_id"))  # built once, run with its value
+# Free/busy asks for its rooms by id, suggestions for all of them, each time: run on asyncpg itself
+# (adapters/postgres/driver.py).
+_ALL_ROOMS = DriverStatement(_ROOMS.order_by(RoomRow.__table__.c.name, RoomRow.__table__.c.id))  # suggestions
+_FIND_ROOMS = DriverStatement(_ROOMS.where(RoomRow.__table__.c.id == any_(ids_parameter("ids"))))
 
 
 class SqlRoomRepository:
@@ -32,12 +37,11 @@ class SqlRoomRepository:
         """Return the rooms of these ids that exist, each once."""
         if not room_ids:
             return []
-        rows = await self._session.execute(_ROOMS.where(is_any_id(RoomRow.id, room_ids)))
-        return [_room(row) for row in rows]
+        return [_room(row) for row in await _FIND_ROOMS.fetch(self._session, {"ids": list(room_ids)})]
 
     async def list_all(self) -> list[Room]:
         """Return every room, by name."""
-        return [_room(row) for row in await self._session.execute(_ROOMS.order_by(RoomRow.name, RoomRow.id))]
+        return [_room(row) for row in await _ALL_ROOMS.fetch(self._session, {})]
 
     async def list_free(self, slot: TimeRange, min_capacity: int) -> list[Room]:
         """Return rooms seating at least `min_capacity` with no occurrence overlapping `slot`, snuggest first."""

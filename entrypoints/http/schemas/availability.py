@@ -7,10 +7,12 @@ from typing import Annotated
 from uuid import UUID
 
 import msgspec
+from litestar.serialization import encode_json
 
 from application.availability.dto import FreeBusy as FreeBusyAnswer
 from application.availability.dto import PersonFreeBusy, RoomFreeBusy
 from application.availability.dto import Suggestions as SuggestionsAnswer
+from domain.availability.busy import BusyStatus
 from domain.availability.out_of_office import MAX_NOTE_LENGTH
 from domain.availability.out_of_office import OutOfOffice as DomainOutOfOffice
 from domain.availability.suggestions import DEFAULT_SUGGESTIONS, MAX_PARTICIPANTS, MAX_SUGGESTIONS, Preference
@@ -104,6 +106,10 @@ class BusyBlock(msgspec.Struct):
     ]
 
 
+_STATUS_TEXT = {status: status.value for status in BusyStatus}
+"""Each status' text, looked up (an enum's `.value` costs a descriptor call, thousands of times an answer)."""
+
+
 class PersonBusy(msgspec.Struct):
     """A person's busy time; `known` false (no account here, said the same way whatever the reason) and nothing else."""
 
@@ -114,12 +120,18 @@ class PersonBusy(msgspec.Struct):
 
     @classmethod
     def of(cls, person: PersonFreeBusy) -> PersonBusy:
+        status = _STATUS_TEXT
         return cls(
             known=person.known,
             timezone=person.timezone,
-            busy=[BusyBlock(start=b.starts_at, end=b.ends_at, status=b.status.value) for b in person.busy],
+            busy=[BusyBlock(start=b.starts_at, end=b.ends_at, status=status[b.status]) for b in person.busy],
             working_hours=[Span.of(s) for s in person.working_hours],
         )
+
+    @classmethod
+    def encoded(cls, person: PersonFreeBusy) -> bytes:
+        """The person's part of a free/busy answer, as the API encodes it (what the cache keeps)."""
+        return encode_json(cls.of(person))
 
 
 class RoomBusy(msgspec.Struct):
@@ -152,6 +164,30 @@ class FreeBusy(msgspec.Struct):
             people={p.email: PersonBusy.of(p) for p in answer.people},
             rooms={str(r.room_id): RoomBusy.of(r) for r in answer.rooms},
         )
+
+    @classmethod
+    def encoded(cls, answer: FreeBusyAnswer) -> bytes:
+        """The answer as FreeBusy encodes it, each person's part taken as encoded where it is (PersonBusy.encoded)."""
+        return encode_json(
+            _FreeBusyBody(
+                start=answer.window.starts_at,
+                end=answer.window.ends_at,
+                people={
+                    p.email: msgspec.Raw(p.encoded) if p.encoded is not None else PersonBusy.of(p)
+                    for p in answer.people
+                },
+                rooms={str(r.room_id): RoomBusy.of(r) for r in answer.rooms},
+            )
+        )
+
+
+class _FreeBusyBody(msgspec.Struct):
+    """FreeBusy with people's parts already encoded: the same JSON, field for field (never in the API schema)."""
+
+    start: datetime
+    end: datetime
+    people: dict[str, PersonBusy | msgspec.Raw]
+    rooms: dict[str, RoomBusy]
 
 
 class SuggestionsIn(msgspec.Struct, forbid_unknown_fields=True):
