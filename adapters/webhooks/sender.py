@@ -22,23 +22,36 @@ USER_AGENT = "planner-webhooks/1"
 
 
 class HttpxWebhookSender:
-    """Implements domain.webhooks.ports.WebhookSender; one client (connection pool) per process."""
+    """Implements domain.webhooks.ports.WebhookSender; a few clients (connection pools) per process.
+
+    httpx's pool looks at every connection it holds for each request it starts or ends, so its CPU per
+    request grows with the requests in flight: about 0.75 ms with 10, 2.4 ms with 50 (bench, one
+    process). A batch's attempts are spread over CLIENTS pools instead, each request on the one with
+    the fewest in flight: 50 side by side then cost about 0.6 ms each.
+    """
+
+    CLIENTS = 10
 
     def __init__(self, addresses: ReceiverAddresses, *, timeout_s: float = TIMEOUT_S) -> None:
         self._addresses = addresses
         self._timeout_s = timeout_s
-        self._client: httpx.AsyncClient | None = None
+        self._clients: list[httpx.AsyncClient] = []
+        self._in_flight: list[int] = []
 
-    def _http(self) -> httpx.AsyncClient:
-        if self._client is None:
+    def _least_busy(self) -> int:
+        if not self._clients:
             # trust_env=False: no proxy from the environment may carry a delivery somewhere unchecked.
-            self._client = httpx.AsyncClient(
-                timeout=self._timeout_s,
-                follow_redirects=False,
-                trust_env=False,
-                limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
-            )
-        return self._client
+            self._clients = [
+                httpx.AsyncClient(
+                    timeout=self._timeout_s,
+                    follow_redirects=False,
+                    trust_env=False,
+                    limits=httpx.Limits(max_connections=20, max_keepalive_connections=5),
+                )
+                for _ in range(self.CLIENTS)
+            ]
+            self._in_flight = [0] * self.CLIENTS
+        return min(range(len(self._clients)), key=self._in_flight.__getitem__)
 
     async def send(self, request: WebhookRequest) -> tuple[int | None, bytes, str | None]:
         try:
@@ -59,9 +72,11 @@ class HttpxWebhookSender:
             "webhook-timestamp": str(int(request.timestamp.timestamp())),
             "webhook-signature": signature,
         }
+        which = self._least_busy()
+        self._in_flight[which] += 1
         try:
             async with asyncio.timeout(self._timeout_s):
-                async with self._http().stream(
+                async with self._clients[which].stream(
                     "POST",
                     pinned,
                     content=request.body.encode(),
@@ -79,8 +94,11 @@ class HttpxWebhookSender:
             return None, b"", f"no answer within {self._timeout_s:g} s"
         except httpx.HTTPError as error:
             return None, b"", f"{type(error).__name__}: {error}"[:300] or type(error).__name__
+        finally:
+            if which < len(self._in_flight):  # not closed meanwhile
+                self._in_flight[which] -= 1
 
     async def close(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        clients, self._clients, self._in_flight = self._clients, [], []
+        for client in clients:
+            await client.aclose()

@@ -35,8 +35,10 @@ class RecordingQueue:
 
     now: list[UUID] = field(default_factory=list)
     later: list[tuple[UUID, datetime]] = field(default_factory=list)
+    asked_now: int = 0
 
     async def send_now(self, delivery_ids: Sequence[UUID]) -> None:
+        self.asked_now += 1
         self.now.extend(delivery_ids)
 
     async def send_at(self, delivery_id: UUID, when: datetime) -> None:
