@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from uuid import UUID
@@ -80,16 +80,26 @@ async def send_deliveries(delivery_ids: Sequence[UUID], *, ports: DeliveryPorts)
 
 
 async def send_due_deliveries(
-    *, ports: DeliveryPorts, max_batches: int = 1_000, stop_after: timedelta | None = SWEEPING_FOR_AT_MOST
+    *,
+    ports: DeliveryPorts,
+    max_batches: int = 1_000,
+    stop_after: timedelta | None = SWEEPING_FOR_AT_MOST,
+    on_backlog: Callable[[], Awaitable[None]] | None = None,
 ) -> SendRun:
     """Make one attempt of every delivery due by now, BATCH at a time, until none is left (or `max_batches`, or
-    no new batch after `stop_after`): new ones of every change committed so far, retries whose job was lost."""
+    no new batch after `stop_after`): new ones of every change committed so far, retries whose job was lost.
+
+    `on_backlog` is called once, when the first batch comes back full, before it is sent: to ask other
+    workers to claim batches beside this one (SKIP LOCKED keeps each delivery to one of them).
+    """
     total = SendRun()
     began = time.monotonic()
-    for _ in range(max_batches):
+    for batch in range(max_batches):
         claimed = await ports.store.claim(now=ports.clock.now(), lease=LEASE, limit=BATCH)
-        run = await _attempt_all(claimed, ports)
         full = len(claimed) == BATCH
+        if full and batch == 0 and on_backlog is not None:
+            await on_backlog()
+        run = await _attempt_all(claimed, ports)
         total = SendRun(
             total.attempted + run.attempted, total.delivered + run.delivered, total.disabled + run.disabled, full
         )
@@ -100,8 +110,13 @@ async def send_due_deliveries(
 
 async def send_due_now(*, ports: DeliveryPorts) -> SendRun:
     """The job `WebhookQueue.send_now` queues: every delivery due, in batches (a burst of changes goes out in a
-    few big batches, whichever change's job runs first); another job is asked for if it stopped with more due."""
-    run = await send_due_deliveries(ports=ports, stop_after=SENDING_FOR_AT_MOST)
+    few big batches, whichever change's job runs first). With more than a batch due it asks for a job to share
+    them at once (a worker free takes it), and for another if it stopped with more still due."""
+
+    async def share_out() -> None:
+        await ports.queue.send_now([])
+
+    run = await send_due_deliveries(ports=ports, stop_after=SENDING_FOR_AT_MOST, on_backlog=share_out)
     if run.more_due:
         await ports.queue.send_now([])
     return run

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from adapters.postgres.outbox.codec import decode_event
 from adapters.postgres.webhooks import PostgresWebhookStore
 from adapters.webhooks.receiver_addresses import ReceiverAddresses
-from adapters.webhooks.sender import HttpxWebhookSender
+from adapters.webhooks.sender import AiohttpWebhookSender
 from application.handlers import WebhookPlanning, act_on_outbox_message
 from application.notifications.create_notification import create_notification
 from application.webhooks.plan_deliveries import PublishingToWebhooks
@@ -86,7 +86,7 @@ class Webhooks:
         self.live = RecordingPublisher()
         self.publisher = PublishingToWebhooks(self.live, store=self.store, queue=self.queue)
         self.addresses = ReceiverAddresses(allow_private=allow_private)
-        self.sender = HttpxWebhookSender(self.addresses)
+        self.sender = AiohttpWebhookSender(self.addresses)
         self._messages = _Messages(self.office)
         self.ports = DeliveryPorts(
             store=self.store,

@@ -103,7 +103,8 @@ async def test_a_now_job_out_of_time_with_more_due_asks_for_another(
         run = await send_due_now(ports=hooks.ports)
 
         assert (run.attempted, run.more_due) == (2, True)
-        assert hooks.queue.asked_now == asked + 1
+        # Once to share the backlog with another worker when the first batch came back full, once to go on.
+        assert hooks.queue.asked_now == asked + 2
         logged = await hooks.store.deliveries_of(subscription.id, limit=10)
         assert sorted(d.delivery.status for d in logged) == sorted(
             [DeliveryStatus.DELIVERED, DeliveryStatus.DELIVERED, DeliveryStatus.PENDING]
