@@ -34,13 +34,19 @@ class SaqWebhookQueue:
         """
         for slot in range(NOW_SLOTS):
             key = f"webhooks:now:{slot}"
+            # Looked at first: in a burst it is waiting, and one round trip settles it.
+            if await self._waiting(key):
+                return
             if await self._queue.enqueue(SEND_TASK, key=key, **SENDING) is not None:
                 return
-            waiting = await self._queue.job(key)
-            # Its status turns active before its function runs, so "queued" means it has not claimed yet.
-            if waiting is not None and waiting.status == Status.QUEUED:
+            if await self._waiting(key):  # another change queued it meanwhile
                 return
         await self._queue.enqueue(SEND_TASK, **SENDING)
+
+    async def _waiting(self, key: str) -> bool:
+        job = await self._queue.job(key)
+        # Its status turns active before its function runs, so "queued" means it has not claimed yet.
+        return job is not None and job.status == Status.QUEUED
 
     async def send_at(self, delivery_id: UUID, when: datetime) -> None:
         await self._queue.enqueue(
