@@ -82,7 +82,8 @@ class PostgresWebhookStore:
         values = [{**_delivery_values(delivery), "source_key": source_key} for delivery, source_key in deliveries]
         pairs = [(delivery.subscription_id, source_key) for delivery, source_key in deliveries]
         async with self._sessions.begin() as session:
-            await session.execute(insert(WebhookDeliveryRow).values(values).on_conflict_do_nothing())
+            # executemany of one cached statement: a multi-row VALUES is compiled again for every plan.
+            await session.execute(insert(WebhookDeliveryRow).on_conflict_do_nothing(), values)
             rows = await session.execute(
                 select(WebhookDeliveryRow.id).where(
                     WebhookDeliveryRow.status == DeliveryStatus.PENDING.value,

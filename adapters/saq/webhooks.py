@@ -1,4 +1,5 @@
-"""Asking the workers to send webhook deliveries: now (a batch per job), or at a retry's time (a scheduled job)."""
+"""Asking the workers to send webhook deliveries: now (a job that sends every delivery due), or at a retry's time
+(a scheduled job for that delivery)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,15 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from saq.job import Status
+
 SEND_TASK = "send_webhook_deliveries"
-JOB_BATCH = 50
-"""Deliveries per job: their attempts run side by side, so a job takes about as long as its slowest receiver."""
 SENDING: dict[str, Any] = {"timeout": 60, "retries": 2, "retry_delay": 1.0}
-"""A job's attempts end within 10 s; whatever a lost or failed job left is sent by the minute's sweep."""
+"""A job claims no new batch after 20 s and a batch's attempts end within 10 s; whatever a lost or failed job
+left is sent by the minute's sweep."""
+NOW_SLOTS = 4
+"""Keys of the jobs that send what is due (`webhooks:now:0`, ...): more than jobs can run at once (2 processes,
+one job each, by default), so one is free or waiting whenever one is asked for."""
 
 
 class SaqWebhookQueue:
@@ -21,12 +26,27 @@ class SaqWebhookQueue:
         self._queue = queue
 
     async def send_now(self, delivery_ids: Sequence[UUID]) -> None:
-        ids = [str(delivery_id) for delivery_id in delivery_ids]
-        for start in range(0, len(ids), JOB_BATCH):
-            batch = ids[start : start + JOB_BATCH]
-            # No key: a finished job's key may still block a new one, and "send again" must always run.
-            # A batch queued twice costs one claim that finds nothing due.
-            await self._queue.enqueue(SEND_TASK, delivery_ids=batch, **SENDING)
+        """Make sure a job that has not claimed yet is waiting: it sends these with every other delivery due.
+
+        The deliveries are committed before this is called. A job still queued claims after that, so it finds
+        them: a burst of changes queues one job, not one per change. A job already running may have claimed
+        before they were stored, so the next slot is tried; with every slot running, a job without a key.
+        """
+        for slot in range(NOW_SLOTS):
+            key = f"webhooks:now:{slot}"
+            # Looked at first: in a burst it is waiting, and one round trip settles it.
+            if await self._waiting(key):
+                return
+            if await self._queue.enqueue(SEND_TASK, key=key, **SENDING) is not None:
+                return
+            if await self._waiting(key):  # another change queued it meanwhile
+                return
+        await self._queue.enqueue(SEND_TASK, **SENDING)
+
+    async def _waiting(self, key: str) -> bool:
+        job = await self._queue.job(key)
+        # Its status turns active before its function runs, so "queued" means it has not claimed yet.
+        return job is not None and job.status == Status.QUEUED
 
     async def send_at(self, delivery_id: UUID, when: datetime) -> None:
         await self._queue.enqueue(

@@ -58,7 +58,7 @@ from adapters.telemetry.backlog import Backlog
 from adapters.telemetry.series import forget_pool, watch_pool
 from adapters.telemetry.tracing import trace_engine
 from adapters.webhooks.receiver_addresses import ReceiverAddresses
-from adapters.webhooks.sender import HttpxWebhookSender
+from adapters.webhooks.sender import AiohttpWebhookSender
 from application.cache import CalendarReads
 from application.google_sync.ports import SyncLocks, TellOwner
 from application.handlers import WebhookPlanning
@@ -368,7 +368,7 @@ def bootstrap(
 
     outbox = OutboxProgress(sessions)
     addresses = ReceiverAddresses(allow_private=settings.webhook_allow_private)
-    sender = webhook_sender or HttpxWebhookSender(addresses)
+    sender = webhook_sender or AiohttpWebhookSender(addresses)
     session_store = PostgresSessions(sessions)
     return Container(
         settings=settings,

@@ -7,13 +7,22 @@ from uuid import UUID
 
 from saq.types import Context
 
-from application.webhooks.send_deliveries import prune_delivery_log, send_deliveries, send_due_deliveries
+from application.webhooks.send_deliveries import (
+    prune_delivery_log,
+    send_deliveries,
+    send_due_deliveries,
+    send_due_now,
+)
 from entrypoints.worker.context import container_of
 
 
-async def send_webhook_deliveries(ctx: Context, *, delivery_ids: list[str]) -> dict[str, Any]:
-    """Make one attempt of each delivery that is due (a new one, a retry, or one sent again)."""
+async def send_webhook_deliveries(ctx: Context, *, delivery_ids: list[str] | None = None) -> dict[str, Any]:
+    """With ids (a retry's job): one attempt of each of them that is due. Without (adapters/saq/webhooks.py's
+    send_now): one attempt of every delivery due, new ones, ones sent again, retries, in batches."""
     container = container_of(ctx)
+    if not delivery_ids:
+        run = await send_due_now(ports=container.webhooks.ports)
+        return {"attempted": run.attempted, "delivered": run.delivered, "disabled": run.disabled, "more": run.more_due}
     run = await send_deliveries([UUID(delivery_id) for delivery_id in delivery_ids], ports=container.webhooks.ports)
     return {"attempted": run.attempted, "delivered": run.delivered, "disabled": run.disabled}
 

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from adapters.postgres.outbox.codec import decode_event
 from adapters.postgres.webhooks import PostgresWebhookStore
 from adapters.webhooks.receiver_addresses import ReceiverAddresses
-from adapters.webhooks.sender import HttpxWebhookSender
+from adapters.webhooks.sender import AiohttpWebhookSender
 from application.handlers import WebhookPlanning, act_on_outbox_message
 from application.notifications.create_notification import create_notification
 from application.webhooks.plan_deliveries import PublishingToWebhooks
@@ -35,8 +35,10 @@ class RecordingQueue:
 
     now: list[UUID] = field(default_factory=list)
     later: list[tuple[UUID, datetime]] = field(default_factory=list)
+    asked_now: int = 0
 
     async def send_now(self, delivery_ids: Sequence[UUID]) -> None:
+        self.asked_now += 1
         self.now.extend(delivery_ids)
 
     async def send_at(self, delivery_id: UUID, when: datetime) -> None:
@@ -84,7 +86,7 @@ class Webhooks:
         self.live = RecordingPublisher()
         self.publisher = PublishingToWebhooks(self.live, store=self.store, queue=self.queue)
         self.addresses = ReceiverAddresses(allow_private=allow_private)
-        self.sender = HttpxWebhookSender(self.addresses)
+        self.sender = AiohttpWebhookSender(self.addresses)
         self._messages = _Messages(self.office)
         self.ports = DeliveryPorts(
             store=self.store,

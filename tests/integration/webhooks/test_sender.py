@@ -7,7 +7,7 @@ import socket
 from datetime import UTC, datetime
 
 from adapters.webhooks.receiver_addresses import Receiver, ReceiverAddresses
-from adapters.webhooks.sender import TIMEOUT_S, HttpxWebhookSender
+from adapters.webhooks.sender import TIMEOUT_S, AiohttpWebhookSender
 from domain.webhooks.ports import WebhookRequest
 from tests.support.webhook_receiver import webhook_receiver
 
@@ -21,7 +21,7 @@ def request_to(url: str) -> WebhookRequest:
 
 
 async def test_a_redirect_is_an_answer_not_followed() -> None:
-    sender = HttpxWebhookSender(ReceiverAddresses(allow_private=True))
+    sender = AiohttpWebhookSender(ReceiverAddresses(allow_private=True))
     with webhook_receiver(lambda _path, _earlier: 307) as receiver:
         status, _, error = await sender.send(request_to(receiver.url + "/moved"))
 
@@ -33,7 +33,7 @@ async def test_a_redirect_is_an_answer_not_followed() -> None:
 
 async def test_a_receiver_that_never_answers_is_given_up_at_the_timeout() -> None:
     assert TIMEOUT_S == 10.0
-    sender = HttpxWebhookSender(ReceiverAddresses(allow_private=True), timeout_s=0.3)
+    sender = AiohttpWebhookSender(ReceiverAddresses(allow_private=True), timeout_s=0.3)
     with socket.socket() as silent:  # accepts connections (the backlog) and never answers
         silent.bind(("127.0.0.1", 0))
         silent.listen(8)
@@ -70,7 +70,7 @@ async def test_the_request_goes_to_the_address_that_was_checked_not_a_new_dns_an
     # hooks.example.com does not lead to this machine; the checked address (127.0.0.1) does.
     with webhook_receiver() as receiver:
         port = receiver.url.rsplit(":", 1)[1]
-        sender = HttpxWebhookSender(CheckedAs("127.0.0.1"))
+        sender = AiohttpWebhookSender(CheckedAs("127.0.0.1"))
         status, _, error = await sender.send(request_to(f"http://hooks.example.com:{port}/pinned"))
 
         assert (status, error) == (200, None)
