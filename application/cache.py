@@ -99,9 +99,13 @@ class Cache(Protocol):
 
 
 def events_key(user_id: UUID, generation: str, start: datetime, end: datetime, calendar_id: UUID | None) -> str:
-    """A window of the events a person sees (week view, day view), at one generation."""
+    """A window of the events a person sees (week view, day view), at one generation.
+
+    Its value is the answer gzip-compressed (`.gz`); an older process's plain JSON lives at keys without it.
+    """
     return (
-        f"calendar:events:{user_id}:g{generation}:{start.timestamp():.6f}:{end.timestamp():.6f}:{calendar_id or 'all'}"
+        f"calendar:events:{user_id}:g{generation}:{start.timestamp():.6f}:{end.timestamp():.6f}:"
+        f"{calendar_id or 'all'}.gz"
     )
 
 

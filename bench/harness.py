@@ -28,7 +28,7 @@ from typing import TypeVar
 from adapters.postgres.migrate import upgrade
 from bench.errors import BenchmarkFailed
 from bench.load_generator import LoadShape, Measurement, Wrk, ensure_wrk, wrk_version
-from bench.processes import data_servers, ignore_signals, log_tail, raise_interrupt
+from bench.processes import REPO_ROOT, data_servers, ignore_signals, log_tail, raise_interrupt
 from bench.seeding import Seeded, benchmark_week, iso, seed, week_view_size
 from entrypoints.logs import configure_logging
 
@@ -91,8 +91,13 @@ def data_servers_migrated(workdir: Path) -> Iterator[DataServers]:
         stack.close()
 
 
-def load_and_seed_arguments(argv: Sequence[str] | None, *, doc: str | None, per: str) -> argparse.Namespace:
-    """The options of a wrk benchmark on a seeded week; `per` names what one duration of load is for."""
+def load_and_seed_arguments(
+    argv: Sequence[str] | None, *, doc: str | None, per: str, checkout: bool = False
+) -> argparse.Namespace:
+    """The options of a wrk benchmark on a seeded week; `per` names what one duration of load is for.
+
+    With `checkout`, also `--checkout`: which checkout's planner is measured.
+    """
     parser = argparse.ArgumentParser(description=doc.splitlines()[0] if doc else None)
     parser.add_argument("--duration", type=int, default=15, help=f"seconds of load per {per} (default 15)")
     parser.add_argument("--connections", type=int, default=200, help="concurrent connections (default 200)")
@@ -102,6 +107,14 @@ def load_and_seed_arguments(argv: Sequence[str] | None, *, doc: str | None, per:
     parser.add_argument("--rooms", type=int, default=20, help="rooms to seed (default 20)")
     parser.add_argument("--events-per-user", type=int, default=50, help="events each person organizes (default 50)")
     parser.add_argument("--verbose", action="store_true", help="also print wrk's own output")
+    if checkout:
+        parser.add_argument(
+            "--checkout",
+            type=Path,
+            default=REPO_ROOT,
+            help="the checkout whose planner is measured, run with this one's Python environment and scripts "
+            "(default: this checkout), e.g. older code from `git worktree add /tmp/before <commit>`",
+        )
     args = parser.parse_args(argv)
     if args.duration < 1 or args.connections < 1 or args.threads < 1 or args.warmup < 0:
         parser.error("--duration, --connections and --threads must be positive, --warmup not negative")
@@ -124,6 +137,7 @@ class SeededWeek:
     end: str
     events: float  # mean events in one week view's answer
     kib: float
+    wire_kib: float  # the same answer's bytes on the wire, gzip accepted (as httpx, requests and browsers ask)
     people_file: Path  # "token<TAB>email" a line, for the wrk scripts
 
     @property
@@ -138,10 +152,10 @@ def seed_week(app_url: str, args: argparse.Namespace, workdir: Path) -> SeededWe
     seeded = asyncio.run(
         seed(app_url, users=args.users, rooms=args.rooms, events_per_user=args.events_per_user, week=week)
     )
-    events, kib = week_view_size(app_url, seeded.people, start, end)
+    events, kib, wire_kib = week_view_size(app_url, seeded.people, start, end)
     people_file = workdir / "people.tsv"
     people_file.write_text("".join(f"{p.token}\t{p.email}\n" for p in seeded.people))
-    return SeededWeek(seeded, week, start, end, events, kib, people_file)
+    return SeededWeek(seeded, week, start, end, events, kib, wire_kib, people_file)
 
 
 def announce_load(wrk: Wrk) -> None:

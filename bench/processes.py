@@ -73,8 +73,13 @@ class PlannerWeb:
 
 
 @contextlib.contextmanager
-def planner_web(workdir: Path, env: dict[str, str], *, workers: int) -> Iterator[PlannerWeb]:
-    """planner as production runs it (`planner run`, `workers` uvicorn processes), its log in `workdir`."""
+def planner_web(
+    workdir: Path, env: dict[str, str], *, workers: int, checkout: Path = REPO_ROOT
+) -> Iterator[PlannerWeb]:
+    """planner as production runs it (`planner run`, `workers` uvicorn processes), its log in `workdir`.
+
+    `checkout` is the code that runs (this checkout unless told), with this checkout's Python environment.
+    """
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "entrypoints.cli", "run", "--host", "127.0.0.1", "--port", str(port)]
@@ -84,6 +89,7 @@ def planner_web(workdir: Path, env: dict[str, str], *, workers: int) -> Iterator
         env=env,
         log=workdir / "planner.log",
         ready_url=f"{url}/schema/openapi.json",
+        cwd=checkout,
     ) as process:
         yield PlannerWeb(url, process)
 
@@ -106,10 +112,10 @@ def background_process(
 
 @contextlib.contextmanager
 def http_server(
-    name: str, args: Sequence[str], *, env: dict[str, str], log: Path, ready_url: str
+    name: str, args: Sequence[str], *, env: dict[str, str], log: Path, ready_url: str, cwd: Path = REPO_ROOT
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Run a server in a process group of its own until the block ends; SIGTERM the whole group then."""
-    with background_process(args, env=env, log=log) as process:
+    with background_process(args, env=env, log=log, cwd=cwd) as process:
         wait_until_answering(name, process, ready_url, log)
         yield process
 

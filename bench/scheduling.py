@@ -46,22 +46,24 @@ class Results:
     ceiling: Measurement
     week_view: Measurement  # the first reads after seeding: no week cached yet
     week_view_warm: Measurement  # the same requests again, every week cached
+    week_view_identity: Measurement  # the same, from a client that does not accept gzip
     week_view_paced: Measurement  # at WEEK_VIEW_MIN_RPS offered over the same connections
     create: Measurement
     create_series: Measurement  # a weekly series with a room, open-ended: its occurrences over the horizon
     seeded: Seeded
     week_view_events: float  # mean events in one answer
     week_view_kib: float
+    week_view_wire_kib: float
     planner_errors: list[tuple[int, str]]  # (count, reason) from planner's log
 
 
-def start_planner(stack: contextlib.ExitStack, workdir: Path, database_url: str, redis_url: str) -> str:
-    """planner as production runs it (`planner run`, 2 uvicorn workers); answer its base URL."""
+def start_planner(stack: contextlib.ExitStack, workdir: Path, database_url: str, redis_url: str, checkout: Path) -> str:
+    """planner as production runs it (`planner run`, 2 uvicorn workers) from `checkout`; answer its base URL."""
     env = planner_environment(database_url, redis_url)
     for name, value in TWO_PROCESS_POOLS.items():
         env.setdefault(name, value)
-    url = stack.enter_context(planner_web(workdir, env, workers=2)).url
-    print(f"planner: 2 uvicorn workers at {url} (APP_ENV=production)", flush=True)
+    url = stack.enter_context(planner_web(workdir, env, workers=2, checkout=checkout)).url
+    print(f"planner: 2 uvicorn workers at {url} (APP_ENV=production), the code of {checkout}", flush=True)
     return url
 
 
@@ -124,7 +126,7 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> tuple[Results, Wrk
     """Start the servers, seed, measure the scenarios, and stop everything again."""
     wrk = harness.wrk_for(args)
     with harness.data_servers_migrated(workdir) as servers:
-        app_url = start_planner(servers.stack, workdir, servers.database_url, servers.redis_url)
+        app_url = start_planner(servers.stack, workdir, servers.database_url, servers.redis_url, args.checkout)
         seeded = harness.seed_week(app_url, args, workdir)
         rooms_file = workdir / "rooms.txt"
         rooms_file.write_text("".join(f"{room}\n" for room in seeded.seeded.room_ids))
@@ -132,11 +134,16 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> tuple[Results, Wrk
         shape = wrk.shape
         harness.announce_load(wrk)
         ceiling = measure_ceiling(wrk, workdir)
-        week_args = seeded.week_view_args
+        # As browsers, httpx and requests ask: gzip accepted. One scenario asks without, as wrk does by default.
+        week_args = (*seeded.week_view_args, "gzip")
         week_view = wrk.measure(Scenario("week view", f"{app_url}/api/events", "week_view.lua", week_args))
         # Cold and warm apart: the first run starts with nobody's week cached (a cold start after a
         # deploy or a restart of Redis), the second finds them all cached (a normal day).
         week_view_warm = wrk.measure(Scenario("week view, warm", f"{app_url}/api/events", "week_view.lua", week_args))
+        identity_args = (*seeded.week_view_args, "identity")
+        week_view_identity = wrk.measure(
+            Scenario("week view, warm, identity", f"{app_url}/api/events", "week_view.lua", identity_args)
+        )
         # Latency as a target means it: at the target rate, not in a queue the load generator keeps full.
         # 5% above the target, as the time answering adds to each connection's wait.
         mean_wait_ms = shape.connections / (WEEK_VIEW_MIN_RPS * 1.05) * 1000
@@ -151,12 +158,14 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> tuple[Results, Wrk
             ceiling,
             week_view,
             week_view_warm,
+            week_view_identity,
             week_view_paced,
             create,
             create_series,
             seeded.seeded,
             seeded.events,
             seeded.kib,
+            seeded.wire_kib,
             logged_errors(workdir / "planner.log"),
         )
         return results, wrk
@@ -178,12 +187,16 @@ def print_report(results: Results, wrk: Wrk) -> None:
         f"weekly; {seeded.series_with_room} with a room), {seeded.moved} occurrences moved and "
         f"{seeded.cancelled} cancelled"
     )
-    print(f"one week view answers {results.week_view_events:.0f} events ({results.week_view_kib:.0f} KiB) on average")
+    print(
+        f"one week view answers {results.week_view_events:.0f} events ({results.week_view_kib:.0f} KiB of JSON, "
+        f"{results.week_view_wire_kib:.0f} KiB on the wire with gzip accepted) on average"
+    )
     print()
     figures = (
         ("ceiling: GET /ping (bare Litestar)", ceiling),
         ("week view: GET /api/events, cold start", week),
         ("week view again, every week cached", results.week_view_warm),
+        ("  the same without Accept-Encoding: gzip", results.week_view_identity),
         (f"week view at {WEEK_VIEW_MIN_RPS:,} req/s offered", paced),
         ("create: POST /api/events + room", create),
         ("create weekly series + room, 2 years", results.create_series),
@@ -229,7 +242,7 @@ def print_report(results: Results, wrk: Wrk) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = harness.load_and_seed_arguments(argv, doc=__doc__, per="scenario")
+    args = harness.load_and_seed_arguments(argv, doc=__doc__, per="scenario", checkout=True)
     return harness.main(lambda workdir: run_benchmark(args, workdir), lambda outcome: print_report(*outcome))
 
 

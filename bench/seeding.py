@@ -354,10 +354,10 @@ def promote(email: str) -> None:
         raise BenchmarkFailed(f"could not make {email} an administrator: {done.stderr.strip()}")
 
 
-def week_view_size(base_url: str, people: Sequence[Person], start: str, end: str) -> tuple[float, float]:
-    """Mean events and kilobytes in one week-view answer, over a sample of people."""
+def week_view_size(base_url: str, people: Sequence[Person], start: str, end: str) -> tuple[float, float, float]:
+    """Mean events, KiB of JSON and KiB on the wire (gzip accepted, as httpx asks) in one week-view answer."""
     sample = people[:: max(1, len(people) // 10)]
-    counts, sizes = [], []
+    counts, sizes, wire = [], [], []
     with httpx.Client(base_url=base_url, timeout=30) as client:
         for person in sample:
             answer = client.get(
@@ -367,4 +367,5 @@ def week_view_size(base_url: str, people: Sequence[Person], start: str, end: str
                 raise BenchmarkFailed(f"GET /api/events answered {answer.status_code}: {answer.text[:500]}")
             counts.append(len(answer.json()["items"]))
             sizes.append(len(answer.content) / 1024)
-    return sum(counts) / len(counts), sum(sizes) / len(sizes)
+            wire.append(answer.num_bytes_downloaded / 1024)
+    return sum(counts) / len(counts), sum(sizes) / len(sizes), sum(wire) / len(wire)

@@ -2,6 +2,10 @@
 
 Failure handling, thought through:
 - Every call is bounded by CACHE_TIMEOUT_S of Redis's own time (see RedisCache), with no retries.
+  A call that is late while Redis keeps answering this process's other calls is not Redis's doing:
+  under load, a process with a hundred answers on their way reads each one in turns of its busy
+  event loop. It waits on (up to MOST_TIME_S); sending it to the database would add the very work
+  that made the loop slow, and a few such sends in a row would switch the cache off for everyone.
   A failure (an error, or SLOW_ANSWERS_TO_SWITCH_OFF timeouts in a row) opens a short circuit
   (CIRCUIT_OPEN_S) during which calls do not touch Redis at all, so a dead cache costs requests
   nothing; the first call after it tries again, so caching resumes by itself when Redis returns.
@@ -99,6 +103,10 @@ class RedisCache:
         self._closed_until = 0.0
         self._slow_in_a_row = 0
         self._last_warning: float | None = None
+        self._last_answer = 0.0
+        self._last_timeout = 0.0
+        """When (time.monotonic) the last timeout counted towards switching the cache off was seen."""
+        """When (time.monotonic) Redis last answered one of this process's calls."""
         self.failures = 0
         """How many cache calls failed, for metrics and tests."""
 
@@ -204,14 +212,16 @@ class RedisCache:
     async def _call(self, command: Callable[[], Awaitable[T]], failed: T) -> T:
         if time.monotonic() < self._closed_until:
             return failed
+        started = time.monotonic()
         call = asyncio.ensure_future(command())
         try:
-            await _within_redis_time(call, self._timeout_s)
+            await _within_redis_time(call, self._timeout_s, answered_since=self._answered_since)
             result = call.result()
+            self._last_answer = time.monotonic()
             self._slow_in_a_row = 0
             return result
         except (RedisError, OSError, TimeoutError) as error:
-            self._note_failure(error)
+            self._note_failure(error, started=started)
             return failed
         except LoopTooBusy:
             # Not the cache's fault: switching it off would only add the database's work to ours.
@@ -220,14 +230,22 @@ class RedisCache:
             if not call.done():  # our own caller was cancelled
                 call.cancel()
 
-    def _note_failure(self, error: BaseException) -> None:
+    def _answered_since(self, moment: float) -> bool:
+        return self._last_answer > moment
+
+    def _note_failure(self, error: BaseException, *, started: float) -> None:
         self.failures += 1
         now = time.monotonic()
         if isinstance(error, TimeoutError):
             # One slow answer sends only its own request to the database; a cache slow several times
             # in a row is switched off like a dead one. (One blip switching it off would send every
             # request of the next second to the database, on a machine already short of time.)
-            self._slow_in_a_row += 1
+            # Calls that were all waiting through the same silence are one sign, not several: under
+            # load a hundred of them time out together when Redis is starved of CPU for 50 ms, and
+            # only calls made after the last timeout was seen count again.
+            if started >= self._last_timeout:
+                self._slow_in_a_row += 1
+                self._last_timeout = now
             if self._slow_in_a_row < SLOW_ANSWERS_TO_SWITCH_OFF:
                 return
         self._slow_in_a_row = 0
@@ -241,30 +259,37 @@ class LoopTooBusy(Exception):
     """This process's event loop was too busy to see whether the cache answered in time."""
 
 
-async def _within_redis_time(call: asyncio.Future[Any], timeout_s: float) -> None:
-    """Wait for `call` up to `timeout_s`, not counting the time the event loop was too busy to look.
+async def _within_redis_time(
+    call: asyncio.Future[Any], timeout_s: float, *, answered_since: Callable[[float], bool] = lambda _: False
+) -> None:
+    """Wait for `call` up to `timeout_s`, not counting the time this process was too busy to read the answer.
 
-    A timer that fires late measures the loop's lag, not Redis: that lag is given back (up to
-    MOST_TIME_S in all). Raises TimeoutError when Redis itself took longer than `timeout_s`, and
-    LoopTooBusy when this process was too busy to tell within MOST_TIME_S.
+    Two signs say the process, not Redis, is slow: a timer that fires late (its lag is given back), and
+    Redis answering other calls of this process while this one waited (`answered_since`, in time.monotonic):
+    then it waits another `timeout_s`. Either way no more than MOST_TIME_S in all. Raises TimeoutError when
+    Redis itself took longer than `timeout_s` (on time, and nobody answered meanwhile), and LoopTooBusy
+    when this process was too busy to tell within MOST_TIME_S.
     """
     loop = asyncio.get_running_loop()
     started = loop.time()
     budget = timeout_s
     while True:
-        armed = loop.time()
+        armed, armed_at = loop.time(), time.monotonic()
         await asyncio.wait((call,), timeout=budget)
         if call.done():
             return
         now = loop.time()
-        lag = now - armed - budget
-        if lag <= LATE_TIMER_S:
-            call.cancel()
-            raise TimeoutError(f"no answer from the cache within {timeout_s * 1000:.0f} ms")
         if now - started >= MOST_TIME_S:
             call.cancel()
             raise LoopTooBusy
-        budget = lag
+        lag = now - armed - budget
+        if lag > LATE_TIMER_S:
+            budget = lag
+        elif answered_since(armed_at):
+            budget = timeout_s
+        else:
+            call.cancel()
+            raise TimeoutError(f"no answer from the cache within {timeout_s * 1000:.0f} ms")
 
 
 _EVERYONE = UUID(int=0)

@@ -6,7 +6,7 @@ from typing import Any
 
 import structlog
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, InternalServerException, ValidationException
 from litestar.plugins.problem_details import ProblemDetailsConfig, ProblemDetailsException, ProblemDetailsPlugin
 from litestar.status_codes import (
     HTTP_400_BAD_REQUEST,
@@ -42,6 +42,10 @@ from domain.errors import (
 log = structlog.get_logger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+CLIENT_CLOSED_REQUEST = 499
+"""nginx's status for a request whose client went away before its answer: what the metrics count it as."""
+CLIENT_DISCONNECTED = "client disconnected prematurely"
+"""What Litestar's Request raises (a 500 InternalServerException) when the client hangs up while it reads the body."""
 
 
 # One place decides the status of every domain error family.
@@ -150,6 +154,8 @@ def _field_name(error: dict[str, Any]) -> str:
 
 def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     """A bug: log it with its traceback and answer a 500 problem that leaks nothing."""
+    if isinstance(exc, InternalServerException) and exc.detail == CLIENT_DISCONNECTED:
+        return client_gone(request)
     log.exception("request.failed", method=request.method, path=request.url.path, error=type(exc).__name__)
     return Response(
         {
@@ -160,6 +166,19 @@ def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Respons
             "request_id": request.scope.get("state", {}).get("request_id"),
         },
         status_code=HTTP_500_INTERNAL_SERVER_ERROR,
+        media_type=PROBLEM_JSON,
+    )
+
+
+def client_gone(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
+    """The client hung up before its request was read (a load generator stopping, a tab closed): not our error.
+
+    Nobody reads the answer; it is only what the metrics count (499).
+    """
+    log.info("request.client_gone", method=request.method, path=request.url.path)
+    return Response(
+        {"type": "about:blank", "title": "Client Closed Request", "status": CLIENT_CLOSED_REQUEST},
+        status_code=CLIENT_CLOSED_REQUEST,
         media_type=PROBLEM_JSON,
     )
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import gzip
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -210,3 +212,39 @@ async def test_my_calendars_show_a_share_and_an_unshare_at_once(
     unshared = await ada.delete(f"/api/calendars/{team.json()['id']}/members/{bob.id}")
     assert unshared.status_code == 204, unshared.text
     assert await calendar_names(bob) == before
+
+
+async def raw_week(person: Person, accept_encoding: str) -> tuple[Any, bytes]:
+    """The week view's answer and its bytes as they came over the wire (httpx would decompress them)."""
+    headers = {**person.auth, "Accept-Encoding": accept_encoding}
+    async with person.client.stream("GET", "/api/events", params=window(), headers=headers) as response:
+        raw = b"".join([chunk async for chunk in response.aiter_raw()])
+    return response, raw
+
+
+async def test_the_week_view_leaves_gzipped_as_cached_to_clients_that_accept_gzip_and_plain_to_the_others(
+    client: AsyncTestClient[Litestar], app: Litestar, cache_redis: Redis
+) -> None:
+    ada, bob = await sign_up(client, "ada"), await sign_up(client, "bob")
+    for hour in range(8, 18):
+        await create_event(
+            ada, title=f"Slot {hour}", starts_at=at(hour), ends_at=at(hour, 30), participants=[bob.email]
+        )
+
+    zipped, zipped_raw = await raw_week(ada, "gzip, deflate, br")
+    hits = reads_of(app).hits
+    plain, plain_raw = await raw_week(ada, "identity")
+    refused, refused_raw = await raw_week(ada, "br, gzip;q=0")
+
+    assert reads_of(app).hits == hits + 2  # both plain answers came from the one gzipped entry
+    assert zipped.status_code == plain.status_code == refused.status_code == 200
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert "content-encoding" not in plain.headers
+    assert "content-encoding" not in refused.headers
+    assert zipped.headers["vary"] == plain.headers["vary"] == "Accept-Encoding"
+    assert zipped.headers["content-type"] == plain.headers["content-type"] == "application/json"
+    assert gzip.decompress(zipped_raw) == plain_raw == refused_raw
+    assert [item["title"] for item in json.loads(plain_raw)["items"]] == [f"Slot {hour}" for hour in range(8, 18)]
+    assert len(zipped_raw) < len(plain_raw) / 3
+    (key,) = await cache_redis.keys(f"calendar:events:{ada.id}:*")
+    assert await cache_redis.get(key) == zipped_raw

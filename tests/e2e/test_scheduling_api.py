@@ -12,6 +12,8 @@ import pytest
 from litestar import Litestar
 from litestar.security.jwt import JWTCookieAuth
 from litestar.testing import AsyncTestClient
+from litestar.types import Message
+from structlog.testing import capture_logs
 
 from entrypoints.http.dependencies import container_of
 from tests.e2e.people import PASSWORD, Person, at, sign_up, window
@@ -318,3 +320,45 @@ async def test_concurrent_first_sign_ups_make_exactly_one_administrator(client: 
     people = await asyncio.gather(*(sign_up(client, f"early{i}") for i in range(5)))
     admins = [(await person.get("/api/me")).json()["is_admin"] for person in people]
     assert admins.count(True) == 1
+
+
+async def test_a_client_that_hangs_up_before_its_body_is_read_is_logged_as_gone_not_as_a_server_error(
+    client: AsyncTestClient[Litestar], app: Litestar
+) -> None:
+    ada = await sign_up(client, "ada")
+    sent: list[Message] = []
+
+    async def hung_up() -> Message:
+        return {"type": "http.disconnect"}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/api/events",
+        "raw_path": b"/api/events",
+        "root_path": "",
+        "query_string": b"",
+        "headers": [
+            (b"host", b"testserver"),
+            (b"authorization", f"Bearer {ada.token}".encode()),
+            (b"content-type", b"application/json"),
+            (b"content-length", b"120"),
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+        "state": {},
+    }
+    with capture_logs() as logs:
+        # On the loop the test client runs the app on (its database connections belong to that loop).
+        await asyncio.to_thread(client.blocking_portal.call, app, scope, hung_up, send)
+
+    events = [line["event"] for line in logs]
+    assert "request.failed" not in events
+    assert "request.client_gone" in events
+    assert [m["status"] for m in sent if m["type"] == "http.response.start"] == [499]

@@ -186,6 +186,28 @@ async def test_a_frozen_redis_costs_a_few_reads_about_fifty_milliseconds_then_no
         own_redis.stop()
 
 
+async def test_reads_that_waited_through_one_stall_together_do_not_switch_the_cache_off(tmp_path: Path) -> None:
+    # Under load a hundred reads wait on Redis at once; when it misses the CPU for 50 ms they all time
+    # out together. That is one sign of trouble, not a hundred: the cache must stay on for the next reads.
+    own_redis = EmbeddedRedis(tmp_path)
+    cache = RedisCache(create_cache_client(default_cache_url(own_redis.start())))
+    pid = int(own_redis.pidfile.read_text())
+    try:
+        assert await generation_of(cache, uuid4()) is not None
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            waiting = await asyncio.gather(
+                *(generation_of(cache, uuid4()) for _ in range(SLOW_ANSWERS_TO_SWITCH_OFF * 5))
+            )
+        finally:
+            os.kill(pid, signal.SIGCONT)
+        assert waiting == [None] * SLOW_ANSWERS_TO_SWITCH_OFF * 5  # each went to the database, as it must
+        assert await generation_of(cache, uuid4()) is not None  # but the next read is still served from Redis
+    finally:
+        await cache.close()
+        own_redis.stop()
+
+
 async def generation_of(cache: RedisCache, user_id: UUID) -> str | None:
     """The person's generation as a read sees it (None when it cannot be trusted)."""
     generation, _ = await cache.get_current(user_id, "probe:{generation}")

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Annotated, cast
 from uuid import UUID
 
-from litestar import Controller, MediaType, Response, delete, get, patch, post
+from litestar import Controller, Response, delete, get, patch, post
 from litestar.params import HeaderParameter, Parameter, QueryParameter
 from litestar.serialization import encode_json
 from litestar.status_codes import HTTP_201_CREATED
@@ -37,6 +37,7 @@ from domain.google_sync.model import RemoteAttendee
 from domain.scheduling.event import Event as DomainEvent
 from domain.scheduling.occurrence import Occurrence, OccurrenceScope
 from entrypoints.http.dependencies import Ctx
+from entrypoints.http.encodings import gzipped, json_from_gzipped
 from entrypoints.http.etags import etag, expected_revision, expected_version, occurrence_etag
 from entrypoints.http.problems import problems
 from entrypoints.http.rate_limits import limit_events_created
@@ -71,6 +72,12 @@ Scope = Annotated[
 ]
 IfMatch = Annotated[
     str | None, HeaderParameter(name="If-Match", required=False, description="The ETag of the version you edited")
+]
+AcceptEncoding = Annotated[
+    str | None,
+    HeaderParameter(
+        name="Accept-Encoding", required=False, description="gzip (as browsers send it) for a gzip-compressed answer"
+    ),
 ]
 OccurrenceIfMatch = Annotated[
     str | None,
@@ -112,20 +119,22 @@ class EventController(Controller):
             AwareDateTime, QueryParameter(name="end", description="Window end; at most 366 days after start")
         ],
         calendar_id: Annotated[UUID | None, QueryParameter(name="calendar_id", required=False)] = None,
+        accept_encoding: AcceptEncoding = None,
     ) -> Response[EventList]:
         """Every occurrence I can see (in my calendars, or as a participant) that overlaps [start, end), sorted by
-        start. A series answers one item per occurrence, with `series_id`, `recurrence_id` and `is_override`."""
+        start. A series answers one item per occurrence, with `series_id`, `recurrence_id` and `is_override`.
+        Gzip-compressed (`Content-Encoding: gzip`) when the request's Accept-Encoding allows it."""
 
         async def answer() -> bytes:
             events = await list_events(
                 actor_id=ctx.actor.id, start=start, end=end, calendar_id=calendar_id, uow=ctx.uow
             )
             guests = await guests_of_mirrors({e.id for e in events}, uow=ctx.uow)
-            return encode_json(EventList(items=[Event.of(e, guests.get(e.id, ())) for e in events]))
+            return gzipped(encode_json(EventList(items=[Event.of(e, guests.get(e.id, ())) for e in events])))
 
-        # The JSON bytes themselves are cached, so a cached answer is the uncached one, byte for byte.
+        # The gzipped JSON is cached, so a cached answer is the uncached one, byte for byte, compressed once.
         body = await ctx.reads.events_window(ctx.actor.id, start, end, calendar_id, answer)
-        return Response(cast("EventList", body), media_type=MediaType.JSON)
+        return cast("Response[EventList]", json_from_gzipped(body, accept_encoding))
 
     @post(
         "/",
