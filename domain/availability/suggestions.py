@@ -18,13 +18,13 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from domain.availability.busy import BusyBlock, BusyStatus
+from domain.availability.busy import BusyPiece, BusyStatus
 from domain.errors import InvalidInput
 from domain.scheduling.room import Room
-from domain.scheduling.time_range import TimeRange
+from domain.scheduling.time_range import MicroSpan, TimeRange, from_micros, micros
 
 STEP = timedelta(minutes=15)
 MIN_DURATION = timedelta(minutes=5)
@@ -34,8 +34,8 @@ MAX_ROOMS_ASKED = 50
 MAX_SUGGESTIONS = 50
 DEFAULT_SUGGESTIONS = 10
 ROOMS_PER_SUGGESTION = 10
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _TICK = timedelta(microseconds=1)
+_STEP_US = STEP // _TICK
 _ONES = memoryview(b"\x01" * (MAX_WINDOW // STEP + 1))
 """Enough marks for a whole grid, sliced without a copy."""
 _NOON = 12
@@ -67,20 +67,24 @@ class Preference(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Attendee:
-    """A participant as the ranking sees them: blocks and working spans are instants (the zone is applied)."""
+    """A participant as the ranking sees them: blocks and working spans are instants (the zone is applied).
+
+    Busy blocks are pieces in whole microseconds (domain/availability/busy.py `BusyPiece`), as the
+    repository reads them: no datetime is built for them.
+    """
 
     email: str
-    busy: Sequence[BusyBlock]
+    busy: Sequence[BusyPiece]
     working: Sequence[TimeRange]
     required: bool = True
 
 
 @dataclass(frozen=True)
 class RoomSchedule:
-    """A room and the slots it is booked for."""
+    """A room and the slots it is booked for, in whole microseconds since the epoch."""
 
     room: Room
-    booked: Sequence[TimeRange]
+    booked: Sequence[MicroSpan]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -156,7 +160,7 @@ def suggest(request: MeetingRequest, attendees: Sequence[Attendee], rooms: Seque
         for k in range(grid.count)
         if not (request.room_required and every_room_taken[k])
     )
-    span = max(1, -(-request.duration // grid.step))  # candidates closer than this overlap
+    span = max(1, -(-grid.duration // grid.step))  # candidates closer than this overlap
     chosen: list[int] = []
     for *_, k in candidates:
         if all(abs(k - other) >= span for other in chosen):
@@ -172,43 +176,57 @@ def suggest(request: MeetingRequest, attendees: Sequence[Attendee], rooms: Seque
 
 @dataclass(frozen=True)
 class _Grid:
-    """Candidate starts first + k * step, k < count, each lasting `duration`."""
+    """Candidate starts first + k * step, k < count, each lasting `duration`; times in whole microseconds."""
 
-    first: datetime
-    step: timedelta
-    duration: timedelta
+    first: int
+    step: int
+    duration: int
     count: int
 
     @classmethod
     def over(cls, window: TimeRange, duration: timedelta) -> _Grid:
-        first = _EPOCH + -(-(window.starts_at - _EPOCH) // STEP) * STEP
-        latest = window.ends_at - duration
-        count = 0 if latest < first else (latest - first) // STEP + 1
-        return cls(first, STEP, duration, count)
+        step, length = _STEP_US, duration // _TICK
+        first = -(-micros(window.starts_at) // step) * step
+        latest = micros(window.ends_at) - length
+        count = 0 if latest < first else (latest - first) // step + 1
+        return cls(first, step, length, count)
 
     def start(self, k: int) -> datetime:
-        return self.first + k * self.step
+        return from_micros(self.first + k * self.step)
 
-    def mark_overlapping(self, spans: Sequence[TimeRange]) -> bytearray:
+    def mark_overlapping(self, spans: Sequence[MicroSpan]) -> bytearray:
         """One byte per candidate: 1 where the candidate overlaps one of `spans`."""
         marks = bytearray(self.count)
-        first, step, duration, count = self.first, self.step // _TICK, self.duration // _TICK, self.count
-        for span in spans:
-            # first + k*step < end and first + k*step + duration > start, in whole ticks from `first`
-            low = max(0, ((span.starts_at - first) // _TICK - duration) // step + 1)
-            high = min(count, -(-((span.ends_at - first) // _TICK) // step))
+        first, step, duration, count = self.first, self.step, self.duration, self.count
+        for start, end in spans:
+            # first + k*step < end and first + k*step + duration > start
+            low = max(0, (start - first - duration) // step + 1)
+            high = min(count, -((first - end) // step))
             if low < high:
                 marks[low:high] = _ONES[: high - low]
+        return marks
+
+    def mark_busy(self, pieces: Sequence[BusyPiece]) -> dict[BusyStatus, bytearray]:
+        """One column per status, as `mark_overlapping` marks that status' pieces: in one pass."""
+        marks = {status: bytearray(self.count) for status in BusyStatus}
+        first, step, duration, count = self.first, self.step, self.duration, self.count
+        for start, end, status in pieces:
+            low = max(0, (start - first - duration) // step + 1)
+            high = min(count, -((first - end) // step))
+            if low < high:
+                marks[status][low:high] = _ONES[: high - low]
         return marks
 
     def mark_inside(self, spans: Sequence[TimeRange]) -> bytearray:
         """One byte per candidate: 1 where the candidate lies wholly inside one of `spans`."""
         marks = bytearray(self.count)
+        first, step, duration, count = self.first, self.step, self.duration, self.count
         for span in spans:
-            low = max(0, -(-(span.starts_at - self.first) // self.step))
-            high = min(self.count, (span.ends_at - self.duration - self.first) // self.step + 1)
+            start, end = span.micros
+            low = max(0, -((first - start) // step))
+            high = min(count, (end - duration - first) // step + 1)
             if low < high:
-                marks[low:high] = b"\x01" * (high - low)
+                marks[low:high] = _ONES[: high - low]
         return marks
 
 
@@ -222,10 +240,7 @@ class _AttendeeState:
 
     @classmethod
     def of(cls, attendee: Attendee, grid: _Grid) -> _AttendeeState:
-        blocked = {
-            status: grid.mark_overlapping([b.time_range for b in attendee.busy if b.status is status])
-            for status in BusyStatus
-        }
+        blocked = grid.mark_busy(attendee.busy)
         at_work = grid.mark_inside(attendee.working)
         outside = bytes(at_work.translate(_FLIP))
         unavailable = _any_marked([outside, *blocked.values()], grid.count)
@@ -302,7 +317,7 @@ def _suggestion(
             unavailable.append((state.attendee.email, reason))
     open_rooms = rooms.free(k)
     return Suggestion(
-        time_range=TimeRange(start, start + grid.duration),
+        time_range=TimeRange(start, start + grid.duration * _TICK),
         free=tuple(free),
         unavailable=tuple(unavailable),
         rooms=open_rooms[:ROOMS_PER_SUGGESTION],
