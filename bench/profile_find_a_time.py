@@ -1,13 +1,16 @@
 """One request at a time, no load: where a free/busy and a suggestions request spend their time in planner.
 
-    uv run python bench/profile_find_a_time.py [--repeat 20] [--profile] [--cached]
+    uv run python bench/profile_find_a_time.py [--repeat 20] [--profile] [--cached] [--answers FILE]
 
 Seeds the data of bench/find_a_time.py (through the public API of a planner it starts), then calls the
 use cases in this process against the same database (analyzed), one after the other, with the answer shaped and
-encoded as the API does: the median and the best of `--repeat` calls, and with `--profile` the
-functions that took the most time (cProfile). With `--cached`, busy time and each person's part of a
+encoded as the API does: the median and the best of `--repeat` calls, the median CPU time of this process per
+call (what other processes' load hurts least), and with `--profile` the functions that took the most time
+(cProfile). With `--cached`, busy time and each person's part of a
 free/busy answer are read through the Redis cache as planner reads them (warmed by the first call),
-else always from PostgreSQL.
+else always from PostgreSQL. With `--answers FILE`, it also writes the JSON answers of a few hundred
+varied suggestion requests to FILE, one a line, with the run's random tag and room ids replaced, so two
+versions of the code can be checked to answer alike (`cmp` the files of two runs).
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import itertools
 import pstats
+import re
 import statistics
 import sys
 import time
@@ -38,17 +43,22 @@ from bench import harness
 from bench.find_a_time import FREE_BUSY_PEOPLE, PARTICIPANTS, WEEKS, analyze, seed
 from bench.scheduling import start_planner
 from bench.seeding import benchmark_week
+from domain.availability.suggestions import Preference
 from entrypoints.http.schemas.availability import FreeBusy, PersonBusy, Suggestions
 
 
 async def timed(label: str, call: Callable[[], Awaitable[bytes]], repeat: int, profile: bool) -> None:
     await call()  # warm
-    took = []
+    took, cpu = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         body = await call()
         took.append((time.perf_counter() - started) * 1000)
-    print(f"{label:<44} median {statistics.median(took):6.1f} ms   best {min(took):6.1f} ms   {len(body):,} bytes")
+        cpu.append((time.process_time() - cpu_started) * 1000)
+    print(
+        f"{label:<44} median {statistics.median(took):6.1f} ms   best {min(took):6.1f} ms   "
+        f"CPU median {statistics.median(cpu):5.2f} ms   {len(body):,} bytes"
+    )
     if profile:
         profiler = cProfile.Profile()
         profiler.enable()
@@ -123,6 +133,56 @@ async def _measure(
     await timed(
         f"suggestions: {PARTICIPANTS} people, {WEEKS} weeks, all rooms", ask_suggestions, args.repeat, args.profile
     )
+    if args.answers:
+        await write_answers(
+            unit_of_work, Path(args.answers), people=people, emails=emails, rooms=rooms, first=first_monday
+        )
+
+
+async def write_answers(
+    unit_of_work: Callable[[], PostgresUnitOfWork],
+    path: Path,
+    *,
+    people: Sequence[UUID],
+    emails: Sequence[str],
+    rooms: Sequence[str],
+    first: datetime,
+) -> None:
+    """Varied suggestion requests' answers, one JSON a line, comparable between runs (see the docstring)."""
+    tag = re.fullmatch(r"bench-(.*)-\d{3}@example\.com", emails[0])
+    if tag is None:
+        raise SystemExit(f"not a seeded email: {emails[0]}")
+    room_index = {room: f"room-{n:02d}" for n, room in enumerate(rooms)}
+    shapes = itertools.product(
+        (1, 3, PARTICIPANTS, 25),  # people asked
+        (15, 60, 95),  # minutes
+        (Preference.EARLIEST, Preference.MORNING, Preference.AFTERNOON),
+        (False, True),  # room required
+        range(3),  # another asker and window
+    )
+    lines = []
+    for n, (size, minutes, prefer, room_required, _) in enumerate(shapes):
+        asker = n * 7 % len(people)
+        group = [emails[(asker + k) % len(emails)] for k in range(size)]
+        offset = timedelta(hours=n % 11, minutes=7 * (n % 3))
+        command = SuggestTimes(
+            actor_id=people[asker],
+            participants=[*group[: max(1, size - 2)], "nobody-here@example.com"],
+            optional_participants=group[max(1, size - 2) :],
+            duration_minutes=minutes,
+            start=first + offset,
+            end=first + offset + timedelta(days=(n % WEEKS + 1) * 7 - 1),
+            capacity=(None, 2, 4, 8)[n % 4],
+            room_required=room_required,
+            prefer=prefer,
+            limit=(10, 50, 3)[n % 3],
+        )
+        text = msgspec.json.encode(Suggestions.of(await suggest_times(command, uow=unit_of_work()))).decode()
+        for room, index in room_index.items():
+            text = text.replace(room, index)
+        lines.append(text.replace(tag.group(1), "TAG"))
+    await asyncio.to_thread(path.write_text, "\n".join(lines) + "\n")
+    print(f"{len(lines)} suggestion answers written to {path}")
 
 
 def run(args: argparse.Namespace, workdir: Path) -> None:
@@ -142,6 +202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rooms", type=int, default=50, help="rooms to seed (default 50)")
     parser.add_argument("--profile", action="store_true", help="also print the 25 costliest functions (own time)")
     parser.add_argument("--cached", action="store_true", help="read busy time through the Redis cache")
+    parser.add_argument("--answers", help="also write varied suggestion answers to this file, to compare versions")
     args = parser.parse_args(argv)
     return harness.main(lambda workdir: run(args, workdir), lambda _: None)
 

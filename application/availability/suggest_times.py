@@ -40,10 +40,10 @@ async def suggest_times(command: SuggestTimes, *, uow: UnitOfWork) -> Suggestion
     MeetingRequest(window=window, duration=timedelta(minutes=command.duration_minutes), limit=command.limit)
     async with uow:
         known, found = await colleagues(uow, required + optional, also=[command.actor_id])
-        busy = await uow.availability.busy_of({c.user.id: c.zone for c in known.values()}, window)
+        busy = await uow.availability.busy_pieces_of({c.user.id: c.zone for c in known.values()}, window)
         seats = command.capacity or max(1, len(known))
         rooms = [room for room in await uow.rooms.list_all() if room.capacity >= seats]
-        booked = await uow.availability.room_bookings([room.id for room in rooms], window)
+        booked = await uow.availability.room_booked_micros([room.id for room in rooms], window)
     asker = found.get(command.actor_id)
     request = MeetingRequest(
         window=window,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.scheduling.participant import ParticipantStatus
-from domain.scheduling.time_range import TimeRange
+from domain.scheduling.time_range import TimeRange, micros
 
 
 class BusyStatus(enum.StrEnum):
@@ -36,6 +36,19 @@ class BusyBlock:
     @property
     def ends_at(self) -> datetime:
         return self.time_range.ends_at
+
+
+BusyPiece = tuple[int, int, BusyStatus]
+"""A busy block as [start, end) in whole microseconds since the Unix epoch, and its status.
+
+What the ranking reads: a suggestion request goes over about a thousand blocks, and building a
+datetime, TimeRange and BusyBlock for each only to count microseconds again cost half its time.
+"""
+
+
+def busy_pieces(blocks: Iterable[BusyBlock]) -> list[BusyPiece]:
+    """The blocks as pieces, in the same order."""
+    return [(micros(b.starts_at), micros(b.ends_at), b.status) for b in blocks]
 
 
 def attendance(answer: ParticipantStatus) -> BusyStatus | None:

@@ -5,10 +5,10 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
-from domain.availability.busy import BusyBlock
+from domain.availability.busy import BusyBlock, BusyPiece
 from domain.availability.out_of_office import OutOfOffice
 from domain.availability.working_hours import WorkingHours
-from domain.scheduling.time_range import TimeRange
+from domain.scheduling.time_range import MicroSpan, TimeRange
 
 
 class AvailabilityRepository(Protocol):
@@ -46,6 +46,14 @@ class AvailabilityRepository(Protocol):
         """
         ...
 
+    async def busy_pieces_of(self, zones: Mapping[UUID, str], window: TimeRange) -> dict[UUID, list[BusyPiece]]:
+        """`busy_of`'s blocks, the same ones in the same order, as pieces in whole microseconds since the epoch."""
+        ...
+
     async def room_bookings(self, room_ids: Collection[UUID], window: TimeRange) -> dict[UUID, list[TimeRange]]:
         """Each room's booked slots overlapping `window` (every room asked is a key)."""
+        ...
+
+    async def room_booked_micros(self, room_ids: Collection[UUID], window: TimeRange) -> dict[UUID, list[MicroSpan]]:
+        """`room_bookings`' slots, the same ones in the same order, in whole microseconds since the epoch."""
         ...

@@ -10,6 +10,21 @@ from domain.errors import InvalidInput
 EVENT_MAX_LENGTH = timedelta(days=366)
 """The longest event planner books (reads do not depend on it: a window finds events of any length)."""
 WINDOW_MAX_LENGTH = timedelta(days=366)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+MicroSpan = tuple[int, int]
+"""A half-open span [start, end) in whole microseconds since the Unix epoch: how the ranking counts time."""
+
+
+def micros(moment: datetime) -> int:
+    """An aware instant as whole microseconds since the Unix epoch."""
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def from_micros(count: int) -> datetime:
+    """The UTC instant `count` microseconds after the Unix epoch (the inverse of `micros`)."""
+    return _EPOCH + timedelta(microseconds=count)
 
 
 @dataclass(frozen=True)
@@ -61,6 +76,11 @@ class TimeRange:
     def duration(self) -> timedelta:
         """How long the span lasts."""
         return self.ends_at - self.starts_at
+
+    @property
+    def micros(self) -> MicroSpan:
+        """The span in whole microseconds since the Unix epoch."""
+        return micros(self.starts_at), micros(self.ends_at)
 
     def overlaps(self, other: "TimeRange") -> bool:
         """Tell whether the two spans share any instant; touching ends do not count."""

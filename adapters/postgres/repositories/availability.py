@@ -30,10 +30,10 @@ from adapters.postgres.driver import DriverStatement
 from adapters.postgres.models import OutOfOfficeRow, WorkingHoursRow
 from adapters.postgres.repositories.arrays import ids_parameter
 from application.cache import GENERATION_MARK, CalendarReads, busy_key
-from domain.availability.busy import BusyBlock, BusyStatus
+from domain.availability.busy import BusyBlock, BusyPiece, BusyStatus
 from domain.availability.out_of_office import OutOfOffice
 from domain.availability.working_hours import WorkingHours, WorkingSpan, clock_text
-from domain.scheduling.time_range import TimeRange
+from domain.scheduling.time_range import MicroSpan, TimeRange
 
 # One statement answers each person's busy time merged: their own calendars (personal and mirrored
 # from Google), the events they organize elsewhere (a shared calendar) and their invitations, each
@@ -124,6 +124,25 @@ _BOOKED = DriverStatement(
     WHERE room_id = ANY(CAST(:rooms AS uuid[]))
       AND tstzrange(starts_at, ends_at, '[)')
           && tstzrange(CAST(:window_start AS timestamptz), CAST(:window_end AS timestamptz), '[)')
+    GROUP BY room_id
+    """
+    )
+)
+# The same, as whole microseconds since the epoch in two bigint arrays (in order): what suggestions
+# rank with. asyncpg then decodes plain integers instead of a range of two datetimes a booking.
+_BOOKED_MICROS = DriverStatement(
+    text(
+        """
+    SELECT room_id,
+           array_agg(CAST(extract(epoch FROM lower(span)) * 1000000 AS bigint) ORDER BY span) AS starts,
+           array_agg(CAST(extract(epoch FROM upper(span)) * 1000000 AS bigint) ORDER BY span) AS ends
+    FROM (
+        SELECT room_id, unnest(range_agg(tstzrange(starts_at, ends_at, '[)'))) AS span FROM event_occurrences
+        WHERE room_id = ANY(CAST(:rooms AS uuid[]))
+          AND tstzrange(starts_at, ends_at, '[)')
+              && tstzrange(CAST(:window_start AS timestamptz), CAST(:window_end AS timestamptz), '[)')
+        GROUP BY room_id
+    ) merged
     GROUP BY room_id
     """
     )
@@ -226,11 +245,24 @@ class SqlAvailabilityRepository:
 
     async def busy_of(self, zones: Mapping[UUID, str], window: TimeRange) -> dict[UUID, list[BusyBlock]]:
         """Each person's busy blocks in `window`, merged, in order (see the port): from the cache where it has them."""
+        found = await self._pieces_of(zones, window)
+        return {user_id: _blocks(pieces) for user_id, pieces in found.items()}
+
+    async def busy_pieces_of(self, zones: Mapping[UUID, str], window: TimeRange) -> dict[UUID, list[BusyPiece]]:
+        """`busy_of`'s blocks as pieces in whole microseconds (no datetime built): what suggestions rank with."""
+        found = await self._pieces_of(zones, window)
+        statuses = _STATUSES
+        return {
+            user_id: [(start, end, statuses[rank]) for start, end, rank in pieces] for user_id, pieces in found.items()
+        }
+
+    async def _pieces_of(self, zones: Mapping[UUID, str], window: TimeRange) -> dict[UUID, list[Piece]]:
+        """Each person's merged pieces in `window`, in order: from the cache where it has them."""
         if not zones:
             return {}
         if self._reads is None or not self._reads.enabled:
             computed = await self._busy_pieces(zones, window)
-            return {user_id: _blocks(computed.get(user_id, [])) for user_id in zones}
+            return {user_id: computed.get(user_id, []) for user_id in zones}
         weeks = _weeks_covering(window)
         templates = {
             user_id: [busy_key(user_id, GENERATION_MARK, zone, week) for week in weeks]
@@ -256,7 +288,7 @@ class SqlAvailabilityRepository:
                         store[busy_key(user_id, generation, zone, week)] = _encoded(pieces)
             await self._reads.store_many(store)
         low, high = _micros(window.starts_at), _micros(window.ends_at)
-        return {user_id: _blocks(_clipped(_joined(weekly[user_id]), low, high)) for user_id in zones}
+        return {user_id: _clipped(_joined(weekly[user_id]), low, high) for user_id in zones}
 
     async def _busy_pieces(self, zones: Mapping[UUID, str], window: TimeRange) -> dict[UUID, list[Piece]]:
         """Each person's merged blocks in `window`, as pieces in order, in one statement."""
@@ -291,6 +323,16 @@ class SqlAvailabilityRepository:
         checked = TimeRange.already_checked
         for room_id, ranges in await _BOOKED.fetch(self._session, values):
             booked[room_id] = [checked(r.lower, r.upper) for r in ranges]
+        return booked
+
+    async def room_booked_micros(self, room_ids: Collection[UUID], window: TimeRange) -> dict[UUID, list[MicroSpan]]:
+        """`room_bookings` in whole microseconds since the epoch (no datetime built): what suggestions rank with."""
+        booked: dict[UUID, list[MicroSpan]] = {room_id: [] for room_id in room_ids}
+        if not booked:
+            return booked
+        values = {"rooms": list(booked), "window_start": window.starts_at, "window_end": window.ends_at}
+        for room_id, starts, ends in await _BOOKED_MICROS.fetch(self._session, values):
+            booked[room_id] = list(zip(starts, ends, strict=True))
         return booked
 
 

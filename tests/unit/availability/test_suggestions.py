@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.availability.busy import BusyBlock, BusyStatus
+from domain.availability.busy import BusyBlock, BusyStatus, busy_pieces
 from domain.availability.suggestions import (
     STEP,
     Attendee,
@@ -22,7 +22,7 @@ from domain.availability.suggestions import (
 from domain.availability.working_hours import WorkingHours
 from domain.errors import InvalidInput
 from domain.scheduling.room import Room
-from domain.scheduling.time_range import TimeRange
+from domain.scheduling.time_range import TimeRange, from_micros
 
 MONDAY = datetime(2026, 11, 30, tzinfo=UTC)
 WEEK = TimeRange(MONDAY, MONDAY + timedelta(days=5))
@@ -40,12 +40,21 @@ def at(day: int, hour: float) -> datetime:
 
 def person(email: str, zone: str, *busy: tuple[datetime, datetime], required: bool = True) -> Attendee:
     blocks = [BusyBlock(TimeRange(s, e), BusyStatus.BUSY) for s, e in busy]
-    return Attendee(email, blocks, WorkingHours.default(zone).spans_in(WEEK), required)
+    return Attendee(email, busy_pieces(blocks), WorkingHours.default(zone).spans_in(WEEK), required)
 
 
 def room(name: str, capacity: int, *booked: tuple[datetime, datetime]) -> RoomSchedule:
     made = Room(id=uuid4(), name=name, capacity=capacity, created_at=MONDAY)
-    return RoomSchedule(made, [TimeRange(s, e) for s, e in booked])
+    return RoomSchedule(made, [TimeRange(s, e).micros for s, e in booked])
+
+
+def blocks_of(attendee: Attendee) -> list[BusyBlock]:
+    """The attendee's busy pieces back as blocks of datetimes, for the checks worked out the slow way."""
+    return [BusyBlock(TimeRange(from_micros(s), from_micros(e)), status) for s, e, status in attendee.busy]
+
+
+def booked_of(schedule: RoomSchedule) -> list[TimeRange]:
+    return [TimeRange(from_micros(s), from_micros(e)) for s, e in schedule.booked]
 
 
 def test_a_berlin_new_york_meeting_lands_in_the_overlap_of_their_working_days() -> None:
@@ -148,7 +157,7 @@ def attendees(draw: st.DrawFn) -> list[Attendee]:
                 disjoint[-1] = TimeRange(disjoint[-1].starts_at, max(disjoint[-1].ends_at, span.ends_at))
             else:
                 disjoint.append(span)
-        people.append(Attendee(f"p{n}@example.com", busy, disjoint, draw(st.booleans())))
+        people.append(Attendee(f"p{n}@example.com", busy_pieces(busy), disjoint, draw(st.booleans())))
     return people
 
 
@@ -156,7 +165,8 @@ def attendees(draw: st.DrawFn) -> list[Attendee]:
 def room_schedules(draw: st.DrawFn) -> list[RoomSchedule]:
     return [
         RoomSchedule(
-            Room(id=uuid4(), name=f"R{n}", capacity=draw(st.integers(1, 8)), created_at=MONDAY), draw(spans(4))
+            Room(id=uuid4(), name=f"R{n}", capacity=draw(st.integers(1, 8)), created_at=MONDAY),
+            [span.micros for span in draw(spans(4))],
         )
         for n in range(draw(st.integers(0, 3)))
     ]
@@ -188,7 +198,11 @@ def inside(spans: list[TimeRange], slot: TimeRange) -> bool:
 
 def oracle_rank(request: MeetingRequest, people: list[Attendee], slot: TimeRange) -> tuple[object, ...]:
     """The rank of a slot worked out the slow way, interval by interval."""
-    off = [p for p in people if overlapping([b.time_range for b in p.busy], slot) or not inside(list(p.working), slot)]
+    off = [
+        p
+        for p in people
+        if overlapping([b.time_range for b in blocks_of(p)], slot) or not inside(list(p.working), slot)
+    ]
     outside = sum(not inside(list(p.working), slot) for p in people)
     local_hour = slot.starts_at.astimezone(ZoneInfo(request.asker_zone)).hour
     preferred = {
@@ -200,7 +214,7 @@ def oracle_rank(request: MeetingRequest, people: list[Attendee], slot: TimeRange
 
 
 def room_free(schedule: RoomSchedule, request: MeetingRequest, slot: TimeRange) -> bool:
-    return schedule.room.capacity >= request.seats and not overlapping(list(schedule.booked), slot)
+    return schedule.room.capacity >= request.seats and not overlapping(booked_of(schedule), slot)
 
 
 @settings(max_examples=300, deadline=None)
@@ -219,10 +233,10 @@ def test_suggestions_keep_every_promise(
         assert slot.duration == request.duration
         assert sorted([*suggestion.free, *(e for e, _ in suggestion.unavailable)]) == sorted(by_email)
         for email in suggestion.free:
-            assert not overlapping([b.time_range for b in by_email[email].busy], slot), "free, yet busy"
+            assert not overlapping([b.time_range for b in blocks_of(by_email[email])], slot), "free, yet busy"
             assert inside(list(by_email[email].working), slot), "free, yet outside working hours"
         for email, reason in suggestion.unavailable:
-            blocks = [b for b in by_email[email].busy if b.time_range.overlaps(slot)]
+            blocks = [b for b in blocks_of(by_email[email]) if b.time_range.overlaps(slot)]
             if reason is Unavailability.OUTSIDE_WORKING_HOURS:
                 assert not blocks
                 assert not inside(list(by_email[email].working), slot)
