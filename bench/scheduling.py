@@ -25,7 +25,7 @@ from pathlib import Path
 from bench import harness
 from bench.load_generator import Measurement, Scenario, Wrk
 from bench.planner_log import logged_errors
-from bench.processes import TWO_PROCESS_POOLS, free_port, http_server, planner_environment, planner_web
+from bench.processes import REPO_ROOT, TWO_PROCESS_POOLS, free_port, http_server, planner_environment, planner_web
 from bench.seeding import ROOM_SLOTS_PER_DAY, SLOT, Api, Seeded, api_client, create_rooms, run_tag
 
 # Targets of issue 4, on 2 cores at 200 concurrent connections.
@@ -57,7 +57,9 @@ class Results:
     planner_errors: list[tuple[int, str]]  # (count, reason) from planner's log
 
 
-def start_planner(stack: contextlib.ExitStack, workdir: Path, database_url: str, redis_url: str, checkout: Path) -> str:
+def start_planner(
+    stack: contextlib.ExitStack, workdir: Path, database_url: str, redis_url: str, checkout: Path = REPO_ROOT
+) -> str:
     """planner as production runs it (`planner run`, 2 uvicorn workers) from `checkout`; answer its base URL."""
     env = planner_environment(database_url, redis_url)
     for name, value in TWO_PROCESS_POOLS.items():
