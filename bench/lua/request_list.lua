@@ -1,5 +1,6 @@
 -- Requests read from a file, one a line: METHOD<TAB>path<TAB>bearer token[<TAB>JSON body]; sent in turn.
--- Arguments (after `--`): the file.
+-- Arguments (after `--`): the file. Every request says `Accept-Encoding: gzip`, as browsers, httpx and
+-- requests do (the week view is answered gzip-compressed then; the others are not compressed).
 local report = require("report")
 
 local requests = {}
@@ -13,7 +14,7 @@ function init(args)
    for line in io.lines(args[1]) do
       local method, path, token, body = string.match(line, "^(%S+)\t(%S+)\t(%S+)\t?(.*)$")
       if method then
-         local headers = { Authorization = "Bearer " .. token }
+         local headers = { Authorization = "Bearer " .. token, ["Accept-Encoding"] = "gzip" }
          if body ~= "" then
             headers["Content-Type"] = "application/json"
          else
