@@ -149,3 +149,12 @@ async def wait_for_job(person: Person, job_id: str, *statuses: str, timeout: flo
 
     await wait_for(reached, timeout=timeout, what=f"job {job_id} to be {' or '.join(statuses)} (last: {seen})")
     return seen
+
+
+async def watched(fake: FakeGoogle, calendar_id: str, *, timeout: float = 10) -> None:
+    """Wait until planner has a push channel open on this calendar of the fake Google."""
+
+    async def has_channel() -> bool:
+        return bool(fake.channels_on(calendar_id))
+
+    await wait_for(has_channel, timeout=timeout, what=f"a channel on {calendar_id}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from tests.fakes.google import FakeGoogle
-from tests.support.google import Planner, connect, running_worker, wait_for_job
+from tests.support.google import Planner, connect, running_worker, wait_for_job, watched
 from tests.support.waiting import wait_for
 
 START = (datetime.now(UTC) + timedelta(days=2)).replace(hour=14, minute=0, second=0, microsecond=0)
@@ -36,10 +36,7 @@ async def test_a_mirrored_event_answers_its_google_guests_and_their_answers(plan
         assert one.json()["google_guests"] == expected
 
         # Bob answers in Google: the push brings his answer to the API (the cached week included).
-        async def watched() -> bool:
-            return bool(fake.channels_on("work"))
-
-        await wait_for(watched, timeout=10, what="a channel on work")
+        await watched(fake, "work")
         fake.edit_event("work", "review", attendees=[GUESTS[0], {**GUESTS[1], "responseStatus": "declined"}])
         assert (await fake.push(fake.channels_on("work")[0].id)).status_code == 202
 

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.e2e.people import Person
 from tests.fakes.google import FakeGoogle
-from tests.support.google import Planner, connect, running_worker, wait_for_job
+from tests.support.google import Planner, connect, running_worker, wait_for_job, watched
 from tests.support.waiting import wait_for
 
 START = (datetime.now(UTC) + timedelta(days=2)).replace(hour=9, minute=0, second=0, microsecond=0)
@@ -33,10 +33,7 @@ async def test_a_full_resync_keeps_the_mirror_visible_and_its_ids_and_removes_wh
         await wait_for_job(ada, await connect(ada, fake), "complete")
         before = await ids_by_title(ada)
 
-        async def watched() -> bool:
-            return bool(fake.channels_on("work"))
-
-        await wait_for(watched, timeout=10, what="a channel on work")
+        await watched(fake, "work")
         channel_id = fake.channels_on("work")[0].id
         full_listings = len(fake.event_list_calls("work", incremental=False))
 

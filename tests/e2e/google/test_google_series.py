@@ -7,7 +7,7 @@ from typing import Any
 
 from tests.e2e.people import Person
 from tests.fakes.google import FakeGoogle
-from tests.support.google import Planner, connect, running_worker, wait_for_job
+from tests.support.google import Planner, connect, running_worker, wait_for_job, watched
 from tests.support.waiting import wait_for
 
 MONDAY = (datetime.now(UTC) + timedelta(days=7 - datetime.now(UTC).weekday())).replace(
@@ -73,10 +73,7 @@ async def test_an_occurrence_cancelled_in_google_later_is_skipped_after_the_push
         ada = await planner.person("ada")
         await wait_for_job(ada, await connect(ada, fake), "complete", "partial", "failed")
 
-        async def watched() -> bool:
-            return bool(fake.channels_on("work"))
-
-        await wait_for(watched, timeout=10, what="a channel on work")
+        await watched(fake, "work")
         fake.cancel_occurrence("work", "standup", MONDAY + WEEK)
         assert (await fake.push(fake.channels_on("work")[0].id)).status_code == 202
 
@@ -134,10 +131,7 @@ async def test_an_exception_mirrored_alone_joins_its_series_when_both_change_lat
         (alone,) = await occurrences(ada)
         assert (alone["title"], alone["series_id"]) == ("Standup (late)", None)
 
-        async def watched() -> bool:
-            return bool(fake.channels_on("work"))
-
-        await wait_for(watched, timeout=10, what="a channel on work")
+        await watched(fake, "work")
         fake.page_size = 1
         fake.put_occurrence(
             "work", "standup", MONDAY + WEEK, title="Standup (later)", starts_at=MONDAY + WEEK + timedelta(hours=3)

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.saq.queue import create_queue
 from tests.e2e.people import Person
 from tests.fakes.google import FakeGoogle
-from tests.support.google import Planner, connect, running_worker, wait_for_job
+from tests.support.google import Planner, connect, running_worker, wait_for_job, watched
 from tests.support.waiting import wait_for
 
 START = (datetime.now(UTC) + timedelta(days=2)).replace(hour=9, minute=0, second=0, microsecond=0)
@@ -72,10 +72,10 @@ async def test_a_calendar_google_will_not_watch_is_polled_and_every_other_one_is
     async with running_worker(planner.settings):
         ada = await connected(planner, fake)
 
-        async def watched() -> bool:
+        async def both_watched() -> bool:
             return all(fake.channels_on(name) for name in ("primary", "work"))
 
-        await wait_for(watched, timeout=10, what="primary and work to be watched")
+        await wait_for(both_watched, timeout=10, what="primary and work to be watched")
         await wait_for_channel_rows(engine, 2)
         assert not fake.channels_on("holidays")
         calendars = await calendars_of(ada)
@@ -229,10 +229,7 @@ async def test_an_expired_channel_is_replaced_once_and_never_again(
     async with running_worker(planner.settings):
         await connected(planner, fake)
 
-        async def watched() -> bool:
-            return bool(fake.channels_on("work"))
-
-        await wait_for(watched, timeout=10, what="a channel on work")
+        await watched(fake, "work")
         await wait_for_channel_rows(engine, 1)
         async with engine.begin() as conn:
             await conn.execute(text("UPDATE google_channels SET expires_at = now() - interval '2 days'"))
@@ -294,10 +291,7 @@ async def test_renewal_retries_watch_and_stop_calls_google_rate_limited(
     async with running_worker(planner.settings):
         await connected(planner, fake)
 
-        async def watched() -> bool:
-            return bool(fake.channels_on("work"))
-
-        await wait_for(watched, timeout=10, what="a channel on work")
+        await watched(fake, "work")
         await wait_for_channel_rows(engine, 1)
         old = {channel.id for channel in fake.channels_on("work")}
         fake.fail("/events/watch", 429, times=1, reason="rateLimitExceeded", retry_after="1")
