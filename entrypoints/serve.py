@@ -14,6 +14,7 @@ import uvicorn
 from litestar import Litestar
 
 from entrypoints.app import create_app
+from entrypoints.bootstrap.heap import settle_heap
 from entrypoints.http.dependencies import container_of
 from entrypoints.settings import Settings
 from entrypoints.worker.processes import WorkerProcesses
@@ -46,7 +47,9 @@ def bind_socket(host: str, port: int) -> socket.socket:
 
 def served_app() -> Litestar:
     """The app `planner run` serves (uvicorn's factory, in each of its processes): it drains on SIGTERM."""
-    return create_app(drain_on_stop_signals=True)
+    app = create_app(drain_on_stop_signals=True)
+    settle_heap()
+    return app
 
 
 def uvicorn_config(app: object, settings: Settings) -> uvicorn.Config:
@@ -94,6 +97,7 @@ async def serve_with_worker(
         loop.add_signal_handler(signum, stop.set)
 
     app = create_app(settings, configure_logs=False)
+    settle_heap()
     server = QuietServer(uvicorn_config(app, settings))
     workers = WorkerProcesses(settings, worker_processes)
     workers.start()

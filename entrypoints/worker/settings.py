@@ -15,6 +15,7 @@ from saq.queue.redis import RedisQueue
 from saq.types import Context, PartialTimersDict
 
 from entrypoints.bootstrap import QUEUE_NAME, Container, bootstrap
+from entrypoints.bootstrap.heap import settle_heap
 from entrypoints.bootstrap.tracing import tracing_for
 from entrypoints.guards import admins_only
 from entrypoints.settings import Settings
@@ -127,6 +128,8 @@ def saq_config(
         # Every commit's outbox messages are handed to the queue by the workers, woken by PostgreSQL.
         relay = asyncio.create_task(container.outbox_relay().run(), name="outbox-relay")
         keep_run(ctx, WorkerRun(container=container, relay=relay))
+        if recycling is not None:  # a worker process of its own (entrypoints/worker/processes.py), not a test's
+            settle_heap()
         log.info("worker.started", queue=QUEUE_NAME)
 
     async def shutdown(ctx: Context) -> None:
