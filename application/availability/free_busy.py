@@ -8,7 +8,6 @@ from application.availability.dto import AskFreeBusy, FreeBusy, PersonFreeBusy, 
 from application.availability.people import Colleague, colleagues, distinct_emails
 from application.cache import GENERATION_MARK, CalendarReads, free_busy_key
 from application.unit_of_work import UnitOfWork
-from domain.availability.busy import BusyBlock, BusyStatus, merged_busy
 from domain.availability.suggestions import MAX_PARTICIPANTS, MAX_ROOMS_ASKED, MAX_WINDOW
 from domain.errors import InvalidInput
 from domain.scheduling.room import Room
@@ -46,13 +45,12 @@ async def free_busy(
     cached: dict[UUID, bytes] = {}
     async with uow:
         known, _ = await colleagues(uow, emails)
-        templates = {c.user.id: [_key(c, GENERATION_MARK, window)] for c in known.values()}
+        templates = {c.user_id: [_key(c, GENERATION_MARK, window)] for c in known.values()}
         found = await reads.read_many(templates) if reads is not None and encode is not None else {}
         cached = {user_id: values[0] for user_id, (_, values) in found.items() if values[0] is not None}
-        missing = {c.user.id: c.zone for c in known.values() if c.user.id not in cached}
+        missing = {c.user_id: c.zone for c in known.values() if c.user_id not in cached}
         busy = await uow.availability.busy_of(missing, window) if missing else {}
-        rooms = {room.id: room for room in await uow.rooms.find(room_ids)} if room_ids else {}
-        booked = await uow.availability.room_bookings(list(rooms), window)
+        rooms = {room.id: (room, booked) for room, booked in await uow.availability.rooms_booked(room_ids, window)}
     people = []
     store: dict[str, bytes] = {}
     for email in emails:
@@ -60,7 +58,7 @@ async def free_busy(
         if colleague is None:
             people.append(PersonFreeBusy(email=email, known=False))
             continue
-        user_id = colleague.user.id
+        user_id = colleague.user_id
         if user_id in cached:
             people.append(PersonFreeBusy(email=email, known=True, timezone=colleague.zone, encoded=cached[user_id]))
             continue
@@ -82,19 +80,17 @@ async def free_busy(
     return FreeBusy(
         window=window,
         people=people,
-        rooms=[_room_free_busy(room_id, rooms, booked, window) for room_id in room_ids],
+        rooms=[_room_free_busy(room_id, rooms) for room_id in room_ids],
     )
 
 
 def _key(colleague: Colleague, generation: str, window: TimeRange) -> str:
-    return free_busy_key(colleague.user.id, generation, colleague.zone, window.starts_at, window.ends_at)
+    return free_busy_key(colleague.user_id, generation, colleague.zone, window.starts_at, window.ends_at)
 
 
-def _room_free_busy(
-    room_id: UUID, rooms: dict[UUID, Room], booked: dict[UUID, list[TimeRange]], window: TimeRange
-) -> RoomFreeBusy:
-    room = rooms.get(room_id)
-    if room is None:
+def _room_free_busy(room_id: UUID, rooms: dict[UUID, tuple[Room, list[TimeRange]]]) -> RoomFreeBusy:
+    found = rooms.get(room_id)
+    if found is None:
         return RoomFreeBusy(room_id=room_id, room=None)
-    blocks = merged_busy((BusyBlock(slot, BusyStatus.BUSY) for slot in booked.get(room_id, ())), within=window)
-    return RoomFreeBusy(room_id=room_id, room=room, busy=[block.time_range for block in blocks])
+    room, booked = found  # merged, in order and clipped by the repository
+    return RoomFreeBusy(room_id=room_id, room=room, busy=booked)

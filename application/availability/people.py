@@ -8,26 +8,13 @@ unknown address is the same whatever the reason, and never says more than that.
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from uuid import UUID
 
 from application.unit_of_work import UnitOfWork
 from domain.accounts.email import normalize_email
-from domain.accounts.user import User
-from domain.availability.working_hours import WorkingHours
+from domain.availability.working_hours import Colleague
 
-
-@dataclass(frozen=True)
-class Colleague:
-    """A registered person and their working week (the default one until they set theirs)."""
-
-    user: User
-    hours: WorkingHours
-
-    @property
-    def zone(self) -> str:
-        """The zone their day is read in: their working hours'."""
-        return self.hours.timezone
+__all__ = ["Colleague", "colleagues", "distinct_emails"]
 
 
 def distinct_emails(emails: Iterable[str], *, field: str) -> list[str]:
@@ -39,8 +26,6 @@ async def colleagues(
     uow: UnitOfWork, emails: Sequence[str], *, also: Sequence[UUID] = ()
 ) -> tuple[dict[str, Colleague], dict[UUID, Colleague]]:
     """The people of `emails` who have an account, by email; and everyone found, by id (`also` included)."""
-    users = await uow.users.find(ids=also, emails=emails) if emails or also else []
-    hours = await uow.availability.working_hours_of([user.id for user in users])
-    found = {user.id: Colleague(user, hours.get(user.id) or WorkingHours.default(user.timezone)) for user in users}
-    by_email = {colleague.user.email: colleague for colleague in found.values()}
+    found = {c.user_id: c for c in await uow.availability.colleagues(emails=emails, ids=also)}
+    by_email = {colleague.email: colleague for colleague in found.values()}
     return {email: by_email[email] for email in emails if email in by_email}, found

@@ -8,7 +8,6 @@ from application.unit_of_work import UnitOfWork
 from domain.availability.suggestions import (
     Attendee,
     MeetingRequest,
-    RoomSchedule,
     check_participant_count,
     suggest,
 )
@@ -40,10 +39,9 @@ async def suggest_times(command: SuggestTimes, *, uow: UnitOfWork) -> Suggestion
     MeetingRequest(window=window, duration=timedelta(minutes=command.duration_minutes), limit=command.limit)
     async with uow:
         known, found = await colleagues(uow, required + optional, also=[command.actor_id])
-        busy = await uow.availability.busy_pieces_of({c.user.id: c.zone for c in known.values()}, window)
+        busy = await uow.availability.busy_pieces_of({c.user_id: c.zone for c in known.values()}, window)
         seats = command.capacity or max(1, len(known))
-        rooms = [room for room in await uow.rooms.list_all() if room.capacity >= seats]
-        booked = await uow.availability.room_booked_micros([room.id for room in rooms], window)
+        schedules = await uow.availability.rooms_seating(seats, window)
     asker = found.get(command.actor_id)
     request = MeetingRequest(
         window=window,
@@ -57,13 +55,12 @@ async def suggest_times(command: SuggestTimes, *, uow: UnitOfWork) -> Suggestion
     attendees = [
         Attendee(
             email=email,
-            busy=busy.get(colleague.user.id, ()),
+            busy=busy.get(colleague.user_id, ()),
             working=colleague.hours.spans_in(window),
             required=email in required,
         )
         for email, colleague in known.items()
     ]
-    schedules = [RoomSchedule(room, booked.get(room.id, ())) for room in rooms]
     return Suggestions(
         window=window,
         items=suggest(request, attendees, schedules),

@@ -7,8 +7,10 @@ from uuid import UUID
 
 from domain.availability.busy import BusyBlock, BusyPiece
 from domain.availability.out_of_office import OutOfOffice
-from domain.availability.working_hours import WorkingHours
-from domain.scheduling.time_range import MicroSpan, TimeRange
+from domain.availability.suggestions import RoomSchedule
+from domain.availability.working_hours import Colleague, WorkingHours
+from domain.scheduling.room import Room
+from domain.scheduling.time_range import TimeRange
 
 
 class AvailabilityRepository(Protocol):
@@ -16,6 +18,13 @@ class AvailabilityRepository(Protocol):
 
     async def working_hours_of(self, user_ids: Collection[UUID]) -> dict[UUID, WorkingHours]:
         """The working hours set by these people; those who never set theirs are missing."""
+        ...
+
+    async def colleagues(self, *, emails: Collection[str] = (), ids: Collection[UUID] = ()) -> list[Colleague]:
+        """The registered people of these (normalized) emails or ids, each once, with their working weeks.
+
+        Someone who never set working hours has the default week in their account's zone.
+        """
         ...
 
     async def set_working_hours(self, user_id: UUID, hours: WorkingHours, *, now: datetime) -> None:
@@ -50,10 +59,13 @@ class AvailabilityRepository(Protocol):
         """`busy_of`'s blocks, the same ones in the same order, as pieces in whole microseconds since the epoch."""
         ...
 
-    async def room_bookings(self, room_ids: Collection[UUID], window: TimeRange) -> dict[UUID, list[TimeRange]]:
-        """Each room's booked slots overlapping `window` (every room asked is a key)."""
+    async def rooms_booked(self, room_ids: Collection[UUID], window: TimeRange) -> list[tuple[Room, list[TimeRange]]]:
+        """The rooms of these ids that exist, each with its booked time in `window`: merged, in order, clipped."""
         ...
 
-    async def room_booked_micros(self, room_ids: Collection[UUID], window: TimeRange) -> dict[UUID, list[MicroSpan]]:
-        """`room_bookings`' slots, the same ones in the same order, in whole microseconds since the epoch."""
+    async def rooms_seating(self, seats: int, window: TimeRange) -> list[RoomSchedule]:
+        """Every room seating at least `seats`, by name, each with its booked time overlapping `window`.
+
+        The booked time is merged and in order, in whole microseconds since the epoch (not clipped).
+        """
         ...

@@ -39,8 +39,9 @@ _STEP_US = STEP // _TICK
 _ONES = memoryview(b"\x01" * (MAX_WINDOW // STEP + 1))
 """Enough marks for a whole grid, sliced without a copy."""
 _NOON = 12
-_CANDIDATE_BITS = (1 << 17) - 1
-"""A candidate's index in its rank key: a grid has at most MAX_WINDOW // STEP + 1 (5,953) candidates."""
+_EXCLUDED = 0xFF
+"""The rank class of a candidate that may not be offered (no room free when one is required)."""
+_NONZERO = bytes([0]) + bytes([1]) * 255
 
 
 class Unavailability(enum.StrEnum):
@@ -156,27 +157,71 @@ def suggest(request: MeetingRequest, attendees: Sequence[Attendee], rooms: Seque
     unavailable = _count_marked([s.unavailable for s in states], grid.count)
     required_off = _count_marked([s.unavailable for s in states if s.attendee.required], grid.count)
     outside = _count_marked([s.outside for s in states], grid.count)
-    preferred = _preferred(grid, request)
-    # Each candidate's rank as one integer (sorting integers is several times cheaper than tuples):
-    # anyone unavailable, a required one unavailable, how many outside their hours (<= 255), not preferred, k.
-    keys = sorted(
-        (u > 0) << 27 | (r > 0) << 26 | o << 18 | (not p) << 17 | k
-        for k, u, r, o, p in zip(range(grid.count), unavailable, required_off, outside, preferred, strict=True)
-        if not (request.room_required and every_room_taken[k])
+    if len(states) > MAX_PARTICIPANTS:  # the rank classes count them in a byte (the use case refuses more)
+        raise ValueError(f"at most {MAX_PARTICIPANTS} attendees are ranked")
+    not_preferred = _not_preferred(grid, request)
+    classes = _rank_classes(
+        unavailable=unavailable,
+        required_off=required_off,
+        outside=outside,
+        not_preferred=not_preferred,
+        excluded=every_room_taken if request.room_required else None,
     )
     span = max(1, -(-grid.duration // grid.step))  # candidates closer than this overlap
-    chosen: list[int] = []
-    for key in keys:
-        k = key & _CANDIDATE_BITS
-        if all(abs(k - other) >= span for other in chosen):
-            chosen.append(k)
-            if len(chosen) == request.limit:
-                break
+    chosen = _best_apart(classes, span=span, limit=request.limit)
     rooms_at = _RoomsAt(fitting, room_taken)
     return [
-        _suggestion(k, grid, states, rooms_at, outside=outside[k], required_off=required_off[k], preferred=preferred[k])
+        _suggestion(
+            k, grid, states, rooms_at, outside=outside[k], required_off=required_off[k], preferred=not not_preferred[k]
+        )
         for k in chosen
     ]
+
+
+def _rank_classes(
+    *,
+    unavailable: bytes,
+    required_off: bytes,
+    outside: bytes,
+    not_preferred: bytes,
+    excluded: bytes | None,
+) -> bytes:
+    """Each candidate's rank as one byte, smaller first, ties broken by time (the caller scans in order).
+
+    The order of issue 18: anyone unavailable, a required one unavailable, how many outside their hours,
+    not in the preferred part of the day. Nobody unavailable means nobody outside their hours and no
+    required one missing, so these candidates are classes 0-1 (by preference); the others are
+    2 + 2 * outside + not-preferred (2-103), plus 128 when a required one is missing (130-231).
+    Computed a byte per candidate at once: the columns are added as big integers, whose bytes never
+    carry into each other while each stays below 256 (MAX_PARTICIPANTS is 50). Excluded candidates
+    are _EXCLUDED (OR-ing 0xFF into their bytes).
+    """
+    count = len(unavailable)
+    anyone = int.from_bytes(unavailable.translate(_NONZERO), "big")
+    required = int.from_bytes(required_off.translate(_NONZERO), "big")
+    ranks = (required << 7) + (int.from_bytes(outside, "big") << 1) + (anyone << 1)
+    ranks += int.from_bytes(not_preferred, "big")
+    if excluded is not None:
+        ranks |= int.from_bytes(excluded, "big") * _EXCLUDED
+    return ranks.to_bytes(count, "big")
+
+
+def _best_apart(classes: bytes, *, span: int, limit: int) -> list[int]:
+    """Up to `limit` candidates, best class first and earliest within a class, no two closer than `span`."""
+    chosen: list[int] = []
+    for rank in sorted(set(classes)):
+        if rank == _EXCLUDED:
+            break
+        k = classes.find(rank)
+        while k != -1:
+            if all(abs(k - other) >= span for other in chosen):
+                chosen.append(k)
+                if len(chosen) == limit:
+                    return chosen
+                k = classes.find(rank, k + span)  # those in between overlap this one
+            else:
+                k = classes.find(rank, k + 1)
+    return chosen
 
 
 @dataclass(frozen=True)
@@ -295,12 +340,13 @@ def _count_marked(columns: Sequence[bytes], count: int) -> bytes:
     return total.to_bytes(count, "big")
 
 
-def _preferred(grid: _Grid, request: MeetingRequest) -> list[bool]:
+def _not_preferred(grid: _Grid, request: MeetingRequest) -> bytes:
+    """1 where the candidate starts outside the preferred part of the asker's day (nowhere for "earliest")."""
     if request.prefer is Preference.EARLIEST:
-        return [True] * grid.count
+        return bytes(grid.count)
     zone = ZoneInfo(request.asker_zone)
     morning = request.prefer is Preference.MORNING
-    return [(grid.start(k).astimezone(zone).hour < _NOON) == morning for k in range(grid.count)]
+    return bytes((grid.start(k).astimezone(zone).hour < _NOON) != morning for k in range(grid.count))
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from itertools import pairwise
 from types import MappingProxyType
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from domain.errors import InvalidInput
@@ -86,7 +87,7 @@ class WorkingHours:
     @classmethod
     def default(cls, timezone: str) -> WorkingHours:
         """Monday to Friday, 09:00-17:00, in `timezone`."""
-        return cls(timezone, {day: (WorkingSpan(9 * 60, 17 * 60),) for day in WEEKDAYS[:5]})
+        return _default_week(timezone)
 
     @classmethod
     def parse(cls, timezone: str, days: Mapping[str, Sequence[Sequence[str]]]) -> WorkingHours:
@@ -136,3 +137,23 @@ def _wall(day: date, minutes: int, zone: ZoneInfo) -> datetime:
     extra, minutes = divmod(minutes, MINUTES_IN_A_DAY)
     local = datetime.combine(day + timedelta(days=extra), time(minutes // 60, minutes % 60), tzinfo=zone)
     return local.astimezone(UTC)
+
+
+@lru_cache(maxsize=512)
+def _default_week(timezone: str) -> WorkingHours:
+    """The default week of a zone, built once: WorkingHours is immutable, so everyone in the zone shares it."""
+    return WorkingHours(timezone, {day: (WorkingSpan(9 * 60, 17 * 60),) for day in WEEKDAYS[:5]})
+
+
+@dataclass(frozen=True)
+class Colleague:
+    """A registered person as find a time sees them: their account and working week (the default one until set)."""
+
+    user_id: UUID
+    email: str
+    hours: WorkingHours
+
+    @property
+    def zone(self) -> str:
+        """The zone their day is read in: their working hours'."""
+        return self.hours.timezone

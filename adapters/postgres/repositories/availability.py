@@ -29,11 +29,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from adapters.postgres.driver import DriverStatement
 from adapters.postgres.models import OutOfOfficeRow, WorkingHoursRow
 from adapters.postgres.repositories.arrays import ids_parameter
+from adapters.postgres.repositories.rooms import room_of_row as _room
 from application.cache import GENERATION_MARK, CalendarReads, busy_key
 from domain.availability.busy import BusyBlock, BusyPiece, BusyStatus
 from domain.availability.out_of_office import OutOfOffice
-from domain.availability.working_hours import WorkingHours, WorkingSpan, clock_text
-from domain.scheduling.time_range import MicroSpan, TimeRange
+from domain.availability.suggestions import RoomSchedule
+from domain.availability.working_hours import Colleague, WorkingHours, WorkingSpan, clock_text
+from domain.scheduling.room import Room
+from domain.scheduling.time_range import TimeRange
 
 # One statement answers each person's busy time merged: their own calendars (personal and mirrored
 # from Google), the events they organize elsewhere (a shared calendar) and their invitations, each
@@ -115,35 +118,53 @@ _BUSY = text(
     SELECT user_id, away, busy - away AS busy, tentative - busy - away AS tentative FROM merged
     """
 )
-# Each room's bookings merged (range_agg), one row a room: fewer rows to read than one a booking.
-# Run on asyncpg itself (adapters/postgres/driver.py), as the working hours are.
-_BOOKED = DriverStatement(
+# The rooms asked about, each with its bookings merged (range_agg), in one statement: a room without
+# bookings has none (NULL). Run on asyncpg itself (adapters/postgres/driver.py), as the working hours are.
+_ROOMS_BOOKED = DriverStatement(
     text(
         """
-    SELECT room_id, range_agg(tstzrange(starts_at, ends_at, '[)')) AS booked FROM event_occurrences
-    WHERE room_id = ANY(CAST(:rooms AS uuid[]))
-      AND tstzrange(starts_at, ends_at, '[)')
-          && tstzrange(CAST(:window_start AS timestamptz), CAST(:window_end AS timestamptz), '[)')
-    GROUP BY room_id
+    SELECT r.id, r.name, r.capacity, r.location, r.created_at, b.booked
+    FROM rooms r
+    LEFT JOIN LATERAL (
+        SELECT range_agg(tstzrange(o.starts_at, o.ends_at, '[)')) AS booked FROM event_occurrences o
+        WHERE o.room_id = r.id
+          AND tstzrange(o.starts_at, o.ends_at, '[)')
+              && tstzrange(CAST(:window_start AS timestamptz), CAST(:window_end AS timestamptz), '[)')
+    ) b ON true
+    WHERE r.id = ANY(CAST(:rooms AS uuid[]))
     """
     )
 )
-# The same, as whole microseconds since the epoch in two bigint arrays (in order): what suggestions
-# rank with. asyncpg then decodes plain integers instead of a range of two datetimes a booking.
-_BOOKED_MICROS = DriverStatement(
+# Every room seating enough people, each with its bookings merged, as whole microseconds since the
+# epoch in two bigint arrays (in order): what suggestions rank with. asyncpg then decodes plain
+# integers instead of a range of two datetimes a booking.
+_ROOMS_SEATING = DriverStatement(
     text(
         """
-    SELECT room_id,
-           array_agg(CAST(extract(epoch FROM lower(span)) * 1000000 AS bigint) ORDER BY span) AS starts,
-           array_agg(CAST(extract(epoch FROM upper(span)) * 1000000 AS bigint) ORDER BY span) AS ends
-    FROM (
-        SELECT room_id, unnest(range_agg(tstzrange(starts_at, ends_at, '[)'))) AS span FROM event_occurrences
-        WHERE room_id = ANY(CAST(:rooms AS uuid[]))
-          AND tstzrange(starts_at, ends_at, '[)')
-              && tstzrange(CAST(:window_start AS timestamptz), CAST(:window_end AS timestamptz), '[)')
-        GROUP BY room_id
-    ) merged
-    GROUP BY room_id
+    SELECT r.id, r.name, r.capacity, r.location, r.created_at, b.starts, b.ends
+    FROM rooms r
+    LEFT JOIN LATERAL (
+        SELECT array_agg(CAST(extract(epoch FROM lower(span)) * 1000000 AS bigint) ORDER BY span) AS starts,
+               array_agg(CAST(extract(epoch FROM upper(span)) * 1000000 AS bigint) ORDER BY span) AS ends
+        FROM unnest((
+            SELECT range_agg(tstzrange(o.starts_at, o.ends_at, '[)')) FROM event_occurrences o
+            WHERE o.room_id = r.id
+              AND tstzrange(o.starts_at, o.ends_at, '[)')
+                  && tstzrange(CAST(:window_start AS timestamptz), CAST(:window_end AS timestamptz), '[)')
+        )) AS span
+    ) b ON true
+    WHERE r.capacity >= :seats
+    ORDER BY r.name, r.id
+    """
+    )
+)
+# Who the emails and ids name, with their working weeks (NULL: never set), in one statement.
+_COLLEAGUES = DriverStatement(
+    text(
+        """
+    SELECT u.id, u.email, u.timezone, w.timezone AS hours_zone, CAST(w.days AS text) AS days
+    FROM users u LEFT JOIN working_hours w ON w.user_id = u.id
+    WHERE u.id = ANY(CAST(:ids AS uuid[])) OR u.email = ANY(CAST(:emails AS text[]))
     """
     )
 )
@@ -177,6 +198,20 @@ class SqlAvailabilityRepository:
         self._session = session
         self._reads = reads
         self._touched_people = touched_people if touched_people is not None else set()
+
+    async def colleagues(self, *, emails: Collection[str] = (), ids: Collection[UUID] = ()) -> list[Colleague]:
+        """The registered people of these emails or ids, each once, with their working weeks (one statement)."""
+        if not emails and not ids:
+            return []
+        rows = await _COLLEAGUES.fetch(self._session, {"ids": list(ids), "emails": list(emails)})
+        return [
+            Colleague(
+                row.id,
+                row.email,
+                WorkingHours.default(row.timezone) if row.days is None else _working_hours(row.hours_zone, row.days),
+            )
+            for row in rows
+        ]
 
     async def working_hours_of(self, user_ids: Collection[UUID]) -> dict[UUID, WorkingHours]:
         """The working hours set by these people; those who never set theirs are missing."""
@@ -314,26 +349,24 @@ class SqlAvailabilityRepository:
             pieces[user_id] = found
         return pieces
 
-    async def room_bookings(self, room_ids: Collection[UUID], window: TimeRange) -> dict[UUID, list[TimeRange]]:
-        """Each room's booked time overlapping `window`, merged (every room asked is a key)."""
-        booked: dict[UUID, list[TimeRange]] = {room_id: [] for room_id in room_ids}
-        if not booked:
-            return booked
-        values = {"rooms": list(booked), "window_start": window.starts_at, "window_end": window.ends_at}
-        checked = TimeRange.already_checked
-        for room_id, ranges in await _BOOKED.fetch(self._session, values):
-            booked[room_id] = [checked(r.lower, r.upper) for r in ranges]
-        return booked
+    async def rooms_booked(self, room_ids: Collection[UUID], window: TimeRange) -> list[tuple[Room, list[TimeRange]]]:
+        """The rooms of these ids that exist, each with its booked time in `window`: merged, in order, clipped."""
+        if not room_ids:
+            return []
+        values = {"rooms": list(room_ids), "window_start": window.starts_at, "window_end": window.ends_at}
+        low, high, checked = window.starts_at, window.ends_at, TimeRange.already_checked
+        return [
+            (_room(row), [checked(max(r.lower, low), min(r.upper, high)) for r in row.booked or ()])
+            for row in await _ROOMS_BOOKED.fetch(self._session, values)
+        ]
 
-    async def room_booked_micros(self, room_ids: Collection[UUID], window: TimeRange) -> dict[UUID, list[MicroSpan]]:
-        """`room_bookings` in whole microseconds since the epoch (no datetime built): what suggestions rank with."""
-        booked: dict[UUID, list[MicroSpan]] = {room_id: [] for room_id in room_ids}
-        if not booked:
-            return booked
-        values = {"rooms": list(booked), "window_start": window.starts_at, "window_end": window.ends_at}
-        for room_id, starts, ends in await _BOOKED_MICROS.fetch(self._session, values):
-            booked[room_id] = list(zip(starts, ends, strict=True))
-        return booked
+    async def rooms_seating(self, seats: int, window: TimeRange) -> list[RoomSchedule]:
+        """Every room seating at least `seats`, by name, with its booked time overlapping `window` in microseconds."""
+        values = {"seats": seats, "window_start": window.starts_at, "window_end": window.ends_at}
+        return [
+            RoomSchedule(_room(row), list(zip(row.starts, row.ends, strict=True)) if row.starts else [])
+            for row in await _ROOMS_SEATING.fetch(self._session, values)
+        ]
 
 
 def _micros(moment: datetime) -> int:

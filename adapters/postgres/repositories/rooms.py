@@ -4,7 +4,7 @@ from collections.abc import Collection
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, any_, bindparam, delete, exists, insert, select, update
+from sqlalchemy import any_, bindparam, delete, exists, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.driver import DriverStatement
@@ -31,17 +31,17 @@ class SqlRoomRepository:
     async def get(self, room_id: UUID) -> Room | None:
         """Return the room."""
         row = (await self._session.execute(_ROOM_BY_ID, {"room_id": room_id})).one_or_none()
-        return None if row is None else _room(row)
+        return None if row is None else room_of_row(row)
 
     async def find(self, room_ids: Collection[UUID]) -> list[Room]:
         """Return the rooms of these ids that exist, each once."""
         if not room_ids:
             return []
-        return [_room(row) for row in await _FIND_ROOMS.fetch(self._session, {"ids": list(room_ids)})]
+        return [room_of_row(row) for row in await _FIND_ROOMS.fetch(self._session, {"ids": list(room_ids)})]
 
     async def list_all(self) -> list[Room]:
         """Return every room, by name."""
-        return [_room(row) for row in await _ALL_ROOMS.fetch(self._session, {})]
+        return [room_of_row(row) for row in await _ALL_ROOMS.fetch(self._session, {})]
 
     async def list_free(self, slot: TimeRange, min_capacity: int) -> list[Room]:
         """Return rooms seating at least `min_capacity` with no occurrence overlapping `slot`, snuggest first."""
@@ -49,7 +49,7 @@ class SqlRoomRepository:
         statement = _ROOMS.where(RoomRow.capacity >= min_capacity, ~taken).order_by(
             RoomRow.capacity, RoomRow.name, RoomRow.id
         )
-        return [_room(row) for row in await self._session.execute(statement)]
+        return [room_of_row(row) for row in await self._session.execute(statement)]
 
     async def add(self, room: Room) -> None:
         """Store a new room."""
@@ -75,5 +75,6 @@ def _fields(room: Room) -> dict[str, Any]:
     return {"name": room.name, "capacity": room.capacity, "location": room.location, "created_at": room.created_at}
 
 
-def _room(row: Row[Any]) -> Room:
+def room_of_row(row: Any) -> Room:  # a SQLAlchemy or a driver row
+    """The room a row of `rooms` holds."""
     return Room(id=row.id, name=row.name, capacity=row.capacity, location=row.location, created_at=row.created_at)

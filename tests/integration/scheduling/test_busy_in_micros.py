@@ -27,12 +27,18 @@ async def test_busy_pieces_and_room_micros_are_the_blocks_and_bookings_to_the_mi
     async with office.unit_of_work() as uow:
         blocks = await uow.availability.busy_of(zones, window)
         pieces = await uow.availability.busy_pieces_of(zones, window)
-        bookings = await uow.availability.room_bookings(rooms, window)
-        micros = await uow.availability.room_booked_micros(rooms, window)
+        bookings = {room.id: booked for room, booked in await uow.availability.rooms_booked(rooms, window)}
+        micros = {s.room.id: s.booked for s in await uow.availability.rooms_seating(1, window) if s.room.id in rooms}
 
     assert {user: busy_pieces(found) for user, found in blocks.items()} == pieces
     assert len(pieces[ada.id]) == 2
     assert pieces[bob.id]
-    assert {room: [span.micros for span in found] for room, found in bookings.items()} == micros
+    # Free/busy's bookings are clipped to the window, suggestions' are not: the first begins before it.
+    assert bookings[first.id] == [TimeRange(window.starts_at, at(11) + ODD)]
     assert micros[first.id] == [TimeRange(at(9) + ODD, at(11) + ODD).micros]
-    assert micros[idle.id] == []
+    assert (
+        [span.micros for span in bookings[second.id]]
+        == micros[second.id]
+        == [TimeRange(at(14, day=1), at(15, day=1)).micros]
+    )
+    assert bookings[idle.id] == micros[idle.id] == []
