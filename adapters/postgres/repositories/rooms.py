@@ -16,9 +16,9 @@ from domain.scheduling.time_range import TimeRange
 
 _ROOMS = select(RoomRow.__table__)
 _ROOM_BY_ID = _ROOMS.where(RoomRow.__table__.c.id == bindparam("room_id"))  # built once, run with its value
-# Free/busy asks for its rooms by id, suggestions for all of them, each time: run on asyncpg itself
-# (adapters/postgres/driver.py).
-_ALL_ROOMS = DriverStatement(_ROOMS.order_by(RoomRow.__table__.c.name, RoomRow.__table__.c.id))  # suggestions
+# The rooms page lists them all, reminders read theirs by id: run on asyncpg itself (adapters/postgres/driver.py).
+# Find a time reads rooms with their bookings in one statement (repositories/availability.py).
+_ALL_ROOMS = DriverStatement(_ROOMS.order_by(RoomRow.__table__.c.name, RoomRow.__table__.c.id))
 _FIND_ROOMS = DriverStatement(_ROOMS.where(RoomRow.__table__.c.id == any_(ids_parameter("ids"))))
 
 
