@@ -88,11 +88,13 @@ async def test_a_token_stops_working_when_it_expires_though_it_worked_before(cli
     person = await sign_up(client)
     auth: JWTCookieAuth[Any, Any] = container_of(app).auth
     session = {"sid": jwt.decode(person.token, options={"verify_signature": False})["extras"]["sid"]}
-    short_lived = auth.create_token(identifier=person.id, token_expiration=timedelta(seconds=1), token_extras=session)
+    # 3 s: the token's expiry is in whole seconds, so it lives 2-3 s, time for three requests on a loaded machine
+    # (with 1 s it could expire within a few hundred ms, before the third request through PgBouncer answered).
+    short_lived = auth.create_token(identifier=person.id, token_expiration=timedelta(seconds=3), token_extras=session)
     headers = {"Authorization": f"Bearer {short_lived}"}
     for _ in range(3):
         assert (await client.get("/api/me", headers=headers)).status_code == 200
-    await asyncio.sleep(1.1)
+    await asyncio.sleep(3.1)
     assert (await client.get("/api/me", headers=headers)).status_code == 401
 
 
