@@ -16,6 +16,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Protocol
 from uuid import UUID
 
@@ -119,7 +120,13 @@ def free_busy_key(user_id: UUID, generation: str, zone: str, start: datetime, en
 
     Their working hours are in it, so a change of them bumps the person's generation.
     """
-    return f"calendar:free_busy:{user_id}:g{generation}:{zone}:{start.timestamp():.6f}:{end.timestamp():.6f}"
+    return f"calendar:free_busy:{user_id}:g{generation}:{zone}:{_window_text(start, end)}"
+
+
+@lru_cache(maxsize=256)
+def _window_text(start: datetime, end: datetime) -> str:
+    """A window as keys spell it: written once for the fifty people of a free/busy, not fifty times."""
+    return f"{start.timestamp():.6f}:{end.timestamp():.6f}"
 
 
 def user_calendars_key(user_id: UUID, generation: str) -> str:

@@ -64,8 +64,9 @@ class AvailabilityRepository(Protocol):
         ...
 
     async def rooms_seating(self, seats: int, window: TimeRange) -> list[RoomSchedule]:
-        """Every room seating at least `seats`, by name, each with its booked time overlapping `window`.
+        """Every room seating at least `seats`, by name, each with its bookings overlapping `window`.
 
-        The booked time is merged and in order, in whole microseconds since the epoch (not clipped).
+        Each booking as it is (adjacent ones are not joined), by start, in whole microseconds since the
+        epoch (not clipped): the ranking marks the candidates each one overlaps.
         """
         ...

@@ -260,7 +260,7 @@ class _Grid:
 
     def mark_busy(self, pieces: Sequence[BusyPiece]) -> dict[BusyStatus, bytearray]:
         """One column per status, as `mark_overlapping` marks that status' pieces: in one pass."""
-        marks = {status: bytearray(self.count) for status in BusyStatus}
+        marks = {status: bytearray(self.count) for status in _STATUSES}
         first, step, duration, count = self.first, self.step, self.duration, self.count
         for start, end, status in pieces:
             low = (start - first - duration) // step + 1
@@ -301,13 +301,18 @@ class _AttendeeState:
         return cls(attendee, blocked, at_work, outside, unavailable)
 
     def reason(self, k: int) -> Unavailability | None:
-        for status in reversed(BusyStatus):
+        for status, why in _STRONGEST_FIRST:
             if self.blocked[status][k]:
-                return _BLOCKED_BY[status]
+                return why
         return None if self.at_work[k] else Unavailability.OUTSIDE_WORKING_HOURS
 
 
+_STRONGEST_FIRST = tuple((status, _BLOCKED_BY[status]) for status in reversed(BusyStatus))
+"""Each busy status with what it answers, the strongest first (out of office, busy, tentative)."""
+
+
 _FLIP = bytes([1, 0]) + bytes(254)
+_STATUSES = tuple(BusyStatus)
 
 
 def _any_marked(columns: Sequence[bytes | bytearray], count: int) -> bytes:

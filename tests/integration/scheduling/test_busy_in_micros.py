@@ -35,7 +35,8 @@ async def test_busy_pieces_and_room_micros_are_the_blocks_and_bookings_to_the_mi
     assert pieces[bob.id]
     # Free/busy's bookings are clipped to the window, suggestions' are not: the first begins before it.
     assert bookings[first.id] == [TimeRange(window.starts_at, at(11) + ODD)]
-    assert micros[first.id] == [TimeRange(at(9) + ODD, at(11) + ODD).micros]
+    # ... and each booking is one span, adjacent ones not joined (the ranking marks each).
+    assert micros[first.id] == [TimeRange(at(9) + ODD, at(10)).micros, TimeRange(at(10), at(11) + ODD).micros]
     assert (
         [span.micros for span in bookings[second.id]]
         == micros[second.id]

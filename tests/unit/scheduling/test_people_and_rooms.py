@@ -19,7 +19,20 @@ def test_emails_are_compared_lower_case_and_trimmed() -> None:
     assert normalize_email("  Ada.Lovelace@Example.COM ") == "ada.lovelace@example.com"
 
 
-@pytest.mark.parametrize("email", ["", "ada", "ada@", "@example.com", "ada@example", "a da@example.com", "ada@.com"])
+@pytest.mark.parametrize(
+    "email",
+    [
+        "",
+        "ada",
+        "ada@",
+        "@example.com",
+        "ada@example",
+        "a da@example.com",
+        "ada@ex\u00a0ample.com",
+        "ada\tb@example.com",
+        "ada@.com",
+    ],
+)
 def test_things_that_are_not_email_addresses_are_refused(email: str) -> None:
     with pytest.raises(InvalidInput) as refused:
         normalize_email(email)
