@@ -14,7 +14,7 @@ import pytest
 
 from adapters.embedded.redis import EmbeddedRedis
 from adapters.redis.cache import SLOW_ANSWERS_TO_SWITCH_OFF, RedisCache, create_cache_client, default_cache_url
-from application.cache import CalendarReads
+from application.cache import GENERATION_MARK, CalendarReads
 from tests.support.servers import ServerUrls
 from tests.support.waiting import wait_for
 
@@ -109,6 +109,44 @@ async def test_a_bump_makes_a_person_s_cached_reads_unreachable(cache: RedisCach
 
     assert await reads.events_window(user_id, START, END, None, compute) == b"3"
     assert await reads.events_window(other_id, START, END, None, compute) == b"2"
+
+
+async def test_many_people_s_values_are_read_at_their_generations_in_one_call(cache: RedisCache) -> None:
+    """read_many: each person's generation (begun if missing) and their values in the order of their templates."""
+    reads = CalendarReads(cache, ttl_seconds=60)
+    ada, bob, cy, nobody = uuid4(), uuid4(), uuid4(), uuid4()
+    templates = {
+        ada: [f"test:many:{ada}:{GENERATION_MARK}:week1", f"test:many:{ada}:{GENERATION_MARK}:week2"],
+        bob: [f"test:many:{bob}:{GENERATION_MARK}:week1"],
+        cy: [],
+        nobody: [f"test:many:{nobody}:{GENERATION_MARK}:week1"],
+    }
+
+    first = await reads.read_many(templates)
+    assert list(first) == [ada, bob, cy, nobody]
+    assert all(values == [None] * len(templates[who]) for who, (_, values) in first.items())
+    generations = {who: generation for who, (generation, _) in first.items()}
+    await reads.store_many(
+        {
+            templates[ada][0].replace(GENERATION_MARK, generations[ada]): b"ada-1",
+            templates[ada][1].replace(GENERATION_MARK, generations[ada]): b"ada-2",
+            templates[bob][0].replace(GENERATION_MARK, generations[bob]): b"bob-1",
+        }
+    )
+
+    again = await reads.read_many(templates)
+    assert again == {
+        ada: (generations[ada], [b"ada-1", b"ada-2"]),
+        bob: (generations[bob], [b"bob-1"]),
+        cy: (generations[cy], []),
+        nobody: (generations[nobody], [None]),
+    }
+
+    await reads.forget_people([ada])
+    after = await reads.read_many(templates)
+    assert after[ada][0] != generations[ada]
+    assert after[ada][1] == [None, None]
+    assert after[bob] == (generations[bob], [b"bob-1"])
 
 
 async def test_a_ttl_of_zero_turns_the_cache_off(cache: RedisCache) -> None:

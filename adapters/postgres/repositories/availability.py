@@ -396,7 +396,10 @@ def _by_week(pieces: Sequence[Piece], weeks: Sequence[datetime]) -> list[list[Pi
     return cut
 
 
-def _clipped(pieces: Iterable[Piece], low: int, high: int) -> list[Piece]:
+def _clipped(pieces: Sequence[Piece], low: int, high: int) -> list[Piece]:
+    """The pieces (in order, apart) within [low, high): as they are when all of them already lie inside."""
+    if not pieces or (pieces[0][0] >= low and pieces[-1][1] <= high):
+        return list(pieces)
     return [(max(start, low), min(end, high), rank) for start, end, rank in pieces if start < high and end > low]
 
 
