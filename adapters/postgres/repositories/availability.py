@@ -360,9 +360,8 @@ class SqlAvailabilityRepository:
         """Every room seating at least `seats`, by name, with its bookings overlapping `window` in microseconds."""
         values = {"seats": seats, "window_start": window.starts_at, "window_end": window.ends_at}
         return [
-            RoomSchedule(_room_at(row), list(zip(starts, ends, strict=True)) if starts else [])
+            RoomSchedule(_room_at(row), list(zip(row[5], row[6], strict=True)) if row[5] else [])  # starts, ends
             for row in await _ROOMS_SEATING.fetch(self._session, values)
-            for starts, ends in ((row[5], row[6]),)
         ]
 
 
