@@ -86,6 +86,15 @@ class UnitOfWork(Protocol):
         """Working hours, out-of-office ranges, and busy time of people and rooms."""
         ...
 
+    def reading(self) -> Self:
+        """This unit of work for reads only, for its next `async with`: `async with uow.reading(): ...`.
+
+        For use cases that only read. Each statement sees what was committed before it (no transaction
+        holds them to one snapshot), which spares the round trips of beginning and ending one; nothing
+        can be committed.
+        """
+        ...
+
     async def __aenter__(self) -> Self:
         """Begin the transaction."""
         ...

@@ -94,6 +94,8 @@ class PostgresUnitOfWork:
 
     Use one instance per request or task (it holds the open session), never from two tasks at once.
     `reads` caches busy time (free/busy, suggestions) under the generations `stale_reads` bumps.
+    `reading_session_factory` opens the sessions of `reading()` (adapters/postgres/engine.py `reading_engine`);
+    without it they are the others.
     `cipher` encrypts the Google tokens the Google repository stores; without it that repository is unavailable.
     After each successful commit, `committed` holds that commit's outbox messages (id + domain event);
     the commit itself woke the workers that hand them to the queue (adapters/postgres/outbox/relay.py).
@@ -107,8 +109,11 @@ class PostgresUnitOfWork:
         reads: CalendarReads | None = None,
         cipher: TokenCipher | None = None,
         horizon: timedelta = OCCURRENCE_HORIZON,
+        reading_session_factory: async_sessionmaker[AsyncSession] | None = None,
     ) -> None:
         self._session_factory = session_factory
+        self._reading_session_factory = reading_session_factory or session_factory
+        self._reading = False
         self._stale_reads = stale_reads
         self._reads = reads
         self._cipher = cipher
@@ -127,7 +132,7 @@ class PostgresUnitOfWork:
         return self._session
 
     # What each repository holds is said once, on the port (application/unit_of_work.py).
-    users = _Repository(lambda t: SqlUserRepository(t.session, t.seen))
+    users = _Repository(lambda t: SqlUserRepository(t.session, t.seen, touched_people=t.touched_people))
     calendars = _Repository(lambda t: SqlCalendarRepository(t.session, t.seen))
     rooms = _Repository(lambda t: SqlRoomRepository(t.session))
     events = _Repository(lambda t: SqlEventRepository(t.session, t.seen, horizon=t.horizon))
@@ -142,11 +147,18 @@ class PostgresUnitOfWork:
         lambda t: SqlAvailabilityRepository(t.session, reads=t.reads, touched_people=t.touched_people)
     )
 
+    def reading(self) -> Self:
+        """For the next `async with` only: a session on the reading engine, which cannot commit."""
+        if self._session is not None:
+            raise RuntimeError("the unit of work is already in use: make one per request or task")
+        self._reading = True
+        return self
+
     async def __aenter__(self) -> Self:
         """Open a session; its transaction begins with the first statement."""
         if self._session is not None:
             raise RuntimeError("the unit of work is already in use: make one per request or task")
-        self._session = self._session_factory()
+        self._session = (self._reading_session_factory if self._reading else self._session_factory)()
         self.committed = []
         self._begin()
         return self
@@ -169,7 +181,7 @@ class PostgresUnitOfWork:
                     raise refusal from exc
             await self.rollback()
         finally:
-            self._session, self._transaction = None, None
+            self._session, self._transaction, self._reading = None, None, False
             await session.close()
 
     async def commit(self) -> None:
@@ -178,6 +190,8 @@ class PostgresUnitOfWork:
         Before the commit, who saw what it changes is read in the same transaction; right after it,
         their cached reads are made stale.
         """
+        if self._reading:
+            raise RuntimeError("a unit of work opened for reading cannot commit")
         session = self.session
         events = self.collect_new_events()
         messages = await store_in_outbox(session, events)

@@ -37,7 +37,7 @@ from adapters.passwords import Argon2PasswordHasher
 from adapters.postgres.accounts import PostgresInvitations, PostgresSessions
 from adapters.postgres.api_tokens import PostgresApiTokens
 from adapters.postgres.cache_invalidation import ForgetStaleReads
-from adapters.postgres.engine import create_engine
+from adapters.postgres.engine import create_engine, reading_engine
 from adapters.postgres.outbox.progress import OutboxProgress
 from adapters.postgres.outbox.relay import OutboxRelay
 from adapters.postgres.sync_locks import AdvisoryLocks
@@ -341,6 +341,8 @@ def bootstrap(
     connections = connections or Connections.from_settings(settings)
     clock = clock or SystemClock()
     sessions = async_sessionmaker(connections.engine, class_=AsyncSession, expire_on_commit=False)
+    reading = reading_engine(connections.engine, pooled=settings.database.pooled)
+    reading_sessions = async_sessionmaker(reading, class_=AsyncSession, expire_on_commit=False)
     reads = CalendarReads(connections.cache, ttl_seconds=settings.cache_ttl_seconds)
     # Every commit (a request's, or a worker's Google sync) makes the cached reads it touches stale.
     stale_reads = ForgetStaleReads(reads)
@@ -348,7 +350,14 @@ def bootstrap(
     horizon = timedelta(days=settings.occurrence_horizon_days)
 
     def unit_of_work() -> UnitOfWork:
-        return PostgresUnitOfWork(sessions, stale_reads=stale_reads, reads=reads, cipher=cipher, horizon=horizon)
+        return PostgresUnitOfWork(
+            sessions,
+            stale_reads=stale_reads,
+            reads=reads,
+            cipher=cipher,
+            horizon=horizon,
+            reading_session_factory=reading_sessions,
+        )
 
     webhook_store = PostgresWebhookStore(sessions)
     webhook_queue = SaqWebhookQueue(connections.queue)

@@ -62,6 +62,11 @@ class FakeUnitOfWork:
         self.google = self.database.google
         self.commits = 0
         self.rollbacks = 0
+        self.read_only = False
+
+    def reading(self) -> Self:
+        self.read_only = True
+        return self
 
     async def __aenter__(self) -> Self:
         self._begin()
@@ -73,9 +78,12 @@ class FakeUnitOfWork:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
+        self.read_only = False
         await self.rollback()
 
     async def commit(self) -> None:
+        if self.read_only:
+            raise RuntimeError("a unit of work opened for reading cannot commit")
         events = self.collect_new_events()
         self.database.tables = self._tables.snapshot()
         self.database.delivery = self._delivery.snapshot()
