@@ -35,6 +35,8 @@ STAMPEDE_POLL_S = 0.005
 STAMPEDE_POLL_MAX_S = 0.05
 GENERATION_MARK = "{generation}"
 """Where a key template takes the generation (see Cache.get_current)."""
+USER_MARK = "{user}"
+"""Where a key template takes the person's id (see Cache.get_current_indexed)."""
 
 
 class Cache(Protocol):
@@ -86,6 +88,17 @@ class Cache(Protocol):
         """
         ...
 
+    async def get_current_indexed(
+        self, index_keys: Sequence[str], templates: Sequence[str]
+    ) -> list[tuple[UUID, str, list[bytes | None]] | None]:
+        """The person whose id is kept at each index key, with their generation and values, all in one round trip.
+
+        For each index key, in order: None when it keeps nobody (or the person's generation cannot be
+        trusted, or the cache does not answer); else the person's id, generation (as get_current's),
+        and the values at `templates` (USER_MARK and GENERATION_MARK in each), in the templates' order.
+        """
+        ...
+
     async def set_many(self, values: Mapping[str, bytes], *, ttl_seconds: int) -> None:
         """Store each value at its key for `ttl_seconds`, in one round trip; a failure is only logged."""
         ...
@@ -115,12 +128,29 @@ def busy_key(user_id: UUID, generation: str, zone: str, week_start: datetime) ->
     return f"calendar:busy:{user_id}:g{generation}:{zone}:{week_start.timestamp():.0f}"
 
 
-def free_busy_key(user_id: UUID, generation: str, zone: str, start: datetime, end: datetime) -> str:
+def free_busy_key(user_id: UUID | str, generation: str, start: datetime, end: datetime) -> str:
     """A person's part of a free/busy answer over one window (busy blocks and working spans), as the API encodes it.
 
-    Their working hours are in it, so a change of them bumps the person's generation.
+    Their zone and working hours are in it, so a change of either bumps the person's generation.
+    `user_id` may be USER_MARK (a template for Cache.get_current_indexed).
     """
-    return f"calendar:free_busy:{user_id}:g{generation}:{zone}:{_window_text(start, end)}"
+    return f"calendar:free_busy:{user_id}:g{generation}:{_window_text(start, end)}"
+
+
+def person_key(email: str) -> str:
+    """Who has this (normalized) email: their id, an index for Cache.get_current_indexed.
+
+    Only ever a hint: what is read through it is checked against the person's own record.
+    """
+    return f"calendar:person:{email}"
+
+
+def colleague_key(user_id: UUID | str, generation: str) -> str:
+    """A person's record as find a time reads it (id, email, zone, working hours), at one generation.
+
+    An email, zone or working-hours change bumps the person's generation.
+    """
+    return f"calendar:colleague:{user_id}:g{generation}"
 
 
 @lru_cache(maxsize=256)
@@ -177,6 +207,21 @@ class CalendarReads:
         found = await self._cache.get_current_many(templates)
         for _, values in found.values():
             self.hits += sum(value is not None for value in values)
+        return found
+
+    async def read_indexed(
+        self, index_keys: Sequence[str], templates: Sequence[str]
+    ) -> list[tuple[UUID, str, list[bytes | None]] | None]:
+        """The person at each index key with their generation and cached values (see Cache.get_current_indexed).
+
+        None for an index key the cache cannot answer: look the person up, and `store_many` the index.
+        """
+        if not self.enabled or not index_keys:
+            return [None] * len(index_keys)
+        found = await self._cache.get_current_indexed(index_keys, templates)
+        for person in found:
+            if person is not None:
+                self.hits += sum(value is not None for value in person[2])
         return found
 
     async def store_many(self, values: Mapping[str, bytes]) -> None:

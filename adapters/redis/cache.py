@@ -67,7 +67,7 @@ def default_cache_url(redis_url: str) -> str:
 EVERYONE_KEY = "calendar:generation:everyone"
 
 
-def generation_key(user_id: UUID) -> str:
+def generation_key(user_id: UUID | str) -> str:
     return f"calendar:generation:{user_id}"
 
 
@@ -98,6 +98,7 @@ class RedisCache:
         self._timeout_s = timeout_s
         self._get_current = client.register_script(_GET_CURRENT)
         self._get_current_many = client.register_script(_GET_CURRENT_MANY)
+        self._get_current_indexed = client.register_script(_GET_CURRENT_INDEXED)
         self._bump_script = client.register_script(_BUMP)
         self._pending_bumps: set[UUID] = set()
         self._closed_until = 0.0
@@ -166,6 +167,33 @@ class RedisCache:
             generation, values = found[at], found[at + 1 : at + 1 + count]
             at += 1 + count
             answer[user_id] = (generation.decode(), [v if isinstance(v, bytes) else None for v in values])
+        return answer
+
+    async def get_current_indexed(
+        self, index_keys: Sequence[str], templates: Sequence[str]
+    ) -> list[tuple[UUID, str, list[bytes | None]] | None]:
+        if not index_keys:
+            return []
+        if self._pending_bumps and not await self._retry_pending_bumps():
+            return [None] * len(index_keys)
+        keys = [EVERYONE_KEY, *index_keys]
+        args: list[str | int] = [_fresh_generation(), generation_key(_USER_MARK), *templates]
+        found = await self._call(lambda: self._get_current_indexed(keys=keys, args=args), None)
+        if not isinstance(found, list):
+            return [None] * len(index_keys)
+        answer: list[tuple[UUID, str, list[bytes | None]] | None] = []
+        at, count = 0, len(templates)
+        for _ in index_keys:
+            person = found[at]
+            if person is None:
+                answer.append(None)
+                at += 1
+                continue
+            values = found[at + 2 : at + 2 + count]
+            answer.append(
+                (UUID(person.decode()), found[at + 1].decode(), [v if isinstance(v, bytes) else None for v in values])
+            )
+            at += 2 + count
         return answer
 
     async def set_many(self, values: Mapping[str, bytes], *, ttl_seconds: int) -> None:
@@ -292,6 +320,9 @@ async def _within_redis_time(
             raise TimeoutError(f"no answer from the cache within {timeout_s * 1000:.0f} ms")
 
 
+_USER_MARK = "{user}"
+"""Where a key template takes the person's id (application/cache.py USER_MARK)."""
+
 _EVERYONE = UUID(int=0)
 """Stands for everyone among pending bumps; while it is pending, nobody is served from the cache."""
 
@@ -336,6 +367,38 @@ end
 return answer
 """
 """Cache.get_current_many in one round trip: everyone's generations (started if missing), then each one's values."""
+
+
+_GET_CURRENT_INDEXED = """
+redis.call('SET', KEYS[1], ARGV[1], 'NX')
+local everyone = redis.call('GET', KEYS[1])
+local people = redis.call('MGET', unpack(KEYS, 2))
+local answer = {}
+for n = 1, #KEYS - 1 do
+    local person = people[n]
+    if person then
+        local own = string.gsub(ARGV[2], '{user}', person)
+        redis.call('SET', own, ARGV[1], 'NX')
+        local generation = everyone .. '.' .. redis.call('GET', own)
+        answer[#answer + 1] = person
+        answer[#answer + 1] = generation
+        if #ARGV > 2 then
+            local keys = {}
+            for t = 3, #ARGV do
+                local key = string.gsub(ARGV[t], '{user}', person)
+                keys[t - 2] = string.gsub(key, '{generation}', generation)
+            end
+            local values = redis.call('MGET', unpack(keys))
+            for t = 1, #keys do answer[#answer + 1] = values[t] end
+        end
+    else
+        answer[#answer + 1] = false
+    end
+end
+return answer
+"""
+"""Cache.get_current_indexed in one round trip: the person at each index key, then their generation (started
+if missing) and the values at the templates with it."""
 
 
 _BUMP = """

@@ -5,8 +5,8 @@ from dataclasses import replace
 from uuid import UUID
 
 from application.availability.dto import AskFreeBusy, FreeBusy, PersonFreeBusy, RoomFreeBusy
-from application.availability.people import Colleague, colleagues, distinct_emails
-from application.cache import GENERATION_MARK, CalendarReads, free_busy_key
+from application.availability.people import distinct_emails, find_people
+from application.cache import GENERATION_MARK, USER_MARK, CalendarReads, free_busy_key
 from application.unit_of_work import UnitOfWork
 from domain.availability.suggestions import MAX_PARTICIPANTS, MAX_ROOMS_ASKED, MAX_WINDOW
 from domain.errors import InvalidInput
@@ -42,15 +42,23 @@ async def free_busy(
         raise InvalidInput("rooms", f"ask about at most {MAX_ROOMS_ASKED} rooms at once")
     if not emails and not room_ids:
         raise InvalidInput("emails", "ask about at least one person or room")
-    cached: dict[UUID, bytes] = {}
-    async with uow:
-        known, _ = await colleagues(uow, emails)
-        templates = {c.user_id: [_key(c, GENERATION_MARK, window)] for c in known.values()}
-        found = await reads.read_many(templates) if reads is not None and encode is not None else {}
-        cached = {user_id: values[0] for user_id, (_, values) in found.items() if values[0] is not None}
+    use_cache = reads is not None and encode is not None
+    template = free_busy_key(USER_MARK, GENERATION_MARK, window.starts_at, window.ends_at)
+    async with uow.reading():
+        found = await find_people(uow, emails, reads=reads if use_cache else None, templates=[template])
+        known = found.by_email
+        cached: dict[UUID, bytes] = {}
+        for user_id in (c.user_id for c in known.values()):
+            generation_and_part = found.cached.get(user_id)
+            if generation_and_part is not None and (part := generation_and_part[1][0]) is not None:
+                cached[user_id] = part
         missing = {c.user_id: c.zone for c in known.values() if c.user_id not in cached}
         busy = await uow.availability.busy_of(missing, window) if missing else {}
-        rooms = {room.id: (room, booked) for room, booked in await uow.availability.rooms_booked(room_ids, window)}
+        rooms = (
+            {room.id: (room, booked) for room, booked in await uow.availability.rooms_booked(room_ids, window)}
+            if room_ids
+            else {}
+        )
     people = []
     store: dict[str, bytes] = {}
     for email in emails:
@@ -72,8 +80,8 @@ async def free_busy(
         if encode is not None:
             encoded = encode(person)
             person = replace(person, encoded=encoded)
-            if user_id in found:  # a person whose generation is known: their part is kept under it
-                store[_key(colleague, found[user_id][0], window)] = encoded
+            if user_id in found.cached:  # a person whose generation is known: their part is kept under it
+                store[free_busy_key(user_id, found.cached[user_id][0], window.starts_at, window.ends_at)] = encoded
         people.append(person)
     if reads is not None and store:
         await reads.store_many(store)
@@ -82,10 +90,6 @@ async def free_busy(
         people=people,
         rooms=[_room_free_busy(room_id, rooms) for room_id in room_ids],
     )
-
-
-def _key(colleague: Colleague, generation: str, window: TimeRange) -> str:
-    return free_busy_key(colleague.user_id, generation, colleague.zone, window.starts_at, window.ends_at)
 
 
 def _room_free_busy(room_id: UUID, rooms: dict[UUID, tuple[Room, list[TimeRange]]]) -> RoomFreeBusy:

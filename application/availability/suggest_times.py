@@ -3,7 +3,8 @@
 from datetime import timedelta
 
 from application.availability.dto import Suggestions, SuggestTimes
-from application.availability.people import colleagues, distinct_emails
+from application.availability.people import distinct_emails, find_people
+from application.cache import CalendarReads
 from application.unit_of_work import UnitOfWork
 from domain.availability.suggestions import (
     Attendee,
@@ -18,11 +19,12 @@ from domain.scheduling.time_range import TimeRange
 _LONGEST = timedelta(days=1)
 
 
-async def suggest_times(command: SuggestTimes, *, uow: UnitOfWork) -> Suggestions:
+async def suggest_times(command: SuggestTimes, *, uow: UnitOfWork, reads: CalendarReads | None = None) -> Suggestions:
     """Up to `limit` slots, best first (domain/availability/suggestions.py says how they rank).
 
     A room is offered when it seats `capacity` (by default, every known participant) and is free the
     whole slot. Participants without an account here are answered in `unknown` and left out of the ranking.
+    With `reads`, the participants are found through the cache where it knows them.
     """
     window = TimeRange.window(command.start, command.end)
     required = distinct_emails(command.participants, field="participants")
@@ -37,8 +39,9 @@ async def suggest_times(command: SuggestTimes, *, uow: UnitOfWork) -> Suggestion
     if command.capacity is not None:
         room_capacity(command.capacity)
     MeetingRequest(window=window, duration=timedelta(minutes=command.duration_minutes), limit=command.limit)
-    async with uow:
-        known, found = await colleagues(uow, required + optional, also=[command.actor_id])
+    async with uow.reading():
+        people = await find_people(uow, required + optional, also=[command.actor_id], reads=reads)
+        known, found = people.by_email, people.by_id
         busy = await uow.availability.busy_pieces_of({c.user_id: c.zone for c in known.values()}, window)
         seats = command.capacity or max(1, len(known))
         schedules = await uow.availability.rooms_seating(seats, window)

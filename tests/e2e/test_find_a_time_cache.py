@@ -8,6 +8,11 @@ from urllib.parse import urlencode
 
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
+from sqlalchemy import event
+
+from adapters.redis.cache import create_cache_client, default_cache_url
+from application.cache import person_key
+from entrypoints.http.dependencies import container_of
 
 from entrypoints.app import create_app
 from entrypoints.settings import Settings
@@ -49,6 +54,50 @@ async def test_free_busy_is_answered_from_the_cache_and_sees_a_booking_at_once(c
     accepted = await ada.post(f"/api/events/{invited['id']}/response", {"status": "accepted"})
     assert accepted.status_code == 200, accepted.text
     assert blocks((await free_busy_of(bob, ada.email)).json(), ada.email)[2][2] == "busy"
+
+
+async def test_free_busy_of_people_the_cache_knows_asks_the_database_nothing(client: Client, app: Litestar) -> None:
+    ada, bob, carol = await sign_up(client, "ada"), await sign_up(client, "bob"), await sign_up(client, "carol")
+    await book(ada, "Review", z(0, 9), z(0, 10))
+    await book(bob, "Retro", z(1, 14), z(1, 15), participants=[ada.email])
+    # The first request finds the people in the database, the second keeps their records and parts.
+    answers = [(await free_busy_of(carol, ada.email, bob.email)).content for _ in range(2)]
+
+    checkouts: list[object] = []
+    pool = container_of(app).connections.engine.sync_engine.pool
+
+    def checkout(*_: object) -> None:
+        checkouts.append(_)
+
+    event.listen(pool, "checkout", checkout)
+    try:
+        warm = await free_busy_of(carol, ada.email, bob.email)
+    finally:
+        event.remove(pool, "checkout", checkout)
+    assert checkouts == []
+    assert warm.content == answers[0] == answers[1]
+    assert blocks(warm.json(), ada.email) == [
+        (z(0, 9)[:16], z(0, 10)[:16], "busy"),
+        (z(1, 14)[:16], z(1, 15)[:16], "tentative"),
+    ]
+
+
+async def test_who_has_an_email_is_only_a_hint_in_the_cache(client: Client, settings: Settings) -> None:
+    ada, bob = await sign_up(client, "ada"), await sign_up(client, "bob")
+    await book(ada, "Review", z(0, 9), z(0, 10))
+    await book(bob, "Retro", z(1, 14), z(1, 15))
+    for _ in range(3):
+        await free_busy_of(bob, ada.email, bob.email)
+
+    # Ada's address pointing at Bob (say, an address given up and taken again): Bob's record says otherwise.
+    cache = create_cache_client(settings.redis.cache_url or default_cache_url(settings.redis.url or ""))
+    try:
+        await cache.set(person_key(ada.email), bob.id, ex=60)
+    finally:
+        await cache.aclose()
+    for _ in range(2):
+        seen = (await free_busy_of(bob, ada.email)).json()
+        assert blocks(seen, ada.email) == [(z(0, 9)[:16], z(0, 10)[:16], "busy")]
 
 
 async def test_out_of_office_is_seen_at_once_through_the_cache_across_weeks(client: Client) -> None:
@@ -106,7 +155,7 @@ async def test_cached_free_busy_and_suggestions_are_the_answers_computed_without
     suggestion = {"participants": list(emails), "duration_minutes": 45, "limit": 20, **WINDOW}
 
     cached_answers = []
-    for _ in range(2):  # the first fills the cache, the second reads it
+    for _ in range(3):  # the first finds the people, the second keeps their parts, the third reads them all
         cached_answers.append((await free_busy_of(carol, *emails)).content)
         suggested = await carol.post("/api/scheduling/suggestions", suggestion)
         assert suggested.status_code == 200, suggested.text
@@ -117,7 +166,7 @@ async def test_cached_free_busy_and_suggestions_are_the_answers_computed_without
         plain = (await free_busy_of(carol, *emails, client=uncached)).content
         plain_suggested = await uncached.post("/api/scheduling/suggestions", json=suggestion, headers=carol.auth)
     assert reads_of(uncached_app).hits == 0
-    assert cached_answers == [plain, plain_suggested.content] * 2
+    assert cached_answers == [plain, plain_suggested.content] * 3
     assert blocks(json.loads(plain), bob.email) == [
         (z(2, 13)[:16], z(2, 17)[:16], "tentative"),
         (z(3, 5)[:16], z(4, 5)[:16], "busy"),

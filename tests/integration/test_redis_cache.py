@@ -14,7 +14,7 @@ import pytest
 
 from adapters.embedded.redis import EmbeddedRedis
 from adapters.redis.cache import SLOW_ANSWERS_TO_SWITCH_OFF, RedisCache, create_cache_client, default_cache_url
-from application.cache import GENERATION_MARK, CalendarReads
+from application.cache import GENERATION_MARK, USER_MARK, CalendarReads
 from tests.support.servers import ServerUrls
 from tests.support.waiting import wait_for
 
@@ -147,6 +147,44 @@ async def test_many_people_s_values_are_read_at_their_generations_in_one_call(ca
     assert after[ada][0] != generations[ada]
     assert after[ada][1] == [None, None]
     assert after[bob] == (generations[bob], [b"bob-1"])
+
+
+async def test_people_are_read_through_an_index_with_their_generations_and_values_in_one_call(
+    cache: RedisCache,
+) -> None:
+    """read_indexed: the person kept at each index key, their generation, and their values at the templates."""
+    reads = CalendarReads(cache, ttl_seconds=60)
+    ada, bob = uuid4(), uuid4()
+    tag = uuid4().hex
+    index = [f"test:index:{tag}:ada", f"test:index:{tag}:nobody", f"test:index:{tag}:bob"]
+    templates = [f"test:record:{USER_MARK}:{GENERATION_MARK}", f"test:part:{USER_MARK}:{GENERATION_MARK}:week1"]
+    assert await reads.read_indexed(index, templates) == [None, None, None]
+
+    await reads.store_many({index[0]: str(ada).encode(), index[2]: str(bob).encode()})
+    first = await reads.read_indexed(index, templates)
+    ada_generation, _ = await cache.get_current(ada, f"test:unused:{GENERATION_MARK}")  # the one get_current sees
+    assert first[0] == (ada, ada_generation, [None, None])
+    assert first[1] is None
+    assert first[2] is not None and first[2][0] == bob and first[2][2] == [None, None]
+    bob_generation = first[2][1]
+    await reads.store_many(
+        {
+            f"test:record:{ada}:{ada_generation}": b"ada's record",
+            f"test:part:{bob}:{bob_generation}:week1": b"bob's week",
+        }
+    )
+
+    assert await reads.read_indexed(index, templates) == [
+        (ada, ada_generation, [b"ada's record", None]),
+        None,
+        (bob, bob_generation, [None, b"bob's week"]),
+    ]
+    assert await reads.read_indexed(index[2:], []) == [(bob, bob_generation, [])]
+
+    await reads.forget_people([bob])
+    after = await reads.read_indexed(index, templates)
+    assert after[0] == (ada, ada_generation, [b"ada's record", None])
+    assert after[2] is not None and after[2][1] != bob_generation and after[2][2] == [None, None]
 
 
 async def test_a_ttl_of_zero_turns_the_cache_off(cache: RedisCache) -> None:

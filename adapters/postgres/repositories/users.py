@@ -35,8 +35,10 @@ FIRST_USER_LOCK_ID = 0x706C6E75  # "plnu": serialises the sign-ups that might be
 class SqlUserRepository:
     """Registered users; the unique index on `users.email` is what refuses a second sign-up."""
 
-    def __init__(self, session: AsyncSession, seen: SeenAggregates) -> None:
+    def __init__(self, session: AsyncSession, seen: SeenAggregates, *, touched_people: set[UUID] | None = None) -> None:
         self._session, self._seen = session, seen
+        self._touched_people = touched_people if touched_people is not None else set()
+        """People whose cached reads a write here made stale (their email, zone and working hours are cached)."""
         self._added_emails: list[str] = []
 
     async def get(self, user_id: UUID) -> User | None:
@@ -76,7 +78,8 @@ class SqlUserRepository:
         self._seen.remember(user)
 
     async def save(self, user: User) -> None:
-        """Store the changes made to a user."""
+        """Store the changes made to a user (their cached reads, which show their email and zone, are then stale)."""
+        self._touched_people.add(user.id)
         await self._write(update(UserRow).where(UserRow.id == user.id).values(**_fields(user)), user)
         self._seen.remember(user)
 

@@ -183,7 +183,7 @@ class SchedulingController(Controller):
             prefer=data.prefer,
             limit=data.limit,
         )
-        return Suggestions.of(await suggest_times(command, uow=ctx.uow))
+        return Suggestions.of(await suggest_times(command, uow=ctx.uow, reads=ctx.reads))
 
 
 def _listed(text: str) -> list[str]:

@@ -90,3 +90,22 @@ async def test_a_new_event_makes_stale_the_reads_of_its_organizer_invitees_and_c
     assert changed == {owner.id, editor.id, viewer.id, invitee.id}
     # The calendar and its members were read by the use case: nobody had to be looked up again.
     assert not [sql for sql in statements.seen if "UNION" in sql.upper()], statements.seen
+
+
+async def test_a_saved_change_to_a_person_makes_their_cached_reads_stale(
+    office: PostgresOffice, cache: RedisCache, cache_redis: Redis
+) -> None:
+    """Their email, zone and working hours are cached with their reads (find a time): any change of them bumps."""
+    ada, bob = await office.person(), await office.person()
+    before = await generations(cache_redis, [ada, bob])
+
+    uow = PostgresUnitOfWork(office.sessions, stale_reads=ForgetStaleReads(CalendarReads(cache, ttl_seconds=60)))
+    async with uow:
+        user = await uow.users.get(ada.id)
+        assert user is not None
+        await uow.users.save(user)
+        await uow.commit()
+
+    after = await generations(cache_redis, [ada, bob])
+    assert after[ada.id] != before[ada.id]
+    assert after[bob.id] == before[bob.id]
