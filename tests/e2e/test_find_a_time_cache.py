@@ -12,9 +12,8 @@ from sqlalchemy import event
 
 from adapters.redis.cache import create_cache_client, default_cache_url
 from application.cache import person_key
-from entrypoints.http.dependencies import container_of
-
 from entrypoints.app import create_app
+from entrypoints.http.dependencies import container_of
 from entrypoints.settings import Settings
 from tests.e2e.people import Person, sign_up
 from tests.e2e.test_calendar_cache import reads_of, with_cache

@@ -165,7 +165,9 @@ async def test_people_are_read_through_an_index_with_their_generations_and_value
     ada_generation, _ = await cache.get_current(ada, f"test:unused:{GENERATION_MARK}")  # the one get_current sees
     assert first[0] == (ada, ada_generation, [None, None])
     assert first[1] is None
-    assert first[2] is not None and first[2][0] == bob and first[2][2] == [None, None]
+    assert first[2] is not None
+    assert first[2][0] == bob
+    assert first[2][2] == [None, None]
     bob_generation = first[2][1]
     await reads.store_many(
         {
@@ -184,7 +186,9 @@ async def test_people_are_read_through_an_index_with_their_generations_and_value
     await reads.forget_people([bob])
     after = await reads.read_indexed(index, templates)
     assert after[0] == (ada, ada_generation, [b"ada's record", None])
-    assert after[2] is not None and after[2][1] != bob_generation and after[2][2] == [None, None]
+    assert after[2] is not None
+    assert after[2][1] != bob_generation
+    assert after[2][2] == [None, None]
 
 
 async def test_a_ttl_of_zero_turns_the_cache_off(cache: RedisCache) -> None:
