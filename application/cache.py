@@ -35,6 +35,9 @@ STAMPEDE_POLL_S = 0.005
 STAMPEDE_POLL_MAX_S = 0.05
 GENERATION_MARK = "{generation}"
 """Where a key template takes the generation (see Cache.get_current)."""
+ROOMS = UUID(int=1)
+"""The generation every room's cached bookings are kept under, as a person's are: a commit that books,
+moves or frees a room, or adds, changes or removes one, bumps it (and a bump of everyone does too)."""
 USER_MARK = "{user}"
 """Where a key template takes the person's id (see Cache.get_current_indexed)."""
 
@@ -135,6 +138,16 @@ def free_busy_key(user_id: UUID | str, generation: str, start: datetime, end: da
     `user_id` may be USER_MARK (a template for Cache.get_current_indexed).
     """
     return f"calendar:free_busy:{user_id}:g{generation}:{_window_text(start, end)}"
+
+
+def rooms_booked_key(generation: str, room_id: UUID, start: datetime, end: datetime) -> str:
+    """A room and its booked time over one window (free/busy), at the rooms' generation."""
+    return f"calendar:rooms:booked:{room_id}:g{generation}:{_window_text(start, end)}"
+
+
+def rooms_seating_key(generation: str, seats: int, start: datetime, end: datetime) -> str:
+    """Every room seating `seats` and its bookings over one window (suggestions), at the rooms' generation."""
+    return f"calendar:rooms:seating:{seats}:g{generation}:{_window_text(start, end)}"
 
 
 def person_key(email: str) -> str:

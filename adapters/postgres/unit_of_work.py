@@ -134,8 +134,10 @@ class PostgresUnitOfWork:
     # What each repository holds is said once, on the port (application/unit_of_work.py).
     users = _Repository(lambda t: SqlUserRepository(t.session, t.seen, touched_people=t.touched_people))
     calendars = _Repository(lambda t: SqlCalendarRepository(t.session, t.seen))
-    rooms = _Repository(lambda t: SqlRoomRepository(t.session))
-    events = _Repository(lambda t: SqlEventRepository(t.session, t.seen, horizon=t.horizon))
+    rooms = _Repository(lambda t: SqlRoomRepository(t.session, touched_people=t.touched_people))
+    events = _Repository(
+        lambda t: SqlEventRepository(t.session, t.seen, horizon=t.horizon, touched_people=t.touched_people)
+    )
     notifications = _Repository(lambda t: SqlNotificationRepository(t.session))
     reminders = _Repository(lambda t: SqlReminderRepository(t.session))
     notification_preferences = _Repository(lambda t: SqlNotificationPreferenceRepository(t.session))

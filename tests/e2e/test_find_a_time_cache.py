@@ -171,3 +171,71 @@ async def test_cached_free_busy_and_suggestions_are_the_answers_computed_without
         (z(3, 5)[:16], z(4, 5)[:16], "busy"),
         (z(6, 23)[:16], z(7, 1)[:16], "busy"),
     ]
+
+
+async def test_rooms_read_through_the_cache_see_every_change_of_their_bookings_at_once(
+    client: Client, app: Litestar
+) -> None:
+    admin, ada, bob = await sign_up(client, "admin"), await sign_up(client, "ada"), await sign_up(client, "bob")
+    annex = (await admin.post("/api/rooms", {"name": "Annex", "capacity": 6})).json()
+    query = urlencode({"rooms": annex["id"], **WINDOW})
+
+    async def room_busy() -> list[tuple[str, str]]:
+        answer = await ada.get(f"/api/freebusy?{query}")
+        assert answer.status_code == 200, answer.text
+        return [(b["start"][:16], b["end"][:16]) for b in answer.json()["rooms"][annex["id"]]["busy"]]
+
+    review = await book(ada, "Review", z(0, 9), z(0, 10), room_id=annex["id"])
+    assert await room_busy() == [(z(0, 9)[:16], z(0, 10)[:16])]
+    hits = reads_of(app).hits
+    assert await room_busy() == [(z(0, 9)[:16], z(0, 10)[:16])]
+    assert reads_of(app).hits > hits  # answered from the cache
+
+    retro = await book(bob, "Retro", z(1, 14), z(1, 15), room_id=annex["id"])  # booked by someone else
+    assert await room_busy() == [(z(0, 9)[:16], z(0, 10)[:16]), (z(1, 14)[:16], z(1, 15)[:16])]
+    moved = await ada.patch(f"/api/events/{review['id']}", {"starts_at": z(2, 9), "ends_at": z(2, 11)})
+    assert moved.status_code == 200, moved.text
+    assert await room_busy() == [(z(1, 14)[:16], z(1, 15)[:16]), (z(2, 9)[:16], z(2, 11)[:16])]
+    cancelled = await bob.delete(f"/api/events/{retro['id']}")
+    assert cancelled.status_code == 204, cancelled.text
+    assert await room_busy() == [(z(2, 9)[:16], z(2, 11)[:16])]
+    elsewhere = await ada.patch(f"/api/events/{review['id']}", {"room_id": None})
+    assert elsewhere.status_code == 200, elsewhere.text
+    assert await room_busy() == []
+
+
+async def test_suggested_rooms_read_through_the_cache_follow_bookings_and_the_rooms_themselves(
+    client: Client, app: Litestar
+) -> None:
+    admin, ada = await sign_up(client, "admin"), await sign_up(client, "ada")
+    annex = (await admin.post("/api/rooms", {"name": "Annex", "capacity": 4})).json()
+    request = {
+        "participants": [ada.email],
+        "duration_minutes": 60,
+        "capacity": 4,
+        "room_required": True,
+        "limit": 1,
+        "start": z(0, 9),
+        "end": z(0, 12),
+    }
+
+    async def first_slot() -> tuple[str, list[str]]:
+        answer = await ada.post("/api/scheduling/suggestions", request)
+        assert answer.status_code == 200, answer.text
+        items = answer.json()["items"]
+        return (items[0]["start"], [room["name"] for room in items[0]["rooms"]]) if items else ("", [])
+
+    assert await first_slot() == (z(0, 9), ["Annex"])
+    hits = reads_of(app).hits
+    assert await first_slot() == (z(0, 9), ["Annex"])
+    assert reads_of(app).hits > hits  # answered from the cache
+
+    await book(admin, "Board", z(0, 9), z(0, 10), room_id=annex["id"])
+    assert await first_slot() == (z(0, 10), ["Annex"])
+    renamed = await admin.patch(f"/api/rooms/{annex['id']}", {"name": "Attic", "capacity": 8})
+    assert renamed.status_code == 200, renamed.text
+    assert await first_slot() == (z(0, 10), ["Attic"])
+    second = (await admin.post("/api/rooms", {"name": "Basement", "capacity": 4})).json()
+    assert await first_slot() == (z(0, 9), ["Basement"])  # the snuggest free room first
+    assert (await admin.delete(f"/api/rooms/{second['id']}")).status_code == 204
+    assert await first_slot() == (z(0, 10), ["Attic"])

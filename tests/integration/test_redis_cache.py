@@ -191,6 +191,32 @@ async def test_people_are_read_through_an_index_with_their_generations_and_value
     assert after[2][2] == [None, None]
 
 
+async def test_values_read_through_an_index_are_kept_by_the_process_until_the_person_s_generation_moves(
+    cache: RedisCache, servers: ServerUrls
+) -> None:
+    reads = CalendarReads(cache, ttl_seconds=60)
+    ada, tag = uuid4(), uuid4().hex
+    index, templates = [f"test:kept:{tag}:ada"], [f"test:kept:{USER_MARK}:{GENERATION_MARK}"]
+    await reads.store_many({index[0]: str(ada).encode()})
+    ((_, generation, _),) = [found for found in await reads.read_indexed(index, templates) if found is not None]
+    value_key = f"test:kept:{ada}:{generation}"
+    await reads.store_many({value_key: b"ada's part"})
+    assert await reads.read_indexed(index, templates) == [(ada, generation, [b"ada's part"])]
+
+    # Gone from Redis (its TTL, say): this process still has it, under the same generation.
+    other = create_cache_client(default_cache_url(servers.redis_url))
+    try:
+        await other.delete(value_key)
+    finally:
+        await other.aclose()
+    assert await reads.read_indexed(index, templates) == [(ada, generation, [b"ada's part"])]
+
+    await reads.forget_people([ada])
+    ((_, moved, values),) = [found for found in await reads.read_indexed(index, templates) if found is not None]
+    assert moved != generation
+    assert values == [None]
+
+
 async def test_a_ttl_of_zero_turns_the_cache_off(cache: RedisCache) -> None:
     reads = CalendarReads(cache, ttl_seconds=0)
 

@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from adapters.postgres.driver import DriverStatement
 from adapters.postgres.models import OutOfOfficeRow, WorkingHoursRow
 from adapters.postgres.repositories.arrays import ids_parameter
-from application.cache import GENERATION_MARK, CalendarReads, busy_key
+from application.cache import GENERATION_MARK, ROOMS, CalendarReads, busy_key, rooms_booked_key, rooms_seating_key
 from domain.availability.busy import BusyBlock, BusyPiece, BusyStatus
 from domain.availability.out_of_office import OutOfOffice
 from domain.availability.suggestions import RoomSchedule
@@ -346,10 +346,35 @@ class SqlAvailabilityRepository:
         return pieces
 
     async def rooms_booked(self, room_ids: Collection[UUID], window: TimeRange) -> list[tuple[Room, list[TimeRange]]]:
-        """The rooms of these ids that exist, each with its booked time in `window`: merged, in order, clipped."""
+        """The rooms of these ids that exist, each with its booked time in `window`: merged, in order, clipped.
+
+        From the cache where it has them (each room and window under the rooms' generation).
+        """
         if not room_ids:
             return []
-        values = {"rooms": list(room_ids), "window_start": window.starts_at, "window_end": window.ends_at}
+        ids = list(dict.fromkeys(room_ids))
+        if self._reads is None or not self._reads.enabled:
+            return await self._rooms_booked(ids, window)
+        start, end = window.starts_at, window.ends_at
+        cached = await self._reads.read_many({ROOMS: [rooms_booked_key(GENERATION_MARK, r, start, end) for r in ids]})
+        if ROOMS not in cached:  # the cache does not answer, or a bump of the rooms is pending
+            return await self._rooms_booked(ids, window)
+        generation, values = cached[ROOMS]
+        found: dict[UUID, tuple[Room, Sequence[TimeRange]] | None] = {
+            room_id: _booked_of(value) for room_id, value in zip(ids, values, strict=True) if value is not None
+        }
+        missing = [room_id for room_id in ids if room_id not in found]
+        if missing:
+            computed = {room.id: (room, booked) for room, booked in await self._rooms_booked(missing, window)}
+            store = {}
+            for room_id in missing:
+                found[room_id] = computed.get(room_id)
+                store[rooms_booked_key(generation, room_id, start, end)] = _booked_record(computed.get(room_id))
+            await self._reads.store_many(store)
+        return [(room[0], list(room[1])) for room_id in ids if (room := found[room_id]) is not None]
+
+    async def _rooms_booked(self, room_ids: list[UUID], window: TimeRange) -> list[tuple[Room, list[TimeRange]]]:
+        values = {"rooms": room_ids, "window_start": window.starts_at, "window_end": window.ends_at}
         low, high, checked = window.starts_at, window.ends_at, TimeRange.already_checked
         return [
             (_room_at(row), [checked(max(r.lower, low), min(r.upper, high)) for r in row[5] or ()])  # row[5]: booked
@@ -357,12 +382,70 @@ class SqlAvailabilityRepository:
         ]
 
     async def rooms_seating(self, seats: int, window: TimeRange) -> list[RoomSchedule]:
-        """Every room seating at least `seats`, by name, with its bookings overlapping `window` in microseconds."""
+        """Every room seating at least `seats`, by name, with its bookings overlapping `window` in microseconds.
+
+        From the cache where it has them (per seats and window, under the rooms' generation).
+        """
+        if self._reads is None or not self._reads.enabled:
+            return list(_schedules_of(await self._rooms_seating(seats, window)))
+        start, end = window.starts_at, window.ends_at
+        cached = await self._reads.read_many({ROOMS: [rooms_seating_key(GENERATION_MARK, seats, start, end)]})
+        if ROOMS not in cached:
+            return list(_schedules_of(await self._rooms_seating(seats, window)))
+        generation, (value,) = cached[ROOMS]
+        if value is None:
+            value = await self._rooms_seating(seats, window)
+            await self._reads.store_many({rooms_seating_key(generation, seats, start, end): value})
+        return list(_schedules_of(value))
+
+    async def _rooms_seating(self, seats: int, window: TimeRange) -> bytes:
+        """The rooms seating `seats` and their bookings in `window`, as the cache keeps them (see `_schedules_of`)."""
         values = {"seats": seats, "window_start": window.starts_at, "window_end": window.ends_at}
-        return [
-            RoomSchedule(_room_at(row), list(zip(row[5], row[6], strict=True)) if row[5] else [])  # starts, ends
+        rooms = [
+            [str(row[0]), row[1], row[2], row[3], row[4].isoformat(), row[5] or [], row[6] or []]  # starts, ends
             for row in await _ROOMS_SEATING.fetch(self._session, values)
         ]
+        return json.dumps(rooms, separators=(",", ":")).encode()
+
+
+@lru_cache(maxsize=64)
+def _schedules_of(record: bytes) -> tuple[RoomSchedule, ...]:
+    """The rooms' schedules of a `_rooms_seating` record, remembered by it: the same window and seats,
+    asked again before a room changes, build nothing (RoomSchedule and Room are immutable, their
+    booked spans are only read)."""
+    return tuple(
+        RoomSchedule(
+            Room(id=UUID(id_), name=name, capacity=capacity, location=location, created_at=_instant(created)),
+            list(zip(starts, ends, strict=True)),
+        )
+        for id_, name, capacity, location, created, starts, ends in json.loads(record)
+    )
+
+
+def _booked_record(answer: tuple[Room, Sequence[TimeRange]] | None) -> bytes:
+    """A room and its booked time as the cache keeps them; `null` for a room of no such id."""
+    if answer is None:
+        return b"null"
+    room, booked = answer
+    spans = [[_micros(span.starts_at), _micros(span.ends_at)] for span in booked]
+    fields = [str(room.id), room.name, room.capacity, room.location, room.created_at.isoformat(), spans]
+    return json.dumps(fields, separators=(",", ":")).encode()
+
+
+@lru_cache(maxsize=1024)
+def _booked_of(record: bytes) -> tuple[Room, tuple[TimeRange, ...]] | None:
+    """A room and its booked time from `_booked_record`'s bytes, remembered by them."""
+    fields = json.loads(record)
+    if fields is None:
+        return None
+    id_, name, capacity, location, created, spans = fields
+    room = Room(id=UUID(id_), name=name, capacity=capacity, location=location, created_at=_instant(created))
+    checked = TimeRange.already_checked
+    return room, tuple(checked(_moment(low), _moment(high)) for low, high in spans)
+
+
+def _instant(text: str) -> datetime:
+    return datetime.fromisoformat(text)
 
 
 def _room_at(row: Sequence[Any]) -> Room:

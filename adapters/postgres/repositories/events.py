@@ -2,7 +2,7 @@
 
 import asyncio
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, cast
@@ -54,6 +54,7 @@ from adapters.postgres.repositories.series_codec import (
     recurrence_from_json,
     recurrence_to_json,
 )
+from application.cache import ROOMS
 from application.unit_of_work import SeenAggregates
 from domain.errors import DomainError, InvalidInput, RoomAlreadyBooked
 from domain.scheduling.event import Event, EventStatus
@@ -97,8 +98,17 @@ class SqlEventRepository:
     `explain_refusal` for the domain's refusal: RoomAlreadyBooked, naming the booking in the way as committed.
     """
 
-    def __init__(self, session: AsyncSession, seen: SeenAggregates, *, horizon: timedelta = OCCURRENCE_HORIZON) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        seen: SeenAggregates,
+        *,
+        horizon: timedelta = OCCURRENCE_HORIZON,
+        touched_people: set[UUID] | None = None,
+    ) -> None:
         self._session, self._seen, self._horizon = session, seen, horizon
+        self._touched = touched_people if touched_people is not None else set()
+        """Whose cached reads a write here made stale beyond its domain events: ROOMS, when rooms' bookings changed."""
         self._bookings: list[_Booking] = []
         self._refused: _Booking | None = None
         self._schedules: dict[UUID, tuple[Any, ...]] = {}
@@ -137,6 +147,7 @@ class SqlEventRepository:
         # Core statements on the tables: the ORM's bulk-insert machinery costs more than the insert itself.
         # With participants, one statement writes the event and them (a round trip less per creation).
         occurrences = occurrence_rows(event, horizon=self._horizon)
+        self._note_rooms(occurrences)
         fields = {"id": event.id, **_driver_fields(event), **_occurrence_arrays(occurrences)}
         if event.participants:
             invited = {
@@ -271,6 +282,7 @@ class SqlEventRepository:
             for row in occurrence_rows_before(event, until)
             if stored_until is None or row["recurrence_id"] > stored_until
         ]
+        self._note_rooms(rows)
         if not rows or await self._occurrences_stored(rows):
             return []
         declined = []
@@ -315,6 +327,7 @@ class SqlEventRepository:
 
     async def _rewrite_occurrences(self, event: Event) -> None:
         """Replace the event's occurrence rows (its schedule, rooms or status changed)."""
+        self._touched.add(ROOMS)  # the rows replaced may have held a room, whatever the new ones hold
         await self._session.execute(
             delete(EventOccurrenceRow)
             .where(EventOccurrenceRow.event_id == event.id)
@@ -324,6 +337,11 @@ class SqlEventRepository:
         if occurrences:
             await self._write(insert(EventOccurrenceRow), event, occurrences, occurrences)
         self._schedules[event.id] = _schedule(event)
+
+    def _note_rooms(self, occurrences: Iterable[Mapping[str, Any]]) -> None:
+        """Rooms' cached bookings are stale once these rows are written, if one of them holds a room."""
+        if any(row["room_id"] is not None for row in occurrences):
+            self._touched.add(ROOMS)
 
     async def _write(
         self,

@@ -11,6 +11,7 @@ from adapters.postgres.driver import DriverStatement
 from adapters.postgres.models import EventOccurrenceRow, RoomRow
 from adapters.postgres.repositories.arrays import ids_parameter
 from adapters.postgres.repositories.overlap_predicates import occurrence_overlaps
+from application.cache import ROOMS
 from domain.scheduling.room import Room
 from domain.scheduling.time_range import TimeRange
 
@@ -25,8 +26,10 @@ _FIND_ROOMS = DriverStatement(_ROOMS.where(RoomRow.__table__.c.id == any_(ids_pa
 class SqlRoomRepository:
     """Meeting rooms; whether one is free is read from the events that booked it."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, *, touched_people: set[UUID] | None = None) -> None:
         self._session = session
+        self._touched = touched_people if touched_people is not None else set()
+        """ROOMS once a room is added, changed or removed: rooms' cached bookings name and seat them."""
 
     async def get(self, room_id: UUID) -> Room | None:
         """Return the room."""
@@ -53,10 +56,12 @@ class SqlRoomRepository:
 
     async def add(self, room: Room) -> None:
         """Store a new room."""
+        self._touched.add(ROOMS)
         await self._session.execute(insert(RoomRow).values(id=room.id, **_fields(room)))
 
     async def save(self, room: Room) -> None:
         """Store the changes made to a room."""
+        self._touched.add(ROOMS)
         await self._session.execute(
             update(RoomRow)
             .where(RoomRow.id == room.id)
@@ -66,6 +71,7 @@ class SqlRoomRepository:
 
     async def remove(self, room: Room) -> None:
         """Delete the room; events that booked it keep their slot and lose the room (ON DELETE SET NULL)."""
+        self._touched.add(ROOMS)
         await self._session.execute(
             delete(RoomRow).where(RoomRow.id == room.id).execution_options(synchronize_session=False)
         )

@@ -1,25 +1,28 @@
 """Whose cached reads a commit makes stale, on the real PostgreSQL and Redis."""
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
 import pytest
 from redis.asyncio import Redis
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.postgres.cache_invalidation import ForgetStaleReads
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
 from adapters.redis.cache import RedisCache, create_cache_client, default_cache_url, generation_key
-from application.cache import CalendarReads
+from application.cache import ROOMS, CalendarReads
 from application.scheduling.create_calendar import create_calendar
 from application.scheduling.create_event import create_event
 from application.scheduling.dto import CreateCalendar, CreateEvent, ShareCalendar
+from application.scheduling.extend_horizons import ExtendSeriesHorizons, extend_series_horizons
 from application.scheduling.share_calendar import share_calendar
 from domain.accounts.user import User
 from domain.scheduling.calendar import CalendarRole
 from domain.scheduling.event import NewEvent
+from domain.scheduling.recurrence import Recurrence
 from entrypoints.settings import Settings
 from tests.integration.scheduling.office import PostgresOffice
 from tests.unit.scheduling.factories import at
@@ -109,3 +112,37 @@ async def test_a_saved_change_to_a_person_makes_their_cached_reads_stale(
     after = await generations(cache_redis, [ada, bob])
     assert after[ada.id] != before[ada.id]
     assert after[bob.id] == before[bob.id]
+
+
+async def test_rooms_cached_bookings_are_made_stale_by_writes_that_book_rooms_only(
+    sessions: async_sessionmaker[AsyncSession], cache: RedisCache, cache_redis: Redis
+) -> None:
+    """ROOMS' generation moves with a booking and with a series growing into the future with its room."""
+    reads = CalendarReads(cache, ttl_seconds=60)
+    horizon = timedelta(days=3)
+
+    class Office(PostgresOffice):
+        def unit_of_work(self) -> PostgresUnitOfWork:
+            return PostgresUnitOfWork(self.sessions, stale_reads=ForgetStaleReads(reads), horizon=horizon)
+
+    office = Office(sessions)
+    ada = await office.person()
+    everest = await office.room()
+
+    async def rooms_generation() -> bytes | None:
+        return await cache_redis.get(generation_key(ROOMS))
+
+    before = await rooms_generation()
+    await office.event(ada, title="No room", reminders=[])
+    assert await rooms_generation() == before
+
+    await office.event(ada, title="Stand-up", room_id=everest.id, recurrence=Recurrence.of("FREQ=DAILY"), reminders=[])
+    booked = await rooms_generation()
+    assert booked != before
+
+    office.clock.advance(timedelta(days=2))
+    run = await extend_series_horizons(
+        ExtendSeriesHorizons(horizon=horizon), uow=office.unit_of_work(), clock=office.clock
+    )
+    assert run.rooms_declined == 0
+    assert await rooms_generation() != booked
