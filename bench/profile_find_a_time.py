@@ -6,7 +6,7 @@ Seeds the data of bench/find_a_time.py (through the public API of a planner it s
 use cases in this process against the same database (analyzed), one after the other, with the answer shaped and
 encoded as the API does: the median and the best of `--repeat` calls, the median CPU time of this process per
 call (what other processes' load hurts least), and with `--profile` the functions that took the most time
-(cProfile). With `--cached`, busy time and each person's part of a
+(cProfile). With `--cached`, the people, busy time, rooms and each person's part of a
 free/busy answer are read through the Redis cache as planner reads them (warmed by the first call),
 else always from PostgreSQL. With `--answers FILE`, it also writes the JSON answers of a few hundred
 varied suggestion requests to FILE, one a line, with the run's random tag and room ids replaced, so two
@@ -127,7 +127,7 @@ async def _measure(
             capacity=4,
             room_required=True,
         )
-        return msgspec.json.encode(Suggestions.of(await suggest_times(command, uow=unit_of_work())))
+        return msgspec.json.encode(Suggestions.of(await suggest_times(command, uow=unit_of_work(), reads=reads)))
 
     await timed(f"free/busy: {FREE_BUSY_PEOPLE} people + 10 rooms, 1 week", ask_free_busy, args.repeat, args.profile)
     await timed(
@@ -135,12 +135,13 @@ async def _measure(
     )
     if args.answers:
         await write_answers(
-            unit_of_work, Path(args.answers), people=people, emails=emails, rooms=rooms, first=first_monday
+            unit_of_work, reads, Path(args.answers), people=people, emails=emails, rooms=rooms, first=first_monday
         )
 
 
 async def write_answers(
     unit_of_work: Callable[[], PostgresUnitOfWork],
+    reads: CalendarReads | None,
     path: Path,
     *,
     people: Sequence[UUID],
@@ -148,7 +149,11 @@ async def write_answers(
     rooms: Sequence[str],
     first: datetime,
 ) -> None:
-    """Varied suggestion requests' answers, one JSON a line, comparable between runs (see the docstring)."""
+    """Varied suggestion requests' answers, one JSON a line, comparable between runs (see the docstring).
+
+    Through the cache (`reads`), each request is asked three times (the first finds the people, the
+    second keeps their records, the third reads everything from the cache) and the answers must agree.
+    """
     tag = re.fullmatch(r"bench-(.*)-\d{3}@example\.com", emails[0])
     if tag is None:
         raise SystemExit(f"not a seeded email: {emails[0]}")
@@ -177,7 +182,13 @@ async def write_answers(
             prefer=prefer,
             limit=(10, 50, 3)[n % 3],
         )
-        text = msgspec.json.encode(Suggestions.of(await suggest_times(command, uow=unit_of_work()))).decode()
+        answers = {
+            msgspec.json.encode(Suggestions.of(await suggest_times(command, uow=unit_of_work(), reads=reads)))
+            for _ in range(1 if reads is None else 3)
+        }
+        if len(answers) != 1:
+            raise SystemExit(f"request {n} was answered differently through the cache")
+        text = answers.pop().decode()
         for room, index in room_index.items():
             text = text.replace(room, index)
         lines.append(text.replace(tag.group(1), "TAG"))
