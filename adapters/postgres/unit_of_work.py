@@ -54,7 +54,8 @@ class _Transaction:
         self._cipher = cipher
         self.repositories: dict[str, object] = {}
         self.touched_people: set[UUID] = set()
-        """People whose cached reads a write of this transaction made stale without a domain event saying so."""
+        """People whose cached reads a write of this transaction made stale without a domain event saying so
+        (and application.cache.ROOMS when rooms' bookings changed), bumped after the commit."""
 
     def token_cipher(self) -> TokenCipher:
         if self._cipher is None:

@@ -11,6 +11,11 @@ change of their out-of-office ranges or of their working hours (free/busy's cach
 them) (`touched_people`, bumped by the unit of work after its commit). A window is answered from
 the weeks it covers, joined and clipped; the people whose weeks are missing are read in one
 statement and their weeks stored.
+
+Rooms' bookings are cached per window (free/busy's rooms one by one, suggestions' rooms seating a
+number all at once) under the rooms' generation (application/cache.py `ROOMS`), which the events
+and rooms repositories note as touched when a write of theirs books, moves or frees a room, or
+adds, changes or removes one.
 """
 
 import json
