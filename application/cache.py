@@ -94,7 +94,7 @@ class Cache(Protocol):
     async def get_current_indexed(
         self, index_keys: Sequence[str], templates: Sequence[str]
     ) -> list[tuple[UUID, str, list[bytes | None]] | None]:
-        """The person whose id is kept at each index key, with their generation and values, all in one round trip.
+        """The person whose id is kept at each index key, with their generation and values (one or two round trips).
 
         For each index key, in order: None when it keeps nobody (or the person's generation cannot be
         trusted, or the cache does not answer); else the person's id, generation (as get_current's),

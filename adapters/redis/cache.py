@@ -194,7 +194,7 @@ class RedisCache:
         if self._pending_bumps and not await self._retry_pending_bumps():
             return [None] * len(index_keys)
         keys = [EVERYONE_KEY, *index_keys]
-        args: list[str | int] = [_fresh_generation(), generation_key(USER_MARK)]  # no templates: people only
+        args: list[str | int] = [_fresh_generation(), generation_key(USER_MARK)]
         found = await self._call(lambda: self._get_current_indexed(keys=keys, args=args), None)
         if not isinstance(found, list):
             return [None] * len(index_keys)
@@ -432,30 +432,16 @@ for n = 1, #people do
 end
 if #found == 0 then return people end
 local generations = redis.call('MGET', unpack(own))
-local keys = {}
-for at = 1, #found do
-    if not generations[at] then
-        redis.call('SET', own[at], ARGV[1], 'NX')
-        generations[at] = redis.call('GET', own[at])
-    end
-    generations[at] = everyone .. '.' .. generations[at]
-    local person = people[found[at]]
-    for t = 3, #ARGV do
-        local key = string.gsub(ARGV[t], '{user}', person)
-        keys[#keys + 1] = string.gsub(key, '{generation}', generations[at])
-    end
-end
-local values = #keys > 0 and redis.call('MGET', unpack(keys)) or {}
 local answer = {}
-local at, next_value = 1, 1
+local at = 1
 for n = 1, #people do
     if at <= #found and found[at] == n then
-        answer[#answer + 1] = people[n]
-        answer[#answer + 1] = generations[at]
-        for _ = 3, #ARGV do
-            answer[#answer + 1] = values[next_value]
-            next_value = next_value + 1
+        if not generations[at] then
+            redis.call('SET', own[at], ARGV[1], 'NX')
+            generations[at] = redis.call('GET', own[at])
         end
+        answer[#answer + 1] = people[n]
+        answer[#answer + 1] = everyone .. '.' .. generations[at]
         at = at + 1
     else
         answer[#answer + 1] = false
@@ -463,8 +449,8 @@ for n = 1, #people do
 end
 return answer
 """
-"""Cache.get_current_indexed in one round trip: the person at each index key, then their generation (started
-if missing) and the values at the templates with it."""
+"""The people of Cache.get_current_indexed in one round trip: for each index key, nobody (nil), or the
+person kept there and their generation (started if missing)."""
 
 
 _BUMP = """
