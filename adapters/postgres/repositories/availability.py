@@ -31,7 +31,7 @@ from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.postgres.driver import DriverStatement
+from adapters.postgres.driver import DriverStatement, Row
 from adapters.postgres.models import OutOfOfficeRow, WorkingHoursRow
 from adapters.postgres.repositories.arrays import ids_parameter
 from application.cache import GENERATION_MARK, ROOMS, CalendarReads, busy_key, rooms_booked_key, rooms_seating_key
@@ -392,37 +392,41 @@ class SqlAvailabilityRepository:
         From the cache where it has them (per seats and window, under the rooms' generation).
         """
         if self._reads is None or not self._reads.enabled:
-            return list(_schedules_of(await self._rooms_seating(seats, window)))
+            return [_schedule_at(row) for row in await self._rooms_seating(seats, window)]
         start, end = window.starts_at, window.ends_at
         cached = await self._reads.read_many({ROOMS: [rooms_seating_key(GENERATION_MARK, seats, start, end)]})
         if ROOMS not in cached:
-            return list(_schedules_of(await self._rooms_seating(seats, window)))
+            return [_schedule_at(row) for row in await self._rooms_seating(seats, window)]
         generation, (value,) = cached[ROOMS]
-        if value is None:
-            value = await self._rooms_seating(seats, window)
-            await self._reads.store_many({rooms_seating_key(generation, seats, start, end): value})
-        return list(_schedules_of(value))
+        if value is not None:
+            return list(_schedules_of(value))
+        rows = await self._rooms_seating(seats, window)
+        await self._reads.store_many({rooms_seating_key(generation, seats, start, end): _seating_record(rows)})
+        return [_schedule_at(row) for row in rows]
 
-    async def _rooms_seating(self, seats: int, window: TimeRange) -> bytes:
-        """The rooms seating `seats` and their bookings in `window`, as the cache keeps them (see `_schedules_of`)."""
+    async def _rooms_seating(self, seats: int, window: TimeRange) -> list[Row]:
         values = {"seats": seats, "window_start": window.starts_at, "window_end": window.ends_at}
-        rooms = [
-            [str(row[0]), row[1], row[2], row[3], row[4].isoformat(), row[5] or [], row[6] or []]  # starts, ends
-            for row in await _ROOMS_SEATING.fetch(self._session, values)
-        ]
-        return json.dumps(rooms, separators=(",", ":")).encode()
+        return await _ROOMS_SEATING.fetch(self._session, values)
+
+
+def _schedule_at(row: Sequence[Any]) -> RoomSchedule:
+    """A room of `_ROOMS_SEATING` and its bookings (its starts and ends, in microseconds)."""
+    return RoomSchedule(_room_at(row), list(zip(row[5], row[6], strict=True)) if row[5] else [])
+
+
+def _seating_record(rows: Sequence[Sequence[Any]]) -> bytes:
+    """The rows of `_ROOMS_SEATING` as the cache keeps them (`_schedules_of` reads them back)."""
+    rooms = [[str(row[0]), row[1], row[2], row[3], row[4].isoformat(), row[5] or [], row[6] or []] for row in rows]
+    return json.dumps(rooms, separators=(",", ":")).encode()
 
 
 @lru_cache(maxsize=64)
 def _schedules_of(record: bytes) -> tuple[RoomSchedule, ...]:
-    """The rooms' schedules of a `_rooms_seating` record, remembered by it: the same window and seats,
-    asked again before a room changes, build nothing (RoomSchedule and Room are immutable, their
-    booked spans are only read)."""
+    """The rooms' schedules of a `_seating_record`, remembered by it: the same window and seats, asked
+    again before a room changes, build nothing (RoomSchedule and Room are immutable, their booked
+    spans are only read)."""
     return tuple(
-        RoomSchedule(
-            Room(id=UUID(id_), name=name, capacity=capacity, location=location, created_at=_instant(created)),
-            list(zip(starts, ends, strict=True)),
-        )
+        _schedule_at((UUID(id_), name, capacity, location, datetime.fromisoformat(created), starts, ends))
         for id_, name, capacity, location, created, starts, ends in json.loads(record)
     )
 
@@ -444,13 +448,11 @@ def _booked_of(record: bytes) -> tuple[Room, tuple[TimeRange, ...]] | None:
     if fields is None:
         return None
     id_, name, capacity, location, created, spans = fields
-    room = Room(id=UUID(id_), name=name, capacity=capacity, location=location, created_at=_instant(created))
+    room = Room(
+        id=UUID(id_), name=name, capacity=capacity, location=location, created_at=datetime.fromisoformat(created)
+    )
     checked = TimeRange.already_checked
     return room, tuple(checked(_moment(low), _moment(high)) for low, high in spans)
-
-
-def _instant(text: str) -> datetime:
-    return datetime.fromisoformat(text)
 
 
 def _room_at(row: Sequence[Any]) -> Room:
